@@ -1,0 +1,88 @@
+# Confide's two commands: `make run` and `make test` (see README.md). Both are idempotent:
+# stamps in .cache/stamps make a second run skip what is already done.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .cache/stamps
+TEST_DATA := .cache/test-data
+
+# PortAudio for the microphone, and the libraries Qt's xcb platform needs to open a window.
+RUN_PACKAGES := libportaudio2 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 \
+	libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
+	libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libpulse0
+# The virtual microphone (PulseAudio null sink), speech synthesis and audio conversion for
+# test clips, a virtual screen, and the desktop-entry validator.
+TEST_PACKAGES := pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox libsox-fmt-all \
+	ffmpeg xvfb desktop-file-utils
+
+.PHONY: run test system-run system-test venv models test-models bench bench-slm bench-speech \
+	bench-quality bench-history package test-package clean
+
+run: system-run venv models
+	$(VENV)/bin/confide
+
+test: system-test venv test-models
+	$(PY) -m pytest -q
+
+# --- system packages ----------------------------------------------------------------------
+system-run:
+	@$(MAKE) --no-print-directory .system PACKAGES="$(RUN_PACKAGES)"
+
+system-test:
+	@$(MAKE) --no-print-directory .system PACKAGES="$(RUN_PACKAGES) $(TEST_PACKAGES)"
+
+.system:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing system packages: $$missing"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		else \
+			echo "Confide needs these system packages; run:"; \
+			echo "  sudo apt-get install -y $$missing"; \
+			exit 1; \
+		fi; \
+	fi
+
+# --- the virtual environment --------------------------------------------------------------
+venv: $(STAMPS)/venv
+
+$(STAMPS)/venv: pyproject.toml
+	@mkdir -p $(STAMPS)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -e ".[test,bench]"
+	@touch $@
+
+# --- models -------------------------------------------------------------------------------
+models: venv
+	$(VENV)/bin/confide models install
+
+# The suite's own data folder: models are installed once and reused by every later run.
+test-models: venv
+	$(VENV)/bin/confide --data-dir $(TEST_DATA) models install smollm2-135m-instruct whisper-base gemma3-270m
+
+# --- benchmarks (never part of `make test`) -----------------------------------------------
+bench: bench-slm bench-speech bench-quality bench-history
+
+$(STAMPS)/llama-cpp: $(STAMPS)/venv
+	CMAKE_ARGS="-DGGML_NATIVE=ON -DCMAKE_C_FLAGS='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16' -DCMAKE_CXX_FLAGS='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16'" \
+		$(PY) -m pip install -q --disable-pip-version-check "llama-cpp-python==0.3.36"
+	@touch $@
+
+bench-slm: system-test venv test-models $(STAMPS)/llama-cpp
+	$(PY) bench/slm.py --data-dir $(TEST_DATA)
+
+bench-speech: system-test venv test-models
+	$(PY) bench/speech.py --data-dir $(TEST_DATA)
+
+bench-quality: venv test-models
+	$(PY) bench/quality.py --data-dir $(TEST_DATA)
+
+bench-history: venv
+	$(PY) bench/history.py
+
+clean:
+	rm -rf $(VENV) .cache build dist

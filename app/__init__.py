@@ -1,0 +1,1 @@
+"""The application core: tasks, prompts, recorder, history, settings, paths, the bridge, the CLI."""

@@ -1,0 +1,65 @@
+"""What every command shares: the context (data folder, model, threads) and its output."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Callable
+
+from app.paths import DataDir, open_data_dir
+
+
+@dataclass
+class CommandOutput:
+    """data is printed as JSON with --json; text is printed for people otherwise."""
+
+    data: Any
+    text: str | None = None
+    exit_code: int = 0
+
+
+@dataclass
+class CliContext:
+    data_dir_option: str | None = None
+    model_id: str | None = None
+    threads: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> "CliContext":
+        return cls(
+            data_dir_option=getattr(args, "data_dir", None),
+            model_id=getattr(args, "model", None),
+            threads=getattr(args, "threads", None),
+        )
+
+    @cached_property
+    def data_dir(self) -> DataDir:
+        """Created (0700) on first use, so that `--help` and usage errors touch nothing."""
+        return open_data_dir(self.data_dir_option)
+
+
+def common_parent() -> argparse.ArgumentParser:
+    """Options every command accepts: --json, and the global options after the command too."""
+    from app.cli import add_global_options
+
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--json", action="store_true", help="print exactly one JSON document on stdout")
+    add_global_options(parent, suppress_defaults=True)
+    return parent
+
+
+Handler = Callable[[argparse.Namespace, CliContext], CommandOutput]
+
+
+def add_command(subparsers, name: str, handler: Handler, help: str, **kwargs) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(name, help=help, description=help, parents=[common_parent()], **kwargs)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def add_group(subparsers, name: str, help: str):
+    """A command with sub-commands, e.g. `models list`."""
+    parser = subparsers.add_parser(name, help=help, description=help)
+    return parser.add_subparsers(dest=f"{name}_command", metavar="SUBCOMMAND", required=True)

@@ -1,0 +1,84 @@
+"""Adding the user's own model files: a GGUF (built to ONNX), an onnxruntime-genai folder, or a
+CTranslate2 Whisper folder. Copied into the models folder through a staging folder."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from models.catalog import load_catalog
+from models.errors import ModelError
+from models.installed import InstalledModel, read_manifest, write_manifest
+
+GGUF_MAGIC = b"GGUF"
+_ID_ALLOWED = re.compile(r"[^a-z0-9._-]+")
+
+
+def derive_id(path: Path) -> str:
+    stem = path.name[:-5] if path.name.lower().endswith(".gguf") else path.name
+    model_id = _ID_ALLOWED.sub("-", stem.lower()).strip("-.")
+    return model_id or "imported-model"
+
+
+def detect_kind(path: Path) -> tuple[str, str]:
+    """(kind, format) of what the user gave, or a ModelError saying what it is not."""
+    if path.is_file():
+        with open(path, "rb") as handle:
+            if handle.read(4) == GGUF_MAGIC:
+                return "llm", "gguf"
+        raise ModelError(f"{path.name} is not a GGUF file; import a .gguf file, an ONNX model folder or a Whisper folder.")
+    if path.is_dir():
+        if (path / "genai_config.json").is_file():
+            return "llm", "onnx-genai"
+        if (path / "model.bin").is_file() and (path / "config.json").is_file():
+            return "speech", "ctranslate2"
+        raise ModelError(
+            f"{path} holds neither genai_config.json (an ONNX model) nor model.bin and config.json (a Whisper model)."
+        )
+    raise ModelError(f"{path} does not exist.")
+
+
+def import_model(path: Path, models_dir: Path, *, name: str | None = None,
+                 log: Callable[[str], None] = lambda _m: None) -> InstalledModel:
+    path = path.expanduser().resolve()
+    kind, fmt = detect_kind(path)
+    model_id = name or derive_id(path)
+    if _ID_ALLOWED.sub("", model_id) != model_id:
+        raise ModelError(f"'{model_id}' is not a usable model id; use lower-case letters, digits, '.', '_' and '-'.")
+    if model_id in load_catalog():
+        raise ModelError(f"'{model_id}' is a catalog model id; choose another with --name.")
+    target = models_dir / model_id
+    if target.exists():
+        raise ModelError(f"A model named '{model_id}' is already installed; choose another name with --name.")
+    models_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{model_id}-", dir=models_dir))
+    try:
+        out_dir = staging / "model"
+        if fmt == "gguf":
+            out_dir.mkdir()
+            from models.slm.builder import build_from_gguf
+
+            log(f"building the ONNX model from {path.name} ...")
+            build_from_gguf(path, out_dir, progress=log)
+            fmt = "onnx-genai"
+        else:
+            shutil.copytree(path, out_dir)
+        write_manifest(out_dir, model_id=model_id, kind=kind, fmt=fmt, source=f"import:{path}", verified=True)
+        os.replace(out_dir, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return read_manifest(target)
+
+
+def remove_model(models_dir: Path, model_id: str) -> None:
+    target = models_dir / model_id
+    model = read_manifest(target)
+    if model is None:
+        raise ModelError(f"No imported model named '{model_id}' is installed.")
+    if not model.source.startswith("import:"):
+        raise ModelError(f"'{model_id}' is a catalog model, not an imported one; only imported models can be removed.")
+    shutil.rmtree(target)

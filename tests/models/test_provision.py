@@ -1,0 +1,135 @@
+"""Installing models: pinned hashes, staging and rename, idempotence, clear failures."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import models.provision as provision
+from conftest import run_confide
+from models.catalog import AssembledFile, CatalogModel, PinnedWheel, load_catalog
+from models.errors import ProvisioningError
+from models.installed import list_installed, read_manifest
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.fixture
+def tiny_catalog(tmp_path, monkeypatch):
+    """A two-wheel model of a few bytes, assembled like whisper-base, with real hashes."""
+    wheels_dir = tmp_path / "wheels"
+    wheels_dir.mkdir()
+    part1, part2, config = b"first half|", b"second half", b'{"ok": true}'
+    wheels = []
+    for index, members in enumerate(({"pkg1/data/model.bin.part1": part1},
+                                     {"pkg2/data/model.bin.part2": part2, "pkg2/data/config.json": config}), 1):
+        path = wheels_dir / f"tiny_{index}-1.0-py3-none-any.whl"
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in members.items():
+                archive.writestr(name, data)
+        wheels.append(PinnedWheel(f"tiny-{index}", "1.0", path.name, _sha(path.read_bytes())))
+    spec = CatalogModel(
+        id="tiny", kind="speech", default=False, license="MIT", description="test model",
+        wheels=tuple(wheels),
+        files=(AssembledFile("model.bin", ("pkg1/data/model.bin.part1", "pkg2/data/model.bin.part2"), _sha(part1 + part2)),
+               AssembledFile("config.json", ("pkg2/data/config.json",), _sha(config))),
+        build=None,
+    )
+    monkeypatch.setattr(provision, "catalog_model", lambda model_id: spec)
+    return spec, wheels_dir
+
+
+def test_install_assembles_verifies_and_is_a_no_op_the_second_time(tiny_catalog, tmp_path):
+    """Parts are joined in order, hashes pinned, and a second install touches nothing."""
+    spec, wheels_dir = tiny_catalog
+    models_dir = tmp_path / "models"
+    first = provision.install_models(["tiny"], models_dir, tmp_path / "cache", from_dir=wheels_dir)
+    assert first[0].action == "installed"
+    assert (models_dir / "tiny" / "model.bin").read_bytes() == b"first half|second half"
+    assert read_manifest(models_dir / "tiny").verified
+    messages = []
+    second = provision.install_models(["tiny"], models_dir, tmp_path / "cache", from_dir=wheels_dir, log=messages.append)
+    assert second[0].action == "skipped"
+    assert messages == ["tiny: already installed and verified, nothing to do"]
+
+
+def test_a_wrong_wheel_hash_installs_nothing(tiny_catalog, tmp_path):
+    """A tampered wheel is refused with one sentence and leaves no folder behind."""
+    spec, wheels_dir = tiny_catalog
+    with zipfile.ZipFile(wheels_dir / spec.wheels[1].file, "a") as archive:
+        archive.writestr("pkg2/extra", b"tampered")
+    models_dir = tmp_path / "models"
+    with pytest.raises(ProvisioningError, match="does not match its pinned SHA-256"):
+        provision.install_models(["tiny"], models_dir, tmp_path / "cache", from_dir=wheels_dir)
+    assert not models_dir.exists() or list(models_dir.iterdir()) == []
+
+
+def test_a_corrupt_wheel_is_reported_and_nothing_is_left(tiny_catalog, tmp_path, monkeypatch):
+    """A wheel that is not a zip archive (even with a matching pin) fails cleanly mid-install."""
+    spec, wheels_dir = tiny_catalog
+    broken = wheels_dir / spec.wheels[1].file
+    broken.write_bytes(b"this is not a zip file")
+    pinned = PinnedWheel(spec.wheels[1].name, "1.0", broken.name, _sha(broken.read_bytes()))
+    patched = CatalogModel(**{**spec.__dict__, "wheels": (spec.wheels[0], pinned)})
+    monkeypatch.setattr(provision, "catalog_model", lambda model_id: patched)
+    models_dir = tmp_path / "models"
+    with pytest.raises(ProvisioningError, match="not a readable wheel"):
+        provision.install_models(["tiny"], models_dir, tmp_path / "cache", from_dir=wheels_dir)
+    assert list(models_dir.iterdir()) == []  # the staging folder is gone too
+
+
+def test_an_interrupted_install_is_cleaned_up_next_time(tiny_catalog, tmp_path):
+    """Staging folders left by a killed install are removed; finished models never are."""
+    spec, wheels_dir = tiny_catalog
+    models_dir = tmp_path / "models"
+    (models_dir / ".staging-tiny-abc" / "source").mkdir(parents=True)
+    provision.install_models(["tiny"], models_dir, tmp_path / "cache", from_dir=wheels_dir)
+    assert sorted(p.name for p in models_dir.iterdir()) == ["tiny"]
+
+
+def test_the_catalog_pins_every_file_of_shared_reference(shared_dir):
+    """Every SHA-256 in the catalog is the one shared/reference/README.md publishes."""
+    reference = (shared_dir / "reference" / "README.md").read_text()
+    for model in load_catalog().values():
+        for wheel in model.wheels:
+            assert f"| {wheel.file} |" in reference and wheel.sha256 in reference
+        for assembled in model.files:
+            assert assembled.sha256 in reference
+
+
+def test_installed_default_models_are_listed_verified(models_data_dir):
+    """After `models install`, `models list --json` shows both default models verified."""
+    result = run_confide("models", "list", "--json", data_dir=models_data_dir)
+    assert result.returncode == 0, result.stderr
+    listed = {m["id"]: m for m in json.loads(result.stdout)["models"]}
+    for model_id, kind in (("smollm2-135m-instruct", "llm"), ("whisper-base", "speech")):
+        assert listed[model_id]["verified"] is True
+        assert listed[model_id]["kind"] == kind
+        assert listed[model_id]["size_bytes"] > 50_000_000
+
+
+def test_a_second_real_install_downloads_and_hashes_nothing(models_data_dir):
+    """Installing the defaults again is a no-op that says so."""
+    result = run_confide("models", "install", "smollm2-135m-instruct", "whisper-base", data_dir=models_data_dir)
+    assert result.returncode == 0, result.stderr
+    assert "downloading" not in result.stderr
+    assert result.stderr.count("already installed and verified, nothing to do") == 2
+
+
+def test_verify_notices_a_changed_file(tiny_catalog, tmp_path):
+    """Re-hashing finds a file whose bytes changed even though its size did not."""
+    spec, wheels_dir = tiny_catalog
+    models_dir = tmp_path / "models"
+    provision.install_models(["tiny"], models_dir, tmp_path / "cache", from_dir=wheels_dir)
+    from models.installed import rehash
+
+    assert rehash(list_installed([models_dir])[0])
+    target = models_dir / "tiny" / "config.json"
+    target.write_bytes(target.read_bytes().replace(b"true", b"fals"))
+    assert not rehash(list_installed([models_dir])[0])

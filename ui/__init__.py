@@ -1,0 +1,1 @@
+"""The PySide6 front end and the `confide` entry point."""
