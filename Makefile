@@ -17,7 +17,7 @@ TEST_PACKAGES := pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox li
 	ffmpeg xvfb desktop-file-utils
 
 .PHONY: run test system-run system-test venv models test-models bench bench-slm bench-speech \
-	bench-quality bench-history package test-package clean
+	bench-quality bench-history package test-package install-desktop-entry clean
 
 run: system-run venv models
 	$(VENV)/bin/confide
@@ -83,6 +83,23 @@ bench-quality: venv test-models
 
 bench-history: venv
 	$(PY) bench/history.py
+
+# --- the double-clickable app (packaging/) ------------------------------------------------
+$(STAMPS)/package-tools: $(STAMPS)/venv
+	$(PY) -m pip install -q --disable-pip-version-check -e ".[package]"
+	@touch $@
+
+package: system-test venv test-models $(STAMPS)/package-tools
+	$(PY) packaging/build.py --data-dir $(TEST_DATA)
+
+# The bundle's self-test offscreen, with no network, no .venv and no checkout on its path.
+test-package: package
+	cd /tmp && env -i PATH=/usr/bin:/bin HOME=/tmp/confide-package-home QT_QPA_PLATFORM=offscreen \
+		CONFIDE_DATA_DIR=/tmp/confide-package-home/data unshare -n $(CURDIR)/dist/Confide/Confide --self-test
+
+# Puts Confide in the desktop's menu (run on purpose; not part of `make run`).
+install-desktop-entry:
+	sh packaging/install-desktop-entry.sh $(CURDIR)/dist/Confide
 
 clean:
 	rm -rf $(VENV) .cache build dist
