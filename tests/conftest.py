@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import shutil
 import socket
@@ -24,10 +25,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.pop("CONFIDE_DATA_DIR", None)
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-TEST_MODELS_DATA = ROOT / ".cache" / "test-data"
-DEFAULT_TEST_MODELS = ("smollm2-135m-instruct", "whisper-base")
+from support import ROOT, SHARED, TEST_MODELS_DATA, run_confide  # noqa: E402
+DEFAULT_TEST_MODELS = ("smollm2-135m-instruct", "whisper-base", "gemma3-270m")
 
 
 def pytest_configure(config):
@@ -111,18 +110,6 @@ def pytest_runtest_makereport(item, call):
 
 # --- data folders and installed models -------------------------------------------------
 
-def run_confide(*args: str, data_dir: Path | None = None, input: str | None = None,
-                timeout: float = 600, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Runs `python -m app ...` in a subprocess, as a user would from a shell."""
-    command = [sys.executable, "-m", "app"]
-    if data_dir is not None:
-        command += ["--data-dir", str(data_dir)]
-    full_env = dict(os.environ)
-    full_env.update(env or {})
-    return subprocess.run(command + list(args), cwd=ROOT, input=input, capture_output=True,
-                          text=True, timeout=timeout, env=full_env)
-
-
 @pytest.fixture(scope="session")
 def models_data_dir() -> Path:
     """A data folder with the default models installed (once; `make test` does it first)."""
@@ -152,6 +139,16 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.fail(f"../shared is missing beside the checkout ({SHARED})", pytrace=False)
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def smollm_reference(shared_dir):
+    return json.loads((shared_dir / "reference" / "smollm2-135m-llamacpp.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def gemma_reference(shared_dir):
+    return json.loads((shared_dir / "reference" / "gemma3-270m-llamacpp.json").read_text())
 
 
 # --- the virtual microphone (shared/recipes/virtual-mic.md) ------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,9 @@ pytest_plugins = ["pytester"]
 
 def test_a_connection_off_the_machine_fails_the_test(pytester):
     """A test whose code connects to a non-loopback address fails, even if the code swallows the error."""
-    pytester.makeconftest((__import__("pathlib").Path(__file__).parent / "conftest.py").read_text())
+    here = Path(__file__).parent
+    pytester.makeconftest((here / "conftest.py").read_text())
+    pytester.makepyfile(support=(here / "support.py").read_text())
     pytester.makepyfile(
         """
         import socket

@@ -1,5 +1,49 @@
-"""Commands of this group are added by the issue that builds them."""
+"""`confide tokenize` and `confide generate`."""
+
+from __future__ import annotations
+
+import sys
+
+from app.cli.common import CliContext, CommandOutput, add_command
+from app.engines import load_language_model, load_tokenizer_only
+from models.slm.api import GenerationConfig, GenerationResult, TextDelta
 
 
 def register(subparsers) -> None:
-    return None
+    tokenize = add_command(subparsers, "tokenize", cmd_tokenize, "token ids of TEXT (no BOS added)")
+    tokenize.add_argument("text", metavar="TEXT")
+    tokenize.add_argument("--no-special", action="store_true", help="treat special tokens as plain text")
+    generate = add_command(subparsers, "generate", cmd_generate, "run the language model on PROMPT")
+    generate.add_argument("prompt", metavar="PROMPT")
+    generate.add_argument("--raw", action="store_true", help="use PROMPT verbatim, without the chat template")
+    generate.add_argument("--max-new-tokens", type=int, default=256, metavar="N")
+    generate.add_argument("--temperature", type=float, default=0.0, metavar="T")
+    generate.add_argument("--top-k", type=int, default=0, metavar="K")
+    generate.add_argument("--top-p", type=float, default=1.0, metavar="P")
+    generate.add_argument("--seed", type=int, default=None, metavar="S")
+    generate.add_argument("--ignore-eos", action="store_true", help="keep going to N tokens")
+
+
+def cmd_tokenize(args, ctx: CliContext) -> CommandOutput:
+    ids = load_tokenizer_only(ctx.data_dir, ctx.model_id).encode(args.text, parse_special=not args.no_special)
+    return CommandOutput({"ids": ids}, " ".join(str(i) for i in ids))
+
+
+def cmd_generate(args, ctx: CliContext) -> CommandOutput:
+    model = load_language_model(ctx.data_dir, ctx.model_id, ctx.threads)
+    prompt = args.prompt if args.raw else model.render_chat([{"role": "user", "content": args.prompt}])
+    config = GenerationConfig(max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_k=args.top_k,
+                              top_p=args.top_p, seed=args.seed, ignore_eos=args.ignore_eos)
+    result = None
+    for event in model.generate(prompt, config):
+        if isinstance(event, TextDelta) and not args.json:
+            sys.stdout.write(event.text)  # people see the text as it comes
+            sys.stdout.flush()
+        elif isinstance(event, GenerationResult):
+            result = event
+    data = {"prompt_ids": result.prompt_ids, "ids": result.ids, "text": result.text,
+            "prefill_tokens_per_s": round(result.prefill_tokens_per_s, 1),
+            "decode_tokens_per_s": round(result.decode_tokens_per_s, 1)}
+    sys.stderr.write(f"[{len(result.prompt_ids)} prompt tokens at {data['prefill_tokens_per_s']} tok/s, "
+                     f"{len(result.ids)} new at {data['decode_tokens_per_s']} tok/s]\n")
+    return CommandOutput(data, "\n")

@@ -6,7 +6,7 @@ import os
 import stat
 
 from app.paths import DataDir, default_data_dir, resolve_data_dir
-from conftest import run_confide
+from support import run_confide
 
 
 def test_data_dir_is_created_private(tmp_path):

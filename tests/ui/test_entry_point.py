@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT
+from support import ROOT
 
 
 def test_screenshot_opens_the_window_and_saves_a_png(data_dir, tmp_path):

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT, run_confide
+from support import ROOT, run_confide
 
 
 def test_unknown_model_is_one_line_and_exit_1(data_dir):

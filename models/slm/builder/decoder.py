@@ -1,0 +1,194 @@
+"""The decoder-only transformer graph shared by the supported architectures.
+
+Inputs and outputs follow onnxruntime-genai's conventions (input_ids, attention_mask,
+past_key_values.N.key/value -> logits, present.N.key/value), with the KV cache in BNSH layout
+so that the past and present buffers can be one fixed-size buffer (GroupQueryAttention
+detects that by pointer). Only the last position's logits are computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from models.slm.builder.graph import FLOAT, INT32, INT64, MS, GraphWriter
+from models.slm.builder.quant import NBitsWeight, fuse
+
+
+@dataclass
+class IoNames:
+    input_ids: str = "input_ids"
+    attention_mask: str = "attention_mask"
+    past_key: str = "past_key_values.%d.key"
+    past_value: str = "past_key_values.%d.value"
+    logits: str = "logits"
+    present_key: str = "present.%d.key"
+    present_value: str = "present.%d.value"
+
+
+@dataclass
+class DecoderSpec:
+    n_layers: int
+    hidden: int
+    n_heads: int
+    n_kv_heads: int
+    head_dim: int
+    vocab: int
+    context_length: int
+    eps: float
+    rope_bases: list[float]  # per layer
+    rotary_dim: int
+    rope_freq_factors: np.ndarray | None = None  # Llama 3.1 style long-context scaling
+    sliding_windows: list[int] = field(default_factory=list)  # per layer, 0 = global
+    embedding_scale: float = 1.0
+    activation: str = "silu"  # or "gelu_tanh"
+    post_norms: bool = False  # Gemma: RMSNorm after attention and after the feed-forward block
+    qk_norm: bool = False  # Gemma 3: per-head RMSNorm on queries and keys
+
+
+@dataclass
+class LayerWeights:
+    attn_norm: np.ndarray
+    q: NBitsWeight
+    k: NBitsWeight
+    v: NBitsWeight
+    o: NBitsWeight
+    ffn_norm: np.ndarray
+    gate: NBitsWeight
+    up: NBitsWeight
+    down: NBitsWeight
+    q_norm: np.ndarray | None = None
+    k_norm: np.ndarray | None = None
+    post_attn_norm: np.ndarray | None = None
+    post_ffn_norm: np.ndarray | None = None
+
+
+def rotary_tables(spec: DecoderSpec, base: float) -> tuple[np.ndarray, np.ndarray]:
+    half = spec.rotary_dim // 2
+    inv_freq = 1.0 / (base ** (np.arange(half, dtype=np.float64) * 2.0 / spec.rotary_dim))
+    if spec.rope_freq_factors is not None:
+        inv_freq = inv_freq / spec.rope_freq_factors.astype(np.float64)[:half]
+    angles = np.outer(np.arange(spec.context_length, dtype=np.float64), inv_freq)
+    return np.cos(angles).astype(np.float32), np.sin(angles).astype(np.float32)
+
+
+def build_decoder(spec: DecoderSpec, embedding: tuple[np.ndarray, np.ndarray, np.ndarray],
+                  layer_weights: Callable[[int], LayerWeights], output_norm: np.ndarray, lm_head: NBitsWeight,
+                  *, accuracy_level: int = 4, names: IoNames = IoNames(),
+                  progress: Callable[[str], None] = lambda _m: None):
+    g = GraphWriter(accuracy_level, quantize_activations=accuracy_level == 4)
+    ids = g.add_input(names.input_ids, INT64, ["batch_size", "sequence_length"])
+    mask = g.add_input(names.attention_mask, INT64, ["batch_size", "total_sequence_length"])
+    cache_shape = ["batch_size", spec.n_kv_heads, "past_sequence_length", spec.head_dim]
+    present_shape = ["batch_size", spec.n_kv_heads, "total_sequence_length", spec.head_dim]
+
+    # GroupQueryAttention wants the index of the last valid position and the total length.
+    axes1 = g.const("axis1", np.array([1], np.int64))
+    valid = g.one("ReduceSum", [mask, axes1], stem="valid_tokens", keepdims=0)
+    last_index = g.one("Sub", [valid, g.const("one64", np.array(1, np.int64))], stem="last_index")
+    seqlens_k = g.one("Cast", [last_index], stem="seqlens_k", to=INT32)
+    total = g.one("Gather", [g.one("Shape", [mask], stem="mask_shape"), g.const("index1", np.array(1, np.int64))],
+                  stem="total_len_i64", axis=0)
+    total_len = g.one("Cast", [total], stem="total_len", to=INT32)
+
+    rope = {}
+    for base in sorted(set(spec.rope_bases)):
+        cos, sin = rotary_tables(spec, base)
+        rope[base] = (g.const(f"cos_cache_{int(base)}", cos), g.const(f"sin_cache_{int(base)}", sin))
+
+    data, scales, zero_points = embedding
+    x = g.one("GatherBlockQuantized", [g.const("embed.qweight", data), ids, g.const("embed.scales", scales),
+                                        g.const("embed.qzeros", zero_points)],
+              domain=MS, stem="embed", gather_axis=0, quantize_axis=1, block_size=32, bits=8)
+    if spec.embedding_scale != 1.0:
+        x = g.one("Mul", [x, g.const("embed_scale", np.array(spec.embedding_scale, np.float32))], stem="embed_scaled")
+
+    residual = x
+    pending = None  # the last block's output, not yet added to the residual stream
+    for index in range(spec.n_layers):
+        if (index + 1) % 10 == 0 or index + 1 == spec.n_layers:
+            progress(f"layer {index + 1}/{spec.n_layers}")
+        w = layer_weights(index)
+        stem = f"layers.{index}"
+        if pending is None:
+            normed = g.rms_norm(residual, w.attn_norm, spec.eps, f"{stem}.attn_norm")
+        else:
+            normed, residual = g.skip_rms_norm(pending, residual, w.attn_norm, spec.eps, f"{stem}.attn_norm")
+
+        attention_inputs = _qkv(g, spec, w, normed, stem)
+        cos, sin = rope[spec.rope_bases[index]]
+        window = spec.sliding_windows[index] if spec.sliding_windows else 0
+        past_k = g.add_input(names.past_key % index, FLOAT, cache_shape)
+        past_v = g.add_input(names.past_value % index, FLOAT, cache_shape)
+        present_k, present_v = names.present_key % index, names.present_value % index
+        g.add_output(present_k, FLOAT, present_shape)
+        g.add_output(present_v, FLOAT, present_shape)
+        attn_out = g.fresh(f"{stem}.attn_out")
+        g.op("GroupQueryAttention", [*attention_inputs, past_k, past_v, seqlens_k, total_len, cos, sin],
+             [attn_out, present_k, present_v], domain=MS, stem=f"{stem}.attn",
+             num_heads=spec.n_heads, kv_num_heads=spec.n_kv_heads, scale=float(spec.head_dim ** -0.5),
+             do_rotary=1, rotary_interleaved=0, local_window_size=(window - 1) if window else -1)
+        attn = g.linear(attn_out, w.o, f"{stem}.o_proj")
+        if spec.post_norms:
+            attn = g.rms_norm(attn, w.post_attn_norm, spec.eps, f"{stem}.post_attn_norm")
+        normed, residual = g.skip_rms_norm(attn, residual, w.ffn_norm, spec.eps, f"{stem}.ffn_norm")
+        pending = _feed_forward(g, spec, w, normed, stem)
+        if spec.post_norms:
+            pending = g.rms_norm(pending, w.post_ffn_norm, spec.eps, f"{stem}.post_ffn_norm")
+
+    # Only the last position's logits are needed to pick the next token.
+    starts, ends = g.const("last_start", np.array([-1], np.int64)), g.const("last_end", np.array([2**62], np.int64))
+    pending = g.one("Slice", [pending, starts, ends, axes1], stem="last_pending")
+    residual = g.one("Slice", [residual, starts, ends, axes1], stem="last_residual")
+    final, _ = g.skip_rms_norm(pending, residual, output_norm, spec.eps, "final_norm")
+    logits = g.linear(final, lm_head, "lm_head")
+    assert g.nodes[-1].output[0] == logits  # the projection's last node: give its output the public name
+    g.nodes[-1].output[0] = names.logits
+    g.add_output(names.logits, FLOAT, ["batch_size", 1, spec.vocab])
+    return g.model("confide-decoder")
+
+
+def _qkv(g: GraphWriter, spec: DecoderSpec, w: LayerWeights, normed: str, stem: str) -> list[str]:
+    sizes = [spec.n_heads * spec.head_dim, spec.n_kv_heads * spec.head_dim, spec.n_kv_heads * spec.head_dim]
+    fused = fuse([w.q, w.k, w.v])
+    if fused is not None:
+        qkv = g.linear(normed, fused, f"{stem}.qkv_proj")
+        if not spec.qk_norm:
+            return [qkv, "", ""]  # GroupQueryAttention takes packed QKV
+        q, k, v = g.op("Split", [qkv, g.const("qkv_sizes", np.array(sizes, np.int64))], 3, stem=f"{stem}.qkv_split",
+                       axis=-1)
+    else:
+        q = g.linear(normed, w.q, f"{stem}.q_proj")
+        k = g.linear(normed, w.k, f"{stem}.k_proj")
+        v = g.linear(normed, w.v, f"{stem}.v_proj")
+    if spec.qk_norm:
+        q = _per_head_norm(g, spec, q, w.q_norm, spec.n_heads, f"{stem}.q_norm")
+        k = _per_head_norm(g, spec, k, w.k_norm, spec.n_kv_heads, f"{stem}.k_norm")
+    return [q, k, v]
+
+
+def _per_head_norm(g: GraphWriter, spec: DecoderSpec, x: str, gamma: np.ndarray, heads: int, stem: str) -> str:
+    per_head = g.one("Reshape", [x, g.const("heads_shape", np.array([0, 0, heads, spec.head_dim], np.int64))],
+                     stem=f"{stem}_heads")
+    normed = g.rms_norm(per_head, gamma, spec.eps, stem)
+    return g.one("Reshape", [normed, g.const("flat_shape", np.array([0, 0, heads * spec.head_dim], np.int64))],
+                 stem=f"{stem}_flat")
+
+
+def _feed_forward(g: GraphWriter, spec: DecoderSpec, w: LayerWeights, normed: str, stem: str) -> str:
+    fused = fuse([w.gate, w.up])
+    if fused is not None:
+        both = g.linear(normed, fused, f"{stem}.gate_up_proj")
+        gate, up = g.op("Split", [both, g.const("ffn_sizes", np.array([w.gate.n, w.up.n], np.int64))], 2,
+                        stem=f"{stem}.gate_up_split", axis=-1)
+    else:
+        gate = g.linear(normed, w.gate, f"{stem}.gate_proj")
+        up = g.linear(normed, w.up, f"{stem}.up_proj")
+    if spec.activation == "silu":
+        activated = g.one("Mul", [gate, g.one("Sigmoid", [gate], stem=f"{stem}.sigmoid")], stem=f"{stem}.silu")
+    else:
+        activated = g.one("FastGelu", [gate], domain=MS, stem=f"{stem}.gelu")
+    product = g.one("Mul", [activated, up], stem=f"{stem}.gated")
+    return g.linear(product, w.down, f"{stem}.down_proj")

@@ -1,0 +1,51 @@
+"""A plain float64 numpy forward pass of a llama GGUF, written straight from the architecture
+(interleaved rope on the GGUF's own row order), to check the ONNX graph against."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models.gguf_file import GGUFFile
+from models.slm.builder.quant import dequantized
+
+
+def llama_last_logits(gguf_path, ids: list[int]) -> np.ndarray:
+    gguf = GGUFFile(gguf_path)
+    weight = lambda name: dequantized(gguf.tensor(name)).astype(np.float64)  # noqa: E731
+    n_heads, n_kv = int(gguf.arch("attention.head_count")), int(gguf.arch("attention.head_count_kv"))
+    hidden = int(gguf.arch("embedding_length"))
+    head_dim, eps = hidden // n_heads, float(gguf.arch("attention.layer_norm_rms_epsilon"))
+    base = float(gguf.arch("rope.freq_base"))
+    embedding = weight("token_embd.weight")
+    x = embedding[ids]
+    length = len(ids)
+    angles = np.arange(length)[:, None] * base ** (-np.arange(0, head_dim, 2) / head_dim)[None]
+    cos, sin = np.cos(angles)[:, None], np.sin(angles)[:, None]
+
+    def rope(v):
+        even, odd = v[..., 0::2], v[..., 1::2]
+        out = np.empty_like(v)
+        out[..., 0::2], out[..., 1::2] = even * cos - odd * sin, even * sin + odd * cos
+        return out
+
+    def rms(v, w):
+        return v / np.sqrt((v * v).mean(-1, keepdims=True) + eps) * w
+
+    for layer in range(int(gguf.arch("block_count"))):
+        p = f"blk.{layer}."
+        h = rms(x, weight(p + "attn_norm.weight"))
+        q = rope((h @ weight(p + "attn_q.weight").T).reshape(length, n_heads, head_dim))
+        k = rope((h @ weight(p + "attn_k.weight").T).reshape(length, n_kv, head_dim))
+        v = (h @ weight(p + "attn_v.weight").T).reshape(length, n_kv, head_dim)
+        out = np.zeros((length, n_heads, head_dim))
+        for head in range(n_heads):
+            group = head // (n_heads // n_kv)
+            scores = q[:, head] @ k[:, group].T / np.sqrt(head_dim)
+            scores[np.triu_indices(length, 1)] = -np.inf
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            out[:, head] = (scores / scores.sum(-1, keepdims=True)) @ v[:, group]
+        x = x + out.reshape(length, -1) @ weight(p + "attn_output.weight").T
+        h = rms(x, weight(p + "ffn_norm.weight"))
+        gate, up = h @ weight(p + "ffn_gate.weight").T, h @ weight(p + "ffn_up.weight").T
+        x = x + (gate / (1 + np.exp(-gate)) * up) @ weight(p + "ffn_down.weight").T
+    return rms(x, weight("output_norm.weight"))[-1] @ embedding.T

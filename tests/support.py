@@ -1,0 +1,24 @@
+"""Helpers shared by the tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+TEST_MODELS_DATA = ROOT / ".cache" / "test-data"
+
+
+def run_confide(*args: str, data_dir: Path | None = None, input: str | None = None,
+                timeout: float = 600, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Runs `python -m app ...` in a subprocess, as a user would from a shell."""
+    command = [sys.executable, "-m", "app"]
+    if data_dir is not None:
+        command += ["--data-dir", str(data_dir)]
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run(command + list(args), cwd=ROOT, input=input, capture_output=True,
+                          text=True, timeout=timeout, env=full_env)
