@@ -1,0 +1,86 @@
+"""A stored item as a document: Markdown or JSON for both kinds, txt/srt/vtt for a transcript."""
+
+from __future__ import annotations
+
+import json
+
+from app.errors import HistoryError
+from app.history.dates import clock, local_label
+from app.history.records import ConversationDetail, RecordingDetail
+from app.history.transcript_formats import FORMATS as TRANSCRIPT_FORMATS
+
+RECORDING_FORMATS = ("md", "json", "txt", "srt", "vtt")
+CONVERSATION_FORMATS = ("md", "json")
+
+
+def export_item(item: RecordingDetail | ConversationDetail, fmt: str) -> str:
+    fmt = (fmt or "md").lower()
+    allowed = RECORDING_FORMATS if isinstance(item, RecordingDetail) else CONVERSATION_FORMATS
+    if fmt not in allowed:
+        raise HistoryError(f"A {item.kind} exports as {', '.join(allowed)}, not '{fmt}'.")
+    if fmt == "json":
+        return json.dumps(item.to_json(), ensure_ascii=False, indent=2) + "\n"
+    if isinstance(item, ConversationDetail):
+        return conversation_markdown(item)
+    if fmt == "md":
+        return recording_markdown(item)
+    if not item.segments:
+        raise HistoryError(f"Recording {item.id} has no transcript yet; transcribe it first.")
+    return TRANSCRIPT_FORMATS[fmt](item.segments)
+
+
+def recording_markdown(item: RecordingDetail) -> str:
+    facts = [f"Recorded {local_label(item.created)}"]
+    if item.duration:
+        facts.append(f"{clock(item.duration)} long")
+    if item.status != "done":
+        facts.append(f"status: {item.status}")
+    lines = [f"# {item.title}", "", " · ".join(facts), ""]
+    summary = item.summary
+    if summary:
+        lines += ["## Summary", ""]
+        if summary.get("overview"):
+            lines += [summary["overview"], ""]
+        for heading, key in (("Key points", "key_points"), ("Decisions", "decisions")):
+            if summary.get(key):
+                lines += [f"### {heading}", ""]
+                lines += [f"- {_at(entry.get('start'))}{entry['text']}" for entry in summary[key]]
+                lines.append("")
+        if summary.get("action_items"):
+            lines += ["### Action items", ""]
+            for entry in summary["action_items"]:
+                extras = "; ".join(part for part in (f"owner: {entry['owner']}" if entry.get("owner") else "",
+                                                      f"due: {entry['due']}" if entry.get("due") else "") if part)
+                lines.append(f"- [ ] {_at(entry.get('start'))}{entry['text']}" + (f" ({extras})" if extras else ""))
+            lines.append("")
+    lines += ["## Transcript", ""]
+    if item.segments:
+        lines += [f"{_at(segment.start)}{' '.join(segment.text.split())}  " for segment in item.segments]
+    else:
+        lines.append("_No transcript yet._")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def conversation_markdown(item: ConversationDetail) -> str:
+    lines = [f"# {item.title}", "", f"Pasted {local_label(item.created)}"
+             + (f" · me: {item.me}" if item.me else ""), "", "## Conversation", ""]
+    for turn in item.turns:
+        speaker = turn.speaker or "?"
+        label = f"{speaker} (me)" if item.me and speaker == item.me and speaker.lower() != "me" else speaker
+        lines += [f"**{label}:** {turn.text}", ""]
+    if not item.turns:
+        lines += ["```", item.raw, "```", ""]
+    if item.drafts:
+        lines += ["## Reply drafts", ""]
+        for number, draft in enumerate(item.drafts, start=1):
+            mark = " ✓ picked" if draft.picked else ""
+            details = ", ".join(part for part in (draft.tone, draft.length) if part)
+            lines.append(f"{number}. {draft.text}" + (f" _({details})_" if details else "") + mark)
+            if draft.picked and draft.final_text and draft.final_text != draft.text:
+                lines.append(f"   - sent as: {draft.final_text}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _at(start) -> str:
+    return f"[{clock(start)}] " if start is not None else ""

@@ -1,0 +1,79 @@
+"""What the store accepts from its callers, normalised: segments, turns, drafts, summaries.
+
+Callers pass plain dicts or the dataclasses of other modules (models.types.Segment, the
+assistant's Summary...); this module reads either without importing them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from app.errors import HistoryError
+from app.history.records import RECORDING_STATUSES
+
+
+def check_status(status: str) -> None:
+    if status not in RECORDING_STATUSES:
+        raise HistoryError(f"'{status}' is not a recording status; use one of: {', '.join(RECORDING_STATUSES)}.")
+
+
+def _field(obj, name: str, default=None):
+    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
+
+
+def segment_row(segment) -> tuple[float, float, str]:
+    start, end, text = _field(segment, "start"), _field(segment, "end"), _field(segment, "text")
+    if start is None or end is None or text is None:
+        raise HistoryError("A transcript segment needs a start, an end and a text.")
+    return float(start), float(end), str(text).strip()
+
+
+def turn_row(turn) -> tuple[str | None, str]:
+    if isinstance(turn, (tuple, list)):
+        speaker, text = turn
+    else:
+        speaker, text = _field(turn, "speaker"), _field(turn, "text", "")
+    return (speaker or None), str(text).strip()
+
+
+def draft_row(draft, tone, length) -> tuple[str, str | None, str | None]:
+    text = draft if isinstance(draft, str) else _field(draft, "text")
+    if not text or not str(text).strip():
+        raise HistoryError("A reply draft needs some text.")
+    if isinstance(draft, str):
+        return draft.strip(), tone, length
+    return str(text).strip(), _field(draft, "tone") or tone, _field(draft, "length") or length
+
+
+def summary_dict(summary) -> dict:
+    if hasattr(summary, "to_json"):
+        summary = summary.to_json()
+    elif dataclasses.is_dataclass(summary):
+        summary = dataclasses.asdict(summary)
+    if not isinstance(summary, dict):
+        raise HistoryError("A summary must have a title, an overview and lists of points.")
+
+    def entries(key: str) -> list[dict]:
+        out = []
+        for entry in summary.get(key) or []:
+            entry = {"text": entry} if isinstance(entry, str) else dict(entry)
+            if str(entry.get("text") or "").strip():
+                entry["text"] = str(entry["text"]).strip()
+                out.append(entry)
+        return out
+
+    return {"title": str(summary.get("title") or ""), "overview": str(summary.get("overview") or ""),
+            "key_points": entries("key_points"), "decisions": entries("decisions"),
+            "action_items": entries("action_items")}
+
+
+def conversation_title(turns: list[tuple[str | None, str]], me: str | None, raw: str) -> str:
+    others = []
+    for speaker, _text in turns:
+        if speaker and speaker != me and speaker not in others:
+            others.append(speaker)
+    if others:
+        shown = ", ".join(others[:3]) + (" and others" if len(others) > 3 else "")
+        return f"Conversation with {shown}"
+    words = " ".join((raw or (turns[0][1] if turns else "")).split())
+    return (words[:48].rsplit(" ", 1)[0] + "…") if len(words) > 48 else (words or "Conversation")

@@ -1,0 +1,126 @@
+"""What the history hands out: plain, frozen dataclasses with their JSON shapes (shared/cli.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from models.types import Segment
+
+KINDS = ("recording", "conversation")
+RECORDING_STATUSES = ("recording", "recovered", "done")
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    """A line of `history list`: snippet is the start of the summary, transcript or conversation."""
+
+    id: int
+    kind: str
+    title: str
+    created: str
+    snippet: str
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "title": self.title, "created": self.created,
+                "snippet": self.snippet}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A search result: the best passage of an item.
+
+    snippet marks the matched words with [ ]; plain_snippet + highlights (character spans in
+    it) are the same without markers, for a GUI that styles them itself. start: seconds into
+    the recording of the hit (transcript or timed summary item), else None. source: which text
+    matched (title, transcript, summary, conversation, reply).
+    """
+
+    id: int
+    kind: str
+    title: str
+    created: str
+    snippet: str
+    start: float | None
+    source: str
+    plain_snippet: str = ""
+    highlights: tuple[tuple[int, int], ...] = field(default=())
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "title": self.title, "created": self.created,
+                "snippet": self.snippet, "start": self.start}
+
+
+@dataclass(frozen=True)
+class RecordingDetail:
+    id: int
+    title: str
+    created: str
+    status: str
+    duration: float | None
+    language: str | None
+    audio_file: str | None  # relative to the data folder
+    audio_path: Path | None  # absolute, for playing it back
+    segments: tuple[Segment, ...]
+    summary: dict | None  # the `summarize --json` shape
+    kind: str = "recording"
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id, "kind": self.kind, "title": self.title, "created": self.created,
+            "status": self.status, "duration": self.duration, "language": self.language,
+            "audio_file": self.audio_file,
+            "segments": [{"start": s.start, "end": s.end, "text": s.text} for s in self.segments],
+            "summary": self.summary,
+        }
+
+
+@dataclass(frozen=True)
+class Turn:
+    speaker: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class StoredDraft:
+    id: int
+    text: str
+    tone: str | None
+    length: str | None
+    created: str
+    picked: bool
+    final_text: str | None  # what the user sent, when they edited the draft
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "text": self.text, "tone": self.tone, "length": self.length,
+                "picked": self.picked, "final_text": self.final_text}
+
+
+@dataclass(frozen=True)
+class ConversationDetail:
+    id: int
+    title: str
+    created: str
+    me: str | None
+    raw: str
+    turns: tuple[Turn, ...]
+    drafts: tuple[StoredDraft, ...]
+    kind: str = "conversation"
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id, "kind": self.kind, "title": self.title, "created": self.created,
+            "me": self.me, "raw": self.raw,
+            "turns": [{"speaker": t.speaker, "text": t.text} for t in self.turns],
+            "drafts": [d.to_json() for d in self.drafts],
+        }
+
+
+@dataclass(frozen=True)
+class PickedReply:
+    """A reply the user chose (their words when edited), with the message it answered."""
+
+    text: str
+    replied_to: Turn | None
+    me: str | None
+    conversation_id: int

@@ -1,0 +1,383 @@
+"""HistoryStore: everything Confide keeps for the user, in one SQLite file of the data folder.
+
+Plain and synchronous: every call is a short query or one short transaction, meant for one
+thread at a time (the GUI thread; a lock guards against accidents). Every failure a user can
+act on comes out as one HistoryError sentence; the file is never replaced by a new one.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+from app.errors import HistoryError
+from app.history import exports, files, inputs, reading, schema, search, search_index
+from app.history.connection import configure, make_private, open_database, translate
+from app.history.dates import local_label, to_stored
+from app.history.records import ConversationDetail, ItemSummary, PickedReply, RecordingDetail, SearchHit
+
+PREVIEW_CHARS = 160
+
+
+def _guarded(method):
+    """Serialises calls and turns SQLite failures into one HistoryError sentence."""
+
+    @functools.wraps(method)
+    def wrapper(self: "HistoryStore", *args, **kwargs):
+        with self._lock:
+            if self._db is None:
+                raise HistoryError("The history is closed; open it again.")
+            with translate(self.path):
+                return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+class HistoryStore:
+    def __init__(self, db, db_path: Path, data_root: Path):
+        self._db = db
+        self._lock = threading.RLock()
+        self.path = Path(db_path)
+        self.data_root = Path(data_root)
+
+    # --- opening and closing -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, db_path: Path, data_root: Path) -> "HistoryStore":
+        """Opens the history (creating it only where no file exists) and upgrades its schema."""
+        db_path = Path(db_path)
+        db = open_database(db_path)
+        try:
+            with translate(db_path):
+                schema.refuse_unknown(db, db_path)
+                configure(db, db_path)
+                schema.upgrade(db)
+        except BaseException:
+            db.close()
+            raise
+        make_private(db_path)
+        return cls(db, db_path, data_root)
+
+    @classmethod
+    def for_data_dir(cls, data_dir) -> "HistoryStore":
+        """The history of an app.paths.DataDir."""
+        return cls.open(data_dir.database, data_dir.root)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    def __enter__(self) -> "HistoryStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def db(self):
+        """The sqlite_utils.Database (for tests and tools; the app uses the methods)."""
+        return self._db
+
+    # --- recordings ----------------------------------------------------------------------
+
+    @_guarded
+    def add_recording(self, title: str | None = None, *, audio_file: str | Path | None = None,
+                      created: datetime | None = None, duration: float | None = None,
+                      language: str | None = None, status: str = "recording") -> int:
+        """A new recording (status 'recording' while it is being made); returns its item id."""
+        inputs.check_status(status)
+        created_text = to_stored(created)
+        auto = not (title and title.strip())
+        title = title.strip() if not auto else f"Recording {local_label(created_text)}"
+        relative = files.relative_audio(self.data_root, audio_file)
+        with self._db.atomic():
+            item_id = self._new_item("recording", title, auto, created_text)
+            self._db.execute("INSERT INTO recordings (item_id, audio_file, duration, language, status) "
+                             "VALUES (?, ?, ?, ?, ?)", [item_id, relative, duration, language, status])
+        files.make_audio_private(self.data_root, relative)
+        return item_id
+
+    @_guarded
+    def import_audio(self, source: Path) -> str:
+        """Copies an audio file from outside into the data folder; returns the relative path."""
+        return files.import_audio(self.data_root, source)
+
+    @_guarded
+    def add_segments(self, recording_id: int, segments: Iterable, *, replace: bool = False) -> None:
+        """Appends transcript segments (models.types.Segment, or dicts with start/end/text);
+        replace=True drops the old transcript first."""
+        rows = [inputs.segment_row(segment) for segment in segments]
+        recording_id = reading.require(self._db, recording_id, "recording")
+        with self._db.atomic():
+            if replace:
+                self._db.execute("DELETE FROM segments WHERE recording_id = ?", [recording_id])
+                search_index.drop(self._db, recording_id, "transcript")
+            top = self._db.execute("SELECT max(idx) FROM segments WHERE recording_id = ?",
+                                   [recording_id]).fetchone()[0]
+            first = 0 if top is None else top + 1
+            self._db.conn.executemany(
+                'INSERT INTO segments (recording_id, idx, start, "end", text) VALUES (?, ?, ?, ?, ?)',
+                [(recording_id, first + offset, start, end, text) for offset, (start, end, text) in enumerate(rows)])
+            search_index.extend_transcript(self._db, recording_id, first)
+            self._refresh_preview(recording_id)
+
+    @_guarded
+    def finish_recording(self, recording_id: int, *, duration: float | None = None, status: str = "done",
+                         audio_file: str | Path | None = None, language: str | None = None) -> None:
+        inputs.check_status(status)
+        recording_id = reading.require(self._db, recording_id, "recording")
+        relative = files.relative_audio(self.data_root, audio_file) if audio_file is not None else None
+        with self._db.atomic():
+            self._db.execute(
+                "UPDATE recordings SET status = ?, duration = coalesce(?, duration), "
+                "audio_file = coalesce(?, audio_file), language = coalesce(?, language) WHERE item_id = ?",
+                [status, duration, relative, language, recording_id])
+        stored = self._db.execute("SELECT audio_file FROM recordings WHERE item_id = ?", [recording_id]).fetchone()[0]
+        files.make_audio_private(self.data_root, stored)
+
+    @_guarded
+    def recover_interrupted(self) -> list[int]:
+        """Marks recordings left in 'recording' by a crash as 'recovered' (call at start-up,
+        before a new recording begins); returns their ids."""
+        with self._db.atomic():
+            ids = [row[0] for row in self._db.execute(
+                "SELECT item_id FROM recordings WHERE status = 'recording' ORDER BY item_id").fetchall()]
+            self._db.execute("UPDATE recordings SET status = 'recovered' WHERE status = 'recording'")
+        return ids
+
+    @_guarded
+    def save_summary(self, recording_id: int, summary: Any, *, retitle: bool = True) -> None:
+        """Stores (replacing) a recording's summary: a dict in the `summarize --json` shape, or
+        an object with to_json() or a dataclass of that shape. With retitle, a recording whose
+        title the user never set takes the summary's title."""
+        data = inputs.summary_dict(summary)
+        recording_id = reading.require(self._db, recording_id, "recording")
+        with self._db.atomic():
+            self._db.execute("DELETE FROM summaries WHERE recording_id = ?", [recording_id])
+            self._db.execute("INSERT INTO summaries (recording_id, title, overview, created) VALUES (?, ?, ?, ?)",
+                             [recording_id, data["title"], data["overview"], to_stored()])
+            for kind, key in (("key_point", "key_points"), ("decision", "decisions"),
+                              ("action_item", "action_items")):
+                for idx, entry in enumerate(data[key]):
+                    self._db.execute(
+                        "INSERT INTO summary_items (recording_id, kind, idx, text, owner, due, start) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [recording_id, kind, idx, entry["text"], entry.get("owner"), entry.get("due"),
+                         entry.get("start")])
+            search_index.index_summary(self._db, recording_id)
+            if retitle and data["title"].strip():
+                self._set_title(recording_id, data["title"].strip(), auto=True, only_if_auto=True)
+            self._refresh_preview(recording_id)
+
+    # --- conversations -------------------------------------------------------------------
+
+    @_guarded
+    def add_conversation(self, raw: str, turns: Iterable, me: str | None = None, *, title: str | None = None,
+                         created: datetime | None = None) -> int:
+        """A pasted conversation with its parsed turns ({speaker, text} dicts or objects)."""
+        turn_rows = [inputs.turn_row(turn) for turn in turns]
+        if not (raw or "").strip() and not turn_rows:
+            raise HistoryError("The conversation is empty; paste some messages first.")
+        auto = not (title and title.strip())
+        title = title.strip() if not auto else inputs.conversation_title(turn_rows, me, raw)
+        with self._db.atomic():
+            item_id = self._new_item("conversation", title, auto, to_stored(created))
+            self._db.execute("INSERT INTO conversations (item_id, me, raw) VALUES (?, ?, ?)", [item_id, me, raw or ""])
+            for idx, (speaker, text) in enumerate(turn_rows):
+                self._db.execute("INSERT INTO turns (conversation_id, idx, speaker, text) VALUES (?, ?, ?, ?)",
+                                 [item_id, idx, speaker, text])
+            search_index.index_conversation(self._db, item_id)
+            self._refresh_preview(item_id)
+        return item_id
+
+    @_guarded
+    def add_drafts(self, conversation_id: int, drafts: Iterable, *, tone: str | None = None,
+                   length: str | None = None) -> list[int]:
+        """Reply drafts (strings, {text, tone?, length?} dicts or objects with .text); returns their ids."""
+        conversation_id = reading.require(self._db, conversation_id, "conversation")
+        rows = [inputs.draft_row(draft, tone, length) for draft in drafts]
+        ids = []
+        with self._db.atomic():
+            top = self._db.execute("SELECT max(idx) FROM drafts WHERE conversation_id = ?",
+                                   [conversation_id]).fetchone()[0]
+            first = 0 if top is None else top + 1
+            created = to_stored()
+            for offset, (text, draft_tone, draft_length) in enumerate(rows):
+                cursor = self._db.execute(
+                    "INSERT INTO drafts (conversation_id, idx, text, tone, length, created) VALUES (?, ?, ?, ?, ?, ?)",
+                    [conversation_id, first + offset, text, draft_tone, draft_length, created])
+                ids.append(cursor.lastrowid)
+                search_index.index_draft(self._db, conversation_id, cursor.lastrowid)
+        return ids
+
+    @_guarded
+    def pick_draft(self, draft_id: int, final_text: str | None = None) -> None:
+        """The user chose this draft (final_text: what they sent, if they edited it); any
+        earlier pick in the same conversation is undone."""
+        row = self._db.execute("SELECT conversation_id FROM drafts WHERE id = ?", [int(draft_id)]).fetchone()
+        if row is None:
+            raise HistoryError(f"There is no reply draft {draft_id} in the history.")
+        conversation_id = row[0]
+        final_text = final_text.strip() if final_text and final_text.strip() else None
+        with self._db.atomic():
+            previous = [r[0] for r in self._db.execute(
+                "SELECT id FROM drafts WHERE conversation_id = ? AND picked_at IS NOT NULL AND id != ?",
+                [conversation_id, int(draft_id)]).fetchall()]
+            self._db.execute("UPDATE drafts SET picked_at = NULL, final_text = NULL WHERE id IN "
+                             "(SELECT value FROM json_each(?))", [json.dumps(previous)])
+            self._db.execute("UPDATE drafts SET picked_at = ?, final_text = ? WHERE id = ?",
+                             [to_stored(), final_text, int(draft_id)])
+            for changed in previous + [int(draft_id)]:
+                search_index.index_draft(self._db, conversation_id, changed)
+
+    @_guarded
+    def picked_replies(self, limit: int = 3) -> list[str]:
+        """The user's own picked replies, newest first: style examples for new drafts."""
+        return [example.text for example in reading.picked_examples(self._db, limit)]
+
+    @_guarded
+    def picked_examples(self, limit: int = 3) -> list[PickedReply]:
+        return reading.picked_examples(self._db, limit)
+
+    # --- every item ----------------------------------------------------------------------
+
+    @_guarded
+    def list_items(self, kind: str | None = None, since=None, limit: int | None = None,
+                   offset: int = 0) -> list[ItemSummary]:
+        """Newest first; kind: 'recording' or 'conversation'; since: a date or datetime."""
+        return reading.list_items(self._db, kind, since, limit, offset)
+
+    @_guarded
+    def search(self, query: str, kind: str | None = None, since=None, limit: int = 50) -> list[SearchHit]:
+        return search.search(self._db, query, kind, since, limit)
+
+    @_guarded
+    def get_item(self, item_id: int) -> RecordingDetail | ConversationDetail:
+        return reading.get_item(self._db, self.data_root, item_id)
+
+    @_guarded
+    def rename(self, item_id: int, title: str) -> None:
+        reading.item_kind(self._db, item_id)
+        title = " ".join((title or "").split())
+        if not title:
+            raise HistoryError("A title cannot be empty; give some words.")
+        with self._db.atomic():
+            self._set_title(int(item_id), title, auto=False)
+
+    @_guarded
+    def delete(self, item_id: int, *, purge: bool = True) -> None:
+        """Deletes the item's rows, its search entries and its audio file. purge merges the
+        search index so no trace of the words stays in it (costs more on a large history)."""
+        kind = reading.item_kind(self._db, item_id)
+        item_id = int(item_id)
+        audio = None
+        if kind == "recording":
+            audio = self._db.execute("SELECT audio_file FROM recordings WHERE item_id = ?", [item_id]).fetchone()[0]
+        with self._db.atomic():
+            self._db.execute("DELETE FROM items WHERE id = ?", [item_id])
+        files.remove_audio(self.data_root, audio)
+        if purge:
+            self._purge()
+
+    @_guarded
+    def purge(self) -> None:
+        """Merges the search index so that deleted items leave no trace in it (delete() does
+        this unless purge=False; it rewrites the index, about a second on a 2,000-hour history)."""
+        self._purge()
+
+    @_guarded
+    def wipe(self) -> None:
+        """Deletes every item, setting and audio file of the history."""
+        audio = [row[0] for row in self._db.execute(
+            "SELECT audio_file FROM recordings WHERE audio_file IS NOT NULL").fetchall()]
+        with self._db.atomic():
+            self._db.execute("DELETE FROM items")
+            self._db.execute("DELETE FROM settings")
+            self._db.execute("INSERT INTO search_docs_fts (search_docs_fts) VALUES ('delete-all')")
+        for relative in audio:
+            files.remove_audio(self.data_root, relative)
+        self._db.execute("VACUUM")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    @_guarded
+    def backup(self, path: Path) -> Path:
+        """A consistent copy of the whole history in one file (SQLite's backup API)."""
+        return files.backup_database(self._db.conn, self.path, Path(path))
+
+    @_guarded
+    def export(self, item_id: int, fmt: str = "md") -> str:
+        """A recording as md/json (transcript and summary) or txt/srt/vtt (transcript);
+        a conversation with its drafts as md/json."""
+        return exports.export_item(reading.get_item(self._db, self.data_root, item_id), fmt)
+
+    def export_to(self, item_id: int, fmt: str, path: Path) -> Path:
+        """Writes an export where the user said (write-then-rename, 0600)."""
+        return files.write_private_text(Path(path), self.export(item_id, fmt))
+
+    @_guarded
+    def check_integrity(self) -> str:
+        """'ok', or what SQLite's quick_check found (for `doctor`); reads the whole file."""
+        rows = [row[0] for row in self._db.execute("PRAGMA quick_check").fetchall()]
+        return "ok" if rows == ["ok"] else "; ".join(rows[:3])
+
+    # --- settings and profile ------------------------------------------------------------
+
+    @_guarded
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self._db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    @_guarded
+    def set_setting(self, key: str, value: Any) -> None:
+        """value: anything JSON can hold."""
+        with self._db.atomic():
+            self._db.execute(
+                "INSERT INTO settings (key, value, updated) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated = excluded.updated",
+                [key, json.dumps(value, ensure_ascii=False), to_stored()])
+
+    @_guarded
+    def delete_setting(self, key: str) -> None:
+        with self._db.atomic():
+            self._db.execute("DELETE FROM settings WHERE key = ?", [key])
+
+    # --- inside ------------------------------------------------------------------------------
+
+    def _new_item(self, kind: str, title: str, auto: bool, created: str) -> int:
+        cursor = self._db.execute("INSERT INTO items (kind, title, title_is_auto, created) VALUES (?, ?, ?, ?)",
+                                  [kind, title, int(auto), created])
+        item_id = cursor.lastrowid
+        search_index.index_title(self._db, item_id, title, kind)
+        return item_id
+
+    def _set_title(self, item_id: int, title: str, *, auto: bool, only_if_auto: bool = False) -> None:
+        sql = "UPDATE items SET title = ?, title_is_auto = ? WHERE id = ?"
+        if only_if_auto:
+            sql += " AND title_is_auto = 1"
+        if self._db.execute(sql, [title, int(auto), item_id]).rowcount:
+            kind = self._db.execute("SELECT kind FROM items WHERE id = ?", [item_id]).fetchone()[0]
+            search_index.index_title(self._db, item_id, title, kind)
+
+    def _refresh_preview(self, item_id: int) -> None:
+        """The list's snippet: a summary's overview, else the transcript's or conversation's start."""
+        row = self._db.execute("SELECT overview FROM summaries WHERE recording_id = ?", [item_id]).fetchone()
+        text = row[0] if row and row[0].strip() else ""
+        if not text:
+            pieces = self._db.execute(
+                "SELECT text FROM search_docs WHERE item_id = ? AND source IN ('transcript', 'conversation') "
+                "ORDER BY id LIMIT 1", [item_id]).fetchone()
+            text = pieces[0] if pieces else ""
+        text = " ".join(text.split())
+        if len(text) > PREVIEW_CHARS:
+            text = text[:PREVIEW_CHARS].rsplit(" ", 1)[0] + "…"
+        self._db.execute("UPDATE items SET preview = ? WHERE id = ?", [text, item_id])
+
+    def _purge(self) -> None:
+        search_index.purge_deleted(self._db)
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()

@@ -1,0 +1,80 @@
+"""The schema's migrations: an old database upgrades; a newer or foreign one is left untouched."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+import sqlite_utils
+
+from app.errors import HistoryError
+from app.history import HistoryStore
+from app.history.schema import KNOWN_STEPS, MIGRATION_SET, migrations
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_first_schema_database_opens_and_upgrades(data_dir):
+    """A database made with the first schema (before search existed) keeps its data, gains
+    every later step, and its old contents become searchable."""
+    path = data_dir / "history.db"
+    old = sqlite_utils.Database(path)
+    migrations.apply(old, stop_before=KNOWN_STEPS[1])
+    assert [step.name for step in migrations.applied(old)] == KNOWN_STEPS[:1]
+    old.executescript("""
+        INSERT INTO items (id, kind, title, created, preview) VALUES
+            (1, 'recording', 'Old standup', '2023-01-02T09:00:00Z', 'We met.'),
+            (2, 'conversation', 'Old chat', '2023-01-03T09:00:00Z', '');
+        INSERT INTO recordings (item_id, audio_file, duration, status) VALUES (1, 'recordings/1.wav', 60, 'done');
+        INSERT INTO segments (recording_id, idx, start, "end", text) VALUES
+            (1, 0, 0, 30, 'We met about the lighthouse.'), (1, 1, 30, 60, 'Then we left.');
+        INSERT INTO summaries (recording_id, title, overview, created) VALUES
+            (1, 'Standup', 'A short talk about the harbour.', '2023-01-02T09:05:00Z');
+        INSERT INTO summary_items (recording_id, kind, idx, text, owner, due, start) VALUES
+            (1, 'action_item', 0, 'Paint the lighthouse', 'Ola', 'Monday', 30.0);
+        INSERT INTO conversations (item_id, me, raw) VALUES (2, 'Kim', 'Ada: seen the walrus?');
+        INSERT INTO turns (conversation_id, idx, speaker, text) VALUES (2, 0, 'Ada', 'Seen the walrus?');
+        INSERT INTO drafts (conversation_id, idx, text, created, picked_at) VALUES
+            (2, 0, 'Yes, at the zoo!', '2023-01-03T09:01:00Z', '2023-01-03T09:02:00Z');
+    """)
+    old.close()
+
+    with HistoryStore.open(path, data_dir) as store:
+        assert [step.name for step in migrations.applied(store.db)] == KNOWN_STEPS
+        assert [item.id for item in store.list_items()] == [2, 1]
+        assert store.get_item(1).summary["action_items"][0]["owner"] == "Ola"
+        hits = {word: store.search(word) for word in ("lighthouse", "harbour", "walrus", "zoo")}
+        assert {word: [h.id for h in found] for word, found in hits.items()} == {
+            "lighthouse": [1], "harbour": [1], "walrus": [2], "zoo": [2]}
+        assert store.picked_replies() == ["Yes, at the zoo!"]
+        store.set_setting("upgraded", True)  # the last step's table exists
+    with HistoryStore.open(path, data_dir) as again:  # opening again applies nothing twice
+        assert len(migrations.applied(again.db)) == len(KNOWN_STEPS)
+
+
+def test_database_from_a_newer_version_is_refused_untouched(data_dir):
+    """A step this version does not know means a newer Confide wrote the file: one sentence, no change."""
+    path = data_dir / "history.db"
+    with HistoryStore.open(path, data_dir) as store:
+        store.add_conversation("a: b", [("a", "b")])
+        store.db["_sqlite_migrations"].insert(
+            {"migration_set": MIGRATION_SET, "name": "m999_from_the_future", "applied_at": "2099-01-01"})
+    before = _digest(path)
+    with pytest.raises(HistoryError, match="newer version of Confide"):
+        HistoryStore.open(path, data_dir)
+    assert _digest(path) == before
+
+
+def test_database_of_another_program_is_refused_untouched(data_dir):
+    """An SQLite file that is not Confide's history is not adopted (no tables added to it)."""
+    path = data_dir / "history.db"
+    other = sqlite_utils.Database(path)
+    other["notes"].insert({"text": "someone else's"})
+    other.close()
+    before = _digest(path)
+    with pytest.raises(HistoryError, match="another program"):
+        HistoryStore.open(path, data_dir)
+    assert _digest(path) == before
+    assert sqlite_utils.Database(path).table_names() == ["notes"]
