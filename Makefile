@@ -16,7 +16,7 @@ RUN_PACKAGES := libportaudio2 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2
 TEST_PACKAGES := pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox libsox-fmt-all \
 	ffmpeg xvfb desktop-file-utils
 
-.PHONY: run test system-run system-test venv models test-models bench bench-slm package test-package install-desktop-entry clean
+.PHONY: run test system-run system-test venv models test-models bench bench-slm bench-history package test-package install-desktop-entry clean
 
 run: system-run venv models
 	$(VENV)/bin/confide
@@ -64,12 +64,15 @@ test-models: venv
 	$(VENV)/bin/confide --data-dir $(TEST_DATA) models install smollm2-135m-instruct whisper-base gemma3-270m
 
 # --- benchmarks (never part of `make test`) -----------------------------------------------
-bench: bench-slm
+bench: bench-slm bench-history
 
 $(STAMPS)/llama-cpp: $(STAMPS)/venv
 	CMAKE_ARGS="-DGGML_NATIVE=ON -DCMAKE_C_FLAGS='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16' -DCMAKE_CXX_FLAGS='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16'" \
 		$(PY) -m pip install -q --disable-pip-version-check "llama-cpp-python==0.3.36"
 	@touch $@
+
+bench-history: venv
+	nice -n 10 $(PY) bench/history.py
 
 bench-slm: system-test venv test-models $(STAMPS)/llama-cpp
 	$(PY) bench/slm.py --data-dir $(TEST_DATA)
