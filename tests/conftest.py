@@ -15,7 +15,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -25,7 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.pop("CONFIDE_DATA_DIR", None)
 
-from support import ROOT, SHARED, TEST_MODELS_DATA, run_confide  # noqa: E402
+from support import SHARED, TEST_MODELS_DATA, run_confide  # noqa: E402
 DEFAULT_TEST_MODELS = ("smollm2-135m-instruct", "whisper-base", "gemma3-270m")
 
 

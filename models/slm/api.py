@@ -7,7 +7,7 @@ app/ codes against these types only, so a scripted fake engine (tests) and the r
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterator, Protocol, Sequence
 
 
@@ -74,5 +74,6 @@ class LanguageModel(Protocol):
         """Lazily yields TextDelta events, then exactly one GenerationResult last.
 
         A str prompt is used verbatim (BOS prepended when the model's metadata says so);
-        raises ContextOverflowError when prompt + max_new_tokens cannot fit the context.
+        raises ContextOverflowError (when called, before any event) when the prompt does not fit
+        the context; max_new_tokens is cut to the room the context leaves.
         """

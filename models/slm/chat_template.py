@@ -1,65 +1,105 @@
-"""The model's own chat template, rendered as transformers renders it: jinja2's immutable
-sandbox (a template comes with a model file, so it is untrusted code), trim_blocks and
-lstrip_blocks, `raise_exception` and a `tojson` filter. Base models without a template get a
-plain role-prefixed transcript."""
+"""The model's own chat template, rendered as transformers' apply_chat_template renders it.
+
+A template comes with a model file, so it is untrusted code: it runs in jinja2's immutable
+sandbox, with transformers' settings (trim_blocks, lstrip_blocks, the loop-controls extension)
+and helpers (`raise_exception`, `strftime_now`, a `tojson` that keeps non-ASCII text). The
+special tokens of tokenizer_config.json (bos_token, eos_token, ...) are variables of the
+template. A base model without a template gets a plain role-prefixed transcript to continue.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
-from jinja2 import TemplateError
+from jinja2 import Template, TemplateError
+from jinja2.ext import loopcontrols
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from models.errors import ModelError
 
+SPECIAL_TOKEN_KEYS = ("bos_token", "eos_token", "unk_token", "pad_token", "sep_token", "cls_token", "mask_token")
 
-def _raise(message: str):
+
+def _raise_exception(message: str):
     raise TemplateError(message)
 
 
+def _tojson(value, ensure_ascii=False, indent=None, separators=None, sort_keys=False) -> str:
+    return json.dumps(value, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
+
+
+def _strftime_now(format: str) -> str:
+    return datetime.now().strftime(format)
+
+
 def _environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
-    env.globals["raise_exception"] = _raise
-    env.filters["tojson"] = lambda value, indent=None: json.dumps(value, ensure_ascii=False, indent=indent)
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols])
+    env.filters["tojson"] = _tojson
+    env.globals["raise_exception"] = _raise_exception
+    env.globals["strftime_now"] = _strftime_now
     return env
 
 
-@dataclass
+def _token_text(value) -> str | None:
+    """A special token as tokenizer_config.json writes it: a string or {"content": ...}."""
+    if isinstance(value, dict):
+        value = value.get("content")
+    return value if isinstance(value, str) else None
+
+
 class ChatTemplate:
-    template: str | None
-    bos_token: str = ""
-    eos_token: str = ""
+    def __init__(self, template: str | None, bos_token: str | None = None, eos_token: str | None = None,
+                 **special_tokens: str | None):
+        self.template = template or None
+        # as transformers does, only the tokens the model has become variables (a template may
+        # test `bos_token is defined`)
+        given = {"bos_token": bos_token, "eos_token": eos_token, **special_tokens}
+        self.special_tokens = {key: value for key, value in given.items() if value}
 
     @classmethod
     def from_model_dir(cls, model_dir: Path) -> "ChatTemplate":
+        """The template of a model folder: tokenizer_config.json's chat_template (a string, or
+        a list of named templates of which "default" is the chat one), else chat_template.jinja."""
+        model_dir = Path(model_dir)
         try:
-            config = json.loads((Path(model_dir) / "tokenizer_config.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            config = json.loads((model_dir / "tokenizer_config.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
             config = {}
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"The tokenizer_config.json of {model_dir.name} is unreadable; install the model again.") from exc
         template = config.get("chat_template")
-        if isinstance(template, list):  # some models ship named templates; "default" is the chat one
-            template = next((t["template"] for t in template if t.get("name") == "default"), None)
-        if template is None and (Path(model_dir) / "chat_template.jinja").is_file():
-            template = (Path(model_dir) / "chat_template.jinja").read_text(encoding="utf-8")
-        token = lambda key: config.get(key)["content"] if isinstance(config.get(key), dict) else (config.get(key) or "")  # noqa: E731
-        return cls(template, token("bos_token"), token("eos_token"))
+        if isinstance(template, list):
+            template = next((entry.get("template") for entry in template if entry.get("name") == "default"), None)
+        jinja_file = model_dir / "chat_template.jinja"
+        if not template and jinja_file.is_file():
+            template = jinja_file.read_text(encoding="utf-8")
+        tokens = {key: _token_text(config.get(key)) for key in SPECIAL_TOKEN_KEYS}
+        return cls(template if isinstance(template, str) else None, **tokens)
+
+    @cached_property
+    def _compiled(self) -> Template:
+        try:
+            return _environment().from_string(self.template)
+        except TemplateError as exc:
+            raise ModelError(f"The model's chat template is not valid Jinja ({exc}); use --raw prompts.") from exc
 
     def render(self, messages: list[dict], add_generation_prompt: bool = True) -> str:
-        if not self.template:
-            return self._plain(messages, add_generation_prompt)
+        if self.template is None:
+            return plain_transcript(messages, add_generation_prompt)
         try:
-            compiled = _environment().from_string(self.template)
-            return compiled.render(messages=messages, add_generation_prompt=add_generation_prompt,
-                                   bos_token=self.bos_token, eos_token=self.eos_token)
-        except TemplateError as exc:
+            return self._compiled.render(messages=messages, add_generation_prompt=add_generation_prompt,
+                                         **self.special_tokens)
+        except (TemplateError, TypeError, ValueError, LookupError, AttributeError) as exc:
+            # the template is the model's code: its failures are the model's, not Confide's bugs
             raise ModelError(f"The model's chat template failed: {exc}.") from exc
 
-    @staticmethod
-    def _plain(messages: list[dict], add_generation_prompt: bool) -> str:
-        """For base models: a transcript they can continue."""
-        lines = [f"{m['role'].capitalize()}: {m['content']}" for m in messages]
-        if add_generation_prompt:
-            lines.append("Assistant:")
-        return "\n".join(lines)
+
+def plain_transcript(messages: list[dict], add_generation_prompt: bool = True) -> str:
+    """For base models: "User: ...\\nAssistant: ..." lines, ending with "Assistant:" to continue."""
+    lines = [f"{str(message['role']).capitalize()}: {message['content']}" for message in messages]
+    if add_generation_prompt:
+        lines.append("Assistant:")
+    return "\n".join(lines)

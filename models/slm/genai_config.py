@@ -1,13 +1,19 @@
 """The documented fields of an onnxruntime-genai genai_config.json that the runtime follows,
-so that folders Confide did not build (e.g. Phi-3's CPU int4 build) run too."""
+so that folders Confide did not build (e.g. Phi-3's CPU int4 build) run too:
+model.context_length, model.eos_token_id (an id or a list), model.bos_token_id,
+model.vocab_size, model.decoder.{filename, num_hidden_layers, num_key_value_heads, head_size,
+inputs.*, outputs.*, session_options.intra_op_num_threads}, and search.{max_length,
+past_present_share_buffer, do_sample, temperature, top_k, top_p, repetition_penalty}.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.errors import ModelError
+from models.slm.api import GenerationConfig
 
 
 @dataclass(frozen=True)
@@ -17,6 +23,7 @@ class GenaiConfig:
     num_layers: int
     num_kv_heads: int
     head_size: int
+    vocab_size: int
     eos_ids: tuple[int, ...]
     bos_id: int | None
     input_ids: str
@@ -29,7 +36,7 @@ class GenaiConfig:
     present_value: str
     share_buffer: bool
     intra_op_threads: int | None
-    search_defaults: dict
+    search: dict = field(default_factory=dict)
 
     @classmethod
     def read(cls, model_dir: Path) -> "GenaiConfig":
@@ -41,27 +48,40 @@ class GenaiConfig:
             inputs, outputs = decoder.get("inputs", {}), decoder.get("outputs", {})
             eos = model.get("eos_token_id", [])
             search = raw.get("search", {})
+            context = int(model.get("context_length") or search.get("max_length") or 2048)
             return cls(
                 filename=decoder.get("filename", "model.onnx"),
-                context_length=int(model.get("context_length") or search.get("max_length") or 2048),
+                context_length=min(context, int(search.get("max_length") or context)),
                 num_layers=int(decoder["num_hidden_layers"]),
                 num_kv_heads=int(decoder["num_key_value_heads"]),
                 head_size=int(decoder["head_size"]),
-                eos_ids=tuple(eos if isinstance(eos, list) else [eos]),
+                vocab_size=int(model.get("vocab_size") or 0),
+                eos_ids=tuple(int(i) for i in (eos if isinstance(eos, list) else [eos])),
                 bos_id=model.get("bos_token_id"),
                 input_ids=inputs.get("input_ids", "input_ids"),
                 attention_mask=inputs.get("attention_mask", "attention_mask"),
-                position_ids=inputs.get("position_ids"),
+                position_ids=inputs.get("position_ids", "position_ids"),
                 past_key=inputs.get("past_key_names", "past_key_values.%d.key"),
                 past_value=inputs.get("past_value_names", "past_key_values.%d.value"),
                 logits=outputs.get("logits", "logits"),
                 present_key=outputs.get("present_key_names", "present.%d.key"),
                 present_value=outputs.get("present_value_names", "present.%d.value"),
                 share_buffer=bool(search.get("past_present_share_buffer", False)),
-                intra_op_threads=decoder.get("session_options", {}).get("intra_op_num_threads"),
-                search_defaults=search,
+                intra_op_threads=(decoder.get("session_options") or {}).get("intra_op_num_threads"),
+                search=search,
             )
         except FileNotFoundError:
             raise ModelError(f"{Path(model_dir).name} has no genai_config.json; it is not an ONNX model folder.") from None
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"The genai_config.json of {Path(model_dir).name} is unreadable ({exc}).") from exc
+
+    def default_generation(self) -> GenerationConfig:
+        """The folder's own search defaults (greedy unless it says do_sample)."""
+        s = self.search
+        sampling = bool(s.get("do_sample", False))
+        return GenerationConfig(
+            temperature=float(s.get("temperature", 1.0)) if sampling else 0.0,
+            top_k=int(s.get("top_k", 0)) if sampling else 0,
+            top_p=float(s.get("top_p", 1.0)) if sampling else 1.0,
+            repetition_penalty=float(s.get("repetition_penalty", 1.0)),
+        )

@@ -1,183 +1,193 @@
-"""Tokenizers built from a GGUF's vocabulary with the `tokenizers` library, saved as a Hugging
-Face tokenizer.json (the onnxruntime-genai layout), and loaded back for generation.
+"""Tokenizers for the language models: built from a GGUF's vocabulary with the `tokenizers`
+library, saved in the onnxruntime-genai folder layout (Hugging Face's tokenizer.json,
+tokenizer_config.json, special_tokens_map.json), and loaded back from such a folder, whoever
+wrote it.
 
-- `gpt2` tokenizer model (SmolLM2, Llama 3, ...): byte-level BPE from the GGUF's merges, with
-  the pre-tokenizer rules llama.cpp uses for the GGUF's `tokenizer.ggml.pre`.
-- `llama` tokenizer model (SentencePiece style; Gemma, Llama 2, Mistral): llama.cpp merges the
-  adjacent pair whose joined piece has the highest score; a BPE whose merges are every such
-  pair ranked by that score does the same. Spaces become "▁"; unknown bytes fall back to
-  <0xNN> tokens.
-Control tokens are special tokens; user-defined tokens always match literally.
+- `gpt2` GGUF tokenizers (SmolLM2, Llama 3, ...): byte-level BPE, tokenizer_bpe.py.
+- `llama` GGUF tokenizers (SentencePiece style: Gemma, Llama 2, Mistral): tokenizer_spm.py.
+Either way the ids are llama.cpp's, with and without special-token parsing.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import threading
 from pathlib import Path
 from typing import Sequence
 
-from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers
+from tokenizers import Tokenizer, processors
 
 from models.errors import ModelError
-from models.gguf_file import GGUFFile
+from models.slm.tokenizer_bpe import byte_level_tokenizer
+from models.slm.tokenizer_gguf import GGUFVocab, read_gguf_vocab
+from models.slm.tokenizer_special import effective_types, end_of_generation_ids, is_special
+from models.slm.tokenizer_spm import sentencepiece_tokenizer
 
-NORMAL, UNKNOWN, CONTROL, USER_DEFINED, UNUSED, BYTE = 1, 2, 3, 4, 5, 6
-GPT2_PATTERN = r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"
-LLAMA3_PATTERN = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*"
-                  r"|\s*[\r\n]+|\s+(?!\S)|\s+")
-# llama.cpp pre-tokenizer names whose rule is "every digit alone, then GPT-2's split".
-DIGITS_THEN_GPT2 = {"smollm", "starcoder", "refact", "command-r", "codeshell", "exaone", "minerva"}
-
-
-def _byte_level_pre_tokenizer(pre: str):
-    if pre in DIGITS_THEN_GPT2:
-        return pre_tokenizers.Sequence([
-            pre_tokenizers.Split(Regex(r"\p{N}"), behavior="isolated"),
-            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True),
-        ])
-    if pre in ("llama-bpe", "llama3", "smaug-bpe"):
-        return pre_tokenizers.Sequence([
-            pre_tokenizers.Split(Regex(LLAMA3_PATTERN), behavior="isolated"),
-            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
-        ])
-    if pre in ("default", "gpt2", "gpt-2", ""):
-        return pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
-    raise ModelError(f"The GGUF's pre-tokenizer '{pre}' is not supported yet.")
+TOKENIZER_FILE = "tokenizer.json"
+CONFIG_FILE = "tokenizer_config.json"
+SPECIAL_TOKENS_FILE = "special_tokens_map.json"
 
 
-def _added_tokens(tokens: list[str], types: list[int]) -> list[AddedToken]:
-    added = []
-    for token, kind in zip(tokens, types):
-        if kind == CONTROL:
-            added.append(AddedToken(token, special=True, normalized=False))
-        elif kind == USER_DEFINED:
-            added.append(AddedToken(token, special=False, normalized=False))
-    return added
-
-
-def byte_level_bpe(gguf: GGUFFile) -> Tokenizer:
-    tokens = list(gguf.require("tokenizer.ggml.tokens"))
-    merges = [tuple(merge.split(" ", 1)) for merge in gguf.require("tokenizer.ggml.merges")]
-    vocab = {token: index for index, token in enumerate(tokens)}
-    tokenizer = Tokenizer(models.BPE(vocab, merges, fuse_unk=False))
-    tokenizer.pre_tokenizer = _byte_level_pre_tokenizer(str(gguf.get("tokenizer.ggml.pre", "default")))
-    tokenizer.decoder = decoders.ByteLevel()
-    tokenizer.add_tokens(_added_tokens(tokens, list(gguf.require("tokenizer.ggml.token_type"))))
+def tokenizer_from_vocab(vocab: GGUFVocab) -> Tokenizer:
+    if vocab.model == "gpt2":
+        tokenizer = byte_level_tokenizer(vocab)
+    elif vocab.model == "llama":
+        tokenizer = sentencepiece_tokenizer(vocab)
+    else:
+        raise ModelError(f"The GGUF's tokenizer model '{vocab.model}' is not supported; Confide handles gpt2 and llama.")
+    _add_post_processor(tokenizer, vocab)
     return tokenizer
 
 
-def sentencepiece_bpe(gguf: GGUFFile) -> Tokenizer:
-    tokens = list(gguf.require("tokenizer.ggml.tokens"))
-    scores = list(gguf.require("tokenizer.ggml.scores"))
-    types = list(gguf.require("tokenizer.ggml.token_type"))
-    vocab = {token: index for index, token in enumerate(tokens)}
-    mergeable = {token: scores[index] for index, token in enumerate(tokens) if types[index] == NORMAL}
-    ranked = []
-    for piece, score in mergeable.items():
-        for cut in range(1, len(piece)):
-            left, right = piece[:cut], piece[cut:]
-            if left in vocab and right in vocab:
-                ranked.append((-score, vocab[piece], left, right))
-    ranked.sort()
-    merges = [(left, right) for _score, _id, left, right in ranked]
-    unk_id = gguf.get("tokenizer.ggml.unknown_token_id")
-    unk = tokens[int(unk_id)] if unk_id is not None else None
-    tokenizer = Tokenizer(models.BPE(vocab, merges, unk_token=unk, byte_fallback=True, fuse_unk=True))
-    steps = [normalizers.Replace(" ", "▁")]
-    if gguf.get("tokenizer.ggml.add_space_prefix", True):
-        steps.insert(0, normalizers.Prepend("▁"))
-    tokenizer.normalizer = normalizers.Sequence(steps)
-    tokenizer.decoder = decoders.Sequence([decoders.Replace("▁", " "), decoders.ByteFallback(), decoders.Fuse()])
-    tokenizer.add_tokens(_added_tokens(tokens, types))
-    return tokenizer
+def _add_post_processor(tokenizer: Tokenizer, vocab: GGUFVocab) -> None:
+    """BOS/EOS as the GGUF asks, for Hugging Face users encoding with add_special_tokens=True
+    (Confide itself always encodes without and prepends BOS where the model needs it)."""
+    bos = vocab.token(vocab.bos_id) if vocab.add_bos else None
+    eos = vocab.token(vocab.eos_id) if vocab.add_eos else None
+    if bos is None and eos is None:
+        return
+    single = " ".join(part for part in (bos, "$A", eos) if part)
+    second = " ".join(part for part in (bos and f"{bos}:1", "$B:1", eos and f"{eos}:1") if part)
+    specials = [(t, i) for t, i in ((bos, vocab.bos_id), (eos, vocab.eos_id)) if t is not None]
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single=single, pair=f"{single} {second}",
+        special_tokens=specials)
 
 
-def tokenizer_from_gguf(gguf: GGUFFile) -> Tokenizer:
-    model = str(gguf.require("tokenizer.ggml.model"))
-    if model == "gpt2":
-        return byte_level_bpe(gguf)
-    if model == "llama":
-        return sentencepiece_bpe(gguf)
-    raise ModelError(f"The GGUF's tokenizer model '{model}' is not supported yet.")
-
-
-def save_tokenizer_files(gguf: GGUFFile | Path, out_dir: Path) -> None:
-    """tokenizer.json, tokenizer_config.json and special_tokens_map.json for out_dir."""
-    if not isinstance(gguf, GGUFFile):
-        gguf = GGUFFile(Path(gguf))
-    tokens = gguf.require("tokenizer.ggml.tokens")
-    tokenizer_from_gguf(gguf).save(str(out_dir / "tokenizer.json"))
-
-    def token(key: str) -> str | None:
-        index = gguf.get(key)
-        return tokens[int(index)] if index is not None else None
-
-    special = {"bos_token": token("tokenizer.ggml.bos_token_id"), "eos_token": token("tokenizer.ggml.eos_token_id"),
-               "unk_token": token("tokenizer.ggml.unknown_token_id"), "pad_token": token("tokenizer.ggml.padding_token_id")}
-    special = {key: value for key, value in special.items() if value is not None}
+def save_tokenizer_files(gguf_path: Path, out_dir: Path) -> None:
+    """Writes tokenizer.json, tokenizer_config.json and special_tokens_map.json into out_dir."""
+    gguf_path = Path(getattr(gguf_path, "path", gguf_path))  # a models.gguf_file.GGUFFile works too
+    out_dir = Path(out_dir)
+    vocab = read_gguf_vocab(gguf_path)
+    tokenizer = tokenizer_from_vocab(vocab)
+    special = _special_tokens_map(vocab)
+    types = effective_types(vocab)
+    added = tokenizer.get_added_tokens_decoder()
     config = {
         **special,
-        "add_bos_token": bool(gguf.get("tokenizer.ggml.add_bos_token", False)),
-        "add_eos_token": bool(gguf.get("tokenizer.ggml.add_eos_token", False)),
-        "chat_template": gguf.get("tokenizer.chat_template"),
-        "model_max_length": int(gguf.arch("context_length") or 2048),
-        "tokenizer_class": "PreTrainedTokenizerFast",
+        "add_bos_token": vocab.add_bos,
+        "add_eos_token": vocab.add_eos,
+        "clean_up_tokenization_spaces": False,
+        "model_max_length": vocab.context_length or 2048,
+        "tokenizer_class": _tokenizer_class(vocab),
+        "added_tokens_decoder": {
+            str(index): {"content": text, "lstrip": False, "normalized": False, "rstrip": False,
+                         "single_word": False, "special": is_special(kind)}
+            for index, (text, kind) in enumerate(zip(vocab.tokens, types))
+            if index in added
+        },
+        # llama.cpp's end-of-generation tokens; genai_config.json's eos_token_id should list them
+        "eos_token_ids": end_of_generation_ids(vocab),
     }
-    (out_dir / "tokenizer_config.json").write_text(json.dumps(config, indent=1, ensure_ascii=False))
-    (out_dir / "special_tokens_map.json").write_text(json.dumps(special, indent=1, ensure_ascii=False))
+    if vocab.chat_template:
+        config["chat_template"] = vocab.chat_template
+    _write_atomically(out_dir / TOKENIZER_FILE, tokenizer.to_str())
+    _write_atomically(out_dir / CONFIG_FILE, json.dumps(config, indent=2, ensure_ascii=False))
+    _write_atomically(out_dir / SPECIAL_TOKENS_FILE, json.dumps(special, indent=2, ensure_ascii=False))
+
+
+def _special_tokens_map(vocab: GGUFVocab) -> dict:
+    named = {"bos_token": vocab.bos_id, "eos_token": vocab.eos_id, "unk_token": vocab.unk_id,
+             "pad_token": vocab.pad_id}
+    return {key: vocab.tokens[index] for key, index in named.items() if index is not None}
+
+
+def _tokenizer_class(vocab: GGUFVocab) -> str:
+    # the class names onnxruntime-extensions and transformers key their tokenizer kind on
+    if vocab.model == "gpt2":
+        return "GPT2Tokenizer"
+    return "GemmaTokenizer" if vocab.architecture.startswith("gemma") else "LlamaTokenizer"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.partial")
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 class FolderTokenizer:
-    """The Tokenizer protocol (models/slm/api.py) over a model folder's tokenizer files."""
+    """The Tokenizer protocol (models/slm/api.py) over a folder's tokenizer.json and configs."""
 
     def __init__(self, model_dir: Path):
         model_dir = Path(model_dir)
         try:
-            self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        except Exception as exc:  # the library raises plain Exceptions for missing or malformed files
-            raise ModelError(f"The tokenizer of {model_dir.name} is missing or damaged ({exc}).") from exc
-        self._as_text = Tokenizer.from_str(self._tokenizer.to_str())
-        self._as_text.encode_special_tokens = True
-        config = _read_json(model_dir / "tokenizer_config.json")
+            self._tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
+        except Exception as exc:  # `tokenizers` raises plain Exceptions for missing or malformed files
+            raise ModelError(f"The tokenizer of {model_dir.name} is missing or damaged; install the model again.") from exc
+        # special-token parsing is a switch on the one tokenizer: flipped under a lock, it costs
+        # nothing, where a second copy of a 262k-entry tokenizer would cost seconds to load
+        self._lock = threading.Lock()
+        config = _read_json(model_dir / CONFIG_FILE)
         genai = _read_json(model_dir / "genai_config.json").get("model", {})
-        self.add_bos = bool(config.get("add_bos_token", False))
-        self.bos_id = self._id_of(config.get("bos_token")) if config.get("bos_token") else genai.get("bos_token_id")
-        eos = genai.get("eos_token_id")
-        eos_ids = eos if isinstance(eos, list) else ([eos] if eos is not None else [])
-        if not eos_ids and config.get("eos_token"):
-            eos_ids = [self._id_of(config["eos_token"])]
-        self.eos_ids = [int(i) for i in eos_ids if i is not None]
-        self.special_ids = {i for i, t in self._tokenizer.get_added_tokens_decoder().items() if t.special}
+        bos_id = self._id_of(config.get("bos_token"))
+        self.bos_id: int | None = bos_id if bos_id is not None else _int_or_none(genai.get("bos_token_id"))
+        self.add_bos: bool = bool(config["add_bos_token"]) if "add_bos_token" in config else self._adds_bos_itself()
+        self.eos_ids: list[int] = _eos_ids(genai, config, self._id_of(config.get("eos_token")))
+        self.special_ids = frozenset(i for i, t in self._tokenizer.get_added_tokens_decoder().items() if t.special)
 
     def _id_of(self, token) -> int | None:
-        if isinstance(token, dict):
+        if isinstance(token, dict):  # {"content": "<s>", "__type": "AddedToken", ...}
             token = token.get("content")
-        return self._tokenizer.token_to_id(token)
+        return self._tokenizer.token_to_id(token) if isinstance(token, str) else None
+
+    def _adds_bos_itself(self) -> bool:
+        """A folder that does not say: does its tokenizer.json's post-processor add the BOS?"""
+        return self.bos_id is not None and self._tokenizer.encode("", add_special_tokens=True).ids[:1] == [self.bos_id]
 
     @property
     def vocab_size(self) -> int:
         return self._tokenizer.get_vocab_size()
 
     def encode(self, text: str, *, parse_special: bool = True) -> list[int]:
-        tokenizer = self._tokenizer if parse_special else self._as_text
-        return tokenizer.encode(text, add_special_tokens=False).ids
+        """Token ids of text, no BOS added; with parse_special False, `<|im_end|>` is plain text."""
+        with self._lock:
+            self._tokenizer.encode_special_tokens = not parse_special
+            return self._tokenizer.encode(text, add_special_tokens=False).ids
 
     def decode(self, ids: Sequence[int], *, skip_special: bool = False) -> str:
-        return self._tokenizer.decode(list(ids), skip_special_tokens=skip_special)
+        ids = [int(i) for i in ids]
+        with self._lock:  # the switch above needs the tokenizer to itself while it flips
+            return self._tokenizer.decode(ids, skip_special_tokens=skip_special)
 
     def token_text(self, token_id: int) -> str:
-        return self._tokenizer.id_to_token(token_id) or ""
+        return self._tokenizer.id_to_token(int(token_id)) or ""
+
+
+def _eos_ids(genai: dict, config: dict, eos_token_id: int | None) -> list[int]:
+    """genai_config.json's eos_token_id first (the runtime's own authority), then the
+    end-of-generation ids this project records in tokenizer_config.json, then its eos_token."""
+    ids: list[int] = []
+    for source in (genai.get("eos_token_id"), config.get("eos_token_ids"), eos_token_id):
+        for value in source if isinstance(source, list) else [source]:
+            if isinstance(value, int) and value not in ids:
+                ids.append(value)
+    return ids
+
+
+def _int_or_none(value) -> int | None:
+    return int(value) if isinstance(value, int) else None
 
 
 def _read_json(path: Path) -> dict:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return {}
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{path.name} of {path.parent.name} is unreadable; install the model again.") from exc
+    return value if isinstance(value, dict) else {}
 
 
 def load_tokenizer(model_dir: Path) -> FolderTokenizer:
     return FolderTokenizer(model_dir)
 
 
-__all__ = ["save_tokenizer_files", "load_tokenizer", "FolderTokenizer", "tokenizer_from_gguf"]
+__all__ = ["save_tokenizer_files", "load_tokenizer", "FolderTokenizer", "tokenizer_from_vocab"]

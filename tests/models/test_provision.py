@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -133,3 +132,25 @@ def test_verify_notices_a_changed_file(tiny_catalog, tmp_path):
     target = models_dir / "tiny" / "config.json"
     target.write_bytes(target.read_bytes().replace(b"true", b"fals"))
     assert not rehash(list_installed([models_dir])[0])
+
+
+def test_a_model_built_by_an_older_builder_is_rebuilt_from_its_kept_gguf(models_data_dir, tmp_path):
+    """After an upgrade changes the builder, `models install` rebuilds the ONNX model offline."""
+    import shutil
+
+    from models.slm.builder import BUILD_INFO, BUILDER_VERSION, build_is_current
+
+    models_dir = tmp_path / "models"
+    target = models_dir / "smollm2-135m-instruct"
+    shutil.copytree(models_data_dir / "models" / "smollm2-135m-instruct", target)
+    info = json.loads((target / BUILD_INFO).read_text())
+    assert info["builder_version"] == BUILDER_VERSION and build_is_current(target)
+    info["builder_version"] = BUILDER_VERSION - 1
+    (target / BUILD_INFO).write_text(json.dumps(info, indent=1))
+    assert not build_is_current(target)
+
+    outcome = provision.install_model("smollm2-135m-instruct", models_dir, tmp_path / "no-cache")
+    assert outcome.action == "built"
+    assert build_is_current(target)
+    assert read_manifest(target).verified
+    assert not (tmp_path / "no-cache").exists()  # nothing was downloaded

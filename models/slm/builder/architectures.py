@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import numpy as np
 
 from models.errors import ModelError
 from models.gguf_file import GGUFFile
 from models.slm.builder.decoder import DecoderSpec, LayerWeights
-from models.slm.builder.quant import dequantized, permute_rows, weight_for_matmul
+from models.slm.builder.quant import NBitsWeight, dequantized, permute_rows, weight_for_matmul
 
 
 def _norm(gguf: GGUFFile, name: str) -> np.ndarray:
@@ -43,12 +44,14 @@ def _common(gguf: GGUFFile) -> dict:
     )
 
 
-def _output_tensor(gguf: GGUFFile):
-    # Tied embeddings: without output.weight the embedding table is also the output layer.
-    return gguf.tensor("output.weight") if gguf.has("output.weight") else gguf.tensor("token_embd.weight")
+def _output_layer(gguf: GGUFFile, weight) -> tuple[NBitsWeight, bool]:
+    """(the output projection, whether it is the embedding table too): without output.weight the
+    embedding table is also the output layer."""
+    tied = not gguf.has("output.weight")
+    return weight(gguf.tensor("token_embd.weight" if tied else "output.weight")), tied
 
 
-def llama(gguf: GGUFFile):
+def llama(gguf: GGUFFile, weight: Callable = weight_for_matmul):
     """Llama, SmolLM, Mistral-style: pre-norm, SiLU-gated MLP, one rope base."""
     common = _common(gguf)
     if gguf.arch("expert_count"):
@@ -63,20 +66,20 @@ def llama(gguf: GGUFFile):
         t = lambda part: gguf.tensor(f"blk.{index}.{part}.weight")  # noqa: E731
         return LayerWeights(
             attn_norm=_norm(gguf, f"blk.{index}.attn_norm.weight"),
-            q=permute_rows(weight_for_matmul(t("attn_q")), q_order),
-            k=permute_rows(weight_for_matmul(t("attn_k")), k_order),
-            v=weight_for_matmul(t("attn_v")),
-            o=weight_for_matmul(t("attn_output")),
+            q=permute_rows(weight(t("attn_q")), q_order),
+            k=permute_rows(weight(t("attn_k")), k_order),
+            v=weight(t("attn_v")),
+            o=weight(t("attn_output")),
             ffn_norm=_norm(gguf, f"blk.{index}.ffn_norm.weight"),
-            gate=weight_for_matmul(t("ffn_gate")),
-            up=weight_for_matmul(t("ffn_up")),
-            down=weight_for_matmul(t("ffn_down")),
+            gate=weight(t("ffn_gate")),
+            up=weight(t("ffn_up")),
+            down=weight(t("ffn_down")),
         )
 
-    return spec, layer, _norm(gguf, "output_norm.weight"), weight_for_matmul(_output_tensor(gguf))
+    return spec, layer, _norm(gguf, "output_norm.weight"), *_output_layer(gguf, weight)
 
 
-def gemma3(gguf: GGUFFile):
+def gemma3(gguf: GGUFFile, weight: Callable = weight_for_matmul):
     """Gemma 3: four norms a layer, per-head q/k norms, scaled embeddings, GELU(tanh) gating,
     sliding-window attention on five layers of six with their own rope base.
 
@@ -102,14 +105,14 @@ def gemma3(gguf: GGUFFile):
         n = lambda part: _norm(gguf, f"blk.{index}.{part}.weight")  # noqa: E731
         # Gemma's GGUF keeps Q and K in the halves layout already (no rope permutation).
         return LayerWeights(
-            attn_norm=n("attn_norm"), q=weight_for_matmul(t("attn_q")), k=weight_for_matmul(t("attn_k")),
-            v=weight_for_matmul(t("attn_v")), o=weight_for_matmul(t("attn_output")), ffn_norm=n("ffn_norm"),
-            gate=weight_for_matmul(t("ffn_gate")), up=weight_for_matmul(t("ffn_up")),
-            down=weight_for_matmul(t("ffn_down")), q_norm=n("attn_q_norm"), k_norm=n("attn_k_norm"),
+            attn_norm=n("attn_norm"), q=weight(t("attn_q")), k=weight(t("attn_k")),
+            v=weight(t("attn_v")), o=weight(t("attn_output")), ffn_norm=n("ffn_norm"),
+            gate=weight(t("ffn_gate")), up=weight(t("ffn_up")),
+            down=weight(t("ffn_down")), q_norm=n("attn_q_norm"), k_norm=n("attn_k_norm"),
             post_attn_norm=n("post_attention_norm"), post_ffn_norm=n("post_ffw_norm"),
         )
 
-    return spec, layer, _norm(gguf, "output_norm.weight"), weight_for_matmul(_output_tensor(gguf))
+    return spec, layer, _norm(gguf, "output_norm.weight"), *_output_layer(gguf, weight)
 
 
 ARCHITECTURES = {"llama": llama, "gemma3": gemma3}

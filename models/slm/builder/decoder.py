@@ -4,6 +4,9 @@ Inputs and outputs follow onnxruntime-genai's conventions (input_ids, attention_
 past_key_values.N.key/value -> logits, present.N.key/value), with the KV cache in BNSH layout
 so that the past and present buffers can be one fixed-size buffer (GroupQueryAttention
 detects that by pointer). Only the last position's logits are computed.
+
+Between the attention ops the hidden states are 2-D [tokens, features]: then onnxruntime fuses
+each Q4_1 min term's MatMul and Add into one Gemm, and a decoding step runs fewer nodes.
 """
 
 from __future__ import annotations
@@ -74,11 +77,15 @@ def rotary_tables(spec: DecoderSpec, base: float) -> tuple[np.ndarray, np.ndarra
     return np.cos(angles).astype(np.float32), np.sin(angles).astype(np.float32)
 
 
-def build_decoder(spec: DecoderSpec, embedding: tuple[np.ndarray, np.ndarray, np.ndarray],
+def build_decoder(spec: DecoderSpec, embedding: tuple | None,
                   layer_weights: Callable[[int], LayerWeights], output_norm: np.ndarray, lm_head: NBitsWeight,
-                  *, accuracy_level: int = 4, names: IoNames = IoNames(),
+                  *, accuracy_level: int = 4, down_accuracy_level: int | None = None, names: IoNames = IoNames(),
+                  data_file=None, data_name: str = "",
                   progress: Callable[[str], None] = lambda _m: None):
-    g = GraphWriter(accuracy_level, quantize_activations=accuracy_level == 4)
+    """The decoder graph and whether its weights are exactly the GGUF's. embedding: an 8-bit table
+    (see quant.embedding_table), or None to gather the rows of lm_head itself (tied embeddings in
+    8-bit form), which keeps one copy of the largest matrix instead of two."""
+    g = GraphWriter(accuracy_level, data_file, data_name)
     ids = g.add_input(names.input_ids, INT64, ["batch_size", "sequence_length"])
     mask = g.add_input(names.attention_mask, INT64, ["batch_size", "total_sequence_length"])
     cache_shape = ["batch_size", spec.n_kv_heads, "past_sequence_length", spec.head_dim]
@@ -92,16 +99,24 @@ def build_decoder(spec: DecoderSpec, embedding: tuple[np.ndarray, np.ndarray, np
     total = g.one("Gather", [g.one("Shape", [mask], stem="mask_shape"), g.const("index1", np.array(1, np.int64))],
                   stem="total_len_i64", axis=0)
     total_len = g.one("Cast", [total], stem="total_len", to=INT32)
+    # [batch, sequence, -1], to turn 2-D hidden states back into what the attention op wants
+    batch_seq = g.one("Concat", [g.one("Shape", [ids], stem="ids_shape"), g.const("minus_one", np.array([-1], np.int64))],
+                      stem="batch_seq_shape", axis=0)
+    flat = g.const("flat_shape", np.array([-1, spec.hidden], np.int64))
 
     rope = {}
     for base in sorted(set(spec.rope_bases)):
         cos, sin = rotary_tables(spec, base)
         rope[base] = (g.const(f"cos_cache_{int(base)}", cos), g.const(f"sin_cache_{int(base)}", sin))
 
-    data, scales, zero_points = embedding
-    x = g.one("GatherBlockQuantized", [g.const("embed.qweight", data), ids, g.const("embed.scales", scales),
-                                        g.const("embed.qzeros", zero_points)],
-              domain=MS, stem="embed", gather_axis=0, quantize_axis=1, block_size=32, bits=8)
+    if embedding is None:
+        rows = _rows_of_output_layer(g, lm_head, ids)
+    else:
+        data, scales, zero_points, block, g.weights_exact = embedding
+        rows = g.one("GatherBlockQuantized", [g.const("embed.qweight", data), ids, g.const("embed.scales", scales),
+                                               g.const("embed.qzeros", zero_points)],
+                     domain=MS, stem="embed_rows", gather_axis=0, quantize_axis=1, block_size=block, bits=8)
+    x = g.one("Reshape", [rows, flat], stem="embed")
     if spec.embedding_scale != 1.0:
         x = g.one("Mul", [x, g.const("embed_scale", np.array(spec.embedding_scale, np.float32))], stem="embed_scaled")
 
@@ -117,7 +132,8 @@ def build_decoder(spec: DecoderSpec, embedding: tuple[np.ndarray, np.ndarray, np
         else:
             normed, residual = g.skip_rms_norm(pending, residual, w.attn_norm, spec.eps, f"{stem}.attn_norm")
 
-        attention_inputs = _qkv(g, spec, w, normed, stem)
+        attention_inputs = [g.one("Reshape", [t, batch_seq], stem=f"{stem}.attn_in") if t else t
+                            for t in _qkv(g, spec, w, normed, stem)]
         cos, sin = rope[spec.rope_bases[index]]
         window = spec.sliding_windows[index] if spec.sliding_windows else 0
         past_k = g.add_input(names.past_key % index, FLOAT, cache_shape)
@@ -130,24 +146,39 @@ def build_decoder(spec: DecoderSpec, embedding: tuple[np.ndarray, np.ndarray, np
              [attn_out, present_k, present_v], domain=MS, stem=f"{stem}.attn",
              num_heads=spec.n_heads, kv_num_heads=spec.n_kv_heads, scale=float(spec.head_dim ** -0.5),
              do_rotary=1, rotary_interleaved=0, local_window_size=(window - 1) if window else -1)
-        attn = g.linear(attn_out, w.o, f"{stem}.o_proj")
+        attn_flat = g.one("Reshape", [attn_out, g.const("attn_flat_shape", np.array([-1, spec.n_heads * spec.head_dim],
+                                                                                     np.int64))], stem=f"{stem}.attn_flat")
+        attn = g.linear(attn_flat, w.o, f"{stem}.o_proj")
         if spec.post_norms:
             attn = g.rms_norm(attn, w.post_attn_norm, spec.eps, f"{stem}.post_attn_norm")
         normed, residual = g.skip_rms_norm(attn, residual, w.ffn_norm, spec.eps, f"{stem}.ffn_norm")
-        pending = _feed_forward(g, spec, w, normed, stem)
+        pending = _feed_forward(g, spec, w, normed, stem, down_accuracy_level)
         if spec.post_norms:
             pending = g.rms_norm(pending, w.post_ffn_norm, spec.eps, f"{stem}.post_ffn_norm")
 
     # Only the last position's logits are needed to pick the next token.
     starts, ends = g.const("last_start", np.array([-1], np.int64)), g.const("last_end", np.array([2**62], np.int64))
-    pending = g.one("Slice", [pending, starts, ends, axes1], stem="last_pending")
-    residual = g.one("Slice", [residual, starts, ends, axes1], stem="last_residual")
-    final, _ = g.skip_rms_norm(pending, residual, output_norm, spec.eps, "final_norm")
-    logits = g.linear(final, lm_head, "lm_head")
-    assert g.nodes[-1].output[0] == logits  # the projection's last node: give its output the public name
-    g.nodes[-1].output[0] = names.logits
+    last = [g.one("Slice", [g.one("Reshape", [t, batch_seq], stem=f"{name}_3d"), starts, ends, axes1], stem=name)
+            for t, name in ((pending, "last_pending"), (residual, "last_residual"))]
+    final, _ = g.skip_rms_norm(*last, output_norm, spec.eps, "final_norm")
+    logits = g.linear(g.one("Reshape", [final, flat], stem="final_flat"), lm_head, "lm_head")
+    g.op("Reshape", [logits, g.const("logits_shape", np.array([-1, 1, spec.vocab], np.int64))], [names.logits],
+         stem="logits")
     g.add_output(names.logits, FLOAT, ["batch_size", 1, spec.vocab])
-    return g.model("confide-decoder")
+    return g.model("confide-decoder"), g.weights_exact
+
+
+def _rows_of_output_layer(g: GraphWriter, lm_head: NBitsWeight, ids: str) -> str:
+    """Embeddings gathered from the output layer's own 8-bit weights (tied embeddings):
+    [batch, sequence, blocks, block]."""
+    assert lm_head.bits == 8
+    packed, _scales, _zeros = g.weight_constants(lm_head, "lm_head")
+    vocab, blocks = lm_head.n, lm_head.k // lm_head.block
+    # The gather wants one scale and one zero point per block, with a trailing axis.
+    scales = g.const("embed.scales", lm_head.scales.reshape(vocab, blocks, 1))
+    zeros = g.const("embed.qzeros", np.full((vocab, blocks, 1), 128, np.uint8))
+    return g.one("GatherBlockQuantized", [packed, ids, scales, zeros], domain=MS, stem="embed_blocks",
+                 gather_axis=0, quantize_axis=2, block_size=lm_head.block, bits=8)
 
 
 def _qkv(g: GraphWriter, spec: DecoderSpec, w: LayerWeights, normed: str, stem: str) -> list[str]:
@@ -170,14 +201,15 @@ def _qkv(g: GraphWriter, spec: DecoderSpec, w: LayerWeights, normed: str, stem: 
 
 
 def _per_head_norm(g: GraphWriter, spec: DecoderSpec, x: str, gamma: np.ndarray, heads: int, stem: str) -> str:
-    per_head = g.one("Reshape", [x, g.const("heads_shape", np.array([0, 0, heads, spec.head_dim], np.int64))],
+    per_head = g.one("Reshape", [x, g.const("heads_shape", np.array([0, heads, spec.head_dim], np.int64))],
                      stem=f"{stem}_heads")
     normed = g.rms_norm(per_head, gamma, spec.eps, stem)
-    return g.one("Reshape", [normed, g.const("flat_shape", np.array([0, 0, heads * spec.head_dim], np.int64))],
+    return g.one("Reshape", [normed, g.const("heads_flat_shape", np.array([0, heads * spec.head_dim], np.int64))],
                  stem=f"{stem}_flat")
 
 
-def _feed_forward(g: GraphWriter, spec: DecoderSpec, w: LayerWeights, normed: str, stem: str) -> str:
+def _feed_forward(g: GraphWriter, spec: DecoderSpec, w: LayerWeights, normed: str, stem: str,
+                  down_accuracy_level: int | None) -> str:
     fused = fuse([w.gate, w.up])
     if fused is not None:
         both = g.linear(normed, fused, f"{stem}.gate_up_proj")
@@ -191,4 +223,4 @@ def _feed_forward(g: GraphWriter, spec: DecoderSpec, w: LayerWeights, normed: st
     else:
         activated = g.one("FastGelu", [gate], domain=MS, stem=f"{stem}.gelu")
     product = g.one("Mul", [activated, up], stem=f"{stem}.gated")
-    return g.linear(product, w.down, f"{stem}.down_proj")
+    return g.linear(product, w.down, f"{stem}.down_proj", accuracy_level=down_accuracy_level)

@@ -1,6 +1,12 @@
-"""A small helper for writing ONNX graphs node by node, with contrib-op shorthands."""
+"""A small helper for writing ONNX graphs node by node, with contrib-op shorthands.
+
+Large constants go straight into the external data file as they are made, so the builder never
+holds the whole model in memory (and onnx never has to convert it on save).
+"""
 
 from __future__ import annotations
+
+from typing import BinaryIO
 
 import numpy as np
 from onnx import TensorProto, helper, numpy_helper
@@ -10,17 +16,25 @@ from models.slm.builder.quant import NBitsWeight
 MS = "com.microsoft"
 
 
+INLINE_BYTES = 1024  # smaller constants stay inside model.onnx
+PAGE = 4096  # large tensors start on a page boundary, so onnxruntime can map them
+
+
 class GraphWriter:
-    def __init__(self, accuracy_level: int, quantize_activations: bool = False):
-        self.quantize_activations = quantize_activations
-        self._quantized: dict[str, str] = {}
+    def __init__(self, accuracy_level: int, data_file: BinaryIO | None = None, data_name: str = ""):
+        """data_file: where constants of INLINE_BYTES or more go (data_name is its name beside model.onnx);
+        without one, every constant stays inside the model."""
+        self.weights_exact = True  # whether every weight is exactly the GGUF's
+        self.data_file, self.data_name = data_file, data_name
+        self._weights: dict[str, tuple[str, str, str | None]] = {}
         self.nodes = []
         self.initializers = []
         self.inputs = []
         self.outputs = []
         self.accuracy_level = accuracy_level
         self._names: dict[str, int] = {}
-        self._block_sums: dict[str, str] = {}
+        self._block_sums: dict[tuple[str, int], str] = {}
+        self._indicators: dict[tuple[int, int], str] = {}
 
     def fresh(self, stem: str) -> str:
         count = self._names.get(stem, 0)
@@ -29,8 +43,30 @@ class GraphWriter:
 
     def const(self, stem: str, array: np.ndarray) -> str:
         name = self.fresh(stem)
-        self.initializers.append(numpy_helper.from_array(np.asarray(array), name))
+        array = np.ascontiguousarray(array)
+        if self.data_file is None or array.nbytes < INLINE_BYTES:
+            self.initializers.append(numpy_helper.from_array(array, name))
+            return name
+        offset = self.data_file.tell()
+        if array.nbytes >= PAGE:
+            offset = -(-offset // PAGE) * PAGE
+            self.data_file.seek(offset)
+        self.data_file.write(array.tobytes())
+        tensor = TensorProto(name=name, data_type=helper.np_dtype_to_tensor_dtype(array.dtype), dims=array.shape)
+        tensor.data_location = TensorProto.EXTERNAL
+        for key, value in (("location", self.data_name), ("offset", str(offset)), ("length", str(array.nbytes))):
+            entry = tensor.external_data.add()
+            entry.key, entry.value = key, value
+        self.initializers.append(tensor)
         return name
+
+    def weight_constants(self, weight: NBitsWeight, stem: str) -> tuple[str, str, str | None]:
+        """(packed, scales, zero points) of the weight named stem, written once even when two nodes use it."""
+        if stem not in self._weights:
+            zero_points = None if weight.zero_points is None else self.const(f"{stem}.qzeros", weight.zero_points)
+            self._weights[stem] = (self.const(f"{stem}.qweight", weight.packed),
+                                   self.const(f"{stem}.scales", weight.scales), zero_points)
+        return self._weights[stem]
 
     def op(self, op_type: str, inputs: list[str], outputs: int | list[str] = 1, *, domain: str = "",
            stem: str | None = None, **attributes) -> list[str]:
@@ -52,46 +88,28 @@ class GraphWriter:
 
     # --- building blocks -------------------------------------------------------------------
 
-    def block_sums(self, x: str, k: int) -> str:
-        """Sum of x over each block of 32 inputs: [B, S, K] -> [B, S, K / 32] (computed once per x)."""
-        if x not in self._block_sums:
-            shape = self.const("block_shape", np.array([0, 0, k // 32, 32], np.int64))
-            blocks = self.one("Reshape", [x, shape], stem="block_view")
-            axes = self.const("last_axis", np.array([-1], np.int64))
-            self._block_sums[x] = self.one("ReduceSum", [blocks, axes], stem="block_sums", keepdims=0)
-        return self._block_sums[x]
+    def block_sums(self, x: str, k: int, block: int) -> str:
+        """Sums of the 2-D x over each block of inputs: [T, K] @ indicator [K, K / block] (once per x)."""
+        key = (x, block)
+        if key not in self._block_sums:
+            if (k, block) not in self._indicators:
+                indicator = np.repeat(np.eye(k // block, dtype=np.float32), block, axis=0)
+                self._indicators[(k, block)] = self.const(f"block_indicator_{k}_{block}", indicator)
+            self._block_sums[key] = self.one("MatMul", [x, self._indicators[(k, block)]], stem="block_sums")
+        return self._block_sums[key]
 
-    def int8_rounded(self, x: str, k: int) -> str:
-        """x as llama.cpp sees it in a quantized dot product: per 32 values, scale amax/127,
-        rounded to integers and back (its q8_0 / q8_1 activation blocks)."""
-        if x not in self._quantized:
-            blocks = self.one("Reshape", [x, self.const("qblock_shape", np.array([0, 0, k // 32, 32], np.int64))],
-                              stem="qblock_view")
-            amax = self.one("ReduceMax", [self.one("Abs", [blocks], stem="qabs")], stem="qamax", keepdims=1, axes=[-1])
-            scale = self.one("Div", [amax, self.const("c127", np.array(127.0, np.float32))], stem="qscale")
-            safe = self.one("Max", [scale, self.const("tiny", np.array(1e-30, np.float32))], stem="qsafe")
-            rounded = self.one("Round", [self.one("Div", [blocks, safe], stem="qdiv")], stem="qround")
-            back = self.one("Mul", [rounded, scale], stem="qback")
-            self._quantized[x] = self.one("Reshape", [back, self.const("qflat_shape", np.array([0, 0, k], np.int64))],
-                                          stem="qflat")
-        return self._quantized[x]
-
-    def linear(self, x: str, weight: NBitsWeight, stem: str) -> str:
-        """x @ W.T for a GGUF weight in MatMulNBits form (see quant.py)."""
-        if self.quantize_activations:
-            x = self.int8_rounded(x, weight.k // 2 if weight.duplicate_input else weight.k)
-        source = x
-        if weight.duplicate_input:
-            x = self.one("Concat", [x, x], stem=f"{stem}_twice", axis=-1)
-        inputs = [x, self.const(f"{stem}.qweight", weight.packed), self.const(f"{stem}.scales", weight.scales)]
-        if weight.zero_points is not None:
-            inputs.append(self.const(f"{stem}.qzeros", weight.zero_points))
-        y = self.one("MatMulNBits", inputs, domain=MS, stem=stem, K=weight.k, N=weight.n, bits=4, block_size=32,
-                     accuracy_level=self.accuracy_level)
+    def linear(self, x: str, weight: NBitsWeight, stem: str, accuracy_level: int | None = None) -> str:
+        """x @ W.T for a GGUF weight in MatMulNBits form (see quant.py), x 2-D."""
+        self.weights_exact &= weight.exact
+        packed, scales, zero_points = self.weight_constants(weight, stem)
+        inputs = [x, packed, scales] + ([zero_points] if zero_points else [])
+        y = self.one("MatMulNBits", inputs, domain=MS, stem=stem, K=weight.k, N=weight.n, bits=weight.bits,
+                     block_size=weight.block,
+                     accuracy_level=self.accuracy_level if accuracy_level is None else accuracy_level)
         if weight.min_term is not None:
-            sums = self.block_sums(source, weight.min_term.shape[0] * 32)
-            offset = self.one("MatMul", [sums, self.const(f"{stem}.mins", weight.min_term)], stem=f"{stem}_min")
-            y = self.one("Add", [y, offset], stem=f"{stem}_plus_min")
+            sums = self.block_sums(x, weight.k, weight.block)
+            # Gemm adds its third input: main part + block sums @ offsets in one node
+            y = self.one("Gemm", [sums, self.const(f"{stem}.mins", weight.min_term), y], stem=f"{stem}_plus_min")
         return y
 
     def rms_norm(self, x: str, gamma: np.ndarray, eps: float, stem: str) -> str:

@@ -1,15 +1,21 @@
 """GGUF weight matrices as MatMulNBits operands.
 
-Exact where the GGUF type allows it:
-- Q4_0: q*d - 8d is 4-bit MatMulNBits with its default zero point 8.
-- Q4_1: q*d + m is 4-bit MatMulNBits with zero point 0, plus m times the per-block sums of the
-  input (a small float MatMul): zero points of -m/d would be exact too but hit a slow kernel,
-  and rounding them to integers is not exact.
-- Q8_0: an int8 q is 16*hi + lo with a signed high nibble and an unsigned low one, so one 4-bit
-  MatMulNBits over the input twice (K doubled) with scales 16d and d and zero points 8 and 0
-  reproduces it exactly, at 4-bit kernel speed.
-Every other type (Q5_0, Q4_K, Q6_K, F16, F32, ...) is dequantized by the gguf library and
-requantized to symmetric 8 bits in blocks of 32, then stored as Q8_0 is.
+Every supported type is first read as integer codes with a scale (and for some an offset) per
+block, which is exactly what the GGUF defines:
+- Q4_0 (codes 0..15, offset -8d), Q4_1 and Q4_K (codes 0..15, any offset, blocks of 32): 4-bit
+  MatMulNBits. w = (q - z)*s + (o + z*s) for any integer z, so the node gets zero points
+  z = round(-o/s), which centre its weights, and the rest, (o + z*s) times the block sums of the
+  input, is a small float MatMul (dropped when it is zero, as for Q4_0). Centring matters with int8
+  activations (accuracy level 4): the kernel rounds the input but the block sums do not, and that
+  mismatch is multiplied by the 4-bit part only. Float zero points (-o/s) would be exact alone but
+  hit a slow kernel.
+- Q8_0, Q5_0 (blocks of 32) and Q6_K (blocks of 16), signed codes without offset: 8-bit
+  MatMulNBits, codes + 128 with its default zero point 128.
+- F32, F16, BF16 and the remaining types (Q5_1, Q5_K, Q2_K, Q3_K) are dequantized by the gguf
+  library and requantized to symmetric 8 bits in blocks of 32 (not exact; recorded as such).
+
+The codes are read by dequantizing a copy of the blocks whose scales are set to 1 (the gguf library
+knows the bit layouts); the scales come from the block headers.
 """
 
 from __future__ import annotations
@@ -18,102 +24,102 @@ from dataclasses import dataclass
 
 import numpy as np
 from gguf import GGMLQuantizationType as Q
-from gguf.quants import dequantize
+from gguf.quants import Q4_K, dequantize
 
 from models.errors import ModelError
 
 BLOCK = 32
-SUPPORTED = {Q.F32, Q.F16, Q.BF16, Q.Q4_0, Q.Q4_1, Q.Q5_0, Q.Q5_1, Q.Q8_0, Q.Q4_K, Q.Q5_K, Q.Q6_K}
+EXACT = {Q.Q4_0, Q.Q4_1, Q.Q4_K, Q.Q5_0, Q.Q6_K, Q.Q8_0}
+REQUANTIZED = {Q.F32, Q.F16, Q.BF16, Q.Q5_1, Q.Q5_K, Q.Q2_K, Q.Q3_K}
+SUPPORTED = EXACT | REQUANTIZED
+_ONE_F16 = np.frombuffer(np.float16(1.0).tobytes(), np.uint8)
+_ZERO_F16 = np.zeros(2, np.uint8)
+
+
+@dataclass
+class BlockCodes:
+    """w[n, i] = codes[n, i] * scale[n, i // block] (+ offset[n, i // block])."""
+
+    codes: np.ndarray  # int8 [N, K]
+    scale: np.ndarray  # float32 [N, K / block]
+    offset: np.ndarray | None  # float32 [N, K / block]
+    block: int
+    exact: bool
 
 
 @dataclass
 class NBitsWeight:
-    """Operands of one com.microsoft.MatMulNBits node (bits=4, block 32) computing x @ W.T."""
+    """Operands of one com.microsoft.MatMulNBits node computing x @ W.T."""
 
     n: int  # output features
-    k: int  # input features as the node sees them (2 * original K when duplicate_input)
-    packed: np.ndarray  # uint8 [N, k / 32, 16]
-    scales: np.ndarray  # float32 [N * k / 32]
-    zero_points: np.ndarray | None  # uint8 [N, ceil(blocks / 2)], None means 8 everywhere
-    min_term: np.ndarray | None  # float32 [original K / 32, N]: block sums of x times this
-    duplicate_input: bool  # the node's input is concat(x, x)
+    k: int  # input features
+    bits: int  # 4 or 8
+    block: int  # block_size attribute
+    packed: np.ndarray  # uint8 [N, k / block, block * bits / 8]
+    scales: np.ndarray  # float32 [N * k / block]
+    zero_points: np.ndarray | None  # uint8, 4 bits: [N, ceil(blocks / 2)]; None: the default (8 or 128)
+    min_term: np.ndarray | None  # float32 [K / block, N]: block sums of x times this
     exact: bool
 
     @property
     def kind(self) -> tuple:
-        return (self.duplicate_input, self.min_term is not None, self.zero_points is not None)
+        return (self.bits, self.block, self.min_term is not None, self.zero_points is not None)
 
 
-def _f16(blocks: np.ndarray, start: int) -> np.ndarray:
+# --- reading the codes --------------------------------------------------------------------------
+
+def _rows(tensor) -> tuple[int, int, np.ndarray]:
+    """(N, K, raw blocks as uint8 [N, bytes per row])."""
+    k, n = int(tensor.shape[0]), int(tensor.shape[1])
+    raw = np.asarray(tensor.data)
+    return n, k, raw.reshape(n, -1).view(np.uint8)
+
+
+def _half(blocks: np.ndarray, start: int) -> np.ndarray:
     return blocks[..., start:start + 2].copy().view(np.float16)[..., 0].astype(np.float32)
 
 
-def _ggml_nibbles_to_sequence(qs: np.ndarray) -> np.ndarray:
-    """ggml keeps elements 0-15 in the low nibbles and 16-31 in the high ones."""
-    return np.concatenate([qs & 0x0F, qs >> 4], axis=-1)
+def _codes_with_unit_scales(kind: Q, blocks: np.ndarray, patches: list[tuple[int, np.ndarray]], n: int) -> np.ndarray:
+    unit = blocks.copy()
+    for start, value in patches:
+        unit[..., start:start + len(value)] = value
+    values = dequantize(unit.reshape(n, -1), kind).reshape(n, -1)
+    return np.rint(values).astype(np.int8)
 
 
-def _pack_pairs(values: np.ndarray) -> np.ndarray:
-    """MatMulNBits wants element 2i in the low nibble of byte i and 2i+1 in the high one."""
-    return (values[..., 0::2] | (values[..., 1::2] << 4)).astype(np.uint8)
-
-
-def _pack_zero_points(per_block: np.ndarray) -> np.ndarray:
-    rows, blocks = per_block.shape
-    if blocks % 2:
-        per_block = np.concatenate([per_block, np.zeros((rows, 1), np.uint8)], axis=1)
-    return _pack_pairs(per_block.astype(np.uint8))
-
-
-def _q4_blocks(raw: np.ndarray, n: int, k: int, block_bytes: int) -> np.ndarray:
-    if k % BLOCK:
-        raise ModelError(f"A weight with {k} input features is not a multiple of {BLOCK}; this model is not supported.")
-    return raw.reshape(n, k // BLOCK, block_bytes)
-
-
-def from_q4_0(raw: np.ndarray, n: int, k: int) -> NBitsWeight:
-    blocks = _q4_blocks(raw, n, k, 18)
-    d = _f16(blocks, 0)
-    q = _ggml_nibbles_to_sequence(blocks[..., 2:18])
-    return NBitsWeight(n, k, _pack_pairs(q), d.reshape(-1), None, None, False, True)
-
-
-def from_q4_1(raw: np.ndarray, n: int, k: int) -> NBitsWeight:
-    blocks = _q4_blocks(raw, n, k, 20)
-    d, m = _f16(blocks, 0), _f16(blocks, 2)
-    q = _ggml_nibbles_to_sequence(blocks[..., 4:20])
-    zero = np.zeros((n, k // BLOCK), np.uint8)
-    return NBitsWeight(n, k, _pack_pairs(q), d.reshape(-1), _pack_zero_points(zero),
-                       np.ascontiguousarray(m.T), False, True)
-
-
-def from_int8_blocks(q: np.ndarray, d: np.ndarray, exact: bool) -> NBitsWeight:
-    """q: int8 [N, K/32, 32], d: float32 [N, K/32] -> the two-nibble-halves form."""
-    n, blocks, _ = q.shape
-    as_unsigned = q.astype(np.int16) & 0xFF
-    low = (as_unsigned & 0x0F).astype(np.uint8)
-    high = ((q.astype(np.int16) >> 4) + 8).astype(np.uint8)  # signed high nibble, stored with zero point 8
-    packed = np.concatenate([_pack_pairs(high), _pack_pairs(low)], axis=1)
-    scales = np.concatenate([16.0 * d, d], axis=1).astype(np.float32)
-    zero = np.concatenate([np.full((n, blocks), 8, np.uint8), np.zeros((n, blocks), np.uint8)], axis=1)
-    return NBitsWeight(n, 2 * blocks * BLOCK, packed, scales.reshape(-1), _pack_zero_points(zero), None, True, exact)
-
-
-def from_q8_0(raw: np.ndarray, n: int, k: int) -> NBitsWeight:
-    blocks = _q4_blocks(raw, n, k, 34)
-    d = _f16(blocks, 0)
-    q = blocks[..., 2:34].copy().view(np.int8)
-    return from_int8_blocks(q, d, exact=True)
-
-
-def requantize_int8(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Symmetric 8-bit, one scale per 32 inputs: (q int8 [N, K/32, 32], d float32 [N, K/32])."""
-    n, k = weights.shape
-    blocks = weights.reshape(n, k // BLOCK, BLOCK).astype(np.float32)
-    d = np.abs(blocks).max(axis=-1) / 127.0
-    safe = np.where(d == 0, 1.0, d)
-    q = np.clip(np.rint(blocks / safe[..., None]), -127, 127).astype(np.int8)
-    return q, d.astype(np.float32)
+def read_codes(tensor) -> BlockCodes:
+    kind = Q(tensor.tensor_type)
+    if kind not in SUPPORTED:
+        raise ModelError(f"Tensor {tensor.name} uses the {kind.name} type, which Confide cannot convert yet.")
+    if kind in REQUANTIZED:
+        return requantize_int8(dequantized(tensor))
+    n, k, raw = _rows(tensor)
+    if kind == Q.Q8_0:
+        blocks = raw.reshape(n, k // 32, 34)
+        codes = np.ascontiguousarray(blocks[..., 2:]).view(np.int8).reshape(n, k)
+        return BlockCodes(codes, _half(blocks, 0), None, 32, True)
+    if kind in (Q.Q4_0, Q.Q4_1, Q.Q5_0):
+        size = {Q.Q4_0: 18, Q.Q4_1: 20, Q.Q5_0: 22}[kind]
+        blocks = raw.reshape(n, k // 32, size)
+        patches = [(0, _ONE_F16)] + ([(2, _ZERO_F16)] if kind == Q.Q4_1 else [])
+        codes = _codes_with_unit_scales(kind, blocks, patches, n)
+        d = _half(blocks, 0)
+        if kind == Q.Q4_0:
+            return BlockCodes(codes + 8, d, -8.0 * d, 32, True)  # unsigned codes: the 4-bit path
+        return BlockCodes(codes, d, _half(blocks, 2) if kind == Q.Q4_1 else None, 32, True)
+    if kind == Q.Q4_K:
+        blocks = raw.reshape(n, k // 256, 144)
+        unit_scales = np.array([1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1], np.uint8)  # sc = 1, min = 0
+        codes = _codes_with_unit_scales(kind, blocks, [(0, _ONE_F16), (2, _ZERO_F16), (4, unit_scales)], n)
+        sc, mins = Q4_K.get_scale_min(blocks[..., 4:16].reshape(-1, 12))
+        scale = _half(blocks, 0)[..., None] * sc.reshape(n, -1, 8).astype(np.float32)
+        offset = -_half(blocks, 2)[..., None] * mins.reshape(n, -1, 8).astype(np.float32)
+        return BlockCodes(codes, scale.reshape(n, -1), offset.reshape(n, -1), 32, True)
+    # Q6_K: 256 values: ql[128], qh[64], int8 scales[16] (one per 16 values), d
+    blocks = raw.reshape(n, k // 256, 210)
+    codes = _codes_with_unit_scales(kind, blocks, [(192, np.ones(16, np.uint8)), (208, _ONE_F16)], n)
+    scale = _half(blocks, 208)[..., None] * blocks[..., 192:208].copy().view(np.int8).astype(np.float32)
+    return BlockCodes(codes, scale.reshape(n, -1), None, 16, True)
 
 
 def dequantized(tensor) -> np.ndarray:
@@ -122,28 +128,78 @@ def dequantized(tensor) -> np.ndarray:
     if kind not in SUPPORTED:
         raise ModelError(f"Tensor {tensor.name} uses the {kind.name} type, which Confide cannot convert yet.")
     data = np.asarray(tensor.data)
-    if kind == Q.F32:
-        values = data.astype(np.float32)
-    else:
-        values = dequantize(data, kind).astype(np.float32)
-    columns = int(tensor.shape[0])
-    return values.reshape(-1, columns)
+    values = data.astype(np.float32) if kind == Q.F32 else dequantize(data, kind).astype(np.float32)
+    return values.reshape(-1, int(tensor.shape[0]))
 
 
-def weight_for_matmul(tensor) -> NBitsWeight:
-    kind = Q(tensor.tensor_type)
-    if kind not in SUPPORTED:
-        raise ModelError(f"Tensor {tensor.name} uses the {kind.name} type, which Confide cannot convert yet.")
-    k, n = int(tensor.shape[0]), int(tensor.shape[1])
-    raw = np.asarray(tensor.data)
-    if kind == Q.Q4_1:
-        return from_q4_1(raw, n, k)
-    if kind == Q.Q4_0:
-        return from_q4_0(raw, n, k)
-    if kind == Q.Q8_0:
-        return from_q8_0(raw, n, k)
-    q, d = requantize_int8(dequantized(tensor))
-    return from_int8_blocks(q, d, exact=False)
+def requantize_int8(weights: np.ndarray) -> BlockCodes:
+    """Symmetric 8-bit, one scale per 32 inputs."""
+    n, k = weights.shape
+    if k % BLOCK:
+        raise ModelError(f"A weight with {k} input features is not a multiple of {BLOCK}; this model is not supported.")
+    blocks = weights.reshape(n, k // BLOCK, BLOCK).astype(np.float32)
+    d = np.abs(blocks).max(axis=-1) / 127.0
+    safe = np.where(d == 0, 1.0, d)
+    codes = np.clip(np.rint(blocks / safe[..., None]), -127, 127).astype(np.int8).reshape(n, k)
+    return BlockCodes(codes, d.astype(np.float32), None, BLOCK, False)
+
+
+# --- codes -> MatMulNBits ----------------------------------------------------------------------
+
+def _pack_pairs(values: np.ndarray) -> np.ndarray:
+    """MatMulNBits wants element 2i in the low nibble of byte i and 2i+1 in the high one."""
+    values = values.astype(np.uint8)
+    return (values[..., 0::2] | (values[..., 1::2] << 4)).astype(np.uint8)
+
+
+def _pack_zero_points(per_block: np.ndarray) -> np.ndarray:
+    rows, blocks = per_block.shape
+    if blocks % 2:
+        per_block = np.concatenate([per_block, np.zeros((rows, 1), np.uint8)], axis=1)
+    return _pack_pairs(per_block)
+
+
+def to_nbits(c: BlockCodes) -> NBitsWeight:
+    n, k = c.codes.shape
+    blocks = k // c.block
+    if c.offset is None and (c.codes.min() < 0 or c.codes.max() > 15):
+        packed = (c.codes.view(np.uint8) ^ np.uint8(0x80)).reshape(n, blocks, c.block)  # c + 128
+        return NBitsWeight(n, k, 8, c.block, packed, c.scale.reshape(-1), None, None, c.exact)
+    packed = _pack_pairs(c.codes.reshape(n, blocks, c.block))
+    if c.offset is None:
+        zero_points = _pack_zero_points(np.zeros((n, blocks), np.uint8))
+        return NBitsWeight(n, k, 4, c.block, packed, c.scale.reshape(-1), zero_points, None, c.exact)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.clip(np.rint(np.where(c.scale != 0, -c.offset / c.scale, 8.0)), 0, 15).astype(np.uint8)
+    rest = (c.offset + z.astype(np.float32) * c.scale).astype(np.float32)  # exact: half floats times 0..15
+    zero_points = None if (z == 8).all() else _pack_zero_points(z)
+    min_term = np.ascontiguousarray(rest.T) if rest.any() else None
+    return NBitsWeight(n, k, 4, c.block, packed, c.scale.reshape(-1), zero_points, min_term, c.exact)
+
+
+def approximately_8bit(c: BlockCodes) -> NBitsWeight:
+    """Lossy and faster: 4-bit codes with an offset as 8-bit MatMulNBits without the min term.
+    (q - z)*s + rest = (16q + 8 - zp)*s/16 with zp = 16z + 8 - round(16*rest/s): the offset is kept to
+    s/32 (rest is at most s/2)."""
+    n, k = c.codes.shape
+    blocks = k // c.block
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.clip(np.rint(np.where(c.scale != 0, -c.offset / c.scale, 8.0)), 0, 15)
+        rest = np.where(c.scale != 0, (c.offset + z * c.scale) / c.scale, 0.0)
+    zero_points = np.clip(16 * z + 8 - np.rint(16 * rest), 0, 255).astype(np.uint8)
+    packed = (16 * c.codes.astype(np.uint8) + 8).reshape(n, blocks, c.block)
+    return NBitsWeight(n, k, 8, c.block, packed, (c.scale / 16).reshape(-1), zero_points, None, False)
+
+
+def weight_for_matmul(tensor, exact: bool = True) -> NBitsWeight:
+    """The tensor as MatMulNBits operands; exact=False trades the exact offsets of 4-bit types with
+    one (Q4_1, Q4_K) for one node instead of five (approximately_8bit)."""
+    codes = read_codes(tensor)
+    if codes.codes.shape[1] % codes.block:
+        raise ModelError(f"Tensor {tensor.name} has a shape Confide cannot convert.")
+    if not exact and codes.offset is not None:
+        return approximately_8bit(codes)
+    return to_nbits(codes)
 
 
 def fuse(weights: list[NBitsWeight]) -> NBitsWeight | None:
@@ -154,11 +210,12 @@ def fuse(weights: list[NBitsWeight]) -> NBitsWeight | None:
     return NBitsWeight(
         n=sum(w.n for w in weights),
         k=first.k,
+        bits=first.bits,
+        block=first.block,
         packed=np.concatenate([w.packed for w in weights], axis=0),
         scales=np.concatenate([w.scales for w in weights]),
         zero_points=None if first.zero_points is None else np.concatenate([w.zero_points for w in weights], axis=0),
         min_term=None if first.min_term is None else np.concatenate([w.min_term for w in weights], axis=1),
-        duplicate_input=first.duplicate_input,
         exact=all(w.exact for w in weights),
     )
 
@@ -168,22 +225,21 @@ def permute_rows(weight: NBitsWeight, order: np.ndarray) -> NBitsWeight:
     blocks = weight.packed.shape[1]
     scales = weight.scales.reshape(weight.n, blocks)[order].reshape(-1)
     return NBitsWeight(
-        weight.n, weight.k, weight.packed[order], scales,
+        weight.n, weight.k, weight.bits, weight.block, weight.packed[order], scales,
         None if weight.zero_points is None else weight.zero_points[order],
         None if weight.min_term is None else weight.min_term[:, order],
-        weight.duplicate_input, weight.exact,
+        weight.exact,
     )
 
 
-def embedding_table(tensor) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(data uint8 [V, H], scales [V, H/32], zero points [V, H/32]) for GatherBlockQuantized, 8-bit."""
-    kind = Q(tensor.tensor_type)
-    hidden, vocab = int(tensor.shape[0]), int(tensor.shape[1])
-    if kind == Q.Q8_0:
-        blocks = _q4_blocks(np.asarray(tensor.data), vocab, hidden, 34)
-        d = _f16(blocks, 0)
-        q = blocks[..., 2:34].copy().view(np.int8)
-    else:
-        q, d = requantize_int8(dequantized(tensor))
-    data = (q.astype(np.int16) + 128).astype(np.uint8).reshape(vocab, hidden)
-    return data, d, np.full(d.shape, 128, np.uint8)
+def embedding_table(tensor) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool]:
+    """(data uint8 [V, H], scales [V, H/block], zero points [V, H/block], block, exact) for an 8-bit
+    GatherBlockQuantized; codes with an offset (Q4_1, Q4_K) are requantized."""
+    codes = read_codes(tensor)
+    if codes.offset is not None:
+        if Q(tensor.tensor_type) == Q.Q4_0:  # codes + 8 with offset -8d: shift back, exactly
+            codes = BlockCodes(codes.codes - np.int8(8), codes.scale, None, codes.block, True)
+        else:
+            codes = requantize_int8(dequantized(tensor))
+    data = codes.codes.view(np.uint8) ^ np.uint8(0x80)  # c + 128 as unsigned
+    return data, codes.scale, np.full(codes.scale.shape, 128, np.uint8), codes.block, codes.exact

@@ -1,20 +1,37 @@
-"""The installed language models and llama.cpp's reference outputs for them."""
+"""The language models as `confide models install` builds them, and their source GGUFs.
+
+Provisioning rebuilds an installed model whenever the builder's version changes, so the
+installed folders are always what the current builder makes.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from models.slm.engine import OnnxLanguageModel
 
+MODEL_IDS = {"smollm": "smollm2-135m-instruct", "gemma": "gemma3-270m"}
+
+
+def installed_model(models_data_dir: Path, model_id: str) -> Path:
+    return models_data_dir / "models" / model_id
+
+
+@pytest.fixture(scope="session")
+def smollm_gguf(models_data_dir) -> Path:
+    return models_data_dir / "models" / "smollm2-135m-instruct" / "model.gguf"
+
 
 @pytest.fixture(scope="session")
 def smollm_dir(models_data_dir):
-    return models_data_dir / "models" / "smollm2-135m-instruct"
+    return installed_model(models_data_dir, "smollm2-135m-instruct")
 
 
 @pytest.fixture(scope="session")
 def gemma_dir(models_data_dir):
-    return models_data_dir / "models" / "gemma3-270m"
+    return installed_model(models_data_dir, "gemma3-270m")
 
 
 @pytest.fixture(scope="session")
@@ -25,3 +42,30 @@ def smollm(smollm_dir):
 @pytest.fixture(scope="session")
 def gemma(gemma_dir):
     return OnnxLanguageModel.load(gemma_dir, threads=2)
+
+
+# --- tokenizer and chat template tests ----------------------------------------------------
+
+@pytest.fixture(scope="session")
+def gguf_path(models_data_dir):
+    """gguf_path("smollm" | "gemma") -> the model's source GGUF file, as provisioning keeps it."""
+    def path_of(model: str) -> Path:
+        return installed_model(models_data_dir, MODEL_IDS[model]) / "model.gguf"
+    return path_of
+
+
+@pytest.fixture(scope="session")
+def tokenizer_dir(gguf_path, tmp_path_factory):
+    """tokenizer_dir(model) -> a folder with the tokenizer files written from the model's GGUF
+    (written once per session)."""
+    from models.slm.tokenizer import save_tokenizer_files
+
+    written: dict[str, Path] = {}
+
+    def folder_of(model: str) -> Path:
+        if model not in written:
+            folder = tmp_path_factory.mktemp(f"{model}-tokenizer")
+            save_tokenizer_files(gguf_path(model), folder)
+            written[model] = folder
+        return written[model]
+    return folder_of

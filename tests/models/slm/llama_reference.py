@@ -17,9 +17,11 @@ def llama_last_logits(gguf_path, ids: list[int]) -> np.ndarray:
     head_dim, eps = hidden // n_heads, float(gguf.arch("attention.layer_norm_rms_epsilon"))
     base = float(gguf.arch("rope.freq_base"))
     embedding = weight("token_embd.weight")
+    output = weight("output.weight") if gguf.has("output.weight") else embedding
+    factors = weight("rope_freqs.weight").reshape(-1) if gguf.has("rope_freqs.weight") else 1.0  # Llama 3.1 style
     x = embedding[ids]
     length = len(ids)
-    angles = np.arange(length)[:, None] * base ** (-np.arange(0, head_dim, 2) / head_dim)[None]
+    angles = np.arange(length)[:, None] * (base ** (-np.arange(0, head_dim, 2) / head_dim) / factors)[None]
     cos, sin = np.cos(angles)[:, None], np.sin(angles)[:, None]
 
     def rope(v):
@@ -48,4 +50,4 @@ def llama_last_logits(gguf_path, ids: list[int]) -> np.ndarray:
         h = rms(x, weight(p + "ffn_norm.weight"))
         gate, up = h @ weight(p + "ffn_gate.weight").T, h @ weight(p + "ffn_up.weight").T
         x = x + (gate / (1 + np.exp(-gate)) * up) @ weight(p + "ffn_down.weight").T
-    return rms(x, weight("output_norm.weight"))[-1] @ embedding.T
+    return rms(x, weight("output_norm.weight"))[-1] @ output.T

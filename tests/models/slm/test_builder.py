@@ -6,40 +6,102 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import onnx
 import pytest
 from gguf import GGMLQuantizationType, GGUFWriter
+from gguf.quants import dequantize
 
 from support import run_confide
 from models.errors import ModelError
+from models.gguf_file import GGUFFile
 from models.slm.builder import build_from_gguf
+from models.slm.builder.quant import NBitsWeight, weight_for_matmul
 from models.slm.engine import OnnxLanguageModel
 
 from llama_reference import llama_last_logits
 
 
+def matrix_of(weight: NBitsWeight) -> np.ndarray:
+    """The float matrix a MatMulNBits node (plus its min term) computes with, from its operands."""
+    n, blocks = weight.n, weight.k // weight.block
+    if weight.bits == 8:
+        codes = weight.packed.reshape(n, blocks, weight.block)
+    else:
+        codes = np.stack([weight.packed & 0x0F, weight.packed >> 4], axis=-1).reshape(n, blocks, weight.block)
+    if weight.zero_points is None:
+        zeros = np.full((n, blocks), 2.0 ** (weight.bits - 1))
+    else:
+        zeros = np.stack([weight.zero_points & 0x0F, weight.zero_points >> 4], axis=-1).reshape(n, -1)[:, :blocks]
+    scales = weight.scales.astype(np.float64).reshape(n, blocks)
+    matrix = (codes.astype(np.float64) - zeros[..., None]) * scales[..., None]
+    if weight.min_term is not None:
+        matrix = matrix + weight.min_term.T.astype(np.float64)[..., None]
+    return matrix.reshape(n, -1)
+
+
+@pytest.mark.parametrize("model", ["smollm2-135m-instruct", "gemma3-270m"])
+def test_every_tensor_type_maps_exactly(model, models_data_dir):
+    """Q4_1, Q8_0 (SmolLM2) and Q4_K, Q5_0, Q6_K, Q8_0 (Gemma 3) become MatMulNBits operands that
+    reproduce the gguf library's own dequantization bit for bit."""
+    gguf = GGUFFile(models_data_dir / "models" / model / "model.gguf")
+    seen = {}
+    for tensor in gguf.tensors.values():
+        if len(tensor.shape) == 2 and tensor.name != "token_embd.weight":
+            seen.setdefault(GGUFFile.type_name(tensor), tensor)
+    seen["embedding " + GGUFFile.type_name(gguf.tensor("token_embd.weight"))] = gguf.tensor("token_embd.weight")
+    expected_types = {"smollm2-135m-instruct": {"Q4_1", "embedding Q8_0"},
+                      "gemma3-270m": {"Q4_K", "Q5_0", "Q6_K", "Q8_0", "embedding Q8_0"}}[model]
+    assert set(seen) == expected_types
+    for name, tensor in seen.items():
+        rows = slice(0, 4096)  # the embeddings have up to 262144 rows: a slice proves the same
+        weight = weight_for_matmul(tensor)
+        expected = dequantize(np.asarray(tensor.data), GGMLQuantizationType(tensor.tensor_type))
+        expected = expected.reshape(weight.n, -1)[rows]
+        reference_weight = NBitsWeight(min(weight.n, 4096), weight.k, weight.bits, weight.block, weight.packed[rows],
+                                       weight.scales.reshape(weight.n, -1)[rows].reshape(-1),
+                                       None if weight.zero_points is None else weight.zero_points[rows],
+                                       None if weight.min_term is None else weight.min_term[:, rows],
+                                       weight.exact)
+        assert weight.exact, name
+        assert np.array_equal(matrix_of(reference_weight).astype(np.float32), expected), name
+
+
 @pytest.fixture(scope="session")
-def exact_smollm(smollm_dir, tmp_path_factory):
+def exact_smollm(smollm_gguf, tmp_path_factory):
     """SmolLM2 built with float activations: the GGUF's weights, computed exactly."""
     folder = tmp_path_factory.mktemp("smollm-exact")
-    build_from_gguf(smollm_dir / "model.gguf", folder, accuracy_level=0)
+    build_from_gguf(smollm_gguf, folder, activations="float")
     return OnnxLanguageModel.load(folder, threads=2)
 
 
-def test_the_exact_build_matches_a_float64_forward_pass(exact_smollm, smollm_dir, smollm_reference):
-    """Q4_1 and Q8_0 mapped onto MatMulNBits reproduce the dequantized model to 1e-3."""
+def test_the_exact_build_matches_a_float64_forward_pass(exact_smollm, smollm_gguf, smollm_reference):
+    """The whole graph (un-permuted rotary rows, GroupQueryAttention, fused norms, the Q4_1 min
+    term, the tied output layer) computes the dequantized model to 1e-3."""
     ids = smollm_reference["logits"][0]["prompt_ids"]
-    expected = llama_last_logits(smollm_dir / "model.gguf", ids)
+    expected = llama_last_logits(smollm_gguf, ids)
     assert np.abs(exact_smollm.last_logits(ids) - expected).max() < 1e-3
 
 
-def test_the_build_records_how_it_was_made(smollm_dir):
-    """The folder has the genai layout and says whether its weights are exact."""
-    for name in ("genai_config.json", "model.onnx", "model.onnx.data", "tokenizer.json", "tokenizer_config.json"):
-        assert (smollm_dir / name).is_file()
-    build = json.loads((smollm_dir / "confide-build.json").read_text())
-    assert build["architecture"] == "llama" and build["weights_exact"] is True
-    config = json.loads((smollm_dir / "genai_config.json").read_text())
-    assert config["model"]["context_length"] == 8192 and config["model"]["eos_token_id"] == [2]
+def test_the_folder_has_the_genai_layout_and_says_how_it_was_built(smollm_dir, gemma_dir):
+    """genai_config.json with the model's facts, model.onnx with its data beside it, the tokenizer
+    files, and confide-build.json saying the weights are exactly the GGUF's."""
+    for folder, architecture, context, eos in ((smollm_dir, "llama", 8192, [2]), (gemma_dir, "gemma3", 32768, [1])):
+        for name in ("genai_config.json", "model.onnx", "model.onnx.data", "tokenizer.json", "tokenizer_config.json"):
+            assert (folder / name).is_file(), name
+        build = json.loads((folder / "confide-build.json").read_text())
+        assert build["architecture"] == architecture and build["weights_exact"] is True
+        config = json.loads((folder / "genai_config.json").read_text())
+        assert config["model"]["context_length"] == context and config["model"]["eos_token_id"] == eos
+
+
+def test_tied_embeddings_are_stored_once(smollm_dir):
+    """The embedding lookup gathers rows of the output layer's own weights: no second table."""
+    graph = onnx.load(str(smollm_dir / "model.onnx"), load_external_data=False).graph
+    gather = next(node for node in graph.node if node.op_type == "GatherBlockQuantized")
+    lm_head = next(node for node in graph.node if node.op_type == "MatMulNBits" and node.name.startswith("lm_head"))
+    assert gather.input[0] == lm_head.input[1]
+    big = [t for t in graph.initializer if np.prod(t.dims) >= 49152 * 576 // 2]
+    assert len(big) == 1
 
 
 def _tiny_gguf(path, architecture="llama", tensor_type=GGMLQuantizationType.F32):
@@ -64,13 +126,13 @@ def _tiny_gguf(path, architecture="llama", tensor_type=GGMLQuantizationType.F32)
     ("architecture", "is a 'mamba' model; Confide can convert gemma3, llama"),
     ("tensor-type", "uses the IQ2_XXS type, which Confide cannot convert yet"),
 ])
-def test_bad_files_fail_clearly_and_leave_nothing(case, message, smollm_dir, data_dir, tmp_path):
+def test_bad_files_fail_clearly_and_leave_nothing(case, message, smollm_gguf, data_dir, tmp_path):
     """`confide models import` of a bad file: exit 1, one line, no model folder left."""
     bad = tmp_path / "bad.gguf"
     if case == "not-gguf":
         bad.write_text("just some text")
     elif case == "truncated":
-        bad.write_bytes((smollm_dir / "model.gguf").read_bytes()[:5_000_000])
+        bad.write_bytes(smollm_gguf.read_bytes()[:5_000_000])
     elif case == "architecture":
         _tiny_gguf(bad, "mamba")
     else:
@@ -84,7 +146,102 @@ def test_bad_files_fail_clearly_and_leave_nothing(case, message, smollm_dir, dat
     assert not models.exists() or [p.name for p in models.iterdir()] == []
 
 
-def test_an_unsupported_tensor_type_is_a_model_error(tmp_path):
-    """The builder itself raises ModelError (the app's user-facing kind), not a library error."""
-    with pytest.raises(ModelError):
-        build_from_gguf(_tiny_gguf(tmp_path / "t.gguf", "llama", GGMLQuantizationType.IQ2_XXS), tmp_path / "out")
+def test_an_unsupported_tensor_type_is_a_model_error_and_writes_nothing(tmp_path):
+    """The builder itself raises ModelError (the app's user-facing kind), before writing a file."""
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ModelError, match="IQ2_XXS"):
+        build_from_gguf(_tiny_gguf(tmp_path / "t.gguf", "llama", GGMLQuantizationType.IQ2_XXS), out)
+    assert list(out.iterdir()) == []
+
+
+def _llama3_style_gguf(path, vocab: int) -> None:
+    """A small random Llama with what SmolLM2 lacks: an untied output layer, rope frequency
+    factors (Llama 3.1), 2 key/value heads for 4 query heads, and mixed tensor types."""
+    from gguf.quants import quantize
+
+    rng = np.random.default_rng(5)
+    hidden, ffn, heads, kv_heads, layers = 64, 128, 4, 2, 2
+    writer = GGUFWriter(str(path), "llama")
+    writer.add_block_count(layers)
+    writer.add_context_length(256)
+    writer.add_embedding_length(hidden)
+    writer.add_feed_forward_length(ffn)
+    writer.add_head_count(heads)
+    writer.add_head_count_kv(kv_heads)
+    writer.add_rope_freq_base(500000.0)
+    writer.add_layer_norm_rms_eps(1e-5)
+    writer.add_rope_dimension_count(hidden // heads)
+
+    def add(name, rows, cols, kind):
+        values = (rng.standard_normal((rows, cols)) / np.sqrt(cols)).astype(np.float32)
+        if kind == GGMLQuantizationType.F32:
+            writer.add_tensor(name, values)
+        else:
+            writer.add_tensor(name, quantize(values, kind), raw_dtype=kind)
+
+    Q = GGMLQuantizationType
+    add("token_embd.weight", vocab, hidden, Q.Q8_0)
+    add("output.weight", vocab, hidden, Q.Q4_0)
+    writer.add_tensor("output_norm.weight", (1 + 0.1 * rng.standard_normal(hidden)).astype(np.float32))
+    writer.add_tensor("rope_freqs.weight", np.array([1.0] * 4 + [2.0, 4.0, 8.0, 8.0], np.float32))
+    for layer in range(layers):
+        p = f"blk.{layer}."
+        writer.add_tensor(p + "attn_norm.weight", (1 + 0.1 * rng.standard_normal(hidden)).astype(np.float32))
+        writer.add_tensor(p + "ffn_norm.weight", (1 + 0.1 * rng.standard_normal(hidden)).astype(np.float32))
+        add(p + "attn_q.weight", hidden, hidden, Q.Q4_1)
+        add(p + "attn_k.weight", hidden * kv_heads // heads, hidden, Q.Q4_1)
+        add(p + "attn_v.weight", hidden * kv_heads // heads, hidden, Q.Q5_0)
+        add(p + "attn_output.weight", hidden, hidden, Q.Q8_0 if layer == 0 else Q.Q5_0)
+        add(p + "ffn_gate.weight", ffn, hidden, Q.Q4_0)
+        add(p + "ffn_up.weight", ffn, hidden, Q.Q4_0)
+        add(p + "ffn_down.weight", hidden, ffn, Q.Q8_0)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+
+
+def test_a_llama3_style_gguf_computes_what_it_defines(smollm_dir, tmp_path, monkeypatch):
+    """Untied output layer, rope frequency factors, grouped key/value heads and Q4_0, Q4_1, Q5_0,
+    Q8_0 tensors: the float build matches a float64 forward pass, the default build is close and
+    picks the same token."""
+    import shutil
+
+    import models.slm.tokenizer as tokenizer_module
+
+    vocab = 49152  # SmolLM2's, whose tokenizer files the folder borrows
+    gguf = tmp_path / "llama3-style.gguf"
+    _llama3_style_gguf(gguf, vocab)
+    monkeypatch.setattr(tokenizer_module, "save_tokenizer_files", lambda _gguf, out: [
+        shutil.copy(smollm_dir / name, out / name) for name in ("tokenizer.json", "tokenizer_config.json")])
+    ids = [1, 504, 3000, 17, 42, 9000, 123, 7, 7, 31000]
+    expected = llama_last_logits(gguf, ids)
+    for activations, tolerance in (("float", 1e-3), ("mixed", 0.1)):
+        out = tmp_path / activations
+        out.mkdir()
+        build_from_gguf(gguf, out, activations=activations)
+        logits = OnnxLanguageModel.load(out, threads=2).last_logits(ids)
+        assert np.abs(logits - expected).max() < tolerance, activations
+        assert json.loads((out / "confide-build.json").read_text())["weights_exact"] is True
+    assert int(np.argmax(logits)) == int(np.argmax(expected))
+
+
+def test_float_tensors_are_requantized_to_8_bits_and_marked_inexact(tmp_path):
+    """An F16 matrix becomes symmetric 8-bit blocks of 32: each weight within half a step
+    (1/254 of its block's largest magnitude) of the original."""
+    from gguf import GGUFReader
+
+    rng = np.random.default_rng(2)
+    values = rng.standard_normal((64, 96)).astype(np.float16)
+    writer = GGUFWriter(str(tmp_path / "f16.gguf"), "llama")
+    writer.add_tensor("w", values)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    weight = weight_for_matmul(GGUFReader(tmp_path / "f16.gguf").tensors[0])
+    original = values.astype(np.float64).reshape(64, 3, 32)
+    error = np.abs(matrix_of(weight).reshape(64, 3, 32) - original)
+    assert not weight.exact and weight.bits == 8
+    assert (error <= np.abs(original).max(axis=-1, keepdims=True) / 254 + 1e-6).all()

@@ -88,6 +88,47 @@ def test_prefill_in_pieces_gives_the_same_logits(smollm, monkeypatch):
 
 
 def test_a_prompt_longer_than_the_context_is_a_clear_error(smollm):
-    """A prompt that cannot fit raises ContextOverflowError with a sentence for the user."""
+    """A prompt that cannot fit raises ContextOverflowError, with a sentence for the user, as soon as
+    generate is called."""
     with pytest.raises(ContextOverflowError, match="context holds 8192"):
-        next(smollm.generate(list(range(100, 100 + 8200))))
+        smollm.generate(list(range(100, 100 + 8200)))
+
+
+def test_the_kv_buffer_is_sized_per_request(smollm, monkeypatch):
+    """The cache holds prompt + max_new_tokens rounded up to 256 (the context's end is tested on a
+    small model in test_foreign_folder.py)."""
+    sizes = []
+    real = smollm.new_cache
+    monkeypatch.setattr(smollm, "new_cache", lambda capacity: sizes.append(capacity) or real(capacity))
+    run(smollm, list(range(1000, 1040)), max_new_tokens=8, ignore_eos=True)
+    run(smollm, list(range(1000, 1040)), max_new_tokens=300, ignore_eos=True)
+    assert sizes == [256, 512]
+
+
+def test_streaming_never_splits_a_character(smollm):
+    """Byte-level tokens that each carry half of "é" give one delta with the whole character."""
+    from tokenizers import Tokenizer
+
+    from models.slm.streaming import TextStream
+
+    vocabulary = Tokenizer.from_file(str(smollm.model_dir / "tokenizer.json"))
+    byte_ids = [vocabulary.token_to_id(piece) for piece in ("Ã", "©")]  # byte-level names of bytes C3 and A9
+    assert None not in byte_ids
+    stream = TextStream(smollm.tokenizer)
+    hello = smollm.tokenizer.encode("Caf")
+    generated, deltas = [], []
+    for token in hello + byte_ids:
+        generated.append(token)
+        deltas.append(stream.push(generated)[0])
+    assert deltas[-2] == "" and "".join(deltas) == "Café" and stream.finish() == ""
+
+
+def test_top_k_one_is_greedy_and_repetition_penalty_breaks_loops(smollm):
+    """Sampling restricted to the top token picks what greedy picks, whatever the seed; a
+    repetition penalty makes a looping continuation repeat itself less."""
+    prompt = "la la la la la la la la"
+    greedy = run(smollm, prompt, max_new_tokens=20, ignore_eos=True)[1].ids
+    sampled = run(smollm, prompt, max_new_tokens=20, ignore_eos=True, temperature=0.8, top_k=1, seed=3)[1].ids
+    penalised = run(smollm, prompt, max_new_tokens=20, ignore_eos=True, repetition_penalty=1.5)[1].ids
+    assert sampled == greedy
+    assert len(set(penalised)) > len(set(greedy))
