@@ -16,7 +16,7 @@ RUN_PACKAGES := libportaudio2 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2
 TEST_PACKAGES := pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox libsox-fmt-all \
 	ffmpeg xvfb desktop-file-utils
 
-.PHONY: run test system-run system-test venv models test-models bench bench-slm bench-history package test-package install-desktop-entry clean
+.PHONY: run test system-run system-test venv models test-models bench bench-slm bench-speech bench-quality bench-history package test-package install-desktop-entry clean
 
 run: system-run venv models
 	$(VENV)/bin/confide
@@ -64,7 +64,9 @@ test-models: venv
 	$(VENV)/bin/confide --data-dir $(TEST_DATA) models install smollm2-135m-instruct whisper-base gemma3-270m
 
 # --- benchmarks (never part of `make test`) -----------------------------------------------
-bench: bench-slm bench-history
+# `make bench` runs every part; each bench-* target runs one. They print tables to paste into
+# the README, with the machine they ran on.
+bench: bench-slm bench-speech bench-quality bench-history
 
 $(STAMPS)/llama-cpp: $(STAMPS)/venv
 	CMAKE_ARGS="-DGGML_NATIVE=ON -DCMAKE_C_FLAGS='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16' -DCMAKE_CXX_FLAGS='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16'" \
@@ -76,6 +78,15 @@ bench-history: venv
 
 bench-slm: system-test venv test-models $(STAMPS)/llama-cpp
 	$(PY) bench/slm.py --data-dir $(TEST_DATA)
+
+# Confide's transcriber against plain faster-whisper on the same file (speed, WER, memory),
+# an hour-long file's memory, and a live recording's lag through the virtual microphone.
+bench-speech: system-test venv test-models
+	$(PY) bench/speech.py --data-dir $(TEST_DATA)
+
+# Summaries and replies on ../shared/eval against the human references, and a plain prompt.
+bench-quality: system-test venv test-models
+	$(PY) bench/quality.py
 
 # --- the double-clickable app (packaging/) ------------------------------------------------
 $(STAMPS)/package-tools: $(STAMPS)/venv

@@ -1,5 +1,209 @@
-"""Commands of this group are added by the issue that builds them."""
+"""`confide transcribe` and `confide record` (shared/cli.md).
+
+Progress and the live transcript go to stderr; stdout holds only the result (one JSON document
+with --json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from app.audio.devices import find_input_device
+from app.audio.disk import check_room_to_record
+from app.audio.exports import FORMATS, transcript_json
+from app.audio.recovery import RecoveredRecording, recover_recordings
+from app.cli.common import CliContext, CommandOutput, add_command
+from app.errors import AppError
+from app.tasks.events import Done, Failed, Partial, Progress
+from app.tasks.record import LevelReading, RecordControl, RecordTask, record
+from app.tasks.transcribe import SpeechResult, TranscribeTask, transcribe_file
+from models.whisper.audio_io import check_readable
+
+PROGRESS_EVERY_SECONDS = 5.0
 
 
 def register(subparsers) -> None:
-    return None
+    transcribe = add_command(subparsers, "transcribe", cmd_transcribe, "transcribe an audio or video file")
+    transcribe.add_argument("audio", metavar="AUDIO", help="wav, flac, mp3, m4a, ogg, opus, or a video file")
+    transcribe.add_argument("--language", metavar="xx", help="the language spoken (default: detected)")
+    transcribe.add_argument("--beam", metavar="N", type=_beam, default=5,
+                            help="beam size: 5 (default) is more accurate, 1 is faster")
+    transcribe.add_argument("--format", dest="fmt", choices=tuple(FORMATS), default="txt",
+                            help="output for people: txt (default), srt or vtt")
+    transcribe.add_argument("--save", action="store_true", help="also store the file and transcript in the history")
+    recorder = add_command(subparsers, "record", cmd_record,
+                           "record from the microphone into the history, then transcribe it")
+    recorder.add_argument("--seconds", metavar="N", type=_seconds,
+                          help="stop after N seconds (default: at Ctrl-C)")
+    recorder.add_argument("--device", metavar="NAME", help="the input device (default: the system's)")
+    recorder.add_argument("--live", action="store_true", help="transcribe while recording")
+
+
+def _beam(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 1 <= value <= 10:
+        raise argparse.ArgumentTypeError("the beam size must be between 1 and 10")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("the number of seconds must be above 0")
+    return value
+
+
+# --- transcribe ----------------------------------------------------------------------------
+
+def cmd_transcribe(args, ctx: CliContext) -> CommandOutput:
+    path = Path(args.audio).expanduser()
+    check_readable(path)  # a file that cannot be read is refused before the model is loaded
+    transcriber = _load_transcriber(ctx)
+    task = TranscribeTask(str(path), language=args.language, beam_size=args.beam)
+    result = _run(transcribe_file(task, transcriber, threading.Event()), show_segments=False)
+    if result.note:
+        _say(result.note)
+    if args.save:
+        recording_id = save_to_history(ctx, result)
+        _say(f"Saved in the history as item {recording_id}.")
+    data = transcript_json(result.segments, language=result.language, duration=result.duration)
+    return CommandOutput(data, FORMATS[args.fmt](result.segments) if not result.no_speech else "")
+
+
+# --- record --------------------------------------------------------------------------------
+
+def cmd_record(args, ctx: CliContext) -> CommandOutput:
+    recordings = ctx.data_dir.recordings
+    recordings.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for item_id, found in store_recovered(ctx, recover_recordings(recordings)):
+        _say(f"Recovered an unfinished recording ({_clock(found.duration)}) as item {item_id}: {found.path}")
+    # what can refuse a recording, cheapest first; the model is loaded before recording starts,
+    # so that a missing model does not cost a meeting
+    check_room_to_record(recordings)
+    find_input_device(args.device)
+    transcriber = _load_transcriber(ctx)
+    control = RecordControl()
+    task = RecordTask(str(recordings), device=args.device, live=args.live, max_seconds=args.seconds,
+                      control=control)
+    with _ctrl_c_stops(control):
+        result = _run(record(task, transcriber, threading.Event()), show_segments=args.live,
+                      seconds=args.seconds)
+    if result.note:
+        _say(result.note)
+    recording_id = save_to_history(ctx, result)
+    data = {"recording_id": recording_id, "path": result.audio_path, "duration": round(result.duration, 3)}
+    text = FORMATS["txt"](result.segments) if not result.no_speech else ""
+    _say(f"Saved recording {recording_id} ({_clock(result.duration)}): {result.audio_path}")
+    return CommandOutput(data, text)
+
+
+@contextmanager
+def _ctrl_c_stops(control: RecordControl):
+    """The first Ctrl-C stops the recording cleanly (it is kept and transcribed); a second one
+    interrupts as usual."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        control.stop()
+        signal.signal(signal.SIGINT, previous)
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+# --- shared --------------------------------------------------------------------------------
+
+def _run(events, *, show_segments: bool, seconds: float | None = None) -> SpeechResult:
+    """Drives a speech task to its end, telling stderr how it goes; returns its result."""
+    last_said = 0.0
+    started = False
+    for event in events:
+        if isinstance(event, Failed):
+            raise AppError(event.message)
+        if isinstance(event, Done):
+            return event.result
+        if isinstance(event, LevelReading):
+            if not started and event.elapsed > 0:
+                started = True
+                until = f"for {_clock(seconds)}" if seconds else "until Ctrl-C"
+                _say(f"Recording started; recording {until}.")
+            continue
+        if isinstance(event, Partial) and event.segment is not None:
+            if show_segments:
+                _say(f"[{_clock(event.segment.start)}] {event.segment.text}")
+            continue
+        if isinstance(event, Progress) and event.message:
+            now = time.monotonic()
+            if event.fraction is None or now - last_said >= PROGRESS_EVERY_SECONDS:
+                last_said = now
+                _say(event.message + (f" ({event.fraction:.0%})" if event.fraction is not None else ""))
+    raise AppError("The speech task ended without a result; try again.")
+
+
+def _load_transcriber(ctx: CliContext):
+    from app.engines import load_speech_model
+    from app.settings import load_settings
+
+    settings = load_settings(ctx.data_dir.settings_file)
+    return load_speech_model(ctx.data_dir, settings.speech_model, threads=ctx.threads or settings.threads)
+
+
+def _say(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+def _clock(seconds: float | None) -> str:
+    seconds = int(max(0.0, seconds or 0.0))
+    minutes, secs = divmod(seconds, 60)
+    return f"{minutes}:{secs:02d}"
+
+
+# --- the history (HOOK) --------------------------------------------------------------------
+# HOOK for the history (app/history, written by the history helper): these two functions are the
+# only places where the speech commands store anything. They use HistoryStore's public API
+# (add_recording, import_audio, add_segments, finish_recording); adjust them here if it changes.
+
+def save_to_history(ctx: CliContext, result: SpeechResult, *, status: str = "done") -> int:
+    """Stores a recording or an imported file with its transcript; returns its item id."""
+    from app.history import HistoryStore
+
+    with HistoryStore.for_data_dir(ctx.data_dir) as store:
+        audio = result.audio_path
+        if result.imported_from and audio:
+            audio = store.import_audio(Path(audio))
+        recording_id = store.add_recording(result.title, audio_file=audio, duration=result.duration,
+                                           language=result.language, status="recording")
+        try:
+            store.add_segments(recording_id, result.segments)
+            store.finish_recording(recording_id, duration=result.duration, status=status)
+        except Exception:
+            store.delete(recording_id, purge=False)  # no half-stored recording stays behind
+            raise
+    return recording_id
+
+
+def store_recovered(ctx: CliContext, recovered: list[RecoveredRecording]) -> list[tuple[int, RecoveredRecording]]:
+    """Lists recordings cut short (repaired by app.audio.recovery) in the history as recovered."""
+    stored = []
+    for found in recovered:
+        result = SpeechResult(str(found.path), found.duration, ())
+        stored.append((save_to_history(ctx, result, status="recovered"), found))
+    return stored

@@ -1,0 +1,113 @@
+"""Transcribing a file, as a task the speech worker runs: a plain generator of events.
+
+    for event in transcribe_file(TranscribeTask("meeting.m4a"), speech, cancel):
+        ...  # Progress, Partial(segment=...), then Done(SpeechResult) or Failed(message)
+
+``speech`` is a loaded models.whisper.Transcriber, or the worker's engine slot (anything with
+get() returning one), so the model is loaded on the worker's thread when first needed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from app.errors import AppError
+from app.tasks.events import Done, Event, Failed, Partial, Progress
+from models.types import Segment
+from models.whisper.events import NO_SPEECH_MESSAGE, TranscriptionProgress, TranscriptionResult
+
+
+@dataclass(frozen=True)
+class TranscribeTask:
+    path: str
+    language: str | None = None  # None: detected
+    beam_size: int = 5  # 1 is the fast mode
+    word_timestamps: bool = False
+
+
+@dataclass(frozen=True)
+class SpeechResult:
+    """What a recording or an imported file produced, ready for the history: the audio file
+    (in the data folder for a recording; the user's own file for an import), its length, the
+    language and the segments. note: a sentence for the user, e.g. "No speech detected." or
+    why a recording stopped by itself."""
+
+    audio_path: str | None
+    duration: float | None
+    segments: tuple[Segment, ...]
+    language: str | None = None
+    title: str | None = None
+    imported_from: str | None = None
+    status: str = "done"
+    note: str | None = None
+
+    @property
+    def no_speech(self) -> bool:
+        return not any(segment.text.strip() for segment in self.segments)
+
+    @property
+    def text(self) -> str:
+        return " ".join(segment.text.strip() for segment in self.segments if segment.text.strip())
+
+
+def transcriber_of(speech):
+    """The Transcriber itself, or the one an engine slot holds (loading it on first use)."""
+    return speech.get() if hasattr(speech, "get") else speech
+
+
+def loading_progress(speech) -> Progress | None:
+    if hasattr(speech, "get") and not getattr(speech, "loaded", True):
+        return Progress(None, "Loading the speech model…")
+    return None
+
+
+def transcribe_file(task: TranscribeTask, speech, cancel: threading.Event) -> Iterator[Event]:
+    name = Path(task.path).name
+    try:
+        waiting = loading_progress(speech)
+        if waiting:
+            yield waiting
+        transcriber = transcriber_of(speech)
+        if cancel.is_set():
+            return
+        yield Progress(0.0, f"Transcribing {name}…")
+        began = time.monotonic()
+        events = transcriber.transcribe(Path(task.path), language=task.language, beam_size=task.beam_size,
+                                        word_timestamps=task.word_timestamps, cancel=cancel)
+        for event in events:
+            if cancel.is_set():
+                return
+            if isinstance(event, Segment):
+                yield Partial(text=event.text, segment=event, kind="transcript")
+            elif isinstance(event, TranscriptionProgress):
+                yield progress_event(event, began, f"Transcribing {name}")
+            elif isinstance(event, TranscriptionResult):
+                yield Done(SpeechResult(str(task.path), event.duration, event.segments, event.language,
+                                        title=Path(task.path).stem, imported_from=str(task.path),
+                                        note=NO_SPEECH_MESSAGE if event.no_speech else None))
+    except AppError as error:
+        yield Failed(str(error))
+
+
+def progress_event(event: TranscriptionProgress, began: float, what: str) -> Progress:
+    fraction = event.fraction
+    eta = None
+    spent = time.monotonic() - began
+    if fraction is not None and fraction > 0.02 and spent > 1.0:
+        eta = spent * (1.0 - fraction) / fraction
+    if event.duration:
+        message = f"{what}: {_clock(event.seconds_done)} of {_clock(event.duration)}"
+    else:
+        message = f"{what}: {_clock(event.seconds_done)}"
+    return Progress(fraction, message, eta)
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(max(0.0, seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
