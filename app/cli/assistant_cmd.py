@@ -1,5 +1,233 @@
-"""Commands of this group are added by the issue that builds them."""
+"""`confide summarize` and `confide reply` (shared/cli.md)."""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+import time
+from pathlib import Path
+
+from app.assistant.conversation_parse import Conversation, parse_conversation
+from app.assistant.replies import LENGTHS, TONES, ReplyTask, run_replies
+from app.assistant.summarize import run_summary
+from app.assistant.summary import Summary, format_time
+from app.assistant.transcript_input import TEXT_SUFFIXES, TranscriptSegment, from_segments, read_transcript
+from app.cli.common import CliContext, CommandOutput, add_command
+from app.errors import AppError
+from app.tasks.events import Progress
+
+RECORDING_REF = re.compile(r"^recording:(\d+)$")
+MAX_PASTE_BYTES = 2_000_000
 
 
 def register(subparsers) -> None:
-    return None
+    summarize = add_command(subparsers, "summarize", cmd_summarize,
+                            "summarize a meeting: audio, a transcript (.txt .md .srt .vtt), - for stdin, "
+                            "or recording:ID")
+    summarize.add_argument("input", metavar="INPUT")
+    summarize.add_argument("--format", choices=["md"], default=None, help="print the summary as Markdown")
+    summarize.add_argument("--save", action="store_true", help="keep the summary in the history")
+    reply = add_command(subparsers, "reply", cmd_reply, "three reply drafts for a pasted conversation (a file or -)")
+    reply.add_argument("input", metavar="INPUT")
+    reply.add_argument("--me", metavar="NAME", default=None, help="who you are in the conversation")
+    reply.add_argument("--tone", choices=TONES, default="friendly")
+    reply.add_argument("--length", choices=LENGTHS, default="short")
+    reply.add_argument("--save", action="store_true", help="keep the conversation and drafts in the history")
+
+
+# --- summarize ------------------------------------------------------------------------------------
+
+def cmd_summarize(args, ctx: CliContext) -> CommandOutput:
+    recording_id, segments, audio = _summary_input(args.input, ctx)
+    model = _load_model(ctx)
+    started = time.monotonic()
+
+    def show(event) -> None:
+        if isinstance(event, Progress) and event.message:
+            sys.stderr.write(f"[{time.monotonic() - started:5.1f}s] {event.message}\n")
+            sys.stderr.flush()
+
+    summary = run_summary(model, segments, on_event=show)
+    if args.save:
+        recording_id = save_summary_to_history(ctx, recording_id, args.input, segments, summary, audio)
+        sys.stderr.write(f"Saved in the history as item {recording_id}.\n")
+    text = summary.to_markdown() if args.format == "md" else _summary_text(summary)
+    return CommandOutput(summary.to_json(), text)
+
+
+def _summary_input(source: str, ctx: CliContext) -> tuple[int | None, list[TranscriptSegment], Path | None]:
+    """(recording id, segments, audio file): from the history, an audio file, or a transcript."""
+    match = RECORDING_REF.match(source)
+    if match:
+        recording_id = int(match.group(1))
+        return recording_id, segments_of_recording(ctx, recording_id), None
+    if source != "-" and Path(source).is_file() and Path(source).suffix.lower() not in TEXT_SUFFIXES \
+            and not _looks_like_text(Path(source)):
+        return None, transcribe_audio(ctx, Path(source)), Path(source)
+    return None, read_transcript(source), None
+
+
+def _looks_like_text(path: Path) -> bool:
+    try:
+        head = path.read_bytes()[:4096]
+    except OSError:
+        return False
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _summary_text(summary: Summary) -> str:
+    def stamp(start):
+        return f"[{format_time(start)}] " if start is not None else ""
+
+    lines = [summary.title, "", summary.overview]
+    for heading, items in (("Key points", summary.key_points), ("Decisions", summary.decisions)):
+        if items:
+            lines += ["", f"{heading}:"] + [f"  - {stamp(i.start)}{i.text}" for i in items]
+    if summary.action_items:
+        lines += ["", "Action items:"]
+        for item in summary.action_items:
+            extra = ", ".join(x for x in (item.owner and f"owner {item.owner}", item.due and f"due {item.due}") if x)
+            lines.append(f"  - {stamp(item.start)}{item.text}" + (f" ({extra})" if extra else ""))
+    return "\n".join(lines)
+
+
+# --- reply ---------------------------------------------------------------------------------------
+
+def cmd_reply(args, ctx: CliContext) -> CommandOutput:
+    raw = _read_paste(args.input)
+    conversation = parse_conversation(raw, me=args.me, default_me=_settings_user_name(ctx))
+    examples = picked_replies_from_history(ctx, 3)
+    model = _load_model(ctx)
+    started = time.monotonic()
+    replies = run_replies(model, ReplyTask(conversation, args.tone, args.length, tuple(examples)))
+    sys.stderr.write(f"[{time.monotonic() - started:.1f}s] three drafts\n")
+    if args.save:
+        item_id = save_conversation_to_history(ctx, raw, conversation, replies.drafts, args.tone, args.length)
+        sys.stderr.write(f"Saved in the history as item {item_id}.\n")
+    return CommandOutput(replies.to_json(), _reply_text(conversation, replies))
+
+
+def _read_paste(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read(MAX_PASTE_BYTES)
+    path = Path(source)
+    if not path.is_file():
+        raise AppError(f"There is no file {path}; check the path, or give - to read the conversation from stdin.")
+    try:
+        return path.read_bytes()[:MAX_PASTE_BYTES].decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AppError(f"{path} is not UTF-8 text; save the conversation as UTF-8 and try again.") from exc
+    except OSError as exc:
+        raise AppError(f"Cannot read {path} ({exc.strerror}); check its permissions.") from exc
+
+
+def _reply_text(conversation: Conversation, replies) -> str:
+    who = f"Replying as {replies.me}"
+    if conversation.me_guessed:
+        who += " (a guess: use --me NAME to change it)"
+    if replies.follow_up:
+        who += "; your message was the last one, so these are follow-ups"
+    lines = [who + ".", ""]
+    for number, draft in enumerate(replies.drafts, 1):
+        body = draft.text.replace("\n", "\n   ")
+        lines.append(f"{number}. {body}")
+    return "\n".join(lines)
+
+
+# --- engines and settings ---------------------------------------------------------------------------
+
+def _load_model(ctx: CliContext):
+    from app.engines import load_language_model
+
+    return load_language_model(ctx.data_dir, ctx.model_id, ctx.threads)
+
+
+def _settings_user_name(ctx: CliContext) -> str | None:
+    from app.settings import load_settings
+
+    return load_settings(ctx.data_dir.settings_file).user_name
+
+
+# --- HISTORY HOOKS ---------------------------------------------------------------------------------
+# The history (app/history/, its own issue) is written alongside this module. These four
+# functions are the only places where the assistant's commands touch it; the history owner
+# may adjust them to the store's final API.
+
+def _open_history(ctx: CliContext):
+    from app.history import HistoryStore
+
+    return HistoryStore.for_data_dir(ctx.data_dir)
+
+
+def picked_replies_from_history(ctx: CliContext, limit: int) -> list[str]:
+    """Up to `limit` replies the user picked before (their style), without creating a database."""
+    if not ctx.data_dir.database.exists():
+        return []
+    with _open_history(ctx) as store:
+        return store.picked_replies(limit)
+
+
+def segments_of_recording(ctx: CliContext, recording_id: int) -> list[TranscriptSegment]:
+    with _open_history(ctx) as store:
+        detail = store.get_item(recording_id)
+    if getattr(detail, "kind", None) != "recording":
+        raise AppError(f"History item {recording_id} is not a recording; give recording:ID of a recording.")
+    segments = from_segments(detail.segments)
+    if not segments:
+        raise AppError(f"Recording {recording_id} has no transcript yet; transcribe it first.")
+    return segments
+
+
+def save_summary_to_history(ctx: CliContext, recording_id: int | None, source: str,
+                            segments: list[TranscriptSegment], summary: Summary, audio: Path | None = None) -> int:
+    with _open_history(ctx) as store:
+        if recording_id is None:
+            # A transcript from a file becomes a recording (with its audio copied in, if any).
+            # Text without times is stored at 0 s: the store wants a start and an end per segment.
+            stored_audio = store.import_audio(audio) if audio is not None else None
+            duration = max((s.end or 0.0 for s in segments), default=None) if audio is not None else None
+            recording_id = store.add_recording(summary.title or Path(source).stem, audio_file=stored_audio,
+                                               duration=duration, status="done")
+            store.add_segments(recording_id, [{"start": s.start or 0.0, "end": s.end or s.start or 0.0,
+                                               "text": s.text} for s in segments])
+        store.save_summary(recording_id, summary)
+    return recording_id
+
+
+def save_conversation_to_history(ctx: CliContext, raw: str, conversation: Conversation, drafts,
+                                 tone: str, length: str) -> int:
+    with _open_history(ctx) as store:
+        item_id = store.add_conversation(raw, [{"speaker": t.speaker, "text": t.text} for t in conversation.turns],
+                                         conversation.me)
+        store.add_drafts(item_id, [d.text for d in drafts], tone=tone, length=length)
+    return item_id
+
+
+# --- audio -----------------------------------------------------------------------------------------
+
+def transcribe_audio(ctx: CliContext, path: Path) -> list[TranscriptSegment]:
+    """An audio or video file, transcribed by the speech task first (progress on stderr)."""
+    from app.engines import load_speech_model
+    from app.tasks.events import Done, Failed
+    from app.tasks.transcribe import TranscribeTask, transcribe_file
+
+    speech = load_speech_model(ctx.data_dir, None, threads=ctx.threads)
+    result = None
+    for event in transcribe_file(TranscribeTask(str(path)), speech, threading.Event()):
+        if isinstance(event, Progress) and event.message:
+            sys.stderr.write(f"{event.message}\n")
+        elif isinstance(event, Failed):
+            raise AppError(event.message)
+        elif isinstance(event, Done):
+            result = event.result
+    segments = from_segments(result.segments) if result is not None else []
+    if not segments:
+        raise AppError(f"No speech was found in {path.name}; there is nothing to summarize.")
+    return segments

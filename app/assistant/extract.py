@@ -1,0 +1,209 @@
+"""Extractive steps, where a tiny model is weak: finding decisions and action items by what
+people say when they decide or commit ("let's go with", "I'll send"), picking salient lines,
+and a title from the words the meeting used most. Deterministic, and grounded by construction.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+from app.assistant.chunking import Utterance
+from app.assistant.grounding import ASKED, SELF_COMMIT, dedupe, item_similarity
+from app.assistant.text_tools import STOPWORDS, content_words, date_phrases, split_sentences, words
+
+DECISION_CUES = (
+    (re.compile(r"\b(?:we|we've|we have|we all)\s+(?:just\s+)?(?:decided|agreed|settled|chose|chosen)\b", re.I), 3.0),
+    (re.compile(r"\b(?:decided|decision|agreed|agreement|settled on|conclusion|consensus)\b", re.I), 2.0),
+    (re.compile(r"\blet's\s+(?:go with|go for|use|keep|stick with|make|have|choose|take|do)\b", re.I), 2.0),
+    (re.compile(r"\b(?:we'll|we will|we're going to|we are going to|we should|we must)\s+"
+                r"(?:go with|go for|use|have|keep|make|stick with|choose|take|include|drop|need)\b", re.I), 1.5),
+    (re.compile(r"\b(?:we're|we are)\s+(?:not\s+)?(?:gonna|going to)\s+(?:have|use|go|make|keep|need|put|"
+                r"include|drop|stick)\b", re.I), 1.5),
+    (re.compile(r"\b(?:it|that|this|the \w+)\s+(?:will|should|has to|must|needs to)\s+(?:be|have)\b", re.I), 1.0),
+    (re.compile(r"\b(?:it's|it is|it'll|that's)\s+(?:gonna|going to)\s+be\b", re.I), 0.8),
+    (re.compile(r"\b(?:so|then|okay),?\s+(?:we|that's)\b.*\b(?:it|then)\b", re.I), 0.3),
+)
+ACTION_CUES = (
+    (SELF_COMMIT, 2.0),
+    (ASKED, 1.5),
+    (re.compile(r"\b(?:action item|to-?do|homework|assignment|responsible for|in charge of)\b", re.I), 2.0),
+    (re.compile(r"\b(?:will|'ll|going to|gonna|has to|have to|needs? to)\s+(?:send|prepare|look|check|make|write|"
+                r"work|call|email|mail|finish|bring|find|set up|organi[sz]e|draft|update|share|ask|present|"
+                r"design|research|investigate|contact|book|schedule|review|test|build|fix|buy|order|bring|pick up|"
+                r"pay|plan|clean|print|collect|arrange|invite|remind|finish)\b", re.I), 1.5),
+    (re.compile(r"\bnext (?:meeting|time|session)\b", re.I), 1.0),
+    # "Maria will buy the drinks": someone named, then what they will do.
+    (re.compile(r"\b(?!(?:It|This|That|There|The|We|They|He|She|You|I|What|Which|Who|So|And|But|If)\b)"
+                r"[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:will|is going to|has to|needs to|should)\s+\w+"), 2.0),
+)
+
+# Saying what one is about to do in the meeting itself is not an action item.
+MEETING_TALK = re.compile(
+    r"\b(?:I'll|I will|I'm going to|I'm gonna|let me|I can|we'll|let's)\s+(?:just\s+|now\s+|first\s+)?"
+    r"(?:tell|show|explain|introduce|start|begin|go through|go on|talk|say|pass|hand|sit|try|read|see|think|"
+    r"give you|draw|move on|switch|open|close|sum up|summari[sz]e|repeat|ask you|continue|stop|wait|check the time)\b",
+    re.I)
+MEETING_THINGS = re.compile(r"\b(?:pen|slides?|presentation|powerpoint|microphones?|whiteboard|agenda|"
+                            r"camera|laptop|screen)\b", re.I)
+
+
+VAGUE = re.compile(r"\b(?:do (?:it|that|this)|will do|that one|this one|it then|on it)\b", re.I)
+NEIGHBOURS = 2  # candidates this close are one item said in several turns
+
+
+@dataclass(frozen=True)
+class Candidate:
+    utterance: Utterance
+    text: str  # the sentence(s) that carry the cue
+    score: float
+    following: tuple[Utterance, ...]  # what was said right after (who agreed to a request)
+    before: Utterance | None = None  # what was said right before (what "I'll do it" refers to)
+
+    @property
+    def line(self) -> str:
+        """The candidate as the rewrite prompt shows it: who said it, with what it answers when
+        it is vague ('I'll do it'), and the reply when it is a request ('can you...?' 'sure')."""
+        def said(u: Utterance, text: str | None = None) -> str:
+            return f"{u.speaker}: {text or u.text}" if u.speaker else (text or u.text)
+
+        parts = [said(self.utterance, self.text)]
+        if self.before is not None and VAGUE.search(self.text):
+            parts.insert(0, said(self.before))
+        reply = self.following[0] if self.following else None
+        if reply and reply.speaker and reply.speaker != self.utterance.speaker and ASKED.search(self.text) \
+                and len(reply.text.split()) <= 12:
+            parts.append(said(reply))
+        return " ".join(parts)
+
+    @property
+    def context(self) -> str:
+        """Everything the candidate's wording may draw on."""
+        near = [self.before] if self.before is not None else []
+        return " ".join([self.line] + [u.text for u in near + list(self.following)])
+
+
+def _cue_sentences(text: str, cues) -> tuple[str, float]:
+    """The best-scoring sentence of text for the given cues (with the one after it if short)."""
+    sentences = split_sentences(text) or [text]
+    best, best_score = "", 0.0
+    for index, sentence in enumerate(sentences):
+        score = sum(weight for pattern, weight in cues if pattern.search(sentence))
+        if score > best_score:
+            best, best_score = sentence, score
+            if len(sentence.split()) < 8 and index + 1 < len(sentences):
+                best = f"{sentence} {sentences[index + 1]}"
+    return best, best_score
+
+
+def _candidates(utterances: Sequence[Utterance], cues, kind: str) -> list[Candidate]:
+    out = []
+    for position, utterance in enumerate(utterances):
+        sentence, score = _cue_sentences(utterance.text, cues)
+        if score <= 0:
+            continue
+        n_words = len(sentence.split())
+        informative = len(set(content_words(sentence)))
+        if n_words < 5 or informative < 2 or MEETING_TALK.search(sentence):
+            continue
+        if MEETING_THINGS.search(sentence):
+            score -= 1.5
+        if sentence.rstrip().endswith("?") and not (kind == "action" and ASKED.search(sentence)):
+            score -= 1.5
+        if n_words > 45:
+            score -= 1.0
+        if kind == "action" and date_phrases(sentence):
+            score += 1.5
+        score += min(informative, 8) / 4
+        following = tuple(utterances[position + 1:position + 3])
+        before = utterances[position - 1] if position > 0 else None
+        out.append(Candidate(utterance, sentence, score, following, before))
+    return out
+
+
+def find_decisions(utterances: Sequence[Utterance], limit: int) -> list[Candidate]:
+    return _best(_candidates(utterances, DECISION_CUES, "decision"), limit, minimum=3.0)
+
+
+def find_actions(utterances: Sequence[Utterance], limit: int) -> list[Candidate]:
+    return _best(_candidates(utterances, ACTION_CUES, "action"), limit, minimum=3.0)
+
+
+def _best(candidates: list[Candidate], limit: int, minimum: float) -> list[Candidate]:
+    strong = sorted((c for c in candidates if c.score >= minimum), key=lambda c: -c.score)
+    chosen: list[Candidate] = []
+    for candidate in dedupe(strong, lambda c: c.text, threshold=0.5):
+        if any(_same_item(candidate, other) for other in chosen):
+            continue  # the same item, asked for and agreed to over a few turns: keep its best turn
+        chosen.append(candidate)
+        if len(chosen) == limit:
+            break
+    return sorted(chosen, key=lambda c: c.utterance.index)
+
+
+def _same_item(a: Candidate, b: Candidate) -> bool:
+    if abs(a.utterance.index - b.utterance.index) > NEIGHBOURS:
+        return False
+    return bool(VAGUE.search(a.text) or VAGUE.search(b.text)) or item_similarity(a.text, b.text) >= 0.3
+
+
+def word_weights(utterances: Sequence[Utterance]) -> dict[str, float]:
+    """Content words weighted by how many utterances use them (log-damped)."""
+    counts: Counter = Counter()
+    for utterance in utterances:
+        counts.update(set(content_words(utterance.text)))
+    return {word: math.log1p(n) for word, n in counts.items() if n > 1}
+
+
+def salience(text: str, weights: dict[str, float]) -> float:
+    tokens = content_words(text)
+    if not tokens:
+        return 0.0
+    return sum(weights.get(t, 0.0) for t in set(tokens)) / math.sqrt(len(words(text)) + 4)
+
+
+def salient_sentence(utterances: Sequence[Utterance], weights: dict[str, float]) -> tuple[str, Utterance] | None:
+    """The most informative sentence (8-40 words when there is one) of some utterances."""
+    best: tuple[float, str, Utterance] | None = None
+    for utterance in utterances:
+        for sentence in split_sentences(utterance.text) or [utterance.text]:
+            n = len(sentence.split())
+            score = salience(sentence, weights) * (1.0 if 8 <= n <= 40 else 0.2)
+            if sentence.rstrip().endswith("?"):
+                score *= 0.6
+            if best is None or score > best[0]:
+                best = (score, sentence, utterance)
+    return (best[1], best[2]) if best else None
+
+
+# Words people say a lot in any meeting that name no topic.
+GENERIC = frozenset("""
+good great morning afternoon evening everyone everybody today time people question questions idea ideas
+point fine nice little much many first next last need want make take look give come work done thanks
+thank meeting team guys anyway course whole bunch hello welcome talk talking said says start part
+whether whatever problem problems something anything everything nothing somebody someone able sure mean
+means better best different important interesting possible probably basically exactly obviously
+certain really pretty quite enough else kinds sorts times ways lots case cases example examples fact
+""".split())
+
+
+def keyword_title(utterances: Sequence[Utterance], limit: int = 3) -> str:
+    """'Remote, design and buttons': the meeting's most used topic words, as a last-resort title."""
+    counts: Counter = Counter()
+    surface: dict[str, str] = {}
+    for utterance in utterances:
+        for token in re.findall(r"[A-Za-z][A-Za-z\-]{3,}", utterance.text):
+            lower = token.lower()
+            if lower in STOPWORDS or lower in GENERIC:
+                continue
+            counts[lower] += 1
+            surface.setdefault(lower, token if token.isupper() else lower)
+    top = [surface[w] for w, _ in counts.most_common(limit)]
+    if not top:
+        return "Conversation"
+    if len(top) == 1:
+        return top[0].capitalize()
+    return (", ".join(top[:-1]) + " and " + top[-1]).capitalize()

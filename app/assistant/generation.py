@@ -1,0 +1,53 @@
+"""One call to the language model: messages in, text out, with the loop guards always on."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+
+from models.slm.api import GenerationConfig, GenerationResult, LanguageModel
+
+# Small models loop. These settings are the first guard; grounding.strip_repetition the second.
+GUARDED = GenerationConfig(max_new_tokens=96, temperature=0.0, repetition_penalty=1.15, no_repeat_ngram_size=4)
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    prompt_tokens: int
+    new_tokens: int
+    cancelled: bool
+    stop_reason: str = "eos"
+
+
+def guarded(max_new_tokens: int, **changes) -> GenerationConfig:
+    return replace(GUARDED, max_new_tokens=max_new_tokens, **changes)
+
+
+def prompt_tokens(model: LanguageModel, messages: list[dict]) -> int:
+    return model.count_tokens(model.render_chat(messages))
+
+
+def fits(model: LanguageModel, messages: list[dict], max_new_tokens: int) -> bool:
+    return prompt_tokens(model, messages) + max_new_tokens <= model.context_length
+
+
+def ask(model: LanguageModel, messages: list[dict] | str, config: GenerationConfig,
+        cancel: threading.Event | None = None, opening: str = "") -> Answer:
+    """Runs the model to the end (or the cancel) and returns its whole answer.
+
+    A str is a prompt already rendered (used verbatim). opening is put in the model's mouth:
+    the answer starts with it (a small model then writes a summary, not a copy of the input),
+    and the returned text includes it.
+    """
+    prompt = messages if isinstance(messages, str) else model.render_chat(messages)
+    prompt += opening
+    result: GenerationResult | None = None
+    for event in model.generate(prompt, config, cancel):
+        if isinstance(event, GenerationResult):
+            result = event
+    if result is None:  # the protocol promises a result; a broken engine is a bug, not a user error
+        raise RuntimeError("the language model ended without a result")
+    cancelled = result.stop_reason == "cancelled" or bool(cancel is not None and cancel.is_set())
+    text = result.text if not opening else opening + result.text
+    return Answer(text.strip(), len(result.prompt_ids), len(result.ids), cancelled, result.stop_reason)

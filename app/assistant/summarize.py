@@ -1,0 +1,369 @@
+"""Summarizing a transcript of any length: map (notes per chunk), reduce (overview from the
+notes, in rounds when they are too long for one prompt), and extractive decisions and action
+items that the model only rewrites. Every step is checked against the transcript.
+
+summarize() is a lazy generator of app.tasks.events: Progress per step, Partial as soon as a
+piece exists (kind "key_point", "decision", "action_item", "overview", "title", and "summary"
+with the Summary so far), then Done(Summary). When the cancel token is set it stops at the
+next check without a final event.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Iterator, Sequence
+
+from app.assistant import prompts
+from app.assistant.chunking import Chunk, Utterance, chunk_token_budget, prepare_utterances, split_into_chunks
+from app.assistant.extract import (
+    Candidate, find_actions, find_decisions, keyword_title, salience, salient_sentence, word_weights,
+)
+from app.assistant.generation import ask, fits, guarded, prompt_tokens
+from app.assistant.grounding import (
+    FRAMING, MIN_COVER, NameBook, best_utterance, capitalized_names, copied, critical_words, dedupe, due_phrase,
+    item_similarity, owner_for, strip_repetition, supported,
+)
+from app.assistant.reduce_groups import bullets, groups, spread
+from app.assistant.summary import ActionItem, Summary, SummaryItem
+from app.assistant.text_tools import content_set, similarity, split_label, split_sentences
+from app.assistant.transcript_input import TranscriptSegment
+from app.assistant.wording import (
+    TITLE_WORDS, has_first_person, plain_fallback, short_title, shorter_versions, tidy,
+)
+from app.errors import AppError, CancelledError
+from app.tasks.events import Done, Event, Partial, Progress
+from models.slm.api import LanguageModel
+
+
+@dataclass(frozen=True)
+class SummaryOptions:
+    chunk_tokens: int = 1024  # preferred; the model's context window may force less
+    note_tokens: int = 90
+    reduce_tokens: int = 1536  # preferred size of the notes one overview prompt reads
+    overview_tokens: int = 120
+    rewrite_tokens: int = 40
+    title_tokens: int = 16
+    max_key_points: int = 8
+    max_decisions: int = 5
+    max_actions: int = 5
+    max_reduce_rounds: int = 4
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    start: float | None
+    utterance_index: int
+    extractive: bool = False
+
+
+@dataclass(frozen=True)
+class SummarizeTask:
+    """What to summarize (the GUI's worker and the CLI both run it through summarize())."""
+
+    segments: tuple[TranscriptSegment, ...]
+    options: SummaryOptions = SummaryOptions()
+
+
+def run_summary(model: LanguageModel, segments: Sequence[TranscriptSegment],
+                cancel: threading.Event | None = None, options: SummaryOptions = SummaryOptions(),
+                on_event=None) -> Summary:
+    """summarize() to the end; raises CancelledError when it was cancelled."""
+    for event in summarize(model, segments, cancel, options):
+        if on_event is not None:
+            on_event(event)
+        if isinstance(event, Done):
+            return event.result
+    raise CancelledError("The summary was cancelled.")
+
+
+def summarize(model: LanguageModel, segments: Sequence[TranscriptSegment],
+              cancel: threading.Event | None = None, options: SummaryOptions = SummaryOptions()) -> Iterator[Event]:
+    if not any(s.text.strip() for s in segments):
+        raise AppError("The transcript is empty; there is nothing to summarize.")
+    run = _Run(model, list(segments), cancel, options)
+    yield from run.events()
+
+
+class _Run:
+    def __init__(self, model: LanguageModel, segments: list[TranscriptSegment], cancel, options: SummaryOptions):
+        self.model = model
+        self.cancel = cancel
+        self.options = options
+        self.utterances = prepare_utterances(segments)
+        self.names = NameBook((s.speaker for s in segments), (s.text for s in segments))
+        self.weights = word_weights(self.utterances)
+        self.transcript_words = set().union(*(content_set(u.text) for u in self.utterances))
+        self.frame = prompts.framing(list(dict.fromkeys(u.speaker for u in self.utterances if u.speaker)))
+        self.chunks = plan_chunks(model, self.utterances, options, self.frame)
+        self.decision_candidates = find_decisions(self.utterances, options.max_decisions)
+        self.action_candidates = find_actions(self.utterances, options.max_actions)
+        self.total_steps = len(self.chunks) + len(self.decision_candidates) + len(self.action_candidates) + 2
+        self.steps_done = 0
+
+    def opening_tokens(self, notes: bool) -> int:
+        return opening_tokens(self.model, self.frame, notes)
+
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
+
+    def progress(self, message: str) -> Progress:
+        return Progress(min(1.0, self.steps_done / self.total_steps), message)
+
+    def events(self) -> Iterator[Event]:
+        notes: list[Note] = []
+        for chunk in self.chunks:
+            yield self.progress(f"Reading part {chunk.index + 1} of {len(self.chunks)}")
+            if self.cancelled():
+                return
+            found = self.chunk_notes(chunk)
+            if found is None:
+                return
+            notes.extend(found)
+            self.steps_done += 1
+            for note in found:
+                yield Partial(text=note.text, kind="key_point", segment=SummaryItem(note.text, note.start))
+            yield Partial(kind="summary", segment=Summary("", "", self.key_points(notes)))
+        key_points = self.key_points(notes)
+
+        decisions: list[SummaryItem] = []
+        for candidate in self.decision_candidates:
+            yield self.progress("Checking decisions")
+            item = self.decision(candidate)
+            if item is None:
+                return
+            self.steps_done += 1
+            if item:
+                decisions.append(item)
+                yield Partial(text=item.text, kind="decision", segment=item)
+        decisions = dedupe(decisions, lambda d: d.text)
+
+        actions: list[ActionItem] = []
+        for candidate in self.action_candidates:
+            yield self.progress("Checking action items")
+            item = self.action(candidate)
+            if item is None:
+                return
+            self.steps_done += 1
+            if item:
+                actions.append(item)
+                yield Partial(text=item.text, kind="action_item", segment=item)
+        actions = dedupe(actions, lambda a: a.text)
+        decisions = [d for d in decisions if not any(_close(d.text, a.text) for a in actions)]
+
+        yield self.progress("Writing the overview")
+        overview = yield from self.overview(notes)
+        if overview is None:
+            return
+        if not overview:
+            overview = " ".join(p.text for p in key_points[:2])
+        self.steps_done += 1
+        yield Partial(text=overview, kind="overview")
+
+        yield self.progress("Choosing a title")
+        title = self.title(overview)
+        if title is None:
+            return
+        self.steps_done += 1
+        yield Partial(text=title, kind="title")
+        summary = Summary(title, overview, tuple(key_points), tuple(decisions), tuple(actions))
+        yield Progress(1.0, "Done")
+        yield Done(summary)
+
+    # --- map: notes on each chunk ---------------------------------------------------------------
+
+    def checked(self, answer: str, source: str, min_cover: float = MIN_COVER, copy_check: bool = False) -> list[str]:
+        """The sentences of a model's answer that hold up against source; echoes of the prompt,
+        copies of its worked examples and (with copy_check) lines copied from the transcript
+        are not notes about this meeting."""
+        answer = re.sub(r"(?:^|\s)[-*\u2022]\s+", "\n", answer)  # bullets the model wrote inline
+        source_words = content_set(source)
+        kept = []
+        for sentence in split_sentences(strip_repetition(answer)):
+            sentence = tidy(sentence)
+            if not sentence or ECHO.search(sentence):
+                continue
+            if any(item_similarity(sentence, example) >= 0.5 for example in prompts.EXAMPLE_ANSWERS):
+                continue
+            if copy_check and copied(sentence, source):
+                continue
+            for version in shorter_versions(sentence):  # the whole sentence, else its leading clauses
+                if supported(version, source, self.names, source_words, min_cover=min_cover):
+                    kept.append(version)
+                    break
+        return kept
+
+    def chunk_notes(self, chunk: Chunk) -> list[Note] | None:
+        # A short meeting has few chunks: each may say more, so that there are enough key points.
+        wanted = max(2, min(4, -(-self.options.max_key_points // max(1, len(self.chunks)))))
+        for sentences in range(wanted, 1, -1):
+            messages = prompts.chunk_notes(chunk.text, sentences, self.frame)
+            max_new = max(self.options.note_tokens, sentences * self.options.note_tokens // 2)
+            if sentences == 2 or fits(self.model, messages, max_new + self.opening_tokens(True)):
+                break
+        answer = ask(self.model, messages, guarded(max_new, stop_strings=("\n\n", "Transcript:")), self.cancel,
+                     opening=self.frame.notes_opening)
+        if answer.cancelled:
+            return None
+        notes = []
+        for sentence in self.checked(answer.text, chunk.text, copy_check=True):
+            utterance = best_utterance(sentence, chunk.utterances)
+            notes.append(Note(sentence, utterance.start_of(sentence), utterance.index))
+        if not notes:  # nothing the model said could be tied to this part: quote its most telling line
+            picked = salient_sentence(chunk.utterances, self.weights)
+            if picked:
+                notes.append(Note(tidy(picked[0]), picked[1].start_of(picked[0]), picked[1].index, extractive=True))
+        return notes
+
+    def key_points(self, notes: list[Note]) -> list[SummaryItem]:
+        unique = dedupe(notes, lambda n: n.text)
+        limit = self.options.max_key_points
+        if len(unique) > limit:
+            ranked = sorted(unique, key=lambda n: (n.extractive, -salience(n.text, self.weights)))
+            unique = sorted(ranked[:limit], key=lambda n: n.utterance_index)
+        return [SummaryItem(n.text, n.start) for n in unique]
+
+    # --- decisions and action items: found in the transcript, rewritten, checked ---------------
+
+    def rewrite(self, messages, candidate: Candidate) -> str | None:
+        """The model's third-person wording of a candidate, '' when it did not hold up, None if cancelled."""
+        if self.cancelled():
+            return None
+        if not fits(self.model, messages, self.options.rewrite_tokens):
+            return ""
+        answer = ask(self.model, messages, guarded(self.options.rewrite_tokens, stop_strings=("\n",)), self.cancel)
+        if answer.cancelled:
+            return None
+        source = candidate.context
+        first = split_sentences(strip_repetition(answer.text))[:1]
+        if not first or split_label(first[0])[0]:
+            return ""  # a copied "Name: ..." line is not a rewrite
+        sentence = tidy(first[0])
+        if sentence.endswith("?") or has_first_person(sentence) or len(sentence.split()) < 4:
+            return ""
+        return sentence if self.checked(sentence, source, min_cover=0.7) == [sentence] else ""
+
+    def decision(self, candidate: Candidate) -> SummaryItem | None | bool:
+        """The decision, None when cancelled, False when it cannot be said cleanly."""
+        text = self.rewrite(prompts.decision(candidate.line), candidate)
+        if text is None:
+            return None
+        text = text or plain_fallback(candidate.text, None)
+        return SummaryItem(text, candidate.utterance.start_of(candidate.text)) if text else False
+
+    def action(self, candidate: Candidate) -> ActionItem | None | bool:
+        """The action item, None when cancelled, False when it cannot be said cleanly."""
+        text = self.rewrite(prompts.action(candidate.line), candidate)
+        if text is None:
+            return None
+        owner = owner_for(candidate.utterance, candidate.following, self.names)
+        subject = SUBJECT.match(text) if text else None
+        named = self.names.find(subject.group(1)) if subject else None
+        if owner is None and named and re.search(rf"\b{re.escape(subject.group(1))}\b", candidate.line):
+            owner = named
+        elif owner and named and named != owner:
+            text = owner + text[subject.end(1):]  # the model put someone else first: the owner does it
+        text = text or plain_fallback(candidate.text, owner)
+        if not text:
+            return False
+        return ActionItem(text, owner, due_phrase(candidate.text), candidate.utterance.start_of(candidate.text))
+
+    # --- reduce: the overview, in rounds when the notes are too long ----------------------------
+
+    def notes_budget(self) -> int:
+        overhead = prompt_tokens(self.model, prompts.overview("", self.frame)) + self.opening_tokens(False)
+        return max(32, min(self.options.reduce_tokens,
+                           self.model.context_length - overhead - self.options.overview_tokens - 16))
+
+    def overview(self, notes: list[Note]) -> Iterator[Event]:
+        """Generator returning the overview text ('' when nothing held up), or None if cancelled."""
+        texts = [n.text for n in dedupe(notes, lambda n: n.text, threshold=0.8)]
+        if len(self.chunks) == 1 and not any(n.extractive for n in notes):
+            # One piece: its notes already are the overview; summing them up again only blurs them.
+            return " ".join(texts[:3])
+        budget = self.notes_budget()
+        rounds = 0
+        while self.model.count_tokens(bullets(texts)) > budget:
+            rounds += 1
+            yield Progress(min(1.0, self.steps_done / self.total_steps), f"Merging notes (round {rounds})")
+            if rounds > self.options.max_reduce_rounds:
+                texts = spread(texts, budget, self.model.count_tokens)
+                break
+            merged = []
+            for group in groups(texts, budget, self.model.count_tokens):
+                if len(group) == 1:
+                    merged.extend(group)
+                    continue
+                sentences = self.merge(group)
+                if sentences is None:
+                    return None
+                merged.extend(sentences or group[:1])
+            if len(merged) >= len(texts):  # no progress: keep an even spread of what is there
+                texts = spread(merged, budget, self.model.count_tokens)
+                break
+            texts = merged
+        sentences = self.merge(texts, self.options.overview_tokens)
+        if sentences is None:
+            return None
+        return " ".join(sentences)
+
+    def merge(self, texts: list[str], max_tokens: int | None = None) -> list[str] | None:
+        """Sentences that sum up notes, each supported by the notes; None when cancelled."""
+        notes = bullets(texts)
+        messages = prompts.overview(notes, self.frame)
+        max_new = max_tokens or self.options.overview_tokens
+        if not fits(self.model, messages, max_new + self.opening_tokens(False)):
+            return []
+        answer = ask(self.model, messages, guarded(max_new, stop_strings=("\n\n", "Notes on")), self.cancel,
+                     opening=self.frame.overview_opening)
+        if answer.cancelled:
+            return None
+        return self.checked(answer.text, notes)
+
+    def title(self, overview: str) -> str | None:
+        if not fits(self.model, prompts.title(overview), self.options.title_tokens):
+            return keyword_title(self.utterances)
+        answer = ask(self.model, prompts.title(overview),
+                     guarded(self.options.title_tokens, stop_strings=("\n",)), self.cancel)
+        if answer.cancelled:
+            return None
+        title = short_title(tidy(answer.text.removeprefix("Title:")))
+        own = content_set(title) - FRAMING
+        invented = [n for n in capitalized_names(title) if not self.names.is_known(n)
+                    and n.lower() not in overview.lower()]
+        if 2 <= len(title.split()) <= TITLE_WORDS and own and not invented \
+                and not critical_words(title) - critical_words(overview) \
+                and item_similarity(title, prompts.TITLE_EXAMPLE_ANSWER) < 0.3 \
+                and len(own & self.transcript_words) / len(own) >= 0.75:
+            return title
+        # The model's title did not hold up: the overview's first sentence, cut to a phrase.
+        from_overview = short_title(split_sentences(overview)[0]) if overview.strip() else ""
+        if 2 <= len(from_overview.split()) <= TITLE_WORDS and len(content_set(from_overview) - FRAMING) >= 2:
+            return from_overview
+        return keyword_title(self.utterances)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+ECHO = re.compile(r"\b(?:in order:|notes on a (?:meeting|conversation)|transcript:|summarize what|"
+                  r"write a short overview)", re.I)
+SUBJECT = re.compile(r"\s*([A-Z][\w'\-]*(?: [A-Z][\w'\-]*)?)\s+(?:will|is going to|should|has to|needs to|can)\b")
+
+
+def opening_tokens(model: LanguageModel, frame: prompts.Framing, notes: bool) -> int:
+    """Room for the opening put in the model's mouth (a token or two more where it joins the prompt)."""
+    return model.count_tokens(frame.notes_opening if notes else frame.overview_opening) + 2
+
+
+def plan_chunks(model: LanguageModel, utterances: Sequence[Utterance], options: SummaryOptions,
+                frame: prompts.Framing = prompts.MEETING) -> list[Chunk]:
+    """Chunks sized from the model's context window: prompt, opening, chunk and answer fit."""
+    overhead = prompt_tokens(model, prompts.chunk_notes("", 2, frame)) + opening_tokens(model, frame, True)
+    budget = chunk_token_budget(model.context_length, overhead, options.note_tokens, options.chunk_tokens)
+    return split_into_chunks(utterances, model.count_tokens, budget)
+
+
+def _close(a: str, b: str) -> bool:
+    return similarity(a, b) >= 0.6

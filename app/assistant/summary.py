@@ -1,0 +1,101 @@
+"""The Summary of a meeting, its JSON shape (shared/cli.md) and its Markdown export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    """A key point or a decision; start is the time (s) of the segment it comes from, or None."""
+
+    text: str
+    start: float | None = None
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    text: str
+    owner: str | None = None
+    due: str | None = None  # as it was said ("by Friday"), never a date the model made up
+    start: float | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    title: str
+    overview: str
+    key_points: tuple[SummaryItem, ...] = field(default=())
+    decisions: tuple[SummaryItem, ...] = field(default=())
+    action_items: tuple[ActionItem, ...] = field(default=())
+
+    def is_empty(self) -> bool:
+        return not (self.overview.strip() or self.key_points or self.decisions or self.action_items)
+
+    def to_json(self) -> dict:
+        return {
+            "title": self.title,
+            "overview": self.overview,
+            "key_points": [{"text": p.text, "start": _seconds(p.start)} for p in self.key_points],
+            "decisions": [{"text": d.text, "start": _seconds(d.start)} for d in self.decisions],
+            "action_items": [{"text": a.text, "owner": a.owner, "due": a.due, "start": _seconds(a.start)}
+                             for a in self.action_items],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Summary":
+        return cls(
+            title=data.get("title", ""),
+            overview=data.get("overview", ""),
+            key_points=tuple(SummaryItem(p["text"], p.get("start")) for p in data.get("key_points", [])),
+            decisions=tuple(SummaryItem(d["text"], d.get("start")) for d in data.get("decisions", [])),
+            action_items=tuple(ActionItem(a["text"], a.get("owner"), a.get("due"), a.get("start"))
+                               for a in data.get("action_items", [])),
+        )
+
+    def to_markdown(self) -> str:
+        lines = [f"# {self.title or 'Meeting summary'}", ""]
+        if self.overview:
+            lines += [self.overview, ""]
+        for heading, items in (("Key points", self.key_points), ("Decisions", self.decisions)):
+            if items:
+                lines.append(f"## {heading}")
+                lines += [f"- {_stamp(item.start)}{item.text}" for item in items]
+                lines.append("")
+        if self.action_items:
+            lines.append("## Action items")
+            for item in self.action_items:
+                extras = [part for part in (f"owner: {item.owner}" if item.owner else "",
+                                            f"due: {item.due}" if item.due else "") if part]
+                suffix = f" ({'; '.join(extras)})" if extras else ""
+                lines.append(f"- [ ] {_stamp(item.start)}{item.text}{suffix}")
+            lines.append("")
+        return "\n".join(lines).rstrip() + "\n"
+
+    def to_plain_text(self) -> str:
+        """Everything a reader would read, as sentences (what the quality benchmark scores)."""
+        parts = [self.overview]
+        parts += [p.text for p in self.key_points]
+        parts += [d.text for d in self.decisions]
+        parts += [a.text for a in self.action_items]
+        return "\n".join(_sentence(p) for p in parts if p.strip())
+
+
+def format_time(seconds: float) -> str:
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def _stamp(start: float | None) -> str:
+    return f"[{format_time(start)}] " if start is not None else ""
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."

@@ -1,0 +1,120 @@
+"""Turning what was said, or what the model wrote, into a clean line of a summary."""
+
+from __future__ import annotations
+
+import re
+
+from app.assistant.text_tools import STOPWORDS, content_set, split_label
+
+DISCOURSE = re.compile(r"^(?:(?:okay|ok|so|well|and|but|yeah|yes|right|alright|now|then|also|um|uh|oh|just)"
+                       r"\b[,.]?\s+)+", re.IGNORECASE)
+FIRST_PERSON = re.compile(r"\b(?:I|I'm|I'll|I've|I'd|me|my|mine|myself)\b")
+
+
+def tidy(sentence: str) -> str:
+    """A sentence without list marks, speaker labels, prefixes, quotes or leading 'okay, so'."""
+    sentence = re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s*", "", sentence.strip())
+    sentence = re.sub(r"^(?:Summary|Note|Notes|Overview|Answer|Decision|Action(?: item)?|Title)\s*:\s*", "",
+                      sentence, flags=re.IGNORECASE)
+    label, rest = split_label(sentence)
+    if label and rest and len(label.split()) <= 2:
+        sentence = rest
+    sentence = sentence.strip(" \"'\u201c\u201d")
+    sentence = DISCOURSE.sub("", sentence)
+    if sentence and sentence[0].islower():
+        sentence = sentence[0].upper() + sentence[1:]
+    return sentence
+
+
+def has_first_person(text: str) -> bool:
+    return bool(FIRST_PERSON.search(text))
+
+
+_SELF = (
+    (r"\bI'll\b|\bI will\b|\blet me\b", "{who} will"),
+    (r"\bI'm (?:gonna|going to)\b|\bI am going to\b", "{who} is going to"),
+    (r"\bI have to\b", "{who} has to"),
+    (r"\bI need to\b", "{who} needs to"),
+    (r"\bI can\b", "{who} can"),
+)
+_TEAM = (
+    (r"\b[Ww]e'll\b|\b[Ww]e will\b|\b[Ll]et's\b", "the team will"),
+    (r"\b[Ww]e're (?:gonna|going to)\b|\b[Ww]e are going to\b", "the team is going to"),
+    (r"\b[Ww]e're not (?:gonna|going to)\b", "the team is not going to"),
+    (r"\b[Ww]e have to\b|\b[Ww]e need to\b|\b[Ww]e must\b", "the team has to"),
+    (r"\b[Ww]e should\b", "the team should"),
+)
+
+
+def third_person(text: str, owner: str | None) -> str:
+    """'I'll send it' -> 'Anna will send it'; 'we'll use rubber' -> 'The team will use rubber'.
+
+    The deterministic fallback when the model's rewrite did not hold up; it only changes the
+    few patterns it knows and leaves the rest as it was said.
+    """
+    text = tidy(text)
+    if owner:
+        # A request that the owner took on: "Carl, can you book the van?" -> "Carl will book the van."
+        asked = re.match(r"^(?:[A-Z][\w' ]{0,30},\s*)?(?:so\s+)?(?:can|could|would|will) you (?:please )?(.+?)\s*\?*$",
+                         text, re.IGNORECASE)
+        if asked:
+            text = f"{owner} will {asked.group(1)}"
+        text = re.sub(r"\b[Yy]ou'll\b|\b[Yy]ou will\b|\b[Yy]ou're going to\b", f"{owner} will", text, count=1)
+        for pattern, replacement in _SELF:
+            text = re.sub(pattern, replacement.format(who=owner), text, count=1)
+    for pattern, replacement in _TEAM:
+        text = re.sub(pattern, replacement, text, count=1)
+    text = re.sub(r"\bgonna\b", "going to", text)
+    if text and text[0].islower():
+        text = text[0].upper() + text[1:]
+    if text and text[-1] not in ".!?":
+        text = text.rstrip(",;:") + "."
+    return text
+
+
+CLAUSE_BREAK = re.compile(r",\s+(?:which|who|where|while|and|but|as|including|with|so)\b|\s+(?:because|including|"
+                          r"as well as|in order to|so that|which)\b|[,;:]\s")
+MIN_CLAUSE_WORDS = 5
+
+
+def shorter_versions(sentence: str) -> list[str]:
+    """The sentence, then its leading clauses, longest first: a note whose tail says more than
+    the transcript ('..., which was confirmed on Friday') can still keep its true beginning."""
+    versions = [sentence]
+    for match in reversed(list(CLAUSE_BREAK.finditer(sentence))):
+        head = sentence[:match.start()].rstrip(" ,;:")
+        if len(head.split()) >= MIN_CLAUSE_WORDS:
+            versions.append(head + ".")
+    return versions
+
+
+FALLBACK_WORDS = 25
+TITLE_WORDS = 8
+
+
+def short_title(text: str) -> str:
+    """A title, not a sentence: 'The team is planning to hire a wizard for data collection
+    tasks in the near' -> 'Planning to hire a wizard for data collection tasks'."""
+    title = re.sub(r"^.{0,60}?\b(?:discussed|talked about|went over|looked at|reviewed)\s+", "", text.strip(),
+                   flags=re.IGNORECASE)
+    title = re.sub(r"^(?:in this (?:meeting|conversation),?\s*)?(?:the team|they|we)\s+(?:is|are|was|were|has|have|"
+                   r"will)?\s*", "", title, flags=re.IGNORECASE)
+    for cut in (",", ";", ":", " which ", " that ", " in the ", " during ", " because "):
+        head = title.split(cut)[0]
+        if len(head.split()) >= 3:
+            title = head
+    words_here = title.split()[:TITLE_WORDS]
+    while words_here and words_here[-1].lower() in STOPWORDS:
+        words_here.pop()
+    title = " ".join(words_here).strip(" .,;:-\"'")
+    return title[:1].upper() + title[1:]
+
+
+def plain_fallback(said: str, owner: str | None) -> str:
+    """What was said, turned into a summary line, when that reads cleanly: short, no 'I' or
+    'you' left, not a question. Otherwise '' (the item is left out rather than shown raw)."""
+    text = third_person(said, owner)
+    if len(text.split()) > FALLBACK_WORDS or text.endswith("?") or has_first_person(text) \
+            or re.search(r"\byou\b", text, re.IGNORECASE) or len(content_set(text)) < 3:
+        return ""
+    return text

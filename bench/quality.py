@@ -1,0 +1,338 @@
+"""Quality and speed of the assistant on ../shared/eval, beside naive baselines (not a test).
+
+Summaries: ROUGE-1/2/L (rouge-score, F-measure, stemming) of the whole summary rendered as
+plain text against AMI's abstract sentences joined and QMSum's whole-meeting summary, AMI and
+QMSum reported apart; for SAMSum/DialogSum chats the overview against `summary`. Baseline: the
+same model, the same output budget and sampling settings, the transcript's beginning cut to
+fit the context, one "Summarize this meeting" prompt. Also: the share of action-item owners
+that occur in their transcript (as a name or a speaker label), and empty outputs.
+
+Replies: for each Agent turn of support.jsonl, three drafts from the turns before it; the best
+of three ROUGE-L and chrF against the real reply, beside the baseline (one plain "Reply to this
+conversation" prompt sampled three times); and the share of short drafts with 3-40 words.
+
+Speed: the longest AMI meeting summarized end to end; three short drafts with three
+personalization examples for a 10-turn chat (median of 3).
+
+Usage: python bench/quality.py [--model-dir DIR] [--threads 2] [--only meetings,chats,replies,speed]
+                               [--limit N] [--json OUT]
+The data are read where they are and never copied into the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.assistant import prompts  # noqa: E402
+from app.assistant.conversation_parse import Conversation, Turn  # noqa: E402
+from app.assistant.generation import ask, guarded, prompt_tokens  # noqa: E402
+from app.assistant.replies import NEW_TOKENS, ReplyTask, run_replies  # noqa: E402
+from app.assistant.summarize import run_summary  # noqa: E402
+from app.assistant.transcript_input import from_turns  # noqa: E402
+
+EVAL = ROOT.parent / "shared" / "eval"
+DEFAULT_MODEL = ROOT / ".cache" / "test-data" / "models" / "smollm2-135m-instruct"
+SUMMARY_BUDGET = 400  # tokens the baseline may write: about what the pipeline's summary holds
+PERSONAL_EXAMPLES = ("Sounds good, see you then!", "Thanks a lot, that helps.", "Sure, I can do that tomorrow.")
+
+
+def load_rows(name: str) -> list[dict]:
+    return [json.loads(line) for line in (EVAL / f"{name}.jsonl").read_text().splitlines() if line.strip()]
+
+
+def transcript_lines(turns: list[dict]) -> str:
+    return "\n".join(f"{t['speaker']}: {t['text']}" for t in turns)
+
+
+# --- scores ------------------------------------------------------------------------------------
+
+def rouge_scores(candidate: str, reference: str) -> dict[str, float]:
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scores.scorer = getattr(rouge_scores, "scorer", None) or rouge_scorer.RougeScorer(
+        ["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+    scores = scorer.score(reference, candidate)
+    return {key: value.fmeasure for key, value in scores.items()}
+
+
+def chrf(candidate: str, reference: str, max_n: int = 6, beta: float = 2.0) -> float:
+    """chrF (Popovic 2015) as sacrebleu computes it by default: character n-grams 1-6 without
+    whitespace, precision and recall averaged over n, F-beta with beta 2; 0-100."""
+    hyp, ref = re.sub(r"\s+", "", candidate), re.sub(r"\s+", "", reference)
+    precisions, recalls = [], []
+    for n in range(1, max_n + 1):
+        h = Counter(hyp[i:i + n] for i in range(len(hyp) - n + 1))
+        r = Counter(ref[i:i + n] for i in range(len(ref) - n + 1))
+        if not h or not r:
+            continue
+        match = sum((h & r).values())
+        precisions.append(match / sum(h.values()))
+        recalls.append(match / sum(r.values()))
+    if not precisions:
+        return 0.0
+    p, r = statistics.mean(precisions), statistics.mean(recalls)
+    if p + r == 0:
+        return 0.0
+    return 100 * (1 + beta ** 2) * p * r / (beta ** 2 * p + r)
+
+
+def mean(values) -> float:
+    values = list(values)
+    return statistics.mean(values) if values else float("nan")
+
+
+# --- summaries ---------------------------------------------------------------------------------
+
+def baseline_summary(model, turns: list[dict]) -> str:
+    """Transcript beginning cut to fit the context, one naive prompt, the pipeline's sampling."""
+    lines = transcript_lines(turns)
+    room = model.context_length - prompt_tokens(model, prompts.baseline_summary("")) - SUMMARY_BUDGET - 8
+    ids = model.tokenizer.encode(lines)
+    if len(ids) > room:
+        lines = model.tokenizer.decode(ids[:room])
+        while prompt_tokens(model, prompts.baseline_summary(lines)) + SUMMARY_BUDGET > model.context_length:
+            lines = lines[: int(len(lines) * 0.98)]
+    return ask(model, prompts.baseline_summary(lines), guarded(SUMMARY_BUDGET)).text
+
+
+def owner_ok(owner: str, turns: list[dict]) -> bool:
+    speakers = {t["speaker"].lower() for t in turns}
+    text = " ".join(t["text"] for t in turns).lower()
+    return owner.lower() in speakers or re.search(rf"\b{re.escape(owner.lower())}\b", text) is not None
+
+
+def run_meetings(model, rows: list[dict], log) -> dict:
+    per_source: dict[str, dict[str, list[float]]] = {}
+    owners_total = owners_ok = empty = 0
+    timings = {}
+    owner_examples = []
+    outputs = {}
+    for row in rows:
+        source = "AMI" if row["id"].startswith("ami") else "QMSum"
+        reference = " ".join(row["reference"]["abstract"])
+        started = time.perf_counter()
+        summary = run_summary(model, from_turns(row["turns"]))
+        seconds = time.perf_counter() - started
+        timings[row["id"]] = (seconds, sum(len(t["text"]) for t in row["turns"]))
+        text = summary.to_plain_text()
+        empty += int(summary.is_empty() or not text.strip())
+        for item in summary.action_items:
+            if item.owner:
+                owners_total += 1
+                owners_ok += owner_ok(item.owner, row["turns"])
+                owner_examples.append(item.owner)
+        base = baseline_summary(model, row["turns"])
+        empty_base = not base.strip()
+        scores = per_source.setdefault(source, {})
+        for key, value in rouge_scores(text, reference).items():
+            scores.setdefault(key, []).append(value)
+        for key, value in rouge_scores(base, reference).items():
+            scores.setdefault("base_" + key, []).append(value)
+        scores.setdefault("base_empty", []).append(float(empty_base))
+        outputs[row["id"]] = {"summary": summary.to_markdown(), "baseline": base}
+        log(f"{row['id']}: {seconds:.0f}s, ROUGE-L {scores['rougeL'][-1]:.3f} vs baseline "
+            f"{scores['base_rougeL'][-1]:.3f}, {len(summary.action_items)} action items")
+    return {"scores": {s: {k: mean(v) for k, v in d.items()} for s, d in per_source.items()},
+            "owners": (owners_ok, owners_total), "empty": empty, "timings": timings,
+            "owner_examples": Counter(owner_examples).most_common(8), "outputs": outputs}
+
+
+def run_chats(model, rows: list[dict], log) -> dict:
+    scores: dict[str, list[float]] = {}
+    empty = 0
+    outputs = {}
+    for row in rows:
+        summary = run_summary(model, from_turns(row["turns"]))
+        empty += int(not summary.overview.strip())
+        base = baseline_summary(model, row["turns"])
+        outputs[row["id"]] = {"overview": summary.overview, "baseline": base, "reference": row["reference"]["summary"]}
+        for key, value in rouge_scores(summary.overview, row["reference"]["summary"]).items():
+            scores.setdefault(key, []).append(value)
+        for key, value in rouge_scores(base, row["reference"]["summary"]).items():
+            scores.setdefault("base_" + key, []).append(value)
+        log(f"{row['id']}: ROUGE-L {scores['rougeL'][-1]:.3f} vs baseline {scores['base_rougeL'][-1]:.3f}")
+    return {"scores": {k: mean(v) for k, v in scores.items()}, "empty": empty, "outputs": outputs}
+
+
+# --- replies -----------------------------------------------------------------------------------
+
+def baseline_replies(model, turns: list[tuple[str, str]]) -> list[str]:
+    out = []
+    for seed in range(3):
+        config = guarded(NEW_TOKENS["short"], temperature=0.7, top_p=0.9, seed=seed)
+        out.append(ask(model, prompts.baseline_reply(turns), config).text)
+    return out
+
+
+def run_replies_bench(model, rows: list[dict], log) -> dict:
+    best_rouge, best_chrf, base_rouge, base_chrf = [], [], [], []
+    lengths_ok = drafts_total = 0
+    for row in rows:
+        turns = row["turns"]
+        for index, turn in enumerate(turns):
+            if turn["speaker"] != "Agent" or index == 0:
+                continue
+            before = [Turn(t["speaker"], t["text"]) for t in turns[:index]]
+            conversation = Conversation(tuple(before), "labelled", "Agent", False)
+            replies = run_replies(model, ReplyTask(conversation, "friendly", "short"))
+            texts = [d.text for d in replies.drafts]
+            for text in texts:
+                drafts_total += 1
+                lengths_ok += 3 <= len(text.split()) <= 40
+            reference = turn["text"]
+            best_rouge.append(max(rouge_scores(t, reference)["rougeL"] for t in texts))
+            best_chrf.append(max(chrf(t, reference) for t in texts))
+            base = baseline_replies(model, [(t.speaker, t.text) for t in before])
+            base_rouge.append(max(rouge_scores(t, reference)["rougeL"] for t in base))
+            base_chrf.append(max(chrf(t, reference) for t in base))
+            log(f"{row['id'][:18]} turn {index}: ROUGE-L {best_rouge[-1]:.3f} vs {base_rouge[-1]:.3f}")
+    return {"rougeL": mean(best_rouge), "chrf": mean(best_chrf), "base_rougeL": mean(base_rouge),
+            "base_chrf": mean(base_chrf), "lengths": (lengths_ok, drafts_total), "n": len(best_rouge)}
+
+
+# --- speed -------------------------------------------------------------------------------------
+
+def ten_turn_chat() -> Conversation:
+    """The first ten turns of the longest chat in chats.jsonl, answered by the speaker before the last."""
+    row = max(load_rows("chats"), key=lambda r: len(r["turns"]))
+    turns = tuple(Turn(t["speaker"], t["text"]) for t in row["turns"][:10])
+    me = next(t.speaker for t in reversed(turns) if t.speaker != turns[-1].speaker)
+    return Conversation(turns, "labelled", me, False)
+
+
+def run_speed(model, log) -> dict:
+    meetings = [r for r in load_rows("meetings") if r["id"].startswith("ami")]
+    longest = max(meetings, key=lambda r: sum(len(t["text"]) for t in r["turns"]))
+    chars = sum(len(t["text"]) for t in longest["turns"])
+    started = time.perf_counter()
+    run_summary(model, from_turns(longest["turns"]))
+    summary_seconds = time.perf_counter() - started
+    log(f"longest AMI meeting ({longest['id']}, {chars} chars): {summary_seconds:.1f}s")
+    conversation = ten_turn_chat()
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        run_replies(model, ReplyTask(conversation, "friendly", "short", PERSONAL_EXAMPLES))
+        times.append(time.perf_counter() - started)
+    log(f"three short drafts for a 10-turn chat: {', '.join(f'{t:.2f}s' for t in times)}")
+    return {"summary_s": summary_seconds, "summary_id": longest["id"], "summary_chars": chars,
+            "replies_s": statistics.median(times)}
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+def table(results: dict, threads: int) -> str:
+    rows = [("measure", "Confide pipeline", "naive baseline", "required", "ok")]
+
+    def rel(a: float, b: float) -> str:
+        return f"{(a / b - 1) * 100:+.0f}%" if b else "n/a"
+
+    meetings = results.get("meetings")
+    if meetings:
+        for source in ("AMI", "QMSum"):
+            s = meetings["scores"].get(source)
+            if not s:
+                continue
+            for key, label in (("rouge1", "ROUGE-1"), ("rouge2", "ROUGE-2")):
+                rows.append((f"{source} {label}", f"{s[key]:.3f}", f"{s['base_' + key]:.3f}", "", ""))
+            gain = s["rougeL"] / s["base_rougeL"] - 1 if s["base_rougeL"] else 0
+            rows.append((f"{source} ROUGE-L", f"{s['rougeL']:.3f} ({rel(s['rougeL'], s['base_rougeL'])})",
+                         f"{s['base_rougeL']:.3f}", ">= +15%", "yes" if gain >= 0.15 else "NO"))
+        ok, total = meetings["owners"]
+        share = ok / total if total else 1.0
+        rows.append(("action-item owners in transcript", f"{ok}/{total} ({share:.0%})", "", ">= 95%",
+                     "yes" if share >= 0.95 else "NO"))
+        rows.append(("empty meeting summaries", str(meetings["empty"]), "", "0",
+                     "yes" if not meetings["empty"] else "NO"))
+    chats = results.get("chats")
+    if chats:
+        s = chats["scores"]
+        rows.append(("SAMSum/DialogSum overview R-1/R-2/R-L",
+                     f"{s['rouge1']:.3f}/{s['rouge2']:.3f}/{s['rougeL']:.3f}",
+                     f"{s['base_rouge1']:.3f}/{s['base_rouge2']:.3f}/{s['base_rougeL']:.3f}", "", ""))
+        rows.append(("empty chat overviews", str(chats["empty"]), "", "0", "yes" if not chats["empty"] else "NO"))
+    replies = results.get("replies")
+    if replies:
+        rows.append((f"replies best-of-3 ROUGE-L ({replies['n']} Agent turns)", f"{replies['rougeL']:.3f}",
+                     f"{replies['base_rougeL']:.3f}", ">= baseline",
+                     "yes" if replies["rougeL"] >= replies["base_rougeL"] else "NO"))
+        rows.append(("replies best-of-3 chrF", f"{replies['chrf']:.1f}", f"{replies['base_chrf']:.1f}", "", ""))
+        ok, total = replies["lengths"]
+        rows.append(("short drafts with 3-40 words", f"{ok}/{total}", "", "all", "yes" if ok == total else "NO"))
+    speed = results.get("speed")
+    if speed:
+        rows.append((f"summary of {speed['summary_id']} ({speed['summary_chars']} chars), {threads} threads",
+                     f"{speed['summary_s']:.1f} s", "", "<= 120 s", "yes" if speed["summary_s"] <= 120 else "NO"))
+        rows.append(("3 short drafts, 10-turn chat, 3 examples", f"{speed['replies_s']:.2f} s", "", "<= 3 s",
+                     "yes" if speed["replies_s"] <= 3 else "NO"))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines = ["| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    header = f"Confide quality bench, {date.today().isoformat()}, {cpu_name()}, {threads} threads"
+    return header.strip() + "\n\n" + "\n".join(lines)
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return f"{platform.machine()} {line.split(':', 1)[1].strip()}"
+    except OSError:
+        pass
+    return platform.machine() or "unknown machine"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model-dir", default=str(DEFAULT_MODEL))
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--only", default="meetings,chats,replies,speed")
+    parser.add_argument("--limit", type=int, default=None, help="at most N rows per data set (a quick slice)")
+    parser.add_argument("--ids", default=None, help="comma-separated row ids to run (a quick slice)")
+    parser.add_argument("--json", dest="json_out", default=None, help="also write the raw numbers here")
+    args = parser.parse_args(argv)
+    from models.slm.engine import OnnxLanguageModel
+
+    model = OnnxLanguageModel.load(Path(args.model_dir), threads=args.threads)
+    parts = set(args.only.split(","))
+    wanted = set(args.ids.split(",")) if args.ids else None
+
+    def pick(rows):
+        rows = [r for r in rows if wanted is None or r["id"] in wanted]
+        return rows[: args.limit] if args.limit else rows
+
+    def log(message: str) -> None:
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+
+    results = {}
+    if "meetings" in parts:
+        results["meetings"] = run_meetings(model, pick(load_rows("meetings")), log)
+    if "chats" in parts:
+        results["chats"] = run_chats(model, pick(load_rows("chats")), log)
+    if "replies" in parts:
+        results["replies"] = run_replies_bench(model, pick(load_rows("support")), log)
+    if "speed" in parts:
+        results["speed"] = run_speed(model, log)
+    print(table(results, args.threads))
+    if results.get("meetings"):
+        print(f"\nMost frequent action-item owners: {results['meetings']['owner_examples']}")
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(results, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The assistant's guarantees with the real SmolLM2-135M model (few and short on purpose)."""
+
+from __future__ import annotations
+
+import re
+
+from app.assistant.conversation_parse import parse_conversation
+from app.assistant.replies import ReplyTask, run_replies
+from app.assistant.summarize import SummaryOptions, run_summary
+from app.assistant.text_tools import similarity, words
+from app.assistant.transcript_input import parse_transcript
+
+MEETING_SRT = "\n\n".join(
+    f"{i + 1}\n00:{i // 2:02d}:{(i % 2) * 30:02d},000 --> 00:{i // 2:02d}:{(i % 2) * 30 + 25:02d},000\n{line}"
+    for i, line in enumerate([
+        "Maya: Good morning everyone, today we plan the launch of the new recipe app.",
+        "Omar: The beta testers liked the shopping list feature the most.",
+        "Maya: Good. What did they dislike?",
+        "Omar: The sign-up form is too long, people gave up before the end.",
+        "Lucia: I can cut the form down to email and password only.",
+        "Maya: Great, Lucia, please do that by Thursday.",
+        "Lucia: Sure, by Thursday is fine.",
+        "Omar: We also need screenshots for the app store listing.",
+        "Maya: Omar, can you take the screenshots on the new phones?",
+        "Omar: Yes, I will do it tomorrow morning.",
+        "Maya: We decided to launch on the first of June, not in May.",
+        "Lucia: That gives us time to fix the crash on older tablets.",
+        "Omar: The crash happens when a photo is bigger than ten megabytes.",
+        "Lucia: I'll resize photos before upload, that should fix it.",
+        "Maya: Then the marketing budget stays at five thousand euros.",
+        "Omar: Agreed, five thousand is enough for the first month.",
+        "Maya: Let's meet again next week to check the progress.",
+        "Lucia: Sounds good, see you next week.",
+    ] * 2))
+
+
+class NarrowWindow:
+    """The real model, but claiming a 400-token context: every prompt must then fit 400 tokens,
+    which the wrapper checks, so a transcript longer than that has to go through map and reduce."""
+
+    def __init__(self, model, context_length=400):
+        self.model, self.context_length = model, context_length
+        self.model_id, self.tokenizer = model.model_id, model.tokenizer
+        self.largest = 0
+
+    def render_chat(self, messages, **kwargs):
+        return self.model.render_chat(messages, **kwargs)
+
+    def count_tokens(self, text):
+        return self.model.count_tokens(text)
+
+    def generate(self, prompt, config, cancel=None):
+        used = len(self.model.prompt_ids(prompt)) + config.max_new_tokens
+        self.largest = max(self.largest, used)
+        assert used <= self.context_length, f"{used} tokens do not fit {self.context_length}"
+        return self.model.generate(prompt, config, cancel)
+
+
+def test_long_input_is_summarized_within_the_context_with_times_and_real_owners(smollm):
+    """A transcript longer than the window: no prompt overflows it; every key point, decision
+    and action item carries the start of a real segment; every owner occurs in the transcript;
+    a due date is only one that was said."""
+    segments = parse_transcript(MEETING_SRT, ".srt")
+    window = NarrowWindow(smollm)
+    total = smollm.count_tokens("\n".join(s.text for s in segments))
+    assert total > window.context_length
+    summary = run_summary(window, segments, options=SummaryOptions(max_decisions=2, max_actions=3))
+    assert 0 < window.largest <= 400
+    starts = {s.start for s in segments}
+    items = [*summary.key_points, *summary.decisions, *summary.action_items]
+    assert summary.title and summary.overview and summary.key_points
+    assert all(item.start in starts for item in items)
+    transcript = MEETING_SRT.lower()
+    assert all(a.owner is None or a.owner.lower() in transcript for a in summary.action_items)
+    assert any(a.owner for a in summary.action_items)
+    assert all(a.due is None or a.due.lower() in transcript for a in summary.action_items)
+    assert not re.search(r"\b(19|20)\d\d\b", summary.to_plain_text())  # no invented years
+
+
+def test_three_distinct_sendable_drafts(smollm):
+    """A short chat: three non-empty drafts, not near-duplicates of each other, no role labels,
+    3 to 40 words each at length short."""
+    conversation = parse_conversation(
+        "Jonas: Hey, are you coming to the climbing gym on Saturday?\n"
+        "Mira: Maybe, what time?\n"
+        "Jonas: Around 10, and we could get lunch after.", me="Mira")
+    replies = run_replies(smollm, ReplyTask(conversation, "friendly", "short",
+                                            ("sure thing!", "sounds fun, count me in")))
+    texts = [d.text for d in replies.drafts]
+    assert len(texts) == 3
+    for i, text in enumerate(texts):
+        assert 3 <= len(words(text)) <= 40
+        assert not re.match(r"^\s*(Mira|Jonas|Me|Reply)\s*:", text)
+        assert all(similarity(text, other) < 0.5 for other in texts[i + 1:])

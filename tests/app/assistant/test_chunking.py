@@ -1,0 +1,87 @@
+"""Utterances and chunks: the arithmetic that keeps every prompt inside the context window."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.assistant import prompts
+from app.assistant.chunking import chunk_token_budget, prepare_utterances, split_into_chunks
+from app.assistant.summarize import SummaryOptions, plan_chunks
+from app.assistant.transcript_input import TranscriptSegment
+from models.errors import ContextOverflowError
+
+from fakes import ScriptedModel
+
+
+def meeting(n: int, words_per_line: int = 12) -> list[TranscriptSegment]:
+    speakers = ["Anna", "Ben", "Chloe"]
+    return [TranscriptSegment(float(i * 5), float(i * 5 + 4),
+                              " ".join(f"word{i}_{k}" for k in range(words_per_line)) + ".", speakers[i % 3])
+            for i in range(n)]
+
+
+def test_utterances_merge_one_speakers_run_and_drop_fillers():
+    """Consecutive segments of one speaker are joined (keeping the first start), fillers and
+    stutters are removed, and bare acknowledgements are dropped."""
+    segments = [
+        TranscriptSegment(0.0, 1.0, "Um so the the budget is tight.", "A"),
+        TranscriptSegment(1.0, 2.0, "uh we need to cut costs.", "A"),
+        TranscriptSegment(2.0, 3.0, "Yeah. Okay.", "B"),
+        TranscriptSegment(3.0, 4.0, "What about marketing?", "C"),
+    ]
+    utterances = prepare_utterances(segments)
+    assert [(u.segment_index, u.start, u.speaker, u.text) for u in utterances] == [
+        (0, 0.0, "A", "So the budget is tight. We need to cut costs."),
+        (3, 3.0, "C", "What about marketing?"),
+    ]
+
+
+def test_only_acknowledgements_still_give_utterances():
+    """A transcript of nothing but 'okay' is not turned into nothing."""
+    utterances = prepare_utterances([TranscriptSegment(None, None, "Okay.", "A"),
+                                     TranscriptSegment(None, None, "Yeah.", "B")])
+    assert [u.text for u in utterances] == ["Okay.", "Yeah."]
+
+
+@pytest.mark.parametrize("context", [256, 512, 2048, 8192])
+def test_every_chunk_prompt_fits_the_context(context):
+    """prompt + opening + chunk + room for the answer <= context, for small and large windows,
+    and the chunks hold every utterance once, in order."""
+    model = ScriptedModel(lambda prompt: "", context_length=context)
+    options = SummaryOptions()
+    utterances = prepare_utterances(meeting(300))
+    chunks = plan_chunks(model, utterances, options)
+    for chunk in chunks:
+        prompt = model.render_chat(prompts.chunk_notes(chunk.text)) + prompts.MEETING.notes_opening
+        assert model.count_tokens(prompt) + options.note_tokens <= context
+        assert chunk.tokens == model.count_tokens(chunk.text)
+    assert [u.index for c in chunks for u in c.utterances] == [u.index for u in utterances]
+
+
+def test_chunks_are_about_the_same_size():
+    """Sizes are balanced: no tiny last chunk after several full ones."""
+    model = ScriptedModel(lambda prompt: "")
+    utterances = prepare_utterances(meeting(100))
+    chunks = split_into_chunks(utterances, model.count_tokens, 400)
+    sizes = [c.tokens for c in chunks]
+    assert len(chunks) >= 4 and min(sizes) >= 0.6 * max(sizes)
+
+
+def test_an_utterance_longer_than_a_chunk_is_cut_with_its_start_time():
+    """One speaker talking for pages is split by sentences (and a sentence by words), every
+    piece keeping the utterance's start time."""
+    model = ScriptedModel(lambda prompt: "")
+    long_text = " ".join(f"This is sentence {i} of a long monologue about the roadmap." for i in range(60))
+    long_text += " " + " ".join(f"w{i}" for i in range(500))  # and one sentence with no end
+    utterances = prepare_utterances([TranscriptSegment(42.0, 900.0, long_text, "Dana")])
+    chunks = split_into_chunks(utterances, model.count_tokens, 120)
+    assert len(chunks) > 5
+    assert all(c.tokens <= 120 and all(u.start == 42.0 for u in c.utterances) for c in chunks)
+
+
+def test_a_context_too_small_for_any_chunk_is_a_clear_error():
+    """When prompt and answer leave no room, the user is told to pick a bigger model."""
+    with pytest.raises(ContextOverflowError, match="too small"):
+        chunk_token_budget(context_length=300, prompt_tokens=200, output_tokens=90, preferred=1024)
+    assert chunk_token_budget(8192, 300, 90, preferred=1024) == 1024
+    assert chunk_token_budget(1000, 300, 90, preferred=1024) == 1000 - 300 - 90 - 16

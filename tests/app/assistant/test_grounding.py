@@ -1,0 +1,132 @@
+"""The checks between the model and the user: support in the source, names, dates, loops."""
+
+from __future__ import annotations
+
+from app.assistant.chunking import Utterance
+from app.assistant.grounding import (
+    NameBook, best_utterance, copied, dedupe, due_phrase, owner_for, strip_repetition, supported,
+)
+from app.assistant.text_tools import date_phrases
+from app.assistant.wording import plain_fallback, short_title, shorter_versions, third_person, tidy
+
+SOURCE = ("Anna: The printer on the second floor keeps jamming, we should replace it. "
+          "Ben: A new one costs about 300 euros. Anna: Fine, I'll ask facilities on Monday.")
+NAMES = NameBook(["Anna", "Ben"], [SOURCE])
+
+
+def test_a_faithful_sentence_is_supported():
+    """Most content words in the source, no new names, numbers or dates: kept."""
+    assert supported("The team discussed replacing the jamming printer on the second floor.", SOURCE, NAMES)
+    assert supported("Anna will ask facilities about the printer on Monday.", SOURCE, NAMES)
+
+
+def test_invented_content_is_rejected():
+    """A sentence that brings words, a person, a number or a date the source never had is dropped."""
+    assert not supported("The team planned a marketing campaign for the spring launch.", SOURCE, NAMES)
+    assert not supported("Carlos will replace the printer on the second floor.", SOURCE, NAMES)
+    assert not supported("A new printer costs about 450 euros.", SOURCE, NAMES)
+    assert not supported("Anna will ask facilities about the printer by March 3.", SOURCE, NAMES)
+    assert not supported("The team talked.", SOURCE, NAMES)  # nothing left to check is nothing said
+
+
+def test_items_point_at_the_utterance_they_come_from():
+    """The utterance sharing the most (rarest) words wins, so its start time is the item's."""
+    utterances = [Utterance(0, 0, 10.0, "Anna", "The printer keeps jamming, we should replace the printer."),
+                  Utterance(1, 3, 20.0, "Ben", "A new printer costs about 300 euros."),
+                  Utterance(2, 5, 30.0, "Anna", "I'll ask facilities on Monday.")]
+    assert best_utterance("Anna will ask facilities on Monday.", utterances).start == 30.0
+    assert best_utterance("The printer costs 300 euros.", utterances).start == 20.0
+
+
+def test_loops_and_repeats_are_cut():
+    """A sentence said twice is kept once; a sentence looping on itself is cut where it loops."""
+    text = ("The team discussed the budget. The team discussed the budget. "
+            "They agreed on the price and the price and the price and the price.")
+    assert strip_repetition(text) == "The team discussed the budget. They agreed on the price and."
+
+
+def test_near_duplicate_items_are_dropped():
+    """Items that say the same thing in other words are kept once, the first one."""
+    items = ["Anna will ask facilities about the printer.", "Anna is going to ask facilities about the printer.",
+             "Ben found a printer for 300 euros."]
+    assert dedupe(items) == [items[0], items[2]]
+
+
+def test_due_dates_only_as_said():
+    """A due date is a date phrase of the source, as said; no phrase, no due date."""
+    assert due_phrase("I'll send it by Friday, promise.") == "by Friday"
+    assert due_phrase("Let's meet again next week to decide.") == "next week"
+    assert due_phrase("I'll send it when it's ready.") is None
+    assert date_phrases("We may need more time") == []  # 'may' alone is not May
+
+
+def test_owners_are_names_from_the_transcript():
+    """'I'll' -> the speaker; 'Ben will' -> Ben; 'can you' answered 'sure' -> who answered;
+    a name the transcript never had is never an owner."""
+    anna = Utterance(0, 0, 0.0, "Anna", "I'll ask facilities on Monday.")
+    assert owner_for(anna, [], NAMES) == "Anna"
+    named = Utterance(1, 1, 5.0, "Anna", "So Ben will get three quotes.")
+    assert owner_for(named, [], NAMES) == "Ben"
+    request = Utterance(2, 2, 9.0, "Anna", "Can you check the warranty?")
+    answer = Utterance(3, 3, 11.0, "Ben", "Sure, will do.")
+    assert owner_for(request, [answer], NAMES) == "Ben"
+    stranger = Utterance(4, 4, 15.0, "Anna", "Then Zoe will look at it.")
+    assert owner_for(stranger, [], NAMES) is None
+    nobody = Utterance(5, 5, 20.0, "Anna", "The printer will be replaced.")
+    assert owner_for(nobody, [], NAMES) is None
+
+
+def test_names_said_in_the_transcript_count():
+    """'I'm Bart' makes Bart a name of the transcript even when speakers are labelled A-D."""
+    book = NameBook(["A", "B"], ["Good morning. I'm Bart, and this is the kick-off."])
+    assert book.find("bart") == "Bart" and book.find("A") == "A" and book.find("Carol") is None
+
+
+def test_what_was_said_is_turned_into_a_summary_line():
+    """Fallback wording: labels and 'okay, so' go, 'I'll' becomes the owner's name, 'we' the team."""
+    assert tidy("B: okay, so we need a cheaper case") == "We need a cheaper case"
+    assert third_person("Okay, I'll put the minutes in the project folder", "A") == \
+        "A will put the minutes in the project folder."
+    assert third_person("so we're gonna have push buttons", None) == "The team is going to have push buttons."
+
+
+def test_a_request_taken_on_reads_as_what_the_owner_will_do():
+    """'Carl, can you book the van?' answered by Carl -> 'Carl will book the van.'"""
+    assert third_person("Carl, can you book the van for the move?", "Carl") == "Carl will book the van for the move."
+
+
+def test_raw_speech_is_left_out_rather_than_shown():
+    """The fallback wording keeps short, clean lines and drops long ones, questions and lines
+    still full of 'I' and 'you'."""
+    assert plain_fallback("Okay, I'll send the floor plan by Friday.", "Ben") == \
+        "Ben will send the floor plan by Friday."
+    assert plain_fallback("I don't know, maybe you could look at it?", None) == ""
+    assert plain_fallback("Well I think " + "this is a very long point " * 6, None) == ""
+
+
+def test_quotes_are_told_from_notes():
+    """A 'note' that repeats a transcript line word for word is a copy; a summary of it is not."""
+    source = "Grad A: Hey, you're not supposed to be drinking in here dude. Grad C: Beat poetry."
+    assert copied("Hey, you're not supposed to be drinking in here dude.", source)
+    assert not copied("The team joked about drinking in the meeting room.", source)
+
+
+def test_a_note_keeps_its_true_beginning():
+    """When a sentence's tail adds what was never said, its leading clause can still be kept."""
+    sentence = "The team discussed a plan to meet at the lake hotel by Friday, which was confirmed on Friday."
+    assert shorter_versions(sentence) == [sentence, "The team discussed a plan to meet at the lake hotel by Friday."]
+
+
+def test_titles_are_short_phrases():
+    """A sentence-like title is cut to a phrase of at most eight words."""
+    assert short_title("The team is planning to hire a wizard for data collection tasks in the near") == \
+        "Planning to hire a wizard for data collection"
+    assert short_title("Budget review.") == "Budget review"
+
+
+def test_roles_of_several_words_can_own_items():
+    """'the Industrial Designer will...' -> owner 'Industrial Designer' (both words are the
+    transcript's own, said together), not just 'Designer'."""
+    text = "The Industrial Designer will work on the components."
+    book = NameBook(["A", "B"], ["Our Industrial Designer is here.", text])
+    assert owner_for(Utterance(0, 0, 0.0, "A", text), [], book) == "Industrial Designer"

@@ -1,0 +1,141 @@
+"""The summary pipeline's guarantees, with a scripted model (fast; the real model has its own
+tests in test_assistant_real_model.py): fits the context, map/reduce in rounds, progress,
+cancel, grounding, owners and due dates, never empty."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+
+import pytest
+
+from app.assistant.summarize import SummaryOptions, run_summary, summarize
+from app.assistant.transcript_input import TranscriptSegment
+from app.errors import AppError, CancelledError
+from app.tasks.events import Done, Partial, Progress
+
+from fakes import ScriptedModel, last_user_message
+
+TOPICS = ["printer", "budget", "holiday", "website", "canteen", "parking", "training", "security"]
+INVENTED = "The team also planned a trip to Paris in June 2023."
+
+
+def long_meeting(parts: int = 8, lines_per_part: int = 40) -> list[TranscriptSegment]:
+    """Each part of the meeting is about one topic word, said many times, at known times."""
+    segments = []
+    speakers = ["Anna", "Ben", "Carl"]
+    for part in range(parts):
+        topic = TOPICS[part % len(TOPICS)]
+        for line in range(lines_per_part):
+            n = len(segments)
+            segments.append(TranscriptSegment(float(n * 6), float(n * 6 + 5),
+                                              f"The {topic} plan {line} needs {topic} funding and staff soon.",
+                                              speakers[n % 3]))
+    return segments
+
+
+def notes_writer(prompt: str) -> str:
+    """A 'model' that names the most frequent topic word of its transcript, and makes one thing up."""
+    user = last_user_message(prompt)
+    if "What did the team discuss" in user:  # the answer begins "The team discussed"
+        counts = Counter(w for w in re.findall(r"[a-z]+", user) if w in TOPICS)
+        topic = counts.most_common(1)[0][0] if counts else "meeting"
+        return f" the {topic} plan and the {topic} funding. {INVENTED}"
+    if "Notes on a meeting" in user:  # the answer begins "In this meeting, the team"
+        bullets = [line[2:] for line in user.split("\n") if line.startswith("- ")]
+        return " met. " + " ".join(bullets[:2]) + " " + INVENTED
+    if "Meeting:" in user:
+        return "Questions and answers"
+    return "Zed will finish everything by June 2027."  # rewrites: an invented owner and date
+
+
+def test_a_long_transcript_never_overflows_and_is_reduced_in_rounds():
+    """8 topics x 40 lines through a 700-token window: every prompt fits (the fake refuses any
+    that does not), the notes are merged in more than one round, and the result covers the
+    meeting from beginning to end with times of real segments."""
+    model = ScriptedModel(notes_writer, context_length=700)
+    segments = long_meeting()
+    summary = run_summary(model, segments, options=SummaryOptions(reduce_tokens=60))
+    assert all(call.prompt_tokens + call.config.max_new_tokens <= 700 for call in model.calls)
+    map_calls = [c for c in model.calls if "What did the team discuss" in last_user_message(c.prompt)]
+    reduce_calls = [c for c in model.calls if "Notes on a meeting" in last_user_message(c.prompt)]
+    assert len(map_calls) >= 8 and len(reduce_calls) >= 3
+    starts = {s.start for s in segments}
+    assert summary.key_points and all(p.start in starts for p in summary.key_points)
+    topics_seen = {t for p in summary.key_points for t in TOPICS if t in p.text}
+    assert {"printer", "security"} <= topics_seen  # the first and the last part are both there
+    assert "Paris" not in summary.to_plain_text() and "2023" not in summary.to_plain_text()
+
+
+def test_guards_against_loops_are_always_on():
+    """Every model call has a repetition penalty and n-gram blocking."""
+    model = ScriptedModel(notes_writer)
+    run_summary(model, long_meeting(parts=2, lines_per_part=5))
+    assert model.calls and all(c.config.repetition_penalty > 1.0 and c.config.no_repeat_ngram_size >= 3
+                               for c in model.calls)
+
+
+def test_progress_and_partial_results_stream():
+    """Progress goes from 0 to 1 without going back; key points come out as each part is read,
+    with the summary so far; overview and title follow; Done is last."""
+    model = ScriptedModel(notes_writer, context_length=700)
+    events = list(summarize(model, long_meeting(parts=4, lines_per_part=30)))
+    fractions = [e.fraction for e in events if isinstance(e, Progress)]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
+    kinds = [e.kind for e in events if isinstance(e, Partial)]
+    assert kinds.index("key_point") < kinds.index("summary") < kinds.index("overview") < kinds.index("title")
+    partial_summaries = [e.segment for e in events if isinstance(e, Partial) and e.kind == "summary"]
+    assert len(partial_summaries) >= 2 and len(partial_summaries[-1].key_points) >= len(partial_summaries[0].key_points)
+    assert isinstance(events[-1], Done) and not any(isinstance(e, Done) for e in events[:-1])
+
+
+def test_cancel_stops_at_the_next_check():
+    """Setting the token during the second model call ends the task there: no more calls, no Done;
+    run_summary turns that into a CancelledError."""
+    cancel = threading.Event()
+    model = ScriptedModel(notes_writer, context_length=700,
+                          on_call=lambda n: cancel.set() if n == 2 else None)
+    events = list(summarize(model, long_meeting(), cancel))
+    assert len(model.calls) == 2
+    assert not any(isinstance(e, Done) for e in events)
+    cancel.clear()
+    model.calls.clear()
+    with pytest.raises(CancelledError):
+        run_summary(model, long_meeting(), cancel)
+
+
+def test_a_useless_model_still_gives_a_summary():
+    """When nothing the model writes holds up, the summary is built from the transcript itself:
+    never an empty summary for a non-empty transcript."""
+    for answer in ("", "I I I I I I I I", "Lorem ipsum dolor sit amet, consectetur adipiscing elit."):
+        summary = run_summary(ScriptedModel(lambda prompt, a=answer: a), long_meeting(parts=2, lines_per_part=6))
+        assert summary.title and summary.overview and summary.key_points
+        assert all(p.start is not None for p in summary.key_points)
+
+
+def test_action_items_have_transcript_owners_and_said_due_dates():
+    """'I'll ... by Friday' -> owner the speaker, due 'by Friday'; 'can you ...' + 'sure' ->
+    owner who said sure, no due date; the model's invented owner and date never appear."""
+    segments = [
+        TranscriptSegment(0.0, 4.0, "Welcome, today we look at the office move and the new desks.", "Anna"),
+        TranscriptSegment(4.0, 9.0, "The new desks arrive in two batches, the first one next month.", "Ben"),
+        TranscriptSegment(9.0, 14.0, "Okay, I'll send the floor plan to the movers by Friday.", "Ben"),
+        TranscriptSegment(14.0, 18.0, "Carl, can you book the van for the move of the old desks?", "Anna"),
+        TranscriptSegment(18.0, 20.0, "Sure, no problem.", "Carl"),
+        TranscriptSegment(20.0, 25.0, "We decided to keep the old chairs for the meeting room.", "Anna"),
+    ]
+    summary = run_summary(ScriptedModel(notes_writer), segments)
+    owners = {a.owner: a for a in summary.action_items}
+    assert owners["Ben"].due == "by Friday" and owners["Ben"].start == 9.0
+    assert owners["Carl"].due is None and owners["Carl"].start == 14.0
+    assert "floor plan" in owners["Ben"].text and "van" in owners["Carl"].text
+    assert any("old chairs" in d.text and d.start == 20.0 for d in summary.decisions)
+    text = summary.to_plain_text()
+    assert "Zed" not in text and "2027" not in text
+
+
+def test_an_empty_transcript_is_refused():
+    """Nothing to summarize is a user error, said in one sentence."""
+    with pytest.raises(AppError, match="empty"):
+        list(summarize(ScriptedModel(notes_writer), [TranscriptSegment(None, None, "   ")]))
