@@ -1,0 +1,197 @@
+"""A scripted fake engine for fast GUI wiring tests (the real engines are tested beside it).
+
+Every runner behaves like the real ones where the window can tell: it loads its session lazily
+through the worker's slot, yields Progress / Partial events at a realistic pace, checks the
+cancel token every few milliseconds, and ends with Done(result) of the real result types.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import threading
+import time
+import wave
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from app.assistant.replies import Replies, ReplyDraft
+from app.assistant.summary import ActionItem, Summary, SummaryItem
+from app.tasks.events import Done, Partial, Progress
+from models.types import Segment
+from app.tasks.record import LevelReading
+from app.tasks.transcribe import SpeechResult
+from ui.engine_kit import EngineKit
+from ui.records import Device
+
+SCRIPT = (
+    "Good morning everyone, let's review the launch plan.",
+    "We decided to move the launch to March.",
+    "Anna will update the budget by Friday.",
+    "Ben will write the press release.",
+    "The designers need two more weeks for the mobile layout.",
+)
+
+
+@dataclass
+class FakeEngine:
+    """Knobs and a record of what happened, shared by the runners of one test."""
+
+    step_s: float = 0.05  # time per streamed piece
+    burn_cpu: bool = False  # do numpy work (GIL released) as a real engine would
+    devices: list = field(default_factory=lambda: [Device("Fake microphone", True)])
+    loads: list = field(default_factory=list)
+    stopped_at: dict = field(default_factory=dict)  # runner name -> when it noticed the cancel
+    fail_with: Exception | None = None
+
+    def kit(self) -> EngineKit:
+        return EngineKit(load_language=self.load("language"), load_speech=self.load("speech"),
+                         summarize=self.summarize, replies=self.replies, transcribe=self.transcribe,
+                         record=self.record, import_model=self.import_model, list_devices=self.list_devices,
+                         recover_recordings=lambda folder: [])
+
+    def load(self, name):
+        def loader(data_dir, model_id, threads):
+            self.loads.append((name, model_id, threads, threading.get_ident()))
+            return f"fake-{name}-session"
+        return loader
+
+    def list_devices(self):
+        return list(self.devices)
+
+    def _wait(self, cancel, seconds: float) -> bool:
+        """Works for `seconds` (checking the token every 5 ms); False when cancelled."""
+        end = time.monotonic() + seconds
+        matrix = np.ones((96, 96), dtype=np.float32) if self.burn_cpu else None
+        while time.monotonic() < end:
+            if cancel.is_set():
+                return False
+            if matrix is not None:
+                matrix = np.tanh(matrix @ matrix.T / 96.0)
+            else:
+                time.sleep(0.005)
+        return not cancel.is_set()
+
+    def _noticed(self, name: str) -> None:
+        self.stopped_at[name] = time.monotonic()
+
+    # --- language ---------------------------------------------------------------------
+    def summarize(self, task, slot, cancel):
+        try:
+            slot.get()
+            if self.fail_with is not None:
+                raise self.fail_with
+            segments = task.segments
+            starts = [s.start for s in segments] or [None]
+            steps = [("key_point", SummaryItem(f"Point {i + 1}: {s.text[:40]}", s.start)) for i, s in enumerate(segments[:3])]
+            steps.append(("decision", SummaryItem("The launch moves to March.", starts[min(1, len(starts) - 1)])))
+            steps.append(("action_item", ActionItem("Update the budget.", "Anna", "by Friday",
+                                                    starts[min(2, len(starts) - 1)])))
+            for index, (kind, item) in enumerate(steps):
+                yield Progress((index + 1) / (len(steps) + 2), f"Summarizing part {index + 1}")
+                if not self._wait(cancel, self.step_s):
+                    return
+                yield Partial(text=item.text, kind=kind, segment=item)
+            overview = "The team reviewed the launch plan and agreed on new dates."
+            for word in overview.split():
+                if not self._wait(cancel, self.step_s / 4):
+                    return
+            yield Partial(text=overview, kind="overview")
+            yield Partial(text="Launch plan review", kind="title")
+            yield Done(Summary("Launch plan review", overview,
+                               tuple(item for kind, item in steps if kind == "key_point"),
+                               tuple(item for kind, item in steps if kind == "decision"),
+                               tuple(item for kind, item in steps if kind == "action_item")))
+        finally:
+            self._noticed("summarize")
+
+    def replies(self, task, slot, cancel):
+        try:
+            slot.get()
+            conversation = task.conversation
+            texts = [f"Sounds good, see you then! ({task.tone}, {task.length})",
+                     "Sorry, I can't make it this time.",
+                     "Could we move it to next week?"]
+            for index, text in enumerate(texts):
+                yield Progress(index / 3, f"Drafting reply {index + 1} of 3")
+                if not self._wait(cancel, self.step_s * 2):
+                    return
+                yield Partial(text=text, kind=f"draft:{index + 1}")
+            yield Done(Replies(conversation.me, conversation.turns, tuple(ReplyDraft(t) for t in texts), False))
+        finally:
+            self._noticed("replies")
+
+    # --- speech -----------------------------------------------------------------------
+    def transcribe(self, task, slot, cancel):
+        try:
+            slot.get()
+            if not Path(task.path).is_file():
+                from app.errors import AudioError
+
+                raise AudioError(f"{Path(task.path).name} cannot be read; check that it is an audio or video file.")
+            segments = []
+            for index, text in enumerate(SCRIPT):
+                if not self._wait(cancel, self.step_s):
+                    return
+                segment = Segment(index * 3.0, index * 3.0 + 2.5, text)
+                segments.append(segment)
+                yield Partial(segment=segment, kind="transcript")
+                done = (index + 1) / len(SCRIPT)
+                yield Progress(done, "Transcribing", eta_seconds=(len(SCRIPT) - index - 1) * self.step_s)
+            yield Done(SpeechResult(task.path, len(SCRIPT) * 3.0, tuple(segments), "en",
+                                    title=Path(task.path).stem, imported_from=task.path))
+        finally:
+            self._noticed("transcribe")
+
+    def record(self, task, slot, cancel):
+        """Levels every 50 ms, a transcript line every 0.3 s of recording, until stopped."""
+        control = task.control
+        folder = Path(task.recordings_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"fake-{int(time.time() * 1000)}.wav"
+        recorded = 0.0
+        segments = []
+        try:
+            slot.get()
+            next_line = 0.3
+            while not control.stop_requested.is_set():
+                if cancel.is_set():
+                    return
+                time.sleep(0.05)
+                if control.paused.is_set():
+                    yield LevelReading(level=0.0, elapsed=recorded, paused=True, kind="level")
+                    continue
+                recorded += 0.05
+                level = 0.3 + 0.2 * math.sin(recorded * 7)
+                yield LevelReading(level=level, peak=min(1.0, level * 1.5), elapsed=recorded, kind="level")
+                if recorded >= next_line:
+                    text = SCRIPT[len(segments) % len(SCRIPT)]
+                    segment = Segment(round(recorded - 0.3, 2), round(recorded, 2), text)
+                    segments.append(segment)
+                    yield Partial(segment=segment, kind="transcript")
+                    next_line += 0.3
+            yield Progress(0.5, "Finishing the transcript")
+            if not self._wait(cancel, self.step_s):
+                return
+            _write_tone(path, max(recorded, 0.5))
+            yield Done(SpeechResult(str(path), recorded, tuple(segments), "en"))
+        finally:
+            self._noticed("record")
+
+    def import_model(self, task, slot, cancel):
+        yield Progress(None, "Importing")
+        if not self._wait(cancel, self.step_s):
+            return
+        yield Done(None)
+
+
+def _write_tone(path: Path, seconds: float, rate: int = 16000) -> None:
+    samples = int(seconds * rate)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(b"".join(struct.pack("<h", int(3000 * math.sin(2 * math.pi * 440 * i / rate)))
+                                 for i in range(samples)))

@@ -1,0 +1,117 @@
+"""Which functions do the engines' work: the real app/ tasks by default, scripted fakes in
+tests. Each runner is a plain generator function ``runner(task, engine_slot, cancel)`` that the
+bridge runs in the engine's worker thread (app.bridge.jobs); loaders load a model session and
+are called lazily in that thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from app.tasks.events import Done, Progress
+
+
+@dataclass(frozen=True)
+class EngineKit:
+    load_language: Callable[..., Any]  # (data_dir, model_id, threads) -> LanguageModel
+    load_speech: Callable[..., Any]  # (data_dir, model_id, threads) -> models.whisper.Transcriber
+    summarize: Callable  # runner over app.assistant.summarize.SummarizeTask
+    replies: Callable  # runner over app.assistant.replies.ReplyTask
+    transcribe: Callable  # runner over app.tasks.transcribe.TranscribeTask
+    record: Callable  # runner over app.tasks.record.RecordTask
+    import_model: Callable  # runner over an ImportModelTask
+    list_devices: Callable[[], list]  # -> [ui.records.Device]; raises AudioError without audio
+    recover_recordings: Callable  # (recordings folder) -> [(path, duration)] repaired after a crash
+
+
+def loading_message(slot, what: str):
+    """A Progress to yield before the first get() of a slot, so the wait is explained."""
+    return None if slot.loaded else Progress(None, f"Loading the {what}…")
+
+
+@dataclass(frozen=True)
+class ImportModelTask:
+    path: str
+    models_dir: str
+
+
+# --- the real ones ----------------------------------------------------------------------
+
+def _load_language(data_dir, model_id, threads):
+    from app.engines import load_language_model
+
+    return load_language_model(data_dir, model_id, threads=threads)
+
+
+def _load_speech(data_dir, model_id, threads):
+    from app.engines import load_speech_model
+
+    return load_speech_model(data_dir, model_id, threads=threads)
+
+
+def _summarize(task, slot, cancel):
+    from app.assistant.summarize import summarize
+
+    waiting = loading_message(slot, "language model")
+    if waiting:
+        yield waiting
+    yield from summarize(slot.get(), task.segments, cancel, task.options)
+
+
+def _replies(task, slot, cancel):
+    from app.assistant.replies import draft_replies
+
+    waiting = loading_message(slot, "language model")
+    if waiting:
+        yield waiting
+    yield from draft_replies(slot.get(), task, cancel)
+
+
+def _transcribe(task, slot, cancel):
+    from app.tasks.transcribe import transcribe_file
+
+    yield from transcribe_file(task, slot, cancel)
+
+
+def _record(task, slot, cancel):
+    from app.tasks.record import record
+
+    yield from record(task, slot, cancel)
+
+
+def _import_model(task: ImportModelTask, slot, cancel):
+    """Importing has no cancel points of its own (models.importer); it stages and renames, so a
+    cancelled import either lands whole or leaves nothing."""
+    from pathlib import Path
+
+    from models.importer import import_model
+
+    yield Progress(None, f"Importing {Path(task.path).name}…")
+    yield Done(import_model(Path(task.path), Path(task.models_dir)))
+
+
+def _list_devices():
+    from app.audio.devices import list_input_devices
+    from ui.records import Device
+
+    return [Device(d.name, d.is_default) for d in list_input_devices()]
+
+
+def _recover_recordings(folder):
+    from app.audio.recovery import recover_recordings
+
+    return [(r.path, r.duration) for r in recover_recordings(folder)]
+
+
+def real_kit() -> EngineKit:
+    return EngineKit(
+        load_language=_load_language,
+        load_speech=_load_speech,
+        summarize=_summarize,
+        replies=_replies,
+        transcribe=_transcribe,
+        record=_record,
+        import_model=_import_model,
+        list_devices=_list_devices,
+        recover_recordings=_recover_recordings,
+    )

@@ -1,0 +1,46 @@
+"""How times, sizes and durations read in the window."""
+
+from __future__ import annotations
+
+import math
+
+
+def clock(seconds: float | None) -> str:
+    """12.3 -> "0:12", 3725 -> "1:02:05"; None -> "" (text without times)."""
+    if seconds is None or not math.isfinite(seconds):
+        return ""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def time_left(seconds: float | None) -> str:
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return ""
+    if seconds < 10:
+        return "a few seconds left"
+    if seconds < 60:
+        return f"about {int(round(seconds / 5.0) * 5)} s left"
+    minutes = seconds / 60.0
+    if minutes < 90:
+        return f"about {int(round(minutes))} min left"
+    return f"about {minutes / 60.0:.1f} h left"
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return ""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit in ("B", "KB") else f"{value:.1f} {unit}"
+        value /= 1000.0
+    return f"{value:.1f} GB"
+
+
+def eta_from_fraction(fraction: float | None, elapsed: float) -> float | None:
+    """Time left by straight-line extrapolation, once there is enough to go on."""
+    if fraction is None or fraction <= 0.02 or elapsed < 1.0:
+        return None
+    return max(0.0, elapsed * (1.0 - fraction) / fraction)

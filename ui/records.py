@@ -1,0 +1,60 @@
+"""What the views show, as plain data: the services turn the store's and the tasks' results
+into these, so the widgets do not depend on the shape of the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Device:
+    name: str
+    is_default: bool = False
+
+
+@dataclass(frozen=True)
+class RecordingDetails:
+    id: Any
+    title: str
+    created_text: str
+    duration: float | None
+    audio_path: Path | None
+    segments: tuple = ()  # objects with start, end, text (and maybe speaker)
+    summary: Any = None  # app.assistant.summary.Summary or None
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: Any
+    kind: str  # "recording" or "conversation"
+    title: str
+    created_text: str
+    snippet: str = ""
+    start: float | None = None
+
+
+@dataclass(frozen=True)
+class Turn:
+    speaker: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ParsedConversation:
+    raw: str
+    turns: tuple[Turn, ...]
+    speakers: tuple[str, ...]
+    me: str | None
+    source: Any = field(default=None, compare=False)  # the assistant's own parse result
+
+
+@dataclass(frozen=True)
+class ConversationDetails:
+    id: Any
+    raw: str
+    me: str | None
+    drafts: tuple[str, ...]
+    picked: int | None  # index into drafts
+    draft_ids: tuple = ()  # the store's ids of the drafts, for "Use this"

@@ -1,0 +1,285 @@
+"""The window's one way into app/: settings, the history store, and the long tasks (submitted
+to the worker-thread bridge). Views call these from the GUI thread only; the store is used here
+and nowhere else, so workers never touch it (design.md)."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from app.bridge import LANGUAGE, SPEECH, Bridge
+from app.errors import AppError
+from app.settings import Settings, load_settings, save_settings
+from models.cpu import physical_cores
+from ui.engine_kit import EngineKit, ImportModelTask, real_kit
+from ui.records import ConversationDetails, Hit, ParsedConversation, RecordingDetails, Turn
+
+log = logging.getLogger(__name__)
+
+
+class RecordingSession:
+    """A recording in progress: its task handle, and pause / resume / stop for the recorder."""
+
+    def __init__(self, handle, control):
+        self.handle = handle
+        self.control = control
+
+    def pause(self) -> None:
+        self.control.pause()
+
+    def resume(self) -> None:
+        self.control.resume()
+
+    def stop(self) -> None:
+        self.control.stop()
+
+
+class Services:
+    def __init__(self, data_dir, *, kit: EngineKit | None = None, history=None, model_id: str | None = None,
+                 threads: int | None = None):
+        self.data_dir = data_dir
+        self.kit = kit or real_kit()
+        self.settings: Settings = load_settings(data_dir.settings_file)
+        self._model_override = model_id
+        self._threads_override = threads
+        self._history = history
+        self.bridge: Bridge | None = None
+        self.personalize = True  # use the replies the user picked before (off for the self-test)
+
+    # --- life cycle ---------------------------------------------------------------------
+    def start_bridge(self, parent) -> Bridge:
+        self.bridge = Bridge({SPEECH: self._speech_loader(), LANGUAGE: self._language_loader()}, parent)
+        return self.bridge
+
+    def _language_loader(self):
+        return partial(self.kit.load_language, self.data_dir, self.language_model_id(), self.threads())
+
+    def _speech_loader(self):
+        return partial(self.kit.load_speech, self.data_dir, self.settings.speech_model, self.threads())
+
+    def reload_engines(self) -> None:
+        """After a change of model or threads: the next task loads the new session."""
+        if self.bridge is not None:
+            self.bridge.replace_engine(LANGUAGE, self._language_loader())
+            self.bridge.replace_engine(SPEECH, self._speech_loader())
+
+    def readable(self, error: BaseException) -> str:
+        """One sentence for the user; anything but an AppError is a bug and is logged."""
+        if isinstance(error, AppError):
+            return str(error)
+        log.error("unexpected error", exc_info=error)
+        return f"Something went wrong ({type(error).__name__}: {error}); details are in the log."
+
+    # --- settings -----------------------------------------------------------------------
+    def default_threads(self) -> int:
+        return physical_cores()
+
+    def threads(self) -> int:
+        return self._threads_override or self.settings.threads or self.default_threads()
+
+    def language_model_id(self) -> str | None:
+        return self._model_override or self.settings.language_model
+
+    def update_settings(self, **changes) -> Settings:
+        updated = self.settings.with_changes(**changes)
+        save_settings(self.data_dir.settings_file, updated)
+        engines_changed = any(key in changes for key in ("language_model", "speech_model", "threads"))
+        if "language_model" in changes:
+            self._model_override = None
+        if "threads" in changes:
+            self._threads_override = None
+        self.settings = updated
+        if engines_changed:
+            self.reload_engines()
+        return updated
+
+    # --- models -------------------------------------------------------------------------
+    def installed_models(self):
+        from models.installed import list_installed
+
+        return list_installed(self.data_dir.model_search_path())
+
+    def import_model(self, path: str):
+        return self.bridge.submit(LANGUAGE, ImportModelTask(str(path), str(self.data_dir.models)),
+                                  self.kit.import_model)
+
+    # --- speech -------------------------------------------------------------------------
+    def input_devices(self):
+        return self.kit.list_devices()
+
+    def start_recording(self, device_name: str | None) -> "RecordingSession":
+        from app.tasks.record import RecordTask
+
+        task = RecordTask(str(self.data_dir.recordings), device_name, live=True)
+        return RecordingSession(self.bridge.submit(SPEECH, task, self.kit.record), task.control)
+
+    def transcribe_file(self, path: str):
+        from app.tasks.transcribe import TranscribeTask
+
+        return self.bridge.submit(SPEECH, TranscribeTask(str(path)), self.kit.transcribe)
+
+    def transcribe_recording(self, recording):
+        """Transcribes a stored recording's own audio (a recovered one has no transcript yet)."""
+        if recording.audio_path is None:
+            raise AppError("This recording has no audio file to transcribe.")
+        return self.transcribe_file(str(recording.audio_path))
+
+    # --- history (the GUI thread only) -------------------------------------------------
+    @property
+    def history(self):
+        """The store, opened on first use; a HistoryError (damaged, newer version, read-only)
+        is raised again on every use so each view can say it."""
+        if self._history is None:
+            from app.history import HistoryStore
+
+            self._history = HistoryStore.for_data_dir(self.data_dir)
+        return self._history
+
+    def close_history(self) -> None:
+        if self._history is not None:
+            self._history.close()
+            self._history = None
+
+    def recover_interrupted(self) -> list[int]:
+        """Recordings cut short by a crash, a kill or a cancel are kept: their audio files are
+        repaired and listed as 'recovered' (without a transcript yet); returns their ids."""
+        store = self.history
+        ids = store.recover_interrupted()
+        for path, duration in self.kit.recover_recordings(self.data_dir.recordings):
+            ids.append(store.add_recording(None, audio_file=path, duration=duration, status="recovered"))
+        return ids
+
+    def add_transcript(self, recording_id, result) -> None:
+        """The transcript of a stored recording (made after the fact) replaces what it had."""
+        store = self.history
+        store.add_segments(recording_id, result.segments, replace=True)
+        status = store.get_item(recording_id).status
+        store.finish_recording(recording_id, duration=result.duration, language=result.language,
+                               status="done" if status == "recording" else status)
+
+    def save_recording(self, result) -> int:
+        """Stores a finished recording or import (a SpeechResult) with its transcript; returns its id.
+        An imported file is copied into the data folder first, so the history owns its audio."""
+        from pathlib import Path
+
+        store = self.history
+        audio = result.audio_path
+        if result.imported_from and audio:
+            audio = store.import_audio(Path(audio))
+        # no title of our own: the summary names it (the store retitles auto-named items)
+        recording_id = store.add_recording(None, audio_file=audio, duration=result.duration,
+                                           language=result.language, status="recording")
+        try:
+            store.add_segments(recording_id, result.segments)
+            store.finish_recording(recording_id, duration=result.duration, status=result.status)
+        except Exception:
+            store.delete(recording_id, purge=False)  # no half-written recording stays behind
+            raise
+        return recording_id
+
+    def recording(self, recording_id) -> RecordingDetails:
+        from app.assistant.summary import Summary
+        from app.history.dates import local_label
+
+        item = self.history.get_item(recording_id)
+        if item.kind != "recording":
+            raise AppError(f"Item {recording_id} is a conversation, not a recording.")
+        summary = Summary.from_json(item.summary) if item.summary else None
+        return RecordingDetails(item.id, item.title, local_label(item.created), item.duration, item.audio_path,
+                                tuple(item.segments), summary)
+
+    def newest_recording_id(self):
+        items = self.history.list_items("recording", limit=1)
+        return items[0].id if items else None
+
+    def save_summary(self, recording_id, summary) -> None:
+        self.history.save_summary(recording_id, summary)
+
+    def rename(self, item_id, title: str) -> None:
+        self.history.rename(item_id, title)
+
+    def delete_item(self, item_id) -> None:
+        self.history.delete(item_id)
+
+    def export_text(self, item_id, fmt: str) -> str:
+        return self.history.export(item_id, fmt)
+
+    def export_to_file(self, item_id, fmt: str, path: str) -> None:
+        from pathlib import Path
+
+        self.history.export_to(item_id, fmt, Path(path))
+
+    def search(self, query: str, kind: str | None) -> list[Hit]:
+        from app.history.dates import local_label
+
+        return [Hit(h.id, h.kind, h.title, local_label(h.created), h.snippet, h.start)
+                for h in self.history.search(query, kind)]
+
+    def list_items(self, kind: str | None) -> list[Hit]:
+        from app.history.dates import local_label
+
+        return [Hit(i.id, i.kind, i.title, local_label(i.created), i.snippet, None)
+                for i in self.history.list_items(kind, limit=200)]
+
+    def conversation(self, conversation_id) -> ConversationDetails:
+        item = self.history.get_item(conversation_id)
+        if item.kind != "conversation":
+            raise AppError(f"Item {conversation_id} is a recording, not a conversation.")
+        drafts = item.drafts[-3:]  # the latest three drafted
+        picked = next((i for i, d in enumerate(drafts) if d.picked), None)
+        return ConversationDetails(item.id, item.raw, item.me, tuple(d.text for d in drafts), picked,
+                                   tuple(d.id for d in drafts))
+
+    def save_conversation(self, parsed: ParsedConversation, me: str | None, result, tone: str | None = None,
+                          length: str | None = None) -> ConversationDetails:
+        """Stores a pasted conversation with its three drafts, in one go once they exist."""
+        store = self.history
+        conversation_id = store.add_conversation(parsed.raw, [(t.speaker, t.text) for t in parsed.turns], me)
+        try:
+            draft_ids = store.add_drafts(conversation_id, self.draft_texts(result), tone=tone, length=length)
+        except Exception:
+            store.delete(conversation_id, purge=False)
+            raise
+        return ConversationDetails(conversation_id, parsed.raw, me, tuple(self.draft_texts(result)), None,
+                                   tuple(draft_ids))
+
+    def pick_draft(self, draft_id) -> None:
+        self.history.pick_draft(draft_id)
+
+    def wipe_all(self) -> None:
+        self.history.wipe()
+
+    # --- the assistant --------------------------------------------------------------------
+    def summarize(self, recording):
+        from app.assistant.summarize import SummarizeTask
+        from app.assistant.transcript_input import from_segments
+
+        return self.bridge.submit(LANGUAGE, SummarizeTask(tuple(from_segments(recording.segments))),
+                                  self.kit.summarize)
+
+    def parse_conversation(self, text: str) -> ParsedConversation:
+        from app.assistant.conversation_parse import parse_conversation
+
+        conversation = parse_conversation(text, default_me=self.settings.user_name)
+        turns = tuple(Turn(t.speaker, t.text) for t in conversation.turns)
+        return ParsedConversation(text, turns, tuple(conversation.speakers), conversation.me, conversation)
+
+    def draft_replies(self, parsed: ParsedConversation, me: str | None, tone: str, length: str):
+        from app.assistant.replies import ReplyTask
+
+        conversation = parsed.source.with_me(me) if me else parsed.source
+        task = ReplyTask(conversation, tone=tone, length=length, examples=tuple(self.style_examples()))
+        return self.bridge.submit(LANGUAGE, task, self.kit.replies)
+
+    def style_examples(self) -> list[str]:
+        """Replies the user chose before, as examples of their style (empty without a history)."""
+        if not self.personalize:
+            return []
+        try:
+            return self.history.picked_replies(3)
+        except AppError:
+            return []
+
+    @staticmethod
+    def draft_texts(result) -> list[str]:
+        return [draft.text for draft in getattr(result, "drafts", ())]

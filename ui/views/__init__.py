@@ -1,0 +1,1 @@
+"""The five views of the window, one module each."""

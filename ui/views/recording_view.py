@@ -1,0 +1,353 @@
+"""One recording: its transcript with times (click to play from there), its summary streaming
+in, copy and export, rename and delete."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMenu, QPushButton, QSplitter,
+    QToolButton, QVBoxLayout, QWidget,
+)
+
+from ui.format import clock
+from ui.widgets import confirm
+from ui.widgets.banner import Banner
+from ui.widgets.player import AudioPlayer
+from ui.widgets.summary_panel import SummaryDraft, SummaryPanel
+from ui.widgets.task_progress import TaskProgress
+from ui.widgets.transcript_list import TranscriptList
+
+EXPORT_FORMATS = (("md", "Markdown (transcript and summary)"), ("json", "JSON (transcript and summary)"),
+                  ("txt", "Plain text transcript"), ("srt", "Subtitles (SRT)"), ("vtt", "Subtitles (WebVTT)"))
+
+
+class RecordingView(QWidget):
+    deleted = Signal(object)
+    status = Signal(str)
+
+    def __init__(self, services, parent=None):
+        super().__init__(parent)
+        self.services = services
+        self.recording = None
+        self._summary_handles: dict = {}
+        self._summary_drafts: dict = {}
+        self._build()
+        self.show_nothing()
+
+    def _build(self) -> None:
+        self.banner = Banner("Recording message")
+        self.title = QLabel()
+        self.title.setObjectName("viewTitle")
+        self.title.setAccessibleName("Recording title")
+        self.title.setWordWrap(True)
+        self.meta = QLabel()
+        self.meta.setObjectName("muted")
+        self.rename_button = QPushButton("Rename")
+        self.rename_button.setAccessibleName("Rename recording")
+        self.rename_button.setToolTip("Rename (F2)")
+        self.rename_button.clicked.connect(self.rename)
+        self.copy_button = QPushButton("Copy")
+        self.copy_button.setAccessibleName("Copy summary and transcript")
+        self.copy_button.setToolTip("Copy the summary and transcript as Markdown (Ctrl+Shift+C)")
+        self.copy_button.clicked.connect(self.copy_markdown)
+        self.export_button = QToolButton()
+        self.export_button.setText("Export")
+        self.export_button.setAccessibleName("Export recording")
+        self.export_button.setPopupMode(QToolButton.InstantPopup)
+        menu = QMenu(self.export_button)
+        for fmt, label in EXPORT_FORMATS:
+            menu.addAction(label, lambda fmt=fmt: self.export(fmt))
+        self.export_button.setMenu(menu)
+        self.summarize_button = QPushButton("Summarize again")
+        self.summarize_button.setAccessibleName("Summarize again")
+        self.summarize_button.clicked.connect(self.summarize)
+        self.transcribe_button = QPushButton("Transcribe")
+        self.transcribe_button.setAccessibleName("Transcribe recording")
+        self.transcribe_button.setToolTip("Make the transcript of this recording's audio")
+        self.transcribe_button.clicked.connect(self.transcribe)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setObjectName("danger")
+        self.delete_button.setAccessibleName("Delete recording")
+        self.delete_button.clicked.connect(self.delete)
+
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(self.title)
+        titles.addWidget(self.meta)
+        header.addLayout(titles, 1)
+        for button in (self.transcribe_button, self.rename_button, self.copy_button, self.export_button,
+                       self.summarize_button, self.delete_button):
+            header.addWidget(button, 0, Qt.AlignTop)
+
+        self.player = AudioPlayer()
+        self.player.error.connect(lambda message: self.banner.show_message(message, "warning"))
+        self.transcript = TranscriptList("Transcript")
+        self.transcript.seek.connect(self.player.play_from)
+        self.player.position_changed.connect(self.transcript.show_time)
+        self.summary = SummaryPanel()
+        self.summary.seek.connect(self._seek_from_summary)
+        self.progress = TaskProgress("Summary")
+        self.transcribe_progress = TaskProgress("Transcription")
+        self.transcribe_handle = None
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        transcript_title = QLabel("Transcript")
+        transcript_title.setObjectName("sectionTitle")
+        left_layout.addWidget(transcript_title)
+        left_layout.addWidget(self.transcribe_progress)
+        left_layout.addWidget(self.transcript, 1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        summary_title = QLabel("Summary")
+        summary_title.setObjectName("sectionTitle")
+        right_layout.addWidget(summary_title)
+        right_layout.addWidget(self.progress)
+        right_layout.addWidget(self.summary, 1)
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([520, 480])
+
+        self.empty = QLabel("No recording is open. Record something or open one from History.")
+        self.empty.setObjectName("hint")
+        self.empty.setAlignment(Qt.AlignCenter)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 22, 28, 22)
+        layout.setSpacing(10)
+        layout.addLayout(header)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.player)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.empty, 1)
+
+    # --- what is shown ------------------------------------------------------------------
+    def show_nothing(self) -> None:
+        self.recording = None
+        self.title.setText("Recording")
+        self.meta.setText("")
+        self.player.set_source(None)
+        self.transcript.clear()
+        self.summary.show_empty()
+        self.progress.release()
+        for widget in (self.splitter, self.player, self.rename_button, self.copy_button, self.export_button,
+                       self.summarize_button, self.delete_button, self.transcribe_button):
+            widget.setVisible(False)
+        self.empty.setVisible(True)
+
+    def open(self, recording_id, at: float | None = None, summarize_if_missing: bool = True) -> bool:
+        try:
+            recording = self.services.recording(recording_id)
+        except Exception as error:
+            self.banner.show_message(self.services.readable(error), "error")
+            return False
+        self.banner.hide()
+        self.recording = recording
+        for widget in (self.splitter, self.player, self.rename_button, self.copy_button, self.export_button,
+                       self.summarize_button, self.delete_button):
+            widget.setVisible(True)
+        self.empty.setVisible(False)
+        self._show_header()
+        self.player.set_source(recording.audio_path, recording.duration)
+        self.transcript.set_segments(recording.segments)
+        transcribing = self.transcribe_handle is not None and self.transcribe_handle.active
+        self.transcribe_button.setVisible(not recording.segments and recording.audio_path is not None)
+        self.transcribe_button.setEnabled(not transcribing)
+        self.summarize_button.setVisible(bool(recording.segments))
+        self._show_summary_state()
+        if at is not None:
+            self.transcript.show_time(at)
+        if recording.summary is None and summarize_if_missing and recording.segments:
+            self.summarize()
+        return True
+
+    def _show_header(self) -> None:
+        recording = self.recording
+        self.title.setText(recording.title or "Untitled recording")
+        bits = [recording.created_text, clock(recording.duration) if recording.duration else "",
+                f"{len(recording.segments)} lines"]
+        self.meta.setText("  ·  ".join(b for b in bits if b))
+
+    def _seek_from_summary(self, seconds: float) -> None:
+        self.transcript.show_time(seconds)
+        self.player.play_from(seconds)
+
+    # --- summary ------------------------------------------------------------------------
+    # Summaries run to their end even when another recording is opened meanwhile: each is
+    # stored under its own recording when done, and shown while it streams if it is on screen.
+    @property
+    def summary_handle(self):
+        """The summary task of the recording on screen (the running one, else the last one)."""
+        if self.recording is None:
+            return None
+        return self._summary_handles.get(self.recording.id)
+
+    def _shown(self, recording_id) -> bool:
+        return self.recording is not None and self.recording.id == recording_id
+
+    def _show_summary_state(self) -> None:
+        handle = self.summary_handle
+        if handle is not None and handle.active:
+            self.summary.show_draft(self._summary_drafts[self.recording.id], working=True)
+            self.progress.track(handle, "Summarizing…")
+            self.summarize_button.setEnabled(False)
+        else:
+            self.progress.release()
+            self.summary.set_summary(self.recording.summary)
+            self.summarize_button.setEnabled(True)
+
+    def summarize(self) -> None:
+        if self.recording is None or (self.summary_handle is not None and self.summary_handle.active):
+            return
+        try:
+            handle = self.services.summarize(self.recording)
+        except Exception as error:
+            self.banner.show_message(self.services.readable(error), "error")
+            return
+        recording_id = self.recording.id
+        draft = SummaryDraft()
+        self._summary_handles[recording_id] = handle
+        self._summary_drafts[recording_id] = draft
+        handle.partial.connect(lambda event: self._summary_partial(recording_id, draft, event))
+        handle.succeeded.connect(lambda summary: self._summary_done(recording_id, summary))
+        handle.failed_with.connect(lambda message: self._summary_failed(recording_id, message))
+        handle.finished.connect(lambda state: self._summary_finished(recording_id, state))
+        self._show_summary_state()
+        self.status.emit("Summarizing…")
+
+    def _summary_partial(self, recording_id, draft: SummaryDraft, event) -> None:
+        draft.apply(event)
+        if self._shown(recording_id):
+            self.summary.show_draft(draft, working=True)
+
+    def _summary_done(self, recording_id, summary) -> None:
+        if summary is None:
+            return
+        try:
+            self.services.save_summary(recording_id, summary)
+        except Exception as error:
+            if self._shown(recording_id):
+                self.banner.show_message(self.services.readable(error), "error")
+            return
+        if self._shown(recording_id):
+            self.recording = self.services.recording(recording_id)
+            self._show_header()
+
+    def _summary_failed(self, recording_id, message: str) -> None:
+        if self._shown(recording_id):
+            self.banner.show_message(message, "error")
+
+    def _summary_finished(self, recording_id, state: str) -> None:
+        self._summary_drafts.pop(recording_id, None)
+        if self._shown(recording_id):
+            self._show_summary_state()
+        self.status.emit({"cancelled": "Summary cancelled", "failed": "The summary failed"}.get(state, "Summary ready"))
+
+    def cancel_active(self) -> bool:
+        for handle in (self.summary_handle, self.transcribe_handle):
+            if handle is not None and handle.active:
+                handle.cancel()
+                return True
+        return False
+
+    # --- transcribing a recording that has no transcript (a recovered one) ---------------
+    def transcribe(self) -> None:
+        if self.recording is None or (self.transcribe_handle is not None and self.transcribe_handle.active):
+            return
+        try:
+            handle = self.services.transcribe_recording(self.recording)
+        except Exception as error:
+            self.banner.show_message(self.services.readable(error), "error")
+            return
+        recording_id = self.recording.id
+        self.transcribe_handle = handle
+        handle.partial.connect(lambda event: self._shown(recording_id) and event.segment is not None
+                               and self.transcript.add_segment(event.segment))
+        handle.succeeded.connect(lambda result: self._transcribed(recording_id, result))
+        handle.failed_with.connect(lambda message: self._summary_failed(recording_id, message))
+        handle.finished.connect(lambda _state: self.transcribe_button.setEnabled(True))
+        self.transcribe_progress.track(handle, "Transcribing…")
+        self.transcribe_button.setEnabled(False)
+
+    def _transcribed(self, recording_id, result) -> None:
+        try:
+            self.services.add_transcript(recording_id, result)
+        except Exception as error:
+            self.banner.show_message(self.services.readable(error), "error")
+            return
+        if self._shown(recording_id):
+            self.open(recording_id, summarize_if_missing=True)
+            if getattr(result, "note", None):
+                self.banner.show_message(result.note, "info")
+
+    # --- actions ------------------------------------------------------------------------
+    def rename(self) -> None:
+        if self.recording is None:
+            return
+        title, ok = QInputDialog.getText(self, "Rename recording", "Title:", text=self.recording.title or "")
+        if ok and title.strip():
+            self.apply_rename(title.strip())
+
+    def apply_rename(self, title: str) -> None:
+        try:
+            self.services.rename(self.recording.id, title)
+        except Exception as error:
+            self.banner.show_message(self.services.readable(error), "error")
+            return
+        self.recording = self.services.recording(self.recording.id)
+        self._show_header()
+
+    def copy_markdown(self) -> None:
+        if self.recording is None:
+            return
+        try:
+            text = self.services.export_text(self.recording.id, "md")
+        except Exception as error:
+            self.banner.show_message(self.services.readable(error), "error")
+            return
+        QGuiApplication.clipboard().setText(text)
+        self.status.emit("Copied to the clipboard")
+
+    def export(self, fmt: str) -> None:
+        if self.recording is None:
+            return
+        suggested = f"{(self.recording.title or 'recording').strip()}.{fmt}".replace("/", "-")
+        path, _ = QFileDialog.getSaveFileName(self, "Export recording", suggested, f"*.{fmt}")
+        if path:
+            self.export_to(path, fmt)
+
+    def export_to(self, path: str, fmt: str) -> None:
+        try:
+            self.services.export_to_file(self.recording.id, fmt, path)
+        except Exception as error:
+            self.banner.show_message(self.services.readable(error), "error")
+            return
+        self.status.emit(f"Exported to {path}")
+
+    def delete(self) -> None:
+        if self.recording is None:
+            return
+        if confirm.ask(self, "Delete recording",
+                       f"Delete “{self.recording.title or 'Untitled recording'}”, its audio, transcript and "
+                       "summary? This cannot be undone.", "Delete"):
+            self.apply_delete()
+
+    def apply_delete(self) -> None:
+        recording_id = self.recording.id
+        self.cancel_active()
+        self.player.stop()
+        self.player.set_source(None)
+        try:
+            self.services.delete_item(recording_id)
+        except Exception as error:
+            self.banner.show_message(self.services.readable(error), "error")
+            return
+        self.show_nothing()
+        self.deleted.emit(recording_id)
+        self.status.emit("Recording deleted")
