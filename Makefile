@@ -12,9 +12,10 @@ RUN_PACKAGES := libportaudio2 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2
 	libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
 	libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libpulse0
 # The virtual microphone (PulseAudio null sink), speech synthesis and audio conversion for
-# test clips, a virtual screen, and the desktop-entry validator.
+# test clips, a virtual screen, the desktop-entry validator, and strace (a test that no
+# library connects anywhere).
 TEST_PACKAGES := pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox libsox-fmt-all \
-	ffmpeg xvfb desktop-file-utils
+	ffmpeg xvfb desktop-file-utils strace
 
 .PHONY: run test system-run system-test venv models test-models bench bench-slm bench-speech bench-quality bench-history package test-package install-desktop-entry clean
 
