@@ -21,3 +21,8 @@ class Segment:
     end: float
     text: str
     words: tuple[Word, ...] = field(default=())
+
+
+def spoken_text(segments) -> str:
+    """The words of a transcript's segments as one line ('' when nothing was said)."""
+    return " ".join(segment.text.strip() for segment in segments if segment.text.strip())

@@ -18,6 +18,8 @@ import struct
 import time
 from pathlib import Path
 
+from app.durable import fsync_path
+
 RATE = 16000
 SAMPLE_WIDTH = 2
 CHANNELS = 1
@@ -70,7 +72,7 @@ class CrashSafeWav:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         os.fchmod(fd, FILE_MODE)  # whatever the umask
         _write_all(fd, wav_header(0))
-        _fsync_folder(folder)  # the new name itself survives a power cut
+        fsync_path(folder)  # the new name itself survives a power cut
         return cls(partial, fd)
 
     @property
@@ -100,7 +102,7 @@ class CrashSafeWav:
         finally:
             os.close(fd)
         os.replace(self.partial_path, self.final_path)
-        _fsync_folder(self.final_path.parent)
+        fsync_path(self.final_path.parent)
         return self.final_path
 
     def close_unfinished(self) -> None:
@@ -143,7 +145,7 @@ def repair(partial: Path) -> tuple[Path, float] | None:
     final = final_path_of(partial)
     os.replace(partial, final)
     os.chmod(final, FILE_MODE)
-    _fsync_folder(final.parent)
+    fsync_path(final.parent)
     return final, data / (RATE * SAMPLE_WIDTH)
 
 
@@ -158,11 +160,3 @@ def _write_all(fd: int, data: bytes) -> None:
     done = 0
     while done < len(view):
         done += os.write(fd, view[done:])
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from app.durable import fsync_path
 from app.errors import HistoryError
 from app.history.connection import make_private
 
@@ -95,28 +96,12 @@ def private_temp(target: Path) -> Iterator[Path]:
     temp = Path(name)
     try:
         yield temp
-        _fsync_file(temp)
+        fsync_path(temp)
         os.replace(temp, target)
-        _fsync_folder(folder)
+        fsync_path(folder)
     finally:
         if temp.exists():
             temp.unlink()
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def write_private_text(target: Path, text: str) -> Path:

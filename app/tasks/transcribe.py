@@ -17,7 +17,7 @@ from typing import Iterator
 
 from app.errors import AppError
 from app.tasks.events import Done, Event, Failed, Partial, Progress
-from models.types import Segment
+from models.types import Segment, spoken_text
 from models.whisper.events import NO_SPEECH_MESSAGE, TranscriptionProgress, TranscriptionResult
 
 
@@ -47,11 +47,11 @@ class SpeechResult:
 
     @property
     def no_speech(self) -> bool:
-        return not any(segment.text.strip() for segment in self.segments)
+        return not self.text
 
     @property
     def text(self) -> str:
-        return " ".join(segment.text.strip() for segment in self.segments if segment.text.strip())
+        return spoken_text(self.segments)
 
 
 def transcriber_of(speech):

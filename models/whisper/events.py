@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.types import Segment
+from models.types import Segment, spoken_text
 
 NO_SPEECH_MESSAGE = "No speech detected."
 
@@ -34,11 +34,11 @@ class TranscriptionResult:
 
     @property
     def no_speech(self) -> bool:
-        return not any(segment.text.strip() for segment in self.segments)
+        return not self.text
 
     @property
     def text(self) -> str:
-        return " ".join(segment.text.strip() for segment in self.segments if segment.text.strip())
+        return spoken_text(self.segments)
 
 
 TranscriptionEvent = TranscriptionProgress | Segment | TranscriptionResult

@@ -8,8 +8,9 @@ import threading
 import time
 
 import pytest
-from PySide6.QtCore import QTimer, Qt
+from PySide6.QtCore import Qt
 
+from heartbeat import heartbeat
 from app.history import HistoryStore
 from app.paths import DataDir
 from app.tasks.events import Progress
@@ -153,17 +154,7 @@ def test_heartbeat_stays_under_100_ms_while_two_engines_work(make_window, qtbot,
     _write_tone(source, 0.5)
     window.record_view.import_file(str(source))
     qtbot.waitUntil(lambda: window.current_view() == "recording", timeout=10000)
-    gaps, last = [], [time.monotonic()]
-
-    def beat():
-        now = time.monotonic()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(beat)
-    timer.start()
+    timer, gaps = heartbeat()
     window.record_view.import_file(str(source))  # a second transcription beside the summary
     summary = window.recording_view.summary_handle
     qtbot.waitUntil(lambda: not summary.active and window.record_view.state == "idle", timeout=15000)

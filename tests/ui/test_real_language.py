@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QTimer, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from app.bridge import LANGUAGE
@@ -33,22 +33,6 @@ def store_meeting(data_dir) -> int:
                                        for (start, who, text), end in zip(MEETING, ends)])
         store.finish_recording(recording, duration=50.0)
     return recording
-
-
-def heartbeat():
-    """Starts a 10 ms GUI timer; returns (timer, gaps list)."""
-    gaps, last = [], [time.monotonic()]
-
-    def beat():
-        now = time.monotonic()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(beat)
-    timer.start()
-    return timer, gaps
 
 
 def test_three_real_drafts_then_copy_puts_one_on_the_clipboard(real_window, qtbot, data_dir_with_models):

@@ -129,7 +129,8 @@ def test_heartbeat_under_100_ms_while_a_real_summary_and_transcription_run(speec
                                                                           data_dir_with_models):
     """With both engines warm, a real summary (language worker) and a real transcription of a
     ~45 s file (speech worker) run side by side; a 10 ms GUI timer never waits over 100 ms."""
-    from test_real_language import heartbeat, store_meeting, warm_up
+    from heartbeat import heartbeat
+    from test_real_language import store_meeting, warm_up
 
     window = make_window(folder=data_dir_with_models)
     clip = speech_clip(" ".join(text for _, _, text in MEETING))
