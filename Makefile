@@ -99,7 +99,9 @@ package: system-test venv test-models $(STAMPS)/package-tools
 
 # The bundle's self-test offscreen, with no network, no .venv and no checkout on its path.
 test-package: package
-	cd /tmp && env -i PATH=/usr/bin:/bin HOME=/tmp/confide-package-home QT_QPA_PLATFORM=offscreen \
+	desktop-file-validate dist/Confide/confide.desktop
+	rm -rf /tmp/confide-package-home
+	cd /tmp && env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME=/tmp/confide-package-home QT_QPA_PLATFORM=offscreen \
 		CONFIDE_DATA_DIR=/tmp/confide-package-home/data unshare -n $(CURDIR)/dist/Confide/Confide --self-test
 
 # Puts Confide in the desktop's menu (run on purpose; not part of `make run`).
