@@ -78,7 +78,7 @@ bench-history: venv
 	nice -n 10 $(PY) bench/history.py
 
 bench-slm: system-test venv test-models $(STAMPS)/llama-cpp
-	$(PY) bench/slm.py --data-dir $(TEST_DATA)
+	$(PY) bench/slm.py --data-dir $(TEST_DATA) --fast --profile
 
 # Confide's transcriber against plain faster-whisper on the same file (speed, WER, memory),
 # an hour-long file's memory, and a live recording's lag through the virtual microphone.

@@ -34,7 +34,9 @@ SHORT = "Once upon a time, in a small village by the sea,"
 LONG_SENTENCE = "The committee reviewed the budget, the schedule and the hiring plan before lunch. "
 DECODE = 128
 KEYS = ["load_s", "prefill_512_tok_s", "decode_short_tok_s", "decode_after_512_tok_s", "peak_rss_mb"]
-VARIANTS = {"confide": {}, "confide-fast": {"activations": "int8", "exact": False}}  # build_from_gguf options
+# build_from_gguf options; "confide-fast" is models.slm.builder.FAST_BUILD, spelled out so that
+# the llama.cpp child never imports Confide's modules (their memory would count as llama.cpp's).
+VARIANTS = {"confide": {}, "confide-fast": {"activations": "int8", "exact": False}}
 TITLES = {"confide": "Default build (exact weights; int8 activations, float into the down projections)",
           "confide-fast": "Fast build, lossy (Q4_1 offsets rounded into 8-bit weights; int8 activations everywhere)"}
 

@@ -42,8 +42,9 @@ def detect_kind(path: Path) -> tuple[str, str]:
     raise ModelError(f"{path} does not exist.")
 
 
-def import_model(path: Path, models_dir: Path, *, name: str | None = None,
+def import_model(path: Path, models_dir: Path, *, name: str | None = None, fast: bool = False,
                  log: Callable[[str], None] = lambda _m: None) -> InstalledModel:
+    """fast: a GGUF gets the builder's lossy fast build (FAST_BUILD) instead of the exact one."""
     path = path.expanduser().resolve()
     kind, fmt = detect_kind(path)
     model_id = name or derive_id(path)
@@ -60,10 +61,10 @@ def import_model(path: Path, models_dir: Path, *, name: str | None = None,
         out_dir = staging / "model"
         if fmt == "gguf":
             out_dir.mkdir()
-            from models.slm.builder import build_from_gguf
+            from models.slm.builder import FAST_BUILD, build_from_gguf
 
-            log(f"building the ONNX model from {path.name} ...")
-            build_from_gguf(path, out_dir, progress=log)
+            log(f"building the {'fast ' if fast else ''}ONNX model from {path.name} ...")
+            build_from_gguf(path, out_dir, progress=log, **(FAST_BUILD if fast else {}))
             fmt = "onnx-genai"
         else:
             shutil.copytree(path, out_dir)

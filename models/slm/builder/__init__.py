@@ -42,6 +42,11 @@ ACTIVATIONS = {
 }
 
 
+# The lossy fast build (`confide models import FILE.gguf --fast`): int8 activations everywhere
+# and Q4_1's per-block minimum rounded into 8-bit weights; bench/slm.py --fast measures it.
+FAST_BUILD = {"activations": "int8", "exact": False}
+
+
 def build_from_gguf(gguf_path: Path, out_dir: Path, *, progress: Callable[[str], None] | None = None,
                     activations: str = "mixed", exact: bool = True, names: IoNames = IoNames()) -> None:
     """Writes the model folder into out_dir (an existing, empty folder the caller renames into place).
