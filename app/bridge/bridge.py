@@ -127,7 +127,10 @@ class Bridge(QObject):
         worker = EngineWorker(name, loader)
         worker.moveToThread(thread)
         thread.started.connect(worker.on_thread_started)
-        thread.finished.connect(worker.deleteLater)
+        # No worker.deleteLater on thread.finished: deleting a Python-owned QObject inside the
+        # finishing thread takes the GIL there and deadlocked once against PySide's own clean-up
+        # at exit. The worker stays referenced here and is destroyed with the bridge, in the
+        # GUI thread, after its thread has finished.
         outbox = _Outbox(self)
         outbox.submit.connect(worker.run_job, Qt.QueuedConnection)
         outbox.replace_engine.connect(worker.replace_engine, Qt.QueuedConnection)
