@@ -21,7 +21,7 @@ from typing import Iterator
 from app.audio.recorder import Recorder, RecordingInfo
 from app.errors import AppError
 from app.tasks.events import Done, Event, Failed, Partial, Progress
-from app.tasks.transcribe import SpeechResult, loading_progress, progress_event, transcriber_of
+from app.tasks.transcribe import SpeechResult, progress_event, ready_transcriber, transcriber_of
 from models.types import Segment
 from models.whisper.events import NO_SPEECH_MESSAGE, TranscriptionProgress, TranscriptionResult
 from models.whisper.live import LiveTranscription
@@ -76,11 +76,8 @@ def record(task: RecordTask, speech, cancel: threading.Event) -> Iterator[Event]
     try:
         try:
             if task.live:
-                waiting = loading_progress(speech)
-                if waiting:
-                    yield waiting
-                transcriber = transcriber_of(speech)
-                if cancel.is_set():
+                transcriber = yield from ready_transcriber(speech, cancel)
+                if transcriber is None:
                     return
             recorder.start()
             running = True

@@ -13,7 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Generator, Iterator
 
 from app.errors import AppError
 from app.tasks.events import Done, Event, Failed, Partial, Progress
@@ -59,20 +59,19 @@ def transcriber_of(speech):
     return speech.get() if hasattr(speech, "get") else speech
 
 
-def loading_progress(speech) -> Progress | None:
+def ready_transcriber(speech, cancel: threading.Event) -> Generator[Event, None, object | None]:
+    """Says so while the speech model loads; returns the Transcriber (None if cancelled meanwhile)."""
     if hasattr(speech, "get") and not getattr(speech, "loaded", True):
-        return Progress(None, "Loading the speech model…")
-    return None
+        yield Progress(None, "Loading the speech model…")
+    transcriber = transcriber_of(speech)
+    return None if cancel.is_set() else transcriber
 
 
 def transcribe_file(task: TranscribeTask, speech, cancel: threading.Event) -> Iterator[Event]:
     name = Path(task.path).name
     try:
-        waiting = loading_progress(speech)
-        if waiting:
-            yield waiting
-        transcriber = transcriber_of(speech)
-        if cancel.is_set():
+        transcriber = yield from ready_transcriber(speech, cancel)
+        if transcriber is None:
             return
         yield Progress(0.0, f"Transcribing {name}…")
         began = time.monotonic()
