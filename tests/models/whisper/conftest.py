@@ -74,7 +74,7 @@ VIDEO_FORMATS = ("mp4", "webm", "mkv")
 
 @pytest.fixture(scope="session")
 def format_wav(speech_clip) -> tuple[Path, str]:
-    """(16 kHz mono WAV, its text): four sentences (65 words, about 22 s) for the format checks."""
+    """(16 kHz mono WAV, its text): five sentences (63 words, about 20 s) for the format checks."""
     text = f"{FIRST} {SECOND} {MORE}"
     return speech_clip(text), text
 
