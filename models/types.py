@@ -23,6 +23,16 @@ class Segment:
     words: tuple[Word, ...] = field(default=())
 
 
-def spoken_text(segments) -> str:
-    """The words of a transcript's segments as one line ('' when nothing was said)."""
-    return " ".join(segment.text.strip() for segment in segments if segment.text.strip())
+class SpokenSegments:
+    """text and no_speech for a result that holds a transcript's segments."""
+
+    segments: tuple[Segment, ...]
+
+    @property
+    def text(self) -> str:
+        """The words of the segments as one line ('' when nothing was said)."""
+        return " ".join(segment.text.strip() for segment in self.segments if segment.text.strip())
+
+    @property
+    def no_speech(self) -> bool:
+        return not self.text

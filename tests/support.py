@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import wave
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -22,3 +25,13 @@ def run_confide(*args: str, data_dir: Path | None = None, input: str | None = No
     full_env.update(env or {})
     return subprocess.run(command + list(args), cwd=ROOT, input=input, capture_output=True,
                           text=True, timeout=timeout, env=full_env)
+
+
+def write_silence(path: Path, seconds: float = 3.0) -> Path:
+    """A 16 kHz mono 16-bit WAV of pure silence."""
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(np.zeros(int(seconds * 16000), dtype="<i2").tobytes())
+    return path

@@ -17,7 +17,7 @@ from typing import Generator, Iterator
 
 from app.errors import AppError
 from app.tasks.events import Done, Event, Failed, Partial, Progress
-from models.types import Segment, spoken_text
+from models.types import Segment, SpokenSegments
 from models.whisper.events import NO_SPEECH_MESSAGE, TranscriptionProgress, TranscriptionResult
 
 
@@ -30,7 +30,7 @@ class TranscribeTask:
 
 
 @dataclass(frozen=True)
-class SpeechResult:
+class SpeechResult(SpokenSegments):
     """What a recording or an imported file produced, ready for the history: the audio file
     (in the data folder for a recording; the user's own file for an import), its length, the
     language and the segments. note: a sentence for the user, e.g. "No speech detected." or
@@ -44,14 +44,6 @@ class SpeechResult:
     imported_from: str | None = None
     status: str = "done"
     note: str | None = None
-
-    @property
-    def no_speech(self) -> bool:
-        return not self.text
-
-    @property
-    def text(self) -> str:
-        return spoken_text(self.segments)
 
 
 def transcriber_of(speech):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.types import Segment, spoken_text
+from models.types import Segment, SpokenSegments
 
 NO_SPEECH_MESSAGE = "No speech detected."
 
@@ -24,21 +24,13 @@ class TranscriptionProgress:
 
 
 @dataclass(frozen=True)
-class TranscriptionResult:
+class TranscriptionResult(SpokenSegments):
     """The last event: the language spoken (detected or given), the input's exact length,
     and every segment (also yielded one by one before)."""
 
     language: str | None
     duration: float
     segments: tuple[Segment, ...]
-
-    @property
-    def no_speech(self) -> bool:
-        return not self.text
-
-    @property
-    def text(self) -> str:
-        return spoken_text(self.segments)
 
 
 TranscriptionEvent = TranscriptionProgress | Segment | TranscriptionResult

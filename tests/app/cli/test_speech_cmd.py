@@ -10,11 +10,10 @@ import sys
 import time
 import wave
 
-import numpy as np
 import pytest
 
 from app.audio.wer import word_error_rate
-from support import ROOT, run_confide
+from support import ROOT, run_confide, write_silence
 
 TEXT = "The quarterly numbers look good, and the new store opens in April."
 
@@ -27,14 +26,6 @@ def one_clear_line(result) -> str:
     assert len(lines) == 1, result.stderr
     return lines[0]
 
-
-def write_silence(path, seconds=3.0):
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(16000)
-        out.writeframes(np.zeros(int(seconds * 16000), dtype="<i2").tobytes())
-    return path
 
 
 def in_namespace(setup: str, *args: str, data_dir, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import threading
-import wave
-
-import numpy as np
 
 from app.audio.wer import word_error_rate
 from app.bridge.jobs import EngineSlot
 from app.tasks.events import Done, Failed, Partial, Progress
 from app.tasks.transcribe import SpeechResult, TranscribeTask, transcribe_file
 from models.types import Segment
+from support import write_silence
 
 TEXT = "The new office opens in September, and everyone will get a desk by the window."
 
-
-def write_silence(path, seconds: float = 4.0):
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(16000)
-        out.writeframes(np.zeros(int(seconds * 16000), dtype="<i2").tobytes())
-    return path
 
 
 def test_a_file_gives_progress_segments_and_a_result(whisper, speech_clip):
@@ -56,7 +46,7 @@ def test_a_bad_file_ends_in_one_failed_event(tmp_path, whisper):
 
 def test_silence_is_done_with_no_speech_detected(tmp_path, whisper):
     """A silent file: Done, no segment, and the note says no speech was detected."""
-    events = list(transcribe_file(TranscribeTask(str(write_silence(tmp_path / "quiet.wav"))), whisper,
+    events = list(transcribe_file(TranscribeTask(str(write_silence(tmp_path / "quiet.wav", 4.0))), whisper,
                                   threading.Event()))
     result = events[-1].result
     assert result.segments == () and result.no_speech and result.note == "No speech detected."
