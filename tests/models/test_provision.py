@@ -138,7 +138,7 @@ def test_a_model_built_by_an_older_builder_is_rebuilt_from_its_kept_gguf(models_
     """After an upgrade changes the builder, `models install` rebuilds the ONNX model offline."""
     import shutil
 
-    from models.slm.builder import BUILD_INFO, BUILDER_VERSION, build_is_current
+    from models.slm.build_info import BUILD_INFO, BUILDER_VERSION, build_is_current
 
     models_dir = tmp_path / "models"
     target = models_dir / "smollm2-135m-instruct"

@@ -19,14 +19,11 @@ from gguf import GGMLQuantizationType
 
 from models.errors import ModelError
 from models.gguf_file import GGUFFile
+from models.slm.build_info import BUILD_INFO, BUILDER_VERSION
 from models.slm.builder.architectures import ARCHITECTURES
 from models.slm.builder.decoder import IoNames, build_decoder
 from models.slm.builder.quant import SUPPORTED, embedding_table, weight_for_matmul
 
-# Bumped whenever a build from the same GGUF would differ (graph, weights, tokenizer files):
-# provisioning rebuilds installed models made by another version.
-BUILDER_VERSION = 3
-BUILD_INFO = "confide-build.json"
 MODEL_FILE = "model.onnx"
 DATA_FILE = "model.onnx.data"
 # MatMulNBits' accuracy level per kind of activations: 4 rounds a product's input to int8 in blocks
@@ -63,15 +60,6 @@ def build_from_gguf(gguf_path: Path, out_dir: Path, *, progress: Callable[[str],
         for path in set(out_dir.iterdir()) - before:  # a failed build leaves nothing behind
             shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
         raise
-
-
-def build_is_current(folder: Path) -> bool:
-    """Whether the ONNX model in folder was built by this version of the builder."""
-    try:
-        info = json.loads((Path(folder) / BUILD_INFO).read_text())
-    except (OSError, ValueError):
-        return False
-    return isinstance(info, dict) and info.get("builder_version") == BUILDER_VERSION
 
 
 def _build(gguf_path: Path, out_dir: Path, progress: Callable[[str], None], activations: str, exact: bool,
