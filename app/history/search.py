@@ -6,7 +6,9 @@ Ranking, best first:
   3. items where they all appear, but spread over several passages (title, transcript...),
 and within the first two by bm25 of the item's best passage; the third group newest first.
 FTS5's bm25 ignores word order, hence the phrase tier: "budget review" said together ranks
-above a transcript that says "budget" here and "review" there.
+above a transcript that says "budget" here and "review" there. Each word also matches its
+family and its compounds ("decide" finds "decision", "helpdesk" finds "help desk"): see
+search_query.py.
 
 Bounded work: each kind's matching passages are read newest first (FTS5 walks rowids
 backwards and stops at the LIMIT), and at most WINDOW of them compete per kind. A query whose
@@ -28,37 +30,11 @@ from app.errors import HistoryError
 from app.history.dates import parse_since
 from app.history.records import KINDS, SearchHit
 from app.history.search_index import item_of, item_range, kind_range
+from app.history.search_query import Query, parse_query
 
-MAX_TERMS = 16
 WINDOW = 2000
 SNIPPET_TOKENS = 24
 HIT_OPEN, HIT_CLOSE = "\x02", "\x03"
-# Words as the unicode61 tokenizer sees them (letters and digits; "_" separates); a trailing
-# * asks for a prefix match.
-TERM = re.compile(r"([^\W_]+)(\*?)")
-
-
-@dataclass(frozen=True)
-class Query:
-    terms: tuple[str, ...]  # FTS5 strings, each quoted: "word" or "word"*
-
-    @property
-    def all_words(self) -> str:
-        return " AND ".join(self.terms)
-
-    @property
-    def any_word(self) -> str:
-        return " OR ".join(self.terms)
-
-    @property
-    def phrase(self) -> str:
-        return " + ".join(self.terms)
-
-
-def parse_query(text: str) -> Query:
-    """The user's words as quoted FTS5 terms: no operator or syntax error can leak through."""
-    terms = [f'"{word}"{star}' for word, star in TERM.findall(text or "")]
-    return Query(tuple(terms[:MAX_TERMS]))
 
 
 @dataclass

@@ -149,3 +149,30 @@ def test_an_old_phrase_is_not_lost_behind_newer_scattered_words(store, monkeypat
     hits = store.search("budget review")
     assert hits[0].id == oldest and "[budget review]" in hits[0].snippet
     assert {h.id for h in hits[1:]} == set(newer[-4:])
+
+
+def test_compounds_are_found_written_as_one_word_or_two(store):
+    """'helpdesk' finds a meeting that said "help desk" (and "help-desk"), and "help desk" finds
+    one that said "helpdesk"; the snippet highlights what was said."""
+    spaced = add_meeting(store, [*FILLER, "The help desk queue doubled this week."])
+    hyphened = add_meeting(store, [*FILLER, "Our help-desk tickets are late."])
+    joined = add_meeting(store, [*FILLER, "The Helpdesk needs two more agents."])
+    assert {h.id for h in store.search("helpdesk")} == {spaced, hyphened, joined}
+    assert {h.id for h in store.search("Help desk")} == {spaced, hyphened, joined}
+    hits = {h.id: h.snippet for h in store.search("helpdesk")}
+    assert "[help desk]" in hits[spaced] and "[Helpdesk]" in hits[joined]
+    assert {h.id for h in store.search("help desk queue")} == {spaced}
+
+
+def test_word_forms_of_one_family_find_each_other(store):
+    """decide / decided / decision find one another, as do similar verb and noun pairs; words
+    that only look alike do not ("state" is not "station", "therapist" is not "the rapist")."""
+    decision = add_meeting(store, [*FILLER, "The decision on pricing waits for Marcus."])
+    decided = add_meeting(store, [*FILLER, "We decided to move the launch."])
+    deliver = add_meeting(store, [*FILLER, "Delivery of the boxes is on Monday."])
+    station = add_meeting(store, [*FILLER, "The station was closed, then the rapist trial story came up."])
+    for query in ("decide", "decided", "decision", "decisions", "deciding"):
+        assert {h.id for h in store.search(query)} == {decision, decided}, query
+    assert [h.id for h in store.search("deliver")] == [deliver]
+    assert store.search("state") == [] and store.search("therapist") == []
+    assert [h.id for h in store.search("decision pricing")] == [decision]

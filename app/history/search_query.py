@@ -1,0 +1,140 @@
+"""The user's words as an FTS5 query that also finds the other ways of writing them.
+
+The index's porter stemmer already joins inflections ("decided", "decides" -> "decid"). What it
+leaves apart, and what people still mean as one thing:
+
+- word families: "decide" and "decision" stem to "decid" and "decis". A query word is also
+  looked for in the forms of its family (a short list of verb/noun endings, both ways);
+- compounds: "helpdesk" is one token, "help desk" two. A long word is also looked for as the
+  phrase of its two halves ("help" + "desk"), and two words typed together also as one word.
+
+Everything is expanded here, at query time, into ORs of quoted terms: the index and its
+schema stay as they are, and a form that no passage uses costs one b-tree lookup that finds
+nothing. Every term is quoted, so nothing the user types can become FTS5 syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_TERMS = 16
+MAX_JOINS = 3  # adjacent pairs also tried as one word ("help desk" -> "helpdesk")
+# Words as the unicode61 tokenizer sees them (letters and digits; "_" separates); a trailing
+# * asks for a prefix match.
+TERM = re.compile(r"([^\W_]+)(\*?)")
+
+# (verb ending, noun ending) of one family that the porter stemmer does not join. The part
+# before the ending must keep MIN_STEM letters, so that "state" never becomes "station".
+FAMILIES = (
+    ("ide", "ision"), ("ude", "usion"), ("ate", "ation"), ("ify", "ification"), ("uce", "uction"),
+    ("ibe", "iption"), ("eive", "eption"), ("ain", "anation"), ("ume", "umption"), ("mit", "mission"),
+    ("yse", "ysis"), ("yze", "ysis"), ("ver", "very"), ("ail", "ailure"), ("ose", "osure"), ("", "ment"),
+)
+MIN_STEM = 3
+# Halves of a compound must be words of their own: "therapist" is not "the" + "rapist".
+MIN_HALF = 3
+NOT_HALVES = frozenset("""
+the and for with out her his him she you your our not are was but can any all own off its who whom how
+why one two now yet may per via also than then them they this that into onto upon over
+""".split())
+
+
+def _quoted(word: str) -> str:
+    return f'"{word}"'
+
+
+def _bases(word: str) -> list[str]:
+    """The word and what it may be inflected from ("decided" -> "decide", "decid")."""
+    bases = [word]
+    for ending, replacements in (("ing", ("", "e")), ("ed", ("", "e")), ("es", ("", "e")), ("s", ("",))):
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
+            bases += [word[: -len(ending)] + r for r in replacements]
+            break
+    return bases
+
+
+def word_forms(word: str) -> list[str]:
+    """word and the other members of its family: 'decide' -> ['decide', 'decision']."""
+    word = word.lower()
+    forms = [word]
+    if not word.isalpha():
+        return forms
+    for base in _bases(word):
+        for verb, noun in FAMILIES:
+            for have, other in ((verb, noun), (noun, verb)):
+                if base.endswith(have) and len(base) - len(have) >= MIN_STEM:
+                    form = base[: len(base) - len(have)] + other
+                    if form not in forms and form.isalpha() and len(form) > len(other):
+                        forms.append(form)
+    return forms
+
+
+def compound_halves(word: str) -> list[tuple[str, str]]:
+    """The ways a long word may have been written as two: 'helpdesk' -> ('help', 'desk'), ...
+    (which of them a transcript used is left to the index: the others find nothing)."""
+    word = word.lower()
+    if not word.isalpha() or len(word) < 2 * MIN_HALF:
+        return []
+    return [(word[:cut], word[cut:]) for cut in range(MIN_HALF, len(word) - MIN_HALF + 1)
+            if word[:cut] not in NOT_HALVES and word[cut:] not in NOT_HALVES]
+
+
+def _joinable(a: str, b: str) -> bool:
+    return all(w.isalpha() and len(w) >= MIN_HALF and w.lower() not in NOT_HALVES for w in (a, b))
+
+
+@dataclass(frozen=True)
+class Query:
+    """units: one FTS5 expression per word typed (the word, its family, its halves);
+    words: the quoted words as typed (for the phrase); joins: (i, expression) for words i and
+    i+1 written as one word."""
+
+    units: tuple[str, ...]
+    words: tuple[str, ...] = ()
+    joins: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return self.units
+
+    def _with_joins(self, parts: list[str], separator: str) -> str:
+        """parts joined by separator, OR the same with each joinable pair as one word."""
+        alternatives = [separator.join(parts)]
+        for i, joined in self.joins:
+            alternatives.append(separator.join(parts[:i] + [joined] + parts[i + 2:]))
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return " OR ".join(f"({a})" for a in alternatives)
+
+    @property
+    def all_words(self) -> str:
+        return self._with_joins(list(self.units), " AND ")
+
+    @property
+    def any_word(self) -> str:
+        return " OR ".join(list(self.units) + [joined for _, joined in self.joins])
+
+    @property
+    def phrase(self) -> str:
+        return self._with_joins(list(self.words), " + ")
+
+
+def parse_query(text: str) -> Query:
+    """The user's words as quoted FTS5 terms: no operator or syntax error can leak through."""
+    typed = TERM.findall(text or "")[:MAX_TERMS]
+    units, words = [], []
+    for word, star in typed:
+        words.append(f"{_quoted(word)}{star}")
+        if star:
+            units.append(f"{_quoted(word)}*")
+            continue
+        alternatives = [_quoted(form) for form in word_forms(word)]
+        alternatives += [f"{_quoted(a)} + {_quoted(b)}" for a, b in compound_halves(word)]
+        units.append(alternatives[0] if len(alternatives) == 1 else f"({' OR '.join(alternatives)})")
+    joins = []
+    for i in range(len(typed) - 1):
+        (a, a_star), (b, b_star) = typed[i], typed[i + 1]
+        if not a_star and not b_star and _joinable(a, b) and len(joins) < MAX_JOINS:
+            joins.append((i, _quoted((a + b).lower())))
+    return Query(tuple(units), tuple(words), tuple(joins))
