@@ -140,6 +140,9 @@ class MainWindow(QMainWindow):
         local = Qt.WidgetWithChildrenShortcut
         add("Ctrl+Return", self.replies_view.draft, local, self.replies_view)
         add("Ctrl+Shift+Return", self.replies_view.draft, local, self.replies_view)
+        # Tab leaves the conversation box; a tab character, should one be wanted, is Ctrl+Tab
+        add("Ctrl+Tab", lambda: self.replies_view.paste.insertPlainText("\t"), Qt.WidgetShortcut,
+            self.replies_view.paste)
         for index in range(3):
             add(f"Ctrl+Shift+{index + 1}", lambda i=index: self.replies_view.copy_draft(i), local, self.replies_view)
         add("F2", self.recording_view.rename, local, self.recording_view)

@@ -62,6 +62,7 @@ class RepliesView(QWidget):
 
         self.paste = QPlainTextEdit()
         self.paste.setAccessibleName("Conversation")
+        self.paste.setTabChangesFocus(True)  # Tab leaves the box (keyboard users); Ctrl+Tab types a tab
         self.paste.setPlaceholderText("Paste a chat, an e-mail thread or a WhatsApp export here.\n\n"
                                       "Anna: Are we still on for Friday?\nMe: I think so, let me check.")
         self.paste.textChanged.connect(lambda: self._reparse.start())
