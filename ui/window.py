@@ -6,7 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QVBoxLayout, QWidget,
+    QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QMainWindow, QPlainTextEdit, QStackedWidget, QTextEdit, QVBoxLayout, QWidget,
 )
 
 from app.bridge import LANGUAGE, SPEECH
@@ -148,6 +149,17 @@ class MainWindow(QMainWindow):
         add("F2", self.recording_view.rename, local, self.recording_view)
         add("Ctrl+Shift+C", self.recording_view.copy_markdown, local, self.recording_view)
         add("Ctrl+Space", self.recording_view.player.toggle, local, self.recording_view)
+        self._space = add("Space", self.recording_view.player.toggle)
+        QApplication.instance().focusChanged.connect(self._update_space)
+        self._update_space()
+
+    def _update_space(self, _old=None, _new=None) -> None:
+        """Space plays or pauses on the recording's page, unless the focused control uses Space
+        itself: a button presses, a text field types a space, a combo box opens."""
+        focus = QApplication.focusWidget()
+        editable = isinstance(focus, (QTextEdit, QPlainTextEdit)) and not focus.isReadOnly()
+        uses_space = editable or isinstance(focus, (QAbstractButton, QLineEdit, QAbstractSpinBox, QComboBox))
+        self._space.setEnabled(self.current_view() == "recording" and not uses_space)
 
     def _recover_interrupted(self) -> None:
         try:
@@ -180,6 +192,8 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(index)
             self.nav.blockSignals(False)
         self.stack.setCurrentIndex(index)
+        if hasattr(self, "_space"):
+            self._update_space()
         if name == "history":
             self.history_view.refresh()
         elif name == "recording" and self.recording_view.recording is None:

@@ -142,3 +142,32 @@ def test_ctrl_tab_types_a_tab_in_the_conversation_box(demo_window):
     box.setFocus(Qt.TabFocusReason)
     QTest.keyClick(box, Qt.Key_Tab, Qt.ControlModifier)
     assert box.toPlainText() == "Anna: hi\t" and box.hasFocus()
+
+
+def test_space_plays_and_pauses_the_recording(demo_window, qtbot):
+    """On the recording's page Space plays and pauses, wherever the focus is (the transcript,
+    the sidebar), except on a button, which Space presses as usual; on other pages it does not."""
+    window = demo_window
+    window.show_view("recording")
+    view = window.recording_view
+    view.transcript.setFocus(Qt.TabFocusReason)
+    press(Qt.Key_Space)
+    qtbot.waitUntil(lambda: view.player.playing, timeout=10_000)
+    press(Qt.Key_Space)
+    qtbot.waitUntil(lambda: not view.player.playing, timeout=10_000)
+    window.nav.setFocus(Qt.TabFocusReason)
+    press(Qt.Key_Space)
+    qtbot.waitUntil(lambda: view.player.playing, timeout=10_000)
+    assert window.current_view() == "recording"
+    press(Qt.Key_Space)
+    qtbot.waitUntil(lambda: not view.player.playing, timeout=10_000)
+    QApplication.clipboard().clear()
+    view.copy_button.setFocus(Qt.TabFocusReason)
+    press(Qt.Key_Space)
+    qtbot.waitUntil(lambda: QApplication.clipboard().text().startswith("# "), timeout=5000)
+    assert not view.player.playing
+    window.show_view("history")
+    window.history_view.results.setFocus(Qt.TabFocusReason)
+    press(Qt.Key_Space)
+    qtbot.wait(300)
+    assert not view.player.playing

@@ -24,7 +24,7 @@ class AudioPlayer(QWidget):
         self._pending_seek: float | None = None
         self.play_button = QPushButton("Play")
         self.play_button.setAccessibleName("Play recording")
-        self.play_button.setToolTip("Play or pause (Ctrl+Space)")
+        self.play_button.setToolTip("Play or pause (Space)")
         self.play_button.clicked.connect(self.toggle)
         self.slider = QSlider(Qt.Horizontal)
         self.slider.setAccessibleName("Playback position")
