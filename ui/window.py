@@ -19,7 +19,8 @@ from ui.views.settings_view import SettingsView
 from ui.widgets.offline_badge import OFFLINE_TEXT, OfflineBadge
 
 VIEWS = ("record", "recording", "replies", "history", "settings")
-LABELS = {"record": "Record", "recording": "Recording", "replies": "Replies", "history": "History",
+# "Record" and "Recording" read alike in the sidebar: the second is named by what it holds
+LABELS = {"record": "Record", "recording": "Meeting", "replies": "Replies", "history": "History",
           "settings": "Settings"}
 QUIT_TIMEOUT_S = 4.0
 # Modules the GUI thread needs for its first summary, replies or search. Imported one per idle
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.history_view.open_recording.connect(self.open_recording)
         self.history_view.open_conversation.connect(self.open_conversation)
         self.recording_view.deleted.connect(lambda _id: self.history_view.refresh())
+        self.recording_view.title_shown.connect(self._name_meeting)
         self.settings_view.data_wiped.connect(self._after_wipe)
         for view in self.views.values():
             if hasattr(view, "status"):
@@ -160,6 +162,12 @@ class MainWindow(QMainWindow):
         editable = isinstance(focus, (QTextEdit, QPlainTextEdit)) and not focus.isReadOnly()
         uses_space = editable or isinstance(focus, (QAbstractButton, QLineEdit, QAbstractSpinBox, QComboBox))
         self._space.setEnabled(self.current_view() == "recording" and not uses_space)
+
+    def _name_meeting(self, title: str) -> None:
+        """The Meeting entry's tooltip names the recording it holds."""
+        index = VIEWS.index("recording")
+        label = f"{LABELS['recording']}: {title}" if title else LABELS["recording"]
+        self.nav.item(index).setToolTip(f"{label} (Ctrl+{index + 1})")
 
     def _recover_interrupted(self) -> None:
         try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMenu, QPushButton, QSplitter,
+    QDialog, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu, QPushButton, QSplitter,
     QToolButton, QVBoxLayout, QWidget,
 )
 
@@ -25,6 +25,7 @@ EXPORT_FORMATS = (("md", "Markdown (transcript and summary)"), ("json", "JSON (t
 class RecordingView(QWidget):
     deleted = Signal(object)
     status = Signal(str)
+    title_shown = Signal(str)  # the open recording's title ("" when none is open)
 
     def __init__(self, services, parent=None):
         super().__init__(parent)
@@ -130,7 +131,8 @@ class RecordingView(QWidget):
     # --- what is shown ------------------------------------------------------------------
     def show_nothing(self) -> None:
         self.recording = None
-        self.title.setText("Recording")
+        self.title.setText("Meeting")
+        self.title_shown.emit("")
         self.meta.setText("")
         self.player.set_source(None)
         self.transcript.clear()
@@ -170,6 +172,8 @@ class RecordingView(QWidget):
     def _show_header(self) -> None:
         recording = self.recording
         self.title.setText(recording.title or "Untitled recording")
+        self.summary.set_heading(recording.title or "")
+        self.title_shown.emit(recording.title or "")
         bits = [recording.created_text, clock(recording.duration) if recording.duration else "",
                 f"{len(recording.segments)} lines"]
         self.meta.setText("  ·  ".join(b for b in bits if b))
@@ -199,7 +203,7 @@ class RecordingView(QWidget):
             self.summarize_button.setEnabled(False)
         else:
             self.progress.release()
-            self.summary.set_summary(self.recording.summary)
+            self.summary.set_summary(self.recording.summary, self.recording.title or "")
             self.summarize_button.setEnabled(True)
 
     def summarize(self) -> None:
@@ -290,9 +294,9 @@ class RecordingView(QWidget):
     def rename(self) -> None:
         if self.recording is None:
             return
-        title, ok = QInputDialog.getText(self, "Rename recording", "Title:", text=self.recording.title or "")
-        if ok and title.strip():
-            self.apply_rename(title.strip())
+        dialog = rename_dialog(self, self.recording.title or "")
+        if dialog.exec() == QDialog.Accepted and dialog.textValue().strip():
+            self.apply_rename(dialog.textValue().strip())
 
     def apply_rename(self, title: str) -> None:
         try:
@@ -351,3 +355,20 @@ class RecordingView(QWidget):
         self.show_nothing()
         self.deleted.emit(recording_id)
         self.status.emit("Recording deleted")
+
+
+def rename_dialog(parent, title: str) -> QInputDialog:
+    """Asks for a new title in a field wide enough to show the whole current one (a summary's
+    title is a sentence; the stock dialog showed a third of it), within the screen's width."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("Rename recording")
+    dialog.setLabelText("Title:")
+    dialog.setTextValue(title)
+    dialog.setInputMode(QInputDialog.TextInput)  # makes its line edit
+    field = dialog.findChild(QLineEdit)
+    metrics = field.fontMetrics()
+    wanted = metrics.horizontalAdvance(title) + 4 * metrics.averageCharWidth() + 16
+    screen = parent.screen().availableGeometry().width() if parent is not None and parent.screen() else 1024
+    # the dialog's layout sizes it to its contents, so the field is what must be wide
+    field.setMinimumWidth(max(360, min(wanted, int(screen * 0.8) - 40)))
+    return dialog

@@ -79,6 +79,7 @@ class SummaryPanel(QTextBrowser):
         self.document().setDocumentMargin(12)
         self.draft = SummaryDraft()
         self.working = False
+        self.heading = ""  # the recording's own title, which a rename changes
         self.show_empty()
 
     def show_empty(self, message: str = "No summary yet.") -> None:
@@ -95,12 +96,21 @@ class SummaryPanel(QTextBrowser):
         else:
             self.show_empty()
 
-    def set_summary(self, summary) -> None:
+    def set_summary(self, summary, heading: str = "") -> None:
+        """A finished summary, under ``heading`` (the recording's title) when given."""
         self.draft = SummaryDraft.of(summary)
         self.working = False
+        self.heading = heading
         if summary is None:
             self.show_empty()
         else:
+            self.render()
+
+    def set_heading(self, heading: str) -> None:
+        """After a rename: a finished summary is headed by the recording's new title (a summary
+        being written keeps the title it streams)."""
+        self.heading = heading
+        if not self.working and not self.draft.is_empty():
             self.render()
 
     def _clicked(self, url: QUrl) -> None:
@@ -111,7 +121,8 @@ class SummaryPanel(QTextBrowser):
                 pass
 
     def render(self) -> None:
-        self.setHtml(summary_html(self.draft, self.working, self._link_colour()))
+        heading = None if self.working else self.heading
+        self.setHtml(summary_html(self.draft, self.working, self._link_colour(), heading))
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
@@ -165,10 +176,11 @@ def _items(title: str, items, colour: str, with_owner: bool = False) -> str:
     return f"<h3>{html.escape(title)}</h3><ul>{''.join(rows)}</ul>"
 
 
-def summary_html(draft: SummaryDraft, working: bool, link_colour: str = "#1c54c4") -> str:
+def summary_html(draft: SummaryDraft, working: bool, link_colour: str = "#1c54c4", heading: str | None = None) -> str:
     parts = []
-    if draft.title:
-        parts.append(f"<h2>{html.escape(draft.title)}</h2>")
+    title = heading or draft.title
+    if title:
+        parts.append(f"<h2>{html.escape(title)}</h2>")
     if draft.overview:
         parts.append(f"<p>{html.escape(draft.overview)}</p>")
     parts.append(_items("Key points", draft.key_points, link_colour))
