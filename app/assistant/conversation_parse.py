@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from app.assistant.email_thread import CLOCK as _CLOCK
+from app.assistant.email_thread import read_thread
 from app.assistant.text_tools import split_label
 from app.errors import AppError
 
@@ -24,6 +26,7 @@ class Turn:
     speaker: str
     text: str
     time: str | None = None  # as pasted ("6:02 PM"), when the format carries one
+    signature: str = ""  # an e-mail's contact block (name, title, company), taken out of text
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,6 @@ def _match_speaker(name: str, speakers: list[str]) -> str | None:
 # --- WhatsApp --------------------------------------------------------------------------------
 
 _DATE = r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}"
-_CLOCK = r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s?[AaPp]\.?\s?[Mm]\.?)?"
 WHATSAPP_ANDROID = re.compile(rf"^\u200e?({_DATE}),?\s+({_CLOCK})\s+[-\u2013]\s+(.*)$")
 WHATSAPP_IOS = re.compile(rf"^\u200e?\[({_DATE}),?\s+({_CLOCK})\]\s+(.*)$")
 WHATSAPP_NOISE = re.compile(r"^\u200e?(?:<Media omitted>|image omitted|video omitted|audio omitted|sticker omitted|"
@@ -135,126 +137,10 @@ def _whatsapp(lines: list[str]) -> list[Turn]:
     return turns
 
 
-# --- e-mail threads --------------------------------------------------------------------------
-
-WROTE = re.compile(r"^\s*On\s.+\bwrote:\s*$", re.IGNORECASE)
-WROTE_START = re.compile(r"^\s*On\s.*\d", re.IGNORECASE)
-OUTLOOK_FROM = re.compile(r"^\s*From:\s*(.+?)\s*$", re.IGNORECASE)
-OUTLOOK_HEADER = re.compile(r"^\s*(?:Sent|Date|To|Cc|Subject):", re.IGNORECASE)
-ORIGINAL = re.compile(r"^\s*-{2,}\s*(?:Original Message|Forwarded message)\s*-{2,}\s*$", re.IGNORECASE)
-SIGN_OFF = re.compile(r"^(?:thanks|thank you|best|best regards|regards|kind regards|cheers|all the best|love|"
-                      r"warm regards|sincerely|yours|talk soon|see you|take care)[,!.]?$", re.IGNORECASE)
-SENT_FROM = re.compile(r"^(?:Sent from my|Get Outlook for)\b", re.IGNORECASE)
-
-
-def _depth(line: str) -> tuple[int, str]:
-    match = re.match(r"^((?:\s*>)+)\s?", line)
-    if not match:
-        return 0, line
-    return match.group(1).count(">"), line[match.end():]
-
-
-def _author_of(header: str) -> str:
-    """'On Tue, Mar 4, 2025 at 9:15 AM Alice Smith <alice@x.org> wrote:' -> 'Alice Smith'."""
-    body = re.sub(r"\bwrote:\s*$", "", header.strip(), flags=re.IGNORECASE).strip()
-    body = re.sub(r"^On\s+", "", body, flags=re.IGNORECASE)
-    email = re.search(r"<?([\w.+\-]+)@[\w.\-]+>?", body)
-    before = body[:email.start()].strip() if email else body
-    before = re.sub(r"[\"']", "", before).strip(" ,")
-    time_at = list(re.finditer(rf"{_CLOCK}|\d{{4}}", before))
-    name = before[time_at[-1].end():].strip(" ,") if time_at else before.split(",")[-1].strip()
-    if not name and email:
-        name = email.group(1).split(".")[0].capitalize()
-    return name or "Sender"
-
+# --- e-mail threads (email_thread.py) ---------------------------------------------------------
 
 def _email(lines: list[str]) -> list[Turn]:
-    joined: list[str] = []
-    for line in lines:  # mail clients wrap a long "On ... wrote:" header over two lines
-        if joined and WROTE_START.match(_depth(joined[-1])[1]) and not WROTE.match(_depth(joined[-1])[1]) \
-                and _depth(line)[1].rstrip().endswith("wrote:"):
-            joined[-1] = joined[-1].rstrip() + " " + _depth(line)[1].strip()
-        else:
-            joined.append(line)
-    has_wrote = any(WROTE.match(_depth(line)[1]) for line in joined)
-    has_outlook = any(OUTLOOK_FROM.match(line) for line in joined) and \
-        any(OUTLOOK_HEADER.match(line) for line in joined)
-    if not (has_wrote or has_outlook):
-        return []
-    # Messages newest first: (author or None, lines). A header opens the message below it.
-    messages: list[list] = [[None, [], None]]  # [author, lines, recipient named by "To:"]
-    skipping_headers = False
-    for line in joined:
-        depth, content = _depth(line)
-        if WROTE.match(content):
-            messages.append([_author_of(content), [], None])
-            continue
-        if ORIGINAL.match(content):
-            messages.append([None, [], None])
-            continue
-        outlook = OUTLOOK_FROM.match(content)
-        if outlook and depth == 0:
-            name = re.sub(r"\s*[<\[].*$", "", outlook.group(1)).strip(" \"'") or "Sender"
-            if messages[-1][1] and any(x.strip() for x in messages[-1][1]):
-                messages.append([name, [], None])
-            else:
-                messages[-1][0] = name
-            skipping_headers = True
-            continue
-        if skipping_headers:
-            to = re.match(r"^\s*To:\s*([^<;,]+?)\s*(?:<.*)?$", content, re.IGNORECASE)
-            if to:
-                messages[-1][2] = to.group(1).strip(" \"'")
-            if OUTLOOK_HEADER.match(content) or not content.strip():
-                if not content.strip():
-                    skipping_headers = False
-                continue
-            skipping_headers = False
-        messages[-1][1].append(content)
-    turns: list[Turn] = []
-    authors = [m[0] for m in messages]
-    for position, (author, body, _to) in enumerate(messages):
-        text, signed = _email_body(body)
-        if not text:
-            continue
-        if author is None:
-            # Who a message was sent "To:" is who wrote the reply above it.
-            answered = messages[position + 1][2] if position + 1 < len(messages) else None
-            author = signed or answered or _other_author(authors, position)
-        turns.append(Turn(author, text))
-    # A message signed "Alice" is from the "Alice Smith" of the headers.
-    full_names = {t.speaker for t in turns if " " in t.speaker}
-    turns = [replace(t, speaker=_match_speaker(t.speaker, sorted(full_names)) or t.speaker) for t in turns]
-    return list(reversed(turns))
-
-
-def _email_body(lines: list[str]) -> tuple[str, str | None]:
-    """The message without signature block; and the name it was signed with, if any."""
-    kept: list[str] = []
-    for line in lines:
-        if line.strip() == "--" or SENT_FROM.match(line.strip()):
-            break
-        kept.append(line.rstrip())
-    while kept and not kept[-1].strip():
-        kept.pop()
-    signed = None
-    tail = [line.strip() for line in kept[-3:] if line.strip()]
-    if tail and re.fullmatch(r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}", tail[-1]) and (
-            len(tail) >= 2 and SIGN_OFF.match(tail[-2]) or len(kept) >= 2 and not kept[-2].strip()):
-        signed = tail[-1]
-    text = "\n".join(kept).strip()
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return text, signed
-
-
-def _other_author(authors: list[str | None], position: int) -> str:
-    """The author of an unsigned message: in a two-person thread, whoever did not write the next one."""
-    named = [a for a in authors if a]
-    following = next((a for a in authors[position + 1:] if a), None)
-    distinct = list(dict.fromkeys(named))
-    if following and len(distinct) == 2:
-        return distinct[0] if distinct[1] == following else distinct[1]
-    return THEM
+    return [Turn(m.author, m.text, signature=m.signature) for m in read_thread(lines, THEM)]
 
 
 # --- "[hh:mm] Name: text" and "Name: text" -----------------------------------------------------

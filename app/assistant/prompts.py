@@ -120,15 +120,19 @@ LENGTH_HINTS = {
 
 
 def reply(turns: list[tuple[str, str]], me: str, tone: str, length: str, examples: list[str],
-          follow_up: bool) -> Messages:
+          follow_up: bool, email: bool = False) -> Messages:
     """The conversation as a chat in which the model is the user (`me`): the others' messages
     are the user role, the user's own the assistant role, so that the model's next turn is a
-    message from `me` and never a continuation of someone else's."""
+    message from `me` and never a continuation of someone else's. For an e-mail the model
+    writes the body only; the greeting and the user's sign-off are added around it."""
     others = list(dict.fromkeys(s for s, _ in turns if s != me)) or ["the other person"]
     group = len(others) > 1
     task = "Your last message got no answer yet: write a short follow-up." if follow_up else \
         f"Write {me}'s reply to {others[-1] if not group else 'the last message'}."
-    system = f"You are {me}, chatting with {', '.join(others)}. {task} {LENGTH_HINTS[length]}, {TONE_HINTS[tone]}."
+    if email:
+        task += f" Write only the body of the e-mail, as {me}: no greeting, no signature."
+    setting = "writing e-mails with" if email else "chatting with"
+    system = f"You are {me}, {setting} {', '.join(others)}. {task} {LENGTH_HINTS[length]}, {TONE_HINTS[tone]}."
     if examples:
         shown = " | ".join(e.strip().replace("\n", " ") for e in examples[:3])
         system += f" {me}'s style: {shown}"

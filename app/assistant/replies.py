@@ -5,12 +5,21 @@ begin with openings of a different intent (accept, decline, ask or defer), which
 apart. Every draft is cleaned (labels, quotes, placeholders) and checked (not a copy of the
 thread, not an assistant's aside, within the length); what fails is replaced by a sampled
 draft, and as a last resort by a plain sendable sentence, so there are always three.
+
+Every draft is written as the user (reply_voice.py): for an e-mail the model writes the body
+and the greeting to the other person and the user's sign-off are put around it; a draft that
+greets the user or is signed by someone else is repaired or refused.
+
+The first drafts of a conversation are the model's greedy choices. Regenerate (ReplyTask.fresh)
+samples with a fresh seed, with the same tone and length, and never gives back a draft already
+shown for the conversation (ReplyTask.shown, compared word for word, case and punctuation aside).
 """
 
 from __future__ import annotations
 
+import secrets
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator, Sequence
 
 from app.assistant import prompts
@@ -19,6 +28,7 @@ from app.assistant.generation import ask, guarded
 from app.assistant.personal_style import Style, apply_style
 from app.assistant.reply_cleanup import clean_draft
 from app.assistant.reply_intents import fallback_sentences, opening_plan, situation
+from app.assistant.reply_voice import Voice, body_of, check, email_frame, real_name, repair
 from app.assistant.text_tools import similarity, words
 from app.errors import AppError, CancelledError, ContextOverflowError
 from app.tasks.events import Done, Event, Partial, Progress
@@ -32,6 +42,7 @@ CONTEXT_TURN_TOKENS = {"short": 420, "medium": 700, "long": 1000}  # older turns
 DISTINCT = 0.5  # drafts closer than this (Dice over content words) count as the same draft
 EXAMPLE_CHARS = 300  # a long picked reply (an e-mail) is shown by its beginning only
 OPENING_ROOM = 8  # tokens of the opening put at the start of drafts two and three
+SAMPLED_TEMPERATURE = 0.8
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,10 @@ class ReplyTask:
     tone: str = "friendly"
     length: str = "short"
     examples: tuple[str, ...] = field(default=())  # replies the user picked before (history.picked_replies)
+    fresh: bool = False  # Regenerate: sample (seed, or a new random one) instead of the greedy drafts
+    seed: int | None = None
+    shown: tuple[str, ...] = field(default=())  # drafts already shown for this conversation: never again
+    user_name: str | None = None  # the user's name from the settings, to sign e-mails with
 
 
 @dataclass(frozen=True)
@@ -81,8 +96,16 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
     style = Style.learn(examples)
     turns = _recent_turns(model, conversation.turns, task.length)
     shown_examples = [e.strip()[:EXAMPLE_CHARS] for e in examples]
+    email = conversation.format == "email"
+    others = [s for s in conversation.speakers if s != me]
+    voice = Voice(me, tuple(others), tuple(t.signature for t in conversation.turns if t.speaker != me and t.signature),
+                  task.user_name if real_name(task.user_name) else None)
+    if email:  # the model sees bodies: greetings and sign-offs in front of it are what it copies
+        turns = [(speaker, body_of(text, conversation.speakers) or text) for speaker, text in turns]
+        style = replace(style, greeting=None, sign_off=None)
     while True:  # a small context window: the oldest turns go first, then the examples
-        base_prompt = model.render_chat(prompts.reply(turns, me, task.tone, task.length, shown_examples, follow_up))
+        base_prompt = model.render_chat(prompts.reply(turns, me, task.tone, task.length, shown_examples, follow_up,
+                                                      email=email))
         if model.count_tokens(base_prompt) + NEW_TOKENS[task.length] + OPENING_ROOM <= model.context_length:
             break
         if len(turns) > 1:
@@ -94,7 +117,21 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
                                        "paste a shorter part of it.")
     kind = situation(conversation.turns[-1].text, follow_up)
     limits = WORD_LIMITS[task.length]
-    others = [s for s in conversation.speakers if s != me]
+    shown = {_normalized(text) for text in task.shown}
+    base_seed = (task.seed if task.seed is not None else secrets.randbits(31)) if task.fresh else None
+
+    def finish(text: str) -> tuple[str, str] | None:
+        """(body, draft as shown) written as the user, or None when it cannot be."""
+        text = repair(text, voice)
+        if email:
+            text = body_of(text, conversation.speakers)
+        if len(words(text)) < limits[0]:
+            return None
+        body = apply_style(text, style, limits)
+        draft = email_frame(body, voice, task.tone) if email else body
+        if check(draft, voice) is not None or _normalized(draft) in shown:
+            return None
+        return body, draft
 
     def attempt(opening: str, temperature: float = 0.0, seed: int | None = None) -> str | None:
         config = guarded(NEW_TOKENS[task.length], temperature=temperature, top_p=0.9, seed=seed,
@@ -111,31 +148,41 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
                            limits=limits, truncated=answer.stop_reason == "max_new_tokens")
 
     drafts: list[ReplyDraft] = []
+    bodies: list[str] = []  # drafts are told apart by what they say, not by a shared greeting
     plan = opening_plan(task.tone, kind)
+    if base_seed is not None:  # another round of openings: second or third choices first
+        shift = 3 * (base_seed % 3)
+        plan = plan[shift:] + plan[:shift]
     tries = 0
-    max_tries = 6
+    max_tries = 6 if base_seed is None else 9
     while len(drafts) < 3 and tries < max_tries:
         yield Progress(len(drafts) / 3, f"Drafting reply {len(drafts) + 1} of 3")
         if cancel is not None and cancel.is_set():
             return
-        opening = "" if tries == 0 else _next_opening(plan, drafts, tries)
-        text = attempt(opening, temperature=0.0 if tries < 3 else 0.8, seed=tries)
+        opening = "" if tries == 0 else _next_opening(plan, bodies, tries)
+        if base_seed is None:
+            text = attempt(opening, temperature=0.0 if tries < 3 else SAMPLED_TEMPERATURE, seed=tries)
+        else:
+            text = attempt(opening, temperature=SAMPLED_TEMPERATURE, seed=base_seed + tries)
         tries += 1
         if text is None:
             return
-        if not text:
+        finished = finish(text) if text else None
+        if finished is None:
             continue
-        text = apply_style(text, style, limits)
-        if all(similarity(text, d.text) < DISTINCT and _first_words(text) != _first_words(d.text) for d in drafts):
+        body, text = finished
+        if all(similarity(body, b) < DISTINCT and _first_words(body) != _first_words(b) for b in bodies):
+            bodies.append(body)
             drafts.append(ReplyDraft(text))
             yield Partial(text=text, kind=f"draft:{len(drafts)}")
     for fallback in fallback_sentences(task.tone, kind):
         if len(drafts) >= 3:
             break
-        text = apply_style(fallback, style, limits)
-        if all(similarity(text, d.text) < DISTINCT for d in drafts):
-            drafts.append(ReplyDraft(text, from_model=False))
-            yield Partial(text=text, kind=f"draft:{len(drafts)}")
+        finished = finish(fallback)
+        if finished is not None and all(similarity(finished[0], b) < DISTINCT for b in bodies):
+            bodies.append(finished[0])
+            drafts.append(ReplyDraft(finished[1], from_model=False))
+            yield Partial(text=finished[1], kind=f"draft:{len(drafts)}")
     yield Progress(1.0, "Done")
     yield Done(Replies(me, conversation.turns, tuple(drafts[:3]), follow_up))
 
@@ -157,12 +204,17 @@ def _recent_turns(model: LanguageModel, turns: Sequence[Turn], length: str) -> l
     return list(reversed(kept))
 
 
-def _next_opening(plan: list[str], drafts: list[ReplyDraft], tries: int) -> str:
-    used = {_first_words(d.text, 1) for d in drafts}
+def _next_opening(plan: list[str], bodies: list[str], tries: int) -> str:
+    used = {_first_words(body, 1) for body in bodies}
     for opening in plan[tries - 1:] + plan[:tries - 1]:
         if _first_words(opening, 1) not in used:
             return opening
     return plan[(tries - 1) % len(plan)]
+
+
+def _normalized(text: str) -> tuple[str, ...]:
+    """A draft as compared with those already shown: its words, without case or punctuation."""
+    return tuple(words(text))
 
 
 def _first_words(text: str, n: int = 3) -> tuple[str, ...]:

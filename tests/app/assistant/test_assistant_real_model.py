@@ -92,3 +92,45 @@ def test_three_distinct_sendable_drafts(smollm):
         assert 3 <= len(words(text)) <= 40
         assert not re.match(r"^\s*(Mira|Jonas|Me|Reply)\s*:", text)
         assert all(similarity(text, other) < 0.5 for other in texts[i + 1:])
+
+
+def test_regenerate_gives_new_drafts_of_the_same_length(smollm):
+    """Draft, then Regenerate twice (each with a fresh seed, as after a restart): every round
+    has three sendable short drafts, and none repeats a draft already shown."""
+    from app.assistant.reply_voice import Voice, check
+
+    conversation = parse_conversation(
+        "Jonas: Hey, are you coming to the climbing gym on Saturday?\n"
+        "Mira: Maybe, what time?\n"
+        "Jonas: Around 10, and we could get lunch after.", me="Mira")
+    shown: list[str] = []
+    for fresh in (False, True, True):
+        replies = run_replies(smollm, ReplyTask(conversation, "friendly", "short", fresh=fresh, shown=tuple(shown)))
+        texts = [d.text for d in replies.drafts]
+        assert len(texts) == 3 and sum(d.from_model for d in replies.drafts) >= 2, texts
+        assert all(3 <= len(words(t)) <= 40 for t in texts)
+        assert not {tuple(words(t)) for t in texts} & {tuple(words(s)) for s in shown}, (texts, shown)
+        assert all(check(t, Voice("Mira", ("Jonas",))) is None for t in texts)
+        shown += texts
+
+
+def test_email_drafts_are_written_as_the_user(smollm, karen_email):
+    """Replying as Jordan to Karen's e-mail: each draft greets Karen, is signed Jordan, never
+    greets Jordan, never carries Karen's name or title as a sign-off; also when regenerated."""
+    from app.assistant.reply_voice import Voice, check
+
+    conversation = parse_conversation(karen_email, default_me="Jordan")
+    assert conversation.me == "Jordan Lee" and [t.speaker for t in conversation.turns] == ["Jordan Lee", "Karen Liu"]
+    voice = Voice("Jordan Lee", ("Karen Liu",), (conversation.turns[-1].signature,), "Jordan")
+    shown: tuple[str, ...] = ()
+    for fresh in (False, True):
+        replies = run_replies(smollm, ReplyTask(conversation, "neutral", "short", fresh=fresh, shown=shown,
+                                                user_name="Jordan"))
+        assert len(replies.drafts) == 3
+        for draft in replies.drafts:
+            text = draft.text
+            assert text.startswith("Hello Karen,\n\n") and text.endswith("Best,\nJordan"), text
+            assert "Jordan," not in text.split("\n")[0] and "Karen Liu" not in text, text
+            assert "Head of Operations" not in text and "Northwind" not in text, text
+            assert check(text, voice) is None, text
+        shown += tuple(d.text for d in replies.drafts)

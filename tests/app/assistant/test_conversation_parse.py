@@ -131,3 +131,43 @@ def test_me_from_the_option_the_settings_and_the_guess():
 def test_empty_paste_is_refused():
     with pytest.raises(AppError, match="empty"):
         parse_conversation("  \n\n ")
+
+
+def test_the_top_message_of_an_email_is_from_whoever_signed_it(karen_email):
+    """Karen's reply on top has no "wrote:" line: her signature names her (not "Them"); her
+    contact block is kept apart from what she wrote; Jordan, quoted below, is the user."""
+    conversation = parse_conversation(karen_email)
+    assert conversation.format == "email"
+    assert [t.speaker for t in conversation.turns] == ["Jordan Lee", "Karen Liu"]
+    karen = conversation.turns[-1]
+    assert karen.text.startswith("Hi Jordan,") and karen.text.endswith("Best regards,\nKaren")
+    assert "Head of Operations" not in karen.text and "Head of Operations" in karen.signature
+    assert conversation.turns[0].text.endswith("Thanks,\nJordan") and not conversation.turns[0].signature
+    assert conversation.me == "Jordan Lee"
+    assert parse_conversation(karen_email, default_me="Jordan").me == "Jordan Lee"
+
+
+def test_an_unsigned_top_message_is_from_whom_the_quoted_one_greeted():
+    """No signature under the top message: the quoted message it answers ("Hi Karen," from
+    Jordan Lee) says who it was written to, so the reply on top is Karen's."""
+    paste = ("Thursday works, see you then.\n\n"
+             "On Mon, Jun 2, 2025 at 4:37 PM Jordan Lee <jordan@example.com> wrote:\n"
+             "> Hi Karen,\n> Can we go over the scanner quotes on Thursday?\n")
+    conversation = parse_conversation(paste)
+    assert [(t.speaker, t.text) for t in conversation.turns] == [
+        ("Jordan Lee", "Hi Karen,\nCan we go over the scanner quotes on Thursday?"),
+        ("Karen", "Thursday works, see you then.")]
+
+
+def test_a_reply_written_under_the_quote_is_the_newest_message():
+    """Bottom-posting: the quote comes first and the reply under it; the reply is a message
+    of its own (not part of the quote), the newest one, from whoever signed it."""
+    paste = ("On Mon, Jun 2, 2025 at 4:37 PM Jordan Lee <jordan@example.com> wrote:\n"
+             "> Hi Karen,\n> Which vendor do you prefer?\n\n"
+             "Brightline, please ask them for the final quote.\n\n"
+             "Karen Liu\nHead of Operations\nNorthwind Logistics\n")
+    conversation = parse_conversation(paste, me="Jordan")
+    assert [(t.speaker, t.text) for t in conversation.turns] == [
+        ("Jordan Lee", "Hi Karen,\nWhich vendor do you prefer?"),
+        ("Karen Liu", "Brightline, please ask them for the final quote.")]
+    assert conversation.me == "Jordan Lee" and not conversation.last_is_mine
