@@ -13,7 +13,11 @@ from typing import Sequence
 
 from app.assistant.chunking import Utterance
 from app.assistant.grounding import ASKED, SELF_COMMIT, dedupe, item_similarity
-from app.assistant.text_tools import STOPWORDS, content_words, date_phrases, split_sentences, words
+from app.assistant.text_tools import (
+    MONTH_NAMES, STOPWORDS, WEEKDAY_NAMES, content_words, date_phrases, split_sentences, words,
+)
+
+NAMED_TIMES = "|".join(w.capitalize() for w in (*WEEKDAY_NAMES, *MONTH_NAMES))
 
 DECISION_CUES = (
     (re.compile(r"\b(?:we|we've|we have|we all)\s+(?:just\s+)?(?:decided|agreed|settled|chose|chosen)\b", re.I), 3.0),
@@ -36,8 +40,10 @@ ACTION_CUES = (
                 r"design|research|investigate|contact|book|schedule|review|test|build|fix|buy|order|bring|pick up|"
                 r"pay|plan|clean|print|collect|arrange|invite|remind|finish)\b", re.I), 1.5),
     (re.compile(r"\bnext (?:meeting|time|session)\b", re.I), 1.0),
-    # "Maria will buy the drinks": someone named, then what they will do.
-    (re.compile(r"\b(?!(?:It|This|That|There|The|We|They|He|She|You|I|What|Which|Who|So|And|But|If)\b)"
+    # "Maria will buy the drinks": someone named, then what they will do ("October will be
+    # busy" names no one).
+    (re.compile(r"\b(?!(?:It|This|That|There|The|We|They|He|She|You|I|What|Which|Who|So|And|But|If|Everyone|"
+                r"Everybody|Someone|Somebody|Nobody|Today|Tomorrow|Tonight|Next|" + NAMED_TIMES + r")\b)"
                 r"[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:will|is going to|has to|needs to|should)\s+\w+"), 2.0),
 )
 
@@ -86,42 +92,49 @@ class Candidate:
         return " ".join([self.line] + [u.text for u in near + list(self.following)])
 
 
-def _cue_sentences(text: str, cues) -> tuple[str, float]:
-    """The best-scoring sentence of text for the given cues (with the one after it if short)."""
+def _cue_sentences(text: str, cues) -> list[tuple[str, float]]:
+    """Each sentence of text that carries a cue, with its score (and with the sentence after it
+    when it is short). Every one counts: a long turn, or a transcript without speaker labels
+    whose turns run together, can hold several commitments."""
     sentences = split_sentences(text) or [text]
-    best, best_score = "", 0.0
+    found = []
     for index, sentence in enumerate(sentences):
         score = sum(weight for pattern, weight in cues if pattern.search(sentence))
-        if score > best_score:
-            best, best_score = sentence, score
+        if score > 0:
             if len(sentence.split()) < 8 and index + 1 < len(sentences):
-                best = f"{sentence} {sentences[index + 1]}"
-    return best, best_score
+                sentence = f"{sentence} {sentences[index + 1]}"
+            found.append((sentence, score))
+    return found
 
 
 def _candidates(utterances: Sequence[Utterance], cues, kind: str) -> list[Candidate]:
     out = []
     for position, utterance in enumerate(utterances):
-        sentence, score = _cue_sentences(utterance.text, cues)
-        if score <= 0:
-            continue
-        n_words = len(sentence.split())
-        informative = len(set(content_words(sentence)))
-        if n_words < 5 or informative < 2 or MEETING_TALK.search(sentence):
-            continue
-        if MEETING_THINGS.search(sentence):
-            score -= 1.5
-        if sentence.rstrip().endswith("?") and not (kind == "action" and ASKED.search(sentence)):
-            score -= 1.5
-        if n_words > 45:
-            score -= 1.0
-        if kind == "action" and date_phrases(sentence):
-            score += 1.5
-        score += min(informative, 8) / 4
-        following = tuple(utterances[position + 1:position + 3])
-        before = utterances[position - 1] if position > 0 else None
-        out.append(Candidate(utterance, sentence, score, following, before))
+        for sentence, score in _cue_sentences(utterance.text, cues):
+            candidate = _candidate(utterances, position, sentence, score, kind)
+            if candidate is not None:
+                out.append(candidate)
     return out
+
+
+def _candidate(utterances: Sequence[Utterance], position: int, sentence: str, score: float,
+               kind: str) -> Candidate | None:
+    n_words = len(sentence.split())
+    informative = len(set(content_words(sentence)))
+    if n_words < 5 or informative < 2 or MEETING_TALK.search(sentence):
+        return None
+    if MEETING_THINGS.search(sentence):
+        score -= 1.5
+    if sentence.rstrip().endswith("?") and not (kind == "action" and ASKED.search(sentence)):
+        score -= 1.5
+    if n_words > 45:
+        score -= 1.0
+    if kind == "action" and date_phrases(sentence):
+        score += 1.5
+    score += min(informative, 8) / 4
+    following = tuple(utterances[position + 1:position + 3])
+    before = utterances[position - 1] if position > 0 else None
+    return Candidate(utterances[position], sentence, score, following, before)
 
 
 def find_decisions(utterances: Sequence[Utterance], limit: int) -> list[Candidate]:
@@ -145,9 +158,13 @@ def _best(candidates: list[Candidate], limit: int, minimum: float) -> list[Candi
 
 
 def _same_item(a: Candidate, b: Candidate) -> bool:
-    if abs(a.utterance.index - b.utterance.index) > NEIGHBOURS:
-        return False
-    return bool(VAGUE.search(a.text) or VAGUE.search(b.text)) or item_similarity(a.text, b.text) >= 0.3
+    if abs(a.utterance.index - b.utterance.index) > NEIGHBOURS or a.utterance.index == b.utterance.index:
+        return False  # far apart, or two sentences of one turn (dedupe() already dropped repeats)
+    if VAGUE.search(a.text) or VAGUE.search(b.text):
+        return True
+    # A request and its acceptance share a few words; two people's own commitments share more.
+    asked = ASKED.search(a.text) or ASKED.search(b.text)
+    return item_similarity(a.text, b.text) >= (0.3 if asked else 0.5)
 
 
 def word_weights(utterances: Sequence[Utterance]) -> dict[str, float]:

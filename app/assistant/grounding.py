@@ -34,32 +34,89 @@ MIN_COVER = 0.6
 T = TypeVar("T")
 
 
+# Capitalized words that name a time, never a person ("by Friday", "from October 3").
+DATE_WORDS = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec today tomorrow tonight yesterday weekend weekday
+morning afternoon evening night noon midnight christmas easter
+""".split())
+# Capitalized at the start of a clause or for emphasis, never a person.
+NOT_PEOPLE = frozenset("""
+team everyone everybody anyone anybody someone somebody nobody people guys folks thanks hello hi hey
+good great okay sure fine yes no agreed perfect cool right sorry please
+""".split())
+INTRODUCTION = re.compile(r"\b(?:I'm|I am|my name is|[Mm]y name's)\s+([A-Z][a-z]+)")
+
+
+def is_person_word(token: str) -> bool:
+    """False for words that can be capitalized but never name a person (days, months, 'Everyone')."""
+    lower = token.lower()
+    return lower not in DATE_WORDS and lower not in NOT_PEOPLE and lower not in STOPWORDS
+
+
 def names_in(segments_or_text: Iterable[str]) -> set[str]:
-    """Capitalized words that are used as names: not sentence-initial, not ordinary words."""
+    """Capitalized words that are used as names: not sentence-initial, not ordinary words, not
+    days or months, and never also said in lower case (then it is a common noun: 'the Board'
+    beside 'the board')."""
     found: Counter = Counter()
+    lower_case: set[str] = set()
+    introduced: set[str] = set()
     for text in segments_or_text:
+        lower_case.update(t for t in re.findall(r"[A-Za-z][A-Za-z'\-]*", text) if t.islower())
         for sentence in split_sentences(text):
             tokens = re.findall(r"[A-Za-z][A-Za-z'\-]*", sentence)
+            # "Leo, where are we?": a sentence that opens by calling someone is put to a person.
+            addressed = bool(re.match(r"[A-Z][a-z]+,\s", sentence)) and (sentence.rstrip().endswith("?")
+                                                                         or bool(ASKED.search(sentence)))
             for position, token in enumerate(tokens):
-                if position == 0 or not token[0].isupper() or token.lower() in STOPWORDS or token == "I":
+                if (position == 0 and not addressed) or not token[0].isupper() or token == "I" \
+                        or not is_person_word(token) or (position == 0 and token.endswith("ly")):
                     continue
                 if token.isupper() and len(token) > 1:
                     continue  # acronyms (LCD, TV) are things, not people
                 found[token] += 1
-        for match in re.finditer(r"\b(?:I'm|I am|my name is|this is|it's)\s+([A-Z][a-z]+)", text):
-            found[match.group(1)] += 2
-    return {name for name in found}
+        introduced.update(m.group(1) for m in re.finditer(
+            r"\b(?:I'm|I am|my name is|this is|it's)\s+([A-Z][a-z]+)", text) if is_person_word(m.group(1)))
+    return {name for name in found if name.lower() not in lower_case} | introduced
+
+
+def introductions(said: Iterable[tuple[str | None, str]]) -> dict[str, str]:
+    """{speaker label: the name that speaker gave} from 'I'm Priya' said under a label."""
+    given: dict[str, str] = {}
+    for speaker, text in said:
+        if not speaker or speaker in given:
+            continue
+        for match in INTRODUCTION.finditer(text):
+            if is_person_word(match.group(1)):
+                given[speaker] = match.group(1)
+                break
+    return given
 
 
 class NameBook:
-    """The people a transcript can name: its speaker labels and the names said in it."""
+    """The people a transcript can name: its speaker labels, the names speakers gave ('I'm
+    Priya') and the names said in it. Days, months and common nouns are never people."""
 
-    def __init__(self, speakers: Iterable[str | None], texts: Iterable[str]):
+    def __init__(self, speakers: Iterable[str | None], texts: Iterable[str],
+                 given: dict[str, str] | None = None):
         texts = list(texts)
         self.speakers = {s for s in speakers if s}
-        self.said = names_in(texts)
+        self.given = dict(given or {})
+        self.said = names_in(texts) | set(self.given.values())
         self._lower = {n.lower(): n for n in self.speakers | self.said}
         self._text = "\n".join(texts)
+
+    @classmethod
+    def of(cls, said: Sequence[tuple[str | None, str]]) -> "NameBook":
+        """The book of a transcript given as (speaker, text) pairs."""
+        return cls((s for s, _ in said), (t for _, t in said), introductions(said))
+
+    def person(self, speaker: str | None) -> str | None:
+        """Who a speaker label is: the name they gave, else the label itself."""
+        if not speaker:
+            return None
+        return self.given.get(speaker) or self.find(speaker)
 
     def find(self, candidate: str | None) -> str | None:
         """The transcript's own spelling of candidate, or None when it does not occur there.
@@ -123,6 +180,19 @@ def supported(sentence: str, source: str, names: NameBook | None = None, source_
     if not numbers_in(sentence) <= numbers_in(source) or not critical_words(sentence) <= critical_words(source):
         return False
     return all(phrase.lower() in lowered for phrase in date_phrases(sentence))
+
+
+NEGATIONS = frozenset("not no never nobody nothing cannot without bad wrong against instead".split())
+
+
+def negations(text: str) -> set[str]:
+    return {w for w in words(text) if w in NEGATIONS or w.endswith("n't")}
+
+
+def keeps_negation(sentence: str, source: str) -> bool:
+    """False when the source says 'not', 'never' or 'a bad idea' and the sentence says none of
+    it: 'launching with a broken flow is a bad idea' is not 'agreed to launch with a broken flow'."""
+    return not negations(source) or bool(negations(sentence))
 
 
 def copied(sentence: str, source: str, n: int = 4, share: float = 0.6) -> bool:
@@ -214,31 +284,63 @@ ACCEPT = {"yeah", "yes", "sure", "okay", "ok", "right", "will", "alright", "fine
           "course", "of", "no", "problem", "absolutely", "definitely"}
 
 
-def owner_for(utterance: Utterance, following: Sequence[Utterance], names: NameBook) -> str | None:
-    """Who takes the item on, or None: a name said with 'will'/'should', the speaker of an 'I will',
-    or the person who says 'yes' right after a 'can you'. Always a name in the transcript."""
-    text = utterance.text
+def owner_for(utterance: Utterance, following: Sequence[Utterance], names: NameBook, said: str | None = None,
+              before: Utterance | None = None) -> str | None:
+    """Who takes the item on, or None. said: the sentence(s) of the utterance that carry the item
+    (all of it by default), so that a name elsewhere in a long turn is not taken for its owner.
+
+    A name said with 'will'/'should'; for an 'I will', its speaker (the name they gave, else
+    their label; without labels, see unlabelled_speaker); for a 'can you', the person asked by
+    name or who says 'yes' right after. Always a person of the transcript, never a day or month."""
+    text = said or utterance.text
     for match in re.finditer(r"\b((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)(?:,)?\s+(?:will|should|is going to|needs to|"
                              r"has to|can you|could you|would you|you)\b", text):
         words_here = match.group(1).split()
         for first in range(len(words_here)):  # "The Industrial Designer" -> "Industrial Designer"
             known = names.find(" ".join(words_here[first:]))
-            if known and known.lower() not in STOPWORDS:
+            if known and is_person_word(known.split()[-1]):
                 return known
-    if SELF_COMMIT.search(text) and utterance.speaker:
-        return names.find(utterance.speaker)
+    if SELF_COMMIT.search(text):
+        if utterance.speaker:
+            return names.person(utterance.speaker)
+        return unlabelled_speaker(utterance.text, text, before, names)
     if ASKED.search(text):
         for token in re.findall(r"\b[A-Z][a-z]+\b", text):
             known = names.find(token)
-            if known and known != utterance.speaker and token.lower() not in STOPWORDS:
+            if known and known != utterance.speaker and is_person_word(token):
                 return known
         for reply in following[:2]:
             if reply.speaker and reply.speaker != utterance.speaker:
                 reply_words = words(reply.text)
                 if reply_words and len(reply_words) <= 8 and reply_words[0] in ACCEPT:
-                    return names.find(reply.speaker)
+                    return names.person(reply.speaker)
                 break
     return None
+
+
+VOCATIVE = (re.compile(r"^(?:(?:so|and|okay|ok|now|then|good|great|right|alright)[,.]?\s+)?([A-Z][a-z]+),\s"),
+            re.compile(r",\s*([A-Z][a-z]+)\s*\?$"))
+
+
+def unlabelled_speaker(whole: str, said: str, before: Utterance | None, names: NameBook) -> str | None:
+    """Who said an 'I will' in a transcript without speaker labels, when the words tell: the
+    name given in the same breath ('I'm Priya, and I'll send...'), or, for a reply in the first
+    two sentences of a turn, the one person the question just before was put to ('Leo, where
+    are we?')."""
+    position = whole.find(said[:40])
+    if position < 0:
+        return None
+    introduced = [m.group(1) for m in INTRODUCTION.finditer(whole[:position + len(said)])
+                  if is_person_word(m.group(1))]
+    if introduced:
+        return names.find(introduced[-1])
+    opening = " ".join(split_sentences(whole)[:2])  # "The draft is done. I'll update it by Friday."
+    if before is None or position > len(opening) or not before.text.rstrip().endswith("?"):
+        return None
+    question = (split_sentences(before.text) or [before.text])[-1].strip()
+    asked = {names.find(m.group(1)) for pattern in VOCATIVE for m in [pattern.search(question)] if m}
+    asked = {name for name in asked if name and is_person_word(name)}
+    return asked.pop() if len(asked) == 1 else None
 
 
 def salience_weights(utterances: Sequence[Utterance]) -> Counter:

@@ -22,15 +22,15 @@ from app.assistant.extract import (
 )
 from app.assistant.generation import ask, fits, guarded, prompt_tokens
 from app.assistant.grounding import (
-    FRAMING, MIN_COVER, NameBook, best_utterance, capitalized_names, copied, critical_words, dedupe, due_phrase,
-    item_similarity, owner_for, strip_repetition, supported,
+    FRAMING, MIN_COVER, SELF_COMMIT, NameBook, best_utterance, capitalized_names, copied, critical_words, dedupe,
+    due_phrase, item_similarity, keeps_negation, owner_for, strip_repetition, supported,
 )
 from app.assistant.reduce_groups import bullets, groups, spread
 from app.assistant.summary import ActionItem, Summary, SummaryItem
-from app.assistant.text_tools import content_set, similarity, split_label, split_sentences
+from app.assistant.text_tools import STOPWORDS, content_set, similarity, split_label, split_sentences
 from app.assistant.transcript_input import TranscriptSegment
 from app.assistant.wording import (
-    TITLE_WORDS, has_first_person, plain_fallback, short_title, shorter_versions, tidy,
+    TITLE_WORDS, has_first_person, plain_fallback, short_title, shorter_versions, tidy, to_do,
 )
 from app.errors import AppError, CancelledError
 from app.tasks.events import Done, Event, Partial, Progress
@@ -47,7 +47,7 @@ class SummaryOptions:
     title_tokens: int = 16
     max_key_points: int = 8
     max_decisions: int = 5
-    max_actions: int = 5
+    max_actions: int = 8
     max_reduce_rounds: int = 4
 
 
@@ -93,7 +93,7 @@ class _Run:
         self.cancel = cancel
         self.options = options
         self.utterances = prepare_utterances(segments)
-        self.names = NameBook((s.speaker for s in segments), (s.text for s in segments))
+        self.names = NameBook.of([(s.speaker, s.text) for s in segments])
         self.weights = word_weights(self.utterances)
         self.transcript_words = set().union(*(content_set(u.text) for u in self.utterances))
         self.frame = prompts.framing(list(dict.fromkeys(u.speaker for u in self.utterances if u.speaker)))
@@ -243,6 +243,8 @@ class _Run:
         sentence = tidy(first[0])
         if sentence.endswith("?") or has_first_person(sentence) or len(sentence.split()) < 4:
             return ""
+        if not keeps_negation(sentence, candidate.text):
+            return ""
         return sentence if self.checked(sentence, source, min_cover=0.7) == [sentence] else ""
 
     def decision(self, candidate: Candidate) -> SummaryItem | None | bool:
@@ -255,20 +257,30 @@ class _Run:
 
     def action(self, candidate: Candidate) -> ActionItem | None | bool:
         """The action item, None when cancelled, False when it cannot be said cleanly."""
+        owner = owner_for(candidate.utterance, candidate.following, self.names, candidate.text, candidate.before)
+        due, start = due_phrase(candidate.text), candidate.utterance.start_of(candidate.text)
+        if owner is None and SELF_COMMIT.search(candidate.text):
+            # Someone said "I will ..." and nothing tells who: a to-do, never a made-up owner.
+            text = to_do(candidate.text)
+            if text:
+                return ActionItem(text, None, due, start)
         text = self.rewrite(prompts.action(candidate.line), candidate)
         if text is None:
             return None
-        owner = owner_for(candidate.utterance, candidate.following, self.names)
         subject = SUBJECT.match(text) if text else None
-        named = self.names.find(subject.group(1)) if subject else None
-        if owner is None and named and re.search(rf"\b{re.escape(subject.group(1))}\b", candidate.line):
-            owner = named
-        elif owner and named and named != owner:
-            text = owner + text[subject.end(1):]  # the model put someone else first: the owner does it
+        if subject:
+            said = subject.group(1)
+            named = self.names.find(said)
+            if owner is None and named and re.search(rf"\b{re.escape(said)}\b", candidate.line):
+                owner = named
+            elif owner and said != owner and (named or said.lower() in PRONOUNS or said.lower() not in STOPWORDS):
+                text = owner + text[subject.end(1):]  # the model put someone (or "Friday") first: the owner does it
+            elif not named and said.lower() not in STOPWORDS:
+                text = ""  # "October will ...": the model made a day or a thing the owner
         text = text or plain_fallback(candidate.text, owner)
         if not text:
             return False
-        return ActionItem(text, owner, due_phrase(candidate.text), candidate.utterance.start_of(candidate.text))
+        return ActionItem(text, owner, due, start)
 
     # --- reduce: the overview, in rounds when the notes are too long ----------------------------
 
@@ -349,6 +361,7 @@ class _Run:
 
 ECHO = re.compile(r"\b(?:in order:|notes on a (?:meeting|conversation)|transcript:|summarize what|"
                   r"write a short overview)", re.I)
+PRONOUNS = frozenset({"he", "she", "they"})
 SUBJECT = re.compile(r"\s*([A-Z][\w'\-]*(?: [A-Z][\w'\-]*)?)\s+(?:will|is going to|should|has to|needs to|can)\b")
 
 

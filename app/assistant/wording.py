@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
-from app.assistant.text_tools import STOPWORDS, content_set, split_label
+from app.assistant.text_tools import STOPWORDS, content_set, split_label, split_sentences
 
 DISCOURSE = re.compile(r"^(?:(?:okay|ok|so|well|and|but|yeah|yes|right|alright|now|then|also|um|uh|oh|just)"
                        r"\b[,.]?\s+)+", re.IGNORECASE)
+INTERJECTION = re.compile(r"^(?:sure|fine|good|great|perfect|cool|agreed|absolutely|definitely)[,.!]\s+",
+                          re.IGNORECASE)
 FIRST_PERSON = re.compile(r"\b(?:I|I'm|I'll|I've|I'd|me|my|mine|myself)\b")
 
 
@@ -21,6 +23,7 @@ def tidy(sentence: str) -> str:
         sentence = rest
     sentence = sentence.strip(" \"'\u201c\u201d")
     sentence = DISCOURSE.sub("", sentence)
+    sentence = INTERJECTION.sub("", sentence)
     if sentence and sentence[0].islower():
         sentence = sentence[0].upper() + sentence[1:]
     return sentence
@@ -116,5 +119,35 @@ def plain_fallback(said: str, owner: str | None) -> str:
     text = third_person(said, owner)
     if len(text.split()) > FALLBACK_WORDS or text.endswith("?") or has_first_person(text) \
             or re.search(r"\byou\b", text, re.IGNORECASE) or len(content_set(text)) < 3:
+        return ""
+    return text
+
+
+SELF_PHRASE = re.compile(r"\b(?:I'll|I will|I'm going to|I am going to|I'm gonna|I have to|I need to|I can|"
+                         r"I shall)\s+(?:also\s+|just\s+|then\s+)?", re.IGNORECASE)
+VAGUE_START = re.compile(r"^(?:do (?:it|that|this)|that|it|this)\b", re.IGNORECASE)
+
+
+def to_do(said: str) -> str:
+    """An 'I will' that no one can be named for (a transcript without speaker labels), as a
+    to-do rather than under a made-up owner: 'The draft is done. I will update the release
+    notice by Friday.' -> 'Update the release notice by Friday.' '' when that does not read
+    cleanly (still 'I'/'you', vague like 'do that', a question, too long)."""
+    for sentence in split_sentences(tidy(said)):
+        match = SELF_PHRASE.search(sentence)
+        if match:
+            break
+    else:
+        return ""
+    head, rest = sentence[:match.start()].strip(), sentence[match.end():].strip().rstrip(",;:")
+    if not rest or VAGUE_START.match(rest) or rest.endswith("?"):
+        return ""
+    # "The newsletter goes out Friday, so I'll add the date" keeps its reason: "..., so add the date".
+    text = f"{head} {rest}" if head else rest
+    text = re.sub(r"\bgonna\b", "going to", text)
+    text = text[0].upper() + text[1:]
+    text = text if text[-1] in ".!" else text + "."
+    if len(text.split()) > FALLBACK_WORDS or has_first_person(text) or re.search(r"\byou\b", text, re.I) \
+            or len(content_set(text)) < 2:
         return ""
     return text

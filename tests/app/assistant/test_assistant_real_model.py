@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 
 from app.assistant.conversation_parse import parse_conversation
+from app.assistant.grounding import DATE_WORDS
 from app.assistant.replies import ReplyTask, run_replies
 from app.assistant.summarize import SummaryOptions, run_summary
 from app.assistant.text_tools import similarity, words
 from app.assistant.transcript_input import parse_transcript
+
+from meetings import FIRST_PERSON_ITEMS, launch_sync
 
 MEETING_SRT = "\n\n".join(
     f"{i + 1}\n00:{i // 2:02d}:{(i % 2) * 30:02d},000 --> 00:{i // 2:02d}:{(i % 2) * 30 + 25:02d},000\n{line}"
@@ -134,3 +137,23 @@ def test_email_drafts_are_written_as_the_user(smollm, karen_email):
             assert "Head of Operations" not in text and "Northwind" not in text, text
             assert check(text, voice) is None, text
         shown += tuple(d.text for d in replies.drafts)
+
+
+def test_launch_meeting_owners_are_people_and_first_person_items_are_found(smollm):
+    """The four-person launch sync, with speaker labels and as one microphone without them: no
+    owner is a weekday or a month and no item makes one its subject; with labels each person's
+    own "I will ..." is there under their name; without, it is there all the same."""
+    people = {"Priya", "Marcus", "Dana", "Leo"}
+    day_first = re.compile(r"^(?:" + "|".join(DATE_WORDS) + r") (?:will|is going to|should|has to|needs to)\b",
+                           re.IGNORECASE)
+    for labelled in (True, False):
+        summary = run_summary(smollm, launch_sync(labelled=labelled))
+        items = summary.action_items
+        texts = [a.text for a in items]
+        assert all(a.owner is None or a.owner in people for a in items), (labelled, items)
+        assert not any(day_first.match(text) for text in texts), (labelled, texts)
+        for person, what in FIRST_PERSON_ITEMS.items():
+            mine = [a for a in items if what.lower() in a.text.lower()]
+            assert mine, (labelled, what, texts)
+            if labelled:
+                assert any(a.owner == person for a in mine), (what, mine)
