@@ -95,9 +95,41 @@ FALLBACK_WORDS = 25
 TITLE_WORDS = 8
 
 
+# Words a phrase can start with: a title cut short is cut before one of them, so that what is
+# left is a whole phrase ("Agreed to hire two agents", not "... agents for the new").
+PHRASE_START = frozenset("""
+for in on at with to by from about of into onto during after before over under between through without within
+via per and or but that which who whose where when because so while as than versus vs until across against
+""".split())
+# Modifiers that leave a title hanging when the noun after them is cut off ("for the new").
+DANGLING = frozenset("""
+new next old first last big small main whole other same final current upcoming following second third early
+late general short long open public full total extra latest recent
+""".split())
+
+
+def _ends_badly(words_here: list[str]) -> bool:
+    last = words_here[-1].lower().strip(".,;:-\"'")
+    return last in STOPWORDS or last in PHRASE_START or last in DANGLING
+
+
+def complete_phrase(words_here: list[str], limit: int = TITLE_WORDS) -> list[str]:
+    """At most limit words that end where a phrase ends: a title too long, or one that stops on
+    'the', 'for' or 'new', is cut before its last phrase that does not fit (a preposition, a
+    conjunction), never in the middle of one."""
+    if len(words_here) <= limit and words_here and not _ends_badly(words_here):
+        return words_here
+    starts = [i for i in range(2, min(len(words_here), limit + 1))
+              if words_here[i].lower().strip(",;:") in PHRASE_START]
+    kept = words_here[:starts[-1]] if starts else words_here[:limit]
+    while kept and _ends_badly(kept):
+        kept = kept[:-1]
+    return kept
+
+
 def short_title(text: str) -> str:
-    """A title, not a sentence: 'The team is planning to hire a wizard for data collection
-    tasks in the near' -> 'Planning to hire a wizard for data collection tasks'."""
+    """A title, not a sentence, and a whole phrase: 'The team agreed to hire two agents for the
+    new help desk' -> 'Agreed to hire two agents'."""
     title = re.sub(r"^.{0,60}?\b(?:discussed|talked about|went over|looked at|reviewed)\s+", "", text.strip(),
                    flags=re.IGNORECASE)
     title = re.sub(r"^(?:in this (?:meeting|conversation),?\s*)?(?:the team|they|we)\s+(?:is|are|was|were|has|have|"
@@ -106,10 +138,7 @@ def short_title(text: str) -> str:
         head = title.split(cut)[0]
         if len(head.split()) >= 3:
             title = head
-    words_here = title.split()[:TITLE_WORDS]
-    while words_here and words_here[-1].lower() in STOPWORDS:
-        words_here.pop()
-    title = " ".join(words_here).strip(" .,;:-\"'")
+    title = " ".join(complete_phrase(title.split())).strip(" .,;:-\"'")
     return title[:1].upper() + title[1:]
 
 

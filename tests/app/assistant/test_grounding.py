@@ -6,8 +6,10 @@ from app.assistant.chunking import Utterance
 from app.assistant.grounding import (
     NameBook, best_utterance, copied, dedupe, due_phrase, owner_for, strip_repetition, supported,
 )
-from app.assistant.text_tools import date_phrases
-from app.assistant.wording import plain_fallback, short_title, shorter_versions, third_person, tidy
+from app.assistant.text_tools import STOPWORDS, date_phrases
+from app.assistant.wording import (
+    DANGLING, PHRASE_START, plain_fallback, short_title, shorter_versions, third_person, tidy,
+)
 
 SOURCE = ("Anna: The printer on the second floor keeps jamming, we should replace it. "
           "Ben: A new one costs about 300 euros. Anna: Fine, I'll ask facilities on Monday.")
@@ -120,8 +122,27 @@ def test_a_note_keeps_its_true_beginning():
 def test_titles_are_short_phrases():
     """A sentence-like title is cut to a phrase of at most eight words."""
     assert short_title("The team is planning to hire a wizard for data collection tasks in the near") == \
-        "Planning to hire a wizard for data collection"
+        "Planning to hire a wizard"
     assert short_title("Budget review.") == "Budget review"
+    assert short_title("Spring fair venue and parking") == "Spring fair venue and parking"
+
+
+def test_titles_are_never_cut_mid_phrase():
+    """A title ends where a phrase ends: never on an article, a preposition, a determiner or a
+    modifier whose noun was cut off ('... for the new'); what is dropped starts a phrase."""
+    cases = {
+        "The team agreed to hire two agents for the new help desk next month.": "Agreed to hire two agents",
+        "Agreed to hire two agents for the new": "Agreed to hire two agents",
+        "Review of the quarterly budget plan for the marketing department and sales": \
+            "Review of the quarterly budget plan",
+        "The launch date moved from October 3 to October 17 because of the refund flow":
+            "The launch date moved from October 3",
+        "Moving the launch to the": "Moving the launch",
+    }
+    for sentence, title in cases.items():
+        assert short_title(sentence) == title, sentence
+        last = title.split()[-1].lower()
+        assert last not in STOPWORDS and last not in PHRASE_START and last not in DANGLING
 
 
 def test_roles_of_several_words_can_own_items():

@@ -139,3 +139,24 @@ def test_an_empty_transcript_is_refused():
     """Nothing to summarize is a user error, said in one sentence."""
     with pytest.raises(AppError, match="empty"):
         list(summarize(ScriptedModel(notes_writer), [TranscriptSegment(None, None, "   ")]))
+
+
+def test_the_title_is_a_whole_phrase_of_the_meeting():
+    """A model whose title stops mid-phrase ('... for the new') and whose overview says more than
+    a title holds: the summary's title is a complete phrase of the meeting, cut before a
+    phrase, never after 'for the new'."""
+    def respond(prompt: str) -> str:
+        user = last_user_message(prompt)
+        if "Meeting:" in user:
+            return "Agreed to hire two agents for the new"
+        if "What did" in user:
+            return " hiring for the help desk. The team agreed to hire two agents for the new help desk."
+        return ""
+
+    lines = ["Anna: The help desk queue doubled since the new plans went live.",
+             "Ben: Then we should hire two agents for the new help desk.",
+             "Anna: Agreed, we hire two agents for the help desk this month."]
+    segments = [TranscriptSegment(i * 5.0, i * 5.0 + 4, text.split(": ")[1], text.split(": ")[0])
+                for i, text in enumerate(lines)]
+    summary = run_summary(ScriptedModel(respond), segments)
+    assert summary.title == "Agreed to hire two agents"
