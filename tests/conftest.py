@@ -15,6 +15,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -181,16 +182,42 @@ def virtual_mic(tmp_path_factory):
             pytest.fail("the PulseAudio daemon did not start", pytrace=False)
         time.sleep(0.2)
 
+    keep_awake = _keep_the_null_sink_awake()
+
     def play(wav_path) -> subprocess.Popen:
         return subprocess.Popen(["paplay", str(wav_path)])
 
     yield play
+    keep_awake.kill()
+    keep_awake.wait(timeout=10)
     subprocess.run(["pulseaudio", "--kill"], capture_output=True, timeout=30)
     for key, value in saved.items():
         if value is None:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+def _keep_the_null_sink_awake() -> subprocess.Popen:
+    """A null sink that nobody reads with low latency renders in 2-second blocks, so a new
+    recording stream (PortAudio's, or PulseAudio's own parec) gets its first samples only after
+    up to 2 s and loses the speech before them (measured here: 5 of 6 PortAudio starts). A real
+    microphone's source runs at the latency its readers ask for, so it has no such gap. One
+    low-latency reader for the whole session makes the virtual microphone behave like a real one."""
+    reader = subprocess.Popen(["parec", "--latency-msec=20", "--raw", "--rate=16000", "--channels=1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    flowing = threading.Event()
+
+    def drain() -> None:
+        while reader.stdout.read(4096):
+            flowing.set()
+
+    threading.Thread(target=drain, name="virtual-mic-reader", daemon=True).start()
+    if not flowing.wait(15):
+        reader.kill()
+        pytest.fail("the virtual microphone sends no audio", pytrace=False)
+    time.sleep(0.5)  # past the first (2 s) block: from now on the sink runs at the reader's latency
+    return reader
 
 
 @pytest.fixture(scope="session")

@@ -34,6 +34,9 @@ class RecordingSession:
     def stop(self) -> None:
         self.control.stop()
 
+    def stop_without_transcript(self) -> None:
+        self.control.stop_without_transcript()
+
 
 class Services:
     def __init__(self, data_dir, *, kit: EngineKit | None = None, history=None, model_id: str | None = None,

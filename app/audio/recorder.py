@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 
 BLOCK_SECONDS = 0.05
 DEVICE_SILENT_SECONDS = 2.0
+# A sound server may take a while to send the first samples (an idle PulseAudio null sink
+# sends its first block after 2 s): the device counts as lost only after this long.
+FIRST_AUDIO_SECONDS = 6.0
 SYNC_SECONDS = 2.0
 DISK_CHECK_SECONDS = 2.0
 
@@ -60,6 +63,7 @@ class Recorder:
         self._paused = threading.Event()
         self._stopping = threading.Event()
         self._stream_ended = threading.Event()
+        self._receiving = threading.Event()
         self._stream_lock = threading.Lock()
         self._stream = None
         self._stream_open = False
@@ -126,6 +130,12 @@ class Recorder:
         return self._file.seconds if self._file is not None else 0.0
 
     @property
+    def receiving(self) -> bool:
+        """True once the device has delivered audio: only from then on is what is said recorded
+        (a sound server may take a moment, even seconds, to send the first samples)."""
+        return self._receiving.is_set()
+
+    @property
     def levels(self) -> tuple[float, float]:
         """(rms, peak) of the latest block, 0..1."""
         return self._levels
@@ -154,6 +164,7 @@ class Recorder:
     # --- PortAudio's thread ---------------------------------------------------------------
     def _on_audio(self, indata, frames, time_info, status) -> None:
         self._last_audio = time.monotonic()
+        self._receiving.set()
         if not self._paused.is_set():  # blocks delivered while stopping are still kept
             self._blocks.put(indata.copy())
 
@@ -172,7 +183,8 @@ class Recorder:
                 self._store(self._resampler.push(mono))
             now = time.monotonic()
             if self.failure is None and not self._stopping.is_set():
-                silent = not self._paused.is_set() and now - self._last_audio > DEVICE_SILENT_SECONDS
+                patience = DEVICE_SILENT_SECONDS if self._receiving.is_set() else FIRST_AUDIO_SECONDS
+                silent = not self._paused.is_set() and now - self._last_audio > patience
                 if self._stream_ended.is_set() or silent:
                     self._fail(DEVICE_LOST)
                 elif now - last_disk_check > DISK_CHECK_SECONDS:

@@ -30,24 +30,29 @@ class EngineSlot:
     ``loader`` is called at most once per slot, on the first get(), in the worker's thread;
     the session is then reused by every later task of that worker. Replacing the loader
     (another model, another thread count) drops the session; the next get() loads anew.
+    A task may call get() from a helper thread (a recording loads the speech model while it
+    already captures audio); the lock makes a second caller wait for that load, not repeat it.
     """
 
     def __init__(self, name: str, loader: Callable[[], Any] | None):
         self.name = name
         self._loader = loader
         self._session: Any = None
+        self._lock = threading.Lock()
 
     @property
     def loaded(self) -> bool:
         return self._session is not None
 
     def get(self) -> Any:
-        if self._session is None:
-            if self._loader is None:
-                raise RuntimeError(f"the {self.name} worker has no engine loader")
-            self._session = self._loader()
-        return self._session
+        with self._lock:
+            if self._session is None:
+                if self._loader is None:
+                    raise RuntimeError(f"the {self.name} worker has no engine loader")
+                self._session = self._loader()
+            return self._session
 
     def replace(self, loader: Callable[[], Any] | None) -> None:
-        self._loader = loader
-        self._session = None
+        with self._lock:
+            self._loader = loader
+            self._session = None

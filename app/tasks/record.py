@@ -1,22 +1,29 @@
 """Recording from the microphone, as a task the speech worker runs: a plain generator of events.
 
+The microphone opens first, at once: what the user says from the press on is kept, even while
+the speech model is still loading (it loads on a helper thread; the audio waits in the file and
+in the recorder's tap until the transcriber can take it). The first LevelReading comes only
+once the device delivers samples, so "Recording" is never shown before anything is recorded.
+
 While recording it yields a LevelReading ten times a second (input level, peak, elapsed time)
 and, with live transcription, each segment as soon as its stretch of audio is transcribed.
 The GUI (or the command line) pauses, resumes and stops it through the task's RecordControl;
-after Stop it finishes the transcript and ends with Done(SpeechResult).
+after Stop it finishes the transcript and ends with Done(SpeechResult). Stop without transcript
+(the window's cancel) ends with the audio alone, at once, to be transcribed later from History.
 
-Cancel (the task's token) ends it at once and keeps the audio: the file is left as a crash
-would leave it, so the next start repairs it and lists it as recovered.
+Cancel (the task's token, e.g. on quit) ends it at once and keeps the audio: the file is left
+as a crash would leave it, so the next start repairs it and lists it as recovered.
 """
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Generator, Iterator
 
 from app.audio.recorder import Recorder, RecordingInfo
 from app.errors import AppError
@@ -27,7 +34,10 @@ from models.whisper.events import NO_SPEECH_MESSAGE, TranscriptionProgress, Tran
 from models.whisper.live import LiveTranscription
 from models.whisper.transcriber import DecodeOptions
 
+log = logging.getLogger(__name__)
+
 TICK_SECONDS = 0.1
+NOT_TRANSCRIBED = "Stopped without a transcript; the audio is kept: press Transcribe to make one."
 
 
 class RecordControl:
@@ -37,6 +47,7 @@ class RecordControl:
     def __init__(self):
         self.stop_requested = threading.Event()
         self.paused = threading.Event()
+        self.skip_transcript = threading.Event()
 
     def pause(self) -> None:
         self.paused.set()
@@ -45,6 +56,11 @@ class RecordControl:
         self.paused.clear()
 
     def stop(self) -> None:
+        self.stop_requested.set()
+
+    def stop_without_transcript(self) -> None:
+        """Ends the recording at once and keeps its audio, leaving the transcript for later."""
+        self.skip_transcript.set()
         self.stop_requested.set()
 
 
@@ -69,16 +85,47 @@ class LevelReading(Partial):
     paused: bool = False
 
 
+class SpeechModelLoad:
+    """Loads the speech model on a helper thread, so the recorder can capture meanwhile.
+    ``transcriber`` or ``error`` (one sentence) is set once ``done``."""
+
+    def __init__(self, speech):
+        self.transcriber = None
+        self.error: str | None = None
+        self._done = threading.Event()
+        if not hasattr(speech, "get") or getattr(speech, "loaded", True):
+            self.transcriber = transcriber_of(speech)
+            self._done.set()
+        else:
+            threading.Thread(target=self._load, args=(speech,), name="confide-speech-load", daemon=True).start()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self, seconds: float) -> bool:
+        return self._done.wait(seconds)
+
+    def _load(self, speech) -> None:
+        try:
+            self.transcriber = transcriber_of(speech)
+        except AppError as error:
+            self.error = str(error)
+        except Exception as error:  # a bug: logged; the recording itself goes on
+            log.exception("loading the speech model failed")
+            self.error = f"The speech model could not be loaded ({type(error).__name__}: {error})."
+        finally:
+            self._done.set()
+
+
 def record(task: RecordTask, speech, cancel: threading.Event) -> Iterator[Event]:
     recorder = Recorder(Path(task.recordings_dir), task.device, tap=task.live)
     live: LiveTranscription | None = None
+    loading: SpeechModelLoad | None = None
+    load_error: str | None = None
     running = False
     try:
         try:
-            if task.live:
-                transcriber = yield from ready_transcriber(speech, cancel)
-                if transcriber is None:
-                    return
             recorder.start()
             running = True
         except AppError as error:
@@ -86,39 +133,66 @@ def record(task: RecordTask, speech, cancel: threading.Event) -> Iterator[Event]
             return
         options = DecodeOptions(task.language, task.beam_size)
         if task.live:
-            live = LiveTranscription(transcriber, options)
+            loading = SpeechModelLoad(speech)
         segments: list[Segment] = []
-        yield Progress(None, f"Recording from {recorder.device.name}")
+        yield Progress(None, f"Opening {recorder.device.name}…")
         paused = False
+        receiving = False
         while True:
             if cancel.is_set():
                 running = False
                 recorder.interrupt()
                 return
             control = task.control
+            if not receiving and recorder.receiving:
+                receiving = True
+                yield Progress(None, _recording_message(recorder, loading))
+            if loading is not None and loading.done:
+                live, load_error = _start_live(loading, options), loading.error
+                if receiving and not paused:
+                    yield Progress(None, _recording_message(recorder, None, load_error))
+                loading = None
             if control.paused.is_set() != paused:
                 paused = control.paused.is_set()
                 (recorder.pause if paused else recorder.resume)()
-                yield Progress(None, "Paused" if paused else f"Recording from {recorder.device.name}")
+                yield Progress(None, "Paused" if paused else _recording_message(recorder, loading))
             limit_reached = task.max_seconds is not None and recorder.elapsed >= task.max_seconds
             if control.stop_requested.is_set() or recorder.failure or limit_reached:
                 break
             if live is not None:
                 yield from _live_events(recorder, live, segments)
-            rms, peak = recorder.levels
-            yield LevelReading(level=rms, peak=peak, elapsed=recorder.elapsed, paused=paused, kind="level")
+            elif loading is None and recorder.tap is not None:
+                _drain(recorder.tap)  # no transcriber: the audio is in the file, the tap not needed
+            if receiving:
+                rms, peak = recorder.levels
+                yield LevelReading(level=rms, peak=peak, elapsed=recorder.elapsed, paused=paused, kind="level")
             time.sleep(TICK_SECONDS)
         running = False
         info = recorder.stop()
         if info.failure:
             yield Progress(None, info.failure)
+        if task.control.skip_transcript.is_set():
+            yield Done(SpeechResult(str(info.path), info.duration, (), None, note=NOT_TRANSCRIBED))
+            return
+        if loading is not None:
+            if not (yield from _wait_for(loading, cancel)):
+                return
+            live, load_error = _start_live(loading, options), loading.error
+            loading = None
         yield Progress(None, "Finishing the transcript…")
         if live is not None:
             _feed_tap(recorder, live)
             finishing = live.finish(cancel)
+        elif task.live:  # the speech model could not be loaded: keep the audio, say why
+            yield Done(SpeechResult(str(info.path), info.duration, (), None,
+                                    note=f"The recording was kept without a transcript: {load_error}"))
+            return
         else:
-            finishing = transcriber_of(speech).transcribe(info.path, language=task.language,
-                                                          beam_size=task.beam_size, cancel=cancel)
+            transcriber = yield from ready_transcriber(speech, cancel)
+            if transcriber is None:
+                return
+            finishing = transcriber.transcribe(info.path, language=task.language, beam_size=task.beam_size,
+                                               cancel=cancel)
         yield from _finish(info, finishing, segments, cancel)
     except AppError as error:
         yield Failed(str(error))
@@ -127,6 +201,38 @@ def record(task: RecordTask, speech, cancel: threading.Event) -> Iterator[Event]
             recorder.interrupt()
         if live is not None:
             live.stop()  # harmless once finished; otherwise frees its helper thread
+
+
+def _recording_message(recorder: Recorder, loading: SpeechModelLoad | None, error: str | None = None) -> str:
+    if loading is not None:
+        return f"Recording from {recorder.device.name} · the live transcript starts once the speech model has loaded"
+    if error:
+        return f"Recording from {recorder.device.name} · no live transcript: {error}"
+    return f"Recording from {recorder.device.name}"
+
+
+def _start_live(loading: SpeechModelLoad, options: DecodeOptions) -> LiveTranscription | None:
+    if loading.transcriber is None:
+        return None
+    return LiveTranscription(loading.transcriber, options)
+
+
+def _wait_for(loading: SpeechModelLoad, cancel: threading.Event) -> Generator[Event, None, bool]:
+    """After Stop, while the speech model still loads: says so; False if cancelled meanwhile."""
+    if not loading.done:
+        yield Progress(None, "Loading the speech model…")
+    while not loading.wait(TICK_SECONDS):
+        if cancel.is_set():
+            return False
+    return not cancel.is_set()
+
+
+def _drain(tap: queue.Queue) -> None:
+    while True:
+        try:
+            tap.get_nowait()
+        except queue.Empty:
+            return
 
 
 def _feed_tap(recorder: Recorder, live: LiveTranscription) -> None:

@@ -59,13 +59,39 @@ def test_cancel_an_import(slow_window, slow_engine, qtbot, tmp_path, data_dir):
     assert items(data_dir) == [] and window.current_view() == "record"
 
 
-def test_cancel_a_recording(slow_window, slow_engine, qtbot, data_dir):
-    """Esc while recording: idle at once, the recorder stops, no history row is made."""
+def test_escape_during_a_recording_asks_and_keeps_the_audio(slow_window, slow_engine, qtbot, data_dir):
+    """Esc while recording only asks: the recording goes on, and Esc again answers no. Saying
+    yes ends it at once, keeping its audio: it is in History right away, without a transcript."""
     window, view = slow_window, slow_window.record_view
     view.start_recording()
     qtbot.waitUntil(lambda: view.transcript.count() >= 1, timeout=3000)
-    asked = cancel_with_escape(window, qtbot)
-    assert view.state == "idle" and view.record_button.isEnabled() and not view.stop_button.isEnabled()
+    cancel_with_escape(window, qtbot)
+    assert view.state == "recording" and view.banner.action_button.text() == "Cancel recording"
+    lines = view.transcript.count()
+    qtbot.waitUntil(lambda: view.transcript.count() > lines, timeout=3000)  # still recording
+    cancel_with_escape(window, qtbot)
+    assert view.state == "recording" and not view.banner.isVisible()
+    cancel_with_escape(window, qtbot)
+    asked = time.monotonic()
+    qtbot.mouseClick(view.banner.action_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: view.state == "idle", timeout=2000)
+    assert time.monotonic() - asked < 2.0 and window.current_view() == "recording"
+    [item] = items(data_dir)
+    with HistoryStore.for_data_dir(DataDir(data_dir)) as store:
+        stored = store.get_item(item.id)
+        assert stored.audio_path.is_file() and not stored.segments
+    assert window.recording_view.transcribe_button.isVisibleTo(window.recording_view)
+
+
+def test_closing_during_a_recording_keeps_it_for_recovery(slow_window, slow_engine, qtbot, data_dir):
+    """The bridge's cancel (as on quit) still ends a recording at its next check, with no
+    half-made history row."""
+    view = slow_window.record_view
+    view.start_recording()
+    qtbot.waitUntil(lambda: view.transcript.count() >= 1, timeout=3000)
+    view.session.handle.cancel()
+    asked = time.monotonic()
+    assert view.state == "idle" and view.record_button.isEnabled()
     assert_worker_stopped(slow_engine, "record", asked, qtbot)
     assert items(data_dir) == []
 

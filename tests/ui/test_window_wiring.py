@@ -89,7 +89,8 @@ def test_recording_with_pause_resume_and_stop(window, qtbot):
     assert view.elapsed.text() == frozen and view.transcript.count() == lines
     qtbot.mouseClick(view.pause_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: view.transcript.count() > lines, timeout=5000)
-    qtbot.mouseClick(view.stop_button, Qt.LeftButton)
+    assert view.record_button.text() == "Stop" and not hasattr(view, "stop_button")  # one Stop control
+    qtbot.mouseClick(view.record_button, Qt.LeftButton)
     assert view.state == "finishing" and not view.record_button.isEnabled()
     qtbot.waitUntil(lambda: window.current_view() == "recording", timeout=5000)
     assert view.state == "idle"
@@ -269,3 +270,23 @@ def test_an_interrupted_recording_is_kept_and_announced(make_window, fake_engine
     assert "interrupted last time" in window.record_view.banner.message()
     with store_of(data_dir) as store:
         assert store.get_item(recording).status == "recovered"
+
+
+def test_a_new_import_or_recording_starts_from_a_clean_record_view(window, qtbot, tmp_path):
+    """After a recording, the Record view still shows its transcript and time; starting an
+    import clears both, and so does starting the next recording."""
+    view = window.record_view
+    view.start_recording()
+    qtbot.waitUntil(lambda: view.transcript.count() >= 2 and view.elapsed.text() != "0:00", timeout=5000)
+    view.stop_recording()
+    qtbot.waitUntil(lambda: view.state == "idle", timeout=5000)
+    window.show_view("record")
+    assert view.transcript.count() >= 2
+    view.import_file(str(make_audio_file(tmp_path)))
+    assert view.transcript.count() == 0 and view.elapsed.text() == "0:00" and view.placeholder.isVisibleTo(view)
+    qtbot.waitUntil(lambda: view.state == "idle", timeout=5000)
+    window.show_view("record")
+    assert view.transcript.count() > 0
+    view.start_recording()
+    assert view.transcript.count() == 0 and view.elapsed.text() == "0:00"
+    view.session.handle.cancel()

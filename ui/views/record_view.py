@@ -14,6 +14,9 @@ from ui.widgets.level_meter import LevelMeter
 from ui.widgets.task_progress import TaskProgress
 from ui.widgets.transcript_list import TranscriptList
 
+CANCEL_QUESTION = ("Cancel this recording? The audio recorded so far is kept in History, without a "
+                   "transcript. Press Esc again to keep recording.")
+
 AUDIO_FILTER = ("Audio or video (*.wav *.flac *.mp3 *.m4a *.aac *.ogg *.opus *.mp4 *.webm *.mkv *.mov);;"
                 "All files (*)")
 
@@ -40,7 +43,7 @@ class RecordView(QWidget):
     # --- layout -----------------------------------------------------------------------
     def _build(self) -> None:
         self.banner = Banner("Microphone message")
-        self.banner.action.connect(self.refresh_devices)
+        self.banner.action.connect(self._banner_action)
         title = QLabel("Record")
         title.setObjectName("viewTitle")
         subtitle = QLabel("Record a meeting or import a file. The audio and the transcript stay on this computer.")
@@ -62,10 +65,6 @@ class RecordView(QWidget):
         self.pause_button.setAccessibleName("Pause recording")
         self.pause_button.setToolTip("Pause or resume (Ctrl+P)")
         self.pause_button.clicked.connect(self.toggle_pause)
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setAccessibleName("Stop recording")
-        self.stop_button.setToolTip("Stop and keep the recording (Ctrl+R)")
-        self.stop_button.clicked.connect(self.stop_recording)
         self.meter = LevelMeter()
 
         controls = QVBoxLayout()
@@ -77,7 +76,6 @@ class RecordView(QWidget):
         clock_row.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.pause_button)
-        buttons.addWidget(self.stop_button)
         buttons.addStretch(1)
         controls.addLayout(clock_row)
         controls.addWidget(self.meter)
@@ -178,7 +176,7 @@ class RecordView(QWidget):
         if self.state != self.IDLE or not self.has_microphone:
             return
         self.banner.hide()
-        self.transcript.clear()
+        self._clear_last()
         try:
             self.session = self.services.start_recording(self.device_combo.currentData())
         except Exception as error:
@@ -190,8 +188,6 @@ class RecordView(QWidget):
         handle.succeeded.connect(self._on_recorded)
         handle.failed_with.connect(self._on_failed)
         handle.finished.connect(self._on_record_finished)
-        self._recorded = 0.0
-        self._show_elapsed()
         self.listening = False
         self._apply_state(self.RECORDING)
         self.state_label.setText("Starting the microphone…")
@@ -214,14 +210,41 @@ class RecordView(QWidget):
         self.status.emit("Finishing the transcript…")
 
     def cancel_active(self) -> bool:
-        """Esc: cancels a recording (discarding nothing already on disk) or an import."""
-        if self.state in (self.RECORDING, self.PAUSED, self.FINISHING) and self.session is not None:
+        """Esc: during a recording it only asks (one key must not end a meeting); while the
+        transcript is being finished, or during an import, it cancels."""
+        if self.state in (self.RECORDING, self.PAUSED) and self.session is not None:
+            if self._asking_to_cancel():
+                self.banner.hide()  # Esc again: the answer is no
+            else:
+                self.banner.show_message(CANCEL_QUESTION, "warning", action="Cancel recording")
+            return True
+        if self.state == self.FINISHING and self.session is not None:
             self.session.handle.cancel()
             return True
         if self._import_handle is not None and self._import_handle.active:
             self._import_handle.cancel()
             return True
         return False
+
+    def _asking_to_cancel(self) -> bool:
+        return self.banner.message() == CANCEL_QUESTION
+
+    def _banner_action(self) -> None:
+        if self._asking_to_cancel():
+            self.cancel_recording_keeping_audio()
+        else:
+            self.refresh_devices()
+
+    def cancel_recording_keeping_audio(self) -> None:
+        """Ends the recording at once without a transcript; its audio goes to History, where
+        Transcribe makes the transcript later."""
+        self.banner.hide()
+        if self.state not in (self.RECORDING, self.PAUSED):
+            return
+        self.session.stop_without_transcript()
+        self._apply_state(self.FINISHING)
+        self.state_label.setText("Keeping the audio…")
+        self.status.emit("Recording cancelled; the audio is kept in History")
 
     def _show_elapsed(self) -> None:
         self.elapsed.setText(clock(self._recorded))
@@ -277,7 +300,7 @@ class RecordView(QWidget):
             self.banner.show_message("Finish the current recording or import first.", "info")
             return
         self.banner.hide()
-        self.transcript.clear()
+        self._clear_last()
         try:
             handle = self.services.transcribe_file(path)
         except Exception as error:
@@ -300,6 +323,14 @@ class RecordView(QWidget):
             self.status.emit("Import cancelled")
 
     # --- shared -------------------------------------------------------------------------
+    def _clear_last(self) -> None:
+        """A new recording or import starts from a clean view: no old transcript, clock or level."""
+        self.transcript.clear()
+        self.placeholder.show()
+        self._recorded = 0.0
+        self._show_elapsed()
+        self.meter.reset()
+
     def _append_segment(self, segment) -> None:
         if not (segment.text or "").strip():
             return
@@ -313,6 +344,8 @@ class RecordView(QWidget):
         has_mic = getattr(self, "has_microphone", True)
         self.record_button.setText("Stop" if recording else "Record")
         self.record_button.setAccessibleName("Stop recording" if recording else "Start recording")
+        self.record_button.setToolTip("Stop and keep the recording (Ctrl+R)" if recording
+                                      else "Start recording (Ctrl+R)")
         self.record_button.setProperty("recording", "true" if recording else "false")
         self.record_button.style().unpolish(self.record_button)
         self.record_button.style().polish(self.record_button)
@@ -320,7 +353,6 @@ class RecordView(QWidget):
         self.pause_button.setEnabled(recording)
         self.pause_button.setText("Resume" if state == self.PAUSED else "Pause")
         self.pause_button.setAccessibleName("Resume recording" if state == self.PAUSED else "Pause recording")
-        self.stop_button.setEnabled(recording)
         self.device_combo.setEnabled(state == self.IDLE and has_mic)
         self.import_button.setEnabled(state == self.IDLE)
         self.state_label.setText({
@@ -334,3 +366,5 @@ class RecordView(QWidget):
             self.state_label.setText("Starting the microphone…")
         if state == self.IDLE:
             self.placeholder.setVisible(self.transcript.count() == 0)
+        if not recording and self._asking_to_cancel():
+            self.banner.hide()  # the question is moot once the recording has ended

@@ -12,6 +12,7 @@ from app.audio.recovery import recover_recordings
 from app.audio.wer import word_error_rate
 from app.tasks.events import Done, Failed, Partial, Progress
 from app.tasks.record import LevelReading, RecordTask, record
+from models.types import Segment
 from models.whisper import SAMPLE_RATE, decode_blocks
 
 FIRST = ("Welcome to the weekly planning meeting. Today we look at the budget for the new warehouse, "
@@ -106,3 +107,73 @@ def test_a_missing_microphone_is_a_failed_event(tmp_path, whisper, monkeypatch, 
     assert len(events) == 1 and isinstance(events[0], Failed)
     assert "No microphone is called 'no such headset'" in events[0].message
     assert list(tmp_path.iterdir()) == []
+
+
+OPENING = ("Good morning everyone, I'm Priya, and this is our weekly sync. "
+           "First the launch, then the budget.")
+
+
+class SlowSpeechSlot:
+    """The worker's engine slot as a first Record finds it: the speech model not loaded yet,
+    and loading it takes a few seconds (4 s here; about that the first time on this machine)."""
+
+    def __init__(self, transcriber, seconds: float = 4.0):
+        self._transcriber = transcriber
+        self._seconds = seconds
+        self.loaded = False
+        self.loaded_at: float | None = None
+
+    def get(self):
+        if not self.loaded:
+            time.sleep(self._seconds)
+            self.loaded, self.loaded_at = True, time.monotonic()
+        return self._transcriber
+
+
+def test_the_first_words_are_recorded_while_the_speech_model_loads(tmp_path, virtual_mic, speech_clip, whisper):
+    """Speech starts at the very moment Record is pressed, while the speech model still loads:
+    the microphone is already open (levels arrive before the model is ready), and the first
+    words are both in the file and in the transcript."""
+    clip = speech_clip(OPENING)
+    slot = SlowSpeechSlot(whisper)
+    task = RecordTask(str(tmp_path / "recordings"), live=True, language="en")
+    events = []
+    first_level_at = None
+    player = virtual_mic(clip)  # the user speaks as they press
+    try:
+        for event in record(task, slot, threading.Event()):
+            events.append(event)
+            if isinstance(event, LevelReading):
+                first_level_at = first_level_at or time.monotonic()
+                if player.poll() is not None and not task.control.stop_requested.is_set():
+                    time.sleep(0.5)
+                    task.control.stop()
+    finally:
+        if player.poll() is None:
+            player.kill()
+    assert isinstance(events[-1], Done), events[-1]
+    assert first_level_at is not None and slot.loaded_at is not None and first_level_at < slot.loaded_at
+    messages = [event.message for event in events if isinstance(event, Progress)]
+    assert any("live transcript starts once the speech model has loaded" in (m or "") for m in messages)
+    result = events[-1].result
+    assert result.text.lower().lstrip().startswith("good morning"), result.text
+    assert word_error_rate(OPENING, result.text) <= 0.3, result.text
+    from_file = " ".join(event.text for event in whisper.transcribe(result.audio_path, language="en")
+                         if isinstance(event, Segment))
+    assert from_file.lower().lstrip().startswith("good morning"), from_file
+
+
+def test_stop_without_transcript_keeps_the_audio_at_once(tmp_path, virtual_mic, whisper):
+    """The window's cancel: the recording ends at once with its audio and no transcript, and
+    says how to make one later."""
+    task = RecordTask(str(tmp_path), live=True)
+    events = []
+    for event in record(task, whisper, threading.Event()):
+        events.append(event)
+        if isinstance(event, LevelReading) and event.elapsed > 1.0 and not task.control.stop_requested.is_set():
+            asked = time.monotonic()
+            task.control.stop_without_transcript()
+    assert isinstance(events[-1], Done) and time.monotonic() - asked < 2.0
+    result = events[-1].result
+    assert result.segments == () and "press Transcribe" in result.note
+    assert result.duration >= 1.0 and result.audio_path.endswith(".wav")
