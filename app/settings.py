@@ -22,6 +22,7 @@ class Settings:
     threads: int | None = None  # None: the number of physical cores
     input_device: str | None = None  # a device name; None: the system's default input
     user_name: str | None = None  # who "me" is in pasted conversations
+    last_folder: str | None = None  # where a file was last opened or saved: file dialogs start there
     extra: dict = field(default_factory=dict, compare=False)
 
     def with_changes(self, **changes) -> "Settings":

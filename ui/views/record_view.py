@@ -291,7 +291,7 @@ class RecordView(QWidget):
 
     # --- importing ------------------------------------------------------------------------
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import audio or video", "", AUDIO_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Import audio or video", self.services.dialog_folder(), AUDIO_FILTER)
         if path:
             self.import_file(path)
 

@@ -3,6 +3,8 @@ in, copy and export, rename and delete."""
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -321,9 +323,11 @@ class RecordingView(QWidget):
     def export(self, fmt: str) -> None:
         if self.recording is None:
             return
-        suggested = f"{(self.recording.title or 'recording').strip()}.{fmt}".replace("/", "-")
+        name = f"{(self.recording.title or 'recording').strip()}.{fmt}".replace("/", "-")
+        suggested = os.path.join(self.services.dialog_folder(), name)  # a bare name is the program's folder
         path, _ = QFileDialog.getSaveFileName(self, "Export recording", suggested, f"*.{fmt}")
         if path:
+            self.services.remember_folder(path)
             self.export_to(path, fmt)
 
     def export_to(self, path: str, fmt: str) -> None:

@@ -303,11 +303,13 @@ class SettingsView(QWidget):
 
     # --- importing models ---------------------------------------------------------------
     def _choose_import(self, what: str) -> None:
+        start = self.services.dialog_folder()
         if what == "gguf":
-            path, _ = QFileDialog.getOpenFileName(self, "Import a GGUF model", "", "GGUF models (*.gguf);;All files (*)")
+            path, _ = QFileDialog.getOpenFileName(self, "Import a GGUF model", start, "GGUF models (*.gguf);;All files (*)")
         else:
-            path = QFileDialog.getExistingDirectory(self, "Import a model folder")
+            path = QFileDialog.getExistingDirectory(self, "Import a model folder", start)
         if path:
+            self.services.remember_folder(path)
             self.import_model(path)
 
     def import_model(self, path: str) -> None:
