@@ -5,6 +5,11 @@ from __future__ import annotations
 import math
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """1 -> "1 line", 3 -> "3 lines" (plural: for nouns that do not just take an s)."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
 def clock(seconds: float | None) -> str:
     """12.3 -> "0:12", 3725 -> "1:02:05"; None -> "" (text without times)."""
     if seconds is None or not math.isfinite(seconds):

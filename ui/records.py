@@ -58,3 +58,5 @@ class ConversationDetails:
     drafts: tuple[str, ...]
     picked: int | None  # index into drafts
     draft_ids: tuple = ()  # the store's ids of the drafts, for "Use this"
+    shown: tuple[str, ...] = ()  # every draft ever made for it, oldest first (Regenerate avoids them)
+    title: str = ""

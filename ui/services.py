@@ -34,9 +34,6 @@ class RecordingSession:
     def stop(self) -> None:
         self.control.stop()
 
-    def stop_without_transcript(self) -> None:
-        self.control.stop_without_transcript()
-
 
 class Services:
     def __init__(self, data_dir, *, kit: EngineKit | None = None, history=None, model_id: str | None = None,
@@ -84,30 +81,6 @@ class Services:
 
     def language_model_id(self) -> str | None:
         return self._model_override or self.settings.language_model
-
-    def dialog_folder(self) -> str:
-        """Where a file dialog starts: the folder last used, else the user's home (never the
-        program's own folder, which is where Qt starts without one)."""
-        from pathlib import Path
-
-        folder = self.settings.last_folder
-        if folder and Path(folder).is_dir():
-            return folder
-        return str(Path.home())
-
-    def remember_folder(self, path) -> None:
-        """Keeps the folder of a file (or the folder) the user picked for the next file dialog;
-        files inside Confide's own data folder are not the user's choice and are not kept."""
-        from pathlib import Path
-
-        chosen = Path(path).expanduser()
-        folder = chosen if chosen.is_dir() else chosen.parent
-        if Path(self.data_dir.root) in (folder, *folder.parents) or str(folder) == self.settings.last_folder:
-            return
-        try:
-            self.update_settings(last_folder=str(folder))
-        except AppError:
-            log.warning("could not remember the folder %s", folder)  # the next dialog starts at home
 
     def update_settings(self, **changes) -> Settings:
         updated = self.settings.with_changes(**changes)
@@ -164,7 +137,6 @@ class Services:
     def transcribe_file(self, path: str):
         from app.tasks.transcribe import TranscribeTask
 
-        self.remember_folder(path)  # the import dialog opens there next time
         return self.bridge.submit(SPEECH, TranscribeTask(str(path)), self.kit.transcribe)
 
     def transcribe_recording(self, recording):
@@ -277,23 +249,49 @@ class Services:
         drafts = item.drafts[-3:]  # the latest three drafted
         picked = next((i for i, d in enumerate(drafts) if d.picked), None)
         return ConversationDetails(item.id, item.raw, item.me, tuple(d.text for d in drafts), picked,
-                                   tuple(d.id for d in drafts))
+                                   tuple(d.id for d in drafts), tuple(d.text for d in item.drafts), item.title)
+
+    def find_conversation(self, raw: str) -> ConversationDetails | None:
+        """The stored conversation pasted as exactly this text (drafted before, maybe before a
+        restart), so that drafting it again adds to it and avoids its drafts."""
+        found = self.history.find_conversation(raw)
+        return self.conversation(found) if found is not None else None
 
     def save_conversation(self, parsed: ParsedConversation, me: str | None, result, tone: str | None = None,
-                          length: str | None = None) -> ConversationDetails:
-        """Stores a pasted conversation with its three drafts, in one go once they exist."""
+                          length: str | None = None, conversation_id=None) -> ConversationDetails:
+        """Stores the drafts of a pasted conversation: under its entry (conversation_id) when it
+        has one, so that one conversation stays one entry however often it is drafted; else in
+        a new entry with its turns, in one go once the drafts exist."""
         store = self.history
+        if conversation_id is not None:
+            if store.get_item(conversation_id).me != me:
+                store.set_conversation_me(conversation_id, me)
+            store.add_drafts(conversation_id, self.draft_texts(result), tone=tone, length=length)
+            return self.conversation(conversation_id)
         conversation_id = store.add_conversation(parsed.raw, [(t.speaker, t.text) for t in parsed.turns], me)
         try:
-            draft_ids = store.add_drafts(conversation_id, self.draft_texts(result), tone=tone, length=length)
+            store.add_drafts(conversation_id, self.draft_texts(result), tone=tone, length=length)
         except Exception:
             store.delete(conversation_id, purge=False)
             raise
-        return ConversationDetails(conversation_id, parsed.raw, me, tuple(self.draft_texts(result)), None,
-                                   tuple(draft_ids))
+        return self.conversation(conversation_id)
 
     def pick_draft(self, draft_id) -> None:
         self.history.pick_draft(draft_id)
+
+    @staticmethod
+    def not_my_voice(text: str, parsed: ParsedConversation | None, me: str | None,
+                     user_name: str | None = None) -> str | None:
+        """Why a draft is not written as the user (it greets them, or another participant signs
+        it), or None: such a draft is never kept as an example of the user's style."""
+        from app.assistant.reply_voice import Voice, check
+
+        if parsed is None or not me:
+            return None
+        others = tuple(s for s in parsed.speakers if s != me)
+        signatures = tuple(t.signature for t in parsed.source.turns if t.speaker != me and t.signature) \
+            if parsed.source is not None else ()
+        return check(text, Voice(me, others, signatures, user_name))
 
     def wipe_all(self) -> None:
         self.history.wipe()
@@ -313,21 +311,33 @@ class Services:
         turns = tuple(Turn(t.speaker, t.text) for t in conversation.turns)
         return ParsedConversation(text, turns, tuple(conversation.speakers), conversation.me, conversation)
 
-    def draft_replies(self, parsed: ParsedConversation, me: str | None, tone: str, length: str):
+    def draft_replies(self, parsed: ParsedConversation, me: str | None, tone: str, length: str, *,
+                      fresh: bool = False, shown: tuple[str, ...] = ()):
+        """fresh: Regenerate (sampled with a new seed); shown: drafts never to give again."""
         from app.assistant.replies import ReplyTask
 
         conversation = parsed.source.with_me(me) if me else parsed.source
-        task = ReplyTask(conversation, tone=tone, length=length, examples=tuple(self.style_examples()))
+        task = ReplyTask(conversation, tone=tone, length=length, examples=tuple(self.style_examples()),
+                         fresh=fresh, shown=tuple(shown), user_name=self.settings.user_name)
         return self.bridge.submit(LANGUAGE, task, self.kit.replies)
 
     def style_examples(self) -> list[str]:
-        """Replies the user chose before, as examples of their style (empty without a history)."""
+        """Replies the user chose before, as examples of their style (empty without a history);
+        a pick that another participant signed or that greets the user is no example."""
+        from app.assistant.reply_voice import Voice, check
+
         if not self.personalize:
             return []
         try:
-            return self.history.picked_replies(3)
+            picked = self.history.picked_examples(6)
         except AppError:
             return []
+        kept = []
+        for example in picked:
+            others = (example.replied_to.speaker,) if example.replied_to and example.replied_to.speaker else ()
+            if check(example.text, Voice(example.me or "", others)) is None:
+                kept.append(example.text)
+        return kept[:3]
 
     @staticmethod
     def draft_texts(result) -> list[str]:

@@ -67,10 +67,14 @@ def summary_dict(summary) -> dict:
             "action_items": entries("action_items")}
 
 
+# Speakers a paste could not name: a title "Conversation with Them" says nothing.
+UNNAMED = frozenset({"them", "me", "you", "sender", "unknown"})
+
+
 def conversation_title(turns: list[tuple[str | None, str]], me: str | None, raw: str) -> str:
     others = []
     for speaker, _text in turns:
-        if speaker and speaker != me and speaker not in others:
+        if speaker and speaker != me and speaker not in others and speaker.strip().lower() not in UNNAMED:
             others.append(speaker)
     if others:
         shown = ", ".join(others[:3]) + (" and others" if len(others) > 3 else "")

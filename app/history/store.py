@@ -197,6 +197,26 @@ class HistoryStore:
         return item_id
 
     @_guarded
+    def find_conversation(self, raw: str) -> int | None:
+        """The newest stored conversation pasted as exactly this text, if any (a paste drafted
+        again, also after a restart, is the same conversation: one entry)."""
+        row = self._db.execute("SELECT item_id FROM conversations WHERE raw = ? ORDER BY item_id DESC LIMIT 1",
+                               [raw or ""]).fetchone()
+        return row[0] if row else None
+
+    @_guarded
+    def set_conversation_me(self, conversation_id: int, me: str | None) -> None:
+        """Who the user is in a stored conversation; a title the user never set follows."""
+        conversation_id = reading.require(self._db, conversation_id, "conversation")
+        turn_rows = [tuple(row) for row in self._db.execute(
+            "SELECT speaker, text FROM turns WHERE conversation_id = ? ORDER BY idx", [conversation_id])]
+        raw = self._db.execute("SELECT raw FROM conversations WHERE item_id = ?", [conversation_id]).fetchone()[0]
+        with self._db.atomic():
+            self._db.execute("UPDATE conversations SET me = ? WHERE item_id = ?", [me, conversation_id])
+            self._set_title(conversation_id, inputs.conversation_title(turn_rows, me, raw), auto=True,
+                            only_if_auto=True)
+
+    @_guarded
     def add_drafts(self, conversation_id: int, drafts: Iterable, *, tone: str | None = None,
                    length: str | None = None) -> list[int]:
         """Reply drafts (strings, {text, tone?, length?} dicts or objects with .text); returns their ids."""

@@ -21,7 +21,7 @@ from app.assistant.replies import Replies, ReplyDraft
 from app.assistant.summary import ActionItem, Summary, SummaryItem
 from app.tasks.events import Done, Partial, Progress
 from models.types import Segment
-from app.tasks.record import NOT_TRANSCRIBED, LevelReading
+from app.tasks.record import LevelReading
 from app.tasks.transcribe import SpeechResult
 from ui.engine_kit import EngineKit
 from ui.records import Device
@@ -45,6 +45,7 @@ class FakeEngine:
     loads: list = field(default_factory=list)
     stopped_at: dict = field(default_factory=dict)  # runner name -> when it noticed the cancel
     fail_with: Exception | None = None
+    reply_tasks: list = field(default_factory=list)  # every ReplyTask the window submitted
 
     def kit(self) -> EngineKit:
         return EngineKit(load_language=self.load("language"), load_speech=self.load("speech"),
@@ -111,9 +112,13 @@ class FakeEngine:
         try:
             slot.get()
             conversation = task.conversation
+            self.reply_tasks.append(task)
             texts = [f"Sounds good, see you then! ({task.tone}, {task.length})",
                      "Sorry, I can't make it this time.",
                      "Could we move it to next week?"]
+            if task.fresh:  # as the real one: sampled anew, never a draft already shown
+                texts = [f"{text} (take {len(self.reply_tasks)})" for text in texts]
+                assert not set(texts) & set(task.shown)
             for index, text in enumerate(texts):
                 yield Progress(index / 3, f"Drafting reply {index + 1} of 3")
                 if not self._wait(cancel, self.step_s * 2):
@@ -177,10 +182,6 @@ class FakeEngine:
                 return
             _write_tone(path, max(recorded, 0.5))
             yield Done(SpeechResult(str(path), recorded, tuple(segments), "en"))
-            if control.skip_transcript.is_set():  # cancelled from the window: the audio alone, at once
-                _write_tone(path, max(recorded, 0.5))
-                yield Done(SpeechResult(str(path), recorded, (), None, note=NOT_TRANSCRIBED))
-                return
         finally:
             self._noticed("record")
 

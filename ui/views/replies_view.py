@@ -1,5 +1,9 @@
 """Replies: paste a conversation, see who said what (and pick which speaker is you), choose tone
-and length, and get three drafts streaming in, each with Copy and "Use this"."""
+and length, and get three drafts streaming in, each with Copy and "Use this".
+
+One pasted conversation is one History entry: every Draft and Regenerate adds its drafts to it
+(also when the same text is pasted again after a restart), and Regenerate never brings back a
+draft shown for it before. Pasting another conversation clears the drafts of the last one."""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from PySide6.QtWidgets import (
     QListWidgetItem, QPlainTextEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget,
 )
 
+from ui.format import counted
+from ui.widgets import confirm
 from ui.widgets.banner import Banner
 from ui.widgets.draft_card import DraftCard
 from ui.widgets.rich_delegate import RICH_TEXT_ROLE, RichTextDelegate
@@ -45,8 +51,11 @@ class RepliesView(QWidget):
         self.services = services
         self.parsed = None
         self.handle = None
-        self.saved = None  # ConversationDetails once the drafts are stored
-        self.drafts: list[str] = []
+        self.saved = None  # ConversationDetails of the History entry of the conversation on screen
+        self.drafts: list[str] = []  # the three on the cards
+        self.shown: list[str] = []  # every draft shown for this conversation: Regenerate avoids them
+        self._drafts_for = None  # the turns the drafts on screen answer
+        self._asked = None  # (parsed, me, tone, length) of the running task
         self._build()
         self._reparse = QTimer(self)
         self._reparse.setSingleShot(True)
@@ -122,8 +131,16 @@ class RepliesView(QWidget):
         self.regenerate_button = QPushButton("Regenerate")
         self.regenerate_button.setAccessibleName("Regenerate drafts")
         self.regenerate_button.setToolTip("Three new drafts (Ctrl+Shift+Return)")
-        self.regenerate_button.clicked.connect(self.draft)
+        self.regenerate_button.clicked.connect(self.regenerate)
         self.regenerate_button.setEnabled(False)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setAccessibleName("Delete conversation")
+        self.delete_button.setToolTip("Delete this conversation and its drafts from History")
+        self.delete_button.clicked.connect(self.delete_conversation)
+        self.delete_button.setEnabled(False)
+        self.saved_label = QLabel("")
+        self.saved_label.setObjectName("muted")
+        self.saved_label.setWordWrap(True)
         right = QVBoxLayout()
         drafts_title = QLabel("Drafts")
         drafts_title.setObjectName("sectionTitle")
@@ -131,7 +148,9 @@ class RepliesView(QWidget):
         head.addWidget(drafts_title)
         head.addStretch(1)
         head.addWidget(self.regenerate_button)
+        head.addWidget(self.delete_button)
         right.addLayout(head)
+        right.addWidget(self.saved_label)
         right.addWidget(self.progress)
         for card in self.cards:
             right.addWidget(card, 1)
@@ -165,6 +184,7 @@ class RepliesView(QWidget):
             self.turns_list.clear()
             self.me_combo.blockSignals(False)
             self.draft_button.setEnabled(False)
+            self._forget_drafts()
             return
         try:
             self.parsed = self.services.parse_conversation(text)
@@ -174,7 +194,10 @@ class RepliesView(QWidget):
             self.turns_label.setText(self.services.readable(error))
             self.me_combo.blockSignals(False)
             self.draft_button.setEnabled(False)
+            self._forget_drafts()
             return
+        if self._drafts_for is not None and self._drafts_for != self.parsed.turns:
+            self._forget_drafts()  # another conversation: the drafts on screen answered the last one
         speakers = list(self.parsed.speakers)
         for speaker in speakers:
             self.me_combo.addItem(speaker, speaker)
@@ -183,8 +206,8 @@ class RepliesView(QWidget):
             self.me_combo.setCurrentIndex(speakers.index(wanted))
         self.me_combo.blockSignals(False)
         count = len(self.parsed.turns)
-        self.turns_label.setText(f"{count} message{'s' if count != 1 else ''} from "
-                                 f"{', '.join(speakers) if speakers else 'nobody'}. “(you)” marks your own; change it with “I am”.")
+        self.turns_label.setText(f"{counted(count, 'message')} from {', '.join(speakers) if speakers else 'nobody'}. "
+                                 "“(you)” marks your own; change it with “I am”.")
         self._show_turns()
         self.draft_button.setEnabled(count > 0 and not self.busy)
 
@@ -212,30 +235,66 @@ class RepliesView(QWidget):
     def me(self) -> str | None:
         return self.me_combo.currentData()
 
+    def _forget_drafts(self) -> None:
+        """A new conversation: no drafts, no History entry yet; a task still drafting for the
+        last one is cancelled (its drafts would answer the wrong messages)."""
+        if self.busy:
+            self.handle.cancel()
+        self.handle = None
+        self.saved = None
+        self.drafts = []
+        self.shown = []
+        self._drafts_for = None
+        for card in self.cards:
+            card.set_text("")
+            card.set_chosen(False)
+        self.regenerate_button.setEnabled(False)
+        self._show_saved()
+
+    def _show_saved(self) -> None:
+        saved = self.saved
+        self.delete_button.setEnabled(saved is not None and not self.busy)
+        self.saved_label.setText(f"In History as “{saved.title}”, {counted(len(saved.shown), 'draft')} so far."
+                                 if saved is not None and saved.title else "")
+
     # --- drafting -----------------------------------------------------------------------
-    def draft(self) -> None:
+    def regenerate(self) -> None:
+        """Three new drafts: sampled afresh, same tone and length, none of those shown before."""
+        self.draft(regenerate=True)
+
+    def draft(self, regenerate: bool = False) -> None:
         if self.busy or self.parsed is None or not self.parsed.turns:
             return
         self.banner.hide()
+        if self.saved is None:  # drafted before (maybe before a restart): the same entry
+            try:
+                self.saved = self.services.find_conversation(self.parsed.raw)
+            except Exception as error:  # a history that cannot be read does not stop the drafts
+                self.banner.show_message(self.services.readable(error), "warning")
+            self.shown = list(self.saved.shown) if self.saved is not None else self.shown
         try:
-            handle = self.services.draft_replies(self.parsed, self.me(), self.tone(), self.length())
+            # Drafting a conversation again gives new drafts too: greedy ones would repeat.
+            fresh = regenerate or bool(self.shown)
+            handle = self.services.draft_replies(self.parsed, self.me(), self.tone(), self.length(),
+                                                 fresh=fresh, shown=tuple(self.shown))
         except Exception as error:
             self.banner.show_message(self.services.readable(error), "error")
             return
         self.handle = handle
         self.drafts = []
-        self.saved = None
-        self._asked = (self.tone(), self.length())
+        self._drafts_for = self.parsed.turns
+        self._asked = (self.parsed, self.me(), self.tone(), self.length())
         for card in self.cards:
             card.set_text("")
             card.set_chosen(False)
-        handle.partial.connect(self._on_partial)
-        handle.succeeded.connect(self._on_done)
+        handle.partial.connect(lambda event, h=handle: self._on_partial(event) if h is self.handle else None)
+        handle.succeeded.connect(lambda result, h=handle: self._on_done(result) if h is self.handle else None)
         handle.failed_with.connect(lambda message: self.banner.show_message(message, "error"))
-        handle.finished.connect(self._on_finished)
+        handle.finished.connect(lambda state, h=handle: self._on_finished(state) if h is self.handle else None)
         self.progress.track(handle, "Drafting replies…")
         self.draft_button.setEnabled(False)
         self.regenerate_button.setEnabled(False)
+        self.delete_button.setEnabled(False)
         self.status.emit("Drafting replies…")
 
     def _on_partial(self, event) -> None:
@@ -248,16 +307,20 @@ class RepliesView(QWidget):
     def _on_done(self, result) -> None:
         drafts = self.services.draft_texts(result)
         self.drafts = drafts
+        self.shown += drafts
         for card, text in zip(self.cards, drafts + [""] * DRAFTS):
             card.set_text(text, final=True)
+        parsed, me, tone, length = self._asked
         try:
-            self.saved = self.services.save_conversation(self.parsed, self.me(), result, *self._asked)
+            self.saved = self.services.save_conversation(parsed, me, result, tone, length,
+                                                         conversation_id=self.saved.id if self.saved else None)
         except Exception as error:
             self.banner.show_message(self.services.readable(error), "error")
 
     def _on_finished(self, state: str) -> None:
         self.draft_button.setEnabled(self.parsed is not None and bool(self.parsed.turns))
         self.regenerate_button.setEnabled(bool(self.drafts) or state != "done")
+        self._show_saved()
         if state == "cancelled":
             for card in self.cards:
                 card.set_text(card.text(), final=False)
@@ -280,6 +343,12 @@ class RepliesView(QWidget):
         if index >= len(self.drafts):
             return
         self.copy_draft(index)
+        problem = self.services.not_my_voice(self.drafts[index], self.parsed, self.me(),
+                                             self.services.settings.user_name)
+        if problem:  # never an example of the user's style
+            self.banner.show_message(f"Draft {index + 1} was copied but not remembered as your style: {problem}.",
+                                     "warning")
+            return
         try:
             if self.saved is not None and index < len(self.saved.draft_ids):
                 self.services.pick_draft(self.saved.draft_ids[index])
@@ -290,6 +359,24 @@ class RepliesView(QWidget):
             card.set_chosen(card.index == index)
         self.status.emit(f"Draft {index + 1} copied and remembered")
 
+    def delete_conversation(self) -> None:
+        """Deletes the conversation on screen, its drafts and picks, from History (asked first)."""
+        if self.saved is None or self.busy:
+            return
+        title = self.saved.title or "this conversation"
+        if not confirm.ask(self, "Delete conversation",
+                           f"Delete “{title}” and its drafts from History? This cannot be undone.", "Delete"):
+            return
+        try:
+            self.services.delete_item(self.saved.id)
+        except Exception as error:
+            self.banner.show_message(self.services.readable(error), "error")
+            return
+        self.saved = None
+        self.paste.clear()
+        self.parse()
+        self.status.emit("Conversation deleted")
+
     def show_conversation(self, conversation) -> None:
         """Opens a stored conversation from History: its paste and its drafts."""
         self.paste.setPlainText(conversation.raw)
@@ -298,10 +385,13 @@ class RepliesView(QWidget):
             self.me_combo.setCurrentIndex(self.me_combo.findData(conversation.me))
         self.saved = conversation
         self.drafts = list(conversation.drafts)
+        self.shown = list(conversation.shown or conversation.drafts)
+        self._drafts_for = self.parsed.turns if self.parsed is not None else None
         for card, text in zip(self.cards, self.drafts + [""] * DRAFTS):
             card.set_text(text, final=True)
             card.set_chosen(conversation.picked == card.index)
         self.regenerate_button.setEnabled(True)
+        self._show_saved()
 
 
 def _draft_index(kind: str) -> int | None:
