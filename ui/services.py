@@ -34,6 +34,9 @@ class RecordingSession:
     def stop(self) -> None:
         self.control.stop()
 
+    def stop_without_transcript(self) -> None:
+        self.control.stop_without_transcript()
+
 
 class Services:
     def __init__(self, data_dir, *, kit: EngineKit | None = None, history=None, model_id: str | None = None,
@@ -81,6 +84,30 @@ class Services:
 
     def language_model_id(self) -> str | None:
         return self._model_override or self.settings.language_model
+
+    def dialog_folder(self) -> str:
+        """Where a file dialog starts: the folder last used, else the user's home (never the
+        program's own folder, which is where Qt starts without one)."""
+        from pathlib import Path
+
+        folder = self.settings.last_folder
+        if folder and Path(folder).is_dir():
+            return folder
+        return str(Path.home())
+
+    def remember_folder(self, path) -> None:
+        """Keeps the folder of a file (or the folder) the user picked for the next file dialog;
+        files inside Confide's own data folder are not the user's choice and are not kept."""
+        from pathlib import Path
+
+        chosen = Path(path).expanduser()
+        folder = chosen if chosen.is_dir() else chosen.parent
+        if Path(self.data_dir.root) in (folder, *folder.parents) or str(folder) == self.settings.last_folder:
+            return
+        try:
+            self.update_settings(last_folder=str(folder))
+        except AppError:
+            log.warning("could not remember the folder %s", folder)  # the next dialog starts at home
 
     def update_settings(self, **changes) -> Settings:
         updated = self.settings.with_changes(**changes)
@@ -137,6 +164,7 @@ class Services:
     def transcribe_file(self, path: str):
         from app.tasks.transcribe import TranscribeTask
 
+        self.remember_folder(path)  # the import dialog opens there next time
         return self.bridge.submit(SPEECH, TranscribeTask(str(path)), self.kit.transcribe)
 
     def transcribe_recording(self, recording):

@@ -21,7 +21,7 @@ from app.assistant.replies import Replies, ReplyDraft
 from app.assistant.summary import ActionItem, Summary, SummaryItem
 from app.tasks.events import Done, Partial, Progress
 from models.types import Segment
-from app.tasks.record import LevelReading
+from app.tasks.record import NOT_TRANSCRIBED, LevelReading
 from app.tasks.transcribe import SpeechResult
 from ui.engine_kit import EngineKit
 from ui.records import Device
@@ -182,6 +182,10 @@ class FakeEngine:
                 return
             _write_tone(path, max(recorded, 0.5))
             yield Done(SpeechResult(str(path), recorded, tuple(segments), "en"))
+            if control.skip_transcript.is_set():  # cancelled from the window: the audio alone, at once
+                _write_tone(path, max(recorded, 0.5))
+                yield Done(SpeechResult(str(path), recorded, (), None, note=NOT_TRANSCRIBED))
+                return
         finally:
             self._noticed("record")
 
