@@ -1,10 +1,14 @@
-"""A progress line for one long task: what it does, a bar, the time left, and Cancel."""
+"""A progress line for one long task: what it does, a bar, the time left, and Cancel.
+
+Long steps often say nothing measurable for a while (loading a model, decoding a file before
+its first segment): the line shows the task's words and a moving busy bar at once, and the time
+spent so far, until there is a real fraction to show; never an empty bar that looks stuck."""
 
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from ui.format import eta_from_fraction, time_left
@@ -33,6 +37,11 @@ class TaskProgress(QWidget):
         self.cancel_button.setAccessibleName(f"Cancel {name.lower()}")
         self.cancel_button.setToolTip("Stop this task (Esc)")
         self.cancel_button.clicked.connect(self.cancel)
+        self._measured = False  # a fraction above zero has arrived: the bar shows it
+        self._eta_known = False
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self._tick)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)
@@ -56,12 +65,14 @@ class TaskProgress(QWidget):
             return
         self._handle = handle
         self._started = handle.submitted_at
+        self._measured = self._eta_known = False
         self.label.setText(title)
         self.bar.setRange(0, 0)  # busy until the first fraction arrives
         self.eta.setText("waiting for the engine…" if handle.state == "queued" else "")
         handle.started.connect(self._on_started)
         handle.progress.connect(self._on_progress)
         handle.finished.connect(self._on_finished)
+        self._ticker.start()
         self.show()
 
     def release(self) -> None:
@@ -74,6 +85,7 @@ class TaskProgress(QWidget):
                 except (RuntimeError, TypeError):
                     pass
             self._handle = None
+        self._ticker.stop()
         self.hide()
 
     def _on_started(self) -> None:
@@ -87,15 +99,29 @@ class TaskProgress(QWidget):
     def _on_progress(self, event) -> None:
         if event.message:
             self.label.setText(event.message)
-        if event.fraction is not None:
+        # A fraction of 0 says "starting", not how far: the bar stays busy until there is more
+        if event.fraction is not None and (event.fraction > 0 or self._measured):
+            self._measured = True
             self.bar.setRange(0, 1000)
             self.bar.setValue(int(max(0.0, min(1.0, event.fraction)) * 1000))
         eta = event.eta_seconds
         if eta is None:
             eta = eta_from_fraction(event.fraction, time.monotonic() - self._started)
-        self.eta.setText(time_left(eta))
+        self._eta_known = eta is not None
+        if self._eta_known:
+            self.eta.setText(time_left(eta))
+        else:
+            self._tick()
+
+    def _tick(self) -> None:
+        """While no time left is known, the time spent so far shows the task is alive."""
+        if self._handle is None or self._eta_known or self._handle.state != "running":
+            return
+        spent = int(time.monotonic() - self._started)
+        self.eta.setText(f"{spent} s so far" if spent >= 1 else "")
 
     def _on_finished(self, _state: str) -> None:
         self._handle = None
+        self._ticker.stop()
         self.hide()
         self.idle.emit()
