@@ -13,7 +13,8 @@ from models.slm.builder.decoder import DecoderSpec, LayerWeights
 from models.slm.builder.quant import NBitsWeight, dequantized, permute_rows, weight_for_matmul
 
 
-def _norm(gguf: GGUFFile, name: str) -> np.ndarray:
+def _vector(gguf: GGUFFile, name: str) -> np.ndarray:
+    """A 1-D tensor (a norm's weights, a bias) as float32."""
     return dequantized(gguf.tensor(name)).reshape(-1).astype(np.float32)
 
 
@@ -56,7 +57,7 @@ def llama(gguf: GGUFFile, weight: Callable = weight_for_matmul):
     common = _common(gguf)
     if gguf.arch("expert_count"):
         raise ModelError(f"{gguf.path.name} is a mixture-of-experts model, which Confide cannot run yet.")
-    factors = _norm(gguf, "rope_freqs.weight") if gguf.has("rope_freqs.weight") else None
+    factors = _vector(gguf, "rope_freqs.weight") if gguf.has("rope_freqs.weight") else None
     spec = DecoderSpec(**common, rope_bases=[float(gguf.arch("rope.freq_base") or 10000.0)] * common["n_layers"],
                        rope_freq_factors=factors)
     q_order = _unpermute_order(spec.n_heads, spec.head_dim)
@@ -65,18 +66,18 @@ def llama(gguf: GGUFFile, weight: Callable = weight_for_matmul):
     def layer(index: int) -> LayerWeights:
         t = lambda part: gguf.tensor(f"blk.{index}.{part}.weight")  # noqa: E731
         return LayerWeights(
-            attn_norm=_norm(gguf, f"blk.{index}.attn_norm.weight"),
+            attn_norm=_vector(gguf, f"blk.{index}.attn_norm.weight"),
             q=permute_rows(weight(t("attn_q")), q_order),
             k=permute_rows(weight(t("attn_k")), k_order),
             v=weight(t("attn_v")),
             o=weight(t("attn_output")),
-            ffn_norm=_norm(gguf, f"blk.{index}.ffn_norm.weight"),
+            ffn_norm=_vector(gguf, f"blk.{index}.ffn_norm.weight"),
             gate=weight(t("ffn_gate")),
             up=weight(t("ffn_up")),
             down=weight(t("ffn_down")),
         )
 
-    return spec, layer, _norm(gguf, "output_norm.weight"), *_output_layer(gguf, weight)
+    return spec, layer, _vector(gguf, "output_norm.weight"), *_output_layer(gguf, weight)
 
 
 def gemma3(gguf: GGUFFile, weight: Callable = weight_for_matmul):
@@ -102,7 +103,7 @@ def gemma3(gguf: GGUFFile, weight: Callable = weight_for_matmul):
 
     def layer(index: int) -> LayerWeights:
         t = lambda part: gguf.tensor(f"blk.{index}.{part}.weight")  # noqa: E731
-        n = lambda part: _norm(gguf, f"blk.{index}.{part}.weight")  # noqa: E731
+        n = lambda part: _vector(gguf, f"blk.{index}.{part}.weight")  # noqa: E731
         # Gemma's GGUF keeps Q and K in the halves layout already (no rope permutation).
         return LayerWeights(
             attn_norm=n("attn_norm"), q=weight(t("attn_q")), k=weight(t("attn_k")),
@@ -112,7 +113,32 @@ def gemma3(gguf: GGUFFile, weight: Callable = weight_for_matmul):
             post_attn_norm=n("post_attention_norm"), post_ffn_norm=n("post_ffw_norm"),
         )
 
-    return spec, layer, _norm(gguf, "output_norm.weight"), *_output_layer(gguf, weight)
+    return spec, layer, _vector(gguf, "output_norm.weight"), *_output_layer(gguf, weight)
 
 
-ARCHITECTURES = {"llama": llama, "gemma3": gemma3}
+def qwen2(gguf: GGUFFile, weight: Callable = weight_for_matmul):
+    """Qwen2 and Qwen2.5: llama's block with biases on Q, K and V, one rope base (1e6 in the
+    GGUF), tied or untied output.
+
+    llama.cpp's converter permutes Q and K rows only for the llama architecture; a qwen2 GGUF
+    keeps Hugging Face's halves layout and llama.cpp rotates it the NEOX way, which is what
+    GroupQueryAttention's non-interleaved rotary does, so the rows (and biases) stay as stored.
+    """
+    common = _common(gguf)
+    base = float(gguf.arch("rope.freq_base") or 1e6)
+    spec = DecoderSpec(**common, rope_bases=[base] * common["n_layers"])
+
+    def layer(index: int) -> LayerWeights:
+        t = lambda part: gguf.tensor(f"blk.{index}.{part}.weight")  # noqa: E731
+        vec = lambda name: _vector(gguf, f"blk.{index}.{name}")  # noqa: E731
+        return LayerWeights(
+            attn_norm=vec("attn_norm.weight"), q=weight(t("attn_q")), k=weight(t("attn_k")),
+            v=weight(t("attn_v")), o=weight(t("attn_output")), ffn_norm=vec("ffn_norm.weight"),
+            gate=weight(t("ffn_gate")), up=weight(t("ffn_up")), down=weight(t("ffn_down")),
+            q_bias=vec("attn_q.bias"), k_bias=vec("attn_k.bias"), v_bias=vec("attn_v.bias"),
+        )
+
+    return spec, layer, _vector(gguf, "output_norm.weight"), *_output_layer(gguf, weight)
+
+
+ARCHITECTURES = {"llama": llama, "gemma3": gemma3, "qwen2": qwen2}

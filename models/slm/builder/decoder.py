@@ -66,6 +66,9 @@ class LayerWeights:
     k_norm: np.ndarray | None = None
     post_attn_norm: np.ndarray | None = None
     post_ffn_norm: np.ndarray | None = None
+    q_bias: np.ndarray | None = None  # Qwen2: biases on the query, key and value projections
+    k_bias: np.ndarray | None = None
+    v_bias: np.ndarray | None = None
 
 
 def rotary_tables(spec: DecoderSpec, base: float) -> tuple[np.ndarray, np.ndarray]:
@@ -184,16 +187,20 @@ def _rows_of_output_layer(g: GraphWriter, lm_head: NBitsWeight, ids: str) -> str
 def _qkv(g: GraphWriter, spec: DecoderSpec, w: LayerWeights, normed: str, stem: str) -> list[str]:
     sizes = [spec.n_heads * spec.head_dim, spec.n_kv_heads * spec.head_dim, spec.n_kv_heads * spec.head_dim]
     fused = fuse([w.q, w.k, w.v])
+    biases = [w.q_bias, w.k_bias, w.v_bias]
     if fused is not None:
-        qkv = g.linear(normed, fused, f"{stem}.qkv_proj")
+        bias = None
+        if any(b is not None for b in biases):
+            bias = np.concatenate([np.zeros(size, np.float32) if b is None else b for b, size in zip(biases, sizes)])
+        qkv = g.linear(normed, fused, f"{stem}.qkv_proj", bias=bias)
         if not spec.qk_norm:
             return [qkv, "", ""]  # GroupQueryAttention takes packed QKV
         q, k, v = g.op("Split", [qkv, g.const("qkv_sizes", np.array(sizes, np.int64))], 3, stem=f"{stem}.qkv_split",
                        axis=-1)
     else:
-        q = g.linear(normed, w.q, f"{stem}.q_proj")
-        k = g.linear(normed, w.k, f"{stem}.k_proj")
-        v = g.linear(normed, w.v, f"{stem}.v_proj")
+        q = g.linear(normed, w.q, f"{stem}.q_proj", bias=w.q_bias)
+        k = g.linear(normed, w.k, f"{stem}.k_proj", bias=w.k_bias)
+        v = g.linear(normed, w.v, f"{stem}.v_proj", bias=w.v_bias)
     if spec.qk_norm:
         q = _per_head_norm(g, spec, q, w.q_norm, spec.n_heads, f"{stem}.q_norm")
         k = _per_head_norm(g, spec, k, w.k_norm, spec.n_kv_heads, f"{stem}.k_norm")

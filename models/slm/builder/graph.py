@@ -98,11 +98,15 @@ class GraphWriter:
             self._block_sums[key] = self.one("MatMul", [x, self._indicators[(k, block)]], stem="block_sums")
         return self._block_sums[key]
 
-    def linear(self, x: str, weight: NBitsWeight, stem: str, accuracy_level: int | None = None) -> str:
-        """x @ W.T for a GGUF weight in MatMulNBits form (see quant.py), x 2-D."""
+    def linear(self, x: str, weight: NBitsWeight, stem: str, accuracy_level: int | None = None,
+               bias: np.ndarray | None = None) -> str:
+        """x @ W.T (+ bias) for a GGUF weight in MatMulNBits form (see quant.py), x 2-D."""
         self.weights_exact &= weight.exact
         packed, scales, zero_points = self.weight_constants(weight, stem)
         inputs = [x, packed, scales] + ([zero_points] if zero_points else [])
+        if bias is not None:
+            # MatMulNBits adds its optional sixth input itself: no extra node per step
+            inputs = inputs + [""] * (5 - len(inputs)) + [self.const(f"{stem}.bias", bias.astype(np.float32))]
         y = self.one("MatMulNBits", inputs, domain=MS, stem=stem, K=weight.k, N=weight.n, bits=weight.bits,
                      block_size=weight.block,
                      accuracy_level=self.accuracy_level if accuracy_level is None else accuracy_level)

@@ -1,5 +1,7 @@
-"""A plain float64 numpy forward pass of a llama GGUF, written straight from the architecture
-(interleaved rope on the GGUF's own row order), to check the ONNX graph against."""
+"""A plain float64 numpy forward pass of a llama or qwen2 GGUF, written straight from the
+architecture, to check the ONNX graph against: llama rotates interleaved pairs of the GGUF's own
+(permuted) row order; qwen2 rotates the two halves of each head (llama.cpp's NEOX rope) and adds
+biases to Q, K and V."""
 
 from __future__ import annotations
 
@@ -24,11 +26,20 @@ def llama_last_logits(gguf_path, ids: list[int]) -> np.ndarray:
     angles = np.arange(length)[:, None] * (base ** (-np.arange(0, head_dim, 2) / head_dim) / factors)[None]
     cos, sin = np.cos(angles)[:, None], np.sin(angles)[:, None]
 
+    neox = gguf.architecture == "qwen2"
+
     def rope(v):
+        if neox:
+            first, second = v[..., :head_dim // 2], v[..., head_dim // 2:]
+            return np.concatenate([first * cos - second * sin, first * sin + second * cos], axis=-1)
         even, odd = v[..., 0::2], v[..., 1::2]
         out = np.empty_like(v)
         out[..., 0::2], out[..., 1::2] = even * cos - odd * sin, even * sin + odd * cos
         return out
+
+    def project(h, name):
+        y = h @ weight(name + ".weight").T
+        return y + weight(name + ".bias").reshape(-1) if gguf.has(name + ".bias") else y
 
     def rms(v, w):
         return v / np.sqrt((v * v).mean(-1, keepdims=True) + eps) * w
@@ -36,9 +47,9 @@ def llama_last_logits(gguf_path, ids: list[int]) -> np.ndarray:
     for layer in range(int(gguf.arch("block_count"))):
         p = f"blk.{layer}."
         h = rms(x, weight(p + "attn_norm.weight"))
-        q = rope((h @ weight(p + "attn_q.weight").T).reshape(length, n_heads, head_dim))
-        k = rope((h @ weight(p + "attn_k.weight").T).reshape(length, n_kv, head_dim))
-        v = (h @ weight(p + "attn_v.weight").T).reshape(length, n_kv, head_dim)
+        q = rope(project(h, p + "attn_q").reshape(length, n_heads, head_dim))
+        k = rope(project(h, p + "attn_k").reshape(length, n_kv, head_dim))
+        v = project(h, p + "attn_v").reshape(length, n_kv, head_dim)
         out = np.zeros((length, n_heads, head_dim))
         for head in range(n_heads):
             group = head // (n_heads // n_kv)

@@ -39,10 +39,13 @@ def matrix_of(weight: NBitsWeight) -> np.ndarray:
     return matrix.reshape(n, -1)
 
 
-@pytest.mark.parametrize("model", ["smollm2-135m-instruct", "gemma3-270m"])
-def test_every_tensor_type_maps_exactly(model, models_data_dir):
-    """Q4_1, Q8_0 (SmolLM2) and Q4_K, Q5_0, Q6_K, Q8_0 (Gemma 3) become MatMulNBits operands that
-    reproduce the gguf library's own dequantization bit for bit."""
+@pytest.mark.parametrize("model", ["smollm2-135m-instruct", "gemma3-270m", "qwen2.5-coder-0.5b-instruct"])
+def test_every_tensor_type_maps_exactly(model, models_data_dir, request):
+    """Q4_1, Q8_0 (SmolLM2) and Q4_K, Q5_0, Q6_K, Q8_0 (Gemma 3, Qwen2.5-Coder-0.5B, whose
+    embedding table is Q5_0) become MatMulNBits operands that reproduce the gguf library's own
+    dequantization bit for bit."""
+    if model.startswith("qwen"):
+        request.getfixturevalue("qwen_dir")  # not a default model: installed by its fixture
     gguf = GGUFFile(models_data_dir / "models" / model / "model.gguf")
     seen = {}
     for tensor in gguf.tensors.values():
@@ -50,7 +53,8 @@ def test_every_tensor_type_maps_exactly(model, models_data_dir):
             seen.setdefault(GGUFFile.type_name(tensor), tensor)
     seen["embedding " + GGUFFile.type_name(gguf.tensor("token_embd.weight"))] = gguf.tensor("token_embd.weight")
     expected_types = {"smollm2-135m-instruct": {"Q4_1", "embedding Q8_0"},
-                      "gemma3-270m": {"Q4_K", "Q5_0", "Q6_K", "Q8_0", "embedding Q8_0"}}[model]
+                      "gemma3-270m": {"Q4_K", "Q5_0", "Q6_K", "Q8_0", "embedding Q8_0"},
+                      "qwen2.5-coder-0.5b-instruct": {"Q4_K", "Q5_0", "Q6_K", "Q8_0", "embedding Q5_0"}}[model]
     assert set(seen) == expected_types
     for name, tensor in seen.items():
         rows = slice(0, 4096)  # the embeddings have up to 262144 rows: a slice proves the same
@@ -123,7 +127,7 @@ def _tiny_gguf(path, architecture="llama", tensor_type=GGMLQuantizationType.F32)
 @pytest.mark.parametrize("case, message", [
     ("not-gguf", "is not a GGUF file"),
     ("truncated", "is truncated or damaged"),
-    ("architecture", "is a 'mamba' model; Confide can convert gemma3, llama"),
+    ("architecture", "is a 'mamba' model; Confide can convert gemma3, llama, qwen2"),
     ("tensor-type", "uses the IQ2_XXS type, which Confide cannot convert yet"),
 ])
 def test_bad_files_fail_clearly_and_leave_nothing(case, message, smollm_gguf, data_dir, tmp_path):
@@ -225,6 +229,81 @@ def test_a_llama3_style_gguf_computes_what_it_defines(smollm_dir, tmp_path, monk
         assert np.abs(logits - expected).max() < tolerance, activations
         assert json.loads((out / "confide-build.json").read_text())["weights_exact"] is True
     assert int(np.argmax(logits)) == int(np.argmax(expected))
+
+
+def _qwen2_style_gguf(path, vocab: int) -> None:
+    """A small random Qwen2: biases on Q, K and V (large enough to matter), rotary halves not
+    permuted, rope base 1e6, 2 key/value heads for 4 query heads, and a tied Q8_0 embedding."""
+    from gguf.quants import quantize
+
+    rng = np.random.default_rng(11)
+    hidden, ffn, heads, kv_heads, layers = 64, 128, 4, 2, 2
+    writer = GGUFWriter(str(path), "qwen2")
+    writer.add_block_count(layers)
+    writer.add_context_length(256)
+    writer.add_embedding_length(hidden)
+    writer.add_feed_forward_length(ffn)
+    writer.add_head_count(heads)
+    writer.add_head_count_kv(kv_heads)
+    writer.add_rope_freq_base(1e6)
+    writer.add_layer_norm_rms_eps(1e-6)
+    Q = GGMLQuantizationType
+
+    def add(name, rows, cols, kind):
+        values = (rng.standard_normal((rows, cols)) / np.sqrt(cols)).astype(np.float32)
+        writer.add_tensor(name, quantize(values, kind), raw_dtype=kind)
+
+    def vector(name, size, centre, spread):
+        writer.add_tensor(name, (centre + spread * rng.standard_normal(size)).astype(np.float32))
+
+    add("token_embd.weight", vocab, hidden, Q.Q8_0)
+    vector("output_norm.weight", hidden, 1.0, 0.1)
+    for layer in range(layers):
+        p = f"blk.{layer}."
+        vector(p + "attn_norm.weight", hidden, 1.0, 0.1)
+        vector(p + "ffn_norm.weight", hidden, 1.0, 0.1)
+        add(p + "attn_q.weight", hidden, hidden, Q.Q5_0)
+        add(p + "attn_k.weight", hidden * kv_heads // heads, hidden, Q.Q5_0)
+        add(p + "attn_v.weight", hidden * kv_heads // heads, hidden, Q.Q8_0)
+        vector(p + "attn_q.bias", hidden, 0.0, 1.0)
+        vector(p + "attn_k.bias", hidden * kv_heads // heads, 0.0, 1.0)
+        vector(p + "attn_v.bias", hidden * kv_heads // heads, 0.0, 0.5)
+        add(p + "attn_output.weight", hidden, hidden, Q.Q5_0)
+        add(p + "ffn_gate.weight", ffn, hidden, Q.Q4_0)
+        add(p + "ffn_up.weight", ffn, hidden, Q.Q4_0)
+        add(p + "ffn_down.weight", hidden, ffn, Q.Q8_0)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+
+
+def test_a_qwen2_gguf_computes_what_it_defines(smollm_dir, tmp_path, monkeypatch):
+    """The qwen2 architecture (Q, K and V biases, rotary halves, tied output layer): the float
+    build matches a float64 forward pass to 1e-3, the default build is close and picks the same
+    token, and the biases ride in the projection node itself (no extra node per layer)."""
+    import shutil
+
+    import models.slm.tokenizer as tokenizer_module
+
+    vocab = 49152  # SmolLM2's, whose tokenizer files the folder borrows
+    gguf = tmp_path / "qwen2-style.gguf"
+    _qwen2_style_gguf(gguf, vocab)
+    monkeypatch.setattr(tokenizer_module, "save_tokenizer_files", lambda _gguf, out: [
+        shutil.copy(smollm_dir / name, out / name) for name in ("tokenizer.json", "tokenizer_config.json")])
+    ids = [1, 504, 3000, 17, 42, 9000, 123, 7, 7, 31000, 88, 12]
+    expected = llama_last_logits(gguf, ids)
+    for activations, tolerance in (("float", 1e-3), ("mixed", 0.1)):
+        out = tmp_path / activations
+        out.mkdir()
+        build_from_gguf(gguf, out, activations=activations)
+        logits = OnnxLanguageModel.load(out, threads=2).last_logits(ids)
+        assert np.abs(logits - expected).max() < tolerance, activations
+        assert json.loads((out / "confide-build.json").read_text())["architecture"] == "qwen2"
+    assert int(np.argmax(logits)) == int(np.argmax(expected))
+    graph = onnx.load(str(tmp_path / "mixed" / "model.onnx"), load_external_data=False).graph
+    qkv = [node for node in graph.node if node.name.endswith("qkv_proj")]
+    assert len(qkv) == 2 and all(len(node.input) == 6 and node.input[5] for node in qkv)
 
 
 def test_float_tensors_are_requantized_to_8_bits_and_marked_inexact(tmp_path):
