@@ -173,3 +173,40 @@ def test_a_draft_signed_by_someone_else_is_never_an_example_of_my_style(window, 
     assert view.cards[1].chosen.isVisibleTo(view)
     with store_of(data_dir) as store:
         assert store.picked_replies(3)[0] == view.drafts[1]
+
+
+def test_real_model_email_drafts_then_regenerate(make_window, data_dir_with_models, qtbot):
+    """The real model in the window: Karen's e-mail gets three drafts that greet Karen and are
+    signed by Jordan (the name in Settings); Regenerate gives three others; History holds one
+    entry, "Conversation with Karen Liu", with all six."""
+    window = make_window(folder=data_dir_with_models)
+    window.services.update_settings(user_name="Jordan")
+    window.show_view("replies")
+    view = window.replies_view
+    view.set_conversation(EMAIL)
+    assert view.me() == "Jordan Lee"
+    rounds = []
+    for button in (view.draft_button, view.regenerate_button):
+        qtbot.mouseClick(button, Qt.LeftButton)
+        qtbot.waitUntil(lambda: not view.busy, timeout=180_000)
+        assert view.handle.state == "done", view.banner.message()
+        texts = [card.text() for card in view.cards]
+        assert all(t.startswith("Hi Karen,\n\n") and t.endswith("Thanks,\nJordan") for t in texts), texts
+        assert not any("Karen Liu" in t or "Head of Operations" in t or "Hi Jordan" in t for t in texts)
+        rounds.append(texts)
+    assert not set(rounds[0]) & set(rounds[1])
+    [stored] = conversations(data_dir_with_models)
+    assert stored.title == "Conversation with Karen Liu" and [d.text for d in stored.drafts] == rounds[0] + rounds[1]
+
+
+def test_a_one_line_transcript_says_1_line(window, qtbot, data_dir):
+    """The meeting view's count reads "1 line" for a one-line transcript, not "1 lines"."""
+    from models.types import Segment
+
+    with store_of(data_dir) as store:
+        recording = store.add_recording(None, duration=3.0)
+        store.add_segments(recording, [Segment(0.0, 3.0, "Short and sweet.")])
+        store.finish_recording(recording, duration=3.0)
+    window.open_new_recording(recording)
+    meta = window.recording_view.meta.text()
+    assert "1 line" in meta and "1 lines" not in meta

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QToolButton, QVBoxLayout, QWidget,
 )
 
-from ui.format import clock
+from ui.format import clock, counted
 from ui.widgets import confirm
 from ui.widgets.banner import Banner
 from ui.widgets.player import AudioPlayer
@@ -177,7 +177,7 @@ class RecordingView(QWidget):
         self.summary.set_heading(recording.title or "")
         self.title_shown.emit(recording.title or "")
         bits = [recording.created_text, clock(recording.duration) if recording.duration else "",
-                f"{len(recording.segments)} lines"]
+                counted(len(recording.segments), "line")]
         self.meta.setText("  ·  ".join(b for b in bits if b))
 
     def _seek_from_summary(self, seconds: float) -> None:
