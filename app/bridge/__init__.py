@@ -3,7 +3,6 @@
 The only place in app/ that imports QtCore. Tasks and their runners stay plain Python.
 """
 
-from app.bridge import qt_fixes  # noqa: F401  (first: guards every emit below)
 from app.bridge.bridge import LANGUAGE, SPEECH, Bridge, TaskHandle
 from app.bridge.jobs import EngineSlot, Job
 
