@@ -177,15 +177,15 @@ class FakeEngine:
                     segments.append(segment)
                     yield Partial(segment=segment, kind="transcript")
                     next_line += 0.3
+            if control.skip_transcript.is_set():  # cancelled from the window: the audio alone, at once
+                _write_tone(path, max(recorded, 0.5))
+                yield Done(SpeechResult(str(path), recorded, (), None, note=NOT_TRANSCRIBED))
+                return
             yield Progress(0.5, "Finishing the transcript")
             if not self._wait(cancel, self.step_s):
                 return
             _write_tone(path, max(recorded, 0.5))
             yield Done(SpeechResult(str(path), recorded, tuple(segments), "en"))
-            if control.skip_transcript.is_set():  # cancelled from the window: the audio alone, at once
-                _write_tone(path, max(recorded, 0.5))
-                yield Done(SpeechResult(str(path), recorded, (), None, note=NOT_TRANSCRIBED))
-                return
         finally:
             self._noticed("record")
 
