@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.bridge import LANGUAGE, SPEECH
+from models.whisper.events import NO_SPEECH_MESSAGE
 from ui.views.history_view import HistoryView
 from ui.views.record_view import RecordView
 from ui.views.recording_view import RecordingView
@@ -226,7 +227,9 @@ class MainWindow(QMainWindow):
         """A recording or import was just stored: show it, and summarize it."""
         self.show_view("recording")
         self.recording_view.open(recording_id, summarize_if_missing=True)
-        if note:
+        if note == NO_SPEECH_MESSAGE:
+            self.recording_view.offer_to_discard_silence()
+        elif note:
             self.recording_view.banner.show_message(note, "info")
 
     def open_recording(self, recording_id, at=None) -> None:

@@ -204,3 +204,29 @@ def test_heartbeat_under_100_ms_while_a_real_summary_and_transcription_run(speec
     assert overlap > 1.0 and len(gaps) > 100
     print(f"longest GUI gap {max(gaps) * 1000:.0f} ms over {len(gaps)} beats; engines overlapped {overlap:.1f} s")
     assert max(gaps) < 0.1, f"longest GUI gap {max(gaps) * 1000:.0f} ms"
+
+
+def test_a_silent_recording_says_so_and_can_be_discarded(make_window, data_dir_with_models, qtbot, tmp_path):
+    """A recording in which nothing was said is not filed as if it held a meeting: the window
+    says no speech was heard and offers Discard, which removes it and its audio from History;
+    closing the message keeps it."""
+    from support import write_silence
+
+    window = make_window(folder=data_dir_with_models)
+    for choice in ("keep", "discard"):
+        window.record_view.import_file(str(write_silence(tmp_path / f"quiet-{choice}.wav", 3.0)))
+        qtbot.waitUntil(lambda: window.current_view() == "recording", timeout=60_000)
+        view = window.recording_view
+        assert "No speech was detected" in view.banner.message()
+        assert view.banner.action_button.text() == "Discard"
+        recording = view.recording
+        if choice == "keep":
+            qtbot.mouseClick(view.banner.close_button, Qt.LeftButton)
+            with history(data_dir_with_models) as store:
+                assert [item.id for item in store.list_items()] == [recording.id]
+            window.show_view("record")
+        else:
+            qtbot.mouseClick(view.banner.action_button, Qt.LeftButton)
+            with history(data_dir_with_models) as store:
+                assert recording.id not in [item.id for item in store.list_items()]
+            assert not recording.audio_path.exists() and view.recording is None

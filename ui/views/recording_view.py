@@ -15,7 +15,11 @@ from PySide6.QtWidgets import (
 from ui.format import clock, counted
 from ui.widgets import confirm
 from ui.widgets.banner import Banner
+
+SILENT_RECORDING = ("No speech was detected in this recording. Keep it (close this message), "
+                    "or discard it and its audio?")
 from ui.widgets.player import AudioPlayer
+from ui.widgets.reflow_row import ReflowRow
 from ui.widgets.summary_panel import SummaryDraft, SummaryPanel
 from ui.widgets.task_progress import TaskProgress
 from ui.widgets.transcript_list import TranscriptList
@@ -40,12 +44,14 @@ class RecordingView(QWidget):
 
     def _build(self) -> None:
         self.banner = Banner("Recording message")
+        self.banner.action.connect(self._banner_action)
         self.title = QLabel()
         self.title.setObjectName("viewTitle")
         self.title.setAccessibleName("Recording title")
         self.title.setWordWrap(True)
         self.meta = QLabel()
         self.meta.setObjectName("muted")
+        self.meta.setWordWrap(True)
         self.rename_button = QPushButton("Rename")
         self.rename_button.setAccessibleName("Rename recording")
         self.rename_button.setToolTip("Rename (F2)")
@@ -74,15 +80,19 @@ class RecordingView(QWidget):
         self.delete_button.setAccessibleName("Delete recording")
         self.delete_button.clicked.connect(self.delete)
 
-        header = QHBoxLayout()
-        titles = QVBoxLayout()
+        titles_box = QWidget()
+        titles = QVBoxLayout(titles_box)
+        titles.setContentsMargins(0, 0, 0, 0)
         titles.setSpacing(2)
         titles.addWidget(self.title)
         titles.addWidget(self.meta)
-        header.addLayout(titles, 1)
+        buttons_box = QWidget()
+        buttons = QHBoxLayout(buttons_box)
+        buttons.setContentsMargins(0, 0, 0, 0)
         for button in (self.transcribe_button, self.rename_button, self.copy_button, self.export_button,
                        self.summarize_button, self.delete_button):
-            header.addWidget(button, 0, Qt.AlignTop)
+            buttons.addWidget(button)
+        header = ReflowRow(titles_box, buttons_box)  # the buttons go under the title in a narrow window
 
         self.player = AudioPlayer()
         self.player.error.connect(lambda message: self.banner.show_message(message, "warning"))
@@ -124,7 +134,7 @@ class RecordingView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 22, 28, 22)
         layout.setSpacing(10)
-        layout.addLayout(header)
+        layout.addWidget(header)
         layout.addWidget(self.banner)
         layout.addWidget(self.player)
         layout.addWidget(self.splitter, 1)
@@ -345,6 +355,17 @@ class RecordingView(QWidget):
                        f"Delete “{self.recording.title or 'Untitled recording'}”, its audio, transcript and "
                        "summary? This cannot be undone.", "Delete"):
             self.apply_delete()
+
+    def offer_to_discard_silence(self) -> None:
+        """A recording in which no speech was heard: say so, and let the user keep or discard it
+        (dismissing the message keeps it)."""
+        self.banner.show_message(SILENT_RECORDING, "info", action="Discard")
+
+    def _banner_action(self) -> None:
+        if self.banner.message() == SILENT_RECORDING and self.recording is not None:
+            self.apply_delete()
+            self.banner.hide()
+            self.status.emit("Silent recording discarded")
 
     def apply_delete(self) -> None:
         recording_id = self.recording.id
