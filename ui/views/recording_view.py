@@ -15,15 +15,14 @@ from PySide6.QtWidgets import (
 from ui.format import clock, counted
 from ui.widgets import confirm
 from ui.widgets.banner import Banner
-
-SILENT_RECORDING = ("No speech was detected in this recording. Keep it (close this message), "
-                    "or discard it and its audio?")
 from ui.widgets.player import AudioPlayer
 from ui.widgets.reflow_row import ReflowRow
 from ui.widgets.summary_panel import SummaryDraft, SummaryPanel
 from ui.widgets.task_progress import TaskProgress
 from ui.widgets.transcript_list import TranscriptList
 
+SILENT_RECORDING = ("No speech was detected in this recording. Keep it (close this message), "
+                    "or discard it and its audio?")
 EXPORT_FORMATS = (("md", "Markdown (transcript and summary)"), ("json", "JSON (transcript and summary)"),
                   ("txt", "Plain text transcript"), ("srt", "Subtitles (SRT)"), ("vtt", "Subtitles (WebVTT)"))
 
