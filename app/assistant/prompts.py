@@ -29,7 +29,8 @@ ACTION_EXAMPLES = (
 # What the model sometimes copies from the examples instead of its input: checked and refused.
 EXAMPLE_ANSWERS = (TITLE_EXAMPLE_ANSWER, *(answer for _, answer in DECISION_EXAMPLES + ACTION_EXAMPLES))
 
-NUMBER_WORDS = {1: "one sentence", 2: "two sentences", 3: "three sentences", 4: "four sentences"}
+NUMBER_WORDS = {1: "one sentence", 2: "two sentences", 3: "three sentences", 4: "four sentences",
+                5: "five sentences"}
 
 # Put in the model's mouth: with its answer begun like this, a small model summarizes instead
 # of copying transcript lines (which it does when left to start on its own).
@@ -62,13 +63,13 @@ def chunk_notes(transcript: str, sentences: int = 2, frame: Framing = MEETING) -
     ]
 
 
-def overview(notes: str, frame: Framing = MEETING) -> Messages:
+def overview(notes: str, frame: Framing = MEETING, sentences: int = 3) -> Messages:
     """A short overview of a whole meeting from its notes, in order (the reduce step); the
     answer starts with the frame's overview opening."""
     return [
         {"role": "system", "content": NOTES_SYSTEM},
         {"role": "user", "content": f"Notes on a {frame.kind}, in order:\n{notes}\n\n"
-                                    f"Write a short overview of the whole {frame.kind} in three sentences."},
+                                    f"Write a short overview of the whole {frame.kind} in {NUMBER_WORDS[sentences]}."},
     ]
 
 

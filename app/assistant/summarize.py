@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import Iterator, Sequence
 
 from app.assistant import prompts
-from app.assistant.chunking import Chunk, Utterance, chunk_token_budget, prepare_utterances, split_into_chunks
+from app.assistant.chunking import (
+    MIN_CHUNK_TOKENS, Chunk, Utterance, chunk_token_budget, prepare_utterances, split_into_chunks,
+)
 from app.assistant.extract import (
     Candidate, find_actions, find_decisions, keyword_title, salience, salient_sentence, word_weights,
 )
@@ -49,6 +51,28 @@ class SummaryOptions:
     max_decisions: int = 5
     max_actions: int = 8
     max_reduce_rounds: int = 4
+    note_sentences: int = 4  # at most, per chunk (a short meeting's one chunk says this many)
+    overview_sentences: int = 3
+    min_chunks: int = 1  # read even a short meeting in this many parts (each gives its own notes)
+
+    @classmethod
+    def for_detail(cls, detail: str) -> "SummaryOptions":
+        """The options of a detail level: "shorter", "standard" or "more" (what "Summarize
+        again" offers: decoding is greedy, so the same options give the same summary)."""
+        if detail not in DETAIL_LEVELS:
+            raise ValueError(f"unknown detail level {detail!r}")
+        return cls(**DETAIL_LEVELS[detail])
+
+
+# Shorter: fewer key points, a two-sentence overview. More: the meeting read in at least four
+# parts (so more notes), more key points, decisions and action items, a four-sentence overview.
+DETAIL_LEVELS = {
+    "shorter": dict(max_key_points=3, note_sentences=2, overview_sentences=2, overview_tokens=80,
+                    max_decisions=3, max_actions=5),
+    "standard": {},
+    "more": dict(min_chunks=4, max_key_points=12, overview_sentences=4, overview_tokens=180,
+                 max_decisions=8, max_actions=10),
+}
 
 
 @dataclass(frozen=True)
@@ -197,7 +221,7 @@ class _Run:
 
     def chunk_notes(self, chunk: Chunk) -> list[Note] | None:
         # A short meeting has few chunks: each may say more, so that there are enough key points.
-        wanted = max(2, min(4, -(-self.options.max_key_points // max(1, len(self.chunks)))))
+        wanted = max(2, min(self.options.note_sentences, -(-self.options.max_key_points // max(1, len(self.chunks)))))
         for sentences in range(wanted, 1, -1):
             messages = prompts.chunk_notes(chunk.text, sentences, self.frame)
             max_new = max(self.options.note_tokens, sentences * self.options.note_tokens // 2)
@@ -213,8 +237,10 @@ class _Run:
             notes.append(Note(sentence, utterance.start_of(sentence), utterance.index))
         if not notes:  # nothing the model said could be tied to this part: quote its most telling line
             picked = salient_sentence(chunk.utterances, self.weights)
-            if picked:
-                notes.append(Note(tidy(picked[0]), picked[1].start_of(picked[0]), picked[1].index, extractive=True))
+            if picked:  # in the third person when it reads cleanly ("Marcus will have the video ready")
+                owner = owner_for(picked[1], (), self.names, picked[0])
+                text = plain_fallback(picked[0], owner) or tidy(picked[0])
+                notes.append(Note(text, picked[1].start_of(picked[0]), picked[1].index, extractive=True))
         return notes
 
     def key_points(self, notes: list[Note]) -> list[SummaryItem]:
@@ -294,7 +320,7 @@ class _Run:
         texts = [n.text for n in dedupe(notes, lambda n: n.text, threshold=0.8)]
         if len(self.chunks) == 1 and not any(n.extractive for n in notes):
             # One piece: its notes already are the overview; summing them up again only blurs them.
-            return " ".join(texts[:3])
+            return " ".join(texts[:self.options.overview_sentences])
         budget = self.notes_budget()
         rounds = 0
         while self.model.count_tokens(bullets(texts)) > budget:
@@ -324,7 +350,7 @@ class _Run:
     def merge(self, texts: list[str], max_tokens: int | None = None) -> list[str] | None:
         """Sentences that sum up notes, each supported by the notes; None when cancelled."""
         notes = bullets(texts)
-        messages = prompts.overview(notes, self.frame)
+        messages = prompts.overview(notes, self.frame, self.options.overview_sentences)
         max_new = max_tokens or self.options.overview_tokens
         if not fits(self.model, messages, max_new + self.opening_tokens(False)):
             return []
@@ -375,6 +401,9 @@ def plan_chunks(model: LanguageModel, utterances: Sequence[Utterance], options: 
     """Chunks sized from the model's context window: prompt, opening, chunk and answer fit."""
     overhead = prompt_tokens(model, prompts.chunk_notes("", 2, frame)) + opening_tokens(model, frame, True)
     budget = chunk_token_budget(model.context_length, overhead, options.note_tokens, options.chunk_tokens)
+    if options.min_chunks > 1:  # more detail: even a short meeting is read in a few parts
+        total = sum(model.count_tokens(u.line) + 1 for u in utterances)
+        budget = min(budget, max(MIN_CHUNK_TOKENS, -(-total // options.min_chunks)))
     return split_into_chunks(utterances, model.count_tokens, budget)
 
 

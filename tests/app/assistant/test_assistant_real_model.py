@@ -157,3 +157,15 @@ def test_launch_meeting_owners_are_people_and_first_person_items_are_found(smoll
             assert mine, (labelled, what, texts)
             if labelled:
                 assert any(a.owner == person for a in mine), (what, mine)
+
+
+def test_more_detail_and_shorter_really_change_the_summary(smollm):
+    """Decoding is greedy, so the same options give the same summary; "Shorter" and "More
+    detail" give other ones: shorter has fewer words than standard, more has more key points."""
+    segments = launch_sync()
+    made = {level: run_summary(smollm, segments, options=SummaryOptions.for_detail(level))
+            for level in ("shorter", "standard", "more")}
+    markdown = {level: summary.to_markdown() for level, summary in made.items()}
+    assert len(set(markdown.values())) == 3
+    assert len(markdown["shorter"].split()) < len(markdown["standard"].split())
+    assert len(made["more"].key_points) > len(made["standard"].key_points)

@@ -160,3 +160,28 @@ def test_the_title_is_a_whole_phrase_of_the_meeting():
                 for i, text in enumerate(lines)]
     summary = run_summary(ScriptedModel(respond), segments)
     assert summary.title == "Agreed to hire two agents"
+
+
+def test_detail_levels_ask_for_more_or_less():
+    """"Shorter" asks each part for two sentences and the overview for two, and keeps at most
+    three key points; "More detail" reads even a short meeting in four parts and asks for a
+    four-sentence overview; "standard" is the default options."""
+    from app.assistant.summarize import SummaryOptions
+
+    assert SummaryOptions.for_detail("standard") == SummaryOptions()
+    with pytest.raises(ValueError):
+        SummaryOptions.for_detail("longest")
+    segments = long_meeting(parts=2, lines_per_part=6)
+    asked = {}
+    for level in ("shorter", "standard", "more"):
+        model = ScriptedModel(notes_writer)
+        summary = run_summary(model, segments, options=SummaryOptions.for_detail(level))
+        notes = [c.prompt for c in model.calls if "What did the team discuss" in c.prompt]
+        overview = [c.prompt for c in model.calls if "Write a short overview" in c.prompt]
+        asked[level] = (len(notes), {re.search(r"Answer in (\w+) sentences", p).group(1) for p in notes},
+                        {re.search(r"in (\w+) sentences\.", p).group(1) for p in overview})
+        assert len(summary.key_points) <= SummaryOptions.for_detail(level).max_key_points
+    # (parts read, sentences asked of each part, sentences asked of the overview: none when one
+    # part's notes are the overview)
+    assert asked == {"shorter": (1, {"two"}, set()), "standard": (1, {"four"}, set()),
+                     "more": (4, {"three"}, {"four"})}
