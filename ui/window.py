@@ -45,7 +45,7 @@ class MainWindow(QMainWindow):
         self._close_done = False
         self.setWindowTitle("Confide")
         self.setAcceptDrops(True)
-        self.setMinimumSize(960, 600)
+        self.setMinimumSize(800, 600)  # every view fits (tests/ui/test_window_layout.py)
         self.resize(1280, 760)
         self._build()
         self._shortcuts()
@@ -89,7 +89,8 @@ class MainWindow(QMainWindow):
         sidebar = QWidget()
         sidebar.setObjectName("sidebar")
         sidebar.setAttribute(Qt.WA_StyledBackground, True)
-        sidebar.setFixedWidth(200)
+        sidebar.setMinimumWidth(168)  # gives up a little width in a narrow window
+        sidebar.setMaximumWidth(200)
         side = QVBoxLayout(sidebar)
         side.setContentsMargins(0, 0, 0, 0)
         side.setSpacing(0)

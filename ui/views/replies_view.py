@@ -142,6 +142,7 @@ class RepliesView(QWidget):
         self.saved_label.setObjectName("muted")
         self.saved_label.setWordWrap(True)
         right = QVBoxLayout()
+        right.setSpacing(10)  # not the columns' 20: the three cards then fit a window 600 pixels high
         drafts_title = QLabel("Drafts")
         drafts_title.setObjectName("sectionTitle")
         head = QHBoxLayout()

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QPushButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QLineEdit, QPushButton, QScrollArea, QSizePolicy, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
     QWidget,
 )
 
@@ -145,6 +145,8 @@ class SettingsView(QWidget):
         self.data_folder = QLabel()
         self.data_folder.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.data_folder.setAccessibleName("Data folder")
+        # a long path must not set the view's width: it is cut at the edge, whole in its tooltip
+        self.data_folder.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.open_folder = QPushButton("Open folder")
         self.open_folder.setAccessibleName("Open the data folder")
         self.open_folder.clicked.connect(
@@ -235,6 +237,7 @@ class SettingsView(QWidget):
             if device.name == chosen:
                 self.device.setCurrentIndex(self.device.count() - 1)
         self.data_folder.setText(str(self.services.data_dir.root))
+        self.data_folder.setToolTip(str(self.services.data_dir.root))
         self._show_catalog()
 
     def _show_catalog(self) -> None:
