@@ -113,8 +113,8 @@ def repair(text: str, voice: Voice) -> str:
     (and the sign-off words left dangling before it)."""
     mine = voice.my_names()
     if mine:
-        theirs = voice.their_names()
-        replacement = theirs[-1] if len(voice.their_names()) and len(_names(voice.others)) <= 2 else ""
+        named = [o for o in voice.others if real_name(o)]
+        replacement = named[0].split()[0] if len(named) == 1 else ""  # in a group: nobody in particular
         text = re.sub(rf"^(\s*(?:{GREETING_WORDS}\s+)?)(?:{_any_name(mine)})\b",
                       lambda m: m.group(1) + replacement, text, count=1, flags=re.IGNORECASE)
         text = re.sub(r"^\s*(\w+)\s+([,!:])", r"\1\2", text)  # "Hi ," -> "Hi,"

@@ -65,3 +65,10 @@ def test_a_chat_draft_that_greets_the_user_is_repaired():
     replies = run_replies(model, ReplyTask(parse_conversation(chat, me="Ben")))
     assert replies.drafts[0].text == "Hey Anna! Sure, I can book it for four."
     assert all("Ben" not in d.text for d in replies.drafts)
+
+
+def test_in_a_group_a_greeting_to_the_user_loses_the_name():
+    """Replying as Ben to Anna and Sam, "Hey Ben, ..." cannot be turned to one of them: "Hey, ..."."""
+    group = Voice("Ben", ("Anna", "Sam"))
+    assert repair("Hey Ben, sure, count me in.", group) == "Hey, sure, count me in."
+    assert repair("Hey Ben, sure.", Voice("Ben", ("Anna Lee",))) == "Hey Anna, sure."
