@@ -98,8 +98,9 @@ def test_three_distinct_sendable_drafts(smollm):
 
 
 def test_regenerate_gives_new_drafts_of_the_same_length(smollm):
-    """Draft, then Regenerate twice (each with a fresh seed, as after a restart): every round
-    has three sendable short drafts, and none repeats a draft already shown."""
+    """Draft, then Regenerate twice (each with another seed, as after a restart; fixed here so
+    that the test is repeatable): every round has three sendable short drafts, mostly the
+    model's own, and none repeats a draft already shown."""
     from app.assistant.reply_voice import Voice, check
 
     conversation = parse_conversation(
@@ -107,8 +108,9 @@ def test_regenerate_gives_new_drafts_of_the_same_length(smollm):
         "Mira: Maybe, what time?\n"
         "Jonas: Around 10, and we could get lunch after.", me="Mira")
     shown: list[str] = []
-    for fresh in (False, True, True):
-        replies = run_replies(smollm, ReplyTask(conversation, "friendly", "short", fresh=fresh, shown=tuple(shown)))
+    for fresh, seed in ((False, None), (True, 1103), (True, 2207)):
+        replies = run_replies(smollm, ReplyTask(conversation, "friendly", "short", fresh=fresh, seed=seed,
+                                                shown=tuple(shown)))
         texts = [d.text for d in replies.drafts]
         assert len(texts) == 3 and sum(d.from_model for d in replies.drafts) >= 2, texts
         assert all(3 <= len(words(t)) <= 40 for t in texts)
@@ -127,7 +129,7 @@ def test_email_drafts_are_written_as_the_user(smollm, karen_email):
     voice = Voice("Jordan Lee", ("Karen Liu",), (conversation.turns[-1].signature,), "Jordan")
     shown: tuple[str, ...] = ()
     for fresh in (False, True):
-        replies = run_replies(smollm, ReplyTask(conversation, "neutral", "short", fresh=fresh, shown=shown,
+        replies = run_replies(smollm, ReplyTask(conversation, "neutral", "short", fresh=fresh, seed=77, shown=shown,
                                                 user_name="Jordan"))
         assert len(replies.drafts) == 3
         for draft in replies.drafts:
