@@ -16,9 +16,12 @@ from typing import Sequence
 
 GENERIC = {"me", "you", "i", "them", "sender", "the other person", ""}
 GREETING_WORDS = r"(?:hi|hello|hey|hiya|dear|good morning|good afternoon|good evening|morning|greetings)"
-SIGN_OFF_WORDS = (r"(?:thanks|many thanks|thanks again|thank you|best|best regards|regards|kind regards|cheers|"
-                  r"all the best|warm regards|warmly|sincerely|yours|yours sincerely|yours truly|talk soon|"
+SIGN_OFF_WORDS = (r"(?:many thanks|thanks again|thanks|thank you|best regards|best|regards|kind regards|cheers|"
+                  r"all the best|warm regards|warmly|sincerely|yours sincerely|yours truly|yours|talk soon|"
                   r"take care|respectfully)")
+# Words that only ever sign a message: "Thanks, Anna!" thanks Anna, "Best, Anna" is Anna signing.
+SIGNING_WORDS = (r"(?:best regards|best|regards|kind regards|warm regards|warmly|all the best|sincerely|"
+                 r"yours sincerely|yours truly|yours|respectfully)")
 GREETING_LINE = re.compile(rf"^\s*{GREETING_WORDS}\b[^\n.!?]{{0,40}}[,!:]?\s*$", re.IGNORECASE)
 SIGN_OFF_LINE = re.compile(rf"^\s*{SIGN_OFF_WORDS}\s*[,!.]?\s*$", re.IGNORECASE)
 SIGNED_LINE = re.compile(rf"^\s*(?i:{SIGN_OFF_WORDS})\s*,?\s*[A-Z][a-z]+(?: [A-Z][a-z]+){{0,2}}\s*$")  # "Best, Karen"
@@ -82,26 +85,31 @@ def check(text: str, voice: Voice) -> str | None:
 
 
 def _their_sign_off(text: str, voice: Voice) -> int | None:
-    """Where another participant's sign-off or signature begins in the draft, or None."""
+    """Where another participant's sign-off or signature begins in the draft, or None.
+
+    "Best, Karen", a line "Karen" or "Karen Liu, Head of Operations" under the text, or a line
+    of Karen's signature block are sign-offs; "Thanks, Anna!" is said to Anna, and is not."""
     theirs = voice.their_names()
     lines = text.rstrip().split("\n")
     first_tail = max(0, len(lines) - 4)
     signature_lines = {s.lower() for s in voice.their_signature_lines()}
+    names = _any_name(theirs)
     cut: int | None = None
     offset = sum(len(line) + 1 for line in lines[:first_tail])
     for line in lines[first_tail:]:
-        bare = re.sub(rf"^\s*(?:-+\s*)?(?:{SIGN_OFF_WORDS}\s*[,!.]?\s*)?", "", line, flags=re.IGNORECASE)
-        bare = bare.strip(" ,.-")
-        named = theirs and re.fullmatch(rf"(?:{_any_name(theirs)})(?:\s*,.*)?", bare, re.IGNORECASE)
-        if named or (bare and bare.lower() in signature_lines):
+        parts = re.match(rf"^\s*(?:-+\s*)?(?P<word>{SIGN_OFF_WORDS})?\s*[,!.]?\s*(?P<rest>.*)$", line, re.IGNORECASE)
+        word, rest = parts.group("word"), parts.group("rest").strip(" ,.-")
+        named = bool(theirs) and re.fullmatch(rf"(?:{names})(?:\s*,[^.!?]{{0,60}})?", rest, re.IGNORECASE) \
+            and (word is None or re.fullmatch(SIGNING_WORDS, word, re.IGNORECASE))
+        if named or (rest and rest.lower() in signature_lines):
             cut = offset if cut is None else cut
-        elif cut is not None and bare:
+        elif cut is not None and rest:
             cut = None  # the name was in the body, not a sign-off
         offset += len(line) + 1
     if cut is not None:
         return cut
     if theirs:  # all on one line: "Sounds good. Best, Karen Liu, Head of Operations"
-        tail = re.search(rf"(?:[.!?]\s+|^)(?:{SIGN_OFF_WORDS}\s*[,!.]?\s*)?(?:-\s*)?(?:{_any_name(theirs)})\s*"
+        tail = re.search(rf"(?:[.!?]\s+|^)(?:{SIGNING_WORDS}\s*[,!.]?\s*)?(?:-\s*)?(?:{names})\s*"
                          rf"(?:,[^.!?]{{0,60}})?[.!]?\s*$", text, re.IGNORECASE)
         if tail:
             return tail.start() + (len(tail.group(0)) - len(tail.group(0).lstrip(".!? ")))

@@ -49,6 +49,9 @@ def test_the_check_refuses_drafts_not_written_as_the_user():
     assert check("Sounds good.\n\nNorthwind Logistics\nHead of Operations", KAREN) is not None
     assert check("Hi Karen,\n\nI will ask Brightline today.\n\nThanks,\nJordan", KAREN) is None
     assert check("I told Karen Liu's team about the quote yesterday.", KAREN) is None
+    assert check("Great news. Thanks, Karen!", KAREN) is None  # said to Karen, not signed by her
+    assert check("Karen, could you send the quote?", KAREN) is None
+    assert check("Sounds good.\nBest regards, Karen", KAREN) is not None
 
 
 def test_repair_takes_off_the_wrong_greeting_and_sign_off():
