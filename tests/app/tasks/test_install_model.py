@@ -53,7 +53,7 @@ def test_an_unknown_model_fails_before_anything_starts(tmp_path):
 
 
 def test_a_cancelled_install_stops_reporting_at_once(tiny, tmp_path):
-    """Once the token is set the generator ends within its poll interval, without a Done."""
+    """Once the token is set the generator ends (when provisioning has stopped) without a Done."""
     cancel = threading.Event()
     events = install_model(task_for(tmp_path), cancel)
     next(events)
