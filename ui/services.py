@@ -291,11 +291,15 @@ class Services:
         has one, so that one conversation stays one entry however often it is drafted; else in
         a new entry with its turns, in one go once the drafts exist."""
         store = self.history
-        if conversation_id is not None:
-            if store.get_item(conversation_id).me != me:
-                store.set_conversation_me(conversation_id, me)
-            store.add_drafts(conversation_id, self.draft_texts(result), tone=tone, length=length)
-            return self.conversation(conversation_id)
+        try:
+            entry = store.get_item(conversation_id) if conversation_id is not None else None
+        except AppError:  # deleted from History meanwhile: the drafts go to a new entry
+            entry = None
+        if entry is not None:
+            if entry.me != me:
+                store.set_conversation_me(entry.id, me)
+            store.add_drafts(entry.id, self.draft_texts(result), tone=tone, length=length)
+            return self.conversation(entry.id)
         conversation_id = store.add_conversation(parsed.raw, [(t.speaker, t.text) for t in parsed.turns], me)
         try:
             store.add_drafts(conversation_id, self.draft_texts(result), tone=tone, length=length)

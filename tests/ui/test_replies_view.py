@@ -210,3 +210,15 @@ def test_a_one_line_transcript_says_1_line(window, qtbot, data_dir):
     window.open_new_recording(recording)
     meta = window.recording_view.meta.text()
     assert "1 line" in meta and "1 lines" not in meta
+
+
+def test_drafts_after_the_entry_was_deleted_in_history_get_a_new_one(window, view, qtbot, data_dir):
+    """The conversation on screen deleted from the History view: the next drafts are stored in
+    a new entry instead of failing."""
+    view.set_conversation(CHAT)
+    drafted(view, qtbot)
+    window.services.delete_item(view.saved.id)
+    drafted(view, qtbot, view.regenerate_button)
+    assert not view.banner.isVisible()
+    [stored] = conversations(data_dir)
+    assert len(stored.drafts) == 3 and view.saved.id == stored.id
