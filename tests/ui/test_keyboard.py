@@ -171,3 +171,62 @@ def test_space_plays_and_pauses_the_recording(demo_window, qtbot):
     press(Qt.Key_Space)
     qtbot.wait(300)
     assert not view.player.playing
+
+
+def tab_to(name: str) -> QWidget:
+    """Presses Tab until the control called ``name`` has the focus."""
+    for _ in range(MAX_PRESSES):
+        if _compound(focused()).accessibleName() == name:
+            return _compound(focused())
+        press(Qt.Key_Tab)
+    pytest.fail(f"Tab never reached {name!r}")
+
+
+def test_a_session_by_keyboard_alone(make_window, qtbot, data_dir):
+    """All five views used without the mouse: paste a chat and draft (Replies), copy a draft,
+    search and open a meeting (History), play it (Meeting), switch the microphone (Settings),
+    record and stop (Record)."""
+    from fake_engine import FakeEngine
+    from ui.records import Device
+
+    write_demo_history(data_dir)
+    engine = FakeEngine(devices=[Device("Laptop microphone", True), Device("USB headset", False)])
+    window = make_window(engine.kit())
+    window.nav.setFocus(Qt.TabFocusReason)
+
+    press(Qt.Key_3, Qt.ControlModifier)
+    assert window.current_view() == "replies"
+    box = tab_to("Conversation")
+    QApplication.clipboard().setText("Sam: lunch on Friday?\nMe: maybe, let me check.\nSam: ok, tell me soon")
+    press(Qt.Key_V, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: window.replies_view.parsed is not None, timeout=5000)
+    press(Qt.Key_Return, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: not window.replies_view.busy and bool(window.replies_view.drafts), timeout=10_000)
+    tab_to("Copy draft 2")
+    press(Qt.Key_Space)
+    assert QApplication.clipboard().text() == window.replies_view.drafts[1] and box.toPlainText().startswith("Sam:")
+
+    press(Qt.Key_F, Qt.ControlModifier)
+    assert window.current_view() == "history"
+    QTest.keyClicks(focused(), "mobile layout")
+    qtbot.waitUntil(lambda: window.history_view.results.count() == 1, timeout=5000)
+    press(Qt.Key_Return)
+    assert window.current_view() == "recording"
+    tab_to("Transcript")
+    press(Qt.Key_Space)
+    qtbot.waitUntil(lambda: window.recording_view.player.playing, timeout=10_000)
+    press(Qt.Key_Space)
+    qtbot.waitUntil(lambda: not window.recording_view.player.playing, timeout=10_000)
+
+    press(Qt.Key_5, Qt.ControlModifier)
+    assert window.current_view() == "settings"
+    tab_to("Input device")
+    press(Qt.Key_Down)
+    assert window.record_view.device_combo.currentData() == "USB headset"
+
+    press(Qt.Key_1, Qt.ControlModifier)
+    press(Qt.Key_R, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: window.record_view.transcript.count() >= 2, timeout=10_000)
+    press(Qt.Key_R, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: window.current_view() == "recording" and window.recording_view.recording is not None
+                    and window.record_view.state == "idle", timeout=10_000)
