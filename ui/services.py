@@ -329,12 +329,13 @@ class Services:
         self.history.wipe()
 
     # --- the assistant --------------------------------------------------------------------
-    def summarize(self, recording):
-        from app.assistant.summarize import SummarizeTask
+    def summarize(self, recording, detail: str = "standard"):
+        """detail: "shorter", "standard" or "more" (app.assistant.summarize.DETAIL_LEVELS)."""
+        from app.assistant.summarize import SummarizeTask, SummaryOptions
         from app.assistant.transcript_input import from_segments
 
-        return self.bridge.submit(LANGUAGE, SummarizeTask(tuple(from_segments(recording.segments))),
-                                  self.kit.summarize)
+        task = SummarizeTask(tuple(from_segments(recording.segments)), SummaryOptions.for_detail(detail))
+        return self.bridge.submit(LANGUAGE, task, self.kit.summarize)
 
     def parse_conversation(self, text: str) -> ParsedConversation:
         from app.assistant.conversation_parse import parse_conversation

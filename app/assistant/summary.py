@@ -53,6 +53,11 @@ class Summary:
                                for a in data.get("action_items", [])),
         )
 
+    def same_as(self, other: "Summary | None") -> bool:
+        """True when other says exactly what this one says, spacing aside (the history stores
+        texts stripped): how "Summarize again" tells that nothing changed."""
+        return other is not None and _spaced(self.to_json()) == _spaced(other.to_json())
+
     def to_markdown(self) -> str:
         lines = [f"# {self.title or 'Meeting summary'}", ""]
         if self.overview:
@@ -99,3 +104,14 @@ def _seconds(value: float | None) -> float | None:
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _spaced(value):
+    """value with every string's spacing normalized, in dicts and lists too."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, dict):
+        return {key: _spaced(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_spaced(item) for item in value]
+    return value

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QActionGroup, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu, QPushButton, QSplitter,
     QToolButton, QVBoxLayout, QWidget,
@@ -23,6 +23,9 @@ from ui.widgets.transcript_list import TranscriptList
 
 SILENT_RECORDING = ("No speech was detected in this recording. Keep it (close this message), "
                     "or discard it and its audio?")
+SUMMARY_DETAILS = (("more", "More detail"), ("shorter", "Shorter"), ("standard", "Standard length"))
+NOTHING_CHANGED = ("Nothing changed: the same transcript gives the same summary at this length. "
+                   "Choose More detail or Shorter from Summarize again for a different one.")
 EXPORT_FORMATS = (("md", "Markdown (transcript and summary)"), ("json", "JSON (transcript and summary)"),
                   ("txt", "Plain text transcript"), ("srt", "Subtitles (SRT)"), ("vtt", "Subtitles (WebVTT)"))
 
@@ -37,6 +40,8 @@ class RecordingView(QWidget):
         self.services = services
         self.recording = None
         self._summary_handles: dict = {}
+        self._summary_details: dict = {}  # recording id -> detail level of the summary shown
+        self._summary_runs: dict = {}  # recording id -> (detail level, summary before) of a running one
         self._summary_drafts: dict = {}
         self._build()
         self.show_nothing()
@@ -67,9 +72,22 @@ class RecordingView(QWidget):
         for fmt, label in EXPORT_FORMATS:
             menu.addAction(label, lambda fmt=fmt: self.export(fmt))
         self.export_button.setMenu(menu)
+        # The model decodes greedily: the same length again gives the same summary, so the
+        # button offers the other lengths (and says so when a run changed nothing).
         self.summarize_button = QPushButton("Summarize again")
         self.summarize_button.setAccessibleName("Summarize again")
-        self.summarize_button.clicked.connect(self.summarize)
+        self.summarize_button.setToolTip("Summarize again with more detail or shorter")
+        self.detail_menu = QMenu(self.summarize_button)
+        self.detail_menu.setAccessibleName("Summary length")
+        levels = QActionGroup(self.detail_menu)
+        self.detail_actions = {}
+        for detail, label in SUMMARY_DETAILS:
+            action = self.detail_menu.addAction(label)
+            action.setCheckable(True)
+            levels.addAction(action)
+            action.triggered.connect(lambda _checked=False, detail=detail: self.summarize(detail))
+            self.detail_actions[detail] = action
+        self.summarize_button.setMenu(self.detail_menu)
         self.transcribe_button = QPushButton("Transcribe")
         self.transcribe_button.setAccessibleName("Transcribe recording")
         self.transcribe_button.setToolTip("Make the transcript of this recording's audio")
@@ -216,16 +234,23 @@ class RecordingView(QWidget):
             self.progress.release()
             self.summary.set_summary(self.recording.summary, self.recording.title or "")
             self.summarize_button.setEnabled(True)
+        self.detail_actions[self._summary_details.get(self.recording.id, "standard")].setChecked(True)
 
-    def summarize(self) -> None:
+    def summarize(self, detail: str | None = None) -> None:
+        """Summarizes the recording on screen: at detail ("shorter", "standard", "more"), by
+        default at the level of the summary shown."""
         if self.recording is None or (self.summary_handle is not None and self.summary_handle.active):
             return
+        recording_id = self.recording.id
+        detail = detail or self._summary_details.get(recording_id, "standard")
         try:
-            handle = self.services.summarize(self.recording)
+            handle = self.services.summarize(self.recording, detail)
         except Exception as error:
             self.banner.show_message(self.services.readable(error), "error")
             return
-        recording_id = self.recording.id
+        if self.banner.message() == NOTHING_CHANGED:
+            self.banner.hide()
+        self._summary_runs[recording_id] = (detail, self.recording.summary)
         draft = SummaryDraft()
         self._summary_handles[recording_id] = handle
         self._summary_drafts[recording_id] = draft
@@ -243,6 +268,14 @@ class RecordingView(QWidget):
 
     def _summary_done(self, recording_id, summary) -> None:
         if summary is None:
+            return
+        detail, before = self._summary_runs.pop(recording_id, ("standard", None))
+        self._summary_details[recording_id] = detail
+        if summary.same_as(before):
+            # The same summary again: nothing to store, and the user is told rather than left
+            # wondering whether anything happened.
+            if self._shown(recording_id):
+                self.banner.show_message(NOTHING_CHANGED, "info")
             return
         try:
             self.services.save_summary(recording_id, summary)

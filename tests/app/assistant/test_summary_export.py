@@ -40,3 +40,19 @@ def test_plain_text_is_every_sentence_a_reader_reads():
     assert SUMMARY.to_plain_text().split("\n") == [
         "The team agreed to replace the printer.", "The printer keeps jamming.", "A new one costs 300 euros.",
         "Replace the printer.", "Anna will ask facilities.", "Someone should check the warranty."]
+
+
+def test_a_summary_tells_when_another_says_the_same():
+    """same_as: the same items, spacing aside (as the history stores them), is the same summary;
+    one word or one time different, or no summary at all, is not."""
+    from app.assistant.summary import ActionItem, Summary, SummaryItem
+
+    summary = Summary("Launch", "We moved the launch. ", (SummaryItem("Testing is late ", 6.5),), (),
+                      (ActionItem("Update the budget.", "Anna", "by Friday", 13.0),))
+    stored = Summary.from_json(summary.to_json() | {"overview": "We moved the launch."})
+    assert summary.same_as(stored) and stored.same_as(summary)
+    assert not summary.same_as(None)
+    assert not summary.same_as(Summary.from_json(summary.to_json() | {"title": "Launch plan"}))
+    moved = summary.to_json()
+    moved["key_points"][0]["start"] = 7.0
+    assert not summary.same_as(Summary.from_json(moved))
