@@ -44,6 +44,21 @@ class GenerationResult:
 GenerationEvent = TextDelta | GenerationResult
 
 
+@dataclass(frozen=True)
+class BatchDelta:
+    """New text of sequence `index` of a batch (see TextDelta)."""
+
+    index: int
+    text: str
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Every sequence's result, in the order the suffixes were given."""
+
+    results: tuple[GenerationResult, ...]
+
+
 class Tokenizer(Protocol):
     bos_id: int | None
     eos_ids: Sequence[int]

@@ -1,6 +1,7 @@
 """The language model runtime over ONNX Runtime: prefill in pieces with a cancel check between them,
 decode with a KV cache sized per request (kv_cache.py), sampling (sampling.py), stop tokens and
-stop strings, UTF-8-safe streaming (streaming.py), and a cancel token checked between tokens.
+stop strings, UTF-8-safe streaming (streaming.py), and a cancel token checked between tokens;
+several continuations of one prompt decoded in one batch (batch.py).
 
 It runs any folder in the onnxruntime-genai layout: names, sizes and options come from its
 genai_config.json (genai_config.py), not from what Confide's own builder writes.
@@ -10,15 +11,16 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 import onnxruntime as ort
 
 from models.cpu import physical_cores
 from models.errors import ContextOverflowError, ModelError
-from models.slm.api import GenerationConfig, GenerationEvent, GenerationResult, TextDelta
+from models.slm.api import BatchDelta, BatchResult, GenerationConfig, GenerationEvent, GenerationResult, TextDelta
 from models.slm.chat_template import ChatTemplate
 from models.slm.genai_config import GenaiConfig
 from models.slm.kv_cache import DecoderIo, KvCache
@@ -107,11 +109,16 @@ class OnnxLanguageModel:
 
     def prefill(self, cache: KvCache, ids: Sequence[int], cancel: threading.Event | None = None) -> np.ndarray | None:
         """Feeds ids in pieces, checking cancel between them; the last position's logits (or None)."""
+        return self.prefill_with(cache.run, ids, cancel)
+
+    @staticmethod
+    def prefill_with(run: Callable[[list[int]], np.ndarray], ids: Sequence[int],
+                     cancel: threading.Event | None = None) -> np.ndarray | None:
         logits = None
         for start in range(0, len(ids), PREFILL_PIECE):
             if cancel is not None and cancel.is_set():
                 return None
-            logits = cache.run(list(ids[start:start + PREFILL_PIECE]))
+            logits = run(list(ids[start:start + PREFILL_PIECE]))
         return logits
 
     def last_logits(self, prompt: str | Sequence[int]) -> np.ndarray:
@@ -175,6 +182,41 @@ class OnnxLanguageModel:
             prefill_tokens_per_s=len(ids) / prefill_seconds if prefill_seconds > 0 else 0.0,
             decode_tokens_per_s=steps / decode_seconds if decode_seconds > 0 and steps else 0.0,
         )
+
+    def generate_batch(self, prefix: str | Sequence[int], suffixes: Sequence[str | Sequence[int]],
+                       config: GenerationConfig = GenerationConfig(),
+                       cancel: threading.Event | None = None) -> Iterator[BatchDelta | BatchResult]:
+        """Several continuations of one prompt prefix, each after its own suffix (which may be
+        empty), decoded in one batch (batch.py): BatchDelta events, then one BatchResult.
+
+        The prefix is treated as generate() treats a prompt (BOS when the model wants one); a str
+        suffix is encoded on its own, so end the prefix where a token ends (after a special
+        token or a newline). Raises, before the first event, as generate() does."""
+        from models.slm.batch import generate_batch
+
+        prefix_ids = self.prompt_ids(prefix)
+        suffix_ids = [self.tokenizer.encode(s) if isinstance(s, str) else [int(i) for i in s] for s in suffixes]
+        if not suffix_ids:
+            raise ValueError("generate_batch needs at least one suffix (an empty one continues the prefix)")
+        longest = max(len(prefix_ids) + len(s) for s in suffix_ids)
+        self._check_fits([0] * longest, config.max_new_tokens)
+        max_new = max(0, min(config.max_new_tokens, self.context_length - longest))
+        config = replace(config, max_new_tokens=max_new)
+        if not self.share_buffer:
+            return self._one_after_another(prefix_ids, suffix_ids, config, cancel)
+        return generate_batch(self, prefix_ids, suffix_ids, config, _round_up(longest + max_new, self.context_length),
+                              cancel)
+
+    def _one_after_another(self, prefix_ids, suffix_ids, config, cancel) -> Iterator[BatchDelta | BatchResult]:
+        results = []
+        for row, suffix in enumerate(suffix_ids):
+            seeded = config if config.seed is None else replace(config, seed=config.seed + row)  # as batch.py does
+            for event in self._generate(prefix_ids + suffix, seeded, cancel):
+                if isinstance(event, TextDelta):
+                    yield BatchDelta(row, event.text)
+                else:
+                    results.append(event)
+        yield BatchResult(tuple(results))
 
 
 def _round_up(length: int, limit: int) -> int:
