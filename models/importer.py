@@ -12,7 +12,7 @@ from typing import Callable
 
 from models.catalog import load_catalog
 from models.errors import ModelError
-from models.installed import InstalledModel, read_manifest, write_manifest
+from models.installed import MODEL_ID, InstalledModel, model_folder, read_manifest, write_manifest
 
 GGUF_MAGIC = b"GGUF"
 _ID_ALLOWED = re.compile(r"[^a-z0-9._-]+")
@@ -20,8 +20,8 @@ _ID_ALLOWED = re.compile(r"[^a-z0-9._-]+")
 
 def derive_id(path: Path) -> str:
     stem = path.name[:-5] if path.name.lower().endswith(".gguf") else path.name
-    model_id = _ID_ALLOWED.sub("-", stem.lower()).strip("-.")
-    return model_id or "imported-model"
+    model_id = _ID_ALLOWED.sub("-", stem.lower()).strip("-._")[:100].rstrip("-.")
+    return model_id if MODEL_ID.fullmatch(model_id) else "imported-model"
 
 
 def detect_kind(path: Path) -> tuple[str, str]:
@@ -48,11 +48,9 @@ def import_model(path: Path, models_dir: Path, *, name: str | None = None, fast:
     path = path.expanduser().resolve()
     kind, fmt = detect_kind(path)
     model_id = name or derive_id(path)
-    if _ID_ALLOWED.sub("", model_id) != model_id:
-        raise ModelError(f"'{model_id}' is not a usable model id; use lower-case letters, digits, '.', '_' and '-'.")
+    target = model_folder(models_dir, model_id)
     if model_id in load_catalog():
         raise ModelError(f"'{model_id}' is a catalog model id; choose another with --name.")
-    target = models_dir / model_id
     if target.exists():
         raise ModelError(f"A model named '{model_id}' is already installed; choose another name with --name.")
     models_dir.mkdir(parents=True, exist_ok=True)
@@ -76,9 +74,11 @@ def import_model(path: Path, models_dir: Path, *, name: str | None = None, fast:
 
 
 def remove_model(models_dir: Path, model_id: str) -> None:
-    target = models_dir / model_id
+    """Removes an imported model's folder: model_id is a name (never a path) and the folder must
+    be a real folder inside models_dir whose manifest has that id."""
+    target = model_folder(models_dir, model_id)
     model = read_manifest(target)
-    if model is None:
+    if model is None or model.id != model_id:
         raise ModelError(f"No imported model named '{model_id}' is installed.")
     if not model.source.startswith("import:"):
         raise ModelError(f"'{model_id}' is a catalog model, not an imported one; only imported models can be removed.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -18,6 +19,27 @@ from models.errors import ModelError
 
 MANIFEST = "confide-model.json"
 HASH_CHUNK = 1 << 20
+# A model id names a folder inside the models folder, never a path: it starts with a letter or
+# digit (so neither "..", "." nor a hidden staging folder) and has no separator.
+MODEL_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
+
+
+def check_model_id(model_id: str) -> str:
+    """model_id, or a ModelError when it is not a model id (a path, empty, upper-case...)."""
+    if not isinstance(model_id, str) or not MODEL_ID.fullmatch(model_id):
+        raise ModelError(f"'{model_id}' is not a model id; ids are up to 100 lower-case letters, digits, "
+                         "'.', '_' and '-', starting with a letter or digit (never a path).")
+    return model_id
+
+
+def model_folder(models_dir: Path, model_id: str) -> Path:
+    """The folder of model_id inside models_dir, refused when it would resolve anywhere else
+    (a symbolic link out of the models folder, for one)."""
+    folder = Path(models_dir) / check_model_id(model_id)
+    if folder.resolve().parent != Path(models_dir).resolve():
+        raise ModelError(f"The folder of '{model_id}' is not inside the models folder {models_dir}; "
+                         "Confide leaves it alone.")
+    return folder
 
 
 @dataclass(frozen=True)
