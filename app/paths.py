@@ -6,6 +6,7 @@ Resolution order: --data-dir, then CONFIDE_DATA_DIR, then the platform's user da
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,12 @@ def default_data_dir() -> Path:
 
 
 def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path:
-    if explicit:
+    """explicit: --data-dir. An empty one is a mistake (an unset shell variable, say), not a
+    request for the default folder: it is refused rather than silently replaced."""
+    if explicit is not None:
+        if not str(explicit).strip():
+            raise DataDirError("--data-dir is empty; give the folder to use, or leave the option out "
+                               "for the default one.")
         return Path(explicit).expanduser().resolve()
     from_env = os.environ.get(ENV_DATA_DIR)
     if from_env:
@@ -75,7 +81,9 @@ class DataDir:
         return folders
 
     def ensure(self) -> "DataDir":
-        """Create the folder (mode 0700) if needed and check that it is usable."""
+        """Create the folder (mode 0700) if needed and check that it is usable. An existing
+        folder of the user's that others may read (0755, say) is tightened to 0700: it holds
+        recordings and the history."""
         try:
             self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
@@ -89,7 +97,22 @@ class DataDir:
             raise DataDirError(
                 f"The data folder {self.root} is not writable; fix its permissions or choose another with --data-dir."
             )
+        self._make_private()
         return self
+
+    def _make_private(self) -> None:
+        info = self.root.stat()
+        if stat.S_IMODE(info.st_mode) & 0o077 == 0:
+            return
+        if info.st_uid != os.getuid():
+            # Not ours to change (a shared folder someone chose on purpose): say so.
+            raise DataDirError(f"The data folder {self.root} belongs to another user and others may read it; "
+                               "choose a folder of your own with --data-dir.")
+        try:
+            os.chmod(self.root, stat.S_IMODE(info.st_mode) & 0o700)
+        except OSError as exc:
+            raise DataDirError(f"Cannot make the data folder {self.root} private ({exc.strerror}); "
+                               "run `chmod 700` on it or choose another with --data-dir.") from exc
 
 
 def open_data_dir(explicit: str | os.PathLike | None = None) -> DataDir:

@@ -49,3 +49,34 @@ def test_an_unusable_data_dir_is_one_line(tmp_path):
     assert result.returncode == 1
     assert "Cannot create the data folder" in result.stderr and "Traceback" not in result.stderr
     assert os.path.isfile(blocker)
+
+
+def test_an_existing_open_data_dir_is_made_private(tmp_path):
+    """A data folder made earlier with mode 0755 (by hand, or by an older version) is tightened
+    to 0700 on start: others on the machine cannot list the recordings."""
+    folder = tmp_path / "shared-looking"
+    folder.mkdir()
+    os.chmod(folder, 0o755)
+    DataDir(folder).ensure()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_the_cli_tightens_an_open_data_dir(tmp_path):
+    """The same through the command line, whichever command runs first."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    os.chmod(folder, 0o755)
+    result = run_confide("--data-dir", str(folder), "history", "list")
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_an_empty_data_dir_option_is_refused(tmp_path):
+    """`--data-dir ''` (an unset shell variable, say) is one sentence and exit 1, not a silent
+    switch to the default folder; nothing is created in HOME."""
+    home = tmp_path / "home"
+    home.mkdir()
+    result = run_confide("--data-dir", "", "history", "list", env={"HOME": str(home), "XDG_DATA_HOME": ""})
+    assert result.returncode == 1
+    assert result.stderr.strip() == "confide: --data-dir is empty; give the folder to use, or leave the option out for the default one."
+    assert list(home.iterdir()) == []
