@@ -5,6 +5,9 @@ sandbox, with transformers' settings (trim_blocks, lstrip_blocks, the loop-contr
 and helpers (`raise_exception`, `strftime_now`, a `tojson` that keeps non-ASCII text). The
 special tokens of tokenizer_config.json (bos_token, eos_token, ...) are variables of the
 template. A base model without a template gets a plain role-prefixed transcript to continue.
+
+Control-token texts inside message contents are marked as literal text (literal_text.py) before
+rendering, so that only the template itself puts control tokens into a prompt.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ import json
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import Iterable
 
 from jinja2 import Template, TemplateError
 from jinja2.ext import loopcontrols
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from models.errors import ModelError
+from models.slm.literal_text import LiteralMarker
 
 SPECIAL_TOKEN_KEYS = ("bos_token", "eos_token", "unk_token", "pad_token", "sep_token", "cls_token", "mask_token")
 
@@ -52,15 +57,18 @@ def _token_text(value) -> str | None:
 
 class ChatTemplate:
     def __init__(self, template: str | None, bos_token: str | None = None, eos_token: str | None = None,
-                 **special_tokens: str | None):
+                 *, literal_texts: Iterable[str] = (), **special_tokens: str | None):
+        """literal_texts: the texts of the tokenizer's control tokens, marked as plain text
+        wherever they occur in a message's content."""
         self.template = template or None
+        self.marker = LiteralMarker(literal_texts)
         # as transformers does, only the tokens the model has become variables (a template may
         # test `bos_token is defined`)
         given = {"bos_token": bos_token, "eos_token": eos_token, **special_tokens}
         self.special_tokens = {key: value for key, value in given.items() if value}
 
     @classmethod
-    def from_model_dir(cls, model_dir: Path) -> "ChatTemplate":
+    def from_model_dir(cls, model_dir: Path, *, literal_texts: Iterable[str] = ()) -> "ChatTemplate":
         """The template of a model folder: tokenizer_config.json's chat_template (a string, or
         a list of named templates of which "default" is the chat one), else chat_template.jinja."""
         model_dir = Path(model_dir)
@@ -77,7 +85,7 @@ class ChatTemplate:
         if not template and jinja_file.is_file():
             template = jinja_file.read_text(encoding="utf-8")
         tokens = {key: _token_text(config.get(key)) for key in SPECIAL_TOKEN_KEYS}
-        return cls(template if isinstance(template, str) else None, **tokens)
+        return cls(template if isinstance(template, str) else None, literal_texts=literal_texts, **tokens)
 
     @cached_property
     def _compiled(self) -> Template:
@@ -87,6 +95,7 @@ class ChatTemplate:
             raise ModelError(f"The model's chat template is not valid Jinja ({exc}); use --raw prompts.") from exc
 
     def render(self, messages: list[dict], add_generation_prompt: bool = True) -> str:
+        messages = self.marker.mark_messages(messages)
         if self.template is None:
             return plain_transcript(messages, add_generation_prompt)
         try:

@@ -50,7 +50,7 @@ class OnnxLanguageModel:
                              "install or import the model again.") from exc
         self.io = DecoderIo(self.session, self.config)
         self.tokenizer = load_tokenizer(self.model_dir)
-        self.template = ChatTemplate.from_model_dir(self.model_dir)
+        self.template = ChatTemplate.from_model_dir(self.model_dir, literal_texts=self.tokenizer.special_texts)
         self.eos_ids = set(self.config.eos_ids) | set(self.tokenizer.eos_ids)
         # One buffer for past and present needs an attention op that appends in place.
         self.share_buffer = self.config.share_buffer and self._uses_op("GroupQueryAttention")

@@ -20,6 +20,7 @@ from tokenizers import Tokenizer, processors
 
 from models.errors import ModelError
 from models.slm.tokenizer_bpe import byte_level_tokenizer
+from models.slm.literal_text import literal_pieces
 from models.slm.tokenizer_gguf import GGUFVocab, read_gguf_vocab
 from models.slm.tokenizer_special import effective_types, end_of_generation_ids, is_special
 from models.slm.tokenizer_spm import sentencepiece_tokenizer
@@ -146,11 +147,20 @@ class FolderTokenizer:
     def vocab_size(self) -> int:
         return self._tokenizer.get_vocab_size()
 
+    @property
+    def special_texts(self) -> list[str]:
+        """The texts of the control tokens (what user text must never turn into)."""
+        return [self.token_text(index) for index in sorted(self.special_ids)]
+
     def encode(self, text: str, *, parse_special: bool = True) -> list[int]:
-        """Token ids of text, no BOS added; with parse_special False, `<|im_end|>` is plain text."""
+        """Token ids of text, no BOS added; with parse_special False, `<|im_end|>` is plain text.
+        Text the chat template marked as literal (literal_text.py) is always plain text."""
+        ids: list[int] = []
         with self._lock:
-            self._tokenizer.encode_special_tokens = not parse_special
-            return self._tokenizer.encode(text, add_special_tokens=False).ids
+            for piece, literal in literal_pieces(text):
+                self._tokenizer.encode_special_tokens = literal or not parse_special
+                ids += self._tokenizer.encode(piece, add_special_tokens=False).ids
+        return ids
 
     def decode(self, ids: Sequence[int], *, skip_special: bool = False) -> str:
         ids = [int(i) for i in ids]
