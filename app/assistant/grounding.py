@@ -3,7 +3,9 @@
 - A sentence is kept only when most of its content words occur in its source, and it names
   no person, number or date that its source does not.
 - Each kept item points at the utterance that shares most words with it (its start time).
-- An owner must be a name that occurs in the transcript (a speaker label counts).
+- An owner is a person of the transcript: a speaker label, the name a speaker gave ("I'm
+  Priya"), or a name said in it; never a day, a month or a common noun.
+- A rewrite that drops the source's negation ("a bad idea", "not") is refused.
 - A due date is only ever a date phrase that was said in the item's source.
 - Loops and repeats are cut: repeated sentences, and items close to ones already kept.
 """
