@@ -6,16 +6,18 @@ from __future__ import annotations
 import argparse
 import sys
 
+from app.cli.common import OneLineParser
+from app.cli.numbers import thread_count
 from app.offline import enforce_offline
 
 VIEWS = ("record", "recording", "replies", "history", "settings")
 
 
 def _gui_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="confide", add_help=False)
+    parser = OneLineParser(prog="confide", add_help=False)
     parser.add_argument("--data-dir")
     parser.add_argument("--model")
-    parser.add_argument("--threads", type=int)
+    parser.add_argument("--threads", type=thread_count)  # checked here too: the window takes it
     parser.add_argument("--screenshot", metavar="PATH")
     parser.add_argument("--view", choices=VIEWS, default="record")
     parser.add_argument("--self-test", action="store_true")

@@ -13,7 +13,8 @@ import logging
 import sys
 from importlib import import_module
 
-from app.cli.common import CliContext, CommandOutput, common_parent
+from app.cli import numbers
+from app.cli.common import CliContext, CommandOutput, OneLineParser, common_parent
 from app.errors import AppError
 from app.offline import enforce_offline
 
@@ -36,12 +37,13 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress_defaults: bo
                         help="where models, recordings and history live (env: CONFIDE_DATA_DIR)")
     parser.add_argument("--model", metavar="ID", default=default,
                         help="language model to use (default: the configured one)")
-    parser.add_argument("--threads", metavar="N", type=int, default=default,
-                        help="CPU threads for both engines (default: physical cores)")
+    parser.add_argument("--threads", metavar="N", type=numbers.thread_count, default=default,
+                        help=f"CPU threads for both engines, 1 to {numbers.threads_limit()} "
+                             "(default: physical cores)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="confide",
         description="Confide: a private, offline assistant. Nothing leaves this machine.",
     )

@@ -14,6 +14,7 @@ from app.assistant.summarize import run_summary
 from app.assistant.summary import Summary, format_time
 from app.assistant.transcript_input import TEXT_SUFFIXES, TranscriptSegment, from_segments, read_transcript
 from app.cli.common import CliContext, CommandOutput, add_command
+from app.cli.numbers import MAX_ITEM_ID
 from app.errors import AppError
 from app.tasks.events import Progress
 
@@ -61,6 +62,9 @@ def _summary_input(source: str, ctx: CliContext) -> tuple[int | None, list[Trans
     match = RECORDING_REF.match(source)
     if match:
         recording_id = int(match.group(1))
+        if not 1 <= recording_id <= MAX_ITEM_ID:
+            raise AppError(f"{source} names no recording: ids are whole numbers from 1 to {MAX_ITEM_ID}, "
+                           "as `confide history list` shows them.")
         return recording_id, segments_of_recording(ctx, recording_id), None
     if source != "-" and Path(source).is_file() and Path(source).suffix.lower() not in TEXT_SUFFIXES \
             and not _looks_like_text(Path(source)):

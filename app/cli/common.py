@@ -10,6 +10,15 @@ from typing import Any, Callable
 from app.paths import DataDir, open_data_dir
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """A usage error is one line on stderr (what is wrong and where to look) and exit 2, like
+    every other refusal of the command line; --help still shows the whole usage. The parsers of
+    sub-commands are of this class too (argparse makes them of their parent's class)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message}; see `{self.prog} --help`.\n")
+
+
 @dataclass
 class CommandOutput:
     """data is printed as JSON with --json; text is printed for people otherwise."""

@@ -6,6 +6,7 @@ import json
 from contextlib import contextmanager
 from pathlib import Path
 
+from app.cli import numbers
 from app.cli.common import CliContext, CommandOutput, add_command, add_group
 from app.errors import HistoryError
 from app.history import HistoryStore
@@ -23,15 +24,15 @@ def register(subparsers) -> None:
     finder.add_argument("query", nargs="+", metavar="QUERY")
     _filters(finder)
     show = add_command(group, "show", cmd_show, "one item with its transcript and summary, or turns and drafts")
-    show.add_argument("id", metavar="ID")
+    show.add_argument("id", metavar="ID", type=numbers.item_id)
     rename = add_command(group, "rename", cmd_rename, "give an item a new title")
-    rename.add_argument("id", metavar="ID")
+    rename.add_argument("id", metavar="ID", type=numbers.item_id)
     rename.add_argument("title", nargs="+", metavar="TITLE")
     delete = add_command(group, "delete", cmd_delete, "delete an item, its search entries and its audio")
-    delete.add_argument("id", metavar="ID")
+    delete.add_argument("id", metavar="ID", type=numbers.item_id)
     export = add_command(group, "export", cmd_export, "an item as md or json (a recording's transcript "
                                                       "also as txt, srt, vtt), printed on stdout")
-    export.add_argument("id", metavar="ID")
+    export.add_argument("id", metavar="ID", type=numbers.item_id)
     export.add_argument("--format", dest="fmt", choices=RECORDING_FORMATS, default="md")
     backup = add_command(group, "backup", cmd_backup, "a consistent copy of the history database in FILE")
     backup.add_argument("file", metavar="FILE")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from app.cli import numbers
 from app.cli.common import CliContext, CommandOutput, add_command
 from app.engines import load_language_model, load_tokenizer_only
 from models.slm.api import GenerationConfig, GenerationResult, TextDelta
@@ -16,11 +17,16 @@ def register(subparsers) -> None:
     generate = add_command(subparsers, "generate", cmd_generate, "run the language model on PROMPT")
     generate.add_argument("prompt", metavar="PROMPT")
     generate.add_argument("--raw", action="store_true", help="use PROMPT verbatim, without the chat template")
-    generate.add_argument("--max-new-tokens", type=int, default=256, metavar="N")
-    generate.add_argument("--temperature", type=float, default=0.0, metavar="T")
-    generate.add_argument("--top-k", type=int, default=0, metavar="K")
-    generate.add_argument("--top-p", type=float, default=1.0, metavar="P")
-    generate.add_argument("--seed", type=int, default=None, metavar="S")
+    generate.add_argument("--max-new-tokens", type=numbers.new_tokens, default=256, metavar="N",
+                          help=f"at most N new tokens, 1 to {numbers.MAX_NEW_TOKENS} (default: 256)")
+    generate.add_argument("--temperature", type=numbers.temperature, default=0.0, metavar="T",
+                          help="0 (default) is greedy; higher samples more freely")
+    generate.add_argument("--top-k", type=numbers.top_k, default=0, metavar="K",
+                          help="sample among the K likeliest tokens (0, the default: all)")
+    generate.add_argument("--top-p", type=numbers.top_p, default=1.0, metavar="P",
+                          help="sample among the likeliest tokens whose chances add up to P, above 0 to 1 (default)")
+    generate.add_argument("--seed", type=numbers.seed, default=None, metavar="S",
+                          help=f"makes sampling repeatable: 0 to {numbers.MAX_SEED}")
     generate.add_argument("--ignore-eos", action="store_true", help="keep going to N tokens")
 
 
