@@ -10,13 +10,22 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, TextIO
+from typing import BinaryIO, Iterable, TextIO
 
 from app.assistant.text_tools import split_label, split_sentences
 from app.errors import AppError
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".srt", ".vtt", ".text")
 MAX_SEGMENT_CHARS = 400  # pasted paragraphs are split into sentences so each item can point somewhere
+# About 1 KB of text per minute of speech: 600 KB is ten hours, far beyond any meeting, and
+# already some hundred parts for the model to read.
+MAX_TRANSCRIPT_BYTES = 600_000
+MAX_TRANSCRIPT_HOURS = 10
+# A run this long without a space is no word or link. Chinese, Japanese and Korean are written
+# without spaces, so their characters (and full-width punctuation) break a run too.
+MAX_WORD_CHARS = 1_000
+_WORD_CHAR = r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
+NO_SPACE_RUN = re.compile(rf"(?<!{_WORD_CHAR}){_WORD_CHAR}{{{MAX_WORD_CHARS + 1}}}")  # only from a run's start: linear
 
 
 @dataclass(frozen=True)
@@ -44,12 +53,15 @@ def from_turns(turns: Iterable[dict]) -> list[TranscriptSegment]:
             for t in turns if t.get("text", "").strip()]
 
 
-def read_transcript(source: str | Path, stdin: TextIO | None = None) -> list[TranscriptSegment]:
-    """Reads a transcript file, or standard input for '-'. Raises AppError for what a user can fix."""
+def read_transcript(source: str | Path, stdin: TextIO | BinaryIO | None = None) -> list[TranscriptSegment]:
+    """Reads a transcript file, or standard input for '-'. Raises AppError for what a user can
+    fix: no such file, not UTF-8, or more than a summary is made for (checked before any work)."""
     if str(source) == "-":
-        text = (stdin or sys.stdin).read()
-        name = "standard input"
+        data = (stdin if stdin is not None else sys.stdin.buffer).read(MAX_TRANSCRIPT_BYTES + 1)
+        name = "Standard input"
         suffix = ""
+        size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
+        check_transcript_size(size, name, at_least=size > MAX_TRANSCRIPT_BYTES)
     else:
         path = Path(source)
         name = str(path)
@@ -57,15 +69,44 @@ def read_transcript(source: str | Path, stdin: TextIO | None = None) -> list[Tra
         if not path.is_file():
             raise AppError(f"There is no file {path}; check the path.")
         try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise AppError(f"{path} is not UTF-8 text; save it as UTF-8 and try again.") from exc
+            check_transcript_size(path.stat().st_size, name)
+            data = path.read_bytes()
         except OSError as exc:
             raise AppError(f"Cannot read {path} ({exc.strerror}); check its permissions.") from exc
+    text = data if isinstance(data, str) else _utf8(data, name)
+    check_word_lengths(text, name)
     segments = parse_transcript(text, suffix)
     if not segments:
         raise AppError(f"{name} holds no transcript text; give a file with the words that were said.")
     return segments
+
+
+def check_transcript_size(size: int, name: str, *, at_least: bool = False) -> None:
+    """Refuses a transcript far beyond any meeting up front, instead of hours of silent work."""
+    if size > MAX_TRANSCRIPT_BYTES:
+        amount = f"more than {MAX_TRANSCRIPT_BYTES // 1000:,} KB" if at_least else f"{size / 1e6:.1f} MB"
+        raise AppError(f"{name} holds {amount} of text; Confide summarizes transcripts of up to "
+                       f"{MAX_TRANSCRIPT_BYTES // 1000:,} KB (about {MAX_TRANSCRIPT_HOURS} hours of speech): "
+                       "split it and summarize the parts.")
+
+
+def check_word_lengths(text: str, name: str) -> None:
+    """Refuses a stretch of text without spaces longer than any word or link (binary data,
+    base64, a minified file): it is not a transcript, and it would be read token by token."""
+    found = NO_SPACE_RUN.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        raise AppError(f"{name} has more than {MAX_WORD_CHARS:,} characters without a space on line {line:,}; "
+                       f"a transcript's words are at most {MAX_WORD_CHARS:,} characters long: "
+                       "is this the right file?")
+
+
+def _utf8(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AppError(f"{name} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start:,} "
+                       "cannot be read); save it as UTF-8 and try again.") from None
 
 
 def parse_transcript(text: str, suffix: str = "") -> list[TranscriptSegment]:

@@ -15,11 +15,11 @@ from app.assistant.summary import Summary, format_time
 from app.assistant.transcript_input import TEXT_SUFFIXES, TranscriptSegment, from_segments, read_transcript
 from app.cli.common import CliContext, CommandOutput, add_command
 from app.cli.numbers import MAX_ITEM_ID
+from app.cli.text_input import read_conversation
 from app.errors import AppError
 from app.tasks.events import Progress
 
 RECORDING_REF = re.compile(r"^recording:(\d+)$")
-MAX_PASTE_BYTES = 2_000_000
 
 
 def register(subparsers) -> None:
@@ -74,7 +74,8 @@ def _summary_input(source: str, ctx: CliContext) -> tuple[int | None, list[Trans
 
 def _looks_like_text(path: Path) -> bool:
     try:
-        head = path.read_bytes()[:4096]
+        with open(path, "rb") as stream:
+            head = stream.read(4096)
     except OSError:
         return False
     if b"\x00" in head:
@@ -105,7 +106,10 @@ def _summary_text(summary: Summary) -> str:
 # --- reply ---------------------------------------------------------------------------------------
 
 def cmd_reply(args, ctx: CliContext) -> CommandOutput:
-    raw = _read_paste(args.input)
+    paste = read_conversation(args.input)
+    if paste.note:
+        sys.stderr.write(paste.note + "\n")
+    raw = paste.text
     conversation = parse_conversation(raw, me=args.me, default_me=_settings_user_name(ctx))
     examples = picked_replies_from_history(ctx, 3)
     model = _load_model(ctx)
@@ -116,20 +120,6 @@ def cmd_reply(args, ctx: CliContext) -> CommandOutput:
         item_id = save_conversation_to_history(ctx, raw, conversation, replies.drafts, args.tone, args.length)
         sys.stderr.write(f"Saved in the history as item {item_id}.\n")
     return CommandOutput(replies.to_json(), _reply_text(conversation, replies))
-
-
-def _read_paste(source: str) -> str:
-    if source == "-":
-        return sys.stdin.read(MAX_PASTE_BYTES)
-    path = Path(source)
-    if not path.is_file():
-        raise AppError(f"There is no file {path}; check the path, or give - to read the conversation from stdin.")
-    try:
-        return path.read_bytes()[:MAX_PASTE_BYTES].decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AppError(f"{path} is not UTF-8 text; save the conversation as UTF-8 and try again.") from exc
-    except OSError as exc:
-        raise AppError(f"Cannot read {path} ({exc.strerror}); check its permissions.") from exc
 
 
 def _reply_text(conversation: Conversation, replies) -> str:
