@@ -3,6 +3,8 @@
 Measures insert throughput (through the real HistoryStore API, one transaction per call, fully
 synced), the database size, and search latency (median and p95; required p95 <= 50 ms) over a
 mix of queries, plus a few operations a user notices on a big history (open, list, delete).
+Each query is also timed right after with the words as typed (no word forms, no compounds:
+"words_as_typed"), so the cost of the expansion is seen under the same load.
 
 Text comes from the evaluation transcripts in ../shared/eval (real meeting and chat turns,
 without the corpus's {disfmarker}-style annotations), re-sampled into long transcripts; a long tail of rare words (names, projects) is sprinkled in
@@ -20,6 +22,7 @@ CPU heavy: never part of the test suite.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -36,6 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.history import HistoryStore  # noqa: E402
+from app.history import search as search_module  # noqa: E402
+from app.history.search_query import MAX_TERMS, TERM, Query  # noqa: E402
 from models.types import Segment  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
@@ -141,6 +146,22 @@ class TextMaker:
         return out
 
 
+@contextlib.contextmanager
+def plain_words():
+    """Search takes the user's words as typed (no word forms, no compounds), as before they were added."""
+    original = search_module.parse_query
+
+    def as_typed(text: str, indexed=None) -> Query:
+        quoted = tuple(f'"{word}"{star}' for word, star in TERM.findall(text or "")[:MAX_TERMS])
+        return Query(quoted, quoted)
+
+    search_module.parse_query = as_typed
+    try:
+        yield
+    finally:
+        search_module.parse_query = original
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
@@ -214,12 +235,23 @@ def main() -> int:
         for _kind, query in queries[:20]:  # warm the page cache as a running app would be
             store.search(query)
         latencies: dict[str, list[float]] = {}
-        hit_counts = []
-        for query_class, query in queries:
-            t0 = time.perf_counter()
-            hits = store.search(query)
-            latencies.setdefault(query_class, []).append(1000 * (time.perf_counter() - t0))
-            hit_counts.append(len(hits))
+        plain_latencies: list[float] = []
+        hit_counts, plain_hit_counts = [], []
+        for n, (query_class, query) in enumerate(queries):
+            # The same query as typed, without word forms and compounds, beside it: the cost of
+            # the expansion under the same load (each first every other time: the second of
+            # the two finds the pages the first read in the cache).
+            for plain in ((False, True) if n % 2 else (True, False)):
+                with plain_words() if plain else contextlib.nullcontext():
+                    t0 = time.perf_counter()
+                    hits = store.search(query)
+                    took = 1000 * (time.perf_counter() - t0)
+                if plain:
+                    plain_latencies.append(took)
+                    plain_hit_counts.append(len(hits))
+                else:
+                    latencies.setdefault(query_class, []).append(took)
+                    hit_counts.append(len(hits))
         filtered = []
         for _query_class, query in queries[:100]:
             t0 = time.perf_counter()
@@ -234,6 +266,9 @@ def main() -> int:
                                 "p95": round(percentile(values, 0.95), 2)} for name, values in latencies.items()},
             "with_kind_and_since": {"median": round(statistics.median(filtered), 2),
                                     "p95": round(percentile(filtered, 0.95), 2)},
+            "words_as_typed": {"median": round(statistics.median(plain_latencies), 2),
+                               "p95": round(percentile(plain_latencies, 0.95), 2),
+                               "mean_hits": round(statistics.mean(plain_hit_counts), 1)},
         }
         t0 = time.perf_counter()
         store.list_items(limit=100)

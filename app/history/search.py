@@ -51,7 +51,7 @@ def search(db: Database, text: str, kind: str | None = None, since=None, limit: 
     if kind is not None and kind not in KINDS:
         raise HistoryError(f"'{kind}' is not a kind of item; use one of: {', '.join(KINDS)}.")
     since_text = parse_since(since)
-    query = parse_query(text)
+    query = parse_query(text, _indexed_words(db))
     if not query.terms or limit <= 0:
         return []
     kinds = [kind] if kind else list(KINDS)
@@ -78,6 +78,20 @@ def search(db: Database, text: str, kind: str | None = None, since=None, limit: 
                     if len(hits) >= limit:
                         return hits
     return hits
+
+
+def _indexed_words(db: Database):
+    """indexed(word) -> whether any passage holds word (as the index stems it), remembered for
+    one search."""
+    seen: dict[str, bool] = {}
+
+    def indexed(word: str) -> bool:
+        if word not in seen:
+            seen[word] = db.execute("SELECT 1 FROM search_docs_fts WHERE search_docs_fts MATCH ? LIMIT 1",
+                                    [f'"{word}"']).fetchone() is not None
+        return seen[word]
+
+    return indexed
 
 
 def _count_passing(db: Database, candidates: dict[int, "_Candidate"], since: str | None) -> int:

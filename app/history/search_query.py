@@ -8,15 +8,16 @@ leaves apart, and what people still mean as one thing:
 - compounds: "helpdesk" is one token, "help desk" two. A long word is also looked for as the
   phrase of its two halves ("help" + "desk"), and two words typed together also as one word.
 
-Everything is expanded here, at query time, into ORs of quoted terms: the index and its
-schema stay as they are, and a form that no passage uses costs one b-tree lookup that finds
-nothing. Every term is quoted, so nothing the user types can become FTS5 syntax.
+Everything is expanded here, at query time, into ORs of quoted terms, keeping only forms that
+some passage holds: the index and its schema stay as they are. Every term is quoted, so nothing
+the user types can become FTS5 syntax.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 MAX_TERMS = 16
 MAX_JOINS = 3  # adjacent pairs also tried as one word ("help desk" -> "helpdesk")
@@ -29,7 +30,7 @@ TERM = re.compile(r"([^\W_]+)(\*?)")
 FAMILIES = (
     ("ide", "ision"), ("ude", "usion"), ("ate", "ation"), ("ify", "ification"), ("uce", "uction"),
     ("ibe", "iption"), ("eive", "eption"), ("ain", "anation"), ("ume", "umption"), ("mit", "mission"),
-    ("yse", "ysis"), ("yze", "ysis"), ("ver", "very"), ("ail", "ailure"), ("ose", "osure"), ("", "ment"),
+    ("yse", "ysis"), ("yze", "ysis"), ("ver", "very"), ("ail", "ailure"), ("ose", "osure"), ("ee", "eement"),
 )
 MIN_STEM = 3
 # Halves of a compound must be words of their own: "therapist" is not "the" + "rapist".
@@ -120,8 +121,11 @@ class Query:
         return self._with_joins(list(self.words), " + ")
 
 
-def parse_query(text: str) -> Query:
-    """The user's words as quoted FTS5 terms: no operator or syntax error can leak through."""
+def parse_query(text: str, indexed: Callable[[str], bool] = lambda word: True) -> Query:
+    """The user's words as quoted FTS5 terms: no operator or syntax error can leak through.
+    indexed(word) tells whether any passage holds a word: other forms, halves and joined words
+    that none holds are left out, so that every query the index answers stays as small as the
+    words typed (each term costs a lookup in every segment of the index, in every statement)."""
     typed = TERM.findall(text or "")[:MAX_TERMS]
     units, words = [], []
     for word, star in typed:
@@ -129,12 +133,14 @@ def parse_query(text: str) -> Query:
         if star:
             units.append(f"{_quoted(word)}*")
             continue
-        alternatives = [_quoted(form) for form in word_forms(word)]
-        alternatives += [f"{_quoted(a)} + {_quoted(b)}" for a, b in compound_halves(word)]
+        forms = word_forms(word)
+        alternatives = [_quoted(forms[0])] + [_quoted(form) for form in forms[1:] if indexed(form)]
+        alternatives += [f"{_quoted(a)} + {_quoted(b)}" for a, b in compound_halves(word)
+                         if indexed(a) and indexed(b)]
         units.append(alternatives[0] if len(alternatives) == 1 else f"({' OR '.join(alternatives)})")
     joins = []
     for i in range(len(typed) - 1):
         (a, a_star), (b, b_star) = typed[i], typed[i + 1]
-        if not a_star and not b_star and _joinable(a, b) and len(joins) < MAX_JOINS:
+        if not a_star and not b_star and _joinable(a, b) and len(joins) < MAX_JOINS and indexed(a + b):
             joins.append((i, _quoted((a + b).lower())))
     return Query(tuple(units), tuple(words), tuple(joins))
