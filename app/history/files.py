@@ -16,6 +16,7 @@ from typing import Iterator
 
 from app.durable import fsync_path
 from app.errors import HistoryError
+from app.history.backup_target import check_backup_target
 from app.history.connection import make_private
 
 
@@ -114,11 +115,7 @@ def write_private_text(target: Path, text: str) -> Path:
 
 def backup_database(conn: sqlite3.Connection, live_db: Path, target: Path) -> Path:
     """A consistent single-file copy through SQLite's backup API, checked before it is renamed."""
-    target = Path(target).expanduser().absolute()
-    if target.exists() and target.resolve() == Path(live_db).resolve():
-        raise HistoryError("The backup cannot overwrite the history database itself; give another file name.")
-    if target.is_dir():
-        raise HistoryError(f"{target} is a folder; give a file name for the backup.")
+    target = check_backup_target(target, live_db)
     with private_temp(target) as temp:
         copy = sqlite3.connect(temp)
         try:
