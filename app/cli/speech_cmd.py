@@ -70,9 +70,8 @@ def _seconds(text: str) -> float:
 def cmd_transcribe(args, ctx: CliContext) -> CommandOutput:
     path = Path(args.audio).expanduser()
     check_readable(path)  # a file that cannot be read is refused before the model is loaded
-    transcriber = _load_transcriber(ctx)
     task = TranscribeTask(str(path), language=args.language, beam_size=args.beam)
-    result = _run(transcribe_file(task, transcriber, threading.Event()), show_segments=False)
+    result = _run(transcribe_file(task, _SpeechOnDemand(ctx), threading.Event()), show_segments=False)
     if result.note:
         _say(result.note)
     if args.save:
@@ -155,6 +154,24 @@ def _run(events, *, show_segments: bool, seconds: float | None = None) -> Speech
                 last_said = now
                 _say(event.message + (f" ({event.fraction:.0%})" if event.fraction is not None else ""))
     raise AppError("The speech task ended without a result; try again.")
+
+
+class _SpeechOnDemand:
+    """The speech model, loaded when the task first needs it: a file with nothing audible is
+    answered from a scan of its sound alone (app.tasks.transcribe), without loading it."""
+
+    def __init__(self, ctx: CliContext):
+        self._ctx = ctx
+        self._transcriber = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._transcriber is not None
+
+    def get(self):
+        if self._transcriber is None:
+            self._transcriber = _load_transcriber(self._ctx)
+        return self._transcriber
 
 
 def _load_transcriber(ctx: CliContext):

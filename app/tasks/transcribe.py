@@ -19,6 +19,7 @@ from app.errors import AppError
 from app.tasks.events import Done, Event, Failed, Partial, Progress
 from models.types import Segment, SpokenSegments
 from models.whisper.events import NO_SPEECH_MESSAGE, TranscriptionProgress, TranscriptionResult
+from models.whisper.silence import first_sound
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,14 @@ def ready_transcriber(speech, cancel: threading.Event) -> Generator[Event, None,
 def transcribe_file(task: TranscribeTask, speech, cancel: threading.Event) -> Iterator[Event]:
     name = Path(task.path).name
     try:
+        # a file with nothing audible is answered from a cheap scan, before the model is loaded
+        sound_at, scanned = first_sound(Path(task.path), cancel)
+        if cancel.is_set():
+            return
+        if sound_at is None:
+            yield Done(SpeechResult(str(task.path), scanned, (), None, title=Path(task.path).stem,
+                                    imported_from=str(task.path), note=NO_SPEECH_MESSAGE))
+            return
         transcriber = yield from ready_transcriber(speech, cancel)
         if transcriber is None:
             return

@@ -27,6 +27,7 @@ from models.errors import AppError, ModelError
 from models.types import Segment, Word
 from models.whisper.audio_io import SAMPLE_RATE, decode_blocks, probe
 from models.whisper.events import TranscriptionEvent, TranscriptionProgress, TranscriptionResult
+from models.whisper.silence import is_silent
 from models.whisper.windows import FILE_WINDOWS, AudioWindow, WindowPolicy, windows_of
 
 REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")
@@ -223,6 +224,10 @@ class TranscriptionRun:
             for window in windows:
                 if state.stopped.is_set():
                     break
+                if is_silent(window.audio):  # nothing audible: the model would only spend time on it
+                    end = window.end
+                    self._queue.put(TranscriptionProgress(end, self._duration))
+                    continue
                 for segment in self._transcriber._window_segments(window, options, state):
                     segments.append(segment)
                     self._queue.put(segment)
