@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 
 from models.slm.builder.graph import FLOAT, INT32, INT64, MS, GraphWriter
-from models.slm.builder.quant import NBitsWeight, fuse
+from models.slm.builder.quant import EmbeddingTable, NBitsWeight, fuse
 
 
 @dataclass
@@ -80,13 +80,13 @@ def rotary_tables(spec: DecoderSpec, base: float) -> tuple[np.ndarray, np.ndarra
     return np.cos(angles).astype(np.float32), np.sin(angles).astype(np.float32)
 
 
-def build_decoder(spec: DecoderSpec, embedding: tuple | None,
+def build_decoder(spec: DecoderSpec, embedding: EmbeddingTable | None,
                   layer_weights: Callable[[int], LayerWeights], output_norm: np.ndarray, lm_head: NBitsWeight,
                   *, accuracy_level: int = 4, down_accuracy_level: int | None = None, names: IoNames = IoNames(),
                   data_file=None, data_name: str = "",
                   progress: Callable[[str], None] = lambda _m: None):
-    """The decoder graph and whether its weights are exactly the GGUF's. embedding: an 8-bit table
-    (see quant.embedding_table), or None to gather the rows of lm_head itself (tied embeddings in
+    """The decoder graph and whether its weights are exactly the GGUF's. embedding: a table from
+    quant.embedding_table, or None to gather the rows of lm_head itself (tied embeddings in
     8-bit form), which keeps one copy of the largest matrix instead of two."""
     g = GraphWriter(accuracy_level, data_file, data_name)
     ids = g.add_input(names.input_ids, INT64, ["batch_size", "sequence_length"])
@@ -115,10 +115,20 @@ def build_decoder(spec: DecoderSpec, embedding: tuple | None,
     if embedding is None:
         rows = _rows_of_output_layer(g, lm_head, ids)
     else:
-        data, scales, zero_points, block, g.weights_exact = embedding
-        rows = g.one("GatherBlockQuantized", [g.const("embed.qweight", data), ids, g.const("embed.scales", scales),
-                                               g.const("embed.qzeros", zero_points)],
-                     domain=MS, stem="embed_rows", gather_axis=0, quantize_axis=1, block_size=block, bits=8)
+        g.weights_exact = embedding.exact
+        rows = g.one("GatherBlockQuantized", [g.const("embed.qweight", embedding.data), ids,
+                                               g.const("embed.scales", embedding.scales),
+                                               g.const("embed.qzeros", embedding.zero_points)],
+                     domain=MS, stem="embed_rows", gather_axis=0, quantize_axis=1, block_size=embedding.block,
+                     bits=embedding.bits)
+        if embedding.offsets is not None:
+            blocks = spec.hidden // embedding.block
+            per_block = g.one("Reshape", [rows, g.const("embed_blocks_shape", np.array([-1, blocks, embedding.block],
+                                                                                        np.int64))], stem="embed_blocks")
+            offsets = g.one("Gather", [g.const("embed.offsets", embedding.offsets), ids], stem="embed_offsets", axis=0)
+            offsets = g.one("Reshape", [offsets, g.const("embed_offsets_shape", np.array([-1, blocks, 1], np.int64))],
+                            stem="embed_offsets_blocks")
+            rows = g.one("Add", [per_block, offsets], stem="embed_plus_offsets")
     x = g.one("Reshape", [rows, flat], stem="embed")
     if spec.embedding_scale != 1.0:
         x = g.one("Mul", [x, g.const("embed_scale", np.array(spec.embedding_scale, np.float32))], stem="embed_scaled")

@@ -232,14 +232,34 @@ def permute_rows(weight: NBitsWeight, order: np.ndarray) -> NBitsWeight:
     )
 
 
-def embedding_table(tensor) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool]:
-    """(data uint8 [V, H], scales [V, H/block], zero points [V, H/block], block, exact) for an 8-bit
-    GatherBlockQuantized; codes with an offset (Q4_1, Q4_K) are requantized."""
+@dataclass
+class EmbeddingTable:
+    """Operands of a GatherBlockQuantized lookup: codes (8-bit, or 4-bit two a byte, low nibble
+    first), a scale and zero point per block, and for 4-bit codes with an offset the per-block
+    offsets, added after the gather (w = q*s + o, in the same float operations as the GGUF's)."""
+
+    data: np.ndarray  # uint8 [V, H] or [V, H/2]
+    scales: np.ndarray  # float32 [V, H/block]
+    zero_points: np.ndarray  # uint8 [V, H/block] or [V, H/block/2]
+    block: int
+    bits: int
+    offsets: np.ndarray | None  # float32 [V, H/block]
+    exact: bool
+
+
+def embedding_table(tensor) -> EmbeddingTable:
+    """The token embedding as a GatherBlockQuantized table. Signed codes (Q8_0, Q5_0, Q6_K) and
+    Q4_0 shifted back are 8-bit; Q4_1 and Q4_K (codes 0..15 plus an offset) stay 4-bit with their
+    offsets beside, which is exact and half the size of an 8-bit requantization."""
     codes = read_codes(tensor)
+    if codes.offset is not None and Q(tensor.tensor_type) == Q.Q4_0:  # codes + 8 with offset -8d: shift back
+        codes = BlockCodes(codes.codes - np.int8(8), codes.scale, None, codes.block, True)
     if codes.offset is not None:
-        if Q(tensor.tensor_type) == Q.Q4_0:  # codes + 8 with offset -8d: shift back, exactly
-            codes = BlockCodes(codes.codes - np.int8(8), codes.scale, None, codes.block, True)
-        else:
-            codes = requantize_int8(dequantized(tensor))
+        blocks = codes.scale.shape[1]
+        if blocks % 2 == 0:
+            return EmbeddingTable(_pack_pairs(codes.codes), codes.scale, np.zeros((len(codes.scale), blocks // 2), np.uint8),
+                                  codes.block, 4, codes.offset.astype(np.float32), codes.exact)
+        codes = requantize_int8(dequantized(tensor))  # packed zero points would need a half-filled byte
     data = codes.codes.view(np.uint8) ^ np.uint8(0x80)  # c + 128 as unsigned
-    return data, codes.scale, np.full(codes.scale.shape, 128, np.uint8), codes.block, codes.exact
+    return EmbeddingTable(data, codes.scale, np.full(codes.scale.shape, 128, np.uint8), codes.block, 8, None,
+                          codes.exact)

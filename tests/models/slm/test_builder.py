@@ -176,6 +176,9 @@ def _llama3_style_gguf(path, vocab: int) -> None:
     writer.add_rope_freq_base(500000.0)
     writer.add_layer_norm_rms_eps(1e-5)
     writer.add_rope_dimension_count(hidden // heads)
+    writer.add_tokenizer_model("gpt2")  # a vocabulary for the file's own checks (the test borrows SmolLM2's tokenizer)
+    writer.add_token_list([f"t{index}" for index in range(vocab)])
+    writer.add_token_types([1] * vocab)
 
     def add(name, rows, cols, kind):
         values = (rng.standard_normal((rows, cols)) / np.sqrt(cols)).astype(np.float32)
@@ -231,13 +234,50 @@ def test_a_llama3_style_gguf_computes_what_it_defines(smollm_dir, tmp_path, monk
     assert int(np.argmax(logits)) == int(np.argmax(expected))
 
 
-def _qwen2_style_gguf(path, vocab: int) -> None:
+def random_q4_k(rng, rows: int, cols: int) -> np.ndarray:
+    """Q4_K blocks of random codes, scales and minimums (the gguf library cannot quantize to
+    Q4_K): 256 values in 144 bytes, d and dmin first as float16."""
+    blocks = rng.integers(0, 256, (rows, cols // 256, 144), dtype=np.uint8)
+    blocks[..., 0:2] = np.frombuffer(np.float16(0.02 / np.sqrt(cols)).tobytes(), np.uint8)
+    blocks[..., 2:4] = np.frombuffer(np.float16(0.01 / np.sqrt(cols)).tobytes(), np.uint8)
+    return blocks.reshape(rows, -1)
+
+
+def test_4_bit_embeddings_with_an_offset_stay_4_bit_and_exact(tmp_path):
+    """Q4_K and Q4_1 embedding tables are gathered as 4-bit codes with their offsets added after:
+    code * scale + offset is the gguf library's dequantization bit for bit, at half the bytes of
+    the 8-bit requantization this replaced."""
+    from gguf import GGUFReader
+    from gguf.quants import quantize
+
+    from models.slm.builder.quant import embedding_table
+
+    rng = np.random.default_rng(3)
+    writer = GGUFWriter(str(tmp_path / "emb.gguf"), "llama")
+    writer.add_tensor("q4_k", random_q4_k(rng, 16, 512), raw_dtype=GGMLQuantizationType.Q4_K)
+    writer.add_tensor("q4_1", quantize(rng.standard_normal((16, 512)).astype(np.float32), GGMLQuantizationType.Q4_1),
+                      raw_dtype=GGMLQuantizationType.Q4_1)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    for tensor in GGUFReader(tmp_path / "emb.gguf").tensors:
+        table = embedding_table(tensor)
+        codes = np.stack([table.data & 0x0F, table.data >> 4], axis=-1).reshape(16, -1, table.block).astype(np.float32)
+        rebuilt = codes * table.scales[..., None] + table.offsets[..., None]
+        expected = dequantize(np.asarray(tensor.data), GGMLQuantizationType(tensor.tensor_type)).reshape(16, -1, 32)
+        assert (table.bits, table.exact, table.data.shape) == (4, True, (16, 256)), tensor.name
+        assert np.array_equal(rebuilt, expected), tensor.name
+
+
+def _qwen2_style_gguf(path, vocab: int, tied: bool) -> None:
     """A small random Qwen2: biases on Q, K and V (large enough to matter), rotary halves not
-    permuted, rope base 1e6, 2 key/value heads for 4 query heads, and a tied Q8_0 embedding."""
+    permuted, rope base 1e6, 2 key/value heads for 4 query heads, and either a tied Q8_0
+    embedding or (as in Qwen2.5-Coder-1.5B) a Q4_K embedding beside an untied output layer."""
     from gguf.quants import quantize
 
     rng = np.random.default_rng(11)
-    hidden, ffn, heads, kv_heads, layers = 64, 128, 4, 2, 2
+    hidden, ffn, heads, kv_heads, layers = 256, 512, 4, 2, 2
     writer = GGUFWriter(str(path), "qwen2")
     writer.add_block_count(layers)
     writer.add_context_length(256)
@@ -247,6 +287,9 @@ def _qwen2_style_gguf(path, vocab: int) -> None:
     writer.add_head_count_kv(kv_heads)
     writer.add_rope_freq_base(1e6)
     writer.add_layer_norm_rms_eps(1e-6)
+    writer.add_tokenizer_model("gpt2")  # a vocabulary for the file's own checks (the test borrows SmolLM2's tokenizer)
+    writer.add_token_list([f"t{index}" for index in range(vocab)])
+    writer.add_token_types([1] * vocab)
     Q = GGMLQuantizationType
 
     def add(name, rows, cols, kind):
@@ -256,7 +299,11 @@ def _qwen2_style_gguf(path, vocab: int) -> None:
     def vector(name, size, centre, spread):
         writer.add_tensor(name, (centre + spread * rng.standard_normal(size)).astype(np.float32))
 
-    add("token_embd.weight", vocab, hidden, Q.Q8_0)
+    if tied:
+        add("token_embd.weight", vocab, hidden, Q.Q8_0)
+    else:
+        writer.add_tensor("token_embd.weight", random_q4_k(rng, vocab, hidden), raw_dtype=Q.Q4_K)
+        add("output.weight", vocab, hidden, Q.Q5_0)
     vector("output_norm.weight", hidden, 1.0, 0.1)
     for layer in range(layers):
         p = f"blk.{layer}."
@@ -278,17 +325,19 @@ def _qwen2_style_gguf(path, vocab: int) -> None:
     writer.close()
 
 
-def test_a_qwen2_gguf_computes_what_it_defines(smollm_dir, tmp_path, monkeypatch):
-    """The qwen2 architecture (Q, K and V biases, rotary halves, tied output layer): the float
-    build matches a float64 forward pass to 1e-3, the default build is close and picks the same
-    token, and the biases ride in the projection node itself (no extra node per layer)."""
+@pytest.mark.parametrize("tied", [True, False])
+def test_a_qwen2_gguf_computes_what_it_defines(tied, smollm_dir, tmp_path, monkeypatch):
+    """The qwen2 architecture (Q, K and V biases, rotary halves, a tied output layer or a 4-bit
+    embedding with offsets): the float build matches a float64 forward pass to 1e-3 and picks its
+    token, with weights exactly the GGUF's; the default build is within 0.1; and the biases ride
+    in the projection node itself (no extra node per layer)."""
     import shutil
 
     import models.slm.tokenizer as tokenizer_module
 
     vocab = 49152  # SmolLM2's, whose tokenizer files the folder borrows
     gguf = tmp_path / "qwen2-style.gguf"
-    _qwen2_style_gguf(gguf, vocab)
+    _qwen2_style_gguf(gguf, vocab, tied)
     monkeypatch.setattr(tokenizer_module, "save_tokenizer_files", lambda _gguf, out: [
         shutil.copy(smollm_dir / name, out / name) for name in ("tokenizer.json", "tokenizer_config.json")])
     ids = [1, 504, 3000, 17, 42, 9000, 123, 7, 7, 31000, 88, 12]
@@ -299,8 +348,10 @@ def test_a_qwen2_gguf_computes_what_it_defines(smollm_dir, tmp_path, monkeypatch
         build_from_gguf(gguf, out, activations=activations)
         logits = OnnxLanguageModel.load(out, threads=2).last_logits(ids)
         assert np.abs(logits - expected).max() < tolerance, activations
-        assert json.loads((out / "confide-build.json").read_text())["architecture"] == "qwen2"
-    assert int(np.argmax(logits)) == int(np.argmax(expected))
+        build = json.loads((out / "confide-build.json").read_text())
+        assert build["architecture"] == "qwen2" and build["weights_exact"] is True
+        if activations == "float":  # a random model's logits are flat: only the exact build must keep near-ties
+            assert int(np.argmax(logits)) == int(np.argmax(expected))
     graph = onnx.load(str(tmp_path / "mixed" / "model.onnx"), load_external_data=False).graph
     qkv = [node for node in graph.node if node.name.endswith("qkv_proj")]
     assert len(qkv) == 2 and all(len(node.input) == 6 and node.input[5] for node in qkv)
