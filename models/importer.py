@@ -6,13 +6,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Callable
 
 from models.catalog import load_catalog
 from models.errors import ModelError
 from models.installed import MODEL_ID, InstalledModel, model_folder, read_manifest, write_manifest
+from models.provision import staging_folder
 
 GGUF_MAGIC = b"GGUF"
 _ID_ALLOWED = re.compile(r"[^a-z0-9._-]+")
@@ -54,8 +54,8 @@ def import_model(path: Path, models_dir: Path, *, name: str | None = None, fast:
     if target.exists():
         raise ModelError(f"A model named '{model_id}' is already installed; choose another name with --name.")
     models_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".staging-{model_id}-", dir=models_dir))
-    try:
+    # the staging folder of an install: the start-up clean-up of another process leaves it alone
+    with staging_folder(models_dir, model_id) as staging:
         out_dir = staging / "model"
         if fmt == "gguf":
             out_dir.mkdir()
@@ -68,8 +68,6 @@ def import_model(path: Path, models_dir: Path, *, name: str | None = None, fast:
             shutil.copytree(path, out_dir)
         write_manifest(out_dir, model_id=model_id, kind=kind, fmt=fmt, source=f"import:{path}", verified=True)
         os.replace(out_dir, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return read_manifest(target)
 
 

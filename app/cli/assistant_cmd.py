@@ -182,26 +182,24 @@ def segments_of_recording(ctx: CliContext, recording_id: int) -> list[Transcript
 def save_summary_to_history(ctx: CliContext, recording_id: int | None, source: str,
                             segments: list[TranscriptSegment], summary: Summary, audio: Path | None = None) -> int:
     with _open_history(ctx) as store:
-        if recording_id is None:
-            # A transcript from a file becomes a recording (with its audio copied in, if any).
-            # Text without times is stored at 0 s: the store wants a start and an end per segment.
-            stored_audio = store.import_audio(audio) if audio is not None else None
-            duration = max((s.end or 0.0 for s in segments), default=None) if audio is not None else None
-            recording_id = store.add_recording(summary.title or Path(source).stem, audio_file=stored_audio,
-                                               duration=duration, status="done")
-            store.add_segments(recording_id, [{"start": s.start or 0.0, "end": s.end or s.start or 0.0,
-                                               "text": s.text} for s in segments])
-        store.save_summary(recording_id, summary)
-    return recording_id
+        if recording_id is not None:
+            store.save_summary(recording_id, summary)
+            return recording_id
+        # A transcript from a file becomes a recording (with its audio copied in, if any), stored
+        # with its transcript and summary in one transaction: a kill leaves all or nothing.
+        # Text without times is stored at 0 s: the store wants a start and an end per segment.
+        duration = max((s.end or 0.0 for s in segments), default=None) if audio is not None else None
+        return store.save_recording(summary.title or Path(source).stem, import_from=audio, duration=duration,
+                                    segments=[{"start": s.start or 0.0, "end": s.end or s.start or 0.0,
+                                               "text": s.text} for s in segments],
+                                    summary=summary, status="done")
 
 
 def save_conversation_to_history(ctx: CliContext, raw: str, conversation: Conversation, drafts,
                                  tone: str, length: str) -> int:
-    with _open_history(ctx) as store:
-        item_id = store.add_conversation(raw, [{"speaker": t.speaker, "text": t.text} for t in conversation.turns],
-                                         conversation.me)
-        store.add_drafts(item_id, [d.text for d in drafts], tone=tone, length=length)
-    return item_id
+    with _open_history(ctx) as store:  # one transaction: never a conversation without its drafts
+        return store.add_conversation(raw, [{"speaker": t.speaker, "text": t.text} for t in conversation.turns],
+                                      conversation.me, drafts=[d.text for d in drafts], tone=tone, length=length)
 
 
 # --- audio -----------------------------------------------------------------------------------------

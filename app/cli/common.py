@@ -45,8 +45,13 @@ class CliContext:
 
     @cached_property
     def data_dir(self) -> DataDir:
-        """Created (0700) on first use, so that `--help` and usage errors touch nothing."""
-        return open_data_dir(self.data_dir_option)
+        """Created (0700) on first use, so that `--help` and usage errors touch nothing; what a
+        killed command left in it is cleared then (app.startup_cleanup)."""
+        from app.startup_cleanup import clean_up_data_folder
+
+        folder = open_data_dir(self.data_dir_option)
+        clean_up_data_folder(folder)
+        return folder
 
 
 def common_parent() -> argparse.ArgumentParser:

@@ -193,28 +193,21 @@ def _clock(seconds: float | None) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-# --- the history (HOOK) --------------------------------------------------------------------
-# HOOK for the history (app/history, written by the history helper): these two functions are the
-# only places where the speech commands store anything. They use HistoryStore's public API
-# (add_recording, import_audio, add_segments, finish_recording); adjust them here if it changes.
+# --- the history ---------------------------------------------------------------------------
+# These two functions are the only places where the speech commands store anything.
 
 def save_to_history(ctx: CliContext, result: SpeechResult, *, status: str = "done") -> int:
-    """Stores a recording or an imported file with its transcript; returns its item id."""
+    """Stores a recording or an imported file (copied in) with its transcript, in one
+    transaction (a kill leaves all of it or nothing, and at most a copy the next start
+    removes); returns its item id."""
     from app.history import HistoryStore
 
+    imported = bool(result.imported_from and result.audio_path)
     with HistoryStore.for_data_dir(ctx.data_dir) as store:
-        audio = result.audio_path
-        if result.imported_from and audio:
-            audio = store.import_audio(Path(audio))
-        recording_id = store.add_recording(result.title, audio_file=audio, duration=result.duration,
-                                           language=result.language, status="recording")
-        try:
-            store.add_segments(recording_id, result.segments)
-            store.finish_recording(recording_id, duration=result.duration, status=status)
-        except Exception:
-            store.delete(recording_id, purge=False)  # no half-stored recording stays behind
-            raise
-    return recording_id
+        return store.save_recording(result.title, audio_file=None if imported else result.audio_path,
+                                    import_from=Path(result.audio_path) if imported else None,
+                                    segments=result.segments, duration=result.duration,
+                                    language=result.language, status=status)
 
 
 def store_recovered(ctx: CliContext, recovered: list[RecoveredRecording]) -> list[tuple[int, RecoveredRecording]]:

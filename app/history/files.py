@@ -7,6 +7,7 @@ Every file the user keeps is written under a temporary name in the same folder, 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import sqlite3
@@ -63,8 +64,12 @@ def remove_audio(data_root: Path, relative: str | None) -> None:
                            "fix its permissions and delete it by hand.") from exc
 
 
-def import_audio(data_root: Path, source: Path, folder: str = "recordings") -> str:
-    """Copies an outside audio file into the data folder (0600); returns its relative path."""
+def import_audio(data_root: Path, source: Path, folder: str = "recordings", *,
+                 hold_lock_in: contextlib.ExitStack | None = None) -> str:
+    """Copies an outside audio file into the data folder (0600); returns its relative path.
+    hold_lock_in: the copy stays locked until that stack closes (the caller stores the row
+    that refers to it meanwhile), so that another process's start-up sweep never takes it for
+    what a crash left behind."""
     source = Path(source)
     target_dir = Path(data_root) / folder
     target_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -74,7 +79,8 @@ def import_audio(data_root: Path, source: Path, folder: str = "recordings") -> s
         target = target_dir / f"{source.stem}-{counter}{source.suffix}"
         counter += 1
     try:
-        with private_temp(target) as temp, open(source, "rb") as src, open(temp, "wb") as out:
+        with private_temp(target, hold_lock_in=hold_lock_in) as temp, open(source, "rb") as src, \
+                open(temp, "wb") as out:
             shutil.copyfileobj(src, out, 1 << 20)
     except OSError as exc:
         raise HistoryError(f"Cannot copy {source} into the data folder ({exc.strerror}); "
@@ -83,17 +89,25 @@ def import_audio(data_root: Path, source: Path, folder: str = "recordings") -> s
 
 
 @contextlib.contextmanager
-def private_temp(target: Path) -> Iterator[Path]:
-    """A 0600 temporary file beside target, fsynced and renamed onto target if the block succeeds."""
+def private_temp(target: Path, *, hold_lock_in: contextlib.ExitStack | None = None) -> Iterator[Path]:
+    """A 0600 temporary file beside target, fsynced and renamed onto target if the block succeeds.
+    It is flocked while it is written (and, with hold_lock_in, as target until that stack
+    closes): a locked file is alive, and app.history.cleanup leaves it alone."""
     target = Path(target)
     folder = target.parent
     if not folder.is_dir():
         raise HistoryError(f"The folder {folder} does not exist; create it or choose another place.")
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise HistoryError(f"Cannot write in {folder} ({exc.strerror}); choose another place.") from exc
-    os.close(fd)
+    while True:
+        try:
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        except OSError as exc:
+            raise HistoryError(f"Cannot write in {folder} ({exc.strerror}); choose another place.") from exc
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if os.fstat(fd).st_nlink:
+            break
+        os.close(fd)  # a sweep took it for a crash's leftover before it was locked: another name
+    if hold_lock_in is not None:
+        hold_lock_in.callback(os.close, fd)
     temp = Path(name)
     try:
         yield temp
@@ -103,6 +117,8 @@ def private_temp(target: Path) -> Iterator[Path]:
     finally:
         if temp.exists():
             temp.unlink()
+        if hold_lock_in is None:
+            os.close(fd)
 
 
 def write_private_text(target: Path, text: str) -> Path:

@@ -114,6 +114,21 @@ def m003_settings(db: Database) -> None:
     """)
 
 
+
+@migrations()
+def m004_pending_deletions(db: Database) -> None:
+    """What a delete or wipe has committed but not yet finished outside its transaction: the
+    audio files to remove and the rewrite that leaves no trace of the words ('purge': merge
+    the search index, 'vacuum': rewrite the whole file). The row goes in with the delete and
+    out once that is done, by the same call or, after a crash, by the next start."""
+    db.executescript("""
+        CREATE TABLE pending_deletions (
+            id INTEGER PRIMARY KEY,
+            audio_file TEXT,
+            rewrite TEXT NOT NULL CHECK (rewrite IN ('none', 'purge', 'vacuum'))
+        );
+    """)
+
 # Every step this version knows, in order (pending() on an empty database lists them all).
 KNOWN_STEPS = [step.name for step in migrations.pending(Database(memory=True))]
 

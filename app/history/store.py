@@ -7,6 +7,7 @@ act on comes out as one HistoryError sentence; the file is never replaced by a n
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import threading
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from app.errors import HistoryError
-from app.history import exports, files, inputs, reading, schema, search, search_index
+from app.history import cleanup, exports, files, inputs, reading, schema, search, search_index
 from app.history.connection import configure, make_private, open_database, translate
 from app.history.dates import local_label, to_stored
 from app.history.records import ConversationDetail, ItemSummary, PickedReply, RecordingDetail, SearchHit
@@ -92,14 +93,39 @@ class HistoryStore:
                       language: str | None = None, status: str = "recording") -> int:
         """A new recording (status 'recording' while it is being made); returns its item id."""
         inputs.check_status(status)
-        created_text = to_stored(created)
-        auto = not (title and title.strip())
-        title = title.strip() if not auto else f"Recording {local_label(created_text)}"
         relative = files.relative_audio(self.data_root, audio_file)
         with self._db.atomic():
-            item_id = self._new_item("recording", title, auto, created_text)
-            self._db.execute("INSERT INTO recordings (item_id, audio_file, duration, language, status) "
-                             "VALUES (?, ?, ?, ?, ?)", [item_id, relative, duration, language, status])
+            item_id = self._insert_recording(title, relative, created, duration, language, status)
+        files.make_audio_private(self.data_root, relative)
+        return item_id
+
+    @_guarded
+    def save_recording(self, title: str | None = None, *, audio_file: str | Path | None = None,
+                       import_from: str | Path | None = None, segments: Iterable = (), summary: Any = None,
+                       created: datetime | None = None, duration: float | None = None,
+                       language: str | None = None, status: str = "done") -> int:
+        """A whole recording in one transaction: its row, its transcript and (optionally) its
+        summary are stored together or not at all, so a crash never leaves an item listed as
+        done without them. import_from: an outside audio file, copied in first (the copy is
+        removed again if the transaction fails, and kept locked until it has committed)."""
+        inputs.check_status(status)
+        rows = [inputs.segment_row(segment) for segment in segments]
+        data = inputs.summary_dict(summary) if summary is not None else None
+        with contextlib.ExitStack() as copy_lock:
+            if import_from is not None:
+                audio_file = files.import_audio(self.data_root, Path(import_from), hold_lock_in=copy_lock)
+            relative = files.relative_audio(self.data_root, audio_file)
+            try:
+                with self._db.atomic():
+                    item_id = self._insert_recording(title, relative, created, duration, language, status)
+                    self._append_segments(item_id, rows, replace=False)
+                    if data is not None:
+                        self._write_summary(item_id, data, retitle=True)
+                    self._refresh_preview(item_id)
+            except BaseException:
+                if import_from is not None:
+                    files.remove_audio(self.data_root, relative)
+                raise
         files.make_audio_private(self.data_root, relative)
         return item_id
 
@@ -115,16 +141,22 @@ class HistoryStore:
         rows = [inputs.segment_row(segment) for segment in segments]
         recording_id = reading.require(self._db, recording_id, "recording")
         with self._db.atomic():
-            if replace:
-                self._db.execute("DELETE FROM segments WHERE recording_id = ?", [recording_id])
-                search_index.drop(self._db, recording_id, "transcript")
-            top = self._db.execute("SELECT max(idx) FROM segments WHERE recording_id = ?",
-                                   [recording_id]).fetchone()[0]
-            first = 0 if top is None else top + 1
-            self._db.conn.executemany(
-                'INSERT INTO segments (recording_id, idx, start, "end", text) VALUES (?, ?, ?, ?, ?)',
-                [(recording_id, first + offset, start, end, text) for offset, (start, end, text) in enumerate(rows)])
-            search_index.extend_transcript(self._db, recording_id, first)
+            self._append_segments(recording_id, rows, replace=replace)
+            self._refresh_preview(recording_id)
+
+    @_guarded
+    def replace_transcript(self, recording_id: int, segments: Iterable, *, duration: float | None = None,
+                           language: str | None = None) -> None:
+        """A transcript made after the fact replaces the old one, and the recording counts as
+        done ('recovered' stays), in one transaction."""
+        rows = [inputs.segment_row(segment) for segment in segments]
+        recording_id = reading.require(self._db, recording_id, "recording")
+        with self._db.atomic():
+            self._append_segments(recording_id, rows, replace=True)
+            self._db.execute(
+                "UPDATE recordings SET status = CASE status WHEN 'recording' THEN 'done' ELSE status END, "
+                "duration = coalesce(?, duration), language = coalesce(?, language) WHERE item_id = ?",
+                [duration, language, recording_id])
             self._refresh_preview(recording_id)
 
     @_guarded
@@ -159,29 +191,19 @@ class HistoryStore:
         data = inputs.summary_dict(summary)
         recording_id = reading.require(self._db, recording_id, "recording")
         with self._db.atomic():
-            self._db.execute("DELETE FROM summaries WHERE recording_id = ?", [recording_id])
-            self._db.execute("INSERT INTO summaries (recording_id, title, overview, created) VALUES (?, ?, ?, ?)",
-                             [recording_id, data["title"], data["overview"], to_stored()])
-            for kind, key in (("key_point", "key_points"), ("decision", "decisions"),
-                              ("action_item", "action_items")):
-                for idx, entry in enumerate(data[key]):
-                    self._db.execute(
-                        "INSERT INTO summary_items (recording_id, kind, idx, text, owner, due, start) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [recording_id, kind, idx, entry["text"], entry.get("owner"), entry.get("due"),
-                         entry.get("start")])
-            search_index.index_summary(self._db, recording_id)
-            if retitle and data["title"].strip():
-                self._set_title(recording_id, data["title"].strip(), auto=True, only_if_auto=True)
+            self._write_summary(recording_id, data, retitle=retitle)
             self._refresh_preview(recording_id)
 
     # --- conversations -------------------------------------------------------------------
 
     @_guarded
     def add_conversation(self, raw: str, turns: Iterable, me: str | None = None, *, title: str | None = None,
-                         created: datetime | None = None) -> int:
-        """A pasted conversation with its parsed turns ({speaker, text} dicts or objects)."""
+                         created: datetime | None = None, drafts: Iterable = (), tone: str | None = None,
+                         length: str | None = None) -> int:
+        """A pasted conversation with its parsed turns ({speaker, text} dicts or objects) and
+        its first drafts (as add_drafts takes them), in one transaction."""
         turn_rows = [inputs.turn_row(turn) for turn in turns]
+        draft_rows = [inputs.draft_row(draft, tone, length) for draft in drafts]
         if not (raw or "").strip() and not turn_rows:
             raise HistoryError("The conversation is empty; paste some messages first.")
         auto = not (title and title.strip())
@@ -193,6 +215,7 @@ class HistoryStore:
                 self._db.execute("INSERT INTO turns (conversation_id, idx, speaker, text) VALUES (?, ?, ?, ?)",
                                  [item_id, idx, speaker, text])
             search_index.index_conversation(self._db, item_id)
+            self._insert_drafts(item_id, draft_rows)
             self._refresh_preview(item_id)
         return item_id
 
@@ -222,19 +245,8 @@ class HistoryStore:
         """Reply drafts (strings, {text, tone?, length?} dicts or objects with .text); returns their ids."""
         conversation_id = reading.require(self._db, conversation_id, "conversation")
         rows = [inputs.draft_row(draft, tone, length) for draft in drafts]
-        ids = []
         with self._db.atomic():
-            top = self._db.execute("SELECT max(idx) FROM drafts WHERE conversation_id = ?",
-                                   [conversation_id]).fetchone()[0]
-            first = 0 if top is None else top + 1
-            created = to_stored()
-            for offset, (text, draft_tone, draft_length) in enumerate(rows):
-                cursor = self._db.execute(
-                    "INSERT INTO drafts (conversation_id, idx, text, tone, length, created) VALUES (?, ?, ?, ?, ?, ?)",
-                    [conversation_id, first + offset, text, draft_tone, draft_length, created])
-                ids.append(cursor.lastrowid)
-                search_index.index_draft(self._db, conversation_id, cursor.lastrowid)
-        return ids
+            return self._insert_drafts(conversation_id, rows)
 
     @_guarded
     def pick_draft(self, draft_id: int, final_text: str | None = None) -> None:
@@ -293,17 +305,19 @@ class HistoryStore:
     @_guarded
     def delete(self, item_id: int, *, purge: bool = True) -> None:
         """Deletes the item's rows, its search entries and its audio file. purge merges the
-        search index so no trace of the words stays in it (costs more on a large history)."""
+        search index so no trace of the words stays in it (costs more on a large history).
+        Crash-safe: the rows go in one transaction that also notes the audio file and the purge
+        as pending; a crash before they are done leaves them to the next start."""
         kind = reading.item_kind(self._db, item_id)
         item_id = int(item_id)
-        audio = None
-        if kind == "recording":
-            audio = self._db.execute("SELECT audio_file FROM recordings WHERE item_id = ?", [item_id]).fetchone()[0]
         with self._db.atomic():
+            audio = None
+            if kind == "recording":
+                audio = self._db.execute("SELECT audio_file FROM recordings WHERE item_id = ?",
+                                         [item_id]).fetchone()[0]
             self._db.execute("DELETE FROM items WHERE id = ?", [item_id])
-        files.remove_audio(self.data_root, audio)
-        if purge:
-            self._purge()
+            cleanup.note_deletions(self._db, [audio], "purge" if purge else "none")
+        cleanup.finish_pending(self._db, self.data_root)
 
     @_guarded
     def purge(self) -> None:
@@ -313,17 +327,23 @@ class HistoryStore:
 
     @_guarded
     def wipe(self) -> None:
-        """Deletes every item, setting and audio file of the history."""
-        audio = [row[0] for row in self._db.execute(
-            "SELECT audio_file FROM recordings WHERE audio_file IS NOT NULL").fetchall()]
+        """Deletes every item, setting and audio file of the history. Crash-safe as delete():
+        every audio file is noted as pending in the wipe's own transaction."""
         with self._db.atomic():
+            audio = [row[0] for row in self._db.execute(
+                "SELECT audio_file FROM recordings WHERE audio_file IS NOT NULL").fetchall()]
             self._db.execute("DELETE FROM items")
             self._db.execute("DELETE FROM settings")
             self._db.execute("INSERT INTO search_docs_fts (search_docs_fts) VALUES ('delete-all')")
-        for relative in audio:
-            files.remove_audio(self.data_root, relative)
-        self._db.execute("VACUUM")
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            cleanup.note_deletions(self._db, audio, "vacuum")
+        cleanup.finish_pending(self._db, self.data_root)
+
+    @_guarded
+    def clean_up_after_crash(self) -> list[str]:
+        """At start-up: finishes deletions a crash cut short and removes what a killed save left
+        in recordings/ (app.history.cleanup); returns the names of the files removed."""
+        cleanup.finish_pending(self._db, self.data_root)
+        return cleanup.sweep_recordings(self._db, self.data_root)
 
     @_guarded
     def backup(self, path: Path) -> Path:
@@ -368,6 +388,58 @@ class HistoryStore:
             self._db.execute("DELETE FROM settings WHERE key = ?", [key])
 
     # --- inside ------------------------------------------------------------------------------
+
+    def _insert_recording(self, title: str | None, relative: str | None, created: datetime | None,
+                          duration: float | None, language: str | None, status: str) -> int:
+        created_text = to_stored(created)
+        auto = not (title and title.strip())
+        title = title.strip() if not auto else f"Recording {local_label(created_text)}"
+        item_id = self._new_item("recording", title, auto, created_text)
+        self._db.execute("INSERT INTO recordings (item_id, audio_file, duration, language, status) "
+                         "VALUES (?, ?, ?, ?, ?)", [item_id, relative, duration, language, status])
+        return item_id
+
+    def _append_segments(self, recording_id: int, rows: list, *, replace: bool) -> None:
+        if replace:
+            self._db.execute("DELETE FROM segments WHERE recording_id = ?", [recording_id])
+            search_index.drop(self._db, recording_id, "transcript")
+        top = self._db.execute("SELECT max(idx) FROM segments WHERE recording_id = ?",
+                               [recording_id]).fetchone()[0]
+        first = 0 if top is None else top + 1
+        self._db.conn.executemany(
+            'INSERT INTO segments (recording_id, idx, start, "end", text) VALUES (?, ?, ?, ?, ?)',
+            [(recording_id, first + offset, start, end, text) for offset, (start, end, text) in enumerate(rows)])
+        search_index.extend_transcript(self._db, recording_id, first)
+
+    def _write_summary(self, recording_id: int, data: dict, *, retitle: bool) -> None:
+        self._db.execute("DELETE FROM summaries WHERE recording_id = ?", [recording_id])
+        self._db.execute("INSERT INTO summaries (recording_id, title, overview, created) VALUES (?, ?, ?, ?)",
+                         [recording_id, data["title"], data["overview"], to_stored()])
+        for kind, key in (("key_point", "key_points"), ("decision", "decisions"),
+                          ("action_item", "action_items")):
+            for idx, entry in enumerate(data[key]):
+                self._db.execute(
+                    "INSERT INTO summary_items (recording_id, kind, idx, text, owner, due, start) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [recording_id, kind, idx, entry["text"], entry.get("owner"), entry.get("due"),
+                     entry.get("start")])
+        search_index.index_summary(self._db, recording_id)
+        if retitle and data["title"].strip():
+            self._set_title(recording_id, data["title"].strip(), auto=True, only_if_auto=True)
+
+    def _insert_drafts(self, conversation_id: int, rows: list) -> list[int]:
+        top = self._db.execute("SELECT max(idx) FROM drafts WHERE conversation_id = ?",
+                               [conversation_id]).fetchone()[0]
+        first = 0 if top is None else top + 1
+        created = to_stored()
+        ids = []
+        for offset, (text, draft_tone, draft_length) in enumerate(rows):
+            cursor = self._db.execute(
+                "INSERT INTO drafts (conversation_id, idx, text, tone, length, created) VALUES (?, ?, ?, ?, ?, ?)",
+                [conversation_id, first + offset, text, draft_tone, draft_length, created])
+            ids.append(cursor.lastrowid)
+            search_index.index_draft(self._db, conversation_id, cursor.lastrowid)
+        return ids
 
     def _new_item(self, kind: str, title: str, auto: bool, created: str) -> int:
         cursor = self._db.execute("INSERT INTO items (kind, title, title_is_auto, created) VALUES (?, ?, ?, ?)",

@@ -98,7 +98,7 @@ def test_a_running_install_keeps_its_staging_folder_when_another_starts(tiny_cat
     folder goes once the first install ends."""
     _spec, wheels_dir = tiny_catalog
     models_dir = tmp_path / "models"
-    with provision._staging(models_dir, "other") as running:
+    with provision.staging_folder(models_dir, "other") as running:
         (running / "half-built").write_bytes(b"...")
         provision.install_models(["tiny"], models_dir, tmp_path / "cache", from_dir=wheels_dir)
         assert (running / "half-built").is_file()
