@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from app.errors import HistoryError
-from app.history import cleanup, exports, files, inputs, reading, schema, search, search_index
+from app.history import cleanup, exports, files, inputs, reading, schema, search, search_index, writing
 from app.history.connection import configure, make_private, open_database, translate
-from app.history.dates import local_label, to_stored
+from app.history.dates import to_stored
 from app.history.records import ConversationDetail, ItemSummary, PickedReply, RecordingDetail, SearchHit
 
-PREVIEW_CHARS = 160
 
 
 def _guarded(method):
@@ -95,7 +94,7 @@ class HistoryStore:
         inputs.check_status(status)
         relative = files.relative_audio(self.data_root, audio_file)
         with self._db.atomic():
-            item_id = self._insert_recording(title, relative, created, duration, language, status)
+            item_id = writing.insert_recording(self._db, title, relative, created, duration, language, status)
         files.make_audio_private(self.data_root, relative)
         return item_id
 
@@ -117,11 +116,12 @@ class HistoryStore:
             relative = files.relative_audio(self.data_root, audio_file)
             try:
                 with self._db.atomic():
-                    item_id = self._insert_recording(title, relative, created, duration, language, status)
-                    self._append_segments(item_id, rows, replace=False)
+                    item_id = writing.insert_recording(self._db, title, relative, created, duration, language,
+                                                       status)
+                    writing.append_segments(self._db, item_id, rows, replace=False)
                     if data is not None:
-                        self._write_summary(item_id, data, retitle=True)
-                    self._refresh_preview(item_id)
+                        writing.write_summary(self._db, item_id, data, retitle=True)
+                    writing.refresh_preview(self._db, item_id)
             except BaseException:
                 if import_from is not None:
                     files.remove_audio(self.data_root, relative)
@@ -141,8 +141,8 @@ class HistoryStore:
         rows = [inputs.segment_row(segment) for segment in segments]
         recording_id = reading.require(self._db, recording_id, "recording")
         with self._db.atomic():
-            self._append_segments(recording_id, rows, replace=replace)
-            self._refresh_preview(recording_id)
+            writing.append_segments(self._db, recording_id, rows, replace=replace)
+            writing.refresh_preview(self._db, recording_id)
 
     @_guarded
     def replace_transcript(self, recording_id: int, segments: Iterable, *, duration: float | None = None,
@@ -152,12 +152,12 @@ class HistoryStore:
         rows = [inputs.segment_row(segment) for segment in segments]
         recording_id = reading.require(self._db, recording_id, "recording")
         with self._db.atomic():
-            self._append_segments(recording_id, rows, replace=True)
+            writing.append_segments(self._db, recording_id, rows, replace=True)
             self._db.execute(
                 "UPDATE recordings SET status = CASE status WHEN 'recording' THEN 'done' ELSE status END, "
                 "duration = coalesce(?, duration), language = coalesce(?, language) WHERE item_id = ?",
                 [duration, language, recording_id])
-            self._refresh_preview(recording_id)
+            writing.refresh_preview(self._db, recording_id)
 
     @_guarded
     def finish_recording(self, recording_id: int, *, duration: float | None = None, status: str = "done",
@@ -191,8 +191,8 @@ class HistoryStore:
         data = inputs.summary_dict(summary)
         recording_id = reading.require(self._db, recording_id, "recording")
         with self._db.atomic():
-            self._write_summary(recording_id, data, retitle=retitle)
-            self._refresh_preview(recording_id)
+            writing.write_summary(self._db, recording_id, data, retitle=retitle)
+            writing.refresh_preview(self._db, recording_id)
 
     # --- conversations -------------------------------------------------------------------
 
@@ -209,14 +209,14 @@ class HistoryStore:
         auto = not (title and title.strip())
         title = title.strip() if not auto else inputs.conversation_title(turn_rows, me, raw)
         with self._db.atomic():
-            item_id = self._new_item("conversation", title, auto, to_stored(created))
+            item_id = writing.new_item(self._db, "conversation", title, auto, to_stored(created))
             self._db.execute("INSERT INTO conversations (item_id, me, raw) VALUES (?, ?, ?)", [item_id, me, raw or ""])
             for idx, (speaker, text) in enumerate(turn_rows):
                 self._db.execute("INSERT INTO turns (conversation_id, idx, speaker, text) VALUES (?, ?, ?, ?)",
                                  [item_id, idx, speaker, text])
             search_index.index_conversation(self._db, item_id)
-            self._insert_drafts(item_id, draft_rows)
-            self._refresh_preview(item_id)
+            writing.insert_drafts(self._db, item_id, draft_rows)
+            writing.refresh_preview(self._db, item_id)
         return item_id
 
     @_guarded
@@ -236,8 +236,8 @@ class HistoryStore:
         raw = self._db.execute("SELECT raw FROM conversations WHERE item_id = ?", [conversation_id]).fetchone()[0]
         with self._db.atomic():
             self._db.execute("UPDATE conversations SET me = ? WHERE item_id = ?", [me, conversation_id])
-            self._set_title(conversation_id, inputs.conversation_title(turn_rows, me, raw), auto=True,
-                            only_if_auto=True)
+            writing.set_title(self._db, conversation_id, inputs.conversation_title(turn_rows, me, raw),
+                              auto=True, only_if_auto=True)
 
     @_guarded
     def add_drafts(self, conversation_id: int, drafts: Iterable, *, tone: str | None = None,
@@ -246,7 +246,7 @@ class HistoryStore:
         conversation_id = reading.require(self._db, conversation_id, "conversation")
         rows = [inputs.draft_row(draft, tone, length) for draft in drafts]
         with self._db.atomic():
-            return self._insert_drafts(conversation_id, rows)
+            return writing.insert_drafts(self._db, conversation_id, rows)
 
     @_guarded
     def pick_draft(self, draft_id: int, final_text: str | None = None) -> None:
@@ -300,7 +300,7 @@ class HistoryStore:
         if not title:
             raise HistoryError("A title cannot be empty; give some words.")
         with self._db.atomic():
-            self._set_title(int(item_id), title, auto=False)
+            writing.set_title(self._db, int(item_id), title, auto=False)
 
     @_guarded
     def delete(self, item_id: int, *, purge: bool = True) -> None:
@@ -388,87 +388,6 @@ class HistoryStore:
             self._db.execute("DELETE FROM settings WHERE key = ?", [key])
 
     # --- inside ------------------------------------------------------------------------------
-
-    def _insert_recording(self, title: str | None, relative: str | None, created: datetime | None,
-                          duration: float | None, language: str | None, status: str) -> int:
-        created_text = to_stored(created)
-        auto = not (title and title.strip())
-        title = title.strip() if not auto else f"Recording {local_label(created_text)}"
-        item_id = self._new_item("recording", title, auto, created_text)
-        self._db.execute("INSERT INTO recordings (item_id, audio_file, duration, language, status) "
-                         "VALUES (?, ?, ?, ?, ?)", [item_id, relative, duration, language, status])
-        return item_id
-
-    def _append_segments(self, recording_id: int, rows: list, *, replace: bool) -> None:
-        if replace:
-            self._db.execute("DELETE FROM segments WHERE recording_id = ?", [recording_id])
-            search_index.drop(self._db, recording_id, "transcript")
-        top = self._db.execute("SELECT max(idx) FROM segments WHERE recording_id = ?",
-                               [recording_id]).fetchone()[0]
-        first = 0 if top is None else top + 1
-        self._db.conn.executemany(
-            'INSERT INTO segments (recording_id, idx, start, "end", text) VALUES (?, ?, ?, ?, ?)',
-            [(recording_id, first + offset, start, end, text) for offset, (start, end, text) in enumerate(rows)])
-        search_index.extend_transcript(self._db, recording_id, first)
-
-    def _write_summary(self, recording_id: int, data: dict, *, retitle: bool) -> None:
-        self._db.execute("DELETE FROM summaries WHERE recording_id = ?", [recording_id])
-        self._db.execute("INSERT INTO summaries (recording_id, title, overview, created) VALUES (?, ?, ?, ?)",
-                         [recording_id, data["title"], data["overview"], to_stored()])
-        for kind, key in (("key_point", "key_points"), ("decision", "decisions"),
-                          ("action_item", "action_items")):
-            for idx, entry in enumerate(data[key]):
-                self._db.execute(
-                    "INSERT INTO summary_items (recording_id, kind, idx, text, owner, due, start) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [recording_id, kind, idx, entry["text"], entry.get("owner"), entry.get("due"),
-                     entry.get("start")])
-        search_index.index_summary(self._db, recording_id)
-        if retitle and data["title"].strip():
-            self._set_title(recording_id, data["title"].strip(), auto=True, only_if_auto=True)
-
-    def _insert_drafts(self, conversation_id: int, rows: list) -> list[int]:
-        top = self._db.execute("SELECT max(idx) FROM drafts WHERE conversation_id = ?",
-                               [conversation_id]).fetchone()[0]
-        first = 0 if top is None else top + 1
-        created = to_stored()
-        ids = []
-        for offset, (text, draft_tone, draft_length) in enumerate(rows):
-            cursor = self._db.execute(
-                "INSERT INTO drafts (conversation_id, idx, text, tone, length, created) VALUES (?, ?, ?, ?, ?, ?)",
-                [conversation_id, first + offset, text, draft_tone, draft_length, created])
-            ids.append(cursor.lastrowid)
-            search_index.index_draft(self._db, conversation_id, cursor.lastrowid)
-        return ids
-
-    def _new_item(self, kind: str, title: str, auto: bool, created: str) -> int:
-        cursor = self._db.execute("INSERT INTO items (kind, title, title_is_auto, created) VALUES (?, ?, ?, ?)",
-                                  [kind, title, int(auto), created])
-        item_id = cursor.lastrowid
-        search_index.index_title(self._db, item_id, title, kind)
-        return item_id
-
-    def _set_title(self, item_id: int, title: str, *, auto: bool, only_if_auto: bool = False) -> None:
-        sql = "UPDATE items SET title = ?, title_is_auto = ? WHERE id = ?"
-        if only_if_auto:
-            sql += " AND title_is_auto = 1"
-        if self._db.execute(sql, [title, int(auto), item_id]).rowcount:
-            kind = self._db.execute("SELECT kind FROM items WHERE id = ?", [item_id]).fetchone()[0]
-            search_index.index_title(self._db, item_id, title, kind)
-
-    def _refresh_preview(self, item_id: int) -> None:
-        """The list's snippet: a summary's overview, else the transcript's or conversation's start."""
-        row = self._db.execute("SELECT overview FROM summaries WHERE recording_id = ?", [item_id]).fetchone()
-        text = row[0] if row and row[0].strip() else ""
-        if not text:
-            pieces = self._db.execute(
-                "SELECT text FROM search_docs WHERE item_id = ? AND source IN ('transcript', 'conversation') "
-                "ORDER BY id LIMIT 1", [item_id]).fetchone()
-            text = pieces[0] if pieces else ""
-        text = " ".join(text.split())
-        if len(text) > PREVIEW_CHARS:
-            text = text[:PREVIEW_CHARS].rsplit(" ", 1)[0] + "…"
-        self._db.execute("UPDATE items SET preview = ? WHERE id = ?", [text, item_id])
 
     def _purge(self) -> None:
         search_index.purge_deleted(self._db)

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from app.history import HistoryStore, cleanup, search_index
+from app.history import HistoryStore, cleanup, search_index, writing
 from models.types import Segment
 from support import run_confide
 
@@ -128,9 +128,9 @@ def test_a_copy_being_saved_is_locked_until_its_row_is_committed(store, data_dir
     """While save_recording stores the row of a fresh copy, the copy is flocked: a sweep of
     another process at that moment would leave it alone."""
     seen = []
-    real_refresh = HistoryStore._refresh_preview
+    real_refresh = writing.refresh_preview
 
-    def look(self, item_id):
+    def look(db, item_id):
         path = data_dir / "recordings" / "meeting.wav"
         fd = os.open(path, os.O_RDONLY)
         try:
@@ -139,9 +139,9 @@ def test_a_copy_being_saved_is_locked_until_its_row_is_committed(store, data_dir
             seen.append(path.name)
         finally:
             os.close(fd)
-        return real_refresh(self, item_id)
+        return real_refresh(db, item_id)
 
-    monkeypatch.setattr(HistoryStore, "_refresh_preview", look)
+    monkeypatch.setattr(writing, "refresh_preview", look)
     store.save_recording("Budget", import_from=_outside_wav(tmp_path))
     assert seen == ["meeting.wav"]
 
