@@ -144,10 +144,26 @@ def _not_media(path: Path) -> AudioError:
                       "use wav, flac, mp3, m4a, ogg, opus, mp4, webm or mkv.")
 
 
+# What a real audio track has; a header outside these is damaged or crafted (a sample rate of
+# 1 Hz would be upsampled 16,000 times: hours of "audio" from one second of data).
+MIN_SAMPLE_RATE = 4_000
+MAX_SAMPLE_RATE = 768_000
+MAX_CHANNELS = 64
+
+
 def _audio_stream(container, path: Path):
     if not container.streams.audio:
         raise AudioError(f"{path.name} has no audio track; choose a file with sound.")
-    return container.streams.audio[0]
+    stream = container.streams.audio[0]
+    codec = stream.codec_context
+    if codec is None:
+        raise _not_media(path)
+    rate = codec.sample_rate or 0
+    channels = getattr(codec, "channels", None) or len(getattr(codec.layout, "channels", ()) or ())
+    if not MIN_SAMPLE_RATE <= rate <= MAX_SAMPLE_RATE or not 1 <= channels <= MAX_CHANNELS:
+        raise AudioError(f"{path.name} has a damaged audio header ({rate} Hz, {channels} channels); "
+                         "Confide reads audio of 4 to 768 kHz and 1 to 64 channels.")
+    return stream
 
 
 def _duration(container, stream) -> float | None:
