@@ -33,11 +33,16 @@ FAMILIES = (
     ("yse", "ysis"), ("yze", "ysis"), ("ver", "very"), ("ail", "ailure"), ("ose", "osure"), ("ee", "eement"),
 )
 MIN_STEM = 3
-# Halves of a compound must be words of their own: "therapist" is not "the" + "rapist".
+# Halves of a compound must be words of their own: "therapist" is not "the" + "rapist", and
+# "something" is not "some thing" nor "someth ing" (function words, word endings, and the
+# parts of "everyone", "whatever", "sometimes": a phrase of two of the commonest words is also
+# the costliest thing to look for).
 MIN_HALF = 3
 NOT_HALVES = frozenset("""
 the and for with out her his him she you your our not are was but can any all own off its who whom how
-why one two now yet may per via also than then them they this that into onto upon over
+why one two now yet may per via also than then them they this that into onto upon over some thing things
+every ever body where what when there here while times fore self ward wards
+ing ings ate ated ion ions ment ments ness ers est ity ive ous ful able ible less ish ism ist ted ally
 """.split())
 
 
