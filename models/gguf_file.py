@@ -1,16 +1,44 @@
-"""Reading GGUF files (metadata and tensors) through the `gguf` library, with errors a user
-can understand instead of the library's exceptions."""
+"""A GGUF file's metadata by key and tensors by name, from its checked header (gguf_header.py),
+with errors a user can understand.
+
+Tensor data is a read-only memory map of the file: a tensor's `data` is a numpy view of its
+bytes (float types as their numbers, quantized types as bytes per row), as the `gguf` library's
+GGUFReader gives them.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-from gguf import GGUFReader, GGMLQuantizationType
+from gguf import GGMLQuantizationType, quant_shape_to_byte_shape
 
 from models.errors import ModelError
+from models.gguf_header import TensorInfo, printable, read_gguf_header
 
 GGUF_MAGIC = b"GGUF"
+_NUMPY_TYPES = {
+    GGMLQuantizationType.F16: np.float16, GGMLQuantizationType.F32: np.float32,
+    GGMLQuantizationType.F64: np.float64, GGMLQuantizationType.I8: np.int8,
+    GGMLQuantizationType.I16: np.int16, GGMLQuantizationType.I32: np.int32, GGMLQuantizationType.I64: np.int64,
+}
+
+
+@dataclass(frozen=True, eq=False)
+class GGUFTensor(TensorInfo):
+    mapped: np.memmap | None = None
+    byte_order: str = "<"
+
+    @cached_property
+    def data(self) -> np.ndarray:
+        """The tensor's values (reversed shape: rows last), or its bytes per row when quantized."""
+        raw = self.mapped[self.data_offset:self.data_offset + self.n_bytes]
+        shape = tuple(reversed(self.shape))
+        if self.tensor_type in _NUMPY_TYPES:
+            return raw.view(np.dtype(_NUMPY_TYPES[self.tensor_type]).newbyteorder(self.byte_order)).reshape(shape)
+        return raw.reshape(quant_shape_to_byte_shape(shape, self.tensor_type))
 
 
 class GGUFFile:
@@ -18,34 +46,17 @@ class GGUFFile:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        try:
-            with open(self.path, "rb") as handle:
-                magic = handle.read(4)
-        except OSError as exc:
-            raise ModelError(f"Cannot read {self.path.name} ({exc.strerror}).") from exc
-        if magic != GGUF_MAGIC:
-            raise ModelError(f"{self.path.name} is not a GGUF file.")
-        try:
-            self.reader = GGUFReader(self.path, "r")
-        except (ValueError, IndexError, OSError, KeyError, TypeError) as exc:
-            raise ModelError(f"{self.path.name} is truncated or damaged; download it again.") from exc
-        self.tensors = {tensor.name: tensor for tensor in self.reader.tensors}
-        self._check_tensor_data_in_file()
-
-    def _check_tensor_data_in_file(self) -> None:
-        size = self.path.stat().st_size
-        for tensor in self.reader.tensors:
-            if tensor.data_offset + tensor.n_bytes > size:
-                raise ModelError(f"{self.path.name} is truncated (tensor {tensor.name} runs past its end); download it again.")
+        header = read_gguf_header(self.path)  # every count, length and offset checked first
+        self.metadata = header.metadata
+        mapped = np.memmap(self.path, mode="r") if header.tensors else None
+        self.tensors = {
+            info.name: GGUFTensor(**{field: getattr(info, field) for field in TensorInfo.__dataclass_fields__},
+                                  mapped=mapped, byte_order=header.byte_order)
+            for info in header.tensors
+        }
 
     def get(self, key: str, default=None):
-        field = self.reader.fields.get(key)
-        if field is None:
-            return default
-        try:
-            return field.contents()
-        except (ValueError, IndexError) as exc:
-            raise ModelError(f"{self.path.name} has an unreadable metadata entry {key}.") from exc
+        return self.metadata.get(key, default)
 
     def require(self, key: str):
         value = self.get(key)
@@ -55,7 +66,11 @@ class GGUFFile:
 
     @property
     def architecture(self) -> str:
-        return str(self.require("general.architecture"))
+        value = self.require("general.architecture")
+        if not isinstance(value, str) or printable(value) != value or len(value) > 100:
+            raise ModelError(f"{self.path.name} has a general.architecture that is not a name "
+                             f"('{printable(str(value), 40)}'); the file is damaged.")
+        return value
 
     def arch(self, key: str, default=None):
         """An architecture-scoped entry, e.g. arch('block_count') -> llama.block_count."""
@@ -65,7 +80,8 @@ class GGUFFile:
         try:
             return self.tensors[name]
         except KeyError:
-            raise ModelError(f"{self.path.name} has no tensor {name}; the file is incomplete or of another architecture.") from None
+            raise ModelError(f"{self.path.name} has no tensor {printable(name)}; the file is incomplete or of another "
+                             "architecture.") from None
 
     def has(self, name: str) -> bool:
         return name in self.tensors

@@ -58,6 +58,7 @@ def import_model(path: Path, models_dir: Path, *, name: str | None = None, fast:
     with staging_folder(models_dir, model_id) as staging:
         out_dir = staging / "model"
         if fmt == "gguf":
+            check_gguf(path)  # the header and metadata first: a crafted file is refused in a moment
             out_dir.mkdir()
             from models.slm.builder import FAST_BUILD, build_from_gguf
 
@@ -65,10 +66,38 @@ def import_model(path: Path, models_dir: Path, *, name: str | None = None, fast:
             build_from_gguf(path, out_dir, progress=log, **(FAST_BUILD if fast else {}))
             fmt = "onnx-genai"
         else:
+            log(f"loading {path.name} to check it ...")
+            check_loads(path, kind)
             shutil.copytree(path, out_dir)
         write_manifest(out_dir, model_id=model_id, kind=kind, fmt=fmt, source=f"import:{path}", verified=True)
         os.replace(out_dir, target)
     return read_manifest(target)
+
+
+def check_gguf(path: Path) -> None:
+    """A GGUF's header and its decoder's metadata, checked before the builder (and its imports)
+    starts; the builder checks them again, with the tensors, whoever calls it."""
+    from models.gguf_file import GGUFFile
+    from models.slm.gguf_checks import DECODER_ARCHITECTURES, check_decoder_metadata
+
+    gguf = GGUFFile(path)
+    if gguf.get("general.architecture") in DECODER_ARCHITECTURES:  # the builder names the others
+        check_decoder_metadata(gguf, tensors=False)
+
+
+def check_loads(folder: Path, kind: str) -> None:
+    """Loads an imported folder as Confide will use it, so that a broken one is refused now and
+    never listed as verified (a random model.onnx or model.bin, a genai_config.json with values
+    no model has)."""
+    if kind == "llm":
+        from models.slm.engine import OnnxLanguageModel
+
+        model = OnnxLanguageModel.load(folder, threads=1)
+        model.count_tokens(model.render_chat([{"role": "user", "content": "Hello"}]))
+    else:
+        from models.whisper.transcriber import Transcriber
+
+        Transcriber.load(folder, threads=1)
 
 
 def remove_model(models_dir: Path, model_id: str) -> None:

@@ -15,6 +15,16 @@ from pathlib import Path
 from models.errors import ModelError
 from models.slm.api import GenerationConfig
 
+# What a folder may ask of the runtime (a folder is untrusted input: its numbers size the KV
+# cache, name files and set thread counts). The KV cache is sized per request, so a long
+# context costs nothing until it is used.
+MAX_CONTEXT = 1 << 20
+MAX_LAYERS = 512
+MAX_HEADS = 1024
+MAX_HEAD_SIZE = 1 << 12
+MAX_VOCAB = 1 << 21
+MAX_THREADS = 256
+
 
 @dataclass(frozen=True)
 class GenaiConfig:
@@ -49,7 +59,7 @@ class GenaiConfig:
             eos = model.get("eos_token_id", [])
             search = raw.get("search", {})
             context = int(model.get("context_length") or search.get("max_length") or 2048)
-            return cls(
+            config = cls(
                 filename=decoder.get("filename", "model.onnx"),
                 context_length=min(context, int(search.get("max_length") or context)),
                 num_layers=int(decoder["num_hidden_layers"]),
@@ -72,8 +82,39 @@ class GenaiConfig:
             )
         except FileNotFoundError:
             raise ModelError(f"{Path(model_dir).name} has no genai_config.json; it is not an ONNX model folder.") from None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ModelError(f"The genai_config.json of {Path(model_dir).name} is unreadable ({exc}).") from exc
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
+            raise ModelError(f"The genai_config.json of {Path(model_dir).name} is unreadable ({str(exc)[:100]}).") from exc
+        return config.checked(model_dir)
+
+    def checked(self, model_dir: Path) -> "GenaiConfig":
+        """self, or a ModelError naming the first value no runnable folder has."""
+        where = f"The genai_config.json of {Path(model_dir).name}"
+        ranges = {
+            "model.context_length": (self.context_length, 1, MAX_CONTEXT),
+            "model.decoder.num_hidden_layers": (self.num_layers, 1, MAX_LAYERS),
+            "model.decoder.num_key_value_heads": (self.num_kv_heads, 1, MAX_HEADS),
+            "model.decoder.head_size": (self.head_size, 1, MAX_HEAD_SIZE),
+            "model.vocab_size": (self.vocab_size, 0, MAX_VOCAB),
+        }
+        if self.intra_op_threads is not None:
+            ranges["session_options.intra_op_num_threads"] = (self.intra_op_threads, 0, MAX_THREADS)
+        for key, (value, low, high) in ranges.items():
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise ModelError(f"{where} has {key} = {value!r}; a model Confide can run has {low} to {high}.")
+        if not all(0 <= i < (self.vocab_size or MAX_VOCAB) for i in self.eos_ids):
+            raise ModelError(f"{where} has an eos_token_id outside the vocabulary.")
+        if not isinstance(self.filename, str) or Path(self.filename).name != self.filename or self.filename in ("", ".", ".."):
+            raise ModelError(f"{where} has model.decoder.filename = {self.filename!r}; it must name a file in the folder.")
+        names = (self.input_ids, self.attention_mask, self.position_ids, self.past_key, self.past_value, self.logits,
+                 self.present_key, self.present_value)
+        if not all(name is None or isinstance(name, str) for name in names):
+            raise ModelError(f"{where} has an input or output name that is not text.")
+        try:
+            self.default_generation()
+        except (TypeError, ValueError, OverflowError):
+            raise ModelError(f"{where} has a search value (temperature, top_k, top_p, repetition_penalty) "
+                             "that is not a number.") from None
+        return self
 
     def default_generation(self) -> GenerationConfig:
         """The folder's own search defaults (greedy unless it says do_sample)."""

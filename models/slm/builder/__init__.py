@@ -19,6 +19,7 @@ from gguf import GGMLQuantizationType
 
 from models.errors import ModelError
 from models.gguf_file import GGUFFile
+from models.slm.gguf_checks import check_decoder_metadata
 from models.slm.build_info import BUILD_INFO, BUILDER_VERSION
 from models.slm.builder.architectures import ARCHITECTURES
 from models.slm.builder.decoder import IoNames, build_decoder
@@ -73,6 +74,7 @@ def _build(gguf_path: Path, out_dir: Path, progress: Callable[[str], None], acti
         if GGMLQuantizationType(tensor.tensor_type) not in SUPPORTED:
             raise ModelError(f"Tensor {tensor.name} uses the {GGUFFile.type_name(tensor)} type, "
                              "which Confide cannot convert yet.")
+    check_decoder_metadata(gguf)  # before any array is sized from these numbers
     spec, layer_weights, output_norm, lm_head, tied = ARCHITECTURES[arch](gguf, partial(weight_for_matmul, exact=exact))
     shared = tied and lm_head.bits == 8
     embedding = None if shared else embedding_table(gguf.tensor("token_embd.weight"))
