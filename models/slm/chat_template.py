@@ -6,6 +6,9 @@ and helpers (`raise_exception`, `strftime_now`, a `tojson` that keeps non-ASCII 
 special tokens of tokenizer_config.json (bos_token, eos_token, ...) are variables of the
 template. A base model without a template gets a plain role-prefixed transcript to continue.
 
+Rendering is bounded in time, steps and size (template_limits.py): a template past the limits
+is unusable, and the plain transcript is used instead, with a warning that says so.
+
 Control-token texts inside message contents are marked as literal text (literal_text.py) before
 rendering, so that only the template itself puts control tokens into a prompt.
 """
@@ -13,6 +16,7 @@ rendering, so that only the template itself puts control tokens into a prompt.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -20,10 +24,13 @@ from typing import Iterable
 
 from jinja2 import Template, TemplateError
 from jinja2.ext import loopcontrols
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from models.errors import ModelError
 from models.slm.literal_text import LiteralMarker
+from models.slm.template_limits import BoundedSandbox, TemplateLimitError, render_bounded
+
+log = logging.getLogger("confide.models")
+OUTPUT_ALLOWANCE = 1 << 20  # characters a template may add around the messages' own text
 
 SPECIAL_TOKEN_KEYS = ("bos_token", "eos_token", "unk_token", "pad_token", "sep_token", "cls_token", "mask_token")
 
@@ -40,8 +47,8 @@ def _strftime_now(format: str) -> str:
     return datetime.now().strftime(format)
 
 
-def _environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols])
+def _environment() -> BoundedSandbox:
+    env = BoundedSandbox(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols])
     env.filters["tojson"] = _tojson
     env.globals["raise_exception"] = _raise_exception
     env.globals["strftime_now"] = _strftime_now
@@ -62,6 +69,7 @@ class ChatTemplate:
         wherever they occur in a message's content."""
         self.template = template or None
         self.marker = LiteralMarker(literal_texts)
+        self.unusable: str | None = None  # why the template was given up for the plain transcript
         # as transformers does, only the tokens the model has become variables (a template may
         # test `bos_token is defined`)
         given = {"bos_token": bos_token, "eos_token": eos_token, **special_tokens}
@@ -96,11 +104,18 @@ class ChatTemplate:
 
     def render(self, messages: list[dict], add_generation_prompt: bool = True) -> str:
         messages = self.marker.mark_messages(messages)
-        if self.template is None:
+        if self.template is None or self.unusable is not None:
             return plain_transcript(messages, add_generation_prompt)
+        text_size = sum(len(str(message.get("content", ""))) for message in messages if isinstance(message, dict))
         try:
-            return self._compiled.render(messages=messages, add_generation_prompt=add_generation_prompt,
-                                         **self.special_tokens)
+            return render_bounded(self._compiled, OUTPUT_ALLOWANCE + 8 * text_size, messages=messages,
+                                  add_generation_prompt=add_generation_prompt, **self.special_tokens)
+        except (TemplateLimitError, OverflowError, MemoryError, RecursionError) as exc:
+            # a template that never ends or fills the memory: given up for good, not retried per prompt
+            self.unusable = (f"This model's chat template is unusable ({exc or type(exc).__name__}); "
+                             "Confide uses a plain prompt for it instead.")
+            log.warning(self.unusable)
+            return plain_transcript(messages, add_generation_prompt)
         except (TemplateError, TypeError, ValueError, LookupError, AttributeError) as exc:
             # the template is the model's code: its failures are the model's, not Confide's bugs
             raise ModelError(f"The model's chat template failed: {exc}.") from exc
