@@ -192,13 +192,14 @@ class Services:
     def recover_interrupted(self) -> list[int]:
         """Recordings cut short by a crash, a kill or a cancel are kept: their audio files are
         repaired and listed as 'recovered' (without a transcript yet); returns their ids. What a
-        killed process left behind (deletions cut short, copies of a killed save, staging
-        folders of a killed model import) is cleared first."""
+        killed process left behind is cleared first (deletions cut short, copies of a killed
+        save, staging folders of a killed model import), and a finished recording whose save
+        was killed is listed as recovered too."""
         from app.startup_cleanup import clean_up_data_folder
 
         store = self.history
-        clean_up_data_folder(self.data_dir, store)
-        ids = store.recover_interrupted()
+        ids = clean_up_data_folder(self.data_dir, store)
+        ids += store.recover_interrupted()
         for path, duration in self.kit.recover_recordings(self.data_dir.recordings):
             ids.append(store.add_recording(None, audio_file=path, duration=duration, status="recovered"))
         return ids

@@ -5,8 +5,9 @@ are still zero, then raw samples appended with os.write as they arrive (so they 
 operating system's hands at once; a killed process loses nothing that was written) and
 fsync'ed every couple of seconds (for a power cut). The file is locked (flock) while its
 recorder lives. Finishing patches the header's sizes, fsyncs, and renames the file to
-NAME.wav. A NAME.partial.wav found later, unlocked, is a recording cut short: repair() does
-the same patching from the file's size.
+NAME.wav, still locked until the history has stored it (stored_in_history). A NAME.partial.wav
+found later, unlocked, is a recording cut short: repair() does the same patching from the file's
+size.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import errno
 import fcntl
 import os
 import struct
+import threading
 import time
 from pathlib import Path
 
@@ -26,6 +28,31 @@ CHANNELS = 1
 HEADER_BYTES = 44
 PARTIAL_SUFFIX = ".partial.wav"
 FILE_MODE = 0o600
+
+# Finished recordings this process has not stored in the history yet, each still flocked through
+# its own descriptor. The start-up clean-up of another process (app.history.cleanup) lists a
+# finished recording that has no history row as recovered (a crash between Stop and the save
+# left it so); a locked one is alive and is left to this process. The history calls
+# stored_in_history() once the row that refers to it has committed.
+_awaiting_history: dict[str, int] = {}
+_awaiting_lock = threading.Lock()
+
+
+def _await_history(path: Path, fd: int) -> None:
+    key = os.path.realpath(path)
+    with _awaiting_lock:
+        previous = _awaiting_history.pop(key, None)
+        _awaiting_history[key] = fd
+    if previous is not None:
+        os.close(previous)
+
+
+def stored_in_history(path: str | os.PathLike) -> None:
+    """The history now refers to this recording: its lock can go (a no-op for other files)."""
+    with _awaiting_lock:
+        fd = _awaiting_history.pop(os.path.realpath(path), None)
+    if fd is not None:
+        os.close(fd)
 
 
 def wav_header(data_bytes: int, rate: int = RATE) -> bytes:
@@ -99,9 +126,11 @@ class CrashSafeWav:
         fd, self._fd = self._fd, None
         try:
             _seal(fd, self.data_bytes)
-        finally:
+            os.replace(self.partial_path, self.final_path)
+        except BaseException:
             os.close(fd)
-        os.replace(self.partial_path, self.final_path)
+            raise
+        _await_history(self.final_path, fd)  # still locked until stored: see _awaiting_history
         fsync_path(self.final_path.parent)
         return self.final_path
 
@@ -119,6 +148,7 @@ def repair(partial: Path) -> tuple[Path, float] | None:
         fd = os.open(partial, os.O_RDWR)
     except FileNotFoundError:
         return None
+    repaired = False
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -140,10 +170,13 @@ def repair(partial: Path) -> tuple[Path, float] | None:
             data = size - HEADER_BYTES
             data -= data % SAMPLE_WIDTH
         _seal(fd, data)
+        final = final_path_of(partial)
+        os.replace(partial, final)
+        repaired = True
     finally:
-        os.close(fd)
-    final = final_path_of(partial)
-    os.replace(partial, final)
+        if not repaired:
+            os.close(fd)
+    _await_history(final, fd)  # still locked until stored: see _awaiting_history
     os.chmod(final, FILE_MODE)
     fsync_path(final.parent)
     return final, data / (RATE * SAMPLE_WIDTH)

@@ -8,12 +8,13 @@ are still there, and the next start finishes the job: finish_pending().
 
 sweep_recordings() removes files in recordings/ that nothing refers to and nothing is writing:
 the temporary copy of an import killed half-way, or a finished copy whose recording row was
-never committed. It never touches
+never committed. A finished recording the recorder made (recording-YYYYmmdd-HHMMSS.wav) with
+no row is a meeting whose save a crash cut short (after Stop, during its transcription): it is
+never removed but listed as recovered, like a repaired .partial.wav. It never touches
 - a file some process holds an flock on (a copy whose row is being stored: app.history.files
-  keeps it locked until then; a recording in progress: app.audio.wavfile locks it);
-- an unfinished NAME.partial.wav (app.audio.recovery repairs it and lists it as recovered);
-- a finished recording the recorder made (recording-YYYYmmdd-HHMMSS.wav) whose row is missing:
-  that is a meeting, never garbage; it stays for the user.
+  keeps it locked until then; a recording in progress or finished and not yet stored:
+  app.audio.wavfile keeps it locked);
+- an unfinished NAME.partial.wav (app.audio.recovery repairs it and lists it as recovered).
 """
 
 from __future__ import annotations
@@ -23,14 +24,22 @@ import fcntl
 import logging
 import os
 import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
-from app.audio.wavfile import PARTIAL_SUFFIX
-from app.history import files, search_index
+from app.audio.wavfile import HEADER_BYTES, PARTIAL_SUFFIX, RATE, SAMPLE_WIDTH
+from app.history import files, search_index, writing
 
 log = logging.getLogger(__name__)
 
 RECORDER_FILE = re.compile(r"^recording-\d{8}-\d{6}(-\d+)?\.wav$")
+
+
+@dataclass
+class Swept:
+    removed: list[str] = field(default_factory=list)  # names of leftover copies removed
+    recovered: list[int] = field(default_factory=list)  # ids of recordings listed as recovered
 
 
 def note_deletions(db, audio_files: list[str | None], rewrite: str) -> None:
@@ -63,43 +72,59 @@ def finish_pending(db, data_root: Path) -> int:
     return len(rows)
 
 
-def sweep_recordings(db, data_root: Path, folder: str = "recordings") -> list[str]:
-    """Removes what a killed process left in recordings/ (see the module's docstring); returns
-    the names removed."""
+def sweep_recordings(db, data_root: Path, folder: str = "recordings") -> Swept:
+    """Clears what a killed process left in recordings/ (see the module's docstring)."""
+    swept = Swept()
     where = Path(data_root) / folder
     if not where.is_dir():
-        return []
+        return swept
     referenced = {row[0] for row in db.execute(
         "SELECT audio_file FROM recordings WHERE audio_file IS NOT NULL").fetchall()}
-    removed = []
     for path in sorted(where.iterdir()):
         name = path.name
         relative = f"{folder}/{name}"
-        if relative in referenced or name.endswith(PARTIAL_SUFFIX) or RECORDER_FILE.match(name):
+        if relative in referenced or name.endswith(PARTIAL_SUFFIX) or not path.is_file() or path.is_symlink():
             continue
-        if path.is_file() and not path.is_symlink() and _remove_if_orphan(db, path, relative):
-            removed.append(name)
-    if removed:
-        log.info("removed %d file(s) a stopped process left in %s", len(removed), where)
-    return removed
+        if RECORDER_FILE.match(name):
+            item_id = _unless_alive(db, path, relative, _list_as_recovered)
+            if item_id is not None:
+                swept.recovered.append(item_id)
+        elif _unless_alive(db, path, relative, lambda _db, p, _r: p.unlink() or True):
+            swept.removed.append(name)
+    if swept.removed:
+        log.info("removed %d file(s) a stopped process left in %s", len(swept.removed), where)
+    if swept.recovered:
+        log.info("listed %d finished recording(s) missing from the history as recovered", len(swept.recovered))
+    return swept
 
 
-def _remove_if_orphan(db, path: Path, relative: str) -> bool:
+def _unless_alive(db, path: Path, relative: str, action):
+    """action(db, path, relative) under an exclusive flock of the file, when no process holds
+    one and no recording refers to it yet; else None."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
-        return False
+        return None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
-                return False  # a live process is writing it or storing its row
+                return None  # a live process is writing it or storing its row
             raise
-        # Asked only now, under the lock: a copy whose row was committed a moment ago is seen.
+        # Asked only now, under the lock: a row committed a moment ago is seen.
         if db.execute("SELECT 1 FROM recordings WHERE audio_file = ? LIMIT 1", [relative]).fetchone():
-            return False
-        path.unlink()
-        return True
+            return None
+        return action(db, path, relative)
     finally:
         os.close(fd)
+
+
+def _list_as_recovered(db, path: Path, relative: str) -> int:
+    info = path.stat()
+    seconds = max(0, info.st_size - HEADER_BYTES) / (RATE * SAMPLE_WIDTH)
+    made = datetime.fromtimestamp(info.st_mtime, timezone.utc)
+    with db.atomic():
+        item_id = writing.insert_recording(db, None, relative, made, seconds, None, "recovered")
+        writing.refresh_preview(db, item_id)
+    return item_id

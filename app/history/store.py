@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
+from app.audio.wavfile import stored_in_history
 from app.errors import HistoryError
 from app.history import cleanup, exports, files, inputs, reading, schema, search, search_index, writing
 from app.history.connection import configure, make_private, open_database, translate
@@ -95,7 +96,7 @@ class HistoryStore:
         relative = files.relative_audio(self.data_root, audio_file)
         with self._db.atomic():
             item_id = writing.insert_recording(self._db, title, relative, created, duration, language, status)
-        files.make_audio_private(self.data_root, relative)
+        self._stored(relative)
         return item_id
 
     @_guarded
@@ -126,7 +127,7 @@ class HistoryStore:
                 if import_from is not None:
                     files.remove_audio(self.data_root, relative)
                 raise
-        files.make_audio_private(self.data_root, relative)
+        self._stored(relative)
         return item_id
 
     @_guarded
@@ -339,9 +340,10 @@ class HistoryStore:
         cleanup.finish_pending(self._db, self.data_root)
 
     @_guarded
-    def clean_up_after_crash(self) -> list[str]:
-        """At start-up: finishes deletions a crash cut short and removes what a killed save left
-        in recordings/ (app.history.cleanup); returns the names of the files removed."""
+    def clean_up_after_crash(self) -> cleanup.Swept:
+        """At start-up: finishes deletions a crash cut short, removes what a killed save left in
+        recordings/ and lists a finished recording whose save was killed as recovered
+        (app.history.cleanup)."""
         cleanup.finish_pending(self._db, self.data_root)
         return cleanup.sweep_recordings(self._db, self.data_root)
 
@@ -388,6 +390,12 @@ class HistoryStore:
             self._db.execute("DELETE FROM settings WHERE key = ?", [key])
 
     # --- inside ------------------------------------------------------------------------------
+
+    def _stored(self, relative: str | None) -> None:
+        """A recording's audio is in the history now: private, and no longer held by the recorder."""
+        files.make_audio_private(self.data_root, relative)
+        if relative is not None:
+            stored_in_history(files.absolute_audio(self.data_root, relative))
 
     def _purge(self) -> None:
         search_index.purge_deleted(self._db)

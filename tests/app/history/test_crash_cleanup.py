@@ -7,10 +7,12 @@ these tests pin the rules one by one, in-process.)"""
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 
 import pytest
 
+from app.audio.wavfile import CrashSafeWav, wav_header
 from app.history import HistoryStore, cleanup, search_index, writing
 from models.types import Segment
 from support import run_confide
@@ -105,23 +107,52 @@ def test_a_wipe_killed_after_its_commit_is_finished_by_the_next_command(data_dir
 
 def test_the_sweep_removes_leftovers_and_keeps_what_is_alive(store, data_dir, tmp_path):
     """The next start removes an unlocked temporary copy and an unreferenced finished copy;
-    it keeps a referenced file, a locked copy (a save in progress elsewhere), an unfinished
-    .partial.wav (recovery's) and a recorder's finished recording without a row (a meeting)."""
+    it keeps a referenced file, a locked copy (a save in progress elsewhere) and an unfinished
+    .partial.wav (recovery's), and lists a recorder's finished recording without a row (a
+    meeting whose save was killed) as recovered, with its length."""
     kept = store.save_recording("Kept", import_from=_outside_wav(tmp_path, "kept.wav"))
     folder = data_dir / "recordings"
-    for name in (".import.wav.k2j3.tmp", "orphan-copy.wav", ".busy.wav.x1.tmp", "recording-20260101-101010.partial.wav",
-                 "recording-20260101-090000.wav"):
+    for name in (".import.wav.k2j3.tmp", "orphan-copy.wav", ".busy.wav.x1.tmp", "recording-20260101-101010.partial.wav"):
         (folder / name).write_bytes(b"RIFF")
+    (folder / "recording-20260101-090000.wav").write_bytes(wav_header(64000) + bytes(64000))
     busy = os.open(folder / ".busy.wav.x1.tmp", os.O_RDONLY)
     fcntl.flock(busy, fcntl.LOCK_EX)
     try:
-        removed = store.clean_up_after_crash()
+        swept = store.clean_up_after_crash()
     finally:
         os.close(busy)
-    assert sorted(removed) == [".import.wav.k2j3.tmp", "orphan-copy.wav"]
+    assert sorted(swept.removed) == [".import.wav.k2j3.tmp", "orphan-copy.wav"]
     assert _recordings(data_dir) == [".busy.wav.x1.tmp", "kept.wav", "recording-20260101-090000.wav",
                                      "recording-20260101-101010.partial.wav"]
     assert store.get_item(kept).audio_path.is_file()
+    [found] = swept.recovered
+    item = store.get_item(found)
+    assert item.status == "recovered" and item.audio_file == "recordings/recording-20260101-090000.wav"
+    assert item.duration == 2.0
+    assert store.clean_up_after_crash().recovered == []  # listed once
+
+
+def test_a_finished_recording_stays_locked_until_the_history_holds_it(data_dir):
+    """Between Stop and the save (the final transcription), the finished NAME.wav is locked by
+    its recorder's process: another command's start does not list it as recovered, and once
+    it is stored the lock is gone and nothing is listed twice."""
+    wav = CrashSafeWav.create(data_dir / "recordings")
+    wav.append(bytes(32000))
+    path = wav.finish()
+    with HistoryStore.open(data_dir / "history.db", data_dir):
+        pass
+    result = run_confide("history", "list", "--json", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    assert '"items": []' in result.stdout
+    with HistoryStore.open(data_dir / "history.db", data_dir) as store:
+        item_id = store.save_recording(None, audio_file=path, segments=[Segment(0, 1, "Hi.")])
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released: this would raise otherwise
+    finally:
+        os.close(fd)
+    result = run_confide("history", "list", "--json", data_dir=data_dir)
+    assert [item["id"] for item in json.loads(result.stdout)["items"]] == [item_id]
 
 
 def test_a_copy_being_saved_is_locked_until_its_row_is_committed(store, data_dir, tmp_path, monkeypatch):
