@@ -14,6 +14,7 @@ from app.assistant.summarize import run_summary
 from app.assistant.summary import Summary, format_time
 from app.assistant.transcript_input import TEXT_SUFFIXES, TranscriptSegment, from_segments, read_transcript
 from app.cli.common import CliContext, CommandOutput, add_command
+from app.cli.full_disk import save_or_keep
 from app.cli.numbers import MAX_ITEM_ID
 from app.cli.text_input import read_conversation
 from app.errors import AppError
@@ -50,11 +51,14 @@ def cmd_summarize(args, ctx: CliContext) -> CommandOutput:
             sys.stderr.flush()
 
     summary = run_summary(model, segments, on_event=show)
+    saved = None
     if args.save:
-        recording_id = save_summary_to_history(ctx, recording_id, args.input, segments, summary, audio)
-        sys.stderr.write(f"Saved in the history as item {recording_id}.\n")
+        saved = save_or_keep(ctx, lambda: save_summary_to_history(ctx, recording_id, args.input, segments,
+                                                                  summary, audio), "the summary")
+        if saved is not None:
+            sys.stderr.write(f"Saved in the history as item {saved}.\n")
     text = summary.to_markdown() if args.format == "md" else _summary_text(summary)
-    return CommandOutput(summary.to_json(), text)
+    return CommandOutput(summary.to_json(), text, exit_code=1 if args.save and saved is None else 0)
 
 
 def _summary_input(source: str, ctx: CliContext) -> tuple[int | None, list[TranscriptSegment], Path | None]:
@@ -116,10 +120,14 @@ def cmd_reply(args, ctx: CliContext) -> CommandOutput:
     started = time.monotonic()
     replies = run_replies(model, ReplyTask(conversation, args.tone, args.length, tuple(examples)))
     sys.stderr.write(f"[{time.monotonic() - started:.1f}s] three drafts\n")
+    item_id = None
     if args.save:
-        item_id = save_conversation_to_history(ctx, raw, conversation, replies.drafts, args.tone, args.length)
-        sys.stderr.write(f"Saved in the history as item {item_id}.\n")
-    return CommandOutput(replies.to_json(), _reply_text(conversation, replies))
+        item_id = save_or_keep(ctx, lambda: save_conversation_to_history(ctx, raw, conversation, replies.drafts,
+                                                                         args.tone, args.length), "the drafts")
+        if item_id is not None:
+            sys.stderr.write(f"Saved in the history as item {item_id}.\n")
+    return CommandOutput(replies.to_json(), _reply_text(conversation, replies),
+                         exit_code=1 if args.save and item_id is None else 0)
 
 
 def _reply_text(conversation: Conversation, replies) -> str:

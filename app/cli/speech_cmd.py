@@ -19,6 +19,7 @@ from app.audio.disk import check_room_to_record
 from app.audio.exports import FORMATS, transcript_json
 from app.audio.recovery import RecoveredRecording, recover_recordings
 from app.cli.common import CliContext, CommandOutput, add_command
+from app.cli.full_disk import save_or_keep
 from app.errors import AppError
 from app.tasks.events import Done, Failed, Partial, Progress
 from app.tasks.record import LevelReading, RecordControl, RecordTask, record
@@ -74,11 +75,14 @@ def cmd_transcribe(args, ctx: CliContext) -> CommandOutput:
     result = _run(transcribe_file(task, _SpeechOnDemand(ctx), threading.Event()), show_segments=False)
     if result.note:
         _say(result.note)
+    recording_id = None
     if args.save:
-        recording_id = save_to_history(ctx, result)
-        _say(f"Saved in the history as item {recording_id}.")
+        recording_id = save_or_keep(ctx, lambda: save_to_history(ctx, result), "the transcript")
+        if recording_id is not None:
+            _say(f"Saved in the history as item {recording_id}.")
     data = transcript_json(result.segments, language=result.language, duration=result.duration)
-    return CommandOutput(data, FORMATS[args.fmt](result.segments) if not result.no_speech else "")
+    return CommandOutput(data, FORMATS[args.fmt](result.segments) if not result.no_speech else "",
+                         exit_code=1 if args.save and recording_id is None else 0)
 
 
 # --- record --------------------------------------------------------------------------------

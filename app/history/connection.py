@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from app.errors import HistoryError
+from app.history.disk_space import no_room
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 5.0
@@ -125,6 +126,8 @@ def describe(exc: sqlite3.Error, db_path: Path) -> HistoryError:
         return HistoryError("The history database is busy in another Confide window or command; "
                             "wait for it to finish and try again.")
     if "disk is full" in message or "database or disk is full" in message:
+        return HistoryError(f"The disk holding {db_path} is full; free some space and try again.")
+    if "disk i/o" in message and no_room(folder):  # space ran out outside a database write
         return HistoryError(f"The disk holding {db_path} is full; free some space and try again.")
     if "disk i/o" in message:
         return HistoryError(f"Reading or writing {db_path} failed (disk I/O error); check the disk and try again.")
