@@ -28,6 +28,9 @@ from models.errors import ModelError
 MAX_KV_ENTRIES = 1 << 16
 MAX_TENSORS = 1 << 16
 MAX_ARRAY_LENGTH = 1 << 21  # elements; the largest vocabularies and merge lists are ~300k
+# elements of all arrays together (each becomes a Python object of some 30 bytes): Gemma 3's
+# tokens, scores and types are 786k
+MAX_TOTAL_ELEMENTS = 1 << 22
 MAX_STRING_BYTES = 1 << 24  # one string value (chat templates are some kilobytes)
 MAX_KEY_BYTES = 1 << 16
 MAX_NAME_BYTES = 1 << 10  # a tensor name (llama.cpp allows 64)
@@ -72,6 +75,7 @@ class _Cursor:
         self.name = name
         self.offset = 0
         self.order = "<"
+        self.elements = 0  # array elements read so far
 
     def damaged(self, what: str) -> ModelError:
         return ModelError(f"{self.name} is damaged or not a real model: {printable(what)}.")
@@ -126,6 +130,9 @@ class _Cursor:
                                f"{MAX_ARRAY_LENGTH} allowed")
         if count * smallest > self.left():
             raise self.truncated(f"the metadata array {key} of {count} elements")
+        self.elements += count
+        if self.elements > MAX_TOTAL_ELEMENTS:
+            raise self.damaged(f"its metadata arrays hold more than {MAX_TOTAL_ELEMENTS} elements in all")
         if kind == GGUFValueType.STRING:
             return self.strings(count, key)
         if kind in _SCALARS:

@@ -8,7 +8,7 @@ import struct
 
 import numpy as np
 import pytest
-from gguf import GGUFReader
+from gguf import GGMLQuantizationType, GGUFReader, GGUFWriter
 
 from crafted_gguf import ARRAY, STRING, U8, entry, llama_entries, raw_entry, tensor_record, write
 from models.errors import ModelError
@@ -16,9 +16,33 @@ from models.gguf_file import GGUFFile
 from models.gguf_header import MAX_ARRAY_LENGTH, read_gguf_header
 
 
-def test_a_real_model_reads_as_gguf_reader_reads_it(models_data_dir):
-    """SmolLM2's GGUF: every metadata value, and every tensor's type, shape, offset and bytes."""
-    path = models_data_dir / "models" / "smollm2-135m-instruct" / "model.gguf"
+def _library_written(path):
+    """A GGUF written by the `gguf` library: metadata of every kind, float and quantized tensors."""
+    writer = GGUFWriter(str(path), "llama")
+    writer.add_uint32("llama.block_count", 2)
+    writer.add_float32("llama.rope.freq_base", 10000.0)
+    writer.add_bool("tokenizer.ggml.add_bos_token", True)
+    writer.add_string("tokenizer.chat_template", "{{ messages }} ünïcode")
+    writer.add_array("tokenizer.ggml.tokens", ["a", "b", "ç", ""])
+    writer.add_array("tokenizer.ggml.scores", [0.5, -1.0, 2.0, 0.0])
+    writer.add_int64("general.big", -2**40)
+    rng = np.random.default_rng(0)
+    writer.add_tensor("f32", rng.standard_normal((3, 5)).astype(np.float32))
+    writer.add_tensor("f16", rng.standard_normal((2, 4)).astype(np.float16))
+    writer.add_tensor("q8", rng.integers(0, 255, (2, 34), dtype=np.uint8), raw_dtype=GGMLQuantizationType.Q8_0)
+    writer.add_tensor("q4k", rng.integers(0, 255, (1, 144), dtype=np.uint8), raw_dtype=GGMLQuantizationType.Q4_K)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path
+
+
+def test_a_file_reads_as_gguf_reader_reads_it(tmp_path):
+    """Every metadata value, and every tensor's type, shape, offset and data (values for float
+    types, bytes per row for quantized ones), as the `gguf` library's own reader gives them.
+    (The builder's tests check real models end to end against llama.cpp.)"""
+    path = _library_written(tmp_path / "library.gguf")
     ours, theirs = GGUFFile(path), GGUFReader(path)
     assert {k: f.contents() for k, f in theirs.fields.items() if not k.startswith("GGUF.")} == ours.metadata
     assert [t.name for t in theirs.tensors] == list(ours.tensors)
@@ -73,3 +97,14 @@ def test_metadata_only_reading_skips_the_tensors(tmp_path):
     """The tokenizer's reading of the metadata does not need a sound tensor directory."""
     path = write(tmp_path / "m.gguf", [entry("general.name", STRING, "x")], [tensor_record("a", [8])])
     assert read_gguf_header(path, tensors=False).metadata == {"general.name": "x"}
+
+
+def test_all_arrays_together_are_limited(tmp_path):
+    """Many arrays each under the limit cannot add up to gigabytes of Python objects."""
+    from models.gguf_header import MAX_TOTAL_ELEMENTS
+
+    count = MAX_ARRAY_LENGTH
+    arrays = [raw_entry(f"general.part{i}", ARRAY, struct.pack("<IQ", U8, count) + b"\0" * count)
+              for i in range(MAX_TOTAL_ELEMENTS // count + 1)]
+    with pytest.raises(ModelError, match="elements in all"):
+        read_gguf_header(write(tmp_path / "many.gguf", arrays))
