@@ -12,7 +12,7 @@ import pytest
 
 from models.slm.engine import OnnxLanguageModel
 
-MODEL_IDS = {"smollm": "smollm2-135m-instruct", "gemma": "gemma3-270m"}
+MODEL_IDS = {"smollm": "smollm2-135m-instruct", "gemma": "gemma3-270m", "qwen": "qwen2.5-coder-0.5b-instruct"}
 
 
 def installed_model(models_data_dir: Path, model_id: str) -> Path:
@@ -44,12 +44,20 @@ def gemma(gemma_dir):
     return OnnxLanguageModel.load(gemma_dir, threads=2)
 
 
+@pytest.fixture(scope="session")
+def qwen(qwen_dir):
+    return OnnxLanguageModel.load(qwen_dir, threads=2)
+
+
 # --- tokenizer and chat template tests ----------------------------------------------------
 
 @pytest.fixture(scope="session")
-def gguf_path(models_data_dir):
-    """gguf_path("smollm" | "gemma") -> the model's source GGUF file, as provisioning keeps it."""
+def gguf_path(models_data_dir, request):
+    """gguf_path("smollm" | "gemma" | "qwen") -> the model's source GGUF file, as provisioning
+    keeps it."""
     def path_of(model: str) -> Path:
+        if model == "qwen":
+            request.getfixturevalue("qwen_dir")  # not a default model: make sure it is installed
         return installed_model(models_data_dir, MODEL_IDS[model]) / "model.gguf"
     return path_of
 

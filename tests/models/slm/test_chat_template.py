@@ -46,6 +46,32 @@ def test_smollm_chat_renders_the_reference_prompts(smollm_template, smollm_refer
         assert tokenizer.encode(rendered) == case["prompt_ids"]
 
 
+QWEN_SYSTEM = "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n"
+
+
+def test_qwen_chatml_from_its_gguf_adds_its_default_system_line(tokenizer_dir):
+    """Qwen2.5's template (the GGUF's own, with branches for tools) renders ChatML in the sandbox,
+    with its default system line when none is given and the given one otherwise."""
+    qwen = ChatTemplate.from_model_dir(tokenizer_dir("qwen"))
+    assert qwen.render([{"role": "user", "content": "Hi"}]) == (
+        QWEN_SYSTEM + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n")
+    messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"},
+                {"role": "assistant", "content": "Hello."}]
+    assert qwen.render(messages, add_generation_prompt=False) == (
+        "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
+        "<|im_start|>assistant\nHello.<|im_end|>\n")
+
+
+def test_qwen_chat_renders_the_reference_prompts(qwen_reference, tokenizer_dir):
+    """With the reference's system line, every question renders to llama.cpp's prompt ids."""
+    qwen = ChatTemplate.from_model_dir(tokenizer_dir("qwen"))
+    tokenizer = load_tokenizer(tokenizer_dir("qwen"))
+    for case in qwen_reference["greedy"]:
+        messages = [{"role": "system", "content": "You are a helpful assistant."},
+                    {"role": "user", "content": case["question"]}]
+        assert tokenizer.encode(qwen.render(messages)) == case["prompt_ids"], case["question"]
+
+
 def test_base_model_without_template_gets_a_plain_transcript(tokenizer_dir):
     """Gemma 3 270M (a base model) has no template: a role-prefixed transcript to continue."""
     gemma = ChatTemplate.from_model_dir(tokenizer_dir("gemma"))

@@ -32,11 +32,12 @@ def teacher_forced_argmax(engine, prompt_ids, continuation):
     return picks
 
 
-@pytest.mark.parametrize("model, minimum", [("smollm", 0.96), ("gemma", 0.95)])
+@pytest.mark.parametrize("model, minimum", [("smollm", 0.96), ("gemma", 0.95), ("qwen", 0.975)])
 def test_next_token_agrees_with_llama_cpp_along_its_continuations(model, minimum, request):
     """Fed llama.cpp's greedy continuations, the engine picks llama.cpp's token at >= 96% (Gemma:
-    95%) of the 480 (128) positions (measured: 97.7% and 96.9%); llama.cpp batched agrees with
-    itself at 97.5% (96.1%)."""
+    95%, Qwen2.5-Coder-0.5B: 97.5%) of the 480 (128, 480) positions (measured: 97.7%, 96.9% and
+    99.2%); llama.cpp batched agrees with itself at 97.5% (96.1%; not measured for Qwen, so its
+    bar is the higher of the two known ones)."""
     engine = request.getfixturevalue(model)
     reference = request.getfixturevalue(f"{model}_reference")
     agree = total = 0
@@ -53,7 +54,9 @@ def test_greedy_continuations_follow_llama_cpp(model, tokens, first16, request):
     here: 7 of 10 for SmolLM2, as many as llama.cpp's own batched evaluation, and 2 of 4 for
     Gemma 3, whose batched evaluation gets 3; one less is allowed for CPUs whose kernels round
     differently: which prompts keep their 16 tokens is decided by last-bit noise, and the
-    teacher-forced test above is the steady measure)."""
+    teacher-forced test above is the steady measure). Qwen2.5-Coder-0.5B, measured once: 10 of
+    10, and 7 of 10 for all 48 tokens; not repeated here, where its 480 decoding steps would only
+    restate the teacher-forced test at the cost of a minute of the suite."""
     engine = request.getfixturevalue(model)
     reference = request.getfixturevalue(f"{model}_reference")
     runs = [greedy(engine, case["prompt_ids"], tokens) for case in reference["greedy"]]
@@ -62,13 +65,13 @@ def test_greedy_continuations_follow_llama_cpp(model, tokens, first16, request):
     assert same16 >= first16
 
 
-@pytest.mark.parametrize("model", ["smollm", "gemma"])
+@pytest.mark.parametrize("model", ["smollm", "gemma", "qwen"])
 def test_logits_agree_with_llama_cpp(model, request):
     """The issue's bar: the same top-1 wherever llama.cpp's top-1 leads its top-2 by more than 0.25,
     and each of llama.cpp's top-10 logits matched within 0.5 (measured here: at most 0.42 for
-    SmolLM2, 0.48 for Gemma 3). The default build keeps the down projections' inputs in float for
-    this: with int8 there too, single logits land up to 1.06 away, as llama.cpp's own batched
-    evaluation does (0.84)."""
+    SmolLM2, 0.48 for Gemma 3, 0.26 for Qwen2.5-Coder-0.5B). The default build keeps the down
+    projections' inputs in float for this: with int8 there too, single logits land up to 1.06
+    away, as llama.cpp's own batched evaluation does (0.84)."""
     engine = request.getfixturevalue(model)
     errors = []
     for case in request.getfixturevalue(f"{model}_reference")["logits"]:

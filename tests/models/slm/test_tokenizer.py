@@ -16,7 +16,7 @@ import pytest
 from models.errors import ModelError
 from models.slm.tokenizer import load_tokenizer, save_tokenizer_files
 
-MODELS = ["smollm", "gemma"]
+MODELS = ["smollm", "gemma", "qwen"]
 SMOLLM_TEMPLATE = (  # tokenizer.chat_template of the SmolLM2 GGUF
     "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
     "{{ '<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n' }}"
@@ -57,17 +57,19 @@ def tokenizers(tokenizer_dir):
 
 @pytest.mark.parametrize("model", MODELS)
 def test_every_reference_case_tokenizes_like_llama_cpp(model, request, tokenizers):
-    """All reference cases (44 SmolLM2, 20 Gemma 3) match, special tokens parsed and not."""
+    """All reference cases (44 SmolLM2, 20 Gemma 3, 44 Qwen2.5 with its `qwen2` pre-tokenizer:
+    digits one by one, CJK, emoji, code) match, special tokens parsed and not."""
     reference = request.getfixturevalue(f"{model}_reference")
     tokenizer = tokenizers[model]
-    assert len(reference["tokenize"]) == {"smollm": 44, "gemma": 20}[model]
+    assert len(reference["tokenize"]) == {"smollm": 44, "gemma": 20, "qwen": 44}[model]
+    assert reference["meta"]["tokenizer_pre"] == {"smollm": "smollm", "gemma": "default", "qwen": "qwen2"}[model]
     parsed = [case["text"] for case in reference["tokenize"] if tokenizer.encode(case["text"]) != case["ids"]]
     literal = [case["text"] for case in reference["tokenize"]
                if tokenizer.encode(case["text"], parse_special=False) != case["ids_nospecial"]]
     assert parsed == [] and literal == []
 
 
-@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("model", sorted(EXTRA_LLAMA_CPP_CASES))
 def test_cases_beyond_the_reference_tokenize_like_llama_cpp(model, tokenizers):
     """Control tokens, user-defined tokens and bytes a vocabulary lacks behave as in llama.cpp."""
     tokenizer = tokenizers[model]
@@ -79,7 +81,7 @@ def test_cases_beyond_the_reference_tokenize_like_llama_cpp(model, tokenizers):
 @pytest.mark.parametrize("model", MODELS)
 def test_reference_prompts_encode_to_llama_cpp_prompt_ids(model, request, tokenizers):
     """The filled-in reference template encodes to llama.cpp's prompt ids (Gemma: BOS first,
-    because its metadata asks for one and SmolLM2's does not)."""
+    because its metadata asks for one and SmolLM2's and Qwen's do not)."""
     reference = request.getfixturevalue(f"{model}_reference")
     tokenizer = tokenizers[model]
     assert tokenizer.add_bos == reference["meta"]["add_bos"]
@@ -92,18 +94,22 @@ def test_reference_prompts_encode_to_llama_cpp_prompt_ids(model, request, tokeni
 @pytest.mark.parametrize("model", MODELS)
 def test_special_ids_and_vocabulary_match_llama_cpp(model, request, tokenizers):
     """BOS, EOS and vocabulary size are llama.cpp's; the end-of-generation ids are llama.cpp's
-    set: EOS first, then the end-of-turn tokens it recognises by their text."""
+    set: EOS first, then the end-of-turn tokens it recognises by their text (Qwen: its
+    <|endoftext|>, the fill-in pad, repository and file markers, and "</s>", a plain word of
+    its vocabulary that llama.cpp makes a control token by its text)."""
     meta = request.getfixturevalue(f"{model}_reference")["meta"]
     tokenizer = tokenizers[model]
     assert (tokenizer.bos_id, tokenizer.eos_ids[0], tokenizer.vocab_size) == (meta["bos"], meta["eos"], meta["n_vocab"])
-    assert list(tokenizer.eos_ids) == {"smollm": [2, 0, 4], "gemma": [1, 106, 212]}[model]
+    assert list(tokenizer.eos_ids) == {"smollm": [2, 0, 4], "gemma": [1, 106, 212],
+                                       "qwen": [151645, 128247, 151643, 151662, 151663, 151664]}[model]
 
 
 @pytest.mark.parametrize("model", MODELS)
 def test_decode_gives_the_text_back(model, tokenizers):
     """Decoding the ids of a text gives the text back, special tokens included unless skipped."""
     tokenizer = tokenizers[model]
-    turn = {"smollm": ("<|im_start|>", "<|im_end|>"), "gemma": ("<start_of_turn>", "<end_of_turn>")}[model]
+    turn = {"smollm": ("<|im_start|>", "<|im_end|>"), "gemma": ("<start_of_turn>", "<end_of_turn>"),
+            "qwen": ("<|im_start|>", "<|im_end|>")}[model]
     body = "user\nCafé — 3 naïve résumés, 2024!\n\n  indented\tand 日本語 😀👍🏽"
     text = f"{turn[0]}{body}{turn[1]}"
     ids = tokenizer.encode(text)
