@@ -83,6 +83,14 @@ def check_gguf(path: Path) -> None:
     gguf = GGUFFile(path)
     if gguf.get("general.architecture") in DECODER_ARCHITECTURES:  # the builder names the others
         check_decoder_metadata(gguf, tensors=False)
+    template = gguf.get("tokenizer.chat_template")
+    if isinstance(template, str):
+        from models.slm.chat_template import ChatTemplate
+
+        try:  # one past the limits says now that it is unusable (the plain prompt will be used)
+            ChatTemplate(template).render([{"role": "user", "content": "Hello"}])
+        except ModelError:
+            pass  # a template that fails on this one message is judged on real ones, at first use
 
 
 def check_loads(folder: Path, kind: str) -> None:

@@ -59,7 +59,8 @@ HIDDEN, VOCAB = 8, 16
 
 def llama_entries(**changes) -> list[bytes]:
     """The metadata of a tiny llama model (8 wide, 2 heads, 1 layer, 16 tokens); changes replace
-    entries by key suffix (a value of None leaves the entry out), e.g. block_count=(U32, 2**31)."""
+    entries by key suffix (a value of None leaves the entry out), e.g. block_count=(U32, 2**31);
+    a new general.* or tokenizer.* key is added as it is, any other under llama.*."""
     meta = {
         "general.architecture": (STRING, "llama"),
         "llama.block_count": (U32, 1),
@@ -73,8 +74,9 @@ def llama_entries(**changes) -> list[bytes]:
         "tokenizer.ggml.merges": (ARRAY, (STRING, ["a b"])),
     }
     for suffix, new in changes.items():
-        key = next((k for k in meta if k.endswith("." + suffix.replace("__", "."))), None) \
-            or f"llama.{suffix.replace('__', '.')}"
+        dotted = suffix.replace("__", ".")
+        key = next((k for k in meta if k.endswith("." + dotted)), None) \
+            or (dotted if dotted.startswith(("general.", "tokenizer.")) else f"llama.{dotted}")
         if new is None:
             meta.pop(key, None)
         else:

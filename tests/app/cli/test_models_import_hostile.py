@@ -158,3 +158,15 @@ def test_a_valid_onnx_folder_still_imports(data_dir, tmp_path, models_data_dir):
     assert result.returncode == 0, result.stderr[-2000:]
     listed = run_confide_measured("models", "list", "--json", data_dir=data_dir)
     assert [(m["id"], m["verified"]) for m in json.loads(listed.stdout)["models"]] == [("good", True)]
+
+
+def test_a_chat_template_past_the_limits_is_called_unusable_at_import(data_dir, tmp_path):
+    """A GGUF whose chat template loops 99,999 x 99,999 times is told apart at import, in seconds:
+    a warning that the template is unusable and the plain prompt will be used (this tiny file
+    then fails to build, as it has no layers)."""
+    bomb = "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}"
+    path = llama_file(tmp_path / "bomb.gguf", tokenizer__chat_template=(STRING, bomb))
+    result = run_confide_measured("models", "import", str(path), data_dir=data_dir, timeout=60)
+    assert "This model's chat template is unusable" in result.stderr and "plain prompt" in result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.seconds < 15 and result.peak_rss_mb < MEGABYTES, (result.seconds, result.peak_rss_mb)
