@@ -31,13 +31,20 @@ SPECIAL_TOKENS_FILE = "special_tokens_map.json"
 
 
 def tokenizer_from_vocab(vocab: GGUFVocab) -> Tokenizer:
-    if vocab.model == "gpt2":
-        tokenizer = byte_level_tokenizer(vocab)
-    elif vocab.model == "llama":
-        tokenizer = sentencepiece_tokenizer(vocab)
-    else:
+    builders = {"gpt2": byte_level_tokenizer, "llama": sentencepiece_tokenizer}
+    if vocab.model not in builders:
         raise ModelError(f"The GGUF's tokenizer model '{vocab.model}' is not supported; Confide handles gpt2 and llama.")
-    _add_post_processor(tokenizer, vocab)
+    try:
+        tokenizer = builders[vocab.model](vocab)
+        _add_post_processor(tokenizer, vocab)
+    except ModelError:
+        raise
+    except BaseException as exc:
+        # `tokenizers` raises plain Exceptions, or a pyo3 PanicException (a BaseException), on a
+        # vocabulary it cannot take: the file's fault, said in one sentence
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
+        raise ModelError(f"The GGUF's vocabulary is damaged ({str(exc).strip()[:100]}); download it again.") from exc
     return tokenizer
 
 

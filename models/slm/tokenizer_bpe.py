@@ -110,12 +110,15 @@ def byte_level_tokenizer(vocab: GGUFVocab) -> Tokenizer:
         raise ModelError("The GGUF's byte-level vocabulary has no merges; it is incomplete.")
     patterns, ignore_merges = pre_tokenizer_rules(vocab.pre)
     ids = {token: index for index, token in enumerate(vocab.tokens)}
-    # llama.cpp splits a merge at its first space after the first character
+    # llama.cpp splits a merge at its first space after the first character, and never applies
+    # one whose parts or result the vocabulary lacks (`tokenizers` would panic on it)
     merges = []
     for merge in vocab.merges:
         cut = merge.find(" ", 1)
         if cut > 0:
-            merges.append((merge[:cut], merge[cut + 1:]))
+            left, right = merge[:cut], merge[cut + 1:]
+            if left in ids and right in ids and left + right in ids:
+                merges.append((left, right))
     tokenizer = Tokenizer(models.BPE(ids, merges, fuse_unk=False, ignore_merges=ignore_merges))
     tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
         [pre_tokenizers.Split(Regex(pattern), behavior="isolated") for pattern in patterns]
