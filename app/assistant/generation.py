@@ -1,11 +1,13 @@
-"""One call to the language model: messages in, text out, with the loop guards always on."""
+"""One call to the language model: messages in, text out, with the loop guards always on; and
+several continuations of one prompt decoded together (ask_batch)."""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
+from typing import Sequence
 
-from models.slm.api import GenerationConfig, GenerationResult, LanguageModel
+from models.slm.api import BatchResult, GenerationConfig, GenerationResult, LanguageModel
 
 # Small models loop. These settings are the first guard; grounding.strip_repetition the second.
 GUARDED = GenerationConfig(max_new_tokens=96, temperature=0.0, repetition_penalty=1.15, no_repeat_ngram_size=4)
@@ -51,3 +53,36 @@ def ask(model: LanguageModel, messages: list[dict] | str, config: GenerationConf
     cancelled = result.stop_reason == "cancelled" or bool(cancel is not None and cancel.is_set())
     text = result.text if not opening else opening + result.text
     return Answer(text.strip(), len(result.prompt_ids), len(result.ids), cancelled, result.stop_reason)
+
+
+def ask_batch(model: LanguageModel, prompt: str, openings: Sequence[str], config: GenerationConfig,
+              cancel: threading.Event | None = None) -> list[Answer]:
+    """One answer per opening, each continuing the rendered prompt after its opening (the
+    answers do not include the openings). An engine with generate_batch decodes them as one
+    batch: the shared prompt is prefilled once and every step serves all rows (decoding is
+    memory-bound, so three answers cost little more than one). Another engine (an imported
+    folder without the in-place cache, the test fakes) answers them one after another, with
+    the same seeds: row i samples with config.seed + i, as the batch does.
+
+    The prompt must end where a token ends (a chat prompt ends with the assistant's header and
+    a newline), because the engine encodes each opening on its own."""
+    batch = getattr(model, "generate_batch", None)
+    if batch is None:
+        answers = []
+        for row, opening in enumerate(openings):
+            if cancel is not None and cancel.is_set():
+                answers.append(Answer("", 0, 0, True, "cancelled"))
+                continue
+            seeded = config if config.seed is None else replace(config, seed=config.seed + row)
+            answers.append(ask(model, prompt + opening, seeded, cancel))
+        return answers
+    outcome: BatchResult | None = None
+    for event in batch(prompt, list(openings), config, cancel):
+        if isinstance(event, BatchResult):
+            outcome = event
+    if outcome is None or len(outcome.results) != len(openings):
+        raise RuntimeError("the language model's batch ended without a result for every row")
+    cancelled = bool(cancel is not None and cancel.is_set())
+    return [Answer(result.text.strip(), len(result.prompt_ids), len(result.ids),
+                   cancelled or result.stop_reason == "cancelled", result.stop_reason)
+            for result in outcome.results]

@@ -2,7 +2,9 @@
 
 The model writes as the user (prompts.reply). Draft one is its own first choice; the other two
 begin with openings of a different intent (accept, decline, ask or defer), which keeps them
-apart. Every draft is cleaned (labels, quotes, placeholders) and checked (not a copy of the
+apart. The three share one prompt, so they are decoded as one batch (generation.ask_batch: the
+prompt prefilled once, one step for all three); drafts refused below are tried again in another
+round with the next openings. Every draft is cleaned (labels, quotes, placeholders) and checked (not a copy of the
 thread, not an assistant's aside, within the length); what fails is replaced by a sampled
 draft, and as a last resort by a plain sendable sentence, so there are always three.
 
@@ -24,7 +26,7 @@ from typing import Iterator, Sequence
 
 from app.assistant import prompts
 from app.assistant.conversation_parse import Conversation, Turn
-from app.assistant.generation import ask, guarded
+from app.assistant.generation import ask_batch, guarded
 from app.assistant.personal_style import Style, apply_style
 from app.assistant.reply_cleanup import clean_draft
 from app.assistant.reply_intents import fallback_sentences, opening_plan, situation
@@ -43,6 +45,7 @@ DISTINCT = 0.5  # drafts closer than this (Dice over content words) count as the
 EXAMPLE_CHARS = 300  # a long picked reply (an e-mail) is shown by its beginning only
 OPENING_ROOM = 8  # tokens of the opening put at the start of drafts two and three
 SAMPLED_TEMPERATURE = 0.8
+BATCH_ROWS = 3  # drafts decoded together in one batch over the shared prompt
 
 
 @dataclass(frozen=True)
@@ -133,19 +136,23 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
             return None
         return body, draft
 
-    def attempt(opening: str, temperature: float = 0.0, seed: int | None = None) -> str | None:
+    def attempts(openings: list[str], temperature: float, seed: int | None) -> list[str | None] | None:
+        """One draft per opening, decoded as one batch over the shared prompt (None: cancelled)."""
         config = guarded(NEW_TOKENS[task.length], temperature=temperature, top_p=0.9, seed=seed,
                          stop_strings=_stops(conversation.speakers, task.length))
-        # No space after the opening: BPE tokens carry their leading space, so a prompt ending in
+        # No space after an opening: BPE tokens carry their leading space, so a prompt ending in
         # one pushes a small model off its usual tokens (it then tends to write numbers).
-        prefix = opening.rstrip()
-        answer = ask(model, base_prompt + prefix, config, cancel)
-        if answer.cancelled:
+        prefixes = [opening.rstrip() for opening in openings]
+        answers = ask_batch(model, base_prompt, prefixes, config, cancel)
+        if any(answer.cancelled for answer in answers):
             return None
-        joined = prefix + answer.text if answer.text[:1] in ("", ",", ".", "!", "?", ":", ";") or not prefix \
-            else f"{prefix} {answer.text}"
-        return clean_draft(joined, me=me, others=others, thread=[t.text for t in conversation.turns],
-                           limits=limits, truncated=answer.stop_reason == "max_new_tokens")
+        texts: list[str | None] = []
+        for prefix, answer in zip(prefixes, answers):
+            joined = prefix + answer.text if answer.text[:1] in ("", ",", ".", "!", "?", ":", ";") or not prefix \
+                else f"{prefix} {answer.text}"
+            texts.append(clean_draft(joined, me=me, others=others, thread=[t.text for t in conversation.turns],
+                                     limits=limits, truncated=answer.stop_reason == "max_new_tokens"))
+        return texts
 
     drafts: list[ReplyDraft] = []
     bodies: list[str] = []  # drafts are told apart by what they say, not by a shared greeting
@@ -156,25 +163,31 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
     tries = 0
     max_tries = 6 if base_seed is None else 9
     while len(drafts) < 3 and tries < max_tries:
-        yield Progress(len(drafts) / 3, f"Drafting reply {len(drafts) + 1} of 3")
+        # Rounds of three rows decoded together: the model's own draft and two openings of other
+        # intents first; a later round (when drafts were refused) tries the next openings.
+        yield Progress(len(drafts) / 3, "Drafting three replies" if tries == 0 else
+                       f"Drafting reply {len(drafts) + 1} of 3")
         if cancel is not None and cancel.is_set():
             return
-        opening = "" if tries == 0 else _next_opening(plan, bodies, tries)
+        rows = min(BATCH_ROWS, max_tries - tries)
+        openings = [""] + _next_openings(plan, bodies, 1, rows - 1) if tries == 0 \
+            else _next_openings(plan, bodies, tries, rows)
         if base_seed is None:
-            text = attempt(opening, temperature=0.0 if tries < 3 else SAMPLED_TEMPERATURE, seed=tries)
+            texts = attempts(openings, 0.0 if tries < BATCH_ROWS else SAMPLED_TEMPERATURE, seed=tries)
         else:
-            text = attempt(opening, temperature=SAMPLED_TEMPERATURE, seed=base_seed + tries)
-        tries += 1
-        if text is None:
+            texts = attempts(openings, SAMPLED_TEMPERATURE, seed=base_seed + tries)
+        tries += rows
+        if texts is None:
             return
-        finished = finish(text) if text else None
-        if finished is None:
-            continue
-        body, text = finished
-        if all(similarity(body, b) < DISTINCT and _first_words(body) != _first_words(b) for b in bodies):
-            bodies.append(body)
-            drafts.append(ReplyDraft(text))
-            yield Partial(text=text, kind=f"draft:{len(drafts)}")
+        for text in texts:
+            finished = finish(text) if text and len(drafts) < 3 else None
+            if finished is None:
+                continue
+            body, text = finished
+            if all(similarity(body, b) < DISTINCT and _first_words(body) != _first_words(b) for b in bodies):
+                bodies.append(body)
+                drafts.append(ReplyDraft(text))
+                yield Partial(text=text, kind=f"draft:{len(drafts)}")
     for fallback in fallback_sentences(task.tone, kind):
         if len(drafts) >= 3:
             break
@@ -204,12 +217,25 @@ def _recent_turns(model: LanguageModel, turns: Sequence[Turn], length: str) -> l
     return list(reversed(kept))
 
 
-def _next_opening(plan: list[str], bodies: list[str], tries: int) -> str:
+def _next_openings(plan: list[str], bodies: list[str], tries: int, count: int) -> list[str]:
+    """count openings for one round, from the plan's (tries - 1)th on: none whose first word
+    begins a draft already kept, none twice in the round (then the plan's next ones)."""
     used = {_first_words(body, 1) for body in bodies}
-    for opening in plan[tries - 1:] + plan[:tries - 1]:
-        if _first_words(opening, 1) not in used:
-            return opening
-    return plan[(tries - 1) % len(plan)]
+    rotated = plan[tries - 1:] + plan[:tries - 1]
+    chosen: list[str] = []
+    for opening in rotated:
+        if len(chosen) == count:
+            break
+        first = _first_words(opening, 1)
+        if first not in used:
+            chosen.append(opening)
+            used.add(first)
+    for opening in rotated:  # every first word taken: repeat openings rather than draft fewer
+        if len(chosen) == count:
+            break
+        if opening not in chosen:
+            chosen.append(opening)
+    return chosen
 
 
 def _normalized(text: str) -> tuple[str, ...]:
