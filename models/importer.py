@@ -98,10 +98,20 @@ def check_loads(folder: Path, kind: str) -> None:
     never listed as verified (a random model.onnx or model.bin, a genai_config.json with values
     no model has)."""
     if kind == "llm":
+        from models.slm.api import GenerationConfig
         from models.slm.engine import OnnxLanguageModel
 
         model = OnnxLanguageModel.load(folder, threads=1)
-        model.count_tokens(model.render_chat([{"role": "user", "content": "Hello"}]))
+        prompt = model.render_chat([{"role": "user", "content": "Hello"}])
+        try:  # one token through the graph: names, layer and head counts must match it
+            for _event in model.generate(prompt, GenerationConfig(max_new_tokens=1)):
+                pass
+        except ModelError:
+            raise
+        except Exception as exc:  # onnxruntime's own failures, numpy's shape errors
+            raise ModelError(f"{folder.name} loads but cannot run ({type(exc).__name__}: "
+                             f"{str(exc).strip().splitlines()[0][:160] if str(exc).strip() else 'no details'}); "
+                             "its genai_config.json does not match its model.onnx.") from exc
     else:
         from models.whisper.transcriber import Transcriber
 

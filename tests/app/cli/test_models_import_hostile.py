@@ -22,9 +22,10 @@ SECONDS, MEGABYTES = 5.0, 300
 
 def refused_in_one_sentence(result) -> str:
     """The error line, after checking: exit 1, no traceback, one `confide:` line and it is the
-    last (a progress line such as "loading X to check it ..." may come before it)."""
+    last (a progress line such as "loading X to check it ..." may come before it, and ONNX
+    Runtime's own log line when a graph fails to run)."""
     assert result.returncode == 1, (result.stdout[-500:], result.stderr[-2000:])
-    lines = result.stderr.strip().splitlines()
+    lines = [line for line in result.stderr.strip().splitlines() if ":onnxruntime:" not in line and line.strip("\x1b[m ")]
     assert "Traceback" not in result.stderr and lines[-1].startswith("confide: "), result.stderr[-2000:]
     assert sum(line.startswith("confide: ") for line in lines) == 1 and len(lines) <= 2, result.stderr[-2000:]
     return lines[-1]
@@ -117,6 +118,8 @@ FOLDER_CASES = {
     "10,000 threads": (_set("model.decoder.session_options", {"intra_op_num_threads": 10000}), "intra_op_num_threads"),
     "file name outside the folder": (_set("model.decoder.filename", "../../model.onnx"), "model.decoder.filename"),
     "head size a word": (_set("model.decoder.head_size", "big"), "unreadable"),
+    "fewer layers than the graph": (_set("model.decoder.num_hidden_layers", 3), "cannot run"),
+    "other key-value heads than the graph": (_set("model.decoder.num_key_value_heads", 7), "cannot run"),
     "not JSON": (None, "unreadable"),
     "no model.onnx": (None, "model.onnx"),
     "random model.onnx": (None, "cannot load"),
@@ -125,8 +128,9 @@ FOLDER_CASES = {
 
 @pytest.mark.parametrize("case", sorted(FOLDER_CASES))
 def test_a_broken_onnx_folder_is_refused_at_import(case, data_dir, tmp_path, models_data_dir):
-    """An ONNX genai folder with values no model has, no model.onnx or a random one is refused in
-    one sentence at import (it is loaded there), not listed as verified to fail at first use."""
+    """An ONNX genai folder with values no model has, values its graph does not have, no
+    model.onnx or a random one is refused in one sentence at import (it is loaded and runs one
+    token there), not listed as verified to fail at first use."""
     change, words = FOLDER_CASES[case]
     folder = _onnx_folder(models_data_dir, tmp_path, change)
     if case == "not JSON":
