@@ -22,17 +22,33 @@ _MARKED = re.compile(f"{LITERAL_OPEN}([^{LITERAL_CLOSE}]*){LITERAL_CLOSE}")
 
 
 class LiteralMarker:
-    """Marks the given control-token texts in user text (longest first where they overlap)."""
+    """Marks the given control-token texts in user text (the longest where several start at one
+    place). A vocabulary can have thousands (Gemma 3: 6,250), so texts are found by their first
+    character and then looked up by length, not by one huge regular expression."""
 
     def __init__(self, special_texts: Iterable[str]):
-        texts = sorted({text for text in special_texts if text}, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, texts))) if texts else None
+        self._texts = frozenset(text for text in special_texts if text)
+        lengths: dict[str, set[int]] = {}
+        for text in self._texts:
+            lengths.setdefault(text[0], set()).add(len(text))
+        self._lengths = {first: sorted(found, reverse=True) for first, found in lengths.items()}
+        self._starts = re.compile("[" + "".join(map(re.escape, sorted(lengths))) + "]") if lengths else None
 
     def mark(self, text: str) -> str:
         text = _MARKS.sub("", text)
-        if self._pattern is None:
+        if self._starts is None:
             return text
-        return self._pattern.sub(lambda match: f"{LITERAL_OPEN}{match.group(0)}{LITERAL_CLOSE}", text)
+        pieces, done = [], 0
+        for match in self._starts.finditer(text):
+            start = match.start()
+            if start < done:
+                continue  # inside a text marked already
+            for length in self._lengths[text[start]]:
+                if text[start:start + length] in self._texts:
+                    pieces += [text[done:start], LITERAL_OPEN, text[start:start + length], LITERAL_CLOSE]
+                    done = start + length
+                    break
+        return "".join(pieces) + text[done:] if pieces else text
 
     def mark_messages(self, messages: list[dict]) -> list[dict]:
         """Copies of the messages with their string contents marked."""
