@@ -101,7 +101,7 @@ class _Cursor:
             raise self.damaged(f"{what} claims {length} bytes, more than the {limit} allowed")
         if length > self.left():
             raise self.truncated(what)
-        text = bytes(self.buffer[self.offset:self.offset + length]).decode("utf-8", errors="replace")
+        text = self.buffer[self.offset:self.offset + length].decode("utf-8", errors="replace")
         self.offset += length
         return text
 
@@ -154,7 +154,7 @@ class _Cursor:
             offset += 8
             if length > size - offset:
                 raise self.truncated(f"a string of the metadata array {key}")
-            append(bytes(buffer[offset:offset + length]).decode("utf-8", errors="replace"))
+            append(buffer[offset:offset + length].decode("utf-8", errors="replace"))  # a slice of a mmap is bytes
             offset += length
         self.offset = offset
         return out
