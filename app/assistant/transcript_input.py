@@ -66,9 +66,9 @@ def read_transcript(source: str | Path, stdin: TextIO | BinaryIO | None = None) 
         path = Path(source)
         name = str(path)
         suffix = path.suffix.lower()
-        if not path.is_file():
-            raise AppError(f"There is no file {path}; check the path.")
         try:
+            if not path.is_file():  # raises, not False, when a folder on the way is closed to us
+                raise AppError(f"There is no file {path}; check the path.")
             check_transcript_size(path.stat().st_size, name)
             data = path.read_bytes()
         except OSError as exc:

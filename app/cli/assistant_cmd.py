@@ -70,10 +70,18 @@ def _summary_input(source: str, ctx: CliContext) -> tuple[int | None, list[Trans
             raise AppError(f"{source} names no recording: ids are whole numbers from 1 to {MAX_ITEM_ID}, "
                            "as `confide history list` shows them.")
         return recording_id, segments_of_recording(ctx, recording_id), None
-    if source != "-" and Path(source).is_file() and Path(source).suffix.lower() not in TEXT_SUFFIXES \
+    if source != "-" and _is_file(Path(source)) and Path(source).suffix.lower() not in TEXT_SUFFIXES \
             and not _looks_like_text(Path(source)):
         return None, transcribe_audio(ctx, Path(source)), Path(source)
     return None, read_transcript(source), None
+
+
+def _is_file(path: Path) -> bool:
+    """is_file() that says False (read_transcript then says why) where a closed folder makes it raise."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _looks_like_text(path: Path) -> bool:

@@ -54,9 +54,10 @@ def read_conversation(source: str, stdin: BinaryIO | None = None) -> Paste:
     if source == "-":
         return _keep_the_end(stdin if stdin is not None else sys.stdin.buffer, "Standard input")
     path = Path(source)
-    if not path.is_file():
-        raise AppError(f"There is no file {path}; check the path, or give - to read the conversation from stdin.")
     try:
+        if not path.is_file():  # raises, not False, when a folder on the way is closed to us
+            raise AppError(f"There is no file {path}; check the path, or give - to read the conversation "
+                           "from stdin.")
         with open(path, "rb") as stream:
             return _keep_the_end(stream, str(path))
     except OSError as exc:

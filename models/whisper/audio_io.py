@@ -8,6 +8,7 @@ samples at all) becomes an AudioError with one sentence that names the file.
 from __future__ import annotations
 
 import errno
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -117,14 +118,15 @@ def _pyav():
 
 def _readable(path) -> Path:
     path = Path(path)
-    if not path.exists():
-        raise AudioError(f"{path} does not exist; check the path.")
-    if path.is_dir():
-        raise AudioError(f"{path} is a folder, not an audio file; give the path of a file.")
     try:
-        size = path.stat().st_size
+        info = path.stat()  # one call: exists() and is_dir() raise too when a folder on the way is closed
+    except FileNotFoundError:
+        raise AudioError(f"{path} does not exist; check the path.") from None
     except OSError as exc:
         raise AudioError(f"{path.name} cannot be read ({exc.strerror}); check its permissions.") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise AudioError(f"{path} is a folder, not an audio file; give the path of a file.")
+    size = info.st_size
     if size == 0:
         raise AudioError(f"{path.name} is empty (0 bytes); choose another file.")
     return path
@@ -161,7 +163,7 @@ def _audio_stream(container, path: Path):
     rate = codec.sample_rate or 0
     channels = getattr(codec, "channels", None) or len(getattr(codec.layout, "channels", ()) or ())
     if not MIN_SAMPLE_RATE <= rate <= MAX_SAMPLE_RATE or not 1 <= channels <= MAX_CHANNELS:
-        raise AudioError(f"{path.name} has a damaged audio header ({rate} Hz, {channels} channels); "
+        raise AudioError(f"{path.name} has a damaged audio header ({rate} Hz, {channels} channel{'' if channels == 1 else 's'}); "
                          "Confide reads audio of 4 to 768 kHz and 1 to 64 channels.")
     return stream
 

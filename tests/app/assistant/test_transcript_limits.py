@@ -54,3 +54,15 @@ def test_summarize_refuses_a_huge_transcript_in_one_line(tmp_path, data_dir):
     result = run_confide("summarize", str(path), data_dir=data_dir)
     assert result.returncode == 1 and "up to 600 KB (about 10 hours of speech)" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_transcript_behind_a_closed_folder_is_one_sentence(tmp_path, monkeypatch):
+    """is_file() raising PermissionError (a folder on the way is closed) becomes one sentence."""
+    from pathlib import Path
+
+    def closed(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "is_file", closed)
+    with pytest.raises(AppError, match=r"Cannot read .*t.txt \(Permission denied\)"):
+        read_transcript(tmp_path / "closed" / "t.txt")

@@ -73,3 +73,16 @@ def test_reply_says_on_stderr_when_the_start_was_left_out(data_dir):
     result = _confide("reply", "-", stdin=_chat(65_000), data_dir=data_dir)
     first = result.stderr.decode().splitlines()[0]
     assert first.startswith("The conversation is 5.") and "were left out" in first
+
+
+def test_a_file_behind_a_closed_folder_is_one_sentence(tmp_path, monkeypatch):
+    """When a folder on the way may not be entered, is_file() raises PermissionError instead of
+    saying False (a traceback, found by bench/hostile.py as the user nobody): one sentence."""
+    from pathlib import Path
+
+    def closed(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "is_file", closed)
+    with pytest.raises(AppError, match=r"Cannot read .*chat.txt \(Permission denied\); check its permissions"):
+        read_conversation(str(tmp_path / "closed" / "chat.txt"))
