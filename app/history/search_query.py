@@ -38,6 +38,9 @@ MIN_STEM = 3
 # parts of "everyone", "whatever", "sometimes": a phrase of two of the commonest words is also
 # the costliest thing to look for).
 MIN_HALF = 3
+# Past this a "word" is no compound anyone types (a pasted 100,000-letter query once asked for
+# every one of its halves: 100,000 strings of 100,000 letters, 9.6 GB).
+MAX_COMPOUND = 40
 NOT_HALVES = frozenset("""
 the and for with out her his him she you your our not are was but can any all own off its who whom how
 why one two now yet may per via also than then them they this that into onto upon over some thing things
@@ -80,7 +83,7 @@ def compound_halves(word: str) -> list[tuple[str, str]]:
     """The ways a long word may have been written as two: 'helpdesk' -> ('help', 'desk'), ...
     (which of them a transcript used is left to the index: the others find nothing)."""
     word = word.lower()
-    if not word.isalpha() or len(word) < 2 * MIN_HALF:
+    if not word.isalpha() or not 2 * MIN_HALF <= len(word) <= MAX_COMPOUND:
         return []
     return [(word[:cut], word[cut:]) for cut in range(MIN_HALF, len(word) - MIN_HALF + 1)
             if word[:cut] not in NOT_HALVES and word[cut:] not in NOT_HALVES]
