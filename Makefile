@@ -17,7 +17,7 @@ RUN_PACKAGES := libportaudio2 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2
 TEST_PACKAGES := pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox libsox-fmt-all \
 	ffmpeg xvfb desktop-file-utils strace
 
-.PHONY: run test system-run system-test venv models test-models bench bench-slm bench-speech bench-quality bench-history package test-package install-desktop-entry clean
+.PHONY: run test system-run system-test venv models test-models bench bench-slm bench-speech bench-quality bench-history bench-hostile package test-package install-desktop-entry clean
 
 run: system-run venv models
 	$(VENV)/bin/confide
@@ -76,6 +76,12 @@ $(STAMPS)/llama-cpp: $(STAMPS)/venv
 
 bench-history: venv
 	nice -n 10 $(PY) bench/history.py
+
+# Issue 15's catalogue of hostile inputs and hard crashes, each a subprocess of the command line:
+# one table of exit status, last line, time, peak memory and verdict (needs root: mount
+# namespaces, runuser, mknod).
+bench-hostile: system-test venv test-models
+	$(PY) bench/hostile.py
 
 bench-slm: system-test venv test-models $(STAMPS)/llama-cpp
 	$(PY) bench/slm.py --data-dir $(TEST_DATA) --fast --profile
