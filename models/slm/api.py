@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Iterator, Protocol, Sequence
+from typing import Callable, Iterator, Protocol, Sequence
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,11 @@ class GenerationConfig:
     seed: int | None = None
     stop_strings: tuple[str, ...] = ()
     ignore_eos: bool = False
+    # Optional constraint on every step of generate() (e.g. valid JSON): called with the ids
+    # generated so far, it returns a boolean array over the vocabulary (True = allowed) or None
+    # (no constraint at this step). It may keep state for one generation, so give each
+    # generate() call its own; generate_batch() does not take one.
+    token_mask: Callable[[Sequence[int]], object] | None = None
 
 
 @dataclass(frozen=True)

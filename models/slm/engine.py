@@ -198,6 +198,8 @@ class OnnxLanguageModel:
         suffix_ids = [self.tokenizer.encode(s) if isinstance(s, str) else [int(i) for i in s] for s in suffixes]
         if not suffix_ids:
             raise ValueError("generate_batch needs at least one suffix (an empty one continues the prefix)")
+        if config.token_mask is not None:  # one mask's state cannot follow several rows
+            raise ValueError("generate_batch takes no token_mask; constrain single generations")
         longest = max(len(prefix_ids) + len(s) for s in suffix_ids)
         self._check_fits([0] * longest, config.max_new_tokens)
         max_new = max(0, min(config.max_new_tokens, self.context_length - longest))

@@ -1,5 +1,6 @@
 """Choosing the next token from logits: greedy, temperature, top-k, top-p, repetition penalty
-and no-repeat n-grams, in numpy."""
+and no-repeat n-grams, in numpy; and an optional token mask (GenerationConfig.token_mask) that
+keeps only the tokens a constraint allows (valid JSON, for instance)."""
 
 from __future__ import annotations
 
@@ -32,9 +33,18 @@ class Sampler:
             seen = np.unique(np.asarray(generated, dtype=np.int64))
             values = logits[seen]
             logits[seen] = np.where(values > 0, values / config.repetition_penalty, values * config.repetition_penalty)
+        if config.token_mask is not None:
+            logits = self.masked(logits, config.token_mask(generated))
         banned = self.banned_by_ngrams(generated)
-        if banned:
+        if banned and config.token_mask is None:
             logits[banned] = -np.inf
+        elif banned:
+            # The mask wins over the loop guard: when it allows only banned tokens (a JSON key
+            # that repeats an n-gram), they stay rather than leaving nothing to choose.
+            guarded = logits.copy()
+            guarded[banned] = -np.inf
+            if np.isfinite(guarded).any():
+                logits = guarded
         if config.temperature <= 0:
             return int(np.argmax(logits))
         logits = logits / config.temperature
@@ -51,3 +61,15 @@ class Sampler:
             mask[keep] = probs[keep]
             probs = mask / mask.sum()
         return int(self.rng.choice(probs.size, p=probs))
+
+    @staticmethod
+    def masked(logits: np.ndarray, allowed) -> np.ndarray:
+        """logits with every token the mask does not allow at -inf (None: all allowed)."""
+        if allowed is None:
+            return logits
+        allowed = np.asarray(allowed, dtype=bool)[: logits.size]
+        if allowed.size < logits.size:  # logits past the mask's vocabulary: no such tokens
+            allowed = np.concatenate([allowed, np.zeros(logits.size - allowed.size, dtype=bool)])
+        if not allowed.any():
+            return logits  # a constraint that allows nothing has failed; its caller checks the text
+        return np.where(allowed, logits, np.float32(-np.inf)).astype(np.float32, copy=False)
