@@ -4,9 +4,10 @@ jinja2's sandbox stops a template from reaching attributes it must not read, but
 working forever or filling the memory: `range(10**9)`, `'x' * 10**12`, two nested loops of
 99,999, a string doubled forty times. Here a render is bounded in
 
-- size: `*`, `**`, `%` and `+` are intercepted and refused when their result would be huge, and
+- size: `*`, `**`, `%` and `+` are intercepted and refused when their result would be huge,
   every call and filter is refused a size-like number argument beyond MAX_NUMBER_ARGUMENT (so
-  neither `'x'.ljust(10**9)` nor `'x'|center(10**9)` allocates);
+  neither `'x'.ljust(10**9)` nor `'x'|center(10**9)` allocates), and replace, join and indent
+  are refused a result past MAX_SEQUENCE, estimated from their inputs;
 - steps and time: a trace function on the template's own code counts its lines (each loop
   iteration is one or more) and watches the clock;
 - output: the text is produced piece by piece and stopped past MAX_OUTPUT_CHARS.
@@ -17,6 +18,7 @@ unusable and falls back to the plain transcript.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import math
 import operator
@@ -28,14 +30,19 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 MAX_STEPS = 2_000_000  # lines of template code; real templates take thousands per prompt
 MAX_SECONDS = 2.0
-MAX_SEQUENCE = 4_000_000  # characters or items a `*` or `+` may produce
-MAX_NUMBER_ARGUMENT = 1_000_000  # a width, count or repeat given to a call or filter
+MAX_SEQUENCE = 1 << 20  # characters or items a `*`, `+`, replace, join or indent may produce
+MAX_NUMBER_ARGUMENT = 65_536  # a width, count or repeat given to a call or filter
 MAX_POWER_BITS = 4096
 TEMPLATE_FILENAME = "<template>"  # what jinja2 names the code it compiles from a string
 
 
 class TemplateLimitError(Exception):
     """The template went past a limit (the message says which)."""
+
+
+# The size limit of the render under way: MAX_SEQUENCE, or more for long messages (a 2 MB chat
+# concatenated to its role is no bomb). A context variable: templates render in several threads.
+_size_limit: contextvars.ContextVar[int] = contextvars.ContextVar("template_size_limit", default=MAX_SEQUENCE)
 
 
 def _length(value) -> int | None:
@@ -61,13 +68,45 @@ def _check_format_string(text) -> None:
         raise TemplateLimitError("a format string asks for a huge width")
 
 
+def _check_result_size(name: str, subject, args) -> None:
+    """Refuses a replace, join or indent whose result would pass MAX_SEQUENCE, from the sizes of
+    its inputs (the operation itself would allocate it all before anything could look)."""
+    size = 0
+    if name == "replace" and isinstance(subject, str) and len(args) >= 2 \
+            and isinstance(args[0], str) and isinstance(args[1], str):
+        old, new = args[0], args[1]
+        occurrences = subject.count(old) if old else len(subject) + 1
+        if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0:
+            occurrences = min(occurrences, args[2])
+        size = len(subject) + occurrences * (len(new) - len(old))
+    elif name == "join" and isinstance(subject, str) and args and isinstance(args[0], (list, tuple)):
+        items = args[0]
+        size = len(subject) * len(items)
+        for item in items:  # stops as soon as the sum passes the limit
+            if size > _size_limit.get():
+                break
+            size += len(item) if isinstance(item, str) else 16
+    elif name == "indent" and isinstance(subject, str):
+        width = args[0] if args else 4
+        size = len(subject) + (subject.count("\n") + 1) * (width if isinstance(width, int) else len(str(width)))
+    if size > _size_limit.get():
+        raise TemplateLimitError(f"a {name} would make {size} characters")
+
+
 def _bounded_filter(name: str, function):
+    passes_first = getattr(function, "jinja_pass_arg", None) is not None  # eval_ctx, environment...
+
     @functools.wraps(function)  # keeps jinja2's pass_context / pass_environment marks
     def bounded(*args, **kwargs):
         _check_arguments(f"the filter {name}", args, kwargs)
         if name == "format":
             for value in args:
                 _check_format_string(value)
+        own = args[1:] if passes_first else args
+        if name == "join" and own:  # value|join(d): the separator is the subject
+            _check_result_size("join", own[1] if len(own) > 1 else kwargs.get("d", ""), own[:1])
+        elif own:
+            _check_result_size(name, own[0], own[1:])
         return function(*args, **kwargs)
     return bounded
 
@@ -83,11 +122,11 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         if op == "*":
             for sequence, times in ((left, right), (right, left)):
                 length = _length(sequence)
-                if length is not None and isinstance(times, int) and length * times > MAX_SEQUENCE:
+                if length is not None and isinstance(times, int) and length * times > _size_limit.get():
                     raise TemplateLimitError(f"a repetition would make {length * times} items")
         elif op == "+":
             if _length(left) is not None and _length(right) is not None \
-                    and _length(left) + _length(right) > MAX_SEQUENCE:
+                    and _length(left) + _length(right) > _size_limit.get():
                 raise TemplateLimitError("a concatenation grew past the size limit")
         elif op == "**":
             if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0 \
@@ -101,6 +140,8 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (jinja2's own signature)
         _check_arguments(f"the call {getattr(__obj, '__name__', 'of a function')}", args, kwargs)
+        if isinstance(getattr(__obj, "__self__", None), str):  # a string method: 'x'.replace(...)
+            _check_result_size(__obj.__name__, __obj.__self__, args)
         return super().call(__context, __obj, *args, **kwargs)
 
     def wrap_str_format(self, value):
@@ -150,13 +191,18 @@ class StepBudget:
 
 
 def render_bounded(template, max_output_chars: int, **variables) -> str:
-    """template.render(**variables) within the limits above."""
+    """template.render(**variables) within the limits above; max_output_chars also bounds
+    every string or list the template builds (when above MAX_SEQUENCE)."""
     pieces: list[str] = []
     size = 0
-    with StepBudget():
-        for piece in template.generate(**variables):
-            size += len(piece)
-            if size > max_output_chars:
-                raise TemplateLimitError(f"its output grew past {max_output_chars} characters")
-            pieces.append(piece)
+    limit = _size_limit.set(max(MAX_SEQUENCE, max_output_chars))
+    try:
+        with StepBudget():
+            for piece in template.generate(**variables):
+                size += len(piece)
+                if size > max_output_chars:
+                    raise TemplateLimitError(f"its output grew past {max_output_chars} characters")
+                pieces.append(piece)
+    finally:
+        _size_limit.reset(limit)
     return "".join(pieces)

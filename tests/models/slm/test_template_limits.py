@@ -17,6 +17,11 @@ BOMBS = {
     "'x' * 10**12": "{{ 'x' * 10**12 }}",
     "two nested loops of 99,999": "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
     "nested loops writing": "{% for i in range(99999) %}{% for j in range(99999) %}ab{% endfor %}{% endfor %}",
+    "nested loops under the range limit (steps and time)":
+        "{% for i in range(60000) %}{% for j in range(60000) %}{% endfor %}{% endfor %}",
+    "a replace that multiplies": "{{ ('x' * 1000000).replace('x', 'y' * 100) }}",
+    "a join of a million strings with a long separator": "{{ (['y'] * 1000000)|join('z' * 100) }}",
+    "an indent of many lines": "{{ ('a\n' * 100000)|indent(60000) }}",
     "a string doubled sixty times":
         "{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s }}",
     "a filter's width": "{{ 'x'|center(10**9) }}",
@@ -58,7 +63,8 @@ def test_templates_within_the_limits_render_as_before():
 
 
 def test_a_long_conversation_is_not_mistaken_for_a_bomb():
-    """The output limit grows with the messages: a 200,000-character transcript renders."""
-    template = ChatTemplate("{% for m in messages %}<{{ m.role }}>{{ m.content }}{% endfor %}")
-    long = [{"role": "user", "content": "word " * 40_000}] * 5
-    assert len(template.render(long)) > 1_000_000 and template.unusable is None
+    """The size limits grow with the messages: a 3,000,000-character transcript renders, also
+    through a template that concatenates each message to its role."""
+    template = ChatTemplate("{% for m in messages %}{{ '<' + m.role + '>' + m.content }}{% endfor %}")
+    long = [{"role": "user", "content": "word " * 120_000}] * 5
+    assert len(template.render(long)) > 3_000_000 and template.unusable is None
