@@ -119,8 +119,14 @@ def _state(data: Path) -> dict:
     return {"recordings": recordings, "summaries": summaries, "conversations": conversations}
 
 
+def _holds_word(data: Path, word: str) -> bool:
+    """Whether any byte of the database or its write-ahead log still spells the word."""
+    return any(word.encode() in (data / name).read_bytes() for name in ("history.db", "history.db-wal")
+               if (data / name).exists())
+
+
 def _kill_at_every_point(tmp_path: Path, command: list[str], setup: Callable[[Path], None],
-                         check: Callable[[dict], None], minimum: int) -> list[KillPoint]:
+                         check: Callable[[Path, dict], None], minimum: int) -> list[KillPoint]:
     data = tmp_path / "data"
 
     def fresh() -> None:
@@ -131,7 +137,7 @@ def _kill_at_every_point(tmp_path: Path, command: list[str], setup: Callable[[Pa
     fresh()
     traced = _run(command, data, tmp_path / "normal.trace")
     assert traced.returncode == 0, traced.stderr
-    check(_state(data))
+    check(data, _state(data))
     points = _kill_points(tmp_path / "normal.trace", data)
     assert len(points) >= minimum, points
     for point in points:
@@ -139,7 +145,7 @@ def _kill_at_every_point(tmp_path: Path, command: list[str], setup: Callable[[Pa
         result = _run(command, data, tmp_path / "killed.trace", inject=point)
         _check_killed_at(tmp_path / "killed.trace", data, point, result)
         _next_start(data)
-        check(_state(data))
+        check(data, _state(data))
     return points
 
 
@@ -165,8 +171,13 @@ def _three_meetings_and_a_chat(tmp_path: Path) -> Callable[[Path], None]:
     def setup(data: Path) -> None:
         with _history(data) as store:
             for name in ("alpha.wav", "walrus.wav", "gamma.wav"):
+                # "quetzalcoatl": the only word starting with q, so the index keeps it whole (not
+                # as a suffix of the word before it) and a byte search of the file finds it
+                words = f"The {name[:-4]} budget was agreed."
+                if name == "walrus.wav":
+                    words += " Codename quetzalcoatl."
                 store.save_recording(name[:-4], import_from=_outside_audio(tmp_path, name),
-                                     segments=[Segment(0, 2, f"The {name[:-4]} budget was agreed.")], duration=2.0)
+                                     segments=[Segment(0, 2, words)], duration=2.0)
             store.add_conversation("Ann: lunch?", [("Ann", "lunch?")], "Me", drafts=["Yes!"])
             store.set_setting("user_name", "Me")
     return setup
@@ -185,7 +196,7 @@ def test_summarize_save_killed_at_every_point(tmp_path, models_data_dir, strace_
     transcript = tmp_path / "meeting.txt"
     transcript.write_text(TRANSCRIPT)
 
-    def check(state):
+    def check(_data, state):
         assert len(state["recordings"]) <= 1
         assert set(state["summaries"]) == set(state["recordings"])
 
@@ -201,7 +212,7 @@ def test_transcribe_save_killed_at_every_point(tmp_path, models_data_dir, strace
     subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(ROOT / "resources" / "speech" / "clip.opus"),
                     "-t", "3", "-ar", "16000", "-ac", "1", str(clip)], check=True)
 
-    def check(state):
+    def check(_data, state):
         assert len(state["recordings"]) <= 1
 
     points = _kill_at_every_point(tmp_path, ["transcribe", str(clip), "--save", "--beam", "1"], _with_models,
@@ -211,12 +222,14 @@ def test_transcribe_save_killed_at_every_point(tmp_path, models_data_dir, strace
 
 def test_history_delete_killed_at_every_point(tmp_path, strace_available):
     """`history delete` of a recording: after a kill anywhere, it is whole (rows, search
-    entries, audio) or entirely gone (its audio too, and its words from the index); the other
-    items are untouched."""
-    def check(state):
+    entries, audio) or entirely gone (its audio too, and its words from every byte of the
+    database file); the other items are untouched."""
+    def check(data, state):
         titles = sorted(title for _, _, title in state["recordings"].values())
         assert titles in (["alpha", "gamma", "walrus"], ["alpha", "gamma"])
         assert len(state["conversations"]) == 1
+        if "walrus" not in titles:
+            assert not _holds_word(data, "quetzalcoatl"), "the deleted item's words stayed in the database file"
 
     _kill_at_every_point(tmp_path, ["history", "delete", "2"], _three_meetings_and_a_chat(tmp_path), check,
                          minimum=4)
@@ -225,9 +238,11 @@ def test_history_delete_killed_at_every_point(tmp_path, strace_available):
 def test_history_wipe_killed_at_every_point(tmp_path, strace_available):
     """`history wipe --yes`: after a kill anywhere, everything is there or nothing is, and no
     audio file is left behind."""
-    def check(state):
+    def check(data, state):
         count = len(state["recordings"]) + len(state["conversations"])
         assert count in (0, 4)
+        if count == 0:
+            assert not _holds_word(data, "quetzalcoatl"), "wiped words stayed in the database file"
 
     _kill_at_every_point(tmp_path, ["history", "wipe", "--yes"], _three_meetings_and_a_chat(tmp_path), check,
                          minimum=4)
