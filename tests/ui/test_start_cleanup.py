@@ -36,3 +36,25 @@ def test_the_window_finishes_a_deletion_and_clears_leftovers_at_start(make_windo
     with HistoryStore.open(data_dir / "history.db", data_dir) as store:
         assert [item.id for item in store.list_items()] == [kept]
         assert store.db.execute("SELECT count(*) FROM pending_deletions").fetchone()[0] == 0
+
+
+def test_a_recording_whose_save_was_killed_is_announced_as_recovered(make_window, fake_engine, data_dir):
+    """A recording the recorder finished but Confide was killed before saving (during its
+    transcription) has no row: the window's start lists it as recovered and says so."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.audio.wavfile import wav_header
+
+    with HistoryStore.open(data_dir / "history.db", data_dir):
+        pass
+    recordings = data_dir / "recordings"
+    recordings.mkdir()
+    (recordings / "recording-20261129-101500.wav").write_bytes(wav_header(96000) + bytes(96000))
+    window = make_window(fake_engine.kit())
+    QApplication.processEvents()
+    assert "interrupted last time" in window.record_view.banner.message()
+    with HistoryStore.open(data_dir / "history.db", data_dir) as store:
+        [item] = store.list_items()
+        detail = store.get_item(item.id)
+        assert detail.status == "recovered" and detail.duration == 3.0
+        assert detail.audio_file == "recordings/recording-20261129-101500.wav"
