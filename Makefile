@@ -13,7 +13,7 @@ RUN_PACKAGES := libportaudio2 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2
 	libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libpulse0
 # The virtual microphone (PulseAudio null sink), speech synthesis and audio conversion for
 # test clips, a virtual screen, the desktop-entry validator, and strace (a test that no
-# library connects anywhere).
+# library connects anywhere, and the crash-point test that kills commands at each commit).
 TEST_PACKAGES := pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox libsox-fmt-all \
 	ffmpeg xvfb desktop-file-utils strace
 
