@@ -121,7 +121,8 @@ def generate_batch(engine, prefix: list[int], suffixes: list[list[int]], config:
     cache = BatchKvCache(engine.session, engine.config, engine.io, rows, capacity)
     started = time.perf_counter()
     prefix_logits = engine.prefill_with(lambda ids: cache.run_row(0, ids), prefix, cancel)
-    samplers = [Sampler(config if config.seed is None else replace(config, seed=config.seed + row)) for row in range(rows)]
+    samplers = [Sampler(config if config.seed is None else replace(config, seed=config.seed + row))
+                for row in range(rows)]
     streams = [TextStream(engine.tokenizer, config.stop_strings) for _ in range(rows)]
     generated: list[list[int]] = [[] for _ in range(rows)]
     reasons = ["cancelled"] * rows
@@ -155,7 +156,8 @@ def generate_batch(engine, prefix: list[int], suffixes: list[list[int]], config:
             if active:
                 step = cache.run_all([ids[-1] if ids else 0 for ids in generated])
                 logits = [step[row] for row in range(rows)]
-    decode_seconds = time.perf_counter() - started - prefill_seconds if prefix_logits is not None else 0.0
+    prefilled_at_all = prefix_logits is not None and prefill_seconds > 0
+    decode_seconds = time.perf_counter() - started - prefill_seconds if prefilled_at_all else 0.0
     prompt_tokens = len(prefix) + sum(len(suffix) for suffix in suffixes)
     results = []
     for row in range(rows):
@@ -167,6 +169,6 @@ def generate_batch(engine, prefix: list[int], suffixes: list[list[int]], config:
             prompt_ids=prefix + list(suffixes[row]), ids=generated[row], text=streams[row].text,
             stop_reason=reasons[row],
             # the batch's figures: prompt tokens actually computed, and each sequence's own pace
-            prefill_tokens_per_s=prompt_tokens / prefill_seconds if prefix_logits is not None and prefill_seconds > 0 else 0.0,
+            prefill_tokens_per_s=prompt_tokens / prefill_seconds if prefilled_at_all else 0.0,
             decode_tokens_per_s=steps / decode_seconds if decode_seconds > 0 and steps else 0.0))
     yield BatchResult(tuple(results))

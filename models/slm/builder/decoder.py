@@ -123,8 +123,8 @@ def build_decoder(spec: DecoderSpec, embedding: EmbeddingTable | None,
                      bits=embedding.bits)
         if embedding.offsets is not None:
             blocks = spec.hidden // embedding.block
-            per_block = g.one("Reshape", [rows, g.const("embed_blocks_shape", np.array([-1, blocks, embedding.block],
-                                                                                        np.int64))], stem="embed_blocks")
+            blocks_shape = g.const("embed_blocks_shape", np.array([-1, blocks, embedding.block], np.int64))
+            per_block = g.one("Reshape", [rows, blocks_shape], stem="embed_blocks")
             offsets = g.one("Gather", [g.const("embed.offsets", embedding.offsets), ids], stem="embed_offsets", axis=0)
             offsets = g.one("Reshape", [offsets, g.const("embed_offsets_shape", np.array([-1, blocks, 1], np.int64))],
                             stem="embed_offsets_blocks")

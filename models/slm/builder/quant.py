@@ -257,8 +257,9 @@ def embedding_table(tensor) -> EmbeddingTable:
     if codes.offset is not None:
         blocks = codes.scale.shape[1]
         if blocks % 2 == 0:
-            return EmbeddingTable(_pack_pairs(codes.codes), codes.scale, np.zeros((len(codes.scale), blocks // 2), np.uint8),
-                                  codes.block, 4, codes.offset.astype(np.float32), codes.exact)
+            zero_points = np.zeros((len(codes.scale), blocks // 2), np.uint8)  # 0: w = q*s + o, as the GGUF has it
+            return EmbeddingTable(_pack_pairs(codes.codes), codes.scale, zero_points, codes.block, 4,
+                                  codes.offset.astype(np.float32), codes.exact)
         codes = requantize_int8(dequantized(tensor))  # packed zero points would need a half-filled byte
     data = codes.codes.view(np.uint8) ^ np.uint8(0x80)  # c + 128 as unsigned
     return EmbeddingTable(data, codes.scale, np.full(codes.scale.shape, 128, np.uint8), codes.block, 8, None,
