@@ -67,7 +67,11 @@ def measure(command: list[str], *, stdin: bytes | None = None, timeout: float = 
                 process.stdin.close()
             except BrokenPipeError:
                 pass
-    _pid, status, usage = os.wait4(process.pid, 0)
+    try:
+        _pid, status, usage = os.wait4(process.pid, 0)
+    except BaseException:  # the bench interrupted: take the case's processes down with it
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
     process.returncode = os.waitstatus_to_exitcode(status)
     timer.cancel()
     for reader in readers:
