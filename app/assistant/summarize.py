@@ -1,6 +1,8 @@
-"""Summarizing a transcript of any length: map (notes per chunk), reduce (overview from the
-notes, in rounds when they are too long for one prompt), and extractive decisions and action
-items that the model only rewrites. Every step is checked against the transcript.
+"""Summarizing a transcript of any length. A capable model (model_profile.py) takes the straight
+path of structured_summary.py; a small one (SmolLM2) this module's: map (notes per chunk),
+reduce (overview from the notes, in rounds when they are too long for one prompt), and
+extractive decisions and action items that the model only rewrites. Every step is checked
+against the transcript.
 
 summarize() is a lazy generator of app.tasks.events: Progress per step, Partial as soon as a
 piece exists (kind "key_point", "decision", "action_item", "overview", "title", and "summary"
@@ -27,7 +29,9 @@ from app.assistant.grounding import (
     FRAMING, MIN_COVER, SELF_COMMIT, NameBook, best_utterance, capitalized_names, copied, critical_words, dedupe,
     due_phrase, item_similarity, keeps_negation, owner_for, strip_repetition, supported,
 )
+from app.assistant.model_profile import profile_of
 from app.assistant.reduce_groups import bullets, groups, spread
+from app.assistant.structured_summary import summarize_structured
 from app.assistant.summary import ActionItem, Summary, SummaryItem
 from app.assistant.summary_options import DETAIL_LEVELS, SummaryOptions  # noqa: F401 (re-exported)
 from app.assistant.text_tools import STOPWORDS, content_set, similarity, split_label, split_sentences
@@ -72,6 +76,9 @@ def summarize(model: LanguageModel, segments: Sequence[TranscriptSegment],
               cancel: threading.Event | None = None, options: SummaryOptions = SummaryOptions()) -> Iterator[Event]:
     if not any(s.text.strip() for s in segments):
         raise AppError("The transcript is empty; there is nothing to summarize.")
+    if profile_of(model).capable:  # asked directly, answered as checked JSON (structured_summary.py)
+        yield from summarize_structured(model, list(segments), cancel, options)
+        return
     run = _Run(model, list(segments), cancel, options)
     yield from run.events()
 

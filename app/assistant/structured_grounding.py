@@ -1,0 +1,254 @@
+"""The structured answer of a capable model, checked against the transcript item by item (the
+rules of grounding.py, applied to JSON fields):
+
+- every item is tied to the utterance it comes from: the one its "quote" was copied from, else
+  the one that says most of the item's own words; an item no utterance of its chunk says is
+  dropped;
+- an owner is a person of the transcript (a speaker, a name given or said), never a day or a
+  month in any language, and one the quoted utterance is about: its speaker, someone it names,
+  or the one asked just before; otherwise grounding.owner_for decides, else there is no owner;
+- a due date is a time said in the quoted utterance (or in the owner's answer to it), in the
+  transcript's words;
+- a text (task, decision, key point, overview sentence) names no number, date or person that
+  its source does not, and shares most of its words with it; a task or decision that fails is
+  replaced by its quote in the third person when that reads cleanly (for a task, only when the
+  quote is a commitment: "I will...", "can you..."), else dropped.
+
+invented_facts() is the faithfulness count of the quality benchmark too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from app.assistant.chunking import Utterance
+from app.assistant.extract import ACTION_CUES
+from app.assistant.grounding import (
+    ASKED, FRAMING, SELF_COMMIT, NameBook, best_utterance, capitalized_names, critical_words, is_person_word,
+    keeps_negation, numbers_in, owner_for,
+)
+from app.assistant.summary import ActionItem, SummaryItem
+from app.assistant.text_tools import content_set, date_phrases, split_label, split_sentences, words
+from app.assistant.wording import has_first_person, plain_fallback, tidy
+
+MIN_QUOTE_COVER = 0.6  # share of a quote's content words that its utterance must hold
+MIN_TEXT_COVER = 0.5  # share of a text's content words that its source must hold
+MIN_PERSON_COVER = 0.4  # share of a sentence's words about a person that the person's own turns hold
+
+# Days and months in the languages a capable model is asked to write in: never an owner.
+TIME_WORDS = frozenset("""
+montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar märz april mai juni juli august
+september oktober november dezember heute morgen übermorgen woche
+lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin juillet août septembre
+octobre novembre décembre aujourd demain semaine
+lunes martes miércoles jueves viernes sábado domingo enero febrero marzo abril mayo junio julio agosto
+septiembre octubre noviembre diciembre hoy mañana semana
+""".split())
+# "I" in the other languages (owner_for knows the English commitments).
+FIRST_PERSON_OTHER = re.compile(r"\b(?:ich|je|j'|yo|io|ik|eu)\b", re.IGNORECASE)
+
+
+def is_person(name: str | None) -> bool:
+    return bool(name) and all(is_person_word(part) and part.lower() not in TIME_WORDS for part in name.split())
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """Where an item was said: the utterance, the sentence of it, and its neighbours."""
+
+    utterance: Utterance
+    sentence: str
+    before: Utterance | None
+    after: tuple[Utterance, ...]
+
+    @property
+    def context(self) -> str:
+        around = [self.before] if self.before else []
+        return "\n".join(u.line for u in [*around, self.utterance, *self.after[:1]])
+
+
+def locate(quote: str, text: str, utterances: Sequence[Utterance]) -> Quoted | None:
+    """The utterance an item comes from: the one its quote was copied from (its words in order,
+    else most of its content words), else the one that says most of the item's own words; None
+    when no utterance of the chunk says it."""
+    if not utterances:
+        return None
+    position = _quoted_at(quote, utterances)
+    if position is None:
+        own = content_set(text) - FRAMING
+        best = best_utterance(text, utterances) if own else None
+        if best is None or len(own & content_set(best.line)) / len(own) < MIN_TEXT_COVER:
+            return None
+        position = utterances.index(best)
+    utterance = utterances[position]
+    wanted = content_set(quote) or content_set(text)
+    sentences = split_sentences(utterance.text) or [utterance.text]
+    sentence = max(sentences, key=lambda s: len(content_set(s) & wanted))
+    return Quoted(utterance, sentence, utterances[position - 1] if position else None,
+                  tuple(utterances[position + 1:position + 3]))
+
+
+def _quoted_at(quote: str, utterances: Sequence[Utterance]) -> int | None:
+    _, said = split_label(quote or "")
+    said = said.strip().strip('"\u201c\u201d')
+    if len(words(said)) < 2:
+        return None
+    wanted = " ".join(words(said))
+    for position, utterance in enumerate(utterances):
+        if wanted in " ".join(words(utterance.text)):
+            return position
+    best = best_utterance(said, utterances)
+    own = content_set(said)
+    if best is None or not own or len(own & content_set(best.text)) / len(own) < MIN_QUOTE_COVER:
+        return None
+    return utterances.index(best)
+
+
+def invented_facts(text: str, source: str, names: NameBook | None = None, names_checked: bool = True) -> list[str]:
+    """Numbers, dates and (with names_checked) person names that text says and source does not."""
+    lowered = source.lower()
+    found = sorted(numbers_in(text) - numbers_in(source))
+    found += sorted(critical_words(text) - critical_words(source))
+    found += [phrase for phrase in date_phrases(text) if phrase.lower() not in lowered]
+    if names_checked:
+        found += [name for name in capitalized_names(text)
+                  if name.lower() not in lowered and not (names and names.is_known(name))]
+    return list(dict.fromkeys(found))
+
+
+def holds_up(text: str, source: str, names: NameBook, english: bool) -> bool:
+    """No invented fact and (in English, where the word lists apply) most content words in source."""
+    if not text.strip() or invented_facts(text, source, names, names_checked=english):
+        return False
+    own = content_set(text) - FRAMING
+    return not english or (bool(own) and len(own & content_set(source)) / len(own) >= MIN_TEXT_COVER)
+
+
+class Grounder:
+    """Checks the items of one transcript (names, whole text) chunk by chunk."""
+
+    def __init__(self, utterances: Sequence[Utterance], names: NameBook, english: bool):
+        self.utterances = list(utterances)
+        self.names = names
+        self.english = english
+        self.text = "\n".join(u.line for u in self.utterances)
+
+    def owner(self, said: str | None, quoted: Quoted) -> str | None:
+        if said:
+            said = re.sub(r"\s*\(.*\)$", "", said.strip().rstrip(".,;:"))
+            person = self.names.find(said) or self.names.person(said)
+            if person and is_person(person) and self._about(person, quoted):
+                return person
+        fallback = owner_for(quoted.utterance, quoted.after, self.names, quoted.sentence, quoted.before)
+        if fallback is None and not self.english and FIRST_PERSON_OTHER.search(quoted.sentence):
+            fallback = self.names.person(quoted.utterance.speaker)  # "Ich aktualisiere...": its speaker
+        return fallback if is_person(fallback) else None
+
+    def _about(self, person: str, quoted: Quoted) -> bool:
+        """Whether the quoted utterance concerns person: said by them, naming them, or answering
+        a question put to them just before (or asked of them right after)."""
+        turns = [quoted.utterance, *([quoted.before] if quoted.before else []), *quoted.after[:1]]
+        for turn in turns:
+            if self.names.person(turn.speaker) == person or turn.speaker == person:
+                return True
+            if re.search(rf"\b{re.escape(person)}\b", turn.text):
+                return True
+        return False
+
+    def due(self, said: str | None, quoted: Quoted, owner: str | None) -> str | None:
+        """The time said for the item, as the transcript says it; None when none was said. It
+        is said in the item's utterance, or in the owner's answer right after it ("can you...?"
+        "Sure, by Wednesday")."""
+        turns = [quoted.utterance.text]
+        if owner and quoted.after and self.names.person(quoted.after[0].speaker) == owner:
+            turns.append(quoted.after[0].text)
+        context = "\n".join(turns)
+        if said and said.strip():
+            said = said.strip().rstrip(".")
+            for phrase in date_phrases(context):  # "Friday" from the model, "by Friday" said
+                if said.lower() in phrase.lower() or phrase.lower() in said.lower():
+                    return phrase
+            if said.lower() in context.lower() and (date_phrases(said) or not self.english):
+                return said
+        phrases = date_phrases(quoted.sentence)
+        return phrases[0] if phrases else None
+
+    def action(self, raw: dict, chunk: Sequence[Utterance]) -> ActionItem | None:
+        task = tidy(_text(raw.get("task")))
+        quoted = locate(_text(raw.get("quote")), task, chunk)
+        if quoted is None:
+            return None
+        owner = self.owner(_text(raw.get("owner")), quoted)
+        due = self.due(_text(raw.get("due")), quoted, owner)
+        if not self._task_ok(task, quoted, owner):
+            # What was said, in the third person, when it is a commitment ("I will...", "can you...").
+            commitment = SELF_COMMIT.search(quoted.sentence) or ASKED.search(quoted.sentence)
+            task = plain_fallback(quoted.sentence, owner) if self.english and commitment else ""
+            if task and not self._task_ok(task, quoted, owner):
+                task = ""
+        if not task:
+            return None
+        return ActionItem(task, owner, due, quoted.utterance.start_of(quoted.sentence))
+
+    def _task_ok(self, task: str, quoted: Quoted, owner: str | None) -> bool:
+        if len(task.split()) < 2 or task.endswith("?") or (self.english and has_first_person(task)):
+            return False
+        if self.english and not any(cue.search(t) for cue, _ in ACTION_CUES
+                                    for t in (quoted.sentence, quoted.utterance.text)):
+            return False  # "Great, see you next week" commits no one to anything
+        source = quoted.context + (f"\n{owner}" if owner else "")
+        return holds_up(task, source, self.names, self.english) and keeps_negation(task, quoted.sentence)
+
+    def decision(self, raw: dict, chunk: Sequence[Utterance]) -> SummaryItem | None:
+        text = tidy(_text(raw.get("decision")))
+        quoted = locate(_text(raw.get("quote")), text, chunk)
+        if quoted is None:
+            return None
+        if len(text.split()) < 3 or not holds_up(text, quoted.context, self.names, self.english) \
+                or not keeps_negation(text, quoted.sentence) or (self.english and has_first_person(text)):
+            text = plain_fallback(quoted.sentence, None) if self.english else ""
+        return SummaryItem(text, quoted.utterance.start_of(quoted.sentence)) if text else None
+
+    def key_point(self, raw, chunk: Sequence[Utterance]) -> SummaryItem | None:
+        text = tidy(_text(raw))
+        source = "\n".join(u.line for u in chunk)
+        if len(text.split()) < 3 or not holds_up(text, source, self.names, self.english):
+            return None
+        utterance = best_utterance(text, chunk)
+        return SummaryItem(text, utterance.start_of(text) if utterance else None)
+
+    def sentences(self, text: str, source: str, actions: Sequence[ActionItem] = ()) -> list[str]:
+        """The sentences of an overview that hold up against the notes and the transcript: no
+        invented fact, and each person named paired with something that person said, was asked
+        or took on ("Priya sent the FAQ" when Dana did is dropped)."""
+        kept = []
+        for sentence in split_sentences(text):
+            sentence = tidy(sentence)
+            if sentence and not invented_facts(sentence, source + "\n" + self.text, self.names,
+                                               names_checked=self.english) \
+                    and all(self._fits_person(sentence, person, actions) for person in self._people_in(sentence)):
+                kept.append(sentence)
+        return kept
+
+    def _people_in(self, sentence: str) -> list[str]:
+        found = []
+        for token in re.findall(r"[^\W\d_][\w'\-]*", sentence):
+            person = self.names.find(token)
+            if person and is_person(person) and person not in found:
+                found.append(person)
+        return found
+
+    def _fits_person(self, sentence: str, person: str, actions: Sequence[ActionItem]) -> bool:
+        said = [u.text for u in self.utterances
+                if self.names.person(u.speaker) == person or re.search(rf"\b{re.escape(person)}\b", u.text)]
+        said += [a.text for a in actions if a.owner == person]
+        own = content_set(sentence) - FRAMING - {w.lower() for w in self._people_in(sentence)}
+        if not own:
+            return True
+        return len(own & content_set("\n".join(said))) / len(own) >= MIN_PERSON_COVER
+
+
+def _text(value) -> str:
+    return value.strip() if isinstance(value, str) else ""

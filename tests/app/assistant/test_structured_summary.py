@@ -1,0 +1,131 @@
+"""The structured path of a capable model, with scripted answers: dispatch by the model's size,
+JSON items checked against the transcript (owners are people, due dates and numbers said),
+reduce, and the SmolLM2 pipeline left as it was."""
+
+from __future__ import annotations
+
+import json
+
+from app.assistant.model_profile import CAPABLE_PARAMETERS
+from app.assistant.structured_prompts import EXTRACT_SHAPE, transcript_language
+from app.assistant.summarize import run_summary
+from capable_folder import capable_folder
+from fakes import ScriptedModel
+from short_meetings import SHORT_LAUNCH_DE, segments
+
+EXTRACTED = {
+    "decisions": [
+        {"decision": "The launch moves from October 3 to October 17.",
+         "quote": "We decided to move the launch from October 3 to October 17."},
+        {"decision": "Agreed", "quote": "Dana: Great, see you next week."},
+    ],
+    "action_items": [
+        # A weekday for an owner: the one who said "I will" owns it.
+        {"owner": "Friday", "task": "Update the release notice", "due": "Friday",
+         "quote": "I will update the release notice by Friday."},
+        {"owner": "Marcus", "task": "Have the demo video ready", "due": "by Wednesday",
+         "quote": "I'll have the demo video ready by Wednesday."},
+        # Owner right, but a date nobody said: the task falls back to what Dana said.
+        {"owner": "Dana", "task": "Send the FAQ to the support team by October 24", "due": "October 24",
+         "quote": "I will send the updated FAQ to the support team by Thursday."},
+        # Nothing anyone said: dropped.
+        {"owner": "Leo", "task": "Book the venue for the party", "due": None,
+         "quote": "Leo will book the venue for the launch party."},
+        # Not a commitment.
+        {"owner": "Dana", "task": "See everyone next week", "due": "next week", "quote": "Great, see you next week."},
+    ],
+    "key_points": ["The refund flow needs another week of testing.", "The launch moves to October 17."],
+}
+REDUCED = {"title": "Launch moved to October 17",
+           "overview": "The launch moves from October 3 to October 17 because the refund flow needs more testing. "
+                       "Priya will send the FAQ to the support team. The budget grew by 40 percent."}
+
+
+def scripted(extracted=EXTRACTED, reduced=REDUCED, capable=True, tmp_path=None) -> ScriptedModel:
+    def respond(prompt: str) -> str:
+        if EXTRACT_SHAPE in prompt:
+            return extracted if isinstance(extracted, str) else json.dumps(extracted)
+        if '"overview"' in prompt:
+            return json.dumps(reduced)
+        return "The team talked about the launch."
+
+    model = ScriptedModel(respond)
+    if capable:
+        model.model_dir = capable_folder(tmp_path / "model", CAPABLE_PARAMETERS * 2)
+    return model
+
+
+def test_a_capable_model_is_asked_for_json_and_its_items_are_grounded(tmp_path):
+    """One extraction prompt and one reduce prompt; owners are the people who committed (never
+    'Friday'), due dates as said, an invented date or item is not shown, the decision is found,
+    and an overview sentence that gives Dana's task to Priya or invents a number is dropped."""
+    model = scripted(tmp_path=tmp_path)
+    summary = run_summary(model, segments())
+    assert len(model.calls) == 2 and EXTRACT_SHAPE in model.calls[0].prompt
+    items = {a.owner: a for a in summary.action_items}
+    assert set(items) == {"Leo", "Marcus", "Dana"}
+    assert items["Leo"].due == "by Friday" and items["Leo"].text == "Update the release notice"
+    assert items["Marcus"].due == "by Wednesday"
+    assert "24" not in items["Dana"].text and items["Dana"].due == "by Thursday"
+    assert "FAQ" in items["Dana"].text
+    assert not any("venue" in a.text or "next week" in a.text for a in summary.action_items)
+    assert [d.text for d in summary.decisions] == ["The launch moves from October 3 to October 17."]
+    assert summary.decisions[0].start == 12.0  # the utterance it was said in
+    assert summary.overview == ("The launch moves from October 3 to October 17 because the refund flow needs "
+                                "more testing.")
+    assert summary.title == "Launch moved to October 17"
+    assert [p.text for p in summary.key_points] == ["The refund flow needs another week of testing."]
+
+
+def test_a_small_model_keeps_the_smollm2_pipeline(tmp_path):
+    """A model without a capable graph is never asked for JSON: the notes pipeline runs as before."""
+    model = scripted(capable=False)
+    run_summary(model, segments())
+    assert model.calls and not any(EXTRACT_SHAPE in call.prompt for call in model.calls)
+    assert all(call.config.token_mask is None for call in model.calls)
+
+
+def test_unreadable_json_gives_an_honest_summary_not_an_error(tmp_path):
+    """An answer that is not JSON (a model without a constraint) yields no invented items: the
+    summary still has a title, and no owner that is not a person."""
+    model = scripted(extracted="Sure! Here are the decisions: ...", tmp_path=tmp_path)
+    summary = run_summary(model, segments())
+    assert summary.action_items == () and summary.decisions == ()
+    assert summary.title
+
+
+def test_german_transcript_asks_for_german_and_checks_german_owners(tmp_path):
+    """The language is the transcript's: the prompts ask for German; a German weekday is never an
+    owner; a due date is the German phrase said."""
+    extracted = {"decisions": [], "key_points": [],
+                 "action_items": [{"owner": "Freitag", "task": "Versionshinweise aktualisieren", "due": "bis Freitag",
+                                   "quote": "Ich aktualisiere die Versionshinweise bis Freitag."}]}
+    model = scripted(extracted=extracted, reduced={"title": "", "overview": ""}, tmp_path=tmp_path)
+    summary = run_summary(model, segments(SHORT_LAUNCH_DE))
+    assert "Write every text in German" in model.calls[0].prompt
+    assert [(a.owner, a.due) for a in summary.action_items] == [("Leo", "bis Freitag")]
+
+
+def test_transcript_language():
+    """English, German, French and Spanish meetings are told apart; a few words are not enough."""
+    assert transcript_language(" ".join(t for _, t in segments_text())) == "English"
+    assert transcript_language(" ".join(t for _, t in SHORT_LAUNCH_DE)) == "German"
+    assert transcript_language("Nous avons décidé que le lancement sera reporté. Je vais envoyer la note pour "
+                               "vendredi, et les tests de remboursement ne sont pas finis.") == "French"
+    assert transcript_language("Hemos decidido que el lanzamiento se mueve. Yo envío la nota para el viernes y "
+                               "los tests no están listos para la semana.") == "Spanish"
+    assert transcript_language("OK.") == "the language of the transcript"
+
+
+def segments_text():
+    from short_meetings import SHORT_LAUNCH
+    return SHORT_LAUNCH
+
+
+def test_an_answer_cut_off_by_the_token_limit_keeps_its_complete_items(tmp_path):
+    """JSON that stops mid-item (the limit came first) still gives the items written whole."""
+    whole = json.dumps(EXTRACTED)
+    cut = whole[:whole.index('{"owner": "Dana"') + 30]
+    summary = run_summary(scripted(extracted=cut, tmp_path=tmp_path), segments())
+    assert {a.owner for a in summary.action_items} == {"Leo", "Marcus"}
+    assert summary.decisions
