@@ -2,6 +2,10 @@
 
 Unknown keys are kept as they are, so a newer or older Confide never loses what the other
 wrote; a missing or unreadable file means the defaults.
+
+Summaries and replies may use different language models (a reply must be quick, a summary must
+be right): summary_model and reply_model. A file from before that split names one
+`language_model`; it is read as the choice for both jobs.
 """
 
 from __future__ import annotations
@@ -15,9 +19,17 @@ from pathlib import Path
 from app.errors import DataDirError
 
 
+# The language model each job uses when the user has not chosen one. SmolLM2 for both until
+# the assistant's quality is measured on the bigger models (issue 12 picks them by quality per second).
+DEFAULT_SUMMARY_MODEL = "smollm2-135m-instruct"
+DEFAULT_REPLY_MODEL = "smollm2-135m-instruct"
+OLD_LANGUAGE_MODEL_KEY = "language_model"  # one model for every job, before summary_model / reply_model
+
+
 @dataclass(frozen=True)
 class Settings:
-    language_model: str | None = None  # an installed model id; None: the default one
+    summary_model: str | None = None  # an installed language model id for summaries; None: the default
+    reply_model: str | None = None  # an installed language model id for reply drafts; None: the default
     speech_model: str | None = None
     threads: int | None = None  # None: the number of physical cores
     input_device: str | None = None  # a device name; None: the system's default input
@@ -27,6 +39,12 @@ class Settings:
 
     def with_changes(self, **changes) -> "Settings":
         return replace(self, **changes)
+
+    def summary_model_id(self) -> str:
+        return self.summary_model or DEFAULT_SUMMARY_MODEL
+
+    def reply_model_id(self) -> str:
+        return self.reply_model or DEFAULT_REPLY_MODEL
 
 
 _KNOWN = tuple(f.name for f in fields(Settings) if f.name != "extra")
@@ -40,9 +58,16 @@ def load_settings(path: Path) -> Settings:
     if not isinstance(raw, dict):
         return Settings()
     known = {key: raw[key] for key in _KNOWN if key in raw}
+    old_choice = raw.get(OLD_LANGUAGE_MODEL_KEY)
+    if isinstance(old_choice, str) and old_choice:  # migrated: the one model stays the choice for both jobs
+        known.setdefault("summary_model", old_choice)
+        known.setdefault("reply_model", old_choice)
+    for key in ("summary_model", "reply_model"):
+        if known.get(key) is not None and not isinstance(known[key], str):
+            known[key] = None
     if known.get("threads") is not None and not isinstance(known["threads"], int):
         known["threads"] = None
-    extra = {key: value for key, value in raw.items() if key not in _KNOWN}
+    extra = {key: value for key, value in raw.items() if key not in _KNOWN and key != OLD_LANGUAGE_MODEL_KEY}
     return Settings(**known, extra=extra)
 
 

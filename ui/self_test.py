@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 
 from app.audio.wer import word_error_rate
-from app.bridge import LANGUAGE, SPEECH
+from app.bridge import SPEECH
 from app.tasks.events import Done
 from ui.resources import resource
 
@@ -63,7 +63,7 @@ class SelfTest:
     def run(self) -> int:
         services, bridge = self.services, self.services.bridge
         self.step("load the speech model", bridge.submit(SPEECH, _LoadOnly("speech"), _load), lambda _r: None)
-        self.step("load the language model", bridge.submit(LANGUAGE, _LoadOnly("language"), _load), lambda _r: None)
+        self.step("load the language model", services.load_language_models(), lambda _r: None)
 
         expected = resource("speech/clip.txt").read_text(encoding="utf-8")
         clip = services.transcribe_file(str(resource("speech/clip.opus")))

@@ -8,6 +8,7 @@ import logging
 from functools import partial
 
 from app.bridge import LANGUAGE, SPEECH, Bridge
+from app.bridge.model_slots import ModelShelf, for_model
 from app.errors import AppError
 from app.settings import Settings, load_settings, save_settings
 from models.cpu import physical_cores
@@ -57,16 +58,23 @@ class Services:
         return self.bridge
 
     def _language_loader(self):
-        return partial(self.kit.load_language, self.data_dir, self.language_model_id(), self.threads())
+        """The language worker holds a shelf of models by id (the summary model and the reply
+        model, each loaded on first use and kept), so switching jobs reloads nothing."""
+        return partial(ModelShelf, partial(self._load_language_model, self.threads()))
+
+    def _load_language_model(self, threads: int, model_id: str):
+        return self.kit.load_language(self.data_dir, model_id, threads)
 
     def _speech_loader(self):
         return partial(self.kit.load_speech, self.data_dir, self.settings.speech_model, self.threads())
 
-    def reload_engines(self) -> None:
+    def reload_engines(self, language: bool = True, speech: bool = True) -> None:
         """After a change of model or threads: the next task loads the new session."""
         if self.bridge is not None:
-            self.bridge.replace_engine(LANGUAGE, self._language_loader())
-            self.bridge.replace_engine(SPEECH, self._speech_loader())
+            if language:
+                self.bridge.replace_engine(LANGUAGE, self._language_loader())
+            if speech:
+                self.bridge.replace_engine(SPEECH, self._speech_loader())
 
     def readable(self, error: BaseException) -> str:
         """One sentence for the user; anything but an AppError is a bug and is logged."""
@@ -82,8 +90,16 @@ class Services:
     def threads(self) -> int:
         return self._threads_override or self.settings.threads or self.default_threads()
 
-    def language_model_id(self) -> str | None:
-        return self._model_override or self.settings.language_model
+    def summary_model_id(self) -> str:
+        """The language model summaries use (--model, given at start, is used for both jobs)."""
+        return self._model_override or self.settings.summary_model_id()
+
+    def reply_model_id(self) -> str:
+        return self._model_override or self.settings.reply_model_id()
+
+    def language_model_ids(self) -> tuple[str, ...]:
+        """The language models the jobs use now (one id when both use the same)."""
+        return tuple(dict.fromkeys((self.summary_model_id(), self.reply_model_id())))
 
     def dialog_folder(self) -> str:
         """Where a file dialog starts: the folder last used, else the user's home (never the
@@ -112,14 +128,16 @@ class Services:
     def update_settings(self, **changes) -> Settings:
         updated = self.settings.with_changes(**changes)
         save_settings(self.data_dir.settings_file, updated)
-        engines_changed = any(key in changes for key in ("language_model", "speech_model", "threads"))
-        if "language_model" in changes:
+        language_changed = any(key in changes for key in ("summary_model", "reply_model"))
+        if language_changed:
             self._model_override = None
         if "threads" in changes:
             self._threads_override = None
         self.settings = updated
-        if engines_changed:
-            self.reload_engines()
+        # Another summary or reply model needs no reload: the language worker loads it on first
+        # use and puts away the one no job uses any more (app.bridge.model_slots).
+        if "speech_model" in changes or "threads" in changes:
+            self.reload_engines(language="threads" in changes)
         return updated
 
     # --- models -------------------------------------------------------------------------
@@ -328,7 +346,8 @@ class Services:
         from app.assistant.transcript_input import from_segments
 
         task = SummarizeTask(tuple(from_segments(recording.segments)), SummaryOptions.for_detail(detail))
-        return self.bridge.submit(LANGUAGE, task, self.kit.summarize)
+        return self.bridge.submit(LANGUAGE, task, for_model(self.summary_model_id(), self.kit.summarize,
+                                                            self.language_model_ids()))
 
     def parse_conversation(self, text: str) -> ParsedConversation:
         from app.assistant.conversation_parse import parse_conversation
@@ -345,7 +364,22 @@ class Services:
         conversation = parsed.source.with_me(me) if me else parsed.source
         task = ReplyTask(conversation, tone=tone, length=length, examples=tuple(self.style_examples()),
                          fresh=fresh, shown=tuple(shown), user_name=self.settings.user_name)
-        return self.bridge.submit(LANGUAGE, task, self.kit.replies)
+        return self.bridge.submit(LANGUAGE, task, for_model(self.reply_model_id(), self.kit.replies,
+                                                            self.language_model_ids()))
+
+    def load_language_models(self):
+        """Loads the summary model and the reply model on the language worker (the self-test's
+        first step); done with their ids."""
+        from app.tasks.events import Done
+
+        wanted = self.language_model_ids()
+
+        def load(_task, slot, _cancel):
+            for model_id in wanted:
+                slot.get().get(model_id, wanted)
+            yield Done(wanted)
+
+        return self.bridge.submit(LANGUAGE, "load the language models", load)
 
     def style_examples(self) -> list[str]:
         """Replies the user chose before, as examples of their style (empty without a history);

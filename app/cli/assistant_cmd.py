@@ -42,7 +42,7 @@ def register(subparsers) -> None:
 
 def cmd_summarize(args, ctx: CliContext) -> CommandOutput:
     recording_id, segments, audio = _summary_input(args.input, ctx)
-    model = _load_model(ctx)
+    model = _load_model(ctx, "summary")
     started = time.monotonic()
 
     def show(event) -> None:
@@ -124,7 +124,7 @@ def cmd_reply(args, ctx: CliContext) -> CommandOutput:
     raw = paste.text
     conversation = parse_conversation(raw, me=args.me, default_me=_settings_user_name(ctx))
     examples = picked_replies_from_history(ctx, 3)
-    model = _load_model(ctx)
+    model = _load_model(ctx, "reply")
     started = time.monotonic()
     replies = run_replies(model, ReplyTask(conversation, args.tone, args.length, tuple(examples)))
     sys.stderr.write(f"[{time.monotonic() - started:.1f}s] three drafts\n")
@@ -153,10 +153,18 @@ def _reply_text(conversation: Conversation, replies) -> str:
 
 # --- engines and settings ---------------------------------------------------------------------------
 
-def _load_model(ctx: CliContext):
+def _load_model(ctx: CliContext, job: str):
+    """The language model chosen in the settings for the job ("summary" or "reply"); --model
+    overrides it."""
     from app.engines import load_language_model
+    from app.settings import load_settings
 
-    return load_language_model(ctx.data_dir, ctx.model_id, ctx.threads)
+    if ctx.model_id:
+        model_id = ctx.model_id
+    else:
+        settings = load_settings(ctx.data_dir.settings_file)
+        model_id = settings.summary_model_id() if job == "summary" else settings.reply_model_id()
+    return load_language_model(ctx.data_dir, model_id, ctx.threads)
 
 
 def _settings_user_name(ctx: CliContext) -> str | None:

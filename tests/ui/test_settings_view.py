@@ -65,7 +65,7 @@ def test_installing_a_catalog_model_shows_progress_and_lists_it(window, qtbot, t
     assert TINY_ID not in catalog_ids(view)
     installed = [view.models.item(r, 0).text() for r in range(view.models.rowCount())]
     assert TINY_ID in installed
-    assert view.language_model.findData(TINY_ID) >= 0
+    assert view.summary_model.findData(TINY_ID) >= 0 and view.reply_model.findData(TINY_ID) >= 0
     assert TINY_ID in view.banner.message() and not catalog.progress.isVisible()
 
 
@@ -105,3 +105,54 @@ def test_the_real_default_model_installs_through_settings(window, qtbot, models_
     model = next(m for m in window.services.installed_models() if m.id == "smollm2-135m-instruct")
     assert model.path.parent == window.services.data_dir.models
     assert model.format == "onnx-genai" and model.verified
+
+
+SMOLLM = "smollm2-135m-instruct"
+QWEN = "qwen2.5-coder-0.5b-instruct"
+
+
+def test_summaries_and_replies_use_the_models_chosen_for_them(make_window, fake_engine, qtbot,
+                                                               data_dir_with_models):
+    """Settings offers every installed language model for summaries and for replies, SmolLM2
+    for both at first. Choosing Qwen for replies (by keyboard) saves that choice alone; then a
+    reply loads Qwen and a summary SmolLM2, both on the language worker, and reply, summary,
+    reply, summary load nothing more."""
+    from app.settings import load_settings
+    from models.types import Segment
+    from ui.records import RecordingDetails
+
+    window = make_window(fake_engine.kit(), folder=data_dir_with_models)
+    window.show_view("settings")
+    view = window.settings_view
+    offered = [view.reply_model.itemData(i) for i in range(view.reply_model.count())]
+    assert {SMOLLM, QWEN} <= set(offered)
+    assert offered == [view.summary_model.itemData(i) for i in range(view.summary_model.count())]
+    assert view.summary_model.currentData() == view.reply_model.currentData() == SMOLLM
+    view.reply_model.setFocus(Qt.TabFocusReason)
+    steps = offered.index(QWEN) - view.reply_model.currentIndex()
+    for _ in range(abs(steps)):
+        QTest.keyClick(view.reply_model, Qt.Key_Down if steps > 0 else Qt.Key_Up)
+    assert view.reply_model.currentData() == QWEN
+    saved = load_settings(data_dir_with_models / "settings.json")
+    assert (saved.summary_model, saved.reply_model) == (None, QWEN)
+
+    services = window.services
+    parsed = services.parse_conversation("Sam: hi\nAnna: hello Sam, lunch today?")
+    recording = RecordingDetails(1, "Launch", "", 6.0, None, (Segment(0.0, 3.0, "We move the launch to March."),
+                                                            Segment(3.0, 6.0, "Anna updates the budget.")))
+    for _ in range(2):
+        for handle in (services.draft_replies(parsed, "Sam", "friendly", "short"), services.summarize(recording)):
+            qtbot.waitUntil(lambda: not handle.active, timeout=10_000)
+            assert handle.state == "done"
+    loads = [(name, model_id) for name, model_id, _threads, _thread in fake_engine.loads]
+    assert loads == [("language", QWEN), ("language", SMOLLM)]
+    assert len({thread for name, _, _, thread in fake_engine.loads if name == "language"}) == 1
+
+
+def test_an_old_single_model_choice_shows_for_both_jobs(make_window, fake_engine, data_dir_with_models):
+    """settings.json from before the split names one language_model: Settings shows it as the
+    summary model and as the reply model."""
+    (data_dir_with_models / "settings.json").write_text('{"language_model": "%s"}' % QWEN)
+    window = make_window(fake_engine.kit(), folder=data_dir_with_models)
+    window.show_view("settings")
+    assert window.settings_view.summary_model.currentData() == window.settings_view.reply_model.currentData() == QWEN

@@ -1,5 +1,6 @@
-"""Settings: models (installed, verified, sizes; import; the active one), CPU threads, input
-device, the user's name for replies, the data folder, deleting all data, and the offline note."""
+"""Settings: models (installed, verified, sizes; import; the one for summaries and the one for
+replies, chosen apart), CPU threads, input device, the user's name for replies, the data folder,
+deleting all data, and the offline note."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.catalog import DEFAULT_LLM_ID, DEFAULT_SPEECH_ID
+from models.catalog import DEFAULT_SPEECH_ID
 from ui.format import human_size
 from ui.widgets import confirm
 from ui.widgets.banner import Banner
@@ -90,9 +91,15 @@ class SettingsView(QWidget):
         self.model_catalog.failed.connect(lambda message: self.banner.show_message(message, "error"))
         self.model_catalog.status.connect(self.status)
 
-        self.language_model = QComboBox()
-        self.language_model.setAccessibleName("Language model")
-        self.language_model.activated.connect(self._apply_models)
+        # A reply must be quick and a summary must be right: each job has its own model.
+        self.summary_model = QComboBox()
+        self.summary_model.setAccessibleName("Summary model")
+        self.summary_model.setToolTip("The language model that summarizes meetings")
+        self.summary_model.activated.connect(self._apply_models)
+        self.reply_model = QComboBox()
+        self.reply_model.setAccessibleName("Reply model")
+        self.reply_model.setToolTip("The language model that drafts replies")
+        self.reply_model.activated.connect(self._apply_models)
         self.speech_model = QComboBox()
         self.speech_model.setAccessibleName("Speech model")
         self.speech_model.activated.connect(self._apply_models)
@@ -107,14 +114,15 @@ class SettingsView(QWidget):
         self.user_name.setAccessibleName("Your name")
         self.user_name.setPlaceholderText("The name you use in chats, so replies are written as you")
         self.user_name.editingFinished.connect(self._apply_name)
-        for field in (self.language_model, self.speech_model, self.device, self.user_name):
+        for field in (self.summary_model, self.reply_model, self.speech_model, self.device, self.user_name):
             field.setMaximumWidth(420)
             field.setMinimumWidth(280)
         self.threads.setMaximumWidth(90)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight)
         form.setFieldGrowthPolicy(QFormLayout.FieldsStayAtSizeHint)
-        form.addRow("Language model:", self.language_model)
+        form.addRow("Summary model:", self.summary_model)
+        form.addRow("Reply model:", self.reply_model)
         form.addRow("Speech model:", self.speech_model)
         form.addRow("CPU threads:", self.threads)
         form.addRow("Input device:", self.device)
@@ -192,8 +200,9 @@ class SettingsView(QWidget):
         rows = sum(self.models.rowHeight(row) for row in range(self.models.rowCount())) or 30
         self.models.setFixedHeight(min(260, self.models.horizontalHeader().sizeHint().height() + rows
                                        + 2 * self.models.frameWidth() + 2))
-        self._fill_combo(self.language_model, [m.id for m in models if m.kind == "llm"],
-                         self.services.language_model_id() or DEFAULT_LLM_ID)
+        language_ids = [m.id for m in models if m.kind == "llm"]
+        self._fill_combo(self.summary_model, language_ids, self.services.summary_model_id())
+        self._fill_combo(self.reply_model, language_ids, self.services.reply_model_id())
         self._fill_combo(self.speech_model, [m.id for m in models if m.kind == "speech"],
                          settings.speech_model or DEFAULT_SPEECH_ID)
         self.threads.setValue(settings.threads or self.services.default_threads())
@@ -228,8 +237,14 @@ class SettingsView(QWidget):
 
     # --- changes ------------------------------------------------------------------------
     def _apply_models(self, _index: int = 0) -> None:
-        self._update(language_model=self.language_model.currentData(), speech_model=self.speech_model.currentData())
-        self.engines_changed.emit()
+        combos = {"summary_model": (self.summary_model, self.services.summary_model_id()),
+                  "reply_model": (self.reply_model, self.services.reply_model_id()),
+                  "speech_model": (self.speech_model, self.services.settings.speech_model or DEFAULT_SPEECH_ID)}
+        # only what the user changed: the other job keeps its model (and it stays loaded)
+        changes = {key: combo.currentData() for key, (combo, current) in combos.items()
+                   if combo.currentData() != current}
+        if changes and self._update(**changes):
+            self.engines_changed.emit()
 
     def _apply_threads(self) -> None:
         if self.threads.value() != (self.services.settings.threads or self.services.default_threads()):
@@ -298,8 +313,8 @@ class SettingsView(QWidget):
 
     def _installed(self, model_id: str) -> None:
         self.refresh()
-        self.banner.show_message(f"Installed “{model_id}”. Choose it as the language model under Preferences to use it.",
-                                 "info")
+        self.banner.show_message(f"Installed “{model_id}”. Choose it as the summary or reply model under Preferences "
+                                 "to use it.", "info")
 
     # --- deleting everything ------------------------------------------------------------
     def confirm_wipe(self) -> None:
