@@ -8,6 +8,7 @@ decodes ends at "no speech model" or "no speech", which bounds every run to the 
 from __future__ import annotations
 
 import os
+import signal
 import struct
 import subprocess
 import sys
@@ -57,23 +58,36 @@ def seeds(tmp_path_factory) -> Seeds:
     return Seeds(wav=wav.read_bytes(), flac=(folder / "tone.flac").read_bytes())
 
 
+# Runs the command and reports its rusage. Linux starts a child's peak RSS at its parent's
+# (the mm copied by fork keeps its high-water mark through exec), so the test process (with the
+# speech model loaded by other tests) must not be the parent of what it measures.
+LAUNCHER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+sys.stderr.write(f"\\n@usage {os.waitstatus_to_exitcode(status)} {usage.ru_utime + usage.ru_stime} {usage.ru_maxrss}\\n")
+"""
+
+
 def run_measured(args: list[str], timeout: float) -> tuple[int, str, float, int]:
     """(exit status, stderr, CPU seconds, peak RSS in bytes) of one command, killed at timeout.
     CPU time rather than wall time: the bound holds on a machine busy with other work, and the
     wall-clock timeout still catches a run that hangs without computing."""
     started = time.monotonic()
-    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    timer = threading.Timer(timeout, process.kill)
+    process = subprocess.Popen([sys.executable, "-c", LAUNCHER, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    timer = threading.Timer(timeout, os.killpg, (process.pid, signal.SIGKILL))
     timer.start()
     try:
         stderr = process.stderr.read().decode(errors="replace")
-        _pid, status, usage = os.wait4(process.pid, 0)
+        process.wait()
     finally:
         timer.cancel()
-        process.returncode = 0  # reaped by wait4 above
     if time.monotonic() - started >= timeout:
         pytest.fail(f"still running after {timeout:.0f} s: {stderr}")
-    return os.waitstatus_to_exitcode(status), stderr, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
+    stderr, _, usage = stderr.rpartition("\n@usage ")
+    code, cpu, rss = usage.split()
+    return int(code), stderr, float(cpu), int(rss) * 1024
 
 
 def mutate(seed: bytes, header: int, changes: list[tuple[int, int]], cut: int | None) -> bytes:
