@@ -5,8 +5,9 @@ rules of grounding.py, applied to JSON fields):
   the one that says most of the item's own words; an item no utterance of its chunk says is
   dropped;
 - an owner is a person of the transcript (a speaker, a name given or said), never a day or a
-  month in any language, and one the quoted utterance is about: its speaker, someone it names,
-  or the one asked just before; otherwise grounding.owner_for decides, else there is no owner;
+  month in any language: whom the utterance makes the owner (grounding.owner_for: "I will" is
+  its speaker's), else the model's owner when that person said the utterance or is named in it
+  (a model's owner taken from the next line is how "Marcus" came to update Leo's notice);
 - a due date is a time said in the quoted utterance (or in the owner's answer to it), in the
   transcript's words;
 - a text (task, decision, key point, overview sentence) names no number, date or person that
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from app.assistant.chunking import Utterance
-from app.assistant.extract import ACTION_CUES
+from app.assistant.extract import ACTION_CUES, DECISION_CUES
 from app.assistant.grounding import (
     ASKED, FRAMING, SELF_COMMIT, NameBook, best_utterance, capitalized_names, critical_words, is_person_word,
     keeps_negation, numbers_in, owner_for,
@@ -136,26 +137,24 @@ class Grounder:
         self.text = "\n".join(u.line for u in self.utterances)
 
     def owner(self, said: str | None, quoted: Quoted) -> str | None:
+        """Who does it: whom the utterance itself makes the owner ("I will..." is its speaker's,
+        "Marcus will..." or "Marcus, can you...?" is Marcus's: grounding.owner_for), else the
+        model's owner when that is a person who said the utterance or is named in it."""
+        grounded = owner_for(quoted.utterance, quoted.after, self.names, quoted.sentence, quoted.before)
+        if grounded is None and not self.english and FIRST_PERSON_OTHER.search(quoted.sentence):
+            grounded = self.names.person(quoted.utterance.speaker)  # "Ich aktualisiere...": its speaker
+        if is_person(grounded):
+            return grounded
         if said:
             said = re.sub(r"\s*\(.*\)$", "", said.strip().rstrip(".,;:"))
             person = self.names.find(said) or self.names.person(said)
-            if person and is_person(person) and self._about(person, quoted):
+            if person and is_person(person) and self._said_by_or_names(person, quoted.utterance):
                 return person
-        fallback = owner_for(quoted.utterance, quoted.after, self.names, quoted.sentence, quoted.before)
-        if fallback is None and not self.english and FIRST_PERSON_OTHER.search(quoted.sentence):
-            fallback = self.names.person(quoted.utterance.speaker)  # "Ich aktualisiere...": its speaker
-        return fallback if is_person(fallback) else None
+        return None
 
-    def _about(self, person: str, quoted: Quoted) -> bool:
-        """Whether the quoted utterance concerns person: said by them, naming them, or answering
-        a question put to them just before (or asked of them right after)."""
-        turns = [quoted.utterance, *([quoted.before] if quoted.before else []), *quoted.after[:1]]
-        for turn in turns:
-            if self.names.person(turn.speaker) == person or turn.speaker == person:
-                return True
-            if re.search(rf"\b{re.escape(person)}\b", turn.text):
-                return True
-        return False
+    def _said_by_or_names(self, person: str, utterance: Utterance) -> bool:
+        return self.names.person(utterance.speaker) == person or utterance.speaker == person \
+            or re.search(rf"\b{re.escape(person)}\b", utterance.text) is not None
 
     def due(self, said: str | None, quoted: Quoted, owner: str | None) -> str | None:
         """The time said for the item, as the transcript says it; None when none was said. It
@@ -206,6 +205,8 @@ class Grounder:
         quoted = locate(_text(raw.get("quote")), text, chunk)
         if quoted is None:
             return None
+        if self.english and not any(cue.search(quoted.utterance.text) for cue, _ in DECISION_CUES):
+            return None  # "the provider says the flow needs testing" is news, not a decision
         if len(text.split()) < 3 or not holds_up(text, quoted.context, self.names, self.english) \
                 or not keeps_negation(text, quoted.sentence) or (self.english and has_first_person(text)):
             text = plain_fallback(quoted.sentence, None) if self.english else ""

@@ -129,3 +129,26 @@ def test_an_answer_cut_off_by_the_token_limit_keeps_its_complete_items(tmp_path)
     summary = run_summary(scripted(extracted=cut, tmp_path=tmp_path), segments())
     assert {a.owner for a in summary.action_items} == {"Leo", "Marcus"}
     assert summary.decisions
+
+
+def test_owners_come_from_who_committed_not_from_the_next_line(tmp_path):
+    """What Qwen2.5-0.5B answered on the launch meeting: Leo's 'I will update the release notice'
+    given to Marcus (who speaks next) and Priya's board update to Dana (who spoke before). The
+    owners are the speakers who said 'I will'; the overview sentence built on the wrong owner and
+    a 'decision' that is only news are not shown."""
+    extracted = {
+        "decisions": [{"decision": "The payment provider says the refund flow needs another week of testing.",
+                       "quote": "The payment provider says the refund flow needs another week of testing."},
+                      {"decision": "Move the launch from October 3 to October 17",
+                       "quote": "We decided to move the launch from October 3 to October 17."}],
+        "action_items": [
+            {"owner": "Marcus", "task": "Update the release notice by Friday", "due": "by Friday",
+             "quote": "I will update the release notice by Friday."},
+            {"owner": "Dana", "task": "Tell the board about the new date on Monday", "due": "on Monday",
+             "quote": "And I will tell the board about the new date on Monday."}],
+        "key_points": []}
+    reduced = {"title": "", "overview": "Dana is also telling the board about the new date on Monday."}
+    summary = run_summary(scripted(extracted=extracted, reduced=reduced, tmp_path=tmp_path), segments())
+    assert [(a.owner, a.due) for a in summary.action_items] == [("Leo", "by Friday"), ("Priya", "on Monday")]
+    assert [d.text for d in summary.decisions] == ["Move the launch from October 3 to October 17"]
+    assert "Dana" not in summary.overview
