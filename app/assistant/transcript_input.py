@@ -73,7 +73,7 @@ def read_transcript(source: str | Path, stdin: TextIO | BinaryIO | None = None) 
             data = path.read_bytes()
         except OSError as exc:
             raise AppError(f"Cannot read {path} ({exc.strerror}); check its permissions.") from exc
-    text = data if isinstance(data, str) else _utf8(data, name)
+    text = data if isinstance(data, str) else decode_utf8(data, name)
     check_word_lengths(text, name)
     segments = parse_transcript(text, suffix)
     if not segments:
@@ -101,7 +101,8 @@ def check_word_lengths(text: str, name: str) -> None:
                        "is this the right file?")
 
 
-def _utf8(data: bytes, name: str) -> str:
+def decode_utf8(data: bytes, name: str) -> str:
+    """UTF-8 (a leading byte-order mark is dropped) or an AppError that says where it is not."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from app.assistant.transcript_input import decode_utf8
 from app.errors import AppError
 
 MAX_PASTE_BYTES = 2_000_000  # a conversation: far more than a reply needs, still quick to parse
@@ -38,15 +39,6 @@ class Paste:
         return (f"The conversation is {_size(self.total_bytes)}, more than the {_size(MAX_PASTE_BYTES)} "
                 f"Confide reads: its last {_size(self.total_bytes - self.dropped_bytes)} were used and "
                 f"the first {lines} ({_size(self.dropped_bytes)}) were left out.")
-
-
-def decode_utf8(data: bytes, name: str) -> str:
-    """UTF-8 (a leading byte-order mark is dropped) or an AppError that says where it is not."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AppError(f"{name} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start:,} "
-                       "cannot be read); save it as UTF-8 and try again.") from None
 
 
 def read_conversation(source: str, stdin: BinaryIO | None = None) -> Paste:
