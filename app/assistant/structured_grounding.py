@@ -47,8 +47,16 @@ octobre novembre décembre aujourd demain semaine
 lunes martes miércoles jueves viernes sábado domingo enero febrero marzo abril mayo junio julio agosto
 septiembre octubre noviembre diciembre hoy mañana semana
 """.split())
-# "I" in the other languages (owner_for knows the English commitments).
+# The other languages' cues (German, French, Spanish), where grounding.py's are English:
+# "I" (owner_for knows the English commitments), a commitment, a decision, a time said.
 FIRST_PERSON_OTHER = re.compile(r"\b(?:ich|je|j'|yo|io|ik|eu)\b", re.IGNORECASE)
+COMMIT_OTHER = re.compile(r"\b(?:ich|je|j'|yo|werde|wird|werden|soll|sollte|muss|kannst du|könntest du|bitte|vais|va|"
+                          r"allons|doit|peux-tu|pourrais-tu|voy|vas|vamos|tengo que|puedes|podrías)\b", re.IGNORECASE)
+DECISION_OTHER = re.compile(r"\b(?:beschlossen|entschieden|einig|vereinbart|festgelegt|décidé|convenu|d'accord|"
+                            r"decidido|decidimos|acordado|acordamos)\b", re.IGNORECASE)
+TIME_PHRASE_OTHER = re.compile(r"\b(?:(?:bis|am|vor|ab|nächsten|nächste|avant|d'ici|pour|le|lundi|para el|para|el|"
+                               r"antes del|hasta el)\s+)?(?:" + "|".join(sorted(TIME_WORDS - {"morgen"}, key=len, reverse=True))
+                               + r")\b", re.IGNORECASE)
 
 
 def is_person(name: str | None) -> bool:
@@ -171,7 +179,8 @@ class Grounder:
                     return phrase
             if said.lower() in context.lower() and (date_phrases(said) or not self.english):
                 return said
-        phrases = date_phrases(quoted.sentence)
+        phrases = date_phrases(quoted.sentence) if self.english else \
+            [m.group(0) for m in TIME_PHRASE_OTHER.finditer(quoted.sentence)]
         return phrases[0] if phrases else None
 
     def action(self, raw: dict, chunk: Sequence[Utterance]) -> ActionItem | None:
@@ -197,6 +206,8 @@ class Grounder:
         if self.english and not any(cue.search(t) for cue, _ in ACTION_CUES
                                     for t in (quoted.sentence, quoted.utterance.text)):
             return False  # "Great, see you next week" commits no one to anything
+        if not self.english and not COMMIT_OTHER.search(quoted.utterance.text):
+            return False  # "Die Rückerstattung braucht noch eine Woche Tests" neither
         source = quoted.context + (f"\n{owner}" if owner else "")
         return holds_up(task, source, self.names, self.english) and keeps_negation(task, quoted.sentence)
 
@@ -205,9 +216,10 @@ class Grounder:
         quoted = locate(_text(raw.get("quote")), text, chunk)
         if quoted is None:
             return None
-        if self.english and not any(cue.search(quoted.utterance.text) for cue, _ in DECISION_CUES):
+        if not (any(cue.search(quoted.utterance.text) for cue, _ in DECISION_CUES) if self.english
+                else DECISION_OTHER.search(quoted.utterance.text)):
             return None  # "the provider says the flow needs testing" is news, not a decision
-        if len(text.split()) < 3 or not holds_up(text, quoted.context, self.names, self.english) \
+        if len(text.split()) < 4 or not holds_up(text, quoted.context, self.names, self.english) \
                 or not keeps_negation(text, quoted.sentence) or (self.english and has_first_person(text)):
             text = plain_fallback(quoted.sentence, None) if self.english else ""
         return SummaryItem(text, quoted.utterance.start_of(quoted.sentence)) if text else None
@@ -227,7 +239,7 @@ class Grounder:
         kept = []
         for sentence in split_sentences(text):
             sentence = tidy(sentence)
-            if sentence and not invented_facts(sentence, source + "\n" + self.text, self.names,
+            if len(sentence.split()) >= 3 and not invented_facts(sentence, source + "\n" + self.text, self.names,
                                                names_checked=self.english) \
                     and all(self._fits_person(sentence, person, actions) for person in self._people_in(sentence)):
                 kept.append(sentence)

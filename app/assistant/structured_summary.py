@@ -106,7 +106,9 @@ def summarize_structured(model: LanguageModel, segments: Sequence[TranscriptSegm
     title, overview = reduced
     if not overview:  # nothing of the model's overview held up: the first notes say it
         overview = " ".join(item.text for item in [*points, *decisions][:2])
-    title = title or keyword_title(utterances)
+    # No title held up: the first decision or task as a phrase; keyword_title's word lists are English.
+    first = next((item.text for item in [*decisions, *actions]), "")
+    title = title or (keyword_title(utterances) if language == "English" or not first else short_title(first))
     yield Partial(text=overview, kind="overview")
     yield Partial(text=title, kind="title")
     yield Progress(1.0, "Done")

@@ -152,3 +152,25 @@ def test_owners_come_from_who_committed_not_from_the_next_line(tmp_path):
     assert [(a.owner, a.due) for a in summary.action_items] == [("Leo", "by Friday"), ("Priya", "on Monday")]
     assert [d.text for d in summary.decisions] == ["Move the launch from October 3 to October 17"]
     assert "Dana" not in summary.overview
+
+
+def test_german_items_need_a_commitment_or_decision_and_get_the_time_said(tmp_path):
+    """What Qwen2.5-0.5B answered on the German meeting: news given as a task, fragments given as
+    decisions, tasks without their due day. Only commitments stay, with the day said ('bis
+    Freitag'); only the decision that was one stays; an overview of a comma is no overview."""
+    extracted = {
+        "decisions": [{"decision": "Leo zu aktualisieren", "quote": "Ich aktualisiere die Versionshinweise bis Freitag."},
+                      {"decision": "Den Start vom 3. Oktober auf den 17. Oktober verschieben",
+                       "quote": "Wir haben beschlossen, den Start vom 3. Oktober auf den 17. Oktober zu verschieben."}],
+        "action_items": [
+            {"owner": "Marcus", "task": "Die Rückerstattung braucht noch eine Woche Tests", "due": None,
+             "quote": "Der Zahlungsanbieter sagt, die Rückerstattung braucht noch eine Woche Tests."},
+            {"owner": "Leo", "task": "Leo aktualisiere die Versionshinweise bis Freitag", "due": None,
+             "quote": "Ich aktualisiere die Versionshinweise bis Freitag."}],
+        "key_points": []}
+    summary = run_summary(scripted(extracted=extracted, reduced={"title": "", "overview": ","}, tmp_path=tmp_path),
+                          segments(SHORT_LAUNCH_DE))
+    assert [(a.owner, a.due) for a in summary.action_items] == [("Leo", "bis Freitag")]
+    assert [d.text for d in summary.decisions] == ["Den Start vom 3. Oktober auf den 17. Oktober verschieben"]
+    assert summary.overview == "Den Start vom 3. Oktober auf den 17. Oktober verschieben"
+    assert summary.title and "ckerstattung" not in summary.title
