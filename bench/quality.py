@@ -5,7 +5,9 @@ plain text against AMI's abstract sentences joined and QMSum's whole-meeting sum
 QMSum reported apart; for SAMSum/DialogSum chats the overview against `summary`. Baseline: the
 same model, the same output budget and sampling settings, the transcript's beginning cut to
 fit the context, one "Summarize this meeting" prompt. Also: the share of action-item owners
-that occur in their transcript (as a name or a speaker label), and empty outputs.
+that occur in their transcript (as a name or a speaker label), owners that are days or months,
+the faithfulness count (numbers, dates and person names in the summary that its transcript
+never says; target 0, structured_grounding.invented_facts), and empty outputs.
 
 Replies: for each Agent turn of support.jsonl, three drafts from the turns before it; the best
 of three ROUGE-L and chrF against the real reply, beside the baseline (one plain "Reply to this
@@ -14,8 +16,10 @@ conversation" prompt sampled three times); and the share of short drafts with 3-
 Speed: the longest AMI meeting summarized end to end; three short drafts with three
 personalization examples for a 10-turn chat (median of 3).
 
-Usage: python bench/quality.py [--model-dir DIR] [--threads 2] [--only meetings,chats,replies,speed]
-                               [--limit N] [--json OUT]
+Usage: python bench/quality.py [--model ID | --model-dir DIR] [--threads 2]
+                               [--only meetings,chats,replies,speed] [--limit N] [--ids A,B] [--json OUT]
+--model takes an installed instruction model's id (smollm2-135m-instruct, qwen2.5-coder-0.5b-instruct,
+qwen2.5-coder-1.5b-instruct) from the test data folder; a capable one takes the structured path.
 The data are read where they are and never copied into the repository.
 """
 
@@ -38,12 +42,15 @@ sys.path.insert(0, str(ROOT))
 from app.assistant import prompts  # noqa: E402
 from app.assistant.conversation_parse import Conversation, Turn  # noqa: E402
 from app.assistant.generation import ask, guarded, prompt_tokens  # noqa: E402
+from app.assistant.grounding import DATE_WORDS, NameBook  # noqa: E402
 from app.assistant.replies import NEW_TOKENS, ReplyTask, run_replies  # noqa: E402
+from app.assistant.structured_grounding import TIME_WORDS, invented_facts  # noqa: E402
 from app.assistant.summarize import run_summary  # noqa: E402
 from app.assistant.transcript_input import from_turns  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
-DEFAULT_MODEL = ROOT / ".cache" / "test-data" / "models" / "smollm2-135m-instruct"
+MODELS = ROOT / ".cache" / "test-data" / "models"
+DEFAULT_MODEL = MODELS / "smollm2-135m-instruct"
 SUMMARY_BUDGET = 400  # tokens the baseline may write: about what the pipeline's summary holds
 PERSONAL_EXAMPLES = ("Sounds good, see you then!", "Thanks a lot, that helps.", "Sure, I can do that tomorrow.")
 
@@ -113,9 +120,17 @@ def owner_ok(owner: str, turns: list[dict]) -> bool:
     return owner.lower() in speakers or re.search(rf"\b{re.escape(owner.lower())}\b", text) is not None
 
 
+def faithfulness(summary, turns: list[dict]) -> list[str]:
+    """Numbers, dates and person names the summary says and its transcript does not."""
+    transcript = transcript_lines(turns)
+    names = NameBook.of([(t["speaker"], t["text"]) for t in turns])
+    return invented_facts(summary.to_plain_text() + "\n" + summary.title, transcript, names)
+
+
 def run_meetings(model, rows: list[dict], log) -> dict:
     per_source: dict[str, dict[str, list[float]]] = {}
-    owners_total = owners_ok = empty = 0
+    owners_total = owners_ok = owners_days = empty = 0
+    invented: list[str] = []
     timings = {}
     owner_examples = []
     outputs = {}
@@ -132,7 +147,10 @@ def run_meetings(model, rows: list[dict], log) -> dict:
             if item.owner:
                 owners_total += 1
                 owners_ok += owner_ok(item.owner, row["turns"])
+                owners_days += any(w.lower() in DATE_WORDS | TIME_WORDS for w in item.owner.split())
                 owner_examples.append(item.owner)
+        made_up = faithfulness(summary, row["turns"])
+        invented += [f"{row['id']}: {fact}" for fact in made_up]
         base = baseline_summary(model, row["turns"])
         empty_base = not base.strip()
         scores = per_source.setdefault(source, {})
@@ -143,9 +161,11 @@ def run_meetings(model, rows: list[dict], log) -> dict:
         scores.setdefault("base_empty", []).append(float(empty_base))
         outputs[row["id"]] = {"summary": summary.to_markdown(), "baseline": base}
         log(f"{row['id']}: {seconds:.0f}s, ROUGE-L {scores['rougeL'][-1]:.3f} vs baseline "
-            f"{scores['base_rougeL'][-1]:.3f}, {len(summary.action_items)} action items")
+            f"{scores['base_rougeL'][-1]:.3f}, {len(summary.action_items)} action items, "
+            f"invented: {made_up or 'none'}")
     return {"scores": {s: {k: mean(v) for k, v in d.items()} for s, d in per_source.items()},
-            "owners": (owners_ok, owners_total), "empty": empty, "timings": timings,
+            "owners": (owners_ok, owners_total), "owners_days": owners_days, "invented": invented,
+            "empty": empty, "timings": timings,
             "owner_examples": Counter(owner_examples).most_common(8), "outputs": outputs}
 
 
@@ -254,6 +274,10 @@ def table(results: dict, threads: int) -> str:
         share = ok / total if total else 1.0
         rows.append(("action-item owners in transcript", f"{ok}/{total} ({share:.0%})", "", ">= 95%",
                      "yes" if share >= 0.95 else "NO"))
+        rows.append(("action-item owners that are days or months", str(meetings["owners_days"]), "", "0",
+                     "yes" if not meetings["owners_days"] else "NO"))
+        rows.append(("invented numbers, dates, names (faithfulness)", str(len(meetings["invented"])), "", "0",
+                     "yes" if not meetings["invented"] else "NO"))
         rows.append(("empty meeting summaries", str(meetings["empty"]), "", "0",
                      "yes" if not meetings["empty"] else "NO"))
     chats = results.get("chats")
@@ -296,6 +320,7 @@ def cpu_name() -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", default=None, help="an installed instruction model's id (see Usage)")
     parser.add_argument("--model-dir", default=str(DEFAULT_MODEL))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--only", default="meetings,chats,replies,speed")
@@ -305,7 +330,16 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     from models.slm.engine import OnnxLanguageModel
 
-    model = OnnxLanguageModel.load(Path(args.model_dir), threads=args.threads)
+    folder = MODELS / args.model if args.model else Path(args.model_dir)
+    if not folder.is_dir():
+        parser.error(f"no installed model at {folder}; install it with "
+                     f"`.venv/bin/confide --data-dir .cache/test-data models install {args.model or folder.name}`")
+    model = OnnxLanguageModel.load(folder, threads=args.threads)
+    from app.assistant.model_profile import profile_of
+
+    profile = profile_of(model)
+    sys.stderr.write(f"{folder.name}: {profile.parameters / 1e6:.0f} M non-embedding parameters, "
+                     f"{'structured path' if profile.capable else 'SmolLM2 pipeline'}\n")
     parts = set(args.only.split(","))
     wanted = set(args.ids.split(",")) if args.ids else None
 
@@ -328,7 +362,9 @@ def main(argv=None) -> int:
         results["speed"] = run_speed(model, log)
     print(table(results, args.threads))
     if results.get("meetings"):
-        print(f"\nMost frequent action-item owners: {results['meetings']['owner_examples']}")
+        print(f"\nModel: {folder.name}")
+        print(f"Most frequent action-item owners: {results['meetings']['owner_examples']}")
+        print(f"Invented (not in the transcript): {results['meetings']['invented'] or 'none'}")
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(results, indent=1, default=str))
     return 0
