@@ -46,6 +46,7 @@ EXTRACT_TOKENS = 1536
 CHUNK_DECISIONS = 4
 CHUNK_ACTIONS = 6
 REDUCE_TOKENS = 320
+TITLE_FALLBACK_WORDS = 12
 NOTES_TOKENS = 2048  # the most notes one reduce prompt reads (an even spread beyond that)
 
 
@@ -105,10 +106,13 @@ def summarize_structured(model: LanguageModel, segments: Sequence[TranscriptSegm
         return
     title, overview = reduced
     if not overview:  # nothing of the model's overview held up: the first notes say it
-        overview = " ".join(item.text for item in [*points, *decisions][:2])
-    # No title held up: the first decision or task as a phrase; keyword_title's word lists are English.
-    first = next((item.text for item in [*decisions, *actions]), "")
-    title = title or (keyword_title(utterances) if language == "English" or not first else short_title(first))
+        overview = " ".join(item.text.rstrip(".") + "." for item in [*points, *decisions][:2])
+    # No title held up: the first decision, whole ("Move the launch from October 3 to October
+    # 17" says more than keywords; cut short it would say October 3), else the first task outside
+    # English (keyword_title's word lists are English), else the keywords.
+    first = next((item.text.rstrip(".") for item in [*decisions, *([] if language == "English" else actions)]
+                  if len(item.text.split()) <= TITLE_FALLBACK_WORDS), "")
+    title = title or first or keyword_title(utterances)
     yield Partial(text=overview, kind="overview")
     yield Partial(text=title, kind="title")
     yield Progress(1.0, "Done")

@@ -152,6 +152,8 @@ def test_owners_come_from_who_committed_not_from_the_next_line(tmp_path):
     assert [(a.owner, a.due) for a in summary.action_items] == [("Leo", "by Friday"), ("Priya", "on Monday")]
     assert [d.text for d in summary.decisions] == ["Move the launch from October 3 to October 17"]
     assert "Dana" not in summary.overview
+    assert summary.overview == "Move the launch from October 3 to October 17."  # its one decision, whole
+    assert summary.title == "Move the launch from October 3 to October 17"
 
 
 def test_german_items_need_a_commitment_or_decision_and_get_the_time_said(tmp_path):
@@ -172,5 +174,5 @@ def test_german_items_need_a_commitment_or_decision_and_get_the_time_said(tmp_pa
                           segments(SHORT_LAUNCH_DE))
     assert [(a.owner, a.due) for a in summary.action_items] == [("Leo", "bis Freitag")]
     assert [d.text for d in summary.decisions] == ["Den Start vom 3. Oktober auf den 17. Oktober verschieben"]
-    assert summary.overview == "Den Start vom 3. Oktober auf den 17. Oktober verschieben"
+    assert summary.overview == "Den Start vom 3. Oktober auf den 17. Oktober verschieben."
     assert summary.title and "ckerstattung" not in summary.title
