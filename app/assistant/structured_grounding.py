@@ -127,10 +127,15 @@ def invented_facts(text: str, source: str, names: NameBook | None = None, names_
     return list(dict.fromkeys(found))
 
 
-def holds_up(text: str, source: str, names: NameBook, english: bool) -> bool:
-    """No invented fact and (in English, where the word lists apply) most content words in source."""
+def holds_up(text: str, source: str, names: NameBook, english: bool, min_words: int = 2) -> bool:
+    """No invented fact and (in English, where the word lists apply) most content words in
+    source; in another language, at least min_words words of three letters or more besides
+    names (a decision needs three: "Priya und Marcus zu verschieben" is a fragment)."""
     if not text.strip() or invented_facts(text, source, names, names_checked=english):
         return False
+    if not english:
+        speakers = {p.lower() for p in names.speakers | set(names.given.values())}  # German nouns look like names
+        return len([w for w in re.findall(r"[^\W\d_]{3,}", text) if w.lower() not in speakers]) >= min_words
     own = content_set(text) - FRAMING
     return not english or (bool(own) and len(own & content_set(source)) / len(own) >= MIN_TEXT_COVER)
 
@@ -219,7 +224,7 @@ class Grounder:
         if not (any(cue.search(quoted.utterance.text) for cue, _ in DECISION_CUES) if self.english
                 else DECISION_OTHER.search(quoted.utterance.text)):
             return None  # "the provider says the flow needs testing" is news, not a decision
-        if len(text.split()) < 4 or not holds_up(text, quoted.context, self.names, self.english) \
+        if len(text.split()) < 4 or not holds_up(text, quoted.context, self.names, self.english, min_words=3) \
                 or not keeps_negation(text, quoted.sentence) or (self.english and has_first_person(text)):
             text = plain_fallback(quoted.sentence, None) if self.english else ""
         return SummaryItem(text, quoted.utterance.start_of(quoted.sentence)) if text else None
@@ -238,7 +243,7 @@ class Grounder:
         or took on ("Priya sent the FAQ" when Dana did is dropped)."""
         kept = []
         for sentence in split_sentences(text):
-            sentence = tidy(sentence)
+            sentence = tidy(sentence.lstrip(",;:-\u2013 "))
             if len(sentence.split()) >= 3 and not invented_facts(sentence, source + "\n" + self.text, self.names,
                                                names_checked=self.english) \
                     and all(self._fits_person(sentence, person, actions) for person in self._people_in(sentence)):

@@ -162,6 +162,8 @@ def test_german_items_need_a_commitment_or_decision_and_get_the_time_said(tmp_pa
     Freitag'); only the decision that was one stays; an overview of a comma is no overview."""
     extracted = {
         "decisions": [{"decision": "Leo zu aktualisieren", "quote": "Ich aktualisiere die Versionshinweise bis Freitag."},
+                      {"decision": "Priya und Marcus zu verschieben",
+                       "quote": "Wir haben beschlossen, den Start vom 3. Oktober auf den 17. Oktober zu verschieben."},
                       {"decision": "Den Start vom 3. Oktober auf den 17. Oktober verschieben",
                        "quote": "Wir haben beschlossen, den Start vom 3. Oktober auf den 17. Oktober zu verschieben."}],
         "action_items": [
@@ -175,4 +177,8 @@ def test_german_items_need_a_commitment_or_decision_and_get_the_time_said(tmp_pa
     assert [(a.owner, a.due) for a in summary.action_items] == [("Leo", "bis Freitag")]
     assert [d.text for d in summary.decisions] == ["Den Start vom 3. Oktober auf den 17. Oktober verschieben"]
     assert summary.overview == "Den Start vom 3. Oktober auf den 17. Oktober verschieben."
+    reduced = {"title": "", "overview": ", Leo aktualisiere die Versionshinweise bis Freitag."}
+    again = run_summary(scripted(extracted=extracted, reduced=reduced, tmp_path=tmp_path / "again"),
+                        segments(SHORT_LAUNCH_DE))
+    assert again.overview == "Leo aktualisiere die Versionshinweise bis Freitag."
     assert summary.title and "ckerstattung" not in summary.title
