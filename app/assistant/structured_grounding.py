@@ -115,12 +115,19 @@ def _quoted_at(quote: str, utterances: Sequence[Utterance]) -> int | None:
     return utterances.index(best)
 
 
+CLAUSE = re.compile(r"[,;]\s*")
+PREPOSITION = re.compile(r"^(?:by|before|on|in|until|till|for)\s+", re.IGNORECASE)  # "on October 17" is said as "to October 17"
+ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
 def invented_facts(text: str, source: str, names: NameBook | None = None, names_checked: bool = True) -> list[str]:
-    """Numbers, dates and (with names_checked) person names that text says and source does not."""
+    """Numbers, dates and (with names_checked) person names that text says and source does not
+    ("October 17th" is "October 17")."""
+    text, source = ORDINAL.sub(r"\1", text), ORDINAL.sub(r"\1", source)
     lowered = source.lower()
     found = sorted(numbers_in(text) - numbers_in(source))
     found += sorted(critical_words(text) - critical_words(source))
-    found += [phrase for phrase in date_phrases(text) if phrase.lower() not in lowered]
+    found += [phrase for phrase in date_phrases(text) if PREPOSITION.sub("", phrase).lower() not in lowered]
     if names_checked:
         found += [name for name in capitalized_names(text)
                   if name.lower() not in lowered and not (names and names.is_known(name))]
@@ -239,14 +246,16 @@ class Grounder:
 
     def sentences(self, text: str, source: str, actions: Sequence[ActionItem] = ()) -> list[str]:
         """The sentences of an overview that hold up against the notes and the transcript: no
-        invented fact, and each person named paired with something that person said, was asked
-        or took on ("Priya sent the FAQ" when Dana did is dropped)."""
+        invented fact, and each person named paired, clause by clause, with something that person
+        said, was asked or took on ("Priya sent the FAQ" when Dana did is dropped; "Leo updates
+        the notice, Dana sends the FAQ" is kept)."""
         kept = []
         for sentence in split_sentences(text):
             sentence = tidy(sentence.lstrip(",;:-\u2013 "))
             if len(sentence.split()) >= 3 and not invented_facts(sentence, source + "\n" + self.text, self.names,
                                                names_checked=self.english) \
-                    and all(self._fits_person(sentence, person, actions) for person in self._people_in(sentence)):
+                    and all(self._fits_person(clause, person, actions)
+                            for clause in CLAUSE.split(sentence) for person in self._people_in(clause)):
                 kept.append(sentence)
         return kept
 

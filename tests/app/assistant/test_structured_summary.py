@@ -182,3 +182,18 @@ def test_german_items_need_a_commitment_or_decision_and_get_the_time_said(tmp_pa
                         segments(SHORT_LAUNCH_DE))
     assert again.overview == "Leo aktualisiere die Versionshinweise bis Freitag."
     assert summary.title and "ckerstattung" not in summary.title
+
+
+def test_an_overview_naming_everyone_is_checked_clause_by_clause(tmp_path):
+    """Qwen2.5-0.5B's overview of the launch meeting: its first sentence puts Leo in a talk he
+    was not in (dropped); its second gives each person their own task, clause by clause (kept);
+    its title says 'October 17th' for 'October 17' (kept)."""
+    reduced = {"title": "Meeting on October 17th",
+               "overview": "Leo and Marcus are discussing the refund flow for the payment provider. Leo is updating "
+                           "the release notice by Friday, Marcus is having the demo video ready by Wednesday, Dana "
+                           "is sending the updated FAQ to the support team by Thursday, and Priya is telling the "
+                           "board about the new date on Monday."}
+    summary = run_summary(scripted(reduced=reduced, tmp_path=tmp_path), segments())
+    assert summary.overview.startswith("Leo is updating the release notice by Friday, Marcus is having")
+    assert "discussing" not in summary.overview
+    assert summary.title == "Meeting on October 17th"
