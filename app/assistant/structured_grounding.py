@@ -116,7 +116,8 @@ def _quoted_at(quote: str, utterances: Sequence[Utterance]) -> int | None:
 
 
 CLAUSE = re.compile(r"[,;]\s*")
-PREPOSITION = re.compile(r"^(?:by|before|on|in|until|till|for)\s+", re.IGNORECASE)  # "on October 17" is said as "to October 17"
+# A date is said when its words are: "on October 17" in a summary, "to October 17" in the meeting.
+PREPOSITION = re.compile(r"^(?:by|before|on|in|until|till|for)\s+", re.IGNORECASE)
 ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
