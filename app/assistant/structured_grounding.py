@@ -54,9 +54,9 @@ COMMIT_OTHER = re.compile(r"\b(?:ich|je|j'|yo|werde|wird|werden|soll|sollte|muss
                           r"allons|doit|peux-tu|pourrais-tu|voy|vas|vamos|tengo que|puedes|podrías)\b", re.IGNORECASE)
 DECISION_OTHER = re.compile(r"\b(?:beschlossen|entschieden|einig|vereinbart|festgelegt|décidé|convenu|d'accord|"
                             r"decidido|decidimos|acordado|acordamos)\b", re.IGNORECASE)
-TIME_PHRASE_OTHER = re.compile(r"\b(?:(?:bis|am|vor|ab|nächsten|nächste|avant|d'ici|pour|le|lundi|para el|para|el|"
-                               r"antes del|hasta el)\s+)?(?:" + "|".join(sorted(TIME_WORDS - {"morgen"}, key=len, reverse=True))
-                               + r")\b", re.IGNORECASE)
+_TIMES = "|".join(sorted(TIME_WORDS - {"morgen"}, key=len, reverse=True))  # "Guten Morgen" is no due date
+TIME_PHRASE_OTHER = re.compile(r"\b(?:(?:bis|am|vor|ab|nächsten|nächste|avant|d'ici|pour|le|para el|para|el|"
+                               r"antes del|hasta el)\s+)?(?:" + _TIMES + r")\b", re.IGNORECASE)
 
 
 def is_person(name: str | None) -> bool:

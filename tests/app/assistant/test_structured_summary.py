@@ -161,7 +161,8 @@ def test_german_items_need_a_commitment_or_decision_and_get_the_time_said(tmp_pa
     decisions, tasks without their due day. Only commitments stay, with the day said ('bis
     Freitag'); only the decision that was one stays; an overview of a comma is no overview."""
     extracted = {
-        "decisions": [{"decision": "Leo zu aktualisieren", "quote": "Ich aktualisiere die Versionshinweise bis Freitag."},
+        "decisions": [{"decision": "Leo zu aktualisieren",
+                       "quote": "Ich aktualisiere die Versionshinweise bis Freitag."},
                       {"decision": "Priya und Marcus zu verschieben",
                        "quote": "Wir haben beschlossen, den Start vom 3. Oktober auf den 17. Oktober zu verschieben."},
                       {"decision": "Den Start vom 3. Oktober auf den 17. Oktober verschieben",
