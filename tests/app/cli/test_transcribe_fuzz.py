@@ -7,13 +7,9 @@ decodes ends at "no speech model" or "no speech", which bounds every run to the 
 
 from __future__ import annotations
 
-import os
-import signal
 import struct
 import subprocess
 import sys
-import threading
-import time
 import wave
 from pathlib import Path
 
@@ -22,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from support import ROOT
+from measured import run_measured
 
 SECONDS_EACH = 5.0  # of CPU time
 RSS_EACH = 500 * 1024 * 1024
@@ -58,38 +54,6 @@ def seeds(tmp_path_factory) -> Seeds:
     return Seeds(wav=wav.read_bytes(), flac=(folder / "tone.flac").read_bytes())
 
 
-# Runs the command and reports its rusage. Linux starts a child's peak RSS at its parent's
-# (the mm copied by fork keeps its high-water mark through exec), so the test process (with the
-# speech model loaded by other tests) must not be the parent of what it measures.
-LAUNCHER = """
-import os, subprocess, sys
-child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
-_, status, usage = os.wait4(child.pid, 0)
-sys.stderr.write(f"\\n@usage {os.waitstatus_to_exitcode(status)} {usage.ru_utime + usage.ru_stime} {usage.ru_maxrss}\\n")
-"""
-
-
-def run_measured(args: list[str], timeout: float) -> tuple[int, str, float, int]:
-    """(exit status, stderr, CPU seconds, peak RSS in bytes) of one command, killed at timeout.
-    CPU time rather than wall time: the bound holds on a machine busy with other work, and the
-    wall-clock timeout still catches a run that hangs without computing."""
-    started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-c", LAUNCHER, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, start_new_session=True)
-    timer = threading.Timer(timeout, os.killpg, (process.pid, signal.SIGKILL))
-    timer.start()
-    try:
-        stderr = process.stderr.read().decode(errors="replace")
-        process.wait()
-    finally:
-        timer.cancel()
-    if time.monotonic() - started >= timeout:
-        pytest.fail(f"still running after {timeout:.0f} s: {stderr}")
-    stderr, _, usage = stderr.rpartition("\n@usage ")
-    code, cpu, rss = usage.split()
-    return int(code), stderr, float(cpu), int(rss) * 1024
-
-
 def mutate(seed: bytes, header: int, changes: list[tuple[int, int]], cut: int | None) -> bytes:
     data = bytearray(seed)
     for offset, value in changes:
@@ -100,9 +64,13 @@ def mutate(seed: bytes, header: int, changes: list[tuple[int, int]], cut: int | 
 def check_transcribe(data: bytes, suffix: str, folder: Path) -> None:
     path = folder / f"fuzzed{suffix}"
     path.write_bytes(data)
-    code, stderr, seconds, rss = run_measured(
-        [sys.executable, "-m", "app", "--data-dir", str(folder / "data"), "transcribe", str(path)],
-        timeout=60)
+    result = run_measured(
+        [sys.executable, "-m", "app", "--data-dir", str(folder / "data"), "transcribe", str(path)], timeout=60)
+    if result.seconds >= 60:
+        pytest.fail(f"still running after 60 s: {result.stderr}")
+    # CPU time rather than wall time: the bound holds on a machine busy with other work, and the
+    # wall-clock timeout still catches a run that hangs without computing.
+    code, stderr, seconds, rss = result.returncode, result.stderr, result.cpu_seconds, result.peak_rss_mb * 2**20
     assert "Traceback" not in stderr, stderr
     assert code in (0, 1), (code, stderr)
     if code == 1:
