@@ -49,8 +49,11 @@ def refresh() -> None:
             raise AudioError(f"PortAudio cannot start ({exc}); check the sound system.") from exc
 
 
-def list_input_devices() -> list[InputDevice]:
-    refresh()
+def list_input_devices(*, current: bool = True) -> list[InputDevice]:
+    """current=False takes PortAudio's list as it is, skipping the re-initialization (which
+    costs tenths of a second on a busy machine: time in which a pressed Record hears nothing)."""
+    if current:
+        refresh()
     sd = sounddevice_module()
     try:
         devices = sd.query_devices()
@@ -64,10 +67,10 @@ def list_input_devices() -> list[InputDevice]:
             for d in devices if d["max_input_channels"] > 0]
 
 
-def find_input_device(name: str | None = None) -> InputDevice:
+def find_input_device(name: str | None = None, *, current: bool = True) -> InputDevice:
     """The device called name (exactly, else the one whose name contains it, case aside),
-    or the default input when name is None."""
-    devices = list_input_devices()
+    or the default input when name is None. current=False: see list_input_devices."""
+    devices = list_input_devices(current=current)
     if not devices:
         raise AudioError("No microphone was found; plug one in (importing audio files still works).")
     if not name:

@@ -80,15 +80,12 @@ class Recorder:
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         check_room_to_record(self.folder)
         sd = devices.sounddevice_module()
-        self.device = devices.find_input_device(self.device_name)
-        rate = int(self.device.default_samplerate) or 16000
-        self._channels = self._pick_channels(sd, rate)
+        # PortAudio's device list as it is first (the window refreshed it when it listed the
+        # inputs); only if that fails is PortAudio initialized again to see a new device.
         try:
-            self._stream = sd.InputStream(device=self.device.index, channels=self._channels, samplerate=rate,
-                                          dtype="float32", blocksize=int(rate * BLOCK_SECONDS),
-                                          callback=self._on_audio, finished_callback=self._stream_ended.set)
-        except (sd.PortAudioError, ValueError) as exc:
-            raise self._cannot_open(exc) from exc
+            rate = self._open(sd, current=False)
+        except AudioError:
+            rate = self._open(sd, current=True)
         devices.stream_opened()
         self._stream_open = True
         self._resampler = StreamResampler(rate)
@@ -251,6 +248,19 @@ class Recorder:
             except sd.PortAudioError as exc:
                 log.info("closing the input stream: %s", exc)
             devices.stream_closed()
+
+    def _open(self, sd, *, current: bool) -> int:
+        """Opens the input stream (not started yet); returns its sample rate."""
+        self.device = devices.find_input_device(self.device_name, current=current)
+        rate = int(self.device.default_samplerate) or 16000
+        self._channels = self._pick_channels(sd, rate)
+        try:
+            self._stream = sd.InputStream(device=self.device.index, channels=self._channels, samplerate=rate,
+                                          dtype="float32", blocksize=int(rate * BLOCK_SECONDS),
+                                          callback=self._on_audio, finished_callback=self._stream_ended.set)
+        except (sd.PortAudioError, ValueError) as exc:
+            raise self._cannot_open(exc) from exc
+        return rate
 
     def _pick_channels(self, sd, rate: int) -> int:
         """Mono when the device can give it, else its first two channels (mixed down)."""
