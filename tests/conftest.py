@@ -182,20 +182,41 @@ def virtual_mic(tmp_path_factory):
             pytest.fail("the PulseAudio daemon did not start", pytrace=False)
         time.sleep(0.2)
 
-    keep_awake = _keep_the_null_sink_awake()
-
-    def play(wav_path) -> subprocess.Popen:
-        return subprocess.Popen(["paplay", str(wav_path)])
-
-    yield play
-    keep_awake.kill()
-    keep_awake.wait(timeout=10)
+    microphone = VirtualMicrophone()
+    microphone.keep_awake()
+    yield microphone
+    microphone.close()
     subprocess.run(["pulseaudio", "--kill"], capture_output=True, timeout=30)
     for key, value in saved.items():
         if value is None:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+class VirtualMicrophone:
+    """Called with a WAV path, plays it into the null sink (returns the Popen). keep_awake()
+    (re)starts the low-latency reader that makes the sink behave like a real microphone: a
+    test that unloads the sink (an unplugged microphone) ends that reader, and must call it
+    again once the sink is back."""
+
+    def __init__(self):
+        self._reader: subprocess.Popen | None = None
+
+    def __call__(self, wav_path) -> subprocess.Popen:
+        if self._reader is None or self._reader.poll() is not None:
+            self.keep_awake()  # never play into an idle sink: the first words would be lost
+        return subprocess.Popen(["paplay", str(wav_path)])
+
+    def keep_awake(self) -> None:
+        if self._reader is not None and self._reader.poll() is None:
+            return
+        self._reader = _keep_the_null_sink_awake()
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.kill()
+            self._reader.wait(timeout=10)
 
 
 def _keep_the_null_sink_awake() -> subprocess.Popen:

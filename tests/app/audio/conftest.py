@@ -42,5 +42,6 @@ def unplug_microphone(virtual_mic):
                            capture_output=True, timeout=30)
             subprocess.run(["pactl", "set-default-source", "virtmic.monitor"], check=True, timeout=30)
             subprocess.run(["pactl", "set-default-sink", "virtmic"], check=True, timeout=30)
+            virtual_mic.keep_awake()  # unloading the sink ended its low-latency reader
 
     return unplugged
