@@ -159,6 +159,21 @@ def test_an_unsupported_tensor_type_is_a_model_error_and_writes_nothing(tmp_path
     assert list(out.iterdir()) == []
 
 
+def _decoder_writer(path, architecture: str, layers: int, hidden: int, ffn: int, heads: int, kv_heads: int, *,
+                    rope_base: float, eps: float) -> GGUFWriter:
+    """A GGUF writer with the shape of a small decoder (context 256) in its header."""
+    writer = GGUFWriter(str(path), architecture)
+    writer.add_block_count(layers)
+    writer.add_context_length(256)
+    writer.add_embedding_length(hidden)
+    writer.add_feed_forward_length(ffn)
+    writer.add_head_count(heads)
+    writer.add_head_count_kv(kv_heads)
+    writer.add_rope_freq_base(rope_base)
+    writer.add_layer_norm_rms_eps(eps)
+    return writer
+
+
 def _llama3_style_gguf(path, vocab: int) -> None:
     """A small random Llama with what SmolLM2 lacks: an untied output layer, rope frequency
     factors (Llama 3.1), 2 key/value heads for 4 query heads, and mixed tensor types."""
@@ -166,15 +181,7 @@ def _llama3_style_gguf(path, vocab: int) -> None:
 
     rng = np.random.default_rng(5)
     hidden, ffn, heads, kv_heads, layers = 64, 128, 4, 2, 2
-    writer = GGUFWriter(str(path), "llama")
-    writer.add_block_count(layers)
-    writer.add_context_length(256)
-    writer.add_embedding_length(hidden)
-    writer.add_feed_forward_length(ffn)
-    writer.add_head_count(heads)
-    writer.add_head_count_kv(kv_heads)
-    writer.add_rope_freq_base(500000.0)
-    writer.add_layer_norm_rms_eps(1e-5)
+    writer = _decoder_writer(path, "llama", layers, hidden, ffn, heads, kv_heads, rope_base=500000.0, eps=1e-5)
     writer.add_rope_dimension_count(hidden // heads)
     writer.add_tokenizer_model("gpt2")  # a vocabulary for the file's own checks (the test borrows SmolLM2's tokenizer)
     writer.add_token_list([f"t{index}" for index in range(vocab)])
@@ -278,15 +285,7 @@ def _qwen2_style_gguf(path, vocab: int, tied: bool) -> None:
 
     rng = np.random.default_rng(11)
     hidden, ffn, heads, kv_heads, layers = 256, 512, 4, 2, 2
-    writer = GGUFWriter(str(path), "qwen2")
-    writer.add_block_count(layers)
-    writer.add_context_length(256)
-    writer.add_embedding_length(hidden)
-    writer.add_feed_forward_length(ffn)
-    writer.add_head_count(heads)
-    writer.add_head_count_kv(kv_heads)
-    writer.add_rope_freq_base(1e6)
-    writer.add_layer_norm_rms_eps(1e-6)
+    writer = _decoder_writer(path, "qwen2", layers, hidden, ffn, heads, kv_heads, rope_base=1e6, eps=1e-6)
     writer.add_tokenizer_model("gpt2")  # a vocabulary for the file's own checks (the test borrows SmolLM2's tokenizer)
     writer.add_token_list([f"t{index}" for index in range(vocab)])
     writer.add_token_types([1] * vocab)
