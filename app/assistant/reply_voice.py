@@ -81,7 +81,19 @@ def check(text: str, voice: Voice) -> str | None:
         return f"it is addressed to {voice.me}, who is writing it"
     if _their_sign_off(text, voice) is not None:
         return "it is signed by someone else in the conversation"
+    addressee = _only_other_full_name(voice)
+    if addressee and re.search(rf"\b{re.escape(addressee)}\b", text, re.IGNORECASE):
+        # Written to Karen Liu, "Karen Liu sent a quote" speaks of her, not to her: the model
+        # copying her signature into the body, never how one writes to a person.
+        return f"it speaks of {addressee}, to whom it is written, as someone else"
     return None
+
+
+def _only_other_full_name(voice: Voice) -> str | None:
+    """The full name (two words or more) of the one other person, or None in a group."""
+    mine = {n.lower() for n in voice.my_names()}
+    others = [o.strip() for o in voice.others if real_name(o) and o.strip().lower() not in mine]
+    return others[0] if len(others) == 1 and len(others[0].split()) > 1 else None
 
 
 def _their_sign_off(text: str, voice: Voice) -> int | None:

@@ -42,13 +42,16 @@ def test_the_sign_off_name_comes_from_the_paste_without_settings(karen_email):
 
 def test_the_check_refuses_drafts_not_written_as_the_user():
     """Greeting the user, another participant's sign-off (on its own lines or at the end of a
-    line) or a line of their signature is refused; a draft written as the user passes."""
+    line), a line of their signature, or the one person written to named in full (spoken of, not
+    to) is refused; a draft written as the user passes."""
     assert check(AS_KAREN, KAREN) is not None
     assert check("Jordan, thanks for the update!", KAREN) is not None
     assert check("Sounds good, we go with Brightline. Best, Karen", KAREN) is not None
     assert check("Sounds good.\n\nNorthwind Logistics\nHead of Operations", KAREN) is not None
     assert check("Hi Karen,\n\nI will ask Brightline today.\n\nThanks,\nJordan", KAREN) is None
-    assert check("I told Karen Liu's team about the quote yesterday.", KAREN) is None
+    assert check("Sure! Last month Karen Liu sent a quote to the firm.", KAREN) is not None
+    group = Voice("Jordan Lee", ("Karen Liu", "Sam Park"))
+    assert check("I told Karen Liu's team about the quote yesterday.", group) is None
     assert check("Great news. Thanks, Karen!", KAREN) is None  # said to Karen, not signed by her
     assert check("Karen, could you send the quote?", KAREN) is None
     assert check("Sounds good.\nBest regards, Karen", KAREN) is not None
