@@ -83,8 +83,10 @@ bench-history: venv
 bench-hostile: system-test venv test-models
 	$(PY) bench/hostile.py
 
+# All three instruction models against llama.cpp (the 1.5B model is installed here, not for tests).
 bench-slm: system-test venv test-models $(STAMPS)/llama-cpp
-	$(PY) bench/slm.py --data-dir $(TEST_DATA) --fast --profile
+	$(VENV)/bin/confide --data-dir $(TEST_DATA) models install qwen2.5-coder-1.5b-instruct
+	$(PY) bench/slm.py --data-dir $(TEST_DATA) --model all --fast --profile
 
 # Confide's transcriber against plain faster-whisper on the same file (speed, WER, memory),
 # an hour-long file's memory, and a live recording's lag through the virtual microphone.
