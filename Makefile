@@ -17,13 +17,19 @@ RUN_PACKAGES := libportaudio2 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2
 TEST_PACKAGES := pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox libsox-fmt-all \
 	ffmpeg xvfb desktop-file-utils strace
 
-.PHONY: run test system-run system-test venv models test-models bench bench-slm bench-speech bench-quality bench-history bench-hostile package test-package install-desktop-entry clean
+.PHONY: run test lint system-run system-test venv models test-models bench bench-slm bench-speech bench-quality bench-history bench-hostile package test-package install-desktop-entry clean
 
 run: system-run venv models
 	$(VENV)/bin/confide
 
 test: system-test venv test-models
 	$(PY) -m pytest -q
+
+# Lint, types and the layers' contracts (pyproject.toml's [tool.ruff], [tool.mypy], [tool.importlinter]).
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # --- system packages ----------------------------------------------------------------------
 system-run:
@@ -53,7 +59,7 @@ $(STAMPS)/venv: pyproject.toml
 	@mkdir -p $(STAMPS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -e ".[test,bench]"
+	$(PY) -m pip install -q --disable-pip-version-check -e ".[test,bench,lint]"
 	@touch $@
 
 # --- models -------------------------------------------------------------------------------

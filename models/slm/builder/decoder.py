@@ -20,7 +20,7 @@ from models.slm.builder.graph import FLOAT, INT32, INT64, MS, GraphWriter
 from models.slm.builder.quant import EmbeddingTable, NBitsWeight, fuse
 
 
-@dataclass
+@dataclass(frozen=True)
 class IoNames:
     input_ids: str = "input_ids"
     attention_mask: str = "attention_mask"
