@@ -80,7 +80,7 @@ class DataDir:
             folders.append(bundled)
         return folders
 
-    def ensure(self) -> "DataDir":
+    def ensure(self) -> DataDir:
         """Create the folder (mode 0700) if needed and check that it is usable. An existing
         folder of the user's that others may read (0755, say) is tightened to 0700: it holds
         recordings and the history."""

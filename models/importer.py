@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from models.catalog import load_catalog
 from models.errors import ModelError

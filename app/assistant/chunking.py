@@ -11,8 +11,8 @@ room the answer needs must together fit the context window.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from app.assistant.text_tools import clean_speech, content_set, is_backchannel, split_sentences
 from app.assistant.transcript_input import TranscriptSegment

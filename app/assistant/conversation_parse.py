@@ -44,7 +44,7 @@ class Conversation:
     def last_is_mine(self) -> bool:
         return bool(self.turns) and self.turns[-1].speaker == self.me
 
-    def with_me(self, me: str) -> "Conversation":
+    def with_me(self, me: str) -> Conversation:
         return replace(self, me=_match_speaker(me, self.speakers) or me, me_guessed=False)
 
 

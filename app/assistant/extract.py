@@ -8,13 +8,19 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from app.assistant.chunking import Utterance
 from app.assistant.grounding import ASKED, SELF_COMMIT, dedupe, item_similarity
 from app.assistant.text_tools import (
-    MONTH_NAMES, STOPWORDS, WEEKDAY_NAMES, content_words, date_phrases, split_sentences, words,
+    MONTH_NAMES,
+    STOPWORDS,
+    WEEKDAY_NAMES,
+    content_words,
+    date_phrases,
+    split_sentences,
+    words,
 )
 
 NAMED_TIMES = "|".join(w.capitalize() for w in (*WEEKDAY_NAMES, *MONTH_NAMES))

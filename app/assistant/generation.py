@@ -4,8 +4,8 @@ several continuations of one prompt decoded together (ask_batch)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 from models.slm.api import BatchResult, GenerationConfig, GenerationResult, LanguageModel
 

@@ -14,11 +14,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Iterable, Sequence, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from app.assistant.chunking import Utterance
 from app.assistant.text_tools import (
-    STOPWORDS, content_set, content_words, date_phrases, similarity, split_sentences, stem, words,
+    STOPWORDS,
+    content_set,
+    content_words,
+    date_phrases,
+    similarity,
+    split_sentences,
+    stem,
+    words,
 )
 
 # Words a summary uses to talk about a meeting; they need not occur in the transcript.
@@ -110,7 +118,7 @@ class NameBook:
         self._text = "\n".join(texts)
 
     @classmethod
-    def of(cls, said: Sequence[tuple[str | None, str]]) -> "NameBook":
+    def of(cls, said: Sequence[tuple[str | None, str]]) -> NameBook:
         """The book of a transcript given as (speaker, text) pairs."""
         return cls((s for s, _ in said), (t for _, t in said), introductions(said))
 

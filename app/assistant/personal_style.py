@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from app.assistant.text_tools import split_sentences, words
 
@@ -29,7 +29,7 @@ class Style:
     typical_words: int | None = None  # the median length of their messages
 
     @classmethod
-    def learn(cls, examples: Sequence[str]) -> "Style":
+    def learn(cls, examples: Sequence[str]) -> Style:
         examples = [e.strip() for e in examples if e and e.strip()][:3]
         if not examples:
             return cls()

@@ -11,8 +11,8 @@ draft that greets the user or carries another participant's sign-off or signatur
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 GENERIC = {"me", "you", "i", "them", "sender", "the other person", ""}
 GREETING_WORDS = r"(?:hi|hello|hey|hiya|dear|good morning|good afternoon|good evening|morning|greetings)"

@@ -21,14 +21,23 @@ invented_facts() is the faithfulness count of the quality benchmark too.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from app.assistant.chunking import Utterance
 from app.assistant.extract import ACTION_CUES, DECISION_CUES
 from app.assistant.grounding import (
-    ASKED, FRAMING, SELF_COMMIT, NameBook, best_utterance, capitalized_names, critical_words, is_person_word,
-    keeps_negation, numbers_in, owner_for,
+    ASKED,
+    FRAMING,
+    SELF_COMMIT,
+    NameBook,
+    best_utterance,
+    capitalized_names,
+    critical_words,
+    is_person_word,
+    keeps_negation,
+    numbers_in,
+    owner_for,
 )
 from app.assistant.summary import ActionItem, SummaryItem
 from app.assistant.text_tools import content_set, date_phrases, split_label, split_sentences, words

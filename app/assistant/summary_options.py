@@ -22,7 +22,7 @@ class SummaryOptions:
     min_chunks: int = 1  # read even a short meeting in this many parts (each gives its own notes)
 
     @classmethod
-    def for_detail(cls, detail: str) -> "SummaryOptions":
+    def for_detail(cls, detail: str) -> SummaryOptions:
         """The options of a detail level: "shorter", "standard" or "more" (what "Summarize
         again" offers: decoding is greedy, so the same options give the same summary)."""
         if detail not in DETAIL_LEVELS:

@@ -7,7 +7,7 @@ used by `history export`); json is the `transcribe --json` document of shared/cl
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 from app.history.transcript_formats import to_srt, to_txt, to_vtt
 

@@ -87,7 +87,7 @@ class CrashSafeWav:
         self.data_bytes = 0
 
     @classmethod
-    def create(cls, folder: Path) -> "CrashSafeWav":
+    def create(cls, folder: Path) -> CrashSafeWav:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         while True:
             partial = folder / f"{new_recording_stem(folder)}{PARTIAL_SUFFIX}"

@@ -6,8 +6,15 @@ needs no prefix. See store.HistoryStore for the API.
 """
 
 from app.errors import HistoryError
-from app.history.records import (ConversationDetail, ItemSummary, PickedReply, RecordingDetail, SearchHit,
-                                 StoredDraft, Turn)
+from app.history.records import (
+                                 ConversationDetail,
+                                 ItemSummary,
+                                 PickedReply,
+                                 RecordingDetail,
+                                 SearchHit,
+                                 StoredDraft,
+                                 Turn,
+)
 from app.history.store import HistoryStore
 
 __all__ = ["ConversationDetail", "HistoryError", "HistoryStore", "ItemSummary", "PickedReply", "RecordingDetail",

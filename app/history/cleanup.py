@@ -25,7 +25,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from app.audio.wavfile import HEADER_BYTES, PARTIAL_SUFFIX, RATE, SAMPLE_WIDTH
@@ -123,7 +123,7 @@ def _unless_alive(db, path: Path, relative: str, action):
 def _list_as_recovered(db, path: Path, relative: str) -> int:
     info = path.stat()
     seconds = max(0, info.st_size - HEADER_BYTES) / (RATE * SAMPLE_WIDTH)
-    made = datetime.fromtimestamp(info.st_mtime, timezone.utc)
+    made = datetime.fromtimestamp(info.st_mtime, UTC)
     with db.atomic():
         item_id = writing.insert_recording(db, None, relative, made, seconds, None, "recovered")
         writing.refresh_preview(db, item_id)

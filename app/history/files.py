@@ -12,8 +12,8 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from app.durable import fsync_path
 from app.errors import HistoryError

@@ -1,11 +1,17 @@
-"""What the history hands out: plain, frozen dataclasses with their JSON shapes (shared/cli.md)."""
+"""What the history takes and hands out: plain, frozen dataclasses (those it hands out with
+their JSON shapes, shared/cli.md)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from models.types import Segment
+
+if TYPE_CHECKING:
+    from app.assistant.summary import Summary
 
 KINDS = ("recording", "conversation")
 RECORDING_STATUSES = ("recording", "recovered", "done")
@@ -124,3 +130,35 @@ class PickedReply:
     replied_to: Turn | None
     me: str | None
     conversation_id: int
+
+
+# --- what the store takes ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NewRecording:
+    """A recording to store, with its transcript and summary if it has them (one transaction).
+    audio_file: already in the data folder; import_from: a file outside it, copied in first."""
+
+    title: str | None = None  # None: named by its date until a summary names it
+    audio_file: str | Path | None = None
+    import_from: Path | None = None
+    segments: tuple[Segment, ...] = ()
+    summary: Summary | None = None
+    created: datetime | None = None
+    duration: float | None = None
+    language: str | None = None
+    status: str = "done"
+
+
+@dataclass(frozen=True)
+class NewConversation:
+    """A pasted conversation with its parsed turns and its first drafts (one transaction)."""
+
+    raw: str
+    turns: tuple[Turn, ...]
+    me: str | None = None
+    title: str | None = None  # None: named after the other participants
+    created: datetime | None = None
+    drafts: tuple[str, ...] = ()
+    tone: str | None = None
+    length: str | None = None

@@ -94,7 +94,7 @@ def _indexed_words(db: Database):
     return indexed
 
 
-def _count_passing(db: Database, candidates: dict[int, "_Candidate"], since: str | None) -> int:
+def _count_passing(db: Database, candidates: dict[int, _Candidate], since: str | None) -> int:
     if since is None:
         return len(candidates)
     return len(_items(db, list(candidates), since))

@@ -16,8 +16,8 @@ the user types can become FTS5 syntax.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 MAX_TERMS = 16
 MAX_JOINS = 3  # adjacent pairs also tried as one word ("help desk" -> "helpdesk")

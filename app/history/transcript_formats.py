@@ -6,7 +6,7 @@ Confide's one implementation of these formats (the speech commands can use it as
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def to_txt(segments: Iterable) -> str:

@@ -7,8 +7,9 @@ app/ codes against these types only, so a scripted fake engine (tests) and the r
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterator, Protocol, Sequence
+from typing import Protocol
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
 
 from jinja2 import Template, TemplateError
 from jinja2.ext import loopcontrols
@@ -76,7 +76,7 @@ class ChatTemplate:
         self.special_tokens = {key: value for key, value in given.items() if value}
 
     @classmethod
-    def from_model_dir(cls, model_dir: Path, *, literal_texts: Iterable[str] = ()) -> "ChatTemplate":
+    def from_model_dir(cls, model_dir: Path, *, literal_texts: Iterable[str] = ()) -> ChatTemplate:
         """The template of a model folder: tokenizer_config.json's chat_template (a string, or
         a list of named templates of which "default" is the chat one), else chat_template.jinja."""
         model_dir = Path(model_dir)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 import numpy as np
 import onnxruntime as ort
@@ -77,7 +77,7 @@ class OnnxLanguageModel:
         return any(node.op_type == op_type for node in graph.node)
 
     @classmethod
-    def load(cls, model_dir: Path, *, threads: int | None = None, model_id: str | None = None) -> "OnnxLanguageModel":
+    def load(cls, model_dir: Path, *, threads: int | None = None, model_id: str | None = None) -> OnnxLanguageModel:
         return cls(model_dir, threads=threads, model_id=model_id)
 
     # --- text ------------------------------------------------------------------------------

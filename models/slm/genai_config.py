@@ -49,7 +49,7 @@ class GenaiConfig:
     search: dict = field(default_factory=dict)
 
     @classmethod
-    def read(cls, model_dir: Path) -> "GenaiConfig":
+    def read(cls, model_dir: Path) -> GenaiConfig:
         path = Path(model_dir) / "genai_config.json"
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
@@ -86,7 +86,7 @@ class GenaiConfig:
             raise ModelError(f"The genai_config.json of {Path(model_dir).name} is unreadable ({str(exc)[:100]}).") from exc
         return config.checked(model_dir)
 
-    def checked(self, model_dir: Path) -> "GenaiConfig":
+    def checked(self, model_dir: Path) -> GenaiConfig:
         """self, or a ModelError naming the first value no runnable folder has."""
         where = f"The genai_config.json of {Path(model_dir).name}"
         ranges = {

@@ -18,7 +18,7 @@ from models.slm.genai_config import GenaiConfig
 
 class KvCache:
     def __init__(self, session: ort.InferenceSession, config: GenaiConfig, capacity: int, shared: bool,
-                 io: "DecoderIo"):
+                 io: DecoderIo):
         self.session, self.config, self.io = session, config, io
         self.shared = shared
         self.capacity = capacity

@@ -13,7 +13,7 @@ found in user text are dropped before marking, so the user cannot forge a mark.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 LITERAL_OPEN = "\ufdd0"
 LITERAL_CLOSE = "\ufdd1"

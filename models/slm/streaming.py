@@ -9,7 +9,7 @@ space) give the same text as one decode of everything.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 REPLACEMENT = "\ufffd"  # what a decoder gives for an incomplete UTF-8 sequence
 WINDOW_BACK = 6  # tokens of context before the new ones: plenty for multi-token characters

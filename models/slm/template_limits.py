@@ -181,7 +181,7 @@ class StepBudget:
                 raise TemplateLimitError("it ran out of time")
         return self._local
 
-    def __enter__(self) -> "StepBudget":
+    def __enter__(self) -> StepBudget:
         self._previous = sys.gettrace()  # a debugger's or coverage's, restored after
         sys.settrace(self._global)
         return self

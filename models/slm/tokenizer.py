@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from tokenizers import Tokenizer, processors
 
 from models.errors import ModelError
-from models.slm.tokenizer_bpe import byte_level_tokenizer
 from models.slm.literal_text import literal_pieces
+from models.slm.tokenizer_bpe import byte_level_tokenizer
 from models.slm.tokenizer_gguf import GGUFVocab, read_gguf_vocab
 from models.slm.tokenizer_special import effective_types, end_of_generation_ids, is_special
 from models.slm.tokenizer_spm import sentencepiece_tokenizer

@@ -6,11 +6,10 @@
 """
 
 from models.whisper.audio_io import SAMPLE_RATE, AudioInfo, decode_blocks, probe
-from models.whisper.events import (NO_SPEECH_MESSAGE, TranscriptionEvent, TranscriptionProgress,
-                                   TranscriptionResult)
+from models.whisper.events import NO_SPEECH_MESSAGE, TranscriptionEvent, TranscriptionProgress, TranscriptionResult
 from models.whisper.live import LiveTranscription
 from models.whisper.transcriber import DecodeOptions, Transcriber, TranscriptionRun
-from models.whisper.windows import FILE_WINDOWS, LIVE_WINDOWS, AudioWindow, WindowPolicy, Windower
+from models.whisper.windows import FILE_WINDOWS, LIVE_WINDOWS, AudioWindow, Windower, WindowPolicy
 
 __all__ = ["AudioInfo", "AudioWindow", "DecodeOptions", "FILE_WINDOWS", "LIVE_WINDOWS", "LiveTranscription",
            "NO_SPEECH_MESSAGE", "SAMPLE_RATE", "Transcriber", "TranscriptionEvent", "TranscriptionProgress",

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import queue
 import threading
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
 from models.whisper.audio_io import SAMPLE_RATE
 from models.whisper.events import TranscriptionEvent
 from models.whisper.transcriber import DecodeOptions, Transcriber
-from models.whisper.windows import LIVE_WINDOWS, AudioWindow, WindowPolicy, Windower
+from models.whisper.windows import LIVE_WINDOWS, AudioWindow, Windower, WindowPolicy
 
 _CLOSED = object()
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -54,7 +54,7 @@ class Transcriber:
         self.threads = threads
 
     @classmethod
-    def load(cls, model_dir: Path, *, threads: int | None = None) -> "Transcriber":
+    def load(cls, model_dir: Path, *, threads: int | None = None) -> Transcriber:
         model_dir = Path(model_dir)
         missing = [name for name in REQUIRED_FILES if not (model_dir / name).is_file()]
         if not model_dir.is_dir() or missing:
@@ -100,13 +100,13 @@ class Transcriber:
         yield from run.events(cancel)
 
     def start(self, windows: Iterable[AudioWindow], *, duration: float | None = None,
-              options: DecodeOptions = DecodeOptions()) -> "TranscriptionRun":
+              options: DecodeOptions = DecodeOptions()) -> TranscriptionRun:
         """Starts transcribing windows (any iterable, e.g. one fed by a recording) on a
         helper thread; read the events from the returned run."""
         return TranscriptionRun(self, windows, duration, options)
 
     # --- one window (on the helper thread) -----------------------------------------------
-    def _window_segments(self, window: AudioWindow, options: DecodeOptions, state: "_RunState"):
+    def _window_segments(self, window: AudioWindow, options: DecodeOptions, state: _RunState):
         language = options.language or state.language
         pieces, info = self._model.transcribe(
             window.audio, language=language, beam_size=options.beam_size,

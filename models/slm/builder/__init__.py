@@ -10,20 +10,20 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Callable
 
 import onnx
 from gguf import GGMLQuantizationType
 
 from models.errors import ModelError
 from models.gguf_file import GGUFFile
-from models.slm.gguf_checks import check_decoder_metadata
 from models.slm.build_info import BUILD_INFO, BUILDER_VERSION
 from models.slm.builder.architectures import ARCHITECTURES
 from models.slm.builder.decoder import IoNames, build_decoder
 from models.slm.builder.quant import SUPPORTED, embedding_table, weight_for_matmul
+from models.slm.gguf_checks import check_decoder_metadata
 
 MODEL_FILE = "model.onnx"
 DATA_FILE = "model.onnx.data"

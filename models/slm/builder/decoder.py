@@ -11,8 +11,8 @@ each Q4_1 min term's MatMul and Add into one Gemm, and a decoding step runs fewe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
