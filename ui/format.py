@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import math
 
+from app.clock import clock
+
+__all__ = ["clock", "counted", "eta_from_fraction", "human_size", "time_left"]
+
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """1 -> "1 line", 3 -> "3 lines" (plural: for nouns that do not just take an s)."""
     return f"{n} {noun if n == 1 else (plural or noun + 's')}"
-
-
-def clock(seconds: float | None) -> str:
-    """12.3 -> "0:12", 3725 -> "1:02:05"; None -> "" (text without times)."""
-    if seconds is None or not math.isfinite(seconds):
-        return ""
-    total = max(0, int(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def time_left(seconds: float | None) -> str:

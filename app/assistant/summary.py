@@ -59,23 +59,9 @@ class Summary:
         return other is not None and _spaced(self.to_json()) == _spaced(other.to_json())
 
     def to_markdown(self) -> str:
-        lines = [f"# {self.title or 'Meeting summary'}", ""]
-        if self.overview:
-            lines += [self.overview, ""]
-        for heading, items in (("Key points", self.key_points), ("Decisions", self.decisions)):
-            if items:
-                lines.append(f"## {heading}")
-                lines += [f"- {_stamp(item.start)}{item.text}" for item in items]
-                lines.append("")
-        if self.action_items:
-            lines.append("## Action items")
-            for item in self.action_items:
-                extras = [part for part in (f"owner: {item.owner}" if item.owner else "",
-                                            f"due: {item.due}" if item.due else "") if part]
-                suffix = f" ({'; '.join(extras)})" if extras else ""
-                lines.append(f"- [ ] {_stamp(item.start)}{item.text}{suffix}")
-            lines.append("")
-        return "\n".join(lines).rstrip() + "\n"
+        from app.assistant.summary_render import summary_markdown
+
+        return summary_markdown(self)
 
     def to_plain_text(self) -> str:
         """Everything a reader would read, as sentences (what the quality benchmark scores)."""
@@ -84,17 +70,6 @@ class Summary:
         parts += [d.text for d in self.decisions]
         parts += [a.text for a in self.action_items]
         return "\n".join(_sentence(p) for p in parts if p.strip())
-
-
-def format_time(seconds: float) -> str:
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
-
-
-def _stamp(start: float | None) -> str:
-    return f"[{format_time(start)}] " if start is not None else ""
 
 
 def _seconds(value: float | None) -> float | None:

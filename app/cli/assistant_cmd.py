@@ -11,7 +11,8 @@ from pathlib import Path
 from app.assistant.conversation_parse import Conversation, parse_conversation
 from app.assistant.replies import LENGTHS, TONES, ReplyTask, run_replies
 from app.assistant.summarize import run_summary
-from app.assistant.summary import Summary, format_time
+from app.assistant.summary import Summary
+from app.assistant.summary_render import summary_text
 from app.assistant.transcript_input import TEXT_SUFFIXES, TranscriptSegment, from_segments, read_transcript
 from app.cli.common import CliContext, CommandOutput, add_command
 from app.cli.full_disk import save_or_keep
@@ -57,7 +58,7 @@ def cmd_summarize(args, ctx: CliContext) -> CommandOutput:
                                                                   summary, audio), "the summary")
         if saved is not None:
             sys.stderr.write(f"Saved in the history as item {saved}.\n")
-    text = summary.to_markdown() if args.format == "md" else _summary_text(summary)
+    text = summary.to_markdown() if args.format == "md" else summary_text(summary)
     return CommandOutput(summary.to_json(), text, exit_code=1 if args.save and saved is None else 0)
 
 
@@ -97,22 +98,6 @@ def _looks_like_text(path: Path) -> bool:
         return True
     except UnicodeDecodeError:
         return False
-
-
-def _summary_text(summary: Summary) -> str:
-    def stamp(start):
-        return f"[{format_time(start)}] " if start is not None else ""
-
-    lines = [summary.title, "", summary.overview]
-    for heading, items in (("Key points", summary.key_points), ("Decisions", summary.decisions)):
-        if items:
-            lines += ["", f"{heading}:"] + [f"  - {stamp(i.start)}{i.text}" for i in items]
-    if summary.action_items:
-        lines += ["", "Action items:"]
-        for item in summary.action_items:
-            extra = ", ".join(x for x in (item.owner and f"owner {item.owner}", item.due and f"due {item.due}") if x)
-            lines.append(f"  - {stamp(item.start)}{item.text}" + (f" ({extra})" if extra else ""))
-    return "\n".join(lines)
 
 
 # --- reply ---------------------------------------------------------------------------------------

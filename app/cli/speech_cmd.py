@@ -20,6 +20,7 @@ from app.audio.exports import FORMATS, transcript_json
 from app.audio.recovery import RecoveredRecording, recover_recordings
 from app.cli.common import CliContext, CommandOutput, add_command
 from app.cli.full_disk import save_or_keep
+from app.clock import clock
 from app.errors import AppError
 from app.tasks.events import Done, Failed, Partial, Progress
 from app.tasks.record import LevelReading, RecordControl, RecordTask, record
@@ -91,7 +92,7 @@ def cmd_record(args, ctx: CliContext) -> CommandOutput:
     recordings = ctx.data_dir.recordings
     recordings.mkdir(mode=0o700, parents=True, exist_ok=True)
     for item_id, found in store_recovered(ctx, recover_recordings(recordings)):
-        _say(f"Recovered an unfinished recording ({_clock(found.duration)}) as item {item_id}: {found.path}")
+        _say(f"Recovered an unfinished recording ({clock(found.duration or 0)}) as item {item_id}: {found.path}")
     # what can refuse a recording, cheapest first; the model is loaded before recording starts,
     # so that a missing model does not cost a meeting
     check_room_to_record(recordings)
@@ -108,7 +109,7 @@ def cmd_record(args, ctx: CliContext) -> CommandOutput:
     recording_id = save_to_history(ctx, result)
     data = {"recording_id": recording_id, "path": result.audio_path, "duration": round(result.duration, 3)}
     text = FORMATS["txt"](result.segments) if not result.no_speech else ""
-    _say(f"Saved recording {recording_id} ({_clock(result.duration)}): {result.audio_path}")
+    _say(f"Saved recording {recording_id} ({clock(result.duration or 0)}): {result.audio_path}")
     return CommandOutput(data, text)
 
 
@@ -145,12 +146,12 @@ def _run(events, *, show_segments: bool, seconds: float | None = None) -> Speech
         if isinstance(event, LevelReading):
             if not started and event.elapsed > 0:
                 started = True
-                until = f"for {_clock(seconds)}" if seconds else "until Ctrl-C"
+                until = f"for {clock(seconds)}" if seconds else "until Ctrl-C"
                 _say(f"Recording started; recording {until}.")
             continue
         if isinstance(event, Partial) and event.segment is not None:
             if show_segments:
-                _say(f"[{_clock(event.segment.start)}] {event.segment.text}")
+                _say(f"[{clock(event.segment.start)}] {event.segment.text}")
             continue
         if isinstance(event, Progress) and event.message:
             now = time.monotonic()
@@ -189,12 +190,6 @@ def _load_transcriber(ctx: CliContext):
 def _say(text: str) -> None:
     sys.stderr.write(text + "\n")
     sys.stderr.flush()
-
-
-def _clock(seconds: float | None) -> str:
-    seconds = int(max(0.0, seconds or 0.0))
-    minutes, secs = divmod(seconds, 60)
-    return f"{minutes}:{secs:02d}"
 
 
 # --- the history ---------------------------------------------------------------------------

@@ -42,13 +42,3 @@ def parse_since(value: str | date | datetime | None) -> str | None:
         return to_stored(datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
         raise HistoryError(f"'{text}' is not a date; give one like 2024-05-01 (or 2024-05-01T14:30).") from None
-
-
-def clock(seconds: float | None) -> str:
-    """Seconds into a recording as [h:]mm:ss."""
-    if seconds is None:
-        return ""
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+from app.assistant.summary import Summary
+from app.assistant.summary_render import summary_markdown
+from app.clock import clock
 from app.errors import HistoryError
-from app.history.dates import clock, local_label
+from app.history.dates import local_label
 from app.history.records import ConversationDetail, RecordingDetail
 from app.history.transcript_formats import FORMATS as TRANSCRIPT_FORMATS
 
@@ -32,27 +35,15 @@ def export_item(item: RecordingDetail | ConversationDetail, fmt: str) -> str:
 def recording_markdown(item: RecordingDetail) -> str:
     facts = [f"Recorded {local_label(item.created)}"]
     if item.duration:
-        facts.append(f"{clock(item.duration)} long")
+        facts.append(f"{clock(item.duration, two_digit_minutes=True)} long")
     if item.status != "done":
         facts.append(f"status: {item.status}")
     lines = [f"# {item.title}", "", " · ".join(facts), ""]
     summary = item.summary
     if summary:
-        lines += ["## Summary", ""]
-        if summary.get("overview"):
-            lines += [summary["overview"], ""]
-        for heading, key in (("Key points", "key_points"), ("Decisions", "decisions")):
-            if summary.get(key):
-                lines += [f"### {heading}", ""]
-                lines += [f"- {_at(entry.get('start'))}{entry['text']}" for entry in summary[key]]
-                lines.append("")
-        if summary.get("action_items"):
-            lines += ["### Action items", ""]
-            for entry in summary["action_items"]:
-                extras = "; ".join(part for part in (f"owner: {entry['owner']}" if entry.get("owner") else "",
-                                                      f"due: {entry['due']}" if entry.get("due") else "") if part)
-                lines.append(f"- [ ] {_at(entry.get('start'))}{entry['text']}" + (f" ({extras})" if extras else ""))
-            lines.append("")
+        if not isinstance(summary, Summary):  # the store's reading still hands back its JSON
+            summary = Summary.from_json(summary)
+        lines += [summary_markdown(summary, heading="Summary", level=2)]
     lines += ["## Transcript", ""]
     if item.segments:
         lines += [f"{_at(segment.start)}{' '.join(segment.text.split())}  " for segment in item.segments]
@@ -83,4 +74,4 @@ def conversation_markdown(item: ConversationDetail) -> str:
 
 
 def _at(start) -> str:
-    return f"[{clock(start)}] " if start is not None else ""
+    return f"[{clock(start, two_digit_minutes=True)}] " if start is not None else ""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generator, Iterator
 
+from app.clock import clock
 from app.errors import AppError
 from app.tasks.events import Done, Event, Failed, Partial, Progress
 from models.types import Segment, SpokenSegments
@@ -100,14 +101,7 @@ def progress_event(event: TranscriptionProgress, began: float, what: str) -> Pro
     if fraction is not None and fraction > 0.02 and spent > 1.0:
         eta = spent * (1.0 - fraction) / fraction
     if event.duration:
-        message = f"{what}: {_clock(event.seconds_done)} of {_clock(event.duration)}"
+        message = f"{what}: {clock(event.seconds_done)} of {clock(event.duration)}"
     else:
-        message = f"{what}: {_clock(event.seconds_done)}"
+        message = f"{what}: {clock(event.seconds_done)}"
     return Progress(fraction, message, eta)
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(max(0.0, seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
