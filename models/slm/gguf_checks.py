@@ -33,11 +33,9 @@ def check_decoder_metadata(gguf: GGUFFile, *, tensors: bool = True) -> None:
     name = gguf.path.name
     arch = gguf.architecture  # a printable name, or a ModelError
 
-    def whole(key: str, low: int, high: int, required: bool = True) -> int | None:
+    def optional(key: str, low: int, high: int) -> int | None:
         value = gguf.get(f"{arch}.{key}")
         if value is None:
-            if required:
-                raise ModelError(f"{name} lacks the metadata entry {arch}.{key}; it is not a complete model file.")
             return None
         if not isinstance(value, int) or isinstance(value, bool):
             raise ModelError(f"{name} has {arch}.{key} = {_short(value)}, which is not a whole number.")
@@ -45,26 +43,32 @@ def check_decoder_metadata(gguf: GGUFFile, *, tensors: bool = True) -> None:
             raise ModelError(f"{name} has {arch}.{key} = {value}; a model Confide can run has {low} to {high}.")
         return value
 
+    def whole(key: str, low: int, high: int) -> int:
+        value = optional(key, low, high)
+        if value is None:
+            raise ModelError(f"{name} lacks the metadata entry {arch}.{key}; it is not a complete model file.")
+        return value
+
     whole("block_count", 1, MAX_LAYERS)
     hidden = whole("embedding_length", 1, MAX_HIDDEN)
     heads = whole("attention.head_count", 1, MAX_HEADS)
-    kv_heads = whole("attention.head_count_kv", 1, heads, required=False) or heads
+    kv_heads = optional("attention.head_count_kv", 1, heads) or heads
     if heads % kv_heads:
         raise ModelError(f"{name} has {arch}.attention.head_count_kv = {kv_heads}, which does not divide "
                          f"{arch}.attention.head_count = {heads}.")
-    head_size = whole("attention.key_length", 2, MAX_HEAD_SIZE, required=False)
+    head_size = optional("attention.key_length", 2, MAX_HEAD_SIZE)
     if head_size is None:
         if hidden % heads:
             raise ModelError(f"{name} has {arch}.embedding_length = {hidden}, which is not divisible by "
                              f"{arch}.attention.head_count = {heads}.")
         head_size = hidden // heads
-    rotary = whole("rope.dimension_count", 2, head_size, required=False)
+    rotary = optional("rope.dimension_count", 2, head_size)
     if head_size % 2:
         raise ModelError(f"{name} has attention heads of {head_size} values (odd); rotary embeddings need an even number.")
     if rotary is not None and rotary % 2:
         raise ModelError(f"{name} has {arch}.rope.dimension_count = {rotary}; rotary embeddings need an even number.")
-    whole("context_length", 1, MAX_CONTEXT, required=False)
-    whole("feed_forward_length", 1, MAX_FEED_FORWARD, required=False)
+    optional("context_length", 1, MAX_CONTEXT)
+    optional("feed_forward_length", 1, MAX_FEED_FORWARD)
     if not tensors:
         return
     embedding = gguf.tensor("token_embd.weight")

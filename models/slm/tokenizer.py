@@ -19,6 +19,7 @@ from pathlib import Path
 from tokenizers import Tokenizer, processors
 
 from models.errors import ModelError
+from models.gguf_file import GGUFFile
 from models.slm.literal_text import literal_pieces
 from models.slm.tokenizer_bpe import byte_level_tokenizer
 from models.slm.tokenizer_gguf import GGUFVocab, read_gguf_vocab
@@ -63,11 +64,10 @@ def _add_post_processor(tokenizer: Tokenizer, vocab: GGUFVocab) -> None:
         special_tokens=specials)
 
 
-def save_tokenizer_files(gguf_path: Path, out_dir: Path) -> None:
+def save_tokenizer_files(gguf: Path | GGUFFile, out_dir: Path) -> None:
     """Writes tokenizer.json, tokenizer_config.json and special_tokens_map.json into out_dir."""
-    gguf_path = Path(getattr(gguf_path, "path", gguf_path))  # a models.gguf_file.GGUFFile works too
     out_dir = Path(out_dir)
-    vocab = read_gguf_vocab(gguf_path)
+    vocab = read_gguf_vocab(gguf)
     tokenizer = tokenizer_from_vocab(vocab)
     special = _special_tokens_map(vocab)
     types = effective_types(vocab)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.errors import ModelError
+from models.gguf_file import GGUFFile
 from models.gguf_header import read_gguf_metadata
 
 # llama.cpp's token types (tokenizer.ggml.token_type)
@@ -42,9 +43,14 @@ class GGUFVocab:
         return self.tokens[index] if index is not None and 0 <= index < len(self.tokens) else None
 
 
-def read_gguf_vocab(path: Path) -> GGUFVocab:
-    path = Path(path)
-    meta = read_gguf_metadata(path)
+def read_gguf_vocab(source: Path | GGUFFile) -> GGUFVocab:
+    """The vocabulary of a GGUF file; an open GGUFFile's header is used as it is (a large
+    vocabulary takes seconds to parse again)."""
+    if isinstance(source, GGUFFile):
+        path, meta = source.path, source.metadata
+    else:
+        path = Path(source)
+        meta = read_gguf_metadata(path)
 
     def required(key: str):
         if key not in meta:

@@ -29,7 +29,7 @@ def score_ranked_merges(tokens: list[str], scores: list[float], types: list[int]
     Byte tokens (<0x41>) stand for bytes, not for their text, and join nothing.
     """
     known = frozenset(tokens).__contains__
-    merges = []
+    merges: list[tuple[str, str]] = []
     add = merges.append
     for index in np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable").tolist():
         piece = tokens[index]
@@ -54,13 +54,13 @@ def sentencepiece_tokenizer(vocab: GGUFVocab) -> Tokenizer:
     # llama.cpp writes a space before the text and after every special token when the GGUF
     # asks for a space prefix; `tokenizers` normalizes each stretch between added tokens apart,
     # so a Prepend does exactly that.
-    steps = [normalizers.Replace(" ", SPACE)]
+    normalize: list[normalizers.Normalizer] = [normalizers.Replace(" ", SPACE)]
     if vocab.add_space_prefix:
-        steps.insert(0, normalizers.Prepend(SPACE))
-    tokenizer.normalizer = normalizers.Sequence(steps)
-    steps = [decoders.Replace(SPACE, " "), decoders.ByteFallback(), decoders.Fuse()]
+        normalize.insert(0, normalizers.Prepend(SPACE))
+    tokenizer.normalizer = normalizers.Sequence(normalize)
+    decode: list[decoders.Decoder] = [decoders.Replace(SPACE, " "), decoders.ByteFallback(), decoders.Fuse()]
     if vocab.add_space_prefix:
-        steps.append(decoders.Strip(" ", 1, 0))
-    tokenizer.decoder = decoders.Sequence(steps)
+        decode.append(decoders.Strip(" ", 1, 0))
+    tokenizer.decoder = decoders.Sequence(decode)
     tokenizer.add_tokens(added_tokens(vocab))
     return tokenizer

@@ -97,8 +97,6 @@ def gemma3(gguf: GGUFFile, weight: Callable = weight_for_matmul):
         sliding_windows=[0 if g else window for g in is_global],
         embedding_scale=math.sqrt(common["hidden"]),
         activation="gelu_tanh",
-        post_norms=True,
-        qk_norm=True,
     )
 
     def layer(index: int) -> LayerWeights:

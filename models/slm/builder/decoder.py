@@ -47,8 +47,6 @@ class DecoderSpec:
     sliding_windows: list[int] = field(default_factory=list)  # per layer, 0 = global
     embedding_scale: float = 1.0
     activation: str = "silu"  # or "gelu_tanh"
-    post_norms: bool = False  # Gemma: RMSNorm after attention and after the feed-forward block
-    qk_norm: bool = False  # Gemma 3: per-head RMSNorm on queries and keys
 
 
 @dataclass
@@ -62,9 +60,9 @@ class LayerWeights:
     gate: NBitsWeight
     up: NBitsWeight
     down: NBitsWeight
-    q_norm: np.ndarray | None = None
+    q_norm: np.ndarray | None = None  # Gemma 3: per-head RMSNorm on queries and keys
     k_norm: np.ndarray | None = None
-    post_attn_norm: np.ndarray | None = None
+    post_attn_norm: np.ndarray | None = None  # Gemma: RMSNorm after attention and after the feed-forward block
     post_ffn_norm: np.ndarray | None = None
     q_bias: np.ndarray | None = None  # Qwen2: biases on the query, key and value projections
     k_bias: np.ndarray | None = None
@@ -109,8 +107,8 @@ def build_decoder(spec: DecoderSpec, embedding: EmbeddingTable | None,
 
     rope = {}
     for base in sorted(set(spec.rope_bases)):
-        cos, sin = rotary_tables(spec, base)
-        rope[base] = (g.const(f"cos_cache_{int(base)}", cos), g.const(f"sin_cache_{int(base)}", sin))
+        cos_table, sin_table = rotary_tables(spec, base)
+        rope[base] = (g.const(f"cos_cache_{int(base)}", cos_table), g.const(f"sin_cache_{int(base)}", sin_table))
 
     if embedding is None:
         rows = _rows_of_output_layer(g, lm_head, ids)
@@ -134,7 +132,7 @@ def build_decoder(spec: DecoderSpec, embedding: EmbeddingTable | None,
         x = g.one("Mul", [x, g.const("embed_scale", np.array(spec.embedding_scale, np.float32))], stem="embed_scaled")
 
     residual = x
-    pending = None  # the last block's output, not yet added to the residual stream
+    pending: str | None = None  # the last block's output, not yet added to the residual stream
     for index in range(spec.n_layers):
         if (index + 1) % 10 == 0 or index + 1 == spec.n_layers:
             progress(f"layer {index + 1}/{spec.n_layers}")
@@ -162,18 +160,23 @@ def build_decoder(spec: DecoderSpec, embedding: EmbeddingTable | None,
         attn_flat = g.one("Reshape", [attn_out, g.const("attn_flat_shape", np.array([-1, spec.n_heads * spec.head_dim],
                                                                                      np.int64))], stem=f"{stem}.attn_flat")
         attn = g.linear(attn_flat, w.o, f"{stem}.o_proj")
-        if spec.post_norms:
+        if w.post_attn_norm is not None:
             attn = g.rms_norm(attn, w.post_attn_norm, spec.eps, f"{stem}.post_attn_norm")
         normed, residual = g.skip_rms_norm(attn, residual, w.ffn_norm, spec.eps, f"{stem}.ffn_norm")
         pending = _feed_forward(g, spec, w, normed, stem, down_accuracy_level)
-        if spec.post_norms:
+        if w.post_ffn_norm is not None:
             pending = g.rms_norm(pending, w.post_ffn_norm, spec.eps, f"{stem}.post_ffn_norm")
 
+    if pending is None:
+        raise ValueError("a decoder needs at least one layer")  # gguf_checks refuses a GGUF without one
     # Only the last position's logits are needed to pick the next token.
     starts, ends = g.const("last_start", np.array([-1], np.int64)), g.const("last_end", np.array([2**62], np.int64))
-    last = [g.one("Slice", [g.one("Reshape", [t, batch_seq], stem=f"{name}_3d"), starts, ends, axes1], stem=name)
-            for t, name in ((pending, "last_pending"), (residual, "last_residual"))]
-    final, _ = g.skip_rms_norm(*last, output_norm, spec.eps, "final_norm")
+
+    def last_position(t: str, name: str) -> str:
+        return g.one("Slice", [g.one("Reshape", [t, batch_seq], stem=f"{name}_3d"), starts, ends, axes1], stem=name)
+
+    final, _ = g.skip_rms_norm(last_position(pending, "last_pending"), last_position(residual, "last_residual"),
+                               output_norm, spec.eps, "final_norm")
     logits = g.linear(g.one("Reshape", [final, flat], stem="final_flat"), lm_head, "lm_head")
     g.op("Reshape", [logits, g.const("logits_shape", np.array([-1, 1, spec.vocab], np.int64))], [names.logits],
          stem="logits")
@@ -203,7 +206,7 @@ def _qkv(g: GraphWriter, spec: DecoderSpec, w: LayerWeights, normed: str, stem: 
         if any(b is not None for b in biases):
             bias = np.concatenate([np.zeros(size, np.float32) if b is None else b for b, size in zip(biases, sizes)])
         qkv = g.linear(normed, fused, f"{stem}.qkv_proj", bias=bias)
-        if not spec.qk_norm:
+        if w.q_norm is None and w.k_norm is None:
             return [qkv, "", ""]  # GroupQueryAttention takes packed QKV
         q, k, v = g.op("Split", [qkv, g.const("qkv_sizes", np.array(sizes, np.int64))], 3, stem=f"{stem}.qkv_split",
                        axis=-1)
@@ -211,8 +214,9 @@ def _qkv(g: GraphWriter, spec: DecoderSpec, w: LayerWeights, normed: str, stem: 
         q = g.linear(normed, w.q, f"{stem}.q_proj", bias=w.q_bias)
         k = g.linear(normed, w.k, f"{stem}.k_proj", bias=w.k_bias)
         v = g.linear(normed, w.v, f"{stem}.v_proj", bias=w.v_bias)
-    if spec.qk_norm:
+    if w.q_norm is not None:
         q = _per_head_norm(g, spec, q, w.q_norm, spec.n_heads, f"{stem}.q_norm")
+    if w.k_norm is not None:
         k = _per_head_norm(g, spec, k, w.k_norm, spec.n_kv_heads, f"{stem}.k_norm")
     return [q, k, v]
 

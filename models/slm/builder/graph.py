@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import BinaryIO
 
 import numpy as np
-from onnx import TensorProto, helper, numpy_helper
+from onnx import NodeProto, TensorProto, ValueInfoProto, helper, numpy_helper
 
 from models.slm.builder.quant import NBitsWeight
 
@@ -27,10 +27,10 @@ class GraphWriter:
         self.weights_exact = True  # whether every weight is exactly the GGUF's
         self.data_file, self.data_name = data_file, data_name
         self._weights: dict[str, tuple[str, str, str | None]] = {}
-        self.nodes = []
-        self.initializers = []
-        self.inputs = []
-        self.outputs = []
+        self.nodes: list[NodeProto] = []
+        self.initializers: list[TensorProto] = []
+        self.inputs: list[ValueInfoProto] = []
+        self.outputs: list[ValueInfoProto] = []
         self.accuracy_level = accuracy_level
         self._names: dict[str, int] = {}
         self._block_sums: dict[tuple[str, int], str] = {}

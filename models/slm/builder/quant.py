@@ -172,15 +172,17 @@ def to_nbits(c: BlockCodes) -> NBitsWeight:
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.clip(np.rint(np.where(c.scale != 0, -c.offset / c.scale, 8.0)), 0, 15).astype(np.uint8)
     rest = (c.offset + z.astype(np.float32) * c.scale).astype(np.float32)  # exact: half floats times 0..15
-    zero_points = None if (z == 8).all() else _pack_zero_points(z)
+    offset_zero_points = None if (z == 8).all() else _pack_zero_points(z)
     min_term = np.ascontiguousarray(rest.T) if rest.any() else None
-    return NBitsWeight(n, k, 4, c.block, packed, c.scale.reshape(-1), zero_points, min_term, c.exact)
+    return NBitsWeight(n, k, 4, c.block, packed, c.scale.reshape(-1), offset_zero_points, min_term, c.exact)
 
 
 def approximately_8bit(c: BlockCodes) -> NBitsWeight:
     """Lossy and faster: 4-bit codes with an offset as 8-bit MatMulNBits without the min term.
     (q - z)*s + rest = (16q + 8 - zp)*s/16 with zp = 16z + 8 - round(16*rest/s): the offset is kept to
     s/32 (rest is at most s/2)."""
+    if c.offset is None:
+        raise ValueError("approximately_8bit() needs codes with an offset (Q4_1, Q4_K)")
     n, k = c.codes.shape
     blocks = k // c.block
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -14,6 +14,8 @@ import gguf
 import pytest
 
 from models.errors import ModelError
+from models.gguf_file import GGUFFile
+from models.slm import tokenizer_gguf
 from models.slm.tokenizer import load_tokenizer, save_tokenizer_files
 
 MODELS = ["smollm", "gemma", "qwen"]
@@ -199,6 +201,20 @@ def test_sentencepiece_joins_by_score_like_llama_cpp(tmp_path, space_prefix, exp
     tokenizer = load_tokenizer(tmp_path)
     assert {text: tokenizer.encode(text) for text in expected} == expected
     assert tokenizer.decode(tokenizer.encode("ab abc")) == "ab abc"
+
+
+def test_an_open_gguf_gives_its_tokenizer_without_reading_the_file_again(tmp_path, monkeypatch):
+    """The builder passes the GGUFFile it has open: its header is used as it is, not parsed again
+    (a large vocabulary takes seconds), and the files are the same as from the path."""
+    source = write_gguf(tmp_path / "tiny.gguf", tokens=TINY_TOKENS, scores=TINY_SCORES, types=TINY_TYPES)
+    (tmp_path / "from_path").mkdir()
+    save_tokenizer_files(source, tmp_path / "from_path")
+    opened = GGUFFile(source)
+    monkeypatch.setattr(tokenizer_gguf, "read_gguf_metadata", lambda path: pytest.fail(f"{path} parsed again"))
+    (tmp_path / "from_file").mkdir()
+    save_tokenizer_files(opened, tmp_path / "from_file")
+    for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
+        assert (tmp_path / "from_file" / name).read_bytes() == (tmp_path / "from_path" / name).read_bytes()
 
 
 def test_a_file_that_is_not_gguf_is_a_clear_error(tmp_path):
