@@ -11,12 +11,11 @@ be right): summary_model and reply_model. A file from before that split names on
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from app.errors import DataDirError
+from models.durable import write_atomically
 
 
 # The language model each job uses when the user has not chosen one. SmolLM2 for both until
@@ -76,11 +75,6 @@ def save_settings(path: Path, settings: Settings) -> None:
     data = dict(settings.extra)
     data.update({key: value for key, value in asdict(settings).items() if key != "extra"})
     try:
-        handle, temp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=1, ensure_ascii=False)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
+        write_atomically(path, json.dumps(data, indent=1, ensure_ascii=False))
     except OSError as exc:
         raise DataDirError(f"Cannot save the settings in {path.parent} ({exc.strerror}); check that the data folder is writable.") from exc

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.durable import write_atomically
 from models.errors import ModelError
 
 MANIFEST = "confide-model.json"
@@ -110,12 +110,7 @@ def write_manifest(folder: Path, *, model_id: str, kind: str, fmt: str, source: 
         "verified_at_install": verified,
         "files": describe_files(folder, known_hashes),
     }
-    temporary = folder / (MANIFEST + ".tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(manifest, handle, indent=1)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, folder / MANIFEST)
+    write_atomically(folder / MANIFEST, json.dumps(manifest, indent=1), mode=0o644)
 
 
 def read_manifest(folder: Path) -> InstalledModel | None:

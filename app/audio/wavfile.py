@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from app.durable import fsync_path
+from models.durable import fsync_path
 
 RATE = 16000
 SAMPLE_WIDTH = 2

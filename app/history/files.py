@@ -15,10 +15,10 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from app.durable import fsync_path
 from app.errors import HistoryError
 from app.history.backup_target import check_backup_target
 from app.history.connection import make_private
+from models.durable import fsync_path, move_into_place
 
 
 def relative_audio(data_root: Path, audio: str | os.PathLike | None) -> str | None:
@@ -112,8 +112,7 @@ def private_temp(target: Path, *, hold_lock_in: contextlib.ExitStack | None = No
     try:
         yield temp
         fsync_path(temp)
-        os.replace(temp, target)
-        fsync_path(folder)
+        move_into_place(temp, target)
     finally:
         if temp.exists():
             temp.unlink()

@@ -11,13 +11,13 @@ Either way the ids are llama.cpp's, with and without special-token parsing.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from tokenizers import Tokenizer, processors
 
+from models.durable import write_atomically
 from models.errors import ModelError
 from models.gguf_file import GGUFFile
 from models.slm.literal_text import literal_pieces
@@ -90,9 +90,9 @@ def save_tokenizer_files(gguf: Path | GGUFFile, out_dir: Path) -> None:
     }
     if vocab.chat_template:
         config["chat_template"] = vocab.chat_template
-    _write_atomically(out_dir / TOKENIZER_FILE, tokenizer.to_str())
-    _write_atomically(out_dir / CONFIG_FILE, json.dumps(config, indent=2, ensure_ascii=False))
-    _write_atomically(out_dir / SPECIAL_TOKENS_FILE, json.dumps(special, indent=2, ensure_ascii=False))
+    write_atomically(out_dir / TOKENIZER_FILE, tokenizer.to_str(), mode=0o644)
+    write_atomically(out_dir / CONFIG_FILE, json.dumps(config, indent=2, ensure_ascii=False), mode=0o644)
+    write_atomically(out_dir / SPECIAL_TOKENS_FILE, json.dumps(special, indent=2, ensure_ascii=False), mode=0o644)
 
 
 def _special_tokens_map(vocab: GGUFVocab) -> dict:
@@ -106,19 +106,6 @@ def _tokenizer_class(vocab: GGUFVocab) -> str:
     if vocab.model == "gpt2":
         return "GPT2Tokenizer"
     return "GemmaTokenizer" if vocab.architecture.startswith("gemma") else "LlamaTokenizer"
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.partial")
-    try:
-        with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 class FolderTokenizer:
