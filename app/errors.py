@@ -15,6 +15,12 @@ class CancelledError(AppError):
     """The user cancelled a long task."""
 
 
+def bug_sentence(error: BaseException) -> str:
+    """What the user reads when Confide itself failed (a bug, not an AppError); the caller
+    logs the traceback, which this sentence points to."""
+    return f"Something went wrong ({type(error).__name__}: {error}); details are in the log."
+
+
 __all__ = [
     "AppError",
     "AudioError",
@@ -24,4 +30,5 @@ __all__ = [
     "HistoryError",
     "ModelError",
     "ProvisioningError",
+    "bug_sentence",
 ]

@@ -3,13 +3,13 @@ CTranslate2 Whisper folder. Copied into the models folder through a staging fold
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 from models.catalog import load_catalog
+from models.durable import move_into_place
 from models.errors import ModelError
 from models.installed import MODEL_ID, InstalledModel, model_folder, read_manifest, write_manifest
 from models.provision import staging_folder
@@ -70,7 +70,7 @@ def import_model(path: Path, models_dir: Path, *, name: str | None = None, fast:
             check_loads(path, kind)
             shutil.copytree(path, out_dir)
         write_manifest(out_dir, model_id=model_id, kind=kind, fmt=fmt, source=f"import:{path}", verified=True)
-        os.replace(out_dir, target)
+        move_into_place(out_dir, target)
     return read_manifest(target)
 
 

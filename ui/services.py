@@ -9,7 +9,7 @@ from functools import partial
 
 from app.bridge import LANGUAGE, SPEECH, Bridge
 from app.bridge.model_slots import ModelShelf, for_model
-from app.errors import AppError
+from app.errors import AppError, bug_sentence
 from app.settings import Settings, load_settings, save_settings
 from models.cpu import physical_cores
 from ui.engine_kit import EngineKit, ImportModelTask, real_kit
@@ -81,7 +81,7 @@ class Services:
         if isinstance(error, AppError):
             return str(error)
         log.error("unexpected error", exc_info=error)
-        return f"Something went wrong ({type(error).__name__}: {error}); details are in the log."
+        return bug_sentence(error)
 
     # --- settings -----------------------------------------------------------------------
     def default_threads(self) -> int:

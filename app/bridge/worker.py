@@ -9,7 +9,7 @@ import threading
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.bridge.jobs import EngineSlot, Job
-from app.errors import AppError, CancelledError
+from app.errors import AppError, CancelledError, bug_sentence
 from app.tasks.events import Done, Failed
 
 log = logging.getLogger(__name__)
@@ -74,9 +74,7 @@ class EngineWorker(QObject):
             self.event.emit(job_id, Failed("The computer ran out of memory; close other programs or use a smaller model."))
         except Exception as error:  # a bug: keep its traceback in the log, show one sentence
             log.exception("unexpected error in %s", type(job.task).__name__)
-            self.event.emit(job_id, Failed(
-                f"Something went wrong ({type(error).__name__}: {error}); details are in the log."
-            ))
+            self.event.emit(job_id, Failed(bug_sentence(error)))
         finally:
             if events is not None and hasattr(events, "close"):
                 self._close_quietly(events)
