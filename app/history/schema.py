@@ -129,6 +129,15 @@ def m004_pending_deletions(db: Database) -> None:
         );
     """)
 
+
+@migrations()
+def m005_drop_settings(db: Database) -> None:
+    """The settings table of m003 goes: settings live in settings.json (app.settings), and
+    nothing but tests ever wrote this second store. Whatever an older Confide kept in it goes
+    with it."""
+    db.execute("DROP TABLE IF EXISTS settings")
+
+
 # Every step this version knows, in order (pending() on an empty database lists them all).
 KNOWN_STEPS = [step.name for step in migrations.pending(Database(memory=True))]
 

@@ -328,13 +328,12 @@ class HistoryStore:
 
     @_guarded
     def wipe(self) -> None:
-        """Deletes every item, setting and audio file of the history. Crash-safe as delete():
+        """Deletes every item and audio file of the history. Crash-safe as delete():
         every audio file is noted as pending in the wipe's own transaction."""
         with self._db.atomic():
             audio = [row[0] for row in self._db.execute(
                 "SELECT audio_file FROM recordings WHERE audio_file IS NOT NULL").fetchall()]
             self._db.execute("DELETE FROM items")
-            self._db.execute("DELETE FROM settings")
             self._db.execute("INSERT INTO search_docs_fts (search_docs_fts) VALUES ('delete-all')")
             cleanup.note_deletions(self._db, audio, "vacuum")
         cleanup.finish_pending(self._db, self.data_root)
@@ -367,27 +366,6 @@ class HistoryStore:
         """'ok', or what SQLite's quick_check found (for `doctor`); reads the whole file."""
         rows = [row[0] for row in self._db.execute("PRAGMA quick_check").fetchall()]
         return "ok" if rows == ["ok"] else "; ".join(rows[:3])
-
-    # --- settings and profile ------------------------------------------------------------
-
-    @_guarded
-    def get_setting(self, key: str, default: Any = None) -> Any:
-        row = self._db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-        return default if row is None else json.loads(row[0])
-
-    @_guarded
-    def set_setting(self, key: str, value: Any) -> None:
-        """value: anything JSON can hold."""
-        with self._db.atomic():
-            self._db.execute(
-                "INSERT INTO settings (key, value, updated) VALUES (?, ?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated = excluded.updated",
-                [key, json.dumps(value, ensure_ascii=False), to_stored()])
-
-    @_guarded
-    def delete_setting(self, key: str) -> None:
-        with self._db.atomic():
-            self._db.execute("DELETE FROM settings WHERE key = ?", [key])
 
     # --- inside ------------------------------------------------------------------------------
 

@@ -179,7 +179,6 @@ def _three_meetings_and_a_chat(tmp_path: Path) -> Callable[[Path], None]:
                 store.save_recording(name[:-4], import_from=_outside_audio(tmp_path, name),
                                      segments=[Segment(0, 2, words)], duration=2.0)
             store.add_conversation("Ann: lunch?", [("Ann", "lunch?")], "Me", drafts=["Yes!"])
-            store.set_setting("user_name", "Me")
     return setup
 
 

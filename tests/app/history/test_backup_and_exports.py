@@ -85,7 +85,6 @@ def test_backup_is_a_consistent_private_copy(store, tmp_path):
     """The backup is one 0600 file (no -wal) that opens as a history with the same items and search."""
     recording = _meeting(store)
     chat = store.add_conversation("Jo: hi", [("Jo", "hi")])
-    store.set_setting("theme", "dark")
     restore = tmp_path / "restored"
     restore.mkdir()
     target = store.backup(restore / "history.db")
@@ -94,7 +93,6 @@ def test_backup_is_a_consistent_private_copy(store, tmp_path):
     with HistoryStore.open(target, restore) as copy:
         assert [i.id for i in copy.list_items()] == [chat, recording]
         assert [h.id for h in copy.search("launch")] == [recording]
-        assert copy.get_setting("theme") == "dark"
         assert copy.check_integrity() == "ok"
 
 

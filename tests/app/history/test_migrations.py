@@ -49,9 +49,27 @@ def test_first_schema_database_opens_and_upgrades(data_dir):
         assert {word: [h.id for h in found] for word, found in hits.items()} == {
             "lighthouse": [1], "harbour": [1], "walrus": [2], "zoo": [2]}
         assert store.picked_replies() == ["Yes, at the zoo!"]
-        store.set_setting("upgraded", True)  # the last step's table exists
+        assert "settings" not in store.db.table_names()  # m003 made it, the last step dropped it
     with HistoryStore.open(path, data_dir) as again:  # opening again applies nothing twice
         assert len(migrations.applied(again.db)) == len(KNOWN_STEPS)
+
+
+def test_a_database_with_the_old_settings_table_opens_without_it(data_dir):
+    """A history from before m005 kept a settings table (only tests wrote it): it opens, its
+    items stay, and the table is dropped."""
+    path = data_dir / "history.db"
+    old = sqlite_utils.Database(path)
+    migrations.apply(old, stop_before="m005_drop_settings")
+    old.executescript("""
+        INSERT INTO items (id, kind, title, created, preview) VALUES
+            (1, 'conversation', 'Old chat', '2023-01-03T09:00:00Z', '');
+        INSERT INTO conversations (item_id, me, raw) VALUES (1, 'Kim', 'Ada: hi');
+        INSERT INTO settings (key, value, updated) VALUES ('theme', '"dark"', '2023-01-03T09:00:00Z');
+    """)
+    old.close()
+    with HistoryStore.open(path, data_dir) as store:
+        assert [item.id for item in store.list_items()] == [1]
+        assert "settings" not in store.db.table_names()
 
 
 def test_database_from_a_newer_version_is_refused_untouched(data_dir):

@@ -127,16 +127,6 @@ def test_unknown_ids_are_one_sentence(store):
         store.pick_draft(12345)
 
 
-def test_settings(store):
-    """Settings hold any JSON value and can be removed."""
-    assert store.get_setting("profile", {}) == {}
-    store.set_setting("profile", {"name": "Kim", "tone": "friendly"})
-    store.set_setting("profile", {"name": "Kim", "tone": "formal"})
-    assert store.get_setting("profile") == {"name": "Kim", "tone": "formal"}
-    store.delete_setting("profile")
-    assert store.get_setting("profile") is None
-
-
 def test_files_are_private_and_audio_stays_inside(store, data_dir, tmp_path):
     """The database (and its WAL) are 0600; audio outside the data folder is refused, or copied in."""
     add_meeting(store, ["hello"])
@@ -178,15 +168,14 @@ def test_recover_interrupted(store):
 
 
 def test_wipe_deletes_everything(store, data_dir):
-    """wipe() leaves no item, setting, search entry or audio file behind, and the store still works."""
+    """wipe() leaves no item, search entry or audio file behind, and the store still works."""
     (data_dir / "recordings").mkdir()
     (data_dir / "recordings" / "a.wav").write_bytes(b"RIFF")
     recording = store.add_recording(audio_file="recordings/a.wav")
     store.add_segments(recording, [Segment(0, 1, "zanzibar")])
     store.add_conversation("x: zanzibar", [("x", "zanzibar")])
-    store.set_setting("k", 1)
     store.wipe()
-    assert store.list_items() == [] and store.get_setting("k") is None
+    assert store.list_items() == []
     assert store.db.execute("SELECT count(*) FROM search_docs_fts WHERE search_docs_fts MATCH 'zanzibar'").fetchone()[0] == 0
     assert not (data_dir / "recordings" / "a.wav").exists()
     assert b"zanzibar" not in (data_dir / "history.db").read_bytes()
