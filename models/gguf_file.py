@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from gguf import GGMLQuantizationType, quant_shape_to_byte_shape
@@ -28,8 +29,8 @@ _NUMPY_TYPES = {
 
 @dataclass(frozen=True, eq=False)
 class GGUFTensor(TensorInfo):
-    mapped: np.memmap | None = None
-    byte_order: str = "<"
+    mapped: np.memmap  # the whole file, shared by its tensors
+    byte_order: Literal["<", ">"] = "<"
 
     @cached_property
     def data(self) -> np.ndarray:
@@ -48,12 +49,14 @@ class GGUFFile:
         self.path = Path(path)
         header = read_gguf_header(self.path)  # every count, length and offset checked first
         self.metadata = header.metadata
-        mapped = np.memmap(self.path, mode="r") if header.tensors else None
-        self.tensors = {
-            info.name: GGUFTensor(**{field: getattr(info, field) for field in TensorInfo.__dataclass_fields__},
-                                  mapped=mapped, byte_order=header.byte_order)
-            for info in header.tensors
-        }
+        self.tensors: dict[str, GGUFTensor] = {}
+        if header.tensors:
+            mapped = np.memmap(self.path, mode="r")
+            self.tensors = {
+                info.name: GGUFTensor(**{field: getattr(info, field) for field in TensorInfo.__dataclass_fields__},
+                                      mapped=mapped, byte_order=header.byte_order)
+                for info in header.tensors
+            }
 
     def get(self, key: str, default=None):
         return self.metadata.get(key, default)

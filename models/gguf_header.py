@@ -18,6 +18,7 @@ import mmap
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from gguf import GGML_QUANT_SIZES, GGUF_MAGIC, GGMLQuantizationType, GGUFValueType
@@ -38,7 +39,7 @@ MAX_NESTING = 4  # arrays of arrays (real files have none)
 MAX_DIMS = 4  # GGML_MAX_DIMS
 MAX_ALIGNMENT = 1 << 16
 
-_SCALARS = {
+_SCALARS: dict[int, str] = {
     GGUFValueType.UINT8: "B", GGUFValueType.INT8: "b", GGUFValueType.UINT16: "H", GGUFValueType.INT16: "h",
     GGUFValueType.UINT32: "I", GGUFValueType.INT32: "i", GGUFValueType.FLOAT32: "f", GGUFValueType.BOOL: "?",
     GGUFValueType.UINT64: "Q", GGUFValueType.INT64: "q", GGUFValueType.FLOAT64: "d",
@@ -59,7 +60,7 @@ class TensorInfo:
 @dataclass(frozen=True)
 class GGUFHeader:
     version: int
-    byte_order: str  # "<" or ">"
+    byte_order: Literal["<", ">"]
     metadata: dict
     tensors: list[TensorInfo]
     data_start: int
@@ -74,7 +75,7 @@ class _Cursor:
         self.size = len(buffer)
         self.name = name
         self.offset = 0
-        self.order = "<"
+        self.order: Literal["<", ">"] = "<"
         self.elements = 0  # array elements read so far
 
     def damaged(self, what: str) -> ModelError:
@@ -145,7 +146,7 @@ class _Cursor:
     def strings(self, count: int, key: str) -> list[str]:
         """count strings, in one tight loop (vocabularies have hundreds of thousands)."""
         buffer, offset, size, fmt = self.buffer, self.offset, self.size, self.order + "Q"
-        out = []
+        out: list[str] = []
         append = out.append
         for _ in range(count):
             if offset + 8 > size:

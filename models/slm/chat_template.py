@@ -98,7 +98,7 @@ class ChatTemplate:
     @cached_property
     def _compiled(self) -> Template:
         try:
-            return _environment().from_string(self.template)
+            return _environment().from_string(self.template or "")
         except TemplateError as exc:
             raise ModelError(f"The model's chat template is not valid Jinja ({exc}); use --raw prompts.") from exc
 

@@ -125,7 +125,10 @@ class OnnxLanguageModel:
         """The next-token logits after the prompt (for checks against other implementations)."""
         ids = self.prompt_ids(prompt)
         self._check_fits(ids, 0)
-        return self.prefill(self.new_cache(_round_up(len(ids), self.context_length)), ids).copy()
+        logits = self.prefill(self.new_cache(_round_up(len(ids), self.context_length)), ids)
+        if logits is None:  # no cancel was given: the prompt had no tokens
+            raise ModelError("An empty prompt has no next-token logits.")
+        return logits.copy()
 
     def _check_fits(self, ids: list[int], max_new_tokens: int) -> None:
         if not ids:

@@ -125,8 +125,9 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
                 if length is not None and isinstance(times, int) and length * times > _size_limit.get():
                     raise TemplateLimitError(f"a repetition would make {length * times} items")
         elif op == "+":
-            if _length(left) is not None and _length(right) is not None \
-                    and _length(left) + _length(right) > _size_limit.get():
+            left_length, right_length = _length(left), _length(right)
+            if left_length is not None and right_length is not None \
+                    and left_length + right_length > _size_limit.get():
                 raise TemplateLimitError("a concatenation grew past the size limit")
         elif op == "**":
             if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0 \

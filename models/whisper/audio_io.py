@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import errno
 import stat
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,7 +51,7 @@ def check_readable(path: Path) -> AudioInfo:
     return info
 
 
-def decode_blocks(path: Path, block_seconds: float = DEFAULT_BLOCK_SECONDS) -> Iterator[np.ndarray]:
+def decode_blocks(path: Path, block_seconds: float = DEFAULT_BLOCK_SECONDS) -> Generator[np.ndarray, None, None]:
     """Yields the file's first audio track as 16 kHz mono float32 blocks of about
     block_seconds each (the last may be shorter). Raises AudioError when the file holds no
     audio at all; a damaged stretch inside an otherwise readable file is skipped."""

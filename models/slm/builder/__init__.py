@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import onnx
 from gguf import GGMLQuantizationType
@@ -42,7 +43,7 @@ ACTIVATIONS = {
 
 # The lossy fast build (`confide models import FILE.gguf --fast`): int8 activations everywhere
 # and Q4_1's per-block minimum rounded into 8-bit weights; bench/slm.py --fast measures it.
-FAST_BUILD = {"activations": "int8", "exact": False}
+FAST_BUILD: dict[str, Any] = {"activations": "int8", "exact": False}
 
 
 def build_from_gguf(gguf_path: Path, out_dir: Path, *, progress: Callable[[str], None] | None = None,
