@@ -1,4 +1,4 @@
-"""The Summary of a meeting, its JSON shape (shared/cli.md) and its Markdown export."""
+"""The Summary of a meeting, its JSON shape (docs/cli.md) and its Markdown export."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """A transcript as txt, srt, vtt or json: pure functions of a list of segments.
 
 txt, srt and vtt are app.history.transcript_formats (Confide's one implementation of them, also
-used by `history export`); json is the `transcribe --json` document of shared/cli.md.
+used by `history export`); json is the `transcribe --json` document of docs/cli.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`confide summarize` and `confide reply` (shared/cli.md)."""
+"""`confide summarize` and `confide reply` (docs/cli.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`confide history list|search|show|rename|delete|export|backup|wipe` (shared/cli.md)."""
+"""`confide history list|search|show|rename|delete|export|backup|wipe` (docs/cli.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`confide transcribe` and `confide record` (shared/cli.md).
+"""`confide transcribe` and `confide record` (docs/cli.md).
 
 Progress and the live transcript go to stderr; stdout holds only the result (one JSON document
 with --json).

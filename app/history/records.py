@@ -1,5 +1,5 @@
 """What the history takes and hands out: plain, frozen dataclasses (those it hands out with
-their JSON shapes, shared/cli.md)."""
+their JSON shapes, docs/cli.md)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,10 @@ stop strings, UTF-8-safe streaming (streaming.py), and a cancel token checked be
 several continuations of one prompt decoded in one batch (batch.py).
 
 It runs any folder in the onnxruntime-genai layout: names, sizes and options come from its
-genai_config.json (genai_config.py), not from what Confide's own builder writes.
+genai_config.json (genai_config.py), not from what Confide's own builder writes. The loop is
+Confide's own rather than onnxruntime-genai's: no speed to win (measured), and each step does
+what Confide decides (cancel between prefill pieces, the JSON mask with the loop guard, the
+shared-prefix batch); docs/engine.md gives the reasons.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Summary's JSON (shared/cli.md) and Markdown export."""
+"""The Summary's JSON (docs/cli.md) and Markdown export."""
 
 from __future__ import annotations
 

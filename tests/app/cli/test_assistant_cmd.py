@@ -1,4 +1,4 @@
-"""`confide summarize` and `confide reply` as shared/cli.md specifies them, run as a user would
+"""`confide summarize` and `confide reply` as docs/cli.md specifies them, run as a user would
 (a subprocess, the real default model, a real history database)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`confide history ...` from the outside: JSON shapes of shared/cli.md, exit codes, one-line errors."""
+"""`confide history ...` from the outside: JSON shapes of docs/cli.md, exit codes, one-line errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`confide tokenize` and `confide generate` as shared/cli.md specifies them."""
+"""`confide tokenize` and `confide generate` as docs/cli.md specifies them."""
 
 from __future__ import annotations
 
