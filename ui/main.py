@@ -9,8 +9,7 @@ import sys
 from app.cli.common import OneLineParser
 from app.cli.numbers import thread_count
 from app.offline import enforce_offline
-
-VIEWS = ("record", "recording", "replies", "history", "settings")
+from ui.views import VIEWS
 
 
 def _gui_parser() -> argparse.ArgumentParser:
@@ -19,7 +18,7 @@ def _gui_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model")
     parser.add_argument("--threads", type=thread_count)  # checked here too: the window takes it
     parser.add_argument("--screenshot", metavar="PATH")
-    parser.add_argument("--view", choices=VIEWS, default="record")
+    parser.add_argument("--view", choices=list(VIEWS), default="record")
     parser.add_argument("--self-test", action="store_true")
     return parser
 

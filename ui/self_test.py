@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from app.audio.wer import word_error_rate
 from app.bridge import SPEECH
-from app.tasks.events import Done
+from app.tasks.events import Done, TaskState
 from ui.resources import resource
 
 CONVERSATION = ("Anna: Hi! Are we still on for lunch on Friday?\n"
@@ -50,7 +50,7 @@ class SelfTest:
         if handle.active:
             handle.cancel()
             problem = f"no answer within {STEP_TIMEOUT_S} s"
-        elif handle.state != "done":
+        elif handle.state != TaskState.DONE:
             problem = handle.error or handle.state
         else:
             problem = check(handle.result)
@@ -58,7 +58,7 @@ class SelfTest:
         print(f"{name:<28} {seconds:6.1f} s   {verdict}", file=self.out, flush=True)
         if problem is not None:
             self.failures.append(name)
-        return handle.result if handle.state == "done" else None
+        return handle.result if handle.state == TaskState.DONE else None
 
     def run(self) -> int:
         services, bridge = self.services, self.services.bridge

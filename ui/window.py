@@ -11,18 +11,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.bridge import LANGUAGE, SPEECH
+from app.tasks.events import TaskState
 from models.whisper.events import NO_SPEECH_MESSAGE
+from ui.views import VIEWS
 from ui.views.history_view import HistoryView
 from ui.views.record_view import RecordView
 from ui.views.recording_view import RecordingView
+from ui.views.reporting import reporting
 from ui.views.replies_view import RepliesView
 from ui.views.settings_view import SettingsView
 from ui.widgets.offline_badge import OFFLINE_TEXT, OfflineBadge
 
-VIEWS = ("record", "recording", "replies", "history", "settings")
-# "Record" and "Recording" read alike in the sidebar: the second is named by what it holds
-LABELS = {"record": "Record", "recording": "Meeting", "replies": "Replies", "history": "History",
-          "settings": "Settings"}
 QUIT_TIMEOUT_S = 4.0
 # Modules the GUI thread needs for its first summary, replies or search. Imported one per idle
 # turn of the event loop after the window shows, rather than in the middle of the user's first
@@ -65,21 +64,20 @@ class MainWindow(QMainWindow):
         self.replies_view = RepliesView(self.services)
         self.history_view = HistoryView(self.services)
         self.settings_view = SettingsView(self.services)
-        self.views = {"record": self.record_view, "recording": self.recording_view, "replies": self.replies_view,
-                      "history": self.history_view, "settings": self.settings_view}
+        self.views = {name: getattr(self, f"{name}_view") for name in VIEWS}  # in sidebar order
         self.stack = QStackedWidget()
-        for name in VIEWS:
-            self.stack.addWidget(self.views[name])
+        for view in self.views.values():
+            self.stack.addWidget(view)
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setAccessibleName("Views")
-        for index, name in enumerate(VIEWS):
-            item = QListWidgetItem(LABELS[name])
-            item.setToolTip(f"{LABELS[name]} (Ctrl+{index + 1})")
+        for index, (name, label) in enumerate(VIEWS.items()):
+            item = QListWidgetItem(label)
+            item.setToolTip(f"{label} (Ctrl+{index + 1})")
             item.setData(Qt.UserRole, name)
             self.nav.addItem(item)
-        self.nav.currentRowChanged.connect(lambda row: self.show_view(VIEWS[row]) if row >= 0 else None)
+        self.nav.currentRowChanged.connect(lambda row: self.show_view(list(VIEWS)[row]) if row >= 0 else None)
         app_name = QLabel("Confide")
         app_name.setObjectName("appName")
         tagline = QLabel("Private notes and replies")
@@ -169,15 +167,14 @@ class MainWindow(QMainWindow):
 
     def _name_meeting(self, title: str) -> None:
         """The Meeting entry's tooltip names the recording it holds."""
-        index = VIEWS.index("recording")
-        label = f"{LABELS['recording']}: {title}" if title else LABELS["recording"]
+        index = list(VIEWS).index("recording")
+        label = f"{VIEWS['recording']}: {title}" if title else VIEWS["recording"]
         self.nav.item(index).setToolTip(f"{label} (Ctrl+{index + 1})")
 
     def _recover_interrupted(self) -> None:
-        try:
+        with reporting(self, banner=self.record_view.banner) as call:
             recovered = self.services.recover_interrupted()
-        except Exception as error:
-            self.record_view.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
         if recovered:
             count = len(recovered)
@@ -198,7 +195,7 @@ class MainWindow(QMainWindow):
 
     # --- navigation ---------------------------------------------------------------------
     def show_view(self, name: str) -> None:
-        index = VIEWS.index(name)
+        index = list(VIEWS).index(name)
         if self.nav.currentRow() != index:
             self.nav.blockSignals(True)
             self.nav.setCurrentRow(index)
@@ -216,13 +213,12 @@ class MainWindow(QMainWindow):
             self.settings_view.refresh()
 
     def current_view(self) -> str:
-        return VIEWS[self.stack.currentIndex()]
+        return list(VIEWS)[self.stack.currentIndex()]
 
     def _newest_recording(self):
-        try:
+        with reporting(self, show=False):  # none to show: the view says it has no recording
             return self.services.newest_recording_id()
-        except Exception:
-            return None
+        return None
 
     def open_new_recording(self, recording_id, note: str | None = None) -> None:
         """A recording or import was just stored: show it, and summarize it."""
@@ -238,20 +234,18 @@ class MainWindow(QMainWindow):
         self.recording_view.open(recording_id, at=at, summarize_if_missing=False)
 
     def open_conversation(self, conversation_id) -> None:
-        try:
+        with reporting(self, banner=self.history_view.banner) as call:
             conversation = self.services.conversation(conversation_id)
-        except Exception as error:
-            self.history_view.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
         self.show_view("replies")
         self.replies_view.show_conversation(conversation)
 
     def show_newest_conversation(self) -> bool:
         """Replies with the newest stored conversation and its drafts (for --screenshot)."""
-        try:
+        newest = []
+        with reporting(self, show=False):
             newest = self.services.list_items("conversation")
-        except Exception:
-            return False
         if newest:
             self.open_conversation(newest[0].id)
         return bool(newest)
@@ -281,7 +275,7 @@ class MainWindow(QMainWindow):
     def _show_engines(self) -> None:
         def state(engine: str) -> str:
             handles = self.bridge.active_handles(engine)
-            if any(h.state == "running" for h in handles):
+            if any(h.state == TaskState.RUNNING for h in handles):
                 return "working"
             if self.bridge.worker_busy(engine):
                 return "stopping"  # a cancelled task ends at its next check

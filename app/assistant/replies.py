@@ -33,7 +33,7 @@ from app.assistant.reply_intents import fallback_sentences, opening_plan, situat
 from app.assistant.reply_voice import Voice, body_of, check, email_frame, real_name, repair
 from app.assistant.text_tools import similarity, words
 from app.errors import AppError, CancelledError, ContextOverflowError
-from app.tasks.events import Done, Event, Partial, Progress
+from app.tasks.events import Done, DraftReady, Event, Progress
 from models.slm.api import LanguageModel
 
 TONES = ("friendly", "neutral", "formal")
@@ -187,7 +187,7 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
             if all(similarity(body, b) < DISTINCT and _first_words(body) != _first_words(b) for b in bodies):
                 bodies.append(body)
                 drafts.append(ReplyDraft(text))
-                yield Partial(text=text, kind=f"draft:{len(drafts)}")
+                yield DraftReady(len(drafts) - 1, text)
     for fallback in fallback_sentences(task.tone, kind):
         if len(drafts) >= 3:
             break
@@ -195,7 +195,7 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
         if finished is not None and all(similarity(finished[0], b) < DISTINCT for b in bodies):
             bodies.append(finished[0])
             drafts.append(ReplyDraft(finished[1], from_model=False))
-            yield Partial(text=finished[1], kind=f"draft:{len(drafts)}")
+            yield DraftReady(len(drafts) - 1, finished[1])
     yield Progress(1.0, "Done")
     yield Done(Replies(me, conversation.turns, tuple(drafts[:3]), follow_up))
 

@@ -11,7 +11,7 @@
    overview sentence checked too.
 
 It writes in the language of the transcript. The events are summarize()'s: Progress per step,
-Partial per item as soon as it holds up, Done(Summary); nothing more once cancelled.
+SummarySoFar after each piece with the items that held up, Done(Summary); nothing more once cancelled.
 SmolLM2-sized models never come here: summarize.py keeps their own pipeline.
 """
 
@@ -34,7 +34,7 @@ from app.assistant.summary import ActionItem, Summary, SummaryItem
 from app.assistant.summary_options import SummaryOptions
 from app.assistant.transcript_input import TranscriptSegment
 from app.assistant.wording import TITLE_WORDS, short_title
-from app.tasks.events import Done, Event, Partial, Progress
+from app.tasks.events import Done, Event, Progress, SummarySoFar
 from models.slm.api import GenerationConfig, LanguageModel
 
 # Greedy, no loop guards: the grammar bounds every string and list, and a repetition penalty
@@ -82,16 +82,11 @@ def summarize_structured(model: LanguageModel, segments: Sequence[TranscriptSegm
         if raw is None or cancelled():
             return
         found = ground(grounder, raw, chunk)
-        for item in found.key_points:
-            yield Partial(text=item.text, kind="key_point", segment=item)
-        for item in found.decisions:
-            yield Partial(text=item.text, kind="decision", segment=item)
-        for item in found.actions:
-            yield Partial(text=item.text, kind="action_item", segment=item)
         points += found.key_points
         decisions += found.decisions
         actions += found.actions
-        yield Partial(kind="summary", segment=Summary("", "", tuple(dedupe(points, _text))))
+        yield SummarySoFar(Summary("", "", tuple(dedupe(points, _text)), tuple(dedupe(decisions, _text)),
+                                   tuple(dedupe(actions, _text))))
     decisions = dedupe(decisions, _text)[:options.max_decisions]
     actions = dedupe(actions, _text)[:options.max_actions]
     # A key point that only repeats a decision or an action item says nothing new.
@@ -113,8 +108,6 @@ def summarize_structured(model: LanguageModel, segments: Sequence[TranscriptSegm
     first = next((item.text.rstrip(".") for item in [*decisions, *([] if language == "English" else actions)]
                   if len(item.text.split()) <= TITLE_FALLBACK_WORDS), "")
     title = title or first or keyword_title(utterances)
-    yield Partial(text=overview, kind="overview")
-    yield Partial(text=title, kind="title")
     yield Progress(1.0, "Done")
     yield Done(Summary(title, overview, tuple(points), tuple(decisions), tuple(actions)))
 

@@ -4,17 +4,17 @@ reduce (overview from the notes, in rounds when they are too long for one prompt
 extractive decisions and action items that the model only rewrites. Every step is checked
 against the transcript.
 
-summarize() is a lazy generator of app.tasks.events: Progress per step, Partial as soon as a
-piece exists (kind "key_point", "decision", "action_item", "overview", "title", and "summary"
-with the Summary so far), then Done(Summary). When the cancel token is set it stops at the
-next check without a final event.
+summarize() is a lazy generator of app.tasks.events: Progress per step, SummarySoFar each time
+the summary grows (key points after each part, then each decision and action item, then the
+overview), then Done(Summary). When the cancel token is set it stops at the next check without
+a final event.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator, Sequence
 
 from app.assistant import prompts
@@ -40,7 +40,7 @@ from app.assistant.wording import (
     TITLE_WORDS, has_first_person, plain_fallback, short_title, shorter_versions, tidy, to_do,
 )
 from app.errors import AppError, CancelledError
-from app.tasks.events import Done, Event, Partial, Progress
+from app.tasks.events import Done, Event, Progress, SummarySoFar
 from models.slm.api import LanguageModel
 
 
@@ -98,6 +98,12 @@ class _Run:
         self.action_candidates = find_actions(self.utterances, options.max_actions)
         self.total_steps = len(self.chunks) + len(self.decision_candidates) + len(self.action_candidates) + 2
         self.steps_done = 0
+        self.so_far = Summary("", "")
+
+    def grown(self, **parts) -> SummarySoFar:
+        """The summary so far, with these parts replaced."""
+        self.so_far = replace(self.so_far, **parts)
+        return SummarySoFar(self.so_far)
 
     def opening_tokens(self, notes: bool) -> int:
         return opening_tokens(self.model, self.frame, notes)
@@ -119,9 +125,7 @@ class _Run:
                 return
             notes.extend(found)
             self.steps_done += 1
-            for note in found:
-                yield Partial(text=note.text, kind="key_point", segment=SummaryItem(note.text, note.start))
-            yield Partial(kind="summary", segment=Summary("", "", self.key_points(notes)))
+            yield self.grown(key_points=tuple(self.key_points(notes)))
         key_points = self.key_points(notes)
 
         decisions: list[SummaryItem] = []
@@ -133,7 +137,7 @@ class _Run:
             self.steps_done += 1
             if item:
                 decisions.append(item)
-                yield Partial(text=item.text, kind="decision", segment=item)
+                yield self.grown(decisions=tuple(dedupe(decisions, lambda d: d.text)))
         decisions = dedupe(decisions, lambda d: d.text)
 
         actions: list[ActionItem] = []
@@ -145,7 +149,7 @@ class _Run:
             self.steps_done += 1
             if item:
                 actions.append(item)
-                yield Partial(text=item.text, kind="action_item", segment=item)
+                yield self.grown(action_items=tuple(dedupe(actions, lambda a: a.text)))
         actions = dedupe(actions, lambda a: a.text)
         decisions = [d for d in decisions if not any(_close(d.text, a.text) for a in actions)]
 
@@ -156,14 +160,13 @@ class _Run:
         if not overview:
             overview = " ".join(p.text for p in key_points[:2])
         self.steps_done += 1
-        yield Partial(text=overview, kind="overview")
+        yield self.grown(decisions=tuple(decisions), action_items=tuple(actions), overview=overview)
 
         yield self.progress("Choosing a title")
         title = self.title(overview)
         if title is None:
             return
         self.steps_done += 1
-        yield Partial(text=title, kind="title")
         summary = Summary(title, overview, tuple(key_points), tuple(decisions), tuple(actions))
         yield Progress(1.0, "Done")
         yield Done(summary)

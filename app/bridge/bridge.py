@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Qt, Signal
 
 from app.bridge.jobs import Job, Runner
 from app.bridge.worker import EngineWorker
-from app.tasks.events import Done, Failed, Partial, Progress
+from app.tasks.events import Done, Failed, Partial, Progress, TaskState
 
 SPEECH = "speech"
 LANGUAGE = "language"
@@ -27,15 +27,13 @@ LANGUAGE = "language"
 class TaskHandle(QObject):
     """One submitted job, seen from the GUI thread. ``finished`` is always its last signal."""
 
-    queued, running, done, failed, cancelled = "queued", "running", "done", "failed", "cancelled"
-
     started = Signal()
     progress = Signal(object)  # Progress
-    partial = Signal(object)  # Partial
+    partial = Signal(object)  # a piece of the result: TranscriptPiece, LevelReading, SummarySoFar or DraftReady
     succeeded = Signal(object)  # the Done event's result
     failed_with = Signal(str)  # a message meant for the user
     was_cancelled = Signal()
-    finished = Signal(str)  # the final state: done, failed or cancelled
+    finished = Signal(str)  # the final TaskState: done, failed or cancelled
 
     def __init__(self, bridge: "Bridge", job_id: int, engine: str, job: Job):
         super().__init__(bridge)
@@ -43,7 +41,7 @@ class TaskHandle(QObject):
         self.job_id = job_id
         self.engine = engine
         self.job = job
-        self.state = self.queued
+        self.state: TaskState = TaskState.QUEUED
         self.result = None
         self.error: str | None = None
         self.submitted_at = time.monotonic()
@@ -54,21 +52,21 @@ class TaskHandle(QObject):
 
     @property
     def active(self) -> bool:
-        return self.state in (self.queued, self.running)
+        return self.state in (TaskState.QUEUED, TaskState.RUNNING)
 
     def cancel(self) -> None:
         """Sets the token and reports "cancelled" now; the worker notices at its next check."""
         if not self.active:
             return
         self.job.cancel.set()
-        self.state = self.cancelled
+        self.state = TaskState.CANCELLED
         self.was_cancelled.emit()
         self.finished.emit(self.state)
 
     # called by the bridge, in the GUI thread
     def _on_started(self) -> None:
-        if self.state == self.queued:
-            self.state = self.running
+        if self.state == TaskState.QUEUED:
+            self.state = TaskState.RUNNING
             self.started.emit()
 
     def _on_event(self, event) -> None:
@@ -81,7 +79,7 @@ class TaskHandle(QObject):
         elif isinstance(event, Done):
             self._succeed(event.result)
         elif isinstance(event, Failed):
-            self.state, self.error = self.failed, event.message
+            self.state, self.error = TaskState.FAILED, event.message
             self.failed_with.emit(event.message)
             self.finished.emit(self.state)
 
@@ -91,7 +89,7 @@ class TaskHandle(QObject):
         self._bridge._forget(self.job_id)
 
     def _succeed(self, result) -> None:
-        self.state, self.result = self.done, result
+        self.state, self.result = TaskState.DONE, result
         self.succeeded.emit(result)
         self.finished.emit(self.state)
 

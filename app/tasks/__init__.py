@@ -1,5 +1,8 @@
 """Long-running tasks as plain generators of events (see app.tasks.events)."""
 
-from app.tasks.events import Done, Event, Failed, Partial, Progress
+from app.tasks.events import (
+    Done, DraftReady, Event, Failed, LevelReading, Partial, Progress, SummarySoFar, TaskState, TranscriptPiece,
+)
 
-__all__ = ["Done", "Event", "Failed", "Partial", "Progress"]
+__all__ = ["Done", "DraftReady", "Event", "Failed", "LevelReading", "Partial", "Progress", "SummarySoFar",
+           "TaskState", "TranscriptPiece"]

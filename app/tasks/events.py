@@ -1,7 +1,8 @@
 """The events a long task yields, as plain data (no Qt).
 
 A task runner is a generator: ``run(task, cancel: threading.Event) -> Iterator[Event]``.
-It yields any number of Progress and Partial events, and ends with exactly one Done or
+It yields any number of Progress events and pieces of its result (a Partial: one of
+TranscriptPiece, LevelReading, SummarySoFar, DraftReady), and ends with exactly one Done or
 Failed (or simply stops, after noticing the cancel token, without a final event).
 The bridge re-emits each event to the GUI thread unchanged, so every field must be
 plain data that is safe to hand across threads (numbers, strings, frozen dataclasses).
@@ -10,7 +11,22 @@ plain data that is safe to hand across threads (numbers, strings, frozen datacla
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # only for the annotations: the assistant imports this module
+    from app.assistant.summary import Summary
+    from models.types import Segment
+
+
+class TaskState(StrEnum):
+    """Where a submitted task is; the last three are final."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -24,16 +40,42 @@ class Progress:
 
 
 @dataclass(frozen=True)
-class Partial:
-    """A piece of the result as soon as it exists: streamed ``text`` (a token or a few),
-    or a finished ``segment`` (for example a models.types.Segment). ``kind`` tells the
-    receiver which part of the result it belongs to (e.g. "transcript", "overview",
-    "draft:1"); ``level`` carries an input level 0..1 for recorders."""
+class TranscriptPiece:
+    """One finished segment of a transcript, as soon as the recognizer has it."""
 
-    text: str = ""
-    segment: Any = None
-    kind: str = ""
-    level: float | None = None
+    segment: Segment
+
+    @property
+    def text(self) -> str:
+        return self.segment.text
+
+
+@dataclass(frozen=True)
+class LevelReading:
+    """The microphone while recording: ``level`` is the RMS of the latest audio (0..1),
+    ``peak`` its peak, ``elapsed`` the seconds recorded so far (pauses excluded), ``paused``
+    whether the recording is paused."""
+
+    level: float
+    peak: float = 0.0
+    elapsed: float = 0.0
+    paused: bool = False
+
+
+@dataclass(frozen=True)
+class SummarySoFar:
+    """The summary as far as it is written: each one replaces the last (items are added as they
+    hold up; the overview and title come last). Done carries the finished one."""
+
+    summary: Summary
+
+
+@dataclass(frozen=True)
+class DraftReady:
+    """One reply draft, cleaned and checked; ``index`` is its place among the drafts (from 0)."""
+
+    index: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -51,6 +93,9 @@ class Failed:
     message: str
 
 
-Event = Union[Progress, Partial, Done, Failed]
+# A piece of the result as soon as it exists (isinstance() accepts these unions).
+Partial = TranscriptPiece | LevelReading | SummarySoFar | DraftReady
+Event = Progress | Partial | Done | Failed
 
-__all__ = ["Done", "Event", "Failed", "Partial", "Progress"]
+__all__ = ["Done", "DraftReady", "Event", "Failed", "LevelReading", "Partial", "Progress", "SummarySoFar",
+           "TaskState", "TranscriptPiece"]

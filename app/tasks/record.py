@@ -27,7 +27,7 @@ from typing import Generator, Iterator
 
 from app.audio.recorder import Recorder, RecordingInfo
 from app.errors import AppError
-from app.tasks.events import Done, Event, Failed, Partial, Progress
+from app.tasks.events import Done, Event, Failed, LevelReading, Progress, TranscriptPiece
 from app.tasks.transcribe import SpeechResult, progress_event, ready_transcriber, transcriber_of
 from models.types import Segment
 from models.whisper.events import NO_SPEECH_MESSAGE, TranscriptionProgress, TranscriptionResult
@@ -73,16 +73,6 @@ class RecordTask:
     beam_size: int = 5
     max_seconds: float | None = None  # stop by itself after this much audio
     control: RecordControl = field(default_factory=RecordControl, compare=False)
-
-
-@dataclass(frozen=True)
-class LevelReading(Partial):
-    """kind "level": level is the RMS of the latest audio (0..1), peak its peak, elapsed the
-    seconds recorded so far (pauses excluded), paused whether the recording is paused."""
-
-    peak: float = 0.0
-    elapsed: float = 0.0
-    paused: bool = False
 
 
 class SpeechModelLoad:
@@ -165,7 +155,7 @@ def record(task: RecordTask, speech, cancel: threading.Event) -> Iterator[Event]
                 _drain(recorder.tap)  # no transcriber: the audio is in the file, the tap not needed
             if receiving:
                 rms, peak = recorder.levels
-                yield LevelReading(level=rms, peak=peak, elapsed=recorder.elapsed, paused=paused, kind="level")
+                yield LevelReading(level=rms, peak=peak, elapsed=recorder.elapsed, paused=paused)
             time.sleep(TICK_SECONDS)
         running = False
         info = recorder.stop()
@@ -248,7 +238,7 @@ def _live_events(recorder: Recorder, live: LiveTranscription, segments: list[Seg
     for event in live.poll():
         if isinstance(event, Segment):
             segments.append(event)
-            yield Partial(text=event.text, segment=event, kind="transcript")
+            yield TranscriptPiece(event)
 
 
 def _finish(info: RecordingInfo, events, segments: list[Segment], cancel) -> Iterator[Event]:
@@ -259,7 +249,7 @@ def _finish(info: RecordingInfo, events, segments: list[Segment], cancel) -> Ite
             return
         if isinstance(event, Segment):
             segments.append(event)
-            yield Partial(text=event.text, segment=event, kind="transcript")
+            yield TranscriptPiece(event)
         elif isinstance(event, TranscriptionProgress):
             yield progress_event(TranscriptionProgress(event.seconds_done, info.duration), began,
                                  "Finishing the transcript")

@@ -1,7 +1,7 @@
 """Transcribing a file, as a task the speech worker runs: a plain generator of events.
 
     for event in transcribe_file(TranscribeTask("meeting.m4a"), speech, cancel):
-        ...  # Progress, Partial(segment=...), then Done(SpeechResult) or Failed(message)
+        ...  # Progress, TranscriptPiece(segment) per segment, then Done(SpeechResult) or Failed(message)
 
 ``speech`` is a loaded models.whisper.Transcriber, or the worker's engine slot (anything with
 get() returning one), so the model is loaded on the worker's thread when first needed.
@@ -17,7 +17,7 @@ from typing import Generator, Iterator
 
 from app.clock import clock
 from app.errors import AppError
-from app.tasks.events import Done, Event, Failed, Partial, Progress
+from app.tasks.events import Done, Event, Failed, Progress, TranscriptPiece
 from models.types import Segment, SpokenSegments
 from models.whisper.events import NO_SPEECH_MESSAGE, TranscriptionProgress, TranscriptionResult
 from models.whisper.silence import first_sound
@@ -83,7 +83,7 @@ def transcribe_file(task: TranscribeTask, speech, cancel: threading.Event) -> It
             if cancel.is_set():
                 return
             if isinstance(event, Segment):
-                yield Partial(text=event.text, segment=event, kind="transcript")
+                yield TranscriptPiece(event)
             elif isinstance(event, TranscriptionProgress):
                 yield progress_event(event, began, f"Transcribing {name}")
             elif isinstance(event, TranscriptionResult):

@@ -12,21 +12,21 @@ import pytest
 from heartbeat import heartbeat
 from app.bridge import LANGUAGE, SPEECH, Bridge
 from app.errors import AppError, ModelError
-from app.tasks.events import Done, Partial, Progress
+from app.tasks.events import Done, DraftReady, Progress
 
 
 def scripted(steps, delay=0.01):
-    """A runner yielding Partial(text) for each step, then Done(joined text)."""
+    """A runner yielding a piece of its result (a DraftReady) for each step, then Done(joined text)."""
 
     def run(task, engine, cancel):
         session = engine.get()
         out = []
-        for step in steps:
+        for index, step in enumerate(steps):
             if cancel.is_set():
                 return
             time.sleep(delay)
             out.append(f"{session}:{step}")
-            yield Partial(text=step)
+            yield DraftReady(index, step)
         yield Done(" ".join(out))
 
     return run
@@ -59,7 +59,7 @@ def busy(seconds: float):
         while time.monotonic() < end and not cancel.is_set():
             a = np.tanh(a @ a.T / 256.0)
             n += 1
-            yield Partial(text=f"tok{n} ")
+            yield DraftReady(n, f"tok{n} ")
         yield Done(n)
 
     return run

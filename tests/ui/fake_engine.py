@@ -1,7 +1,7 @@
 """A scripted fake engine for fast GUI wiring tests (the real engines are tested beside it).
 
 Every runner behaves like the real ones where the window can tell: it loads its session lazily
-through the worker's slot, yields Progress / Partial events at a realistic pace, checks the
+through the worker's slot, yields Progress events and pieces of results at a realistic pace, checks the
 cancel token every few milliseconds, and ends with Done(result) of the real result types.
 """
 
@@ -19,9 +19,9 @@ import numpy as np
 
 from app.assistant.replies import Replies, ReplyDraft
 from app.assistant.summary import ActionItem, Summary, SummaryItem
-from app.tasks.events import Done, Partial, Progress
+from app.tasks.events import Done, DraftReady, LevelReading, Progress, SummarySoFar, TranscriptPiece
 from models.types import Segment
-from app.tasks.record import NOT_TRANSCRIBED, LevelReading
+from app.tasks.record import NOT_TRANSCRIBED
 from app.tasks.transcribe import SpeechResult
 from ui.engine_kit import EngineKit
 from ui.records import Device
@@ -90,21 +90,21 @@ class FakeEngine:
             steps.append(("decision", SummaryItem("The launch moves to March.", starts[min(1, len(starts) - 1)])))
             steps.append(("action_item", ActionItem("Update the budget.", "Anna", "by Friday",
                                                     starts[min(2, len(starts) - 1)])))
-            for index, (kind, item) in enumerate(steps):
+            def so_far(count: int, overview: str = "", title: str = "") -> Summary:
+                return Summary(title, overview, *(tuple(item for kind, item in steps[:count] if kind == wanted)
+                                                  for wanted in ("key_point", "decision", "action_item")))
+
+            for index in range(len(steps)):
                 yield Progress((index + 1) / (len(steps) + 2), f"Summarizing part {index + 1}")
                 if not self._wait(cancel, self.step_s):
                     return
-                yield Partial(text=item.text, kind=kind, segment=item)
+                yield SummarySoFar(so_far(index + 1))
             overview = "The team reviewed the launch plan and agreed on new dates."
             for word in overview.split():
                 if not self._wait(cancel, self.step_s / 4):
                     return
-            yield Partial(text=overview, kind="overview")
-            yield Partial(text="Launch plan review", kind="title")
-            yield Done(Summary("Launch plan review", overview,
-                               tuple(item for kind, item in steps if kind == "key_point"),
-                               tuple(item for kind, item in steps if kind == "decision"),
-                               tuple(item for kind, item in steps if kind == "action_item")))
+            yield SummarySoFar(so_far(len(steps), overview))
+            yield Done(so_far(len(steps), overview, "Launch plan review"))
         finally:
             self._noticed("summarize")
 
@@ -123,7 +123,7 @@ class FakeEngine:
                 yield Progress(index / 3, f"Drafting reply {index + 1} of 3")
                 if not self._wait(cancel, self.step_s * 2):
                     return
-                yield Partial(text=text, kind=f"draft:{index + 1}")
+                yield DraftReady(index, text)
             yield Done(Replies(conversation.me, conversation.turns, tuple(ReplyDraft(t) for t in texts), False))
         finally:
             self._noticed("replies")
@@ -142,7 +142,7 @@ class FakeEngine:
                     return
                 segment = Segment(index * 3.0, index * 3.0 + 2.5, text)
                 segments.append(segment)
-                yield Partial(segment=segment, kind="transcript")
+                yield TranscriptPiece(segment)
                 done = (index + 1) / len(SCRIPT)
                 yield Progress(done, "Transcribing", eta_seconds=(len(SCRIPT) - index - 1) * self.step_s)
             yield Done(SpeechResult(task.path, len(SCRIPT) * 3.0, tuple(segments), "en",
@@ -166,16 +166,16 @@ class FakeEngine:
                     return
                 time.sleep(0.05)
                 if control.paused.is_set():
-                    yield LevelReading(level=0.0, elapsed=recorded, paused=True, kind="level")
+                    yield LevelReading(level=0.0, elapsed=recorded, paused=True)
                     continue
                 recorded += 0.05
                 level = 0.3 + 0.2 * math.sin(recorded * 7)
-                yield LevelReading(level=level, peak=min(1.0, level * 1.5), elapsed=recorded, kind="level")
+                yield LevelReading(level=level, peak=min(1.0, level * 1.5), elapsed=recorded)
                 if recorded >= next_line:
                     text = SCRIPT[len(segments) % len(SCRIPT)]
                     segment = Segment(round(recorded - 0.3, 2), round(recorded, 2), text)
                     segments.append(segment)
-                    yield Partial(segment=segment, kind="transcript")
+                    yield TranscriptPiece(segment)
                     next_line += 0.3
             if control.skip_transcript.is_set():  # cancelled from the window: the audio alone, at once
                 _write_tone(path, max(recorded, 0.5))

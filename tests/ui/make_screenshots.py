@@ -18,8 +18,7 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
 from demo_history import write_demo_history  # noqa: E402
-
-VIEWS = ("record", "recording", "replies", "history", "settings")
+from ui.views import VIEWS  # noqa: E402
 
 
 def main(out_dir: str) -> int:

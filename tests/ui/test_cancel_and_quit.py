@@ -106,7 +106,7 @@ def test_cancel_a_summary(make_window, qtbot, tmp_path, data_dir):
     qtbot.waitUntil(lambda: window.current_view() == "recording", timeout=5000)
     engine.step_s = 0.5  # the summary, now started, is slow
     view = window.recording_view
-    qtbot.waitUntil(lambda: bool(view.summary.draft.key_points), timeout=3000)
+    qtbot.waitUntil(lambda: bool(view.summary.shown.key_points), timeout=3000)
     qtbot.mouseClick(view.progress.cancel_button, Qt.LeftButton)
     asked = time.monotonic()
     assert not view.progress.isVisible() and view.summarize_button.isEnabled()

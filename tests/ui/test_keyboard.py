@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
 )
 
 from demo_history import write_demo_history
+from ui.views import VIEWS
 
-VIEWS = ("record", "recording", "replies", "history", "settings")
 MAX_PRESSES = 80
 
 

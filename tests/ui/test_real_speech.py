@@ -60,7 +60,7 @@ def test_record_from_the_virtual_microphone_to_summary_and_history(virtual_mic, 
     handle = recording_view.summary_handle
     qtbot.waitUntil(lambda: not handle.active, timeout=180_000)
     assert handle.state == "done", recording_view.banner.message()
-    assert recording_view.summary.draft.title and recording_view.summary.draft.key_points
+    assert recording_view.summary.shown.title and recording_view.summary.shown.key_points
     window.show_view("history")
     window.history_view.search.setText("budget")
     window.history_view.refresh()

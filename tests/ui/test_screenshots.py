@@ -11,9 +11,8 @@ import pytest
 from PySide6.QtGui import QImage
 
 from demo_history import write_demo_history
+from ui.views import VIEWS
 from support import ROOT
-
-VIEWS = ("record", "recording", "replies", "history", "settings")
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import time
 
-from app.tasks.events import Done, Partial, Progress
+from app.tasks.events import Done, Progress, TranscriptPiece
 from app.tasks.transcribe import SpeechResult
 from fake_engine import _write_tone
 from models.types import Segment
@@ -32,7 +32,7 @@ def slow_transcribe(task, slot, cancel):
     if not wait(LOAD_S):
         return
     segment = Segment(0.0, 2.0, "Hello and welcome.")
-    yield Partial(segment=segment, kind="transcript")
+    yield TranscriptPiece(segment)
     yield Progress(0.5, "Transcribing talk.wav: 0:02 of 0:04", eta_seconds=2.0)
     yield Done(SpeechResult(task.path, 4.0, (segment,), "en", title="talk", imported_from=task.path))
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from demo_history import SUMMARY, write_demo_history
+from ui.views import VIEWS
 
 SHOTS = os.environ.get("CONFIDE_LAYOUT_SHOTS")  # a folder: keep the 800x600 pictures there to look at
 LONG_TITLE = "Website launch moves to March, with the budget, press release and accessibility audit owned"
@@ -87,7 +88,6 @@ def test_the_rename_dialog_shows_the_whole_title(window, data_dir, qtbot):
     assert view.title.text() == "Short title"
 
 
-VIEWS = ("record", "recording", "replies", "history", "settings")
 CONTROLS = (QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QAbstractSpinBox, QSlider, QAbstractItemView,
             QTextEdit)
 

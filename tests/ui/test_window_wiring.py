@@ -54,7 +54,7 @@ def test_dropping_a_file_transcribes_stores_and_summarizes_it(window, qtbot, tmp
     view = window.recording_view
     assert view.transcript.count() == 5
     partial_titles = []
-    view.summary_handle.partial.connect(lambda e: partial_titles.append(view.summary.draft.title))
+    view.summary_handle.partial.connect(lambda e: partial_titles.append(view.summary.shown.title))
     qtbot.waitUntil(lambda: not view.summary_handle.active, timeout=5000)
     assert view.summary_handle.state == "done"
     assert "" in partial_titles  # key points showed before the title existed: it streamed

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.format import clock
+from ui.views.reporting import reporting
 from ui.widgets.banner import Banner
 from ui.widgets.rich_delegate import RICH_TEXT_ROLE, RichTextDelegate
 
@@ -99,12 +100,10 @@ class HistoryView(QWidget):
     def refresh(self) -> None:
         query = self.search.text().strip()
         kind = self.kind.currentData()
-        try:
+        items = []
+        with reporting(self) as call:
             items = self.services.search(query, kind) if query else self.services.list_items(kind)
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
-            items = []
-        else:
+        if not call.failed:
             self.banner.hide()
         self.results.clear()
         for hit in items:

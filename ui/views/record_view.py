@@ -8,7 +8,9 @@ from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
+from app.tasks.events import LevelReading, TaskState, TranscriptPiece
 from ui.format import clock
+from ui.views.reporting import reporting
 from ui.widgets.banner import Banner
 from ui.widgets.level_meter import LevelMeter
 from ui.widgets.task_progress import TaskProgress
@@ -136,11 +138,11 @@ class RecordView(QWidget):
     def refresh_devices(self) -> None:
         self.device_combo.blockSignals(True)
         self.device_combo.clear()
-        try:
+        # an AppError from the audio layer (no PortAudio, no device) is a warning: files still import
+        with reporting(self, "warning", action="Check again") as call:
             devices = self.services.input_devices()
-        except Exception as error:  # AppError from the audio layer: no PortAudio, no device
+        if call.failed:
             devices = []
-            self.banner.show_message(self.services.readable(error), "warning", action="Check again")
         else:
             if not devices:
                 self.banner.show_message(
@@ -177,10 +179,9 @@ class RecordView(QWidget):
             return
         self.banner.hide()
         self._clear_last()
-        try:
+        with reporting(self) as call:
             self.session = self.services.start_recording(self.device_combo.currentData())
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
         handle = self.session.handle
         handle.partial.connect(self._on_partial)
@@ -250,16 +251,15 @@ class RecordView(QWidget):
         self.elapsed.setText(clock(self._recorded))
 
     def _on_partial(self, event) -> None:
-        if event.level is not None and not self.listening and self.state == self.RECORDING:
-            self.listening = True  # the microphone is open: what is said now is recorded
-            self.state_label.setText("Recording")
-        if event.level is not None:
-            self.meter.set_level(event.level, getattr(event, "peak", None))
-            elapsed = getattr(event, "elapsed", None)
-            if elapsed is not None and self.state in (self.RECORDING, self.PAUSED):
-                self._recorded = elapsed
+        if isinstance(event, LevelReading):
+            if not self.listening and self.state == self.RECORDING:
+                self.listening = True  # the microphone is open: what is said now is recorded
+                self.state_label.setText("Recording")
+            self.meter.set_level(event.level, event.peak)
+            if self.state in (self.RECORDING, self.PAUSED):
+                self._recorded = event.elapsed
                 self._show_elapsed()
-        if event.segment is not None:
+        elif isinstance(event, TranscriptPiece):
             self._append_segment(event.segment)
 
     def _on_record_progress(self, event) -> None:
@@ -269,12 +269,11 @@ class RecordView(QWidget):
             self.state_label.setText(event.message)
 
     def _on_recorded(self, result) -> None:
-        try:
+        with reporting(self) as call:
             recording_id = self.services.save_recording(result)
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
-        self.opened.emit(recording_id, getattr(result, "note", None))
+        self.opened.emit(recording_id, result.note)
 
     def _on_failed(self, message: str) -> None:
         self.banner.show_message(message, "error")
@@ -283,10 +282,10 @@ class RecordView(QWidget):
         self.meter.reset()
         self.session = None
         self._apply_state(self.IDLE)
-        if state == "cancelled":
+        if state == TaskState.CANCELLED:
             self.state_label.setText("Recording cancelled")
             self.status.emit("Recording cancelled")
-        elif state == "done":
+        elif state == TaskState.DONE:
             self.status.emit("Recording saved")
 
     # --- importing ------------------------------------------------------------------------
@@ -301,10 +300,9 @@ class RecordView(QWidget):
             return
         self.banner.hide()
         self._clear_last()
-        try:
+        with reporting(self) as call:
             handle = self.services.transcribe_file(path)
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
         self._import_handle = handle
         handle.partial.connect(self._on_partial)
@@ -318,7 +316,7 @@ class RecordView(QWidget):
     def _on_import_finished(self, state: str) -> None:
         self._import_handle = None
         self._apply_state(self.IDLE)
-        if state == "cancelled":
+        if state == TaskState.CANCELLED:
             self.state_label.setText("Import cancelled")
             self.status.emit("Import cancelled")
 

@@ -6,28 +6,24 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QActionGroup, QGuiApplication
-from PySide6.QtWidgets import (
-    QDialog, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu, QPushButton, QSplitter,
-    QToolButton, QVBoxLayout, QWidget,
-)
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QSplitter, QVBoxLayout, QWidget
 
+from app.tasks.events import SummarySoFar, TaskState, TranscriptPiece
 from ui.format import clock, counted
+from ui.views.reporting import reporting
 from ui.widgets import confirm
 from ui.widgets.banner import Banner
 from ui.widgets.player import AudioPlayer
-from ui.widgets.reflow_row import ReflowRow
-from ui.widgets.summary_panel import SummaryDraft, SummaryPanel
+from ui.widgets.recording_header import RecordingHeader, rename_dialog
+from ui.widgets.summary_panel import SummaryPanel
 from ui.widgets.task_progress import TaskProgress
 from ui.widgets.transcript_list import TranscriptList
 
 SILENT_RECORDING = ("No speech was detected in this recording. Keep it (close this message), "
                     "or discard it and its audio?")
-SUMMARY_DETAILS = (("more", "More detail"), ("shorter", "Shorter"), ("standard", "Standard length"))
 NOTHING_CHANGED = ("Nothing changed: the same transcript gives the same summary at this length. "
                    "Choose More detail or Shorter from Summarize again for a different one.")
-EXPORT_FORMATS = (("md", "Markdown (transcript and summary)"), ("json", "JSON (transcript and summary)"),
-                  ("txt", "Plain text transcript"), ("srt", "Subtitles (SRT)"), ("vtt", "Subtitles (WebVTT)"))
 
 
 class RecordingView(QWidget):
@@ -42,74 +38,26 @@ class RecordingView(QWidget):
         self._summary_handles: dict = {}
         self._summary_details: dict = {}  # recording id -> detail level of the summary shown
         self._summary_runs: dict = {}  # recording id -> (detail level, summary before) of a running one
-        self._summary_drafts: dict = {}
+        self._summaries_so_far: dict = {}  # recording id -> the summary a running task has streamed
         self._build()
         self.show_nothing()
 
     def _build(self) -> None:
         self.banner = Banner("Recording message")
         self.banner.action.connect(self._banner_action)
-        self.title = QLabel()
-        self.title.setObjectName("viewTitle")
-        self.title.setAccessibleName("Recording title")
-        self.title.setWordWrap(True)
-        self.meta = QLabel()
-        self.meta.setObjectName("muted")
-        self.meta.setWordWrap(True)
-        self.rename_button = QPushButton("Rename")
-        self.rename_button.setAccessibleName("Rename recording")
-        self.rename_button.setToolTip("Rename (F2)")
-        self.rename_button.clicked.connect(self.rename)
-        self.copy_button = QPushButton("Copy")
-        self.copy_button.setAccessibleName("Copy summary and transcript")
-        self.copy_button.setToolTip("Copy the summary and transcript as Markdown (Ctrl+Shift+C)")
-        self.copy_button.clicked.connect(self.copy_markdown)
-        self.export_button = QToolButton()
-        self.export_button.setText("Export")
-        self.export_button.setAccessibleName("Export recording")
-        self.export_button.setPopupMode(QToolButton.InstantPopup)
-        menu = QMenu(self.export_button)
-        for fmt, label in EXPORT_FORMATS:
-            menu.addAction(label, lambda fmt=fmt: self.export(fmt))
-        self.export_button.setMenu(menu)
-        # The model decodes greedily: the same length again gives the same summary, so the
-        # button offers the other lengths (and says so when a run changed nothing).
-        self.summarize_button = QPushButton("Summarize again")
-        self.summarize_button.setAccessibleName("Summarize again")
-        self.summarize_button.setToolTip("Summarize again with more detail or shorter")
-        self.detail_menu = QMenu(self.summarize_button)
-        self.detail_menu.setAccessibleName("Summary length")
-        levels = QActionGroup(self.detail_menu)
-        self.detail_actions = {}
-        for detail, label in SUMMARY_DETAILS:
-            action = self.detail_menu.addAction(label)
-            action.setCheckable(True)
-            levels.addAction(action)
-            action.triggered.connect(lambda _checked=False, detail=detail: self.summarize(detail))
-            self.detail_actions[detail] = action
-        self.summarize_button.setMenu(self.detail_menu)
-        self.transcribe_button = QPushButton("Transcribe")
-        self.transcribe_button.setAccessibleName("Transcribe recording")
-        self.transcribe_button.setToolTip("Make the transcript of this recording's audio")
-        self.transcribe_button.clicked.connect(self.transcribe)
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.setObjectName("danger")
-        self.delete_button.setAccessibleName("Delete recording")
-        self.delete_button.clicked.connect(self.delete)
-
-        titles_box = QWidget()
-        titles = QVBoxLayout(titles_box)
-        titles.setContentsMargins(0, 0, 0, 0)
-        titles.setSpacing(2)
-        titles.addWidget(self.title)
-        titles.addWidget(self.meta)
-        buttons_box = QWidget()
-        buttons = QHBoxLayout(buttons_box)
-        buttons.setContentsMargins(0, 0, 0, 0)
-        for button in (self.transcribe_button, self.rename_button, self.copy_button, self.export_button,
-                       self.summarize_button, self.delete_button):
-            buttons.addWidget(button)
-        header = ReflowRow(titles_box, buttons_box)  # the buttons go under the title in a narrow window
+        self.header = RecordingHeader()
+        self.header.rename_button.clicked.connect(self.rename)
+        self.header.copy_button.clicked.connect(self.copy_markdown)
+        self.header.export_chosen.connect(self.export)
+        self.header.detail_chosen.connect(self.summarize)
+        self.header.transcribe_button.clicked.connect(self.transcribe)
+        self.header.delete_button.clicked.connect(self.delete)
+        # the header's parts, by the names the rest of the view (and its tests) use
+        self.title, self.meta = self.header.title, self.header.meta
+        self.rename_button, self.copy_button = self.header.rename_button, self.header.copy_button
+        self.export_button, self.summarize_button = self.header.export_button, self.header.summarize_button
+        self.transcribe_button, self.delete_button = self.header.transcribe_button, self.header.delete_button
+        self.detail_menu, self.detail_actions = self.header.detail_menu, self.header.detail_actions
 
         self.player = AudioPlayer()
         self.player.error.connect(lambda message: self.banner.show_message(message, "warning"))
@@ -151,7 +99,7 @@ class RecordingView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 22, 28, 22)
         layout.setSpacing(10)
-        layout.addWidget(header)
+        layout.addWidget(self.header)
         layout.addWidget(self.banner)
         layout.addWidget(self.player)
         layout.addWidget(self.splitter, 1)
@@ -173,10 +121,9 @@ class RecordingView(QWidget):
         self.empty.setVisible(True)
 
     def open(self, recording_id, at: float | None = None, summarize_if_missing: bool = True) -> bool:
-        try:
+        with reporting(self) as call:
             recording = self.services.recording(recording_id)
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return False
         self.banner.hide()
         self.recording = recording
@@ -227,7 +174,7 @@ class RecordingView(QWidget):
     def _show_summary_state(self) -> None:
         handle = self.summary_handle
         if handle is not None and handle.active:
-            self.summary.show_draft(self._summary_drafts[self.recording.id], working=True)
+            self.summary.show_so_far(self._summaries_so_far.get(self.recording.id))
             self.progress.track(handle, "Summarizing…")
             self.summarize_button.setEnabled(False)
         else:
@@ -243,28 +190,28 @@ class RecordingView(QWidget):
             return
         recording_id = self.recording.id
         detail = detail or self._summary_details.get(recording_id, "standard")
-        try:
+        with reporting(self) as call:
             handle = self.services.summarize(self.recording, detail)
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
         if self.banner.message() == NOTHING_CHANGED:
             self.banner.hide()
         self._summary_runs[recording_id] = (detail, self.recording.summary)
-        draft = SummaryDraft()
         self._summary_handles[recording_id] = handle
-        self._summary_drafts[recording_id] = draft
-        handle.partial.connect(lambda event: self._summary_partial(recording_id, draft, event))
+        self._summaries_so_far.pop(recording_id, None)
+        handle.partial.connect(lambda event: self._summary_partial(recording_id, event))
         handle.succeeded.connect(lambda summary: self._summary_done(recording_id, summary))
         handle.failed_with.connect(lambda message: self._summary_failed(recording_id, message))
         handle.finished.connect(lambda state: self._summary_finished(recording_id, state))
         self._show_summary_state()
         self.status.emit("Summarizing…")
 
-    def _summary_partial(self, recording_id, draft: SummaryDraft, event) -> None:
-        draft.apply(event)
+    def _summary_partial(self, recording_id, event) -> None:
+        if not isinstance(event, SummarySoFar):
+            return
+        self._summaries_so_far[recording_id] = event.summary
         if self._shown(recording_id):
-            self.summary.show_draft(draft, working=True)
+            self.summary.show_so_far(event.summary)
 
     def _summary_done(self, recording_id, summary) -> None:
         if summary is None:
@@ -277,11 +224,9 @@ class RecordingView(QWidget):
             if self._shown(recording_id):
                 self.banner.show_message(NOTHING_CHANGED, "info")
             return
-        try:
+        with reporting(self, show=self._shown(recording_id)) as call:
             self.services.save_summary(recording_id, summary)
-        except Exception as error:
-            if self._shown(recording_id):
-                self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
         if self._shown(recording_id):
             self.recording = self.services.recording(recording_id)
@@ -292,10 +237,11 @@ class RecordingView(QWidget):
             self.banner.show_message(message, "error")
 
     def _summary_finished(self, recording_id, state: str) -> None:
-        self._summary_drafts.pop(recording_id, None)
+        self._summaries_so_far.pop(recording_id, None)
         if self._shown(recording_id):
             self._show_summary_state()
-        self.status.emit({"cancelled": "Summary cancelled", "failed": "The summary failed"}.get(state, "Summary ready"))
+        self.status.emit({TaskState.CANCELLED: "Summary cancelled",
+                          TaskState.FAILED: "The summary failed"}.get(state, "Summary ready"))
 
     def cancel_active(self) -> bool:
         for handle in (self.summary_handle, self.transcribe_handle):
@@ -308,14 +254,13 @@ class RecordingView(QWidget):
     def transcribe(self) -> None:
         if self.recording is None or (self.transcribe_handle is not None and self.transcribe_handle.active):
             return
-        try:
+        with reporting(self) as call:
             handle = self.services.transcribe_recording(self.recording)
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
         recording_id = self.recording.id
         self.transcribe_handle = handle
-        handle.partial.connect(lambda event: self._shown(recording_id) and event.segment is not None
+        handle.partial.connect(lambda event: self._shown(recording_id) and isinstance(event, TranscriptPiece)
                                and self.transcript.add_segment(event.segment))
         handle.succeeded.connect(lambda result: self._transcribed(recording_id, result))
         handle.failed_with.connect(lambda message: self._summary_failed(recording_id, message))
@@ -324,14 +269,13 @@ class RecordingView(QWidget):
         self.transcribe_button.setEnabled(False)
 
     def _transcribed(self, recording_id, result) -> None:
-        try:
+        with reporting(self) as call:
             self.services.add_transcript(recording_id, result)
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
         if self._shown(recording_id):
             self.open(recording_id, summarize_if_missing=True)
-            if getattr(result, "note", None):
+            if result.note:
                 self.banner.show_message(result.note, "info")
 
     # --- actions ------------------------------------------------------------------------
@@ -343,10 +287,9 @@ class RecordingView(QWidget):
             self.apply_rename(dialog.textValue().strip())
 
     def apply_rename(self, title: str) -> None:
-        try:
+        with reporting(self) as call:
             self.services.rename(self.recording.id, title)
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
         self.recording = self.services.recording(self.recording.id)
         self._show_header()
@@ -354,10 +297,9 @@ class RecordingView(QWidget):
     def copy_markdown(self) -> None:
         if self.recording is None:
             return
-        try:
+        with reporting(self) as call:
             text = self.services.export_text(self.recording.id, "md")
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
         QGuiApplication.clipboard().setText(text)
         self.status.emit("Copied to the clipboard")
@@ -373,10 +315,9 @@ class RecordingView(QWidget):
             self.export_to(path, fmt)
 
     def export_to(self, path: str, fmt: str) -> None:
-        try:
+        with reporting(self) as call:
             self.services.export_to_file(self.recording.id, fmt, path)
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
         self.status.emit(f"Exported to {path}")
 
@@ -404,28 +345,11 @@ class RecordingView(QWidget):
         self.cancel_active()
         self.player.stop()
         self.player.set_source(None)
-        try:
+        with reporting(self) as call:
             self.services.delete_item(recording_id)
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
         self.show_nothing()
         self.deleted.emit(recording_id)
         self.status.emit("Recording deleted")
 
-
-def rename_dialog(parent, title: str) -> QInputDialog:
-    """Asks for a new title in a field wide enough to show the whole current one (a summary's
-    title is a sentence; the stock dialog showed a third of it), within the screen's width."""
-    dialog = QInputDialog(parent)
-    dialog.setWindowTitle("Rename recording")
-    dialog.setLabelText("Title:")
-    dialog.setTextValue(title)
-    dialog.setInputMode(QInputDialog.TextInput)  # makes its line edit
-    field = dialog.findChild(QLineEdit)
-    metrics = field.fontMetrics()
-    wanted = metrics.horizontalAdvance(title) + 4 * metrics.averageCharWidth() + 16
-    screen = parent.screen().availableGeometry().width() if parent is not None and parent.screen() else 1024
-    # the dialog's layout sizes it to its contents, so the field is what must be wide
-    field.setMinimumWidth(max(360, min(wanted, int(screen * 0.8) - 40)))
-    return dialog

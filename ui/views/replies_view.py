@@ -7,40 +7,20 @@ draft shown for it before. Pasting another conversation clears the drafts of the
 
 from __future__ import annotations
 
-import html
-
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QComboBox, QGridLayout, QHBoxLayout, QLabel, QListView, QListWidget,
-    QListWidgetItem, QPlainTextEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from app.tasks.events import DraftReady, TaskState
 from ui.format import counted
+from ui.views.reporting import reporting
 from ui.widgets import confirm
 from ui.widgets.banner import Banner
 from ui.widgets.draft_card import DraftCard
-from ui.widgets.rich_delegate import RICH_TEXT_ROLE, RichTextDelegate
+from ui.widgets.reply_options import MessagesList, ReplyOptions
 from ui.widgets.task_progress import TaskProgress
 
-TONES = ("friendly", "neutral", "formal")
-LENGTHS = ("short", "medium", "long")
 DRAFTS = 3
-
-
-def _choice_row(name: str, values, default: str):
-    group = QButtonGroup()
-    row = QHBoxLayout()
-    row.setSpacing(4)
-    for value in values:
-        button = QRadioButton(value.capitalize())
-        button.setAccessibleName(f"{name} {value}")
-        button.setProperty("value", value)
-        button.setChecked(value == default)
-        group.addButton(button)
-        row.addWidget(button)
-    row.addStretch(1)
-    return group, row
 
 
 class RepliesView(QWidget):
@@ -75,41 +55,19 @@ class RepliesView(QWidget):
         self.paste.setPlaceholderText("Paste a chat, an e-mail thread or a WhatsApp export here.\n\n"
                                       "Anna: Are we still on for Friday?\nMe: I think so, let me check.")
         self.paste.textChanged.connect(lambda: self._reparse.start())
-        self.turns_list = QListWidget()
-        self.turns_list.setObjectName("results")
-        self.turns_list.setAccessibleName("Messages found")
-        self.turns_list.setWordWrap(True)
-        self.turns_list.setResizeMode(QListView.Adjust)
-        self.turns_list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.turns_list.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
-        self.turns_list.setItemDelegate(RichTextDelegate(self.turns_list))
-        self.turns_list.setSelectionMode(QAbstractItemView.NoSelection)
+        self.turns_list = MessagesList()
         self.turns_label = QLabel("")
         self.turns_label.setObjectName("muted")
         self.turns_label.setWordWrap(True)
-        self.me_combo = QComboBox()
-        self.me_combo.setAccessibleName("Which speaker is me")
-        self.me_combo.setMinimumWidth(160)
-        self.me_combo.currentIndexChanged.connect(lambda _i: self._show_turns())
-        me_label = QLabel("I am:")
-        me_label.setBuddy(self.me_combo)
-        self.tone_group, tone_row = _choice_row("Tone", TONES, "friendly")
-        self.length_group, length_row = _choice_row("Length", LENGTHS, "short")
+        self.options = ReplyOptions()
+        self.options.me_changed.connect(self._show_turns)
+        self.me_combo, self.tone_group = self.options.me_combo, self.options.tone_group
         self.draft_button = QPushButton("Draft replies")
         self.draft_button.setObjectName("primary")
         self.draft_button.setAccessibleName("Draft replies")
         self.draft_button.setToolTip("Draft three replies (Ctrl+Return)")
         self.draft_button.clicked.connect(self.draft)
         self.progress = TaskProgress("Drafts")
-
-        form = QGridLayout()
-        form.setHorizontalSpacing(10)
-        form.addWidget(me_label, 0, 0)
-        form.addWidget(self.me_combo, 0, 1, Qt.AlignLeft)
-        form.addWidget(QLabel("Tone:"), 1, 0)
-        form.addLayout(tone_row, 1, 1)
-        form.addWidget(QLabel("Length:"), 2, 0)
-        form.addLayout(length_row, 2, 1)
 
         left = QVBoxLayout()
         paste_title = QLabel("Conversation")
@@ -118,7 +76,7 @@ class RepliesView(QWidget):
         left.addWidget(self.paste, 3)
         left.addWidget(self.turns_label)
         left.addWidget(self.turns_list, 2)
-        left.addLayout(form)
+        left.addWidget(self.options)
         draft_row = QHBoxLayout()
         draft_row.addStretch(1)
         draft_row.addWidget(self.draft_button)
@@ -176,36 +134,22 @@ class RepliesView(QWidget):
 
     def parse(self) -> None:
         text = self.paste.toPlainText()
-        previous_me = self.me_combo.currentData()
-        self.me_combo.blockSignals(True)
-        self.me_combo.clear()
-        if not text.strip():
-            self.parsed = None
-            self.turns_label.setText("")
+        parsed = None
+        # a paste that cannot be read says why where its messages would be
+        with reporting(self, show=False) as call:
+            parsed = self.services.parse_conversation(text) if text.strip() else None
+        self.parsed = parsed
+        if parsed is None:
+            self.options.set_speakers([], None)
             self.turns_list.clear()
-            self.me_combo.blockSignals(False)
-            self.draft_button.setEnabled(False)
-            self._forget_drafts()
-            return
-        try:
-            self.parsed = self.services.parse_conversation(text)
-        except Exception as error:
-            self.parsed = None
-            self.turns_list.clear()
-            self.turns_label.setText(self.services.readable(error))
-            self.me_combo.blockSignals(False)
+            self.turns_label.setText(call.message)
             self.draft_button.setEnabled(False)
             self._forget_drafts()
             return
         if self._drafts_for is not None and self._drafts_for != self.parsed.turns:
             self._forget_drafts()  # another conversation: the drafts on screen answered the last one
         speakers = list(self.parsed.speakers)
-        for speaker in speakers:
-            self.me_combo.addItem(speaker, speaker)
-        wanted = previous_me if previous_me in speakers else self.parsed.me
-        if wanted in speakers:
-            self.me_combo.setCurrentIndex(speakers.index(wanted))
-        self.me_combo.blockSignals(False)
+        self.options.set_speakers(speakers, self.parsed.me)
         count = len(self.parsed.turns)
         self.turns_label.setText(f"{counted(count, 'message')} from {', '.join(speakers) if speakers else 'nobody'}. "
                                  "“(you)” marks your own; change it with “I am”.")
@@ -213,28 +157,20 @@ class RepliesView(QWidget):
         self.draft_button.setEnabled(count > 0 and not self.busy)
 
     def _show_turns(self) -> None:
-        self.turns_list.clear()
-        if self.parsed is None:
-            return
-        me = self.me()
-        for turn in self.parsed.turns:
-            who = html.escape(turn.speaker) + (" <span style='color: gray'>(you)</span>" if turn.speaker == me else "")
-            item = QListWidgetItem(f"{turn.speaker}: {turn.text}")
-            item.setData(RICH_TEXT_ROLE, f"<b>{who}</b>&nbsp; {html.escape(turn.text)}")
-            self.turns_list.addItem(item)
+        self.turns_list.show_turns(self.parsed.turns if self.parsed is not None else (), self.me())
 
     @property
     def busy(self) -> bool:
         return self.handle is not None and self.handle.active
 
     def tone(self) -> str:
-        return self.tone_group.checkedButton().property("value")
+        return self.options.tone()
 
     def length(self) -> str:
-        return self.length_group.checkedButton().property("value")
+        return self.options.length()
 
     def me(self) -> str | None:
-        return self.me_combo.currentData()
+        return self.options.me()
 
     def _forget_drafts(self) -> None:
         """A new conversation: no drafts, no History entry yet; a task still drafting for the
@@ -268,18 +204,15 @@ class RepliesView(QWidget):
             return
         self.banner.hide()
         if self.saved is None:  # drafted before (maybe before a restart): the same entry
-            try:
+            with reporting(self, "warning"):  # a history that cannot be read does not stop the drafts
                 self.saved = self.services.find_conversation(self.parsed.raw)
-            except Exception as error:  # a history that cannot be read does not stop the drafts
-                self.banner.show_message(self.services.readable(error), "warning")
             self.shown = list(self.saved.shown) if self.saved is not None else self.shown
-        try:
-            # Drafting a conversation again gives new drafts too: greedy ones would repeat.
-            fresh = regenerate or bool(self.shown)
+        # Drafting a conversation again gives new drafts too: greedy ones would repeat.
+        fresh = regenerate or bool(self.shown)
+        with reporting(self) as call:
             handle = self.services.draft_replies(self.parsed, self.me(), self.tone(), self.length(),
                                                  fresh=fresh, shown=tuple(self.shown))
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
         self.handle = handle
         self.drafts = []
@@ -301,10 +234,8 @@ class RepliesView(QWidget):
 
     def _on_partial(self, event) -> None:
         """Each draft arrives whole, cleaned and checked, as soon as it is ready."""
-        index = _draft_index(event.kind)
-        if index is None or not 0 <= index < DRAFTS:
-            return
-        self.cards[index].set_text(event.text)
+        if isinstance(event, DraftReady) and 0 <= event.index < DRAFTS:
+            self.cards[event.index].set_text(event.text)
 
     def _on_done(self, result) -> None:
         drafts = self.services.draft_texts(result)
@@ -313,21 +244,19 @@ class RepliesView(QWidget):
         for card, text in zip(self.cards, drafts + [""] * DRAFTS):
             card.set_text(text, final=True)
         parsed, me, tone, length = self._asked
-        try:
+        with reporting(self):
             self.saved = self.services.save_conversation(parsed, me, result, tone, length,
                                                          conversation_id=self.saved.id if self.saved else None)
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
 
     def _on_finished(self, state: str) -> None:
         self.draft_button.setEnabled(self.parsed is not None and bool(self.parsed.turns))
-        self.regenerate_button.setEnabled(bool(self.drafts) or state != "done")
+        self.regenerate_button.setEnabled(bool(self.drafts) or state != TaskState.DONE)
         self._show_saved()
-        if state == "cancelled":
+        if state == TaskState.CANCELLED:
             for card in self.cards:
                 card.set_text(card.text(), final=False)
             self.status.emit("Drafting cancelled")
-        elif state == "done":
+        elif state == TaskState.DONE:
             self.status.emit("Drafts ready")
 
     def cancel_active(self) -> bool:
@@ -351,11 +280,10 @@ class RepliesView(QWidget):
             self.banner.show_message(f"Draft {index + 1} was copied but not remembered as your style: {problem}.",
                                      "warning")
             return
-        try:
+        with reporting(self) as call:
             if self.saved is not None and index < len(self.saved.draft_ids):
                 self.services.pick_draft(self.saved.draft_ids[index])
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
         for card in self.cards:
             card.set_chosen(card.index == index)
@@ -369,10 +297,9 @@ class RepliesView(QWidget):
         if not confirm.ask(self, "Delete conversation",
                            f"Delete “{title}” and its drafts from History? This cannot be undone.", "Delete"):
             return
-        try:
+        with reporting(self) as call:
             self.services.delete_item(self.saved.id)
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
         self.saved = None
         self.paste.clear()
@@ -383,8 +310,7 @@ class RepliesView(QWidget):
         """Opens a stored conversation from History: its paste and its drafts."""
         self.paste.setPlainText(conversation.raw)
         self.parse()
-        if conversation.me and self.me_combo.findData(conversation.me) >= 0:
-            self.me_combo.setCurrentIndex(self.me_combo.findData(conversation.me))
+        self.options.choose_me(conversation.me)
         self.saved = conversation
         self.drafts = list(conversation.drafts)
         self.shown = list(conversation.shown or conversation.drafts)
@@ -395,12 +321,3 @@ class RepliesView(QWidget):
         self.regenerate_button.setEnabled(True)
         self._show_saved()
 
-
-def _draft_index(kind: str) -> int | None:
-    """The assistant numbers its drafts from 1: "draft:1" is the first card (index 0)."""
-    if not kind or not kind.startswith("draft:"):
-        return None
-    try:
-        return int(kind.split(":", 1)[1]) - 1
-    except ValueError:
-        return None

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from models.catalog import DEFAULT_SPEECH_ID
 from ui.format import human_size
+from ui.views.reporting import reporting
 from ui.widgets import confirm
 from ui.widgets.banner import Banner
 from ui.widgets.model_catalog import ModelCatalog
@@ -181,11 +182,9 @@ class SettingsView(QWidget):
     # --- showing ------------------------------------------------------------------------
     def refresh(self) -> None:
         settings = self.services.settings
-        try:
+        models = []
+        with reporting(self):
             models = self.services.installed_models()
-        except Exception as error:
-            models = []
-            self.banner.show_message(self.services.readable(error), "error")
         self.models.setRowCount(len(models))
         for row, model in enumerate(models):
             values = [model.id, "Language" if model.kind == "llm" else "Speech", human_size(model.size_bytes),
@@ -208,10 +207,9 @@ class SettingsView(QWidget):
         self.threads.setValue(settings.threads or self.services.default_threads())
         self.user_name.setText(settings.user_name or "")
         self.device.clear()
-        try:
+        devices = []
+        with reporting(self, show=False):  # the Record view says why there is none
             devices = self.services.input_devices()
-        except Exception:
-            devices = []
         if not devices:
             self.device.addItem("No microphone found", None)
         chosen = settings.input_device
@@ -260,10 +258,9 @@ class SettingsView(QWidget):
         self._update(user_name=self.user_name.text().strip() or None)
 
     def _update(self, **changes) -> bool:
-        try:
+        with reporting(self) as call:
             self.services.update_settings(**changes)
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return False
         self.status.emit("Settings saved")
         return True
@@ -282,10 +279,9 @@ class SettingsView(QWidget):
     def import_model(self, path: str) -> None:
         if self.import_handle is not None and self.import_handle.active:
             return
-        try:
+        with reporting(self) as call:
             handle = self.services.import_model(path)
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
         self.import_handle = handle
         handle.succeeded.connect(lambda model: self._imported(model))
@@ -324,10 +320,9 @@ class SettingsView(QWidget):
             self.wipe()
 
     def wipe(self) -> None:
-        try:
+        with reporting(self) as call:
             self.services.wipe_all()
-        except Exception as error:
-            self.banner.show_message(self.services.readable(error), "error")
+        if call.failed:
             return
         self.banner.show_message("All your recordings and conversations were deleted.", "info")
         self.data_wiped.emit()

@@ -11,6 +11,7 @@ import time
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from app.tasks.events import TaskState
 from ui.format import eta_from_fraction, time_left
 
 
@@ -68,7 +69,7 @@ class TaskProgress(QWidget):
         self._measured = self._eta_known = False
         self.label.setText(title)
         self.bar.setRange(0, 0)  # busy until the first fraction arrives
-        self.eta.setText("waiting for the engine…" if handle.state == "queued" else "")
+        self.eta.setText("waiting for the engine…" if handle.state == TaskState.QUEUED else "")
         handle.started.connect(self._on_started)
         handle.progress.connect(self._on_progress)
         handle.finished.connect(self._on_finished)
@@ -115,7 +116,7 @@ class TaskProgress(QWidget):
 
     def _tick(self) -> None:
         """While no time left is known, the time spent so far shows the task is alive."""
-        if self._handle is None or self._eta_known or self._handle.state != "running":
+        if self._handle is None or self._eta_known or self._handle.state != TaskState.RUNNING:
             return
         spent = int(time.monotonic() - self._started)
         self.eta.setText(f"{spent} s so far" if spent >= 1 else "")

@@ -13,7 +13,7 @@ from app.assistant.replies import ReplyTask, draft_replies, run_replies
 from app.assistant.reply_intents import situation
 from app.assistant.text_tools import similarity, words
 from app.errors import AppError
-from app.tasks.events import Done, Partial
+from app.tasks.events import Done, DraftReady
 
 from fakes import ScriptedModel, system_message
 
@@ -128,7 +128,7 @@ def test_cancel_ends_without_a_result():
     cancel = threading.Event()
     model = ScriptedModel(lambda prompt: " Sure.", on_call=lambda n: cancel.set())
     events = list(draft_replies(model, ReplyTask(parse_conversation(CHAT, me="Ben")), cancel))
-    assert len(model.calls) == 1 and not any(isinstance(e, (Done, Partial)) for e in events)
+    assert len(model.calls) == 1 and not any(isinstance(e, (Done, DraftReady)) for e in events)
 
 
 @pytest.mark.parametrize("message,follow_up,kind", [

@@ -13,7 +13,7 @@ from app.assistant.conversation_parse import parse_conversation
 from app.assistant.generation import ask_batch, guarded
 from app.assistant.replies import ReplyTask, draft_replies, run_replies
 from app.assistant.reply_intents import opening_plan
-from app.tasks.events import Done, Partial
+from app.tasks.events import Done, DraftReady
 from models.slm.api import BatchDelta, BatchResult, GenerationConfig, GenerationResult
 
 from fakes import ScriptedModel
@@ -111,7 +111,7 @@ def test_cancel_during_the_batch_ends_without_a_result():
     cancel = threading.Event()
     model = BatchingModel(lambda prompt: " Sure, see you there.", on_call=lambda n: cancel.set())
     events = list(draft_replies(model, ReplyTask(parse_conversation(CHAT, me="Ben")), cancel))
-    assert len(model.batches) == 1 and not any(isinstance(e, (Done, Partial)) for e in events)
+    assert len(model.batches) == 1 and not any(isinstance(e, (Done, DraftReady)) for e in events)
 
 
 def test_an_engine_without_a_batch_answers_one_row_after_another_with_the_same_seeds():

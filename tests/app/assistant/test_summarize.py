@@ -13,7 +13,7 @@ import pytest
 from app.assistant.summarize import SummaryOptions, run_summary, summarize
 from app.assistant.transcript_input import TranscriptSegment
 from app.errors import AppError, CancelledError
-from app.tasks.events import Done, Partial, Progress
+from app.tasks.events import Done, Progress, SummarySoFar
 
 from fakes import ScriptedModel, last_user_message
 
@@ -77,17 +77,19 @@ def test_guards_against_loops_are_always_on():
 
 
 def test_progress_and_partial_results_stream():
-    """Progress goes from 0 to 1 without going back; key points come out as each part is read,
-    with the summary so far; overview and title follow; Done is last."""
+    """Progress goes from 0 to 1 without going back; the summary so far comes out as each part is
+    read, its key points growing, before any overview; the overview follows, the title only with
+    Done, which is last."""
     model = ScriptedModel(notes_writer, context_length=700)
     events = list(summarize(model, long_meeting(parts=4, lines_per_part=30)))
     fractions = [e.fraction for e in events if isinstance(e, Progress)]
     assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
-    kinds = [e.kind for e in events if isinstance(e, Partial)]
-    assert kinds.index("key_point") < kinds.index("summary") < kinds.index("overview") < kinds.index("title")
-    partial_summaries = [e.segment for e in events if isinstance(e, Partial) and e.kind == "summary"]
-    assert len(partial_summaries) >= 2 and len(partial_summaries[-1].key_points) >= len(partial_summaries[0].key_points)
+    so_far = [e.summary for e in events if isinstance(e, SummarySoFar)]
+    assert len(so_far) >= 2 and so_far[0].key_points and not so_far[0].overview
+    assert len(so_far[-1].key_points) >= len(so_far[0].key_points)
+    assert so_far[-1].overview and not any(s.title for s in so_far)
     assert isinstance(events[-1], Done) and not any(isinstance(e, Done) for e in events[:-1])
+    assert events[-1].result.title and events[-1].result.overview == so_far[-1].overview
 
 
 def test_cancel_stops_at_the_next_check():

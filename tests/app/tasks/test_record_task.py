@@ -10,7 +10,7 @@ import numpy as np
 
 from app.audio.recovery import recover_recordings
 from app.audio.wer import word_error_rate
-from app.tasks.events import Done, Failed, Partial, Progress
+from app.tasks.events import Done, Failed, Progress, TranscriptPiece
 from app.tasks.record import LevelReading, RecordTask, record
 from models.types import Segment
 from models.whisper import SAMPLE_RATE, decode_blocks
@@ -38,7 +38,7 @@ def test_live_transcript_grows_during_the_recording(tmp_path, virtual_mic, speec
     events = []
     for event in record(task, whisper, threading.Event()):
         events.append(event)
-        if isinstance(event, Partial) and event.kind == "transcript" and not task.control.stop_requested.is_set():
+        if isinstance(event, TranscriptPiece) and not task.control.stop_requested.is_set():
             live_text_while_recording = True
         if isinstance(event, LevelReading):
             levels.append(event)

@@ -6,7 +6,7 @@ import threading
 
 from app.audio.wer import word_error_rate
 from app.bridge.jobs import EngineSlot
-from app.tasks.events import Done, Failed, Partial, Progress
+from app.tasks.events import Done, Failed, Progress, TranscriptPiece
 from app.tasks.transcribe import SpeechResult, TranscribeTask, transcribe_file
 from models.types import Segment
 from support import write_silence
@@ -16,13 +16,13 @@ TEXT = "The new office opens in September, and everyone will get a desk by the w
 
 
 def test_a_file_gives_progress_segments_and_a_result(whisper, speech_clip):
-    """Progress first, each segment as a Partial of kind "transcript", then one Done with a
+    """Progress first, each segment as a TranscriptPiece, then one Done with a
     SpeechResult that the history can store as it is."""
     clip = speech_clip(TEXT)
     events = list(transcribe_file(TranscribeTask(str(clip), language="en"), whisper, threading.Event()))
     assert isinstance(events[0], Progress)
-    partials = [e for e in events if isinstance(e, Partial)]
-    assert partials and all(e.kind == "transcript" and isinstance(e.segment, Segment) for e in partials)
+    partials = [e for e in events if isinstance(e, TranscriptPiece)]
+    assert partials and all(isinstance(e.segment, Segment) for e in partials)
     assert isinstance(events[-1], Done) and sum(isinstance(e, Done) for e in events) == 1
     result = events[-1].result
     assert isinstance(result, SpeechResult)
