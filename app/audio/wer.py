@@ -1,7 +1,8 @@
-"""Word error rate: the word-level edit distance between a reference and a transcript,
-divided by the number of reference words, after both are normalized the same way.
+"""Word error rate: jiwer's word-level edit distance over the number of reference words, after
+both texts are normalized the same way (Confide's rule, below).
 
-Used by the speech tests, bench/speech.py and the self-test, so all three measure alike.
+Used by `confide --self-test` (so it lives in app/, not in bench/ or tests/), the speech tests
+and bench/speech.py, so all three measure alike.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import numpy as np
+import jiwer
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
 
@@ -22,30 +23,10 @@ def normalize_words(text: str) -> list[str]:
     return _WORD.findall(folded)
 
 
-def edit_distance(reference: list[str], hypothesis: list[str]) -> int:
-    """Substitutions + deletions + insertions turning reference into hypothesis.
-
-    One row of the classic table per reference word, computed with numpy: the insertion
-    chain current[j] = min(current[j], current[j-1] + 1) is j + the running minimum of
-    (current[k] - k), so an hour-long transcript takes seconds, not minutes."""
-    vocabulary: dict[str, int] = {}
-    hyp = np.array([vocabulary.setdefault(word, len(vocabulary)) for word in hypothesis], dtype=np.int64)
-    positions = np.arange(len(hypothesis) + 1, dtype=np.int64)
-    previous = positions.copy()
-    for i, word in enumerate(reference, start=1):
-        word_id = vocabulary.get(word, -1)
-        current = np.empty_like(previous)
-        current[0] = i
-        current[1:] = np.minimum(previous[1:] + 1, previous[:-1] + (hyp != word_id))
-        current = positions + np.minimum.accumulate(current - positions)
-        previous = current
-    return int(previous[-1])
-
-
 def word_error_rate(reference: str, hypothesis: str) -> float:
     """0.0 for a perfect transcript; can exceed 1.0 when the transcript adds many words.
-    An empty reference gives 0.0 for an empty transcript and 1.0 otherwise."""
+    An empty reference gives 0.0 for an empty transcript and 1.0 otherwise (jiwer refuses it)."""
     ref, hyp = normalize_words(reference), normalize_words(hypothesis)
     if not ref:
         return 0.0 if not hyp else 1.0
-    return edit_distance(ref, hyp) / len(ref)
+    return float(jiwer.wer(" ".join(ref), " ".join(hyp)))

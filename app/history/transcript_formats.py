@@ -1,12 +1,23 @@
 """A transcript as plain text, SubRip (.srt) or WebVTT (.vtt).
 
 Segments are anything with start, end (seconds) and text, e.g. models.types.Segment. This is
-Confide's one implementation of these formats (the speech commands can use it as well).
+Confide's one writer of these formats (`transcribe --format` and `history export` both use
+it). The cues are composed by `srt` and `webvtt-py`; the output is byte for byte what
+Confide wrote before it used them (tests/app/history/test_backup_and_exports.py).
+
+Reading subtitles stays in app/assistant/transcript_input.py, whose parser is more forgiving
+than both libraries: `srt` reads "0:00:01.5" as 1.005 s and "00:01,000" as a minute, where
+people's files mean 1.5 s and one second.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
+
+import srt
+import webvtt
+from webvtt.models import Timestamp
 
 
 def to_txt(segments: Iterable) -> str:
@@ -15,19 +26,20 @@ def to_txt(segments: Iterable) -> str:
 
 
 def to_srt(segments: Iterable) -> str:
-    cues = []
-    for number, segment in enumerate(_spoken(segments), start=1):
-        cues.append(f"{number}\n{_stamp(segment.start, ',')} --> {_stamp(segment.end, ',')}\n"
-                    f"{' '.join(segment.text.split())}\n")
-    return "\n".join(cues)
+    cues = [srt.Subtitle(number, _delta(segment.start), _delta(segment.end), _one_line(segment.text))
+            for number, segment in enumerate(_spoken(segments), start=1)]
+    # srt ends the last cue with a blank line too; Confide's files never had it
+    return srt.compose(cues, reindex=False)[:-1] if cues else ""
 
 
 def to_vtt(segments: Iterable) -> str:
-    cues = ["WEBVTT\n"]
+    document = webvtt.WebVTT()
     for segment in _spoken(segments):
-        cues.append(f"{_stamp(segment.start, '.')} --> {_stamp(segment.end, '.')}\n"
-                    f"{' '.join(segment.text.split())}\n")
-    return "\n".join(cues)
+        # "-->" would end the cue text for a reader (webvtt-py refuses it); "&gt;" is the spec's escape
+        caption = webvtt.Caption(text=_one_line(segment.text).replace("-->", "--&gt;"))
+        caption.start_time, caption.end_time = _stamp(segment.start), _stamp(segment.end)
+        document.captions.append(caption)
+    return document.content
 
 
 FORMATS = {"txt": to_txt, "srt": to_srt, "vtt": to_vtt}
@@ -37,9 +49,15 @@ def _spoken(segments: Iterable) -> list:
     return [segment for segment in segments if segment.text.strip()]
 
 
-def _stamp(seconds: float, decimal_mark: str) -> str:
-    millis = max(0, round(float(seconds) * 1000))
-    hours, millis = divmod(millis, 3_600_000)
-    minutes, millis = divmod(millis, 60_000)
-    secs, millis = divmod(millis, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}{decimal_mark}{millis:03d}"
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _stamp(seconds: float) -> Timestamp:
+    """webvtt-py's rounding to the millisecond (half up, as written) for both formats, so that
+    the .srt and the .vtt of one transcript agree to the millisecond."""
+    return Timestamp.from_seconds(max(0.0, float(seconds)))
+
+
+def _delta(seconds: float) -> timedelta:
+    return timedelta(milliseconds=_stamp(seconds).in_milliseconds())
