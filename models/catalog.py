@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from models.errors import ModelError
+from models.types import ModelKind
 
 CATALOG_FILE = Path(__file__).with_name("catalog.json")
 
@@ -37,7 +38,7 @@ class AssembledFile:
 @dataclass(frozen=True)
 class CatalogModel:
     id: str
-    kind: str  # "llm" or "speech"
+    kind: ModelKind
     default: bool
     license: str
     description: str
@@ -54,7 +55,7 @@ def load_catalog() -> dict[str, CatalogModel]:
     for model_id, entry in raw.items():
         catalog[model_id] = CatalogModel(
             id=model_id,
-            kind=entry["kind"],
+            kind=ModelKind(entry["kind"]),
             default=bool(entry.get("default")),
             license=entry.get("license", ""),
             description=entry.get("description", ""),

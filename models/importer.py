@@ -13,6 +13,7 @@ from models.durable import move_into_place
 from models.errors import ModelError
 from models.installed import MODEL_ID, InstalledModel, model_folder, read_manifest, write_manifest
 from models.provision import installed_at, staging_folder
+from models.types import ModelKind
 
 GGUF_MAGIC = b"GGUF"
 _ID_ALLOWED = re.compile(r"[^a-z0-9._-]+")
@@ -24,18 +25,18 @@ def derive_id(path: Path) -> str:
     return model_id if MODEL_ID.fullmatch(model_id) else "imported-model"
 
 
-def detect_kind(path: Path) -> tuple[str, str]:
+def detect_kind(path: Path) -> tuple[ModelKind, str]:
     """(kind, format) of what the user gave, or a ModelError saying what it is not."""
     if path.is_file():
         with open(path, "rb") as handle:
             if handle.read(4) == GGUF_MAGIC:
-                return "llm", "gguf"
+                return ModelKind.LANGUAGE, "gguf"
         raise ModelError(f"{path.name} is not a GGUF file; import a .gguf file, an ONNX model folder or a Whisper folder.")
     if path.is_dir():
         if (path / "genai_config.json").is_file():
-            return "llm", "onnx-genai"
+            return ModelKind.LANGUAGE, "onnx-genai"
         if (path / "model.bin").is_file() and (path / "config.json").is_file():
-            return "speech", "ctranslate2"
+            return ModelKind.SPEECH, "ctranslate2"
         raise ModelError(
             f"{path} holds neither genai_config.json (an ONNX model) nor model.bin and config.json (a Whisper model)."
         )
@@ -96,11 +97,11 @@ def check_gguf(path: Path) -> None:
             pass  # a template that fails on this one message is judged on real ones, at first use
 
 
-def check_loads(folder: Path, kind: str) -> None:
+def check_loads(folder: Path, kind: ModelKind) -> None:
     """Loads an imported folder as Confide will use it, so that a broken one is refused now and
     never listed as verified (a random model.onnx or model.bin, a genai_config.json with values
     no model has)."""
-    if kind == "llm":
+    if kind == ModelKind.LANGUAGE:
         from models.slm.api import GenerationConfig
         from models.slm.engine import OnnxLanguageModel
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from models.durable import write_atomically
 from models.errors import ModelError
+from models.types import ModelKind
 
 MANIFEST = "confide-model.json"
 HASH_CHUNK = 1 << 20
@@ -45,7 +46,7 @@ def model_folder(models_dir: Path, model_id: str) -> Path:
 @dataclass(frozen=True)
 class InstalledModel:
     id: str
-    kind: str  # "llm" or "speech"
+    kind: ModelKind
     path: Path
     format: str  # "onnx-genai", "gguf" (not built yet), "ctranslate2"
     source: str
@@ -100,7 +101,7 @@ def describe_files(folder: Path, known_hashes: dict[str, str] | None = None) -> 
     return files
 
 
-def write_manifest(folder: Path, *, model_id: str, kind: str, fmt: str, source: str,
+def write_manifest(folder: Path, *, model_id: str, kind: ModelKind, fmt: str, source: str,
                    verified: bool, known_hashes: dict[str, str] | None = None) -> None:
     manifest = {
         "id": model_id,
@@ -117,7 +118,7 @@ def read_manifest(folder: Path) -> InstalledModel | None:
     try:
         raw = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         return InstalledModel(
-            id=raw["id"], kind=raw["kind"], path=folder, format=raw["format"], source=raw["source"],
+            id=raw["id"], kind=ModelKind(raw["kind"]), path=folder, format=raw["format"], source=raw["source"],
             files=raw["files"], verified_at_install=bool(raw["verified_at_install"]),
         )
     except (OSError, ValueError, KeyError, TypeError):
@@ -139,7 +140,7 @@ def list_installed(search_path: Iterable[Path]) -> list[InstalledModel]:
     return list(found.values())
 
 
-def find_model(search_path: Iterable[Path], model_id: str, kind: str | None = None) -> InstalledModel:
+def find_model(search_path: Iterable[Path], model_id: str, kind: ModelKind | None = None) -> InstalledModel:
     for model in list_installed(search_path):
         if model.id == model_id and (kind is None or model.kind == kind):
             return model

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ModelKind(StrEnum):
+    """What a model does; the value is what catalog.json and each model's manifest hold."""
+
+    LANGUAGE = "llm"
+    SPEECH = "speech"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.kinds import ItemKind
+
 
 @dataclass(frozen=True)
 class Device:
@@ -28,7 +30,7 @@ class RecordingDetails:
 @dataclass(frozen=True)
 class Hit:
     id: Any
-    kind: str  # "recording" or "conversation"
+    kind: ItemKind
     title: str
     created_text: str
     snippet: str = ""

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 
 from app.bridge import LANGUAGE, SPEECH
 from app.tasks.events import TaskState
-from models.whisper.events import NO_SPEECH_MESSAGE
+from app.tasks.transcribe import NO_SPEECH_MESSAGE
 from ui.views import VIEWS
 from ui.views.history_view import HistoryView
 from ui.views.record_view import RecordView

