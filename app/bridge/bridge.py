@@ -164,10 +164,6 @@ class Bridge(QObject):
     def active_handles(self, engine: str | None = None) -> list[TaskHandle]:
         return [h for h in self._handles.values() if h.active and (engine is None or h.engine == engine)]
 
-    def cancel_all(self) -> None:
-        for handle in list(self._handles.values()):
-            handle.cancel()
-
     # --- events from the workers, delivered in the GUI thread ------------------------------
     def worker_busy(self, engine: str) -> bool:
         """True while the engine's worker is inside a job, a cancelled one included."""

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from models.whisper.audio_io import SAMPLE_RATE
 from models.whisper.events import TranscriptionEvent
 from models.whisper.transcriber import DecodeOptions, Transcriber
 from models.whisper.windows import LIVE_WINDOWS, AudioWindow, Windower, WindowPolicy
@@ -27,29 +26,18 @@ class WindowFeed:
 
     def __init__(self):
         self._queue: queue.Queue = queue.Queue()
-        self._lock = threading.Lock()
-        self._queued_seconds = 0.0
 
     def put(self, window: AudioWindow) -> None:
-        with self._lock:
-            self._queued_seconds += window.audio.size / SAMPLE_RATE
         self._queue.put(window)
 
     def close(self) -> None:
         self._queue.put(_CLOSED)
-
-    @property
-    def queued_seconds(self) -> float:
-        with self._lock:
-            return self._queued_seconds
 
     def __iter__(self) -> Iterator[AudioWindow]:
         while True:
             item = self._queue.get()
             if item is _CLOSED:
                 return
-            with self._lock:
-                self._queued_seconds -= item.audio.size / SAMPLE_RATE
             yield item
 
 
@@ -68,11 +56,6 @@ class LiveTranscription:
     def poll(self) -> list[TranscriptionEvent]:
         """Segments and progress ready now (never waits)."""
         return self._run.poll()
-
-    @property
-    def backlog_seconds(self) -> float:
-        """Recorded audio not handed to the model yet (waiting for a pause, or queued)."""
-        return self._windower.buffered_seconds + self._feed.queued_seconds
 
     def finish(self, cancel: threading.Event | None = None) -> Iterator[TranscriptionEvent]:
         """After the recording stopped: transcribes what is left and yields every remaining

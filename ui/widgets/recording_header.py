@@ -83,11 +83,6 @@ class RecordingHeader(ReflowRow):
             self.detail_actions[detail] = action
         self.summarize_button.setMenu(self.detail_menu)
 
-    @property
-    def actions_for_a_recording(self) -> tuple[QWidget, ...]:
-        """The buttons shown whenever a recording is open (Transcribe only when it lacks a transcript)."""
-        return (self.rename_button, self.copy_button, self.export_button, self.summarize_button, self.delete_button)
-
 
 def rename_dialog(parent, title: str) -> QInputDialog:
     """Asks for a new title in a field wide enough to show the whole current one (a summary's
