@@ -46,8 +46,9 @@ def summary_text(summary: Summary) -> str:
 
 
 def _extras(item: ActionItem, between: str, after_label: str) -> str:
-    return between.join(f"{label}{after_label}{value}" for label, value in (("owner", item.owner), ("due", item.due))
-                        if value)
+    return between.join(
+        f"{label}{after_label}{value}" for label, value in (("owner", item.owner), ("due", item.due)) if value
+    )
 
 
 def _stamp(start: float | None) -> str:

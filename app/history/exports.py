@@ -53,8 +53,14 @@ def recording_markdown(item: RecordingDetail) -> str:
 
 
 def conversation_markdown(item: ConversationDetail) -> str:
-    lines = [f"# {item.title}", "", f"Pasted {local_label(item.created)}"
-             + (f" · me: {item.me}" if item.me else ""), "", "## Conversation", ""]
+    lines = [
+        f"# {item.title}",
+        "",
+        f"Pasted {local_label(item.created)}" + (f" · me: {item.me}" if item.me else ""),
+        "",
+        "## Conversation",
+        "",
+    ]
     for turn in item.turns:
         speaker = turn.speaker or "?"
         label = f"{speaker} (me)" if item.me and speaker == item.me and speaker.lower() != "me" else speaker

@@ -26,8 +26,10 @@ def to_txt(segments: Iterable) -> str:
 
 
 def to_srt(segments: Iterable) -> str:
-    cues = [srt.Subtitle(number, _delta(segment.start), _delta(segment.end), _one_line(segment.text))
-            for number, segment in enumerate(_spoken(segments), start=1)]
+    cues = [
+        srt.Subtitle(number, _delta(segment.start), _delta(segment.end), _one_line(segment.text))
+        for number, segment in enumerate(_spoken(segments), start=1)
+    ]
     # srt ends the last cue with a blank line too; Confide's files never had it
     return srt.compose(cues, reindex=False)[:-1] if cues else ""
 

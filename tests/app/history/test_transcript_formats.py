@@ -7,8 +7,11 @@ from app.assistant.transcript_input import parse_transcript
 from app.history.transcript_formats import to_srt, to_vtt
 from models.types import Segment
 
-SEGMENTS = [Segment(0.0, 2.0005, "Good  morning."), Segment(2.0005, 3.5, "  "),
-            Segment(3.5, 3725.25, "Arrows --> are words too.")]
+SEGMENTS = [
+    Segment(0.0, 2.0005, "Good  morning."),
+    Segment(2.0005, 3.5, "  "),
+    Segment(3.5, 3725.25, "Arrows --> are words too."),
+]
 
 
 def test_srt_and_vtt_agree_to_the_millisecond():
