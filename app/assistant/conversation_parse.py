@@ -164,7 +164,7 @@ def _timestamped(lines: list[str]) -> list[Turn]:
 
 
 def _labelled(lines: list[str]) -> list[Turn]:
-    rows = []
+    rows: list[tuple[str | None, str | None, str]] = []
     for line in lines:
         speaker, text = split_label(line)
         rows.append((None, speaker, text if speaker else line.strip()))
@@ -172,7 +172,7 @@ def _labelled(lines: list[str]) -> list[Turn]:
     non_empty = sum(1 for r in rows if r[2] or r[1])
     if len(labelled) < 0.5 * non_empty or not labelled:
         return []
-    if len(labelled) == 1 and not re.fullmatch(r"[A-Z][\w.'\-]*(?: [A-Z][\w.'\-]*){0,2}", labelled[0][1]):
+    if len(labelled) == 1 and not re.fullmatch(r"[A-Z][\w.'\-]*(?: [A-Z][\w.'\-]*){0,2}", labelled[0][1] or ""):
         return []  # one lone "word: text" line is a label only when it looks like a name
     counts = Counter(r[1] for r in labelled)
     if len(counts) > max(8, len(labelled) // 2) and len(counts) > 2:

@@ -78,14 +78,14 @@ def read_thread(lines: list[str], unknown: str) -> list[EmailMessage]:
     people = list(dict.fromkeys(a for a, _, _ in found if a))
     out: list[EmailMessage] = []
     for position, (author, text, signature) in enumerate(found):
-        answered = found[position - 1] if position else None
-        if author is None and answered is not None and answered[0] and len(people) == 2:
+        previous = found[position - 1] if position else None
+        if author is None and previous is not None and previous[0] and len(people) == 2:
             # A reply answers the message before it: in a thread of two, it is the other one's.
-            author = next(p for p in people if p != answered[0])
-        if author is None and answered is not None:
+            author = next(p for p in people if p != previous[0])
+        if author is None and previous is not None:
             # Nobody else is named, but the answered message greeted someone ("Hi Karen,"): them.
-            greeted = _greeted(answered[1])
-            if greeted and greeted.split()[0] != (answered[0] or "").split(" ")[0]:
+            greeted = _greeted(previous[1])
+            if greeted and greeted.split()[0] != (previous[0] or "").split(" ")[0]:
                 author = _full_name(greeted, full_names)
         out.append(EmailMessage(author or unknown, text, signature))
     return out

@@ -53,7 +53,9 @@ class Voice:
 
 
 def real_name(name: str | None) -> bool:
-    return bool(name) and name.strip().lower() not in GENERIC
+    if not name:
+        return False
+    return name.strip().lower() not in GENERIC
 
 
 def _names(people: Sequence[str]) -> list[str]:
@@ -110,6 +112,7 @@ def _their_sign_off(text: str, voice: Voice) -> int | None:
     offset = sum(len(line) + 1 for line in lines[:first_tail])
     for line in lines[first_tail:]:
         parts = re.match(rf"^\s*(?:-+\s*)?(?P<word>{SIGN_OFF_WORDS})?\s*[,!.]?\s*(?P<rest>.*)$", line, re.IGNORECASE)
+        assert parts is not None  # every part of the pattern may be empty
         word, rest = parts.group("word"), parts.group("rest").strip(" ,.-")
         named = bool(theirs) and re.fullmatch(rf"(?:{names})(?:\s*,[^.!?]{{0,60}})?", rest, re.IGNORECASE) \
             and (word is None or re.fullmatch(SIGNING_WORDS, word, re.IGNORECASE))

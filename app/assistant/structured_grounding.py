@@ -69,7 +69,9 @@ TIME_PHRASE_OTHER = re.compile(r"\b(?:(?:bis|am|vor|ab|nächsten|nächste|avant|
 
 
 def is_person(name: str | None) -> bool:
-    return bool(name) and all(is_person_word(part) and part.lower() not in TIME_WORDS for part in name.split())
+    if not name:
+        return False
+    return all(is_person_word(part) and part.lower() not in TIME_WORDS for part in name.split())
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 TEXT_CHARS = 200
 QUOTE_CHARS = 160
@@ -56,7 +57,7 @@ EXTRACT_SHAPE = ('{"decisions":[{"decision":"...","quote":"..."}],'
                  '"action_items":[{"owner":"Name","task":"...","due":"...","quote":"..."}],"key_points":["..."]}')
 
 
-def extraction(transcript: str, language: str, max_points: int, people: list[str] = ()) -> list[dict]:
+def extraction(transcript: str, language: str, max_points: int, people: Sequence[str] = ()) -> list[dict]:
     """The prompt for one chunk of a meeting (people: its speakers, when the transcript names them)."""
     present = f"People in the meeting: {', '.join(people)}.\n" if people else ""
     return [
@@ -116,7 +117,7 @@ def transcript_language(text: str) -> str:
     the transcript" when no listed language stands out (the model is then asked that way)."""
     counts = Counter(w.lower() for w in _WORD.findall(text[:20000]))
     scores = {language: sum(counts[w] for w in set(words)) for language, words in FUNCTION_WORDS.items()}
-    best = max(scores, key=scores.get)
+    best = max(scores, key=scores.__getitem__)
     ranked = sorted(scores.values(), reverse=True)
     if ranked[0] < 3 or ranked[0] < 1.3 * ranked[1]:
         return "the language of the transcript"

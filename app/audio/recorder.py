@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -65,11 +66,10 @@ class Recorder:
         self._stream_ended = threading.Event()
         self._receiving = threading.Event()
         self._stream_lock = threading.Lock()
-        self._stream = None
+        self._stream: Any = None  # sounddevice's InputStream, once opened
         self._stream_open = False
         self._file: CrashSafeWav | None = None
         self._writer: threading.Thread | None = None
-        self._resampler: StreamResampler | None = None
         self._channels = 1
         self._last_audio = 0.0
         self._levels = (0.0, 0.0)
@@ -88,25 +88,26 @@ class Recorder:
             rate = self._open(sd, current=True)
         devices.stream_opened()
         self._stream_open = True
-        self._resampler = StreamResampler(rate)
+        resampler = StreamResampler(rate)
         try:
-            self._file = CrashSafeWav.create(self.folder)
+            self._file = file = CrashSafeWav.create(self.folder)
         except OSError as exc:
             self._close_stream(abort=True)
             raise AudioError(f"Cannot create a recording in {self.folder} ({exc.strerror}); "
                              "check that the data folder is writable.") from exc
         self._last_audio = time.monotonic()
-        self._writer = threading.Thread(target=self._write_loop, name="confide-recorder", daemon=True)
-        self._writer.start()
+        self._writer = writer = threading.Thread(target=self._write_loop, args=(resampler, file),
+                                                 name="confide-recorder", daemon=True)
+        writer.start()
         try:
             self._stream.start()
         except sd.PortAudioError as exc:
             self._stopping.set()
             self._close_stream(abort=True)
             self._blocks.put(_END)
-            self._writer.join()
-            self._file.close_unfinished()
-            self._file.partial_path.unlink(missing_ok=True)
+            writer.join()
+            file.close_unfinished()
+            file.partial_path.unlink(missing_ok=True)
             raise self._cannot_open(exc) from exc
 
     def pause(self) -> None:
@@ -143,20 +144,20 @@ class Recorder:
 
     def stop(self) -> RecordingInfo:
         """Ends the recording: the file is completed as NAME.wav."""
-        self._shut_down()
+        file = self._shut_down()
         try:
-            path = self._file.finish()
+            path = file.finish()
         except OSError as exc:
             raise AudioError(f"The recording could not be completed ({exc.strerror}); it will be repaired "
                              "the next time Confide starts.") from exc
-        return RecordingInfo(path, self._file.seconds, self.failure)
+        return RecordingInfo(path, file.seconds, self.failure)
 
     def interrupt(self) -> RecordingInfo:
         """Ends the recording but leaves its file as a crash would: the next start repairs it
         and lists it as recovered (a cancelled recording is kept, not lost)."""
-        self._shut_down()
-        self._file.close_unfinished()
-        return RecordingInfo(self._file.partial_path, self._file.seconds, self.failure)
+        file = self._shut_down()
+        file.close_unfinished()
+        return RecordingInfo(file.partial_path, file.seconds, self.failure)
 
     # --- PortAudio's thread ---------------------------------------------------------------
     def _on_audio(self, indata, frames, time_info, status) -> None:
@@ -166,7 +167,7 @@ class Recorder:
             self._blocks.put(indata.copy())
 
     # --- the writer thread ----------------------------------------------------------------
-    def _write_loop(self) -> None:
+    def _write_loop(self, resampler: StreamResampler, file: CrashSafeWav) -> None:
         last_sync = last_disk_check = time.monotonic()
         while True:
             try:
@@ -177,7 +178,7 @@ class Recorder:
                 break
             if block is not None and self.failure is None:
                 mono = block[:, 0] if self._channels == 1 else block.mean(axis=1)
-                self._store(self._resampler.push(mono))
+                self._store(resampler.push(mono), file)
             now = time.monotonic()
             if self.failure is None and not self._stopping.is_set():
                 patience = DEVICE_SILENT_SECONDS if self._receiving.is_set() else FIRST_AUDIO_SECONDS
@@ -190,17 +191,17 @@ class Recorder:
                         self._fail(DISK_FULL)
             if now - last_sync > SYNC_SECONDS:
                 last_sync = now
-                self._sync()
+                self._sync(file)
         if self.failure is None:
-            self._store(self._resampler.flush())
+            self._store(resampler.flush(), file)
 
-    def _store(self, samples: np.ndarray) -> None:
+    def _store(self, samples: np.ndarray, file: CrashSafeWav) -> None:
         if samples.size == 0 or self.failure is not None:
             return
         self._levels = rms_and_peak(samples)
         pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
         try:
-            self._file.append(pcm)
+            file.append(pcm)
         except OSError as exc:
             self._fail(SIZE_LIMIT if exc.errno == errno.EFBIG else DISK_FULL if exc.errno == errno.ENOSPC
                        else f"Writing the recording failed ({exc.strerror}); it was stopped and what was "
@@ -209,9 +210,9 @@ class Recorder:
         if self.tap is not None:
             self.tap.put(samples)
 
-    def _sync(self) -> None:
+    def _sync(self, file: CrashSafeWav) -> None:
         try:
-            self._file.sync()
+            file.sync()
         except OSError as exc:  # reported by the next write, if it matters
             log.warning("fsync of the recording failed: %s", exc)
 
@@ -222,13 +223,16 @@ class Recorder:
         self._close_stream(abort=True)
 
     # --- helpers --------------------------------------------------------------------------
-    def _shut_down(self) -> None:
-        if self._file is None:
+    def _shut_down(self) -> CrashSafeWav:
+        """Stops the stream and the writer; the recording's file, still to be completed."""
+        file, writer = self._file, self._writer
+        if file is None or writer is None:
             raise RuntimeError("the recorder was not started")
         self._stopping.set()
         self._close_stream(abort=False)
         self._blocks.put(_END)
-        self._writer.join()
+        writer.join()
+        return file
 
     def _close_stream(self, *, abort: bool) -> None:
         with self._stream_lock:
@@ -251,22 +255,23 @@ class Recorder:
 
     def _open(self, sd, *, current: bool) -> int:
         """Opens the input stream (not started yet); returns its sample rate."""
-        self.device = devices.find_input_device(self.device_name, current=current)
-        rate = int(self.device.default_samplerate) or 16000
-        self._channels = self._pick_channels(sd, rate)
+        self.device = device = devices.find_input_device(self.device_name, current=current)
+        rate = int(device.default_samplerate) or 16000
+        self._channels = self._pick_channels(sd, device, rate)
         try:
-            self._stream = sd.InputStream(device=self.device.index, channels=self._channels, samplerate=rate,
+            self._stream = sd.InputStream(device=device.index, channels=self._channels, samplerate=rate,
                                           dtype="float32", blocksize=int(rate * BLOCK_SECONDS),
                                           callback=self._on_audio, finished_callback=self._stream_ended.set)
         except (sd.PortAudioError, ValueError) as exc:
             raise self._cannot_open(exc) from exc
         return rate
 
-    def _pick_channels(self, sd, rate: int) -> int:
+    @staticmethod
+    def _pick_channels(sd, device: devices.InputDevice, rate: int) -> int:
         """Mono when the device can give it, else its first two channels (mixed down)."""
-        for channels in (1, min(2, self.device.channels)):
+        for channels in (1, min(2, device.channels)):
             try:
-                sd.check_input_settings(device=self.device.index, channels=channels, samplerate=rate,
+                sd.check_input_settings(device=device.index, channels=channels, samplerate=rate,
                                         dtype="float32")
                 return channels
             except (sd.PortAudioError, ValueError):
@@ -274,5 +279,6 @@ class Recorder:
         return 1
 
     def _cannot_open(self, exc: Exception) -> AudioError:
-        return AudioError(f"The microphone '{self.device.name}' cannot be opened ({exc}); "
+        name = self.device.name if self.device is not None else (self.device_name or "default")
+        return AudioError(f"The microphone '{name}' cannot be opened ({exc}); "
                           "check that it is connected and not used by another program.")

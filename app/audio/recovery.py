@@ -20,7 +20,7 @@ class RecoveredRecording:
 
 def recover_recordings(folder: Path) -> list[RecoveredRecording]:
     """Repairs every unfinished recording in folder that no live recorder holds; oldest first."""
-    recovered = []
+    recovered: list[RecoveredRecording] = []
     if not folder.is_dir():
         return recovered
     for partial in sorted(folder.glob(f"*{PARTIAL_SUFFIX}")):

@@ -109,13 +109,19 @@ class CrashSafeWav:
     def append(self, pcm: bytes) -> None:
         """Raises OSError (ENOSPC, EFBIG...) when the disk or a size limit is reached;
         data_bytes counts what did reach the file."""
+        fd = self._open_fd()
         view = memoryview(pcm)
         done = 0
         try:
             while done < len(view):
-                done += os.write(self._fd, view[done:])
+                done += os.write(fd, view[done:])
         finally:
             self.data_bytes += done
+
+    def _open_fd(self) -> int:
+        if self._fd is None:
+            raise ValueError(f"{self.partial_path.name} is already finished or closed")
+        return self._fd
 
     def sync(self) -> None:
         if self._fd is not None:
@@ -123,7 +129,8 @@ class CrashSafeWav:
 
     def finish(self) -> Path:
         """Header sizes written, synced, renamed to NAME.wav; returns that path."""
-        fd, self._fd = self._fd, None
+        fd = self._open_fd()
+        self._fd = None
         try:
             _seal(fd, self.data_bytes)
             os.replace(self.partial_path, self.final_path)

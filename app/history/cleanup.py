@@ -44,7 +44,7 @@ class Swept:
 
 def note_deletions(db, audio_files: list[str | None], rewrite: str) -> None:
     """Inside the delete's transaction: what must still happen once it has committed."""
-    rows = [(audio, rewrite) for audio in audio_files if audio] or [(None, rewrite)]
+    rows: list[tuple[str | None, str]] = [(audio, rewrite) for audio in audio_files if audio] or [(None, rewrite)]
     db.conn.executemany("INSERT INTO pending_deletions (audio_file, rewrite) VALUES (?, ?)", rows)
 
 

@@ -31,15 +31,16 @@ def is_disk_full(error: BaseException, folder: Path | None = None) -> bool:
     """Whether error (or what caused it) is a write that failed for want of space: ENOSPC or
     EDQUOT, SQLITE_FULL, or a disk I/O error on a disk with no room left."""
     seen = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        if isinstance(error, OSError) and error.errno in FULL_ERRNOS:
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, OSError) and cause.errno in FULL_ERRNOS:
             return True
-        if isinstance(error, sqlite3.Error):
-            code = getattr(error, "sqlite_errorcode", None)
-            if (code is not None and code & 0xFF == SQLITE_FULL) or "disk is full" in str(error):
+        if isinstance(cause, sqlite3.Error):
+            code = getattr(cause, "sqlite_errorcode", None)
+            if (code is not None and code & 0xFF == SQLITE_FULL) or "disk is full" in str(cause):
                 return True
-            if "disk i/o error" in str(error).lower() and folder is not None and no_room(folder):
+            if "disk i/o error" in str(cause).lower() and folder is not None and no_room(folder):
                 return True
-        error = error.__cause__ or error.__context__
+        cause = cause.__cause__ or cause.__context__
     return False

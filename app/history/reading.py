@@ -36,7 +36,8 @@ def list_items(db: Database, kind: str | None = None, since=None, limit: int | N
                offset: int = 0) -> list[ItemSummary]:
     if kind is not None and kind not in KINDS:
         raise HistoryError(f"'{kind}' is not a kind of item; use one of: {', '.join(KINDS)}.")
-    sql, params = "SELECT id, kind, title, created, preview FROM items WHERE 1", []
+    sql = "SELECT id, kind, title, created, preview FROM items WHERE 1"
+    params: list[str | int] = []
     if kind is not None:
         sql += " AND kind = ?"
         params.append(kind)

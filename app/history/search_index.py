@@ -74,14 +74,15 @@ def create_tables(db: Database) -> None:
         );
         CREATE INDEX search_docs_by_item ON search_docs (item_id, source, ref);
     """)
-    db["search_docs"].enable_fts(["text"], tokenize=TOKENIZER, create_triggers=True)
+    db.table("search_docs").enable_fts(["text"], tokenize=TOKENIZER, create_triggers=True)
 
 
 def build_passages(pieces: Iterable[Piece], limit: int = PASSAGE_CHARS) -> list[Passage]:
     """Joins pieces with spaces into passages of at most ~limit characters (a longer piece is
     cut at spaces); each passage remembers where each piece starts and its first piece's ref."""
     passages: list[Passage] = []
-    text, anchors, ref = "", [], None
+    text, ref = "", None
+    anchors: list = []
     for piece in pieces:
         for chunk in _chunks(" ".join(piece.text.split()), limit):
             if text and len(text) + 1 + len(chunk) > limit:
@@ -216,4 +217,4 @@ def index_everything(db: Database) -> None:
 
 def purge_deleted(db: Database) -> None:
     """Merges the index so that the entries of deleted rows are gone from it, not just masked."""
-    db["search_docs"].optimize()
+    db.table("search_docs").optimize()

@@ -146,7 +146,7 @@ def parse_query(text: str, indexed: Callable[[str], bool] = lambda word: True) -
         alternatives += [f"{_quoted(a)} + {_quoted(b)}" for a, b in compound_halves(word)
                          if indexed(a) and indexed(b)]
         units.append(alternatives[0] if len(alternatives) == 1 else f"({' OR '.join(alternatives)})")
-    joins = []
+    joins: list[tuple[int, str]] = []
     for i in range(len(typed) - 1):
         (a, a_star), (b, b_star) = typed[i], typed[i + 1]
         if not a_star and not b_star and _joinable(a, b) and len(joins) < MAX_JOINS and indexed(a + b):

@@ -13,6 +13,7 @@ import time
 import wave
 
 import numpy as np
+import pytest
 
 from app.audio.recovery import recover_recordings
 from app.audio.wavfile import HEADER_BYTES, CrashSafeWav, repair
@@ -39,6 +40,18 @@ def test_a_finished_recording_is_a_private_wav_under_its_final_name(tmp_path):
     assert not recording.partial_path.exists()
     assert wav_seconds(path) == 1.5
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_finished_recording_refuses_more_in_one_sentence(tmp_path):
+    """After finish(), another append or finish is refused by name (not a TypeError from os),
+    and the finished file is left as it was."""
+    recording = CrashSafeWav.create(tmp_path)
+    recording.append(tone(0.5))
+    path = recording.finish()
+    for late in (lambda: recording.append(tone(0.1)), recording.finish):
+        with pytest.raises(ValueError, match=r"\.partial\.wav is already finished or closed"):
+            late()
+    assert wav_seconds(path) == 0.5
 
 
 def test_samples_are_on_disk_as_soon_as_they_are_appended(tmp_path):
