@@ -1,11 +1,47 @@
-"""Finding and loading the engines (language model, speech model) the user chose."""
+"""Which engine each job uses (resolve), and finding and loading it.
+
+resolve() is the one rule for the command line and the window alike: a choice given at the
+start (--model, --threads) wins, then the user's settings, then the default.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
+
 from app.paths import DataDir
+from app.settings import Settings
 from models.catalog import DEFAULT_LLM_ID, DEFAULT_SPEECH_ID
+from models.cpu import physical_cores
 from models.errors import ModelError
 from models.installed import InstalledModel, find_model
+
+
+class Job(StrEnum):
+    SUMMARY = "summary"  # summaries; also `generate` and `tokenize`
+    REPLY = "reply"
+    SPEECH = "speech"
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    model_id: str
+    threads: int
+
+
+def resolve(job: Job, settings: Settings, *, model_id: str | None = None, threads: int | None = None) -> EngineChoice:
+    """The model and threads for a job. model_id (--model) names a language model, so it never
+    picks the speech model; threads (--threads) serves both engines."""
+    if job is Job.SPEECH:
+        chosen = settings.speech_model or DEFAULT_SPEECH_ID
+    else:
+        chosen = model_id or (settings.summary_model_id() if job is Job.SUMMARY else settings.reply_model_id())
+    return EngineChoice(chosen, threads or settings.threads or default_threads())
+
+
+def default_threads() -> int:
+    """Threads when neither --threads nor the settings choose: the physical cores."""
+    return physical_cores()
 
 
 def language_model_entry(data_dir: DataDir, model_id: str | None = None) -> InstalledModel:

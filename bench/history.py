@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.history import HistoryStore  # noqa: E402
 from app.history import search as search_module  # noqa: E402
+from app.history.records import NewConversation, Turn  # noqa: E402
 from app.history.search_query import MAX_TERMS, TERM, Query  # noqa: E402
 from models.types import Segment  # noqa: E402
 
@@ -115,12 +116,12 @@ class TextMaker:
                                   "due": self.random.choice([None, "Friday", "next week"]),
                                   "start": self.random.uniform(0, 2500)} for _ in range(2)]}
 
-    def conversation(self) -> tuple[str, list[dict], str]:
+    def conversation(self) -> tuple[str, tuple[Turn, ...], str]:
         base = self.random.choice(self.dialogues)
-        turns = [{"speaker": t["speaker"], "text": t["text"] if self.random.random() < 0.7 else self.sentence()}
-                 for t in base[: self.random.randint(3, 10)]]
-        raw = "\n".join(f"{t['speaker']}: {t['text']}" for t in turns)
-        return raw, turns, turns[-1]["speaker"]
+        turns = tuple(Turn(t["speaker"], t["text"] if self.random.random() < 0.7 else self.sentence())
+                      for t in base[: self.random.randint(3, 10)])
+        raw = "\n".join(f"{t.speaker}: {t.text}" for t in turns)
+        return raw, turns, turns[-1].speaker
 
     def phrase(self) -> str:
         """Two words said together somewhere, at least one of them a content word ("remote
@@ -209,7 +210,7 @@ def main() -> int:
             raw, turns, me = maker.conversation()
             drafts = [maker.sentence() for _ in range(3)]
             generating += time.perf_counter() - t0
-            chat = store.add_conversation(raw, turns, me)
+            chat = store.add_conversation(NewConversation(raw, turns, me))
             ids = store.add_drafts(chat, drafts)
             if n % 2 == 0:
                 store.pick_draft(ids[n % 3])

@@ -85,6 +85,7 @@ HISTORY_SCRIPT = """
 import sys
 from pathlib import Path
 from app.history import HistoryStore
+from app.history.records import NewConversation, Turn
 from models.types import Segment
 data = Path(sys.argv[1])
 with HistoryStore.open(data / "history.db", data) as store:
@@ -93,7 +94,7 @@ with HistoryStore.open(data / "history.db", data) as store:
         store.add_segments(recording, [Segment(0.0, 2.0, f"We move the launch {number} to March."),
                                        Segment(2.0, 4.0, "Ben updates the budget by Friday.")])
         store.finish_recording(recording, duration=4.0)
-    store.add_conversation("Jo: lunch?", [("Jo", "lunch?")])
+    store.add_conversation(NewConversation("Jo: lunch?", (Turn("Jo", "lunch?"),)))
 """
 
 

@@ -21,7 +21,7 @@ class EngineKit:
     record: Callable  # runner over app.tasks.record.RecordTask
     import_model: Callable  # runner over an ImportModelTask
     list_devices: Callable[[], list]  # -> [ui.records.Device]; raises AudioError without audio
-    recover_recordings: Callable  # (recordings folder) -> [(path, duration)] repaired after a crash
+    recover_recordings: Callable  # (recordings folder) -> [RecoveredRecording] repaired after a crash
 
 
 def loading_message(slot, what: str):
@@ -100,7 +100,7 @@ def _list_devices():
 def _recover_recordings(folder):
     from app.audio.recovery import recover_recordings
 
-    return [(r.path, r.duration) for r in recover_recordings(folder)]
+    return recover_recordings(folder)
 
 
 def real_kit() -> EngineKit:

@@ -9,9 +9,9 @@ from functools import partial
 
 from app.bridge import LANGUAGE, SPEECH, Bridge
 from app.bridge.model_slots import ModelShelf, for_model
+from app.engines import EngineChoice, Job, default_threads, resolve
 from app.errors import AppError, bug_sentence
 from app.settings import Settings, load_settings, save_settings
-from models.cpu import physical_cores
 from ui.engine_kit import EngineKit, ImportModelTask, real_kit
 from ui.records import ConversationDetails, Hit, ParsedConversation, RecordingDetails, Turn
 
@@ -66,7 +66,8 @@ class Services:
         return self.kit.load_language(self.data_dir, model_id, threads)
 
     def _speech_loader(self):
-        return partial(self.kit.load_speech, self.data_dir, self.settings.speech_model, self.threads())
+        choice = self.engine(Job.SPEECH)
+        return partial(self.kit.load_speech, self.data_dir, choice.model_id, choice.threads)
 
     def reload_engines(self, language: bool = True, speech: bool = True) -> None:
         """After a change of model or threads: the next task loads the new session."""
@@ -85,17 +86,21 @@ class Services:
 
     # --- settings -----------------------------------------------------------------------
     def default_threads(self) -> int:
-        return physical_cores()
+        return default_threads()
+
+    def engine(self, job: Job) -> EngineChoice:
+        """The model and threads of a job: --model / --threads given at start (--model serves
+        both language jobs), then the settings, then the default (the command line's rule)."""
+        return resolve(job, self.settings, model_id=self._model_override, threads=self._threads_override)
 
     def threads(self) -> int:
-        return self._threads_override or self.settings.threads or self.default_threads()
+        return self.engine(Job.SUMMARY).threads
 
     def summary_model_id(self) -> str:
-        """The language model summaries use (--model, given at start, is used for both jobs)."""
-        return self._model_override or self.settings.summary_model_id()
+        return self.engine(Job.SUMMARY).model_id
 
     def reply_model_id(self) -> str:
-        return self._model_override or self.settings.reply_model_id()
+        return self.engine(Job.REPLY).model_id
 
     def language_model_ids(self) -> tuple[str, ...]:
         """The language models the jobs use now (one id when both use the same)."""
@@ -213,14 +218,13 @@ class Services:
         killed process left behind is cleared first (deletions cut short, copies of a killed
         save, staging folders of a killed model import), and a finished recording whose save
         was killed is listed as recovered too."""
+        from app.flows import store_recovered
         from app.startup_cleanup import clean_up_data_folder
 
         store = self.history
         ids = clean_up_data_folder(self.data_dir, store)
         ids += store.recover_interrupted()
-        for path, duration in self.kit.recover_recordings(self.data_dir.recordings):
-            ids.append(store.add_recording(None, audio_file=path, duration=duration, status="recovered"))
-        return ids
+        return ids + store_recovered(store, self.kit.recover_recordings(self.data_dir.recordings))
 
     def add_transcript(self, recording_id, result) -> None:
         """The transcript of a stored recording (made after the fact) replaces what it had, in
@@ -230,16 +234,10 @@ class Services:
 
     def save_recording(self, result) -> int:
         """Stores a finished recording or import (a SpeechResult) with its transcript, in one
-        transaction; returns its id. An imported file is copied into the data folder first, so
-        the history owns its audio (a kill leaves at most that copy, which the next start removes)."""
-        from pathlib import Path
+        transaction; returns its id. No title of its own: the summary names it."""
+        from app.flows import save_speech_result
 
-        imported = bool(result.imported_from and result.audio_path)
-        # no title of our own: the summary names it (the store retitles auto-named items)
-        return self.history.save_recording(None, audio_file=None if imported else result.audio_path,
-                                           import_from=Path(result.audio_path) if imported else None,
-                                           segments=result.segments, duration=result.duration,
-                                           language=result.language, status=result.status)
+        return save_speech_result(self.history, result)
 
     def recording(self, recording_id) -> RecordingDetails:
         from app.assistant.summary import Summary
@@ -304,20 +302,15 @@ class Services:
                           length: str | None = None, conversation_id=None) -> ConversationDetails:
         """Stores the drafts of a pasted conversation: under its entry (conversation_id) when it
         has one, so that one conversation stays one entry however often it is drafted; else in
-        a new entry with its turns, in one go once the drafts exist."""
-        store = self.history
-        try:
-            entry = store.get_item(conversation_id) if conversation_id is not None else None
-        except AppError:  # deleted from History meanwhile: the drafts go to a new entry
-            entry = None
-        if entry is not None:
-            if entry.me != me:
-                store.set_conversation_me(entry.id, me)
-            store.add_drafts(entry.id, self.draft_texts(result), tone=tone, length=length)
-            return self.conversation(entry.id)
-        conversation_id = store.add_conversation(parsed.raw, [(t.speaker, t.text) for t in parsed.turns], me,
-                                                 drafts=self.draft_texts(result), tone=tone, length=length)
-        return self.conversation(conversation_id)
+        a new entry with its turns, in one go once the drafts exist (app.flows)."""
+        from app.flows import save_conversation
+        from app.history.records import NewConversation
+        from app.history.records import Turn as StoredTurn
+
+        turns = tuple(StoredTurn(t.speaker, t.text) for t in parsed.turns)
+        conversation = NewConversation(parsed.raw, turns, me, drafts=tuple(self.draft_texts(result)), tone=tone,
+                                       length=length)
+        return self.conversation(save_conversation(self.history, conversation, into=conversation_id))
 
     def pick_draft(self, draft_id) -> None:
         self.history.pick_draft(draft_id)

@@ -18,6 +18,7 @@ from app.cli.common import CliContext, CommandOutput, add_command
 from app.cli.full_disk import save_or_keep
 from app.cli.numbers import MAX_ITEM_ID
 from app.cli.text_input import read_conversation
+from app.engines import Job
 from app.errors import AppError
 from app.tasks.events import Progress
 
@@ -43,7 +44,7 @@ def register(subparsers) -> None:
 
 def cmd_summarize(args, ctx: CliContext) -> CommandOutput:
     recording_id, segments, audio = _summary_input(args.input, ctx)
-    model = _load_model(ctx, "summary")
+    model = _load_model(ctx, Job.SUMMARY)
     started = time.monotonic()
 
     def show(event) -> None:
@@ -109,7 +110,7 @@ def cmd_reply(args, ctx: CliContext) -> CommandOutput:
     raw = paste.text
     conversation = parse_conversation(raw, me=args.me, default_me=_settings_user_name(ctx))
     examples = picked_replies_from_history(ctx, 3)
-    model = _load_model(ctx, "reply")
+    model = _load_model(ctx, Job.REPLY)
     started = time.monotonic()
     replies = run_replies(model, ReplyTask(conversation, args.tone, args.length, tuple(examples)))
     sys.stderr.write(f"[{time.monotonic() - started:.1f}s] three drafts\n")
@@ -138,30 +139,21 @@ def _reply_text(conversation: Conversation, replies) -> str:
 
 # --- engines and settings ---------------------------------------------------------------------------
 
-def _load_model(ctx: CliContext, job: str):
-    """The language model chosen in the settings for the job ("summary" or "reply"); --model
-    overrides it."""
+def _load_model(ctx: CliContext, job: Job):
+    """The language model chosen for the job (app.engines.resolve: --model, then settings)."""
     from app.engines import load_language_model
-    from app.settings import load_settings
 
-    if ctx.model_id:
-        model_id = ctx.model_id
-    else:
-        settings = load_settings(ctx.data_dir.settings_file)
-        model_id = settings.summary_model_id() if job == "summary" else settings.reply_model_id()
-    return load_language_model(ctx.data_dir, model_id, ctx.threads)
+    choice = ctx.engine(job)
+    return load_language_model(ctx.data_dir, choice.model_id, choice.threads)
 
 
 def _settings_user_name(ctx: CliContext) -> str | None:
-    from app.settings import load_settings
-
-    return load_settings(ctx.data_dir.settings_file).user_name
+    return ctx.settings.user_name
 
 
-# --- HISTORY HOOKS ---------------------------------------------------------------------------------
-# The history (app/history/, its own issue) is written alongside this module. These four
-# functions are the only places where the assistant's commands touch it; the history owner
-# may adjust them to the store's final API.
+# --- the history -----------------------------------------------------------------------------------
+# The only places where the assistant's commands touch it; writes go through app.flows, as the
+# window's do.
 
 def _open_history(ctx: CliContext):
     from app.history import HistoryStore
@@ -190,25 +182,24 @@ def segments_of_recording(ctx: CliContext, recording_id: int) -> list[Transcript
 
 def save_summary_to_history(ctx: CliContext, recording_id: int | None, source: str,
                             segments: list[TranscriptSegment], summary: Summary, audio: Path | None = None) -> int:
+    from app.flows import save_summarized_transcript
+
     with _open_history(ctx) as store:
         if recording_id is not None:
             store.save_summary(recording_id, summary)
             return recording_id
-        # A transcript from a file becomes a recording (with its audio copied in, if any), stored
-        # with its transcript and summary in one transaction: a kill leaves all or nothing.
-        # Text without times is stored at 0 s: the store wants a start and an end per segment.
-        duration = max((s.end or 0.0 for s in segments), default=None) if audio is not None else None
-        return store.save_recording(summary.title or Path(source).stem, import_from=audio, duration=duration,
-                                    segments=[{"start": s.start or 0.0, "end": s.end or s.start or 0.0,
-                                               "text": s.text} for s in segments],
-                                    summary=summary, status="done")
+        return save_summarized_transcript(store, Path(source).stem, segments, summary, audio)
 
 
 def save_conversation_to_history(ctx: CliContext, raw: str, conversation: Conversation, drafts,
                                  tone: str, length: str) -> int:
-    with _open_history(ctx) as store:  # one transaction: never a conversation without its drafts
-        return store.add_conversation(raw, [{"speaker": t.speaker, "text": t.text} for t in conversation.turns],
-                                      conversation.me, drafts=[d.text for d in drafts], tone=tone, length=length)
+    from app.flows import save_conversation
+    from app.history.records import NewConversation, Turn
+
+    turns = tuple(Turn(t.speaker, t.text) for t in conversation.turns)
+    with _open_history(ctx) as store:
+        return save_conversation(store, NewConversation(raw, turns, conversation.me, drafts=tuple(d.text for d in drafts),
+                                                        tone=tone, length=length))
 
 
 # --- audio -----------------------------------------------------------------------------------------
@@ -219,7 +210,8 @@ def transcribe_audio(ctx: CliContext, path: Path) -> list[TranscriptSegment]:
     from app.tasks.events import Done, Failed
     from app.tasks.transcribe import TranscribeTask, transcribe_file
 
-    speech = load_speech_model(ctx.data_dir, None, threads=ctx.threads)
+    choice = ctx.engine(Job.SPEECH)
+    speech = load_speech_model(ctx.data_dir, choice.model_id, threads=choice.threads)
     result = None
     for event in transcribe_file(TranscribeTask(str(path)), speech, threading.Event()):
         if isinstance(event, Progress) and event.message:

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable
 
+from app.engines import EngineChoice, Job, resolve
 from app.paths import DataDir, open_data_dir
+from app.settings import Settings, load_settings
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -52,6 +54,15 @@ class CliContext:
         folder = open_data_dir(self.data_dir_option)
         clean_up_data_folder(folder)
         return folder
+
+    @cached_property
+    def settings(self) -> Settings:
+        return load_settings(self.data_dir.settings_file)
+
+    def engine(self, job: Job) -> EngineChoice:
+        """The model and threads this command uses for the job: --model / --threads, then the
+        settings, then the default (app.engines.resolve, as in the window)."""
+        return resolve(job, self.settings, model_id=self.model_id, threads=self.threads)
 
 
 def common_parent() -> argparse.ArgumentParser:

@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 
 from app.cli.common import CliContext, CommandOutput, add_command
-from models.catalog import DEFAULT_LLM_ID, DEFAULT_SPEECH_ID
+from app.engines import Job
 from models.installed import list_installed
 
 
@@ -19,7 +19,8 @@ class Check:
 
 
 def register(subparsers) -> None:
-    add_command(subparsers, "doctor", cmd_doctor, "check audio input, models, database and the offline guarantee")
+    add_command(subparsers, "doctor", cmd_doctor, "check audio input, the models and threads chosen (summary, "
+                "reply, speech), database and the offline guarantee")
 
 
 def check_audio() -> Check:
@@ -39,7 +40,8 @@ def check_audio() -> Check:
 def check_models(ctx: CliContext) -> list[Check]:
     installed = {model.id: model for model in list_installed(ctx.data_dir.model_search_path())}
     checks = []
-    for label, model_id in (("language model", ctx.model_id or DEFAULT_LLM_ID), ("speech model", DEFAULT_SPEECH_ID)):
+    for label, job in (("summary model", Job.SUMMARY), ("reply model", Job.REPLY), ("speech model", Job.SPEECH)):
+        model_id = ctx.engine(job).model_id
         model = installed.get(model_id)
         if model is None:
             checks.append(Check(label, False, f"{model_id} is not installed; run `confide models install`."))
@@ -48,6 +50,12 @@ def check_models(ctx: CliContext) -> list[Check]:
         else:
             checks.append(Check(label, True, f"{model_id} ({model.format}, {model.size_bytes / 1e6:.0f} MB) at {model.path}"))
     return checks
+
+
+def check_threads(ctx: CliContext) -> Check:
+    threads = ctx.engine(Job.SUMMARY).threads
+    source = "--threads" if ctx.threads else "Settings" if ctx.settings.threads else "the physical cores"
+    return Check("threads", True, f"{threads} for each engine (from {source})")
 
 
 def check_database(ctx: CliContext) -> Check:
@@ -78,6 +86,6 @@ def check_offline(ctx: CliContext) -> Check:
 
 
 def cmd_doctor(args, ctx: CliContext) -> CommandOutput:
-    checks = [check_audio(), *check_models(ctx), check_database(ctx), check_offline(ctx)]
+    checks = [check_audio(), *check_models(ctx), check_threads(ctx), check_database(ctx), check_offline(ctx)]
     lines = [f"[{'ok' if c.ok else 'FAIL'}] {c.name}: {c.detail}" for c in checks]
     return CommandOutput({"checks": [asdict(c) for c in checks]}, "\n".join(lines))

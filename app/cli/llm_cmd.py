@@ -6,15 +6,17 @@ import sys
 
 from app.cli import numbers
 from app.cli.common import CliContext, CommandOutput, add_command
-from app.engines import load_language_model, load_tokenizer_only
+from app.engines import Job, load_language_model, load_tokenizer_only
 from models.slm.api import GenerationConfig, GenerationResult, TextDelta
 
 
 def register(subparsers) -> None:
-    tokenize = add_command(subparsers, "tokenize", cmd_tokenize, "token ids of TEXT (no BOS added)")
+    tokenize = add_command(subparsers, "tokenize", cmd_tokenize,
+                           "token ids of TEXT (no BOS added), by the summary model's tokenizer or --model's")
     tokenize.add_argument("text", metavar="TEXT")
     tokenize.add_argument("--no-special", action="store_true", help="treat special tokens as plain text")
-    generate = add_command(subparsers, "generate", cmd_generate, "run the language model on PROMPT")
+    generate = add_command(subparsers, "generate", cmd_generate,
+                           "run the summary model chosen in Settings (or --model) on PROMPT")
     generate.add_argument("prompt", metavar="PROMPT")
     generate.add_argument("--raw", action="store_true", help="use PROMPT verbatim, without the chat template")
     generate.add_argument("--max-new-tokens", type=numbers.new_tokens, default=256, metavar="N",
@@ -31,12 +33,14 @@ def register(subparsers) -> None:
 
 
 def cmd_tokenize(args, ctx: CliContext) -> CommandOutput:
-    ids = load_tokenizer_only(ctx.data_dir, ctx.model_id).encode(args.text, parse_special=not args.no_special)
+    model_id = ctx.engine(Job.SUMMARY).model_id
+    ids = load_tokenizer_only(ctx.data_dir, model_id).encode(args.text, parse_special=not args.no_special)
     return CommandOutput({"ids": ids}, " ".join(str(i) for i in ids))
 
 
 def cmd_generate(args, ctx: CliContext) -> CommandOutput:
-    model = load_language_model(ctx.data_dir, ctx.model_id, ctx.threads)
+    choice = ctx.engine(Job.SUMMARY)
+    model = load_language_model(ctx.data_dir, choice.model_id, choice.threads)
     prompt = args.prompt if args.raw else model.render_chat([{"role": "user", "content": args.prompt}])
     config = GenerationConfig(max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_k=args.top_k,
                               top_p=args.top_p, seed=args.seed, ignore_eos=args.ignore_eos)
@@ -50,6 +54,7 @@ def cmd_generate(args, ctx: CliContext) -> CommandOutput:
     data = {"prompt_ids": result.prompt_ids, "ids": result.ids, "text": result.text,
             "prefill_tokens_per_s": round(result.prefill_tokens_per_s, 1),
             "decode_tokens_per_s": round(result.decode_tokens_per_s, 1)}
-    sys.stderr.write(f"[{len(result.prompt_ids)} prompt tokens at {data['prefill_tokens_per_s']} tok/s, "
+    sys.stderr.write(f"[{choice.model_id} on {choice.threads} thread{'s' if choice.threads > 1 else ''}: "
+                     f"{len(result.prompt_ids)} prompt tokens at {data['prefill_tokens_per_s']} tok/s, "
                      f"{len(result.ids)} new at {data['decode_tokens_per_s']} tok/s]\n")
     return CommandOutput(data, "\n")

@@ -180,11 +180,10 @@ class _SpeechOnDemand:
 
 
 def _load_transcriber(ctx: CliContext):
-    from app.engines import load_speech_model
-    from app.settings import load_settings
+    from app.engines import Job, load_speech_model
 
-    settings = load_settings(ctx.data_dir.settings_file)
-    return load_speech_model(ctx.data_dir, settings.speech_model, threads=ctx.threads or settings.threads)
+    choice = ctx.engine(Job.SPEECH)
+    return load_speech_model(ctx.data_dir, choice.model_id, threads=choice.threads)
 
 
 def _say(text: str) -> None:
@@ -193,26 +192,25 @@ def _say(text: str) -> None:
 
 
 # --- the history ---------------------------------------------------------------------------
-# These two functions are the only places where the speech commands store anything.
+# These two functions are the only places where the speech commands store anything (through
+# app.flows, as the window does).
 
-def save_to_history(ctx: CliContext, result: SpeechResult, *, status: str = "done") -> int:
+def save_to_history(ctx: CliContext, result: SpeechResult) -> int:
     """Stores a recording or an imported file (copied in) with its transcript, in one
-    transaction (a kill leaves all of it or nothing, and at most a copy the next start
-    removes); returns its item id."""
+    transaction; returns its item id."""
+    from app.flows import save_speech_result
     from app.history import HistoryStore
 
-    imported = bool(result.imported_from and result.audio_path)
     with HistoryStore.for_data_dir(ctx.data_dir) as store:
-        return store.save_recording(result.title, audio_file=None if imported else result.audio_path,
-                                    import_from=Path(result.audio_path) if imported else None,
-                                    segments=result.segments, duration=result.duration,
-                                    language=result.language, status=status)
+        return save_speech_result(store, result, title=result.title)
 
 
 def store_recovered(ctx: CliContext, recovered: list[RecoveredRecording]) -> list[tuple[int, RecoveredRecording]]:
     """Lists recordings cut short (repaired by app.audio.recovery) in the history as recovered."""
-    stored = []
-    for found in recovered:
-        result = SpeechResult(str(found.path), found.duration, ())
-        stored.append((save_to_history(ctx, result, status="recovered"), found))
-    return stored
+    if not recovered:
+        return []
+    from app.flows import store_recovered as store_them
+    from app.history import HistoryStore
+
+    with HistoryStore.for_data_dir(ctx.data_dir) as store:
+        return list(zip(store_them(store, recovered), recovered))

@@ -20,8 +20,15 @@ from app.errors import HistoryError
 from app.history import cleanup, exports, files, inputs, reading, schema, search, search_index, writing
 from app.history.connection import configure, make_private, open_database, translate
 from app.history.dates import to_stored
-from app.history.records import ConversationDetail, ItemSummary, PickedReply, RecordingDetail, SearchHit
-
+from app.history.records import (
+    ConversationDetail,
+    ItemSummary,
+    NewConversation,
+    NewRecording,
+    PickedReply,
+    RecordingDetail,
+    SearchHit,
+)
 
 
 def _guarded(method):
@@ -100,31 +107,29 @@ class HistoryStore:
         return item_id
 
     @_guarded
-    def save_recording(self, title: str | None = None, *, audio_file: str | Path | None = None,
-                       import_from: str | Path | None = None, segments: Iterable = (), summary: Any = None,
-                       created: datetime | None = None, duration: float | None = None,
-                       language: str | None = None, status: str = "done") -> int:
+    def save_recording(self, recording: NewRecording) -> int:
         """A whole recording in one transaction: its row, its transcript and (optionally) its
         summary are stored together or not at all, so a crash never leaves an item listed as
-        done without them. import_from: an outside audio file, copied in first (the copy is
-        removed again if the transaction fails, and kept locked until it has committed)."""
-        inputs.check_status(status)
-        rows = [inputs.segment_row(segment) for segment in segments]
-        data = inputs.summary_dict(summary) if summary is not None else None
+        done without them. An import_from file is copied in first (the copy is removed again if
+        the transaction fails, and kept locked until it has committed)."""
+        inputs.check_status(recording.status)
+        rows = [inputs.segment_row(segment) for segment in recording.segments]
+        data = inputs.summary_dict(recording.summary) if recording.summary is not None else None
+        audio_file = recording.audio_file
         with contextlib.ExitStack() as copy_lock:
-            if import_from is not None:
-                audio_file = files.import_audio(self.data_root, Path(import_from), hold_lock_in=copy_lock)
+            if recording.import_from is not None:
+                audio_file = files.import_audio(self.data_root, Path(recording.import_from), hold_lock_in=copy_lock)
             relative = files.relative_audio(self.data_root, audio_file)
             try:
                 with self._db.atomic():
-                    item_id = writing.insert_recording(self._db, title, relative, created, duration, language,
-                                                       status)
+                    item_id = writing.insert_recording(self._db, recording.title, relative, recording.created,
+                                                       recording.duration, recording.language, recording.status)
                     writing.append_segments(self._db, item_id, rows, replace=False)
                     if data is not None:
                         writing.write_summary(self._db, item_id, data, retitle=True)
                     writing.refresh_preview(self._db, item_id)
             except BaseException:
-                if import_from is not None:
+                if recording.import_from is not None:
                     files.remove_audio(self.data_root, relative)
                 raise
         self._stored(relative)
@@ -198,27 +203,16 @@ class HistoryStore:
     # --- conversations -------------------------------------------------------------------
 
     @_guarded
-    def add_conversation(self, raw: str, turns: Iterable, me: str | None = None, *, title: str | None = None,
-                         created: datetime | None = None, drafts: Iterable = (), tone: str | None = None,
-                         length: str | None = None) -> int:
-        """A pasted conversation with its parsed turns ({speaker, text} dicts or objects) and
-        its first drafts (as add_drafts takes them), in one transaction."""
-        turn_rows = [inputs.turn_row(turn) for turn in turns]
-        draft_rows = [inputs.draft_row(draft, tone, length) for draft in drafts]
-        if not (raw or "").strip() and not turn_rows:
+    def add_conversation(self, conversation: NewConversation) -> int:
+        """A pasted conversation with its turns and first drafts, in one transaction."""
+        turn_rows = [inputs.turn_row(turn) for turn in conversation.turns]
+        draft_rows = [inputs.draft_row(draft, conversation.tone, conversation.length) for draft in conversation.drafts]
+        if not (conversation.raw or "").strip() and not turn_rows:
             raise HistoryError("The conversation is empty; paste some messages first.")
-        auto = not (title and title.strip())
-        title = title.strip() if not auto else inputs.conversation_title(turn_rows, me, raw)
+        title = (conversation.title or "").strip()
         with self._db.atomic():
-            item_id = writing.new_item(self._db, "conversation", title, auto, to_stored(created))
-            self._db.execute("INSERT INTO conversations (item_id, me, raw) VALUES (?, ?, ?)", [item_id, me, raw or ""])
-            for idx, (speaker, text) in enumerate(turn_rows):
-                self._db.execute("INSERT INTO turns (conversation_id, idx, speaker, text) VALUES (?, ?, ?, ?)",
-                                 [item_id, idx, speaker, text])
-            search_index.index_conversation(self._db, item_id)
-            writing.insert_drafts(self._db, item_id, draft_rows)
-            writing.refresh_preview(self._db, item_id)
-        return item_id
+            return writing.insert_conversation(self._db, conversation.raw, turn_rows, conversation.me, title,
+                                               to_stored(conversation.created), draft_rows)
 
     @_guarded
     def find_conversation(self, raw: str) -> int | None:
@@ -232,13 +226,8 @@ class HistoryStore:
     def set_conversation_me(self, conversation_id: int, me: str | None) -> None:
         """Who the user is in a stored conversation; a title the user never set follows."""
         conversation_id = reading.require(self._db, conversation_id, "conversation")
-        turn_rows = [tuple(row) for row in self._db.execute(
-            "SELECT speaker, text FROM turns WHERE conversation_id = ? ORDER BY idx", [conversation_id])]
-        raw = self._db.execute("SELECT raw FROM conversations WHERE item_id = ?", [conversation_id]).fetchone()[0]
         with self._db.atomic():
-            self._db.execute("UPDATE conversations SET me = ? WHERE item_id = ?", [me, conversation_id])
-            writing.set_title(self._db, conversation_id, inputs.conversation_title(turn_rows, me, raw),
-                              auto=True, only_if_auto=True)
+            writing.set_conversation_me(self._db, conversation_id, me)
 
     @_guarded
     def add_drafts(self, conversation_id: int, drafts: Iterable, *, tone: str | None = None,
@@ -256,18 +245,9 @@ class HistoryStore:
         row = self._db.execute("SELECT conversation_id FROM drafts WHERE id = ?", [int(draft_id)]).fetchone()
         if row is None:
             raise HistoryError(f"There is no reply draft {draft_id} in the history.")
-        conversation_id = row[0]
         final_text = final_text.strip() if final_text and final_text.strip() else None
         with self._db.atomic():
-            previous = [r[0] for r in self._db.execute(
-                "SELECT id FROM drafts WHERE conversation_id = ? AND picked_at IS NOT NULL AND id != ?",
-                [conversation_id, int(draft_id)]).fetchall()]
-            self._db.execute("UPDATE drafts SET picked_at = NULL, final_text = NULL WHERE id IN "
-                             "(SELECT value FROM json_each(?))", [json.dumps(previous)])
-            self._db.execute("UPDATE drafts SET picked_at = ?, final_text = ? WHERE id = ?",
-                             [to_stored(), final_text, int(draft_id)])
-            for changed in previous + [int(draft_id)]:
-                search_index.index_draft(self._db, conversation_id, changed)
+            writing.pick_draft(self._db, row[0], int(draft_id), final_text)
 
     @_guarded
     def picked_replies(self, limit: int = 3) -> list[str]:

@@ -1,11 +1,13 @@
-"""The writes the store's methods share, each inside the caller's transaction: a recording's
-row, its transcript and summary, drafts, an item with its title, and the list's preview."""
+"""The store's writes, each inside the caller's transaction: a recording's row, its
+transcript and summary, a conversation and its drafts, a pick, an item with its title, and the
+list's preview."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
-from app.history import search_index
+from app.history import inputs, search_index
 from app.history.dates import local_label, to_stored
 
 PREVIEW_CHARS = 160
@@ -50,6 +52,43 @@ def write_summary(db, recording_id: int, data: dict, *, retitle: bool) -> None:
     search_index.index_summary(db, recording_id)
     if retitle and data["title"].strip():
         set_title(db, recording_id, data["title"].strip(), auto=True, only_if_auto=True)
+
+
+def insert_conversation(db, raw: str, turn_rows: list, me: str | None, title: str, created: str,
+                        draft_rows: list) -> int:
+    """title: the user's, or empty for one named after the other participants."""
+    auto = not title
+    title = title or inputs.conversation_title(turn_rows, me, raw)
+    item_id = new_item(db, "conversation", title, auto, created)
+    db.execute("INSERT INTO conversations (item_id, me, raw) VALUES (?, ?, ?)", [item_id, me, raw or ""])
+    for idx, (speaker, text) in enumerate(turn_rows):
+        db.execute("INSERT INTO turns (conversation_id, idx, speaker, text) VALUES (?, ?, ?, ?)",
+                   [item_id, idx, speaker, text])
+    search_index.index_conversation(db, item_id)
+    insert_drafts(db, item_id, draft_rows)
+    refresh_preview(db, item_id)
+    return item_id
+
+
+def set_conversation_me(db, conversation_id: int, me: str | None) -> None:
+    """Who the user is; a title the user never set follows (it names the others)."""
+    turn_rows = [tuple(row) for row in db.execute(
+        "SELECT speaker, text FROM turns WHERE conversation_id = ? ORDER BY idx", [conversation_id])]
+    raw = db.execute("SELECT raw FROM conversations WHERE item_id = ?", [conversation_id]).fetchone()[0]
+    db.execute("UPDATE conversations SET me = ? WHERE item_id = ?", [me, conversation_id])
+    set_title(db, conversation_id, inputs.conversation_title(turn_rows, me, raw), auto=True, only_if_auto=True)
+
+
+def pick_draft(db, conversation_id: int, draft_id: int, final_text: str | None) -> None:
+    """Marks one draft as the user's pick, undoing any earlier pick of the conversation."""
+    previous = [row[0] for row in db.execute(
+        "SELECT id FROM drafts WHERE conversation_id = ? AND picked_at IS NOT NULL AND id != ?",
+        [conversation_id, draft_id]).fetchall()]
+    db.execute("UPDATE drafts SET picked_at = NULL, final_text = NULL WHERE id IN "
+               "(SELECT value FROM json_each(?))", [json.dumps(previous)])
+    db.execute("UPDATE drafts SET picked_at = ?, final_text = ? WHERE id = ?", [to_stored(), final_text, draft_id])
+    for changed in previous + [draft_id]:
+        search_index.index_draft(db, conversation_id, changed)
 
 
 def insert_drafts(db, conversation_id: int, rows: list) -> list[int]:

@@ -26,6 +26,7 @@ from typing import Callable
 import pytest
 
 from app.history import HistoryStore
+from app.history.records import NewConversation, NewRecording, Turn
 from models.types import Segment
 from support import ROOT
 
@@ -176,9 +177,9 @@ def _three_meetings_and_a_chat(tmp_path: Path) -> Callable[[Path], None]:
                 words = f"The {name[:-4]} budget was agreed."
                 if name == "walrus.wav":
                     words += " Codename quetzalcoatl."
-                store.save_recording(name[:-4], import_from=_outside_audio(tmp_path, name),
-                                     segments=[Segment(0, 2, words)], duration=2.0)
-            store.add_conversation("Ann: lunch?", [("Ann", "lunch?")], "Me", drafts=["Yes!"])
+                store.save_recording(NewRecording(name[:-4], import_from=_outside_audio(tmp_path, name),
+                                                  segments=(Segment(0, 2, words),), duration=2.0))
+            store.add_conversation(NewConversation("Ann: lunch?", (Turn("Ann", "lunch?"),), "Me", drafts=("Yes!",)))
     return setup
 
 

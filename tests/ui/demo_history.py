@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.assistant.summary import ActionItem, Summary, SummaryItem
 from app.history import HistoryStore
+from app.history.records import NewConversation, Turn
 from app.paths import DataDir
 from fake_engine import _write_tone
 from models.types import Segment
@@ -55,10 +56,10 @@ def write_demo_history(data_root: Path) -> dict:
         store.add_segments(recording, [Segment(start, end, f"{text}") for (start, _, text), end in zip(MEETING, ends)])
         store.finish_recording(recording, duration=50.0)
         store.save_summary(recording, SUMMARY)
-        conversation = store.add_conversation(CHAT, [("Anna", "Hi! Are we still on for lunch on Friday?"),
-                                                     ("Me", "I think so, let me check my calendar."),
-                                                     ("Anna", "Great. Could we make it 12:30 instead of 12? "
-                                                              "I have a call until noon.")], "Me")
+        turns = (Turn("Anna", "Hi! Are we still on for lunch on Friday?"),
+                 Turn("Me", "I think so, let me check my calendar."),
+                 Turn("Anna", "Great. Could we make it 12:30 instead of 12? I have a call until noon."))
+        conversation = store.add_conversation(NewConversation(CHAT, turns, "Me"))
         draft_ids = store.add_drafts(conversation, DRAFTS, tone="friendly", length="short")
         store.pick_draft(draft_ids[0])
     return {"recording": recording, "conversation": conversation}

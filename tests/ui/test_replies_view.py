@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from app.history import HistoryStore
+from app.history.records import NewConversation, Turn
 from app.paths import DataDir
 
 CHAT = "Anna: Are we still on for Friday?\nMe: I think so, let me check.\nAnna: Great, tell me soon!"
@@ -151,11 +152,11 @@ def test_a_draft_signed_by_someone_else_is_never_an_example_of_my_style(window, 
     bad = "Hi Jordan,\n\nThanks for the update.\n\nBest regards,\nKaren Liu\nHead of Operations"
     good = "Hi Karen,\n\nI will send the revised quote on Thursday.\n\nThanks,\nJordan"
     with store_of(data_dir) as store:
-        turns = [("Jordan Lee", "Hi Karen,\nHere is the vendor shortlist."),
-                 ("Karen Liu", "Hi Jordan,\n\nCould you send me the revised quote by Thursday?")]
-        old = store.add_conversation("an older paste", turns, "Jordan Lee")
+        turns = (Turn("Jordan Lee", "Hi Karen,\nHere is the vendor shortlist."),
+                 Turn("Karen Liu", "Hi Jordan,\n\nCould you send me the revised quote by Thursday?"))
+        old = store.add_conversation(NewConversation("an older paste", turns, "Jordan Lee"))
         store.pick_draft(store.add_drafts(old, [bad])[0])
-        conversation = store.add_conversation(EMAIL, turns, "Jordan Lee")
+        conversation = store.add_conversation(NewConversation(EMAIL, turns, "Jordan Lee"))
         store.add_drafts(conversation, [bad, good, "I can do Thursday."])
     window.open_conversation(conversation)
     view = window.replies_view

@@ -5,6 +5,7 @@ staging folder of a killed model import."""
 from __future__ import annotations
 
 from app.history import HistoryStore, cleanup
+from app.history.records import NewRecording
 from models.types import Segment
 
 
@@ -18,8 +19,10 @@ def test_the_window_finishes_a_deletion_and_clears_leftovers_at_start(make_windo
     for name in ("kept.wav", "deleted.wav"):
         (outside / name).write_bytes(b"RIFF" + bytes(64))
     with HistoryStore.open(data_dir / "history.db", data_dir) as store:
-        kept = store.save_recording("Kept", import_from=outside / "kept.wav", segments=[Segment(0, 1, "Hi.")])
-        deleted = store.save_recording("Gone", import_from=outside / "deleted.wav", segments=[Segment(0, 1, "Bye.")])
+        kept = store.save_recording(NewRecording("Kept", import_from=outside / "kept.wav",
+                                                 segments=(Segment(0, 1, "Hi."),)))
+        deleted = store.save_recording(NewRecording("Gone", import_from=outside / "deleted.wav",
+                                                    segments=(Segment(0, 1, "Bye."),)))
         monkeypatch.setattr(cleanup, "finish_pending", lambda *_a, **_k: 0)  # killed right after the commit
         store.delete(deleted)
         monkeypatch.undo()

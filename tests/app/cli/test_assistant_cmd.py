@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 
-from app.history import HistoryStore
-from app.paths import DataDir
 from support import run_confide
+
+from app.history import HistoryStore
+from app.history.records import NewConversation, Turn
+from app.paths import DataDir
 
 SRT = """1
 00:00:02,000 --> 00:00:06,000
@@ -70,7 +72,7 @@ def test_reply_drafts_as_json_and_saved_with_personal_style(tmp_path, data_dir_w
     """Three suggestions in the documented shape; --me picks who I am; replies picked before
     (from the history) shape the drafts (their shared emoji); --save keeps turns and drafts."""
     with HistoryStore.for_data_dir(DataDir(data_dir_with_models)) as store:
-        old = store.add_conversation("Eva: lunch?", [{"speaker": "Eva", "text": "lunch?"}], "Mira")
+        old = store.add_conversation(NewConversation("Eva: lunch?", (Turn("Eva", "lunch?"),), "Mira"))
         for draft_id, text in zip(store.add_drafts(old, ["sure \U0001F60A", "yes please \U0001F60A",
                                                          "on my way \U0001F60A"]), range(3)):
             store.pick_draft(draft_id)

@@ -13,10 +13,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from support import ROOT, run_confide
 
 from app.history import HistoryStore
+from app.history.records import NewConversation, Turn
 from models.types import Segment
-from support import ROOT, run_confide
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def filled(data_dir) -> dict:
                                        "decisions": [], "action_items": [{"text": "Chase the gazebo supplier",
                                                                           "owner": "Eve", "due": None,
                                                                           "start": 3.0}]})
-        chat = store.add_conversation("Tom: gazebo?", [("Tom", "Is the gazebo here?")], me="Eve")
+        chat = store.add_conversation(NewConversation("Tom: gazebo?", (Turn("Tom", "Is the gazebo here?"),), me="Eve"))
         store.add_drafts(chat, ["Not yet, next week."])
     return {"recording": recording, "chat": chat, "dir": data_dir}
 
@@ -127,7 +128,7 @@ def test_read_only_data_folder_as_nobody():
         folder = home / "data"
         folder.mkdir()
         with HistoryStore.open(folder / "history.db", folder) as store:
-            store.add_conversation("a: b", [("a", "b")])
+            store.add_conversation(NewConversation("a: b", (Turn("a", "b"),)))
         before = (folder / "history.db").read_bytes()
         for path, mode in ((home, 0o700), (folder, 0o500), (folder / "history.db", 0o600)):
             os.chown(path, nobody.pw_uid, nobody.pw_gid)

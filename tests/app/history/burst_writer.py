@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from app.history import HistoryStore
+from app.history.records import NewConversation, Turn
 from models.types import Segment
 
 
@@ -21,7 +22,7 @@ def main(folder: str, round_name: str) -> None:
         print(f"segments {recording}", flush=True)
         store.finish_recording(recording, duration=25.0)
         print(f"finished {recording}", flush=True)
-        chat = store.add_conversation(f"A: hi {n}", [("A", f"hi {n}"), ("B", "hello")], me="B")
+        chat = store.add_conversation(NewConversation(f"A: hi {n}", (Turn("A", f"hi {n}"), Turn("B", "hello")), me="B"))
         drafts = store.add_drafts(chat, ["one", "two", "three"])
         print(f"drafts {chat} {len(drafts)}", flush=True)
         store.pick_draft(drafts[n % 3])

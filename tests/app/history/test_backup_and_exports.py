@@ -9,6 +9,7 @@ import pytest
 
 from app.errors import HistoryError
 from app.history import HistoryStore
+from app.history.records import NewConversation, Turn
 from models.types import Segment
 
 
@@ -53,7 +54,7 @@ def test_recording_markdown_and_json(store):
 
 def test_conversation_exports(store):
     """A conversation exports with its turns and drafts (md, json) and refuses transcript formats."""
-    chat = store.add_conversation("Jo: dinner?", [("Jo", "Dinner tonight?")], me="Al")
+    chat = store.add_conversation(NewConversation("Jo: dinner?", (Turn("Jo", "Dinner tonight?"),), me="Al"))
     ids = store.add_drafts(chat, ["Yes!", "Can't tonight."])
     store.pick_draft(ids[0])
     markdown = store.export(chat, "md")
@@ -84,7 +85,7 @@ def test_export_to_file_is_private(store, tmp_path):
 def test_backup_is_a_consistent_private_copy(store, tmp_path):
     """The backup is one 0600 file (no -wal) that opens as a history with the same items and search."""
     recording = _meeting(store)
-    chat = store.add_conversation("Jo: hi", [("Jo", "hi")])
+    chat = store.add_conversation(NewConversation("Jo: hi", (Turn("Jo", "hi"),)))
     restore = tmp_path / "restored"
     restore.mkdir()
     target = store.backup(restore / "history.db")

@@ -7,16 +7,17 @@ import os
 import stat
 
 import pytest
+from support import run_confide
 
 from app.errors import HistoryError
-from support import run_confide
+from app.history.records import NewConversation, Turn
 
 
 @pytest.mark.parametrize("suffix", ["-wal", "-shm", "-journal"])
 def test_a_backup_onto_the_database_s_own_files_is_refused(store, data_dir, suffix):
     """history.db-wal / -shm / -journal: refused (a backup renamed onto the WAL said "Backed up"
     and vanished when the database closed), and the history is untouched."""
-    store.add_conversation("Jo: hi", [("Jo", "hi")])
+    store.add_conversation(NewConversation("Jo: hi", (Turn("Jo", "hi"),)))
     with pytest.raises(HistoryError, match=f"cannot overwrite the history database's own {suffix} file"):
         store.backup(data_dir / f"history.db{suffix}")
     assert [item.title for item in store.list_items()] and store.check_integrity() == "ok"
@@ -51,7 +52,7 @@ def test_a_device_node_is_refused_and_left_as_it_is(store, tmp_path):
 
 def test_an_ordinary_existing_file_is_still_replaced(store, tmp_path):
     """An older backup (a regular file) is replaced by the new one, as before."""
-    store.add_conversation("Jo: hi", [("Jo", "hi")])
+    store.add_conversation(NewConversation("Jo: hi", (Turn("Jo", "hi"),)))
     old = tmp_path / "copy.db"
     old.write_bytes(b"an older copy")
     assert store.backup(old) == old and old.read_bytes().startswith(b"SQLite format 3")

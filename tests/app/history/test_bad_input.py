@@ -10,10 +10,10 @@ import random
 import sqlite3
 
 import pytest
+from history_helpers import add_meeting
 
 from app.errors import HistoryError
 from app.history import HistoryStore
-from history_helpers import add_meeting
 
 
 def _digest(path) -> str:
@@ -71,11 +71,12 @@ OPEN_AND_REPORT = """
 import sys
 from pathlib import Path
 from app.history import HistoryStore, HistoryError
+from app.history.records import NewConversation, Turn
 folder = Path({folder!r})
 try:
     store = HistoryStore.open(folder / "history.db", folder)
     print("OPENED", [item.title for item in store.list_items()])
-    store.add_conversation("a: b", [("a", "b")])
+    store.add_conversation(NewConversation("a: b", (Turn("a", "b"),)))
     print("WROTE")
 except HistoryError as error:
     print("HISTORYERROR", error)

@@ -11,11 +11,12 @@ import json
 import os
 
 import pytest
+from support import run_confide
 
 from app.audio.wavfile import CrashSafeWav, wav_header
 from app.history import HistoryStore, cleanup, search_index, writing
+from app.history.records import NewConversation, NewRecording, Turn
 from models.types import Segment
-from support import run_confide
 
 SUMMARY = {"title": "Budget", "overview": "The budget was agreed.", "key_points": [{"text": "Agreed"}],
            "decisions": [], "action_items": []}
@@ -36,8 +37,9 @@ def _recordings(data_dir):
 def test_save_recording_stores_audio_transcript_and_summary_together(store, data_dir, tmp_path):
     """save_recording copies the audio in and stores the row, the transcript and the summary as
     one item; the copy is private and referenced."""
-    item_id = store.save_recording("Budget", import_from=_outside_wav(tmp_path), segments=[Segment(0, 2, "Hi.")],
-                                   summary=SUMMARY, duration=2.0, language="en")
+    item_id = store.save_recording(NewRecording("Budget", import_from=_outside_wav(tmp_path),
+                                                segments=(Segment(0, 2, "Hi."),), summary=SUMMARY, duration=2.0,
+                                                language="en"))
     item = store.get_item(item_id)
     assert item.status == "done" and [s.text for s in item.segments] == ["Hi."]
     assert item.summary["overview"] == "The budget was agreed."
@@ -53,21 +55,21 @@ def test_a_failed_save_leaves_neither_an_item_nor_a_copy(store, data_dir, tmp_pa
 
     monkeypatch.setattr(search_index, "index_summary", broken)
     with pytest.raises(RuntimeError):
-        store.save_recording("Budget", import_from=_outside_wav(tmp_path), segments=[Segment(0, 2, "Hi.")],
-                             summary=SUMMARY)
+        store.save_recording(NewRecording("Budget", import_from=_outside_wav(tmp_path),
+                                          segments=(Segment(0, 2, "Hi."),), summary=SUMMARY))
     assert store.list_items() == []
     assert _recordings(data_dir) == []
 
 
 def test_a_conversation_and_its_drafts_are_one_transaction(store, monkeypatch):
     """A conversation is stored with its first drafts or not at all."""
-    item_id = store.add_conversation("Ann: lunch?", [("Ann", "lunch?")], "Me", drafts=["Yes!", "No.", "Maybe."],
-                                     tone="friendly")
+    item_id = store.add_conversation(NewConversation("Ann: lunch?", (Turn("Ann", "lunch?"),), "Me",
+                                                     drafts=("Yes!", "No.", "Maybe."), tone="friendly"))
     assert [d.text for d in store.get_item(item_id).drafts] == ["Yes!", "No.", "Maybe."]
 
     monkeypatch.setattr(search_index, "index_draft", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("x")))
     with pytest.raises(RuntimeError):
-        store.add_conversation("Bob: tea?", [("Bob", "tea?")], "Me", drafts=["Sure."])
+        store.add_conversation(NewConversation("Bob: tea?", (Turn("Bob", "tea?"),), "Me", drafts=("Sure.",)))
     assert [item.id for item in store.list_items()] == [item_id]
 
 
@@ -76,7 +78,8 @@ def test_a_delete_killed_after_its_commit_is_finished_by_the_next_start(data_dir
     finishing step never runs), the item is gone, its audio is still noted as pending, and the
     next start removes it."""
     with HistoryStore.open(data_dir / "history.db", data_dir) as store:
-        item_id = store.save_recording("Budget", import_from=_outside_wav(tmp_path), segments=[Segment(0, 2, "Hi.")])
+        item_id = store.save_recording(NewRecording("Budget", import_from=_outside_wav(tmp_path),
+                                                    segments=(Segment(0, 2, "Hi."),)))
         monkeypatch.setattr(cleanup, "finish_pending", lambda *_a, **_k: 0)
         store.delete(item_id)
         monkeypatch.undo()
@@ -93,7 +96,8 @@ def test_a_wipe_killed_after_its_commit_is_finished_by_the_next_command(data_dir
     """The same for wipe, through the command line's next start (any command)."""
     with HistoryStore.open(data_dir / "history.db", data_dir) as store:
         for name in ("a.wav", "b.wav", "c.wav"):
-            store.save_recording(name, import_from=_outside_wav(tmp_path, name), segments=[Segment(0, 1, "x")])
+            store.save_recording(NewRecording(name, import_from=_outside_wav(tmp_path, name),
+                                              segments=(Segment(0, 1, "x"),)))
         monkeypatch.setattr(cleanup, "finish_pending", lambda *_a, **_k: 0)
         store.wipe()
         monkeypatch.undo()
@@ -110,7 +114,7 @@ def test_the_sweep_removes_leftovers_and_keeps_what_is_alive(store, data_dir, tm
     it keeps a referenced file, a locked copy (a save in progress elsewhere) and an unfinished
     .partial.wav (recovery's), and lists a recorder's finished recording without a row (a
     meeting whose save was killed) as recovered, with its length."""
-    kept = store.save_recording("Kept", import_from=_outside_wav(tmp_path, "kept.wav"))
+    kept = store.save_recording(NewRecording("Kept", import_from=_outside_wav(tmp_path, "kept.wav")))
     folder = data_dir / "recordings"
     for name in (".import.wav.k2j3.tmp", "orphan-copy.wav", ".busy.wav.x1.tmp", "recording-20260101-101010.partial.wav"):
         (folder / name).write_bytes(b"RIFF")
@@ -145,7 +149,7 @@ def test_a_finished_recording_stays_locked_until_the_history_holds_it(data_dir):
     assert result.returncode == 0, result.stderr
     assert '"items": []' in result.stdout
     with HistoryStore.open(data_dir / "history.db", data_dir) as store:
-        item_id = store.save_recording(None, audio_file=path, segments=[Segment(0, 1, "Hi.")])
+        item_id = store.save_recording(NewRecording(None, audio_file=path, segments=[Segment(0, 1, "Hi.")]))
     fd = os.open(path, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released: this would raise otherwise
@@ -173,7 +177,7 @@ def test_a_copy_being_saved_is_locked_until_its_row_is_committed(store, data_dir
         return real_refresh(db, item_id)
 
     monkeypatch.setattr(writing, "refresh_preview", look)
-    store.save_recording("Budget", import_from=_outside_wav(tmp_path))
+    store.save_recording(NewRecording("Budget", import_from=_outside_wav(tmp_path)))
     assert seen == ["meeting.wav"]
 
 

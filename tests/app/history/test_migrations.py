@@ -9,6 +9,7 @@ import sqlite_utils
 
 from app.errors import HistoryError
 from app.history import HistoryStore
+from app.history.records import NewConversation, Turn
 from app.history.schema import KNOWN_STEPS, MIGRATION_SET, migrations
 
 
@@ -76,7 +77,7 @@ def test_database_from_a_newer_version_is_refused_untouched(data_dir):
     """A step this version does not know means a newer Confide wrote the file: one sentence, no change."""
     path = data_dir / "history.db"
     with HistoryStore.open(path, data_dir) as store:
-        store.add_conversation("a: b", [("a", "b")])
+        store.add_conversation(NewConversation("a: b", (Turn("a", "b"),)))
         store.db["_sqlite_migrations"].insert(
             {"migration_set": MIGRATION_SET, "name": "m999_from_the_future", "applied_at": "2099-01-01"})
     before = _digest(path)

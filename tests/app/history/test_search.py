@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from history_helpers import add_meeting
 
 from app.errors import HistoryError
-from history_helpers import add_meeting
+from app.history.records import NewConversation, Turn
 
 FILLER = ["We looked at the numbers again.", "Nothing else came up.", "Coffee was cold today."]
 
@@ -18,8 +19,9 @@ def test_finds_words_from_every_source(store):
     summarized = add_meeting(store, FILLER)
     store.save_summary(summarized, {"title": "Sync", "overview": "Talked about the aquarium.",
                                     "key_points": [], "decisions": [], "action_items": []})
-    chat = store.add_conversation("Ana: the trampoline arrived", [("Ana", "The trampoline arrived")])
-    replied = store.add_conversation("Bo: hi", [("Bo", "hi")])
+    chat = store.add_conversation(NewConversation("Ana: the trampoline arrived",
+                                                  (Turn("Ana", "The trampoline arrived"),)))
+    replied = store.add_conversation(NewConversation("Bo: hi", (Turn("Bo", "hi"),)))
     store.add_drafts(replied, ["Let's meet at the observatory."])
 
     expected = {"kangaroo": (meeting, "transcript"), "aquarium": (summarized, "summary"),
@@ -75,7 +77,7 @@ def test_kind_and_date_filters(store):
     now = datetime.now(timezone.utc)
     old = add_meeting(store, ["the saxophone case"], created=now - timedelta(days=40))
     new = add_meeting(store, ["a saxophone solo"], created=now)
-    chat = store.add_conversation("x: saxophone", [("x", "saxophone lessons?")])
+    chat = store.add_conversation(NewConversation("x: saxophone", (Turn("x", "saxophone lessons?"),)))
     assert {h.id for h in store.search("saxophone")} == {old, new, chat}
     assert {h.id for h in store.search("saxophone", kind="recording")} == {old, new}
     assert {h.id for h in store.search("saxophone", kind="conversation")} == {chat}
@@ -104,7 +106,7 @@ def test_deleted_items_are_forgotten(store, data_dir):
     doomed = add_meeting(store, ["Our secret codename is quetzalcoatl."])
     store.save_summary(doomed, {"title": "Codename", "overview": f"Codename {secret} chosen.",
                                 "key_points": [], "decisions": [], "action_items": []})
-    chat = store.add_conversation(f"Max: {secret}?", [("Max", f"{secret}?")])
+    chat = store.add_conversation(NewConversation(f"Max: {secret}?", (Turn("Max", f"{secret}?"),)))
     store.add_drafts(chat, [f"Yes, {secret}."])
     kept = add_meeting(store, ["Nothing secret here."])
     assert {h.id for h in store.search(secret)} == {doomed, chat}
@@ -130,7 +132,8 @@ def test_words_said_everywhere_rank_the_newest_passages(store, monkeypatch):
     monkeypatch.setattr(search_module, "WINDOW", 4)
     meetings = [add_meeting(store, [f"Coffee talk number {i}."] + (["The zebra escaped."] if i == 0 else []))
                 for i in range(10)]
-    chats = [store.add_conversation(f"Al: coffee {i}?", [("Al", f"Coffee {i}?")]) for i in range(2)]
+    chats = [store.add_conversation(NewConversation(f"Al: coffee {i}?", (Turn("Al", f"Coffee {i}?"),)))
+             for i in range(2)]
     hits = store.search("coffee")
     assert [h.id for h in hits if h.kind == "recording"] == meetings[::-1][:4]
     assert sorted(h.id for h in hits if h.kind == "conversation") == chats

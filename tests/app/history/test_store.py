@@ -6,11 +6,12 @@ import stat
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from history_helpers import add_meeting
 
 from app.errors import HistoryError
 from app.history import HistoryStore
+from app.history.records import NewConversation, Turn
 from models.types import Segment
-from history_helpers import add_meeting
 
 SUMMARY = {
     "title": "Quarterly budget review",
@@ -72,11 +73,12 @@ def test_replace_transcript(store):
 
 def test_conversation_drafts_and_picks(store):
     """Drafts are stored in order; picking one unpicks the other; picked replies feed personalization."""
-    first = store.add_conversation("Sam: lunch?", [{"speaker": "Sam", "text": "Lunch tomorrow?"}], me="Kim")
+    first = store.add_conversation(NewConversation("Sam: lunch?", (Turn("Sam", "Lunch tomorrow?"),), me="Kim"))
     drafts = store.add_drafts(first, ["Sure, noon works!", {"text": "Can't, sorry.", "tone": "formal"}])
     store.pick_draft(drafts[1])
     store.pick_draft(drafts[0], final_text="Sure, noon works for me!")
-    second = store.add_conversation("", [("Lee", "Did you see the report?"), ("Kim", "Not yet")], me="Kim")
+    second = store.add_conversation(NewConversation("", (Turn("Lee", "Did you see the report?"), Turn("Kim", "Not yet")),
+                                                    me="Kim"))
     [only] = store.add_drafts(second, ["Reading it now."])
     store.pick_draft(only)
 
@@ -93,7 +95,8 @@ def test_conversation_drafts_and_picks(store):
 
 def test_ids_are_unique_across_kinds(store):
     """One id space: a recording and a conversation never share an id, so `show ID` is unambiguous."""
-    ids = [add_meeting(store, ["x"]), store.add_conversation("a: b", [("a", "b")]), add_meeting(store, ["y"])]
+    chat = NewConversation("a: b", (Turn("a", "b"),))
+    ids = [add_meeting(store, ["x"]), store.add_conversation(chat), add_meeting(store, ["y"])]
     assert len(set(ids)) == 3
     assert [store.get_item(i).kind for i in ids] == ["recording", "conversation", "recording"]
 
@@ -102,7 +105,7 @@ def test_list_filters_and_order(store):
     """Newest first; --kind and --since filter; a bad date is one sentence."""
     now = datetime.now(timezone.utc)
     old = add_meeting(store, ["old"], created=now - timedelta(days=30))
-    chat = store.add_conversation("x: y", [("x", "y")], created=now - timedelta(days=2))
+    chat = store.add_conversation(NewConversation("x: y", (Turn("x", "y"),), created=now - timedelta(days=2)))
     new = add_meeting(store, ["new"], created=now)
     assert [i.id for i in store.list_items()] == [new, chat, old]
     assert [i.id for i in store.list_items(kind="recording")] == [new, old]
@@ -120,7 +123,7 @@ def test_unknown_ids_are_one_sentence(store):
         store.get_item(99)
     with pytest.raises(HistoryError, match="not an item id"):
         store.delete("abc")
-    chat = store.add_conversation("x: y", [("x", "y")])
+    chat = store.add_conversation(NewConversation("x: y", (Turn("x", "y"),)))
     with pytest.raises(HistoryError, match="is a conversation, not a recording"):
         store.add_segments(chat, [Segment(0, 1, "a")])
     with pytest.raises(HistoryError, match="no reply draft"):
@@ -173,14 +176,14 @@ def test_wipe_deletes_everything(store, data_dir):
     (data_dir / "recordings" / "a.wav").write_bytes(b"RIFF")
     recording = store.add_recording(audio_file="recordings/a.wav")
     store.add_segments(recording, [Segment(0, 1, "zanzibar")])
-    store.add_conversation("x: zanzibar", [("x", "zanzibar")])
+    store.add_conversation(NewConversation("x: zanzibar", (Turn("x", "zanzibar"),)))
     store.wipe()
     assert store.list_items() == []
     assert store.db.execute("SELECT count(*) FROM search_docs_fts WHERE search_docs_fts MATCH 'zanzibar'").fetchone()[0] == 0
     assert not (data_dir / "recordings" / "a.wav").exists()
     assert b"zanzibar" not in (data_dir / "history.db").read_bytes()
     assert store.search("zanzibar") == []
-    assert store.add_conversation("a: b", [("a", "b")]) > 0
+    assert store.add_conversation(NewConversation("a: b", (Turn("a", "b"),))) > 0
 
 
 def test_closed_store_says_so(data_dir):
