@@ -8,9 +8,9 @@ from pathlib import Path
 
 from app.cli import numbers
 from app.cli.common import CliContext, CommandOutput, add_command, add_group
+from app.clock import clock
 from app.errors import HistoryError
 from app.history import HistoryStore
-from app.clock import clock
 from app.history.dates import local_label
 from app.history.exports import RECORDING_FORMATS
 from app.history.records import KINDS
