@@ -22,7 +22,7 @@ from app.cli.common import CliContext, CommandOutput, add_command
 from app.cli.full_disk import save_or_keep
 from app.clock import clock
 from app.errors import AppError
-from app.tasks.events import Done, Failed, Partial, Progress
+from app.tasks.events import Done, Failed, Progress, TranscriptPiece
 from app.tasks.record import LevelReading, RecordControl, RecordTask, record
 from app.tasks.transcribe import SpeechResult, TranscribeTask, transcribe_file
 from models.whisper.audio_io import check_readable
@@ -149,7 +149,7 @@ def _run(events, *, show_segments: bool, seconds: float | None = None) -> Speech
                 until = f"for {clock(seconds)}" if seconds else "until Ctrl-C"
                 _say(f"Recording started; recording {until}.")
             continue
-        if isinstance(event, Partial) and event.segment is not None:
+        if isinstance(event, TranscriptPiece):
             if show_segments:
                 _say(f"[{clock(event.segment.start)}] {event.segment.text}")
             continue
