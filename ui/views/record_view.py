@@ -3,6 +3,8 @@ device, the transcript growing live, and importing a file by button or by droppi
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
@@ -23,13 +25,24 @@ AUDIO_FILTER = ("Audio or video (*.wav *.flac *.mp3 *.m4a *.aac *.ogg *.opus *.m
                 "All files (*)")
 
 
+class RecorderState(StrEnum):
+    """What the Record view is doing."""
+
+    IDLE = "idle"
+    RECORDING = "recording"
+    PAUSED = "paused"
+    FINISHING = "finishing"  # the transcript of a stopped recording
+    IMPORTING = "importing"
+
+
 class RecordView(QWidget):
     """Emits ``opened(recording_id, note)`` once a recording or an import is transcribed and stored."""
 
     opened = Signal(object, object)  # recording id, a note for the user (e.g. "No speech detected.") or None
     status = Signal(str)
 
-    IDLE, RECORDING, PAUSED, FINISHING, IMPORTING = "idle", "recording", "paused", "finishing", "importing"
+    IDLE, RECORDING, PAUSED, FINISHING, IMPORTING = (RecorderState.IDLE, RecorderState.RECORDING, RecorderState.PAUSED,
+                                                     RecorderState.FINISHING, RecorderState.IMPORTING)
 
     def __init__(self, services, parent=None):
         super().__init__(parent)
@@ -336,7 +349,7 @@ class RecordView(QWidget):
         self.transcript.scrollToBottom()
         self.placeholder.hide()
 
-    def _apply_state(self, state: str) -> None:
+    def _apply_state(self, state: RecorderState) -> None:
         self.state = state
         recording = state in (self.RECORDING, self.PAUSED)
         has_mic = getattr(self, "has_microphone", True)
