@@ -255,7 +255,8 @@ def _tensor_info(cursor: _Cursor, name: str, shape: tuple[int, ...], kind: int, 
     for dim in shape:
         n_elements *= dim  # Python integers: a crafted product cannot wrap around
     if shape[0] % block:
-        raise cursor.damaged(f"the tensor {name}'s rows of {shape[0]} are not whole {tensor_type.name} blocks of {block}")
+        raise cursor.damaged(f"the tensor {name}'s rows of {shape[0]} are not whole "
+                             f"{tensor_type.name} blocks of {block}")
     n_bytes = n_elements // block * type_size
     if relative % alignment:
         raise cursor.damaged(f"the tensor {name}'s data offset {relative} is not aligned to {alignment}")

@@ -3,6 +3,7 @@ CTranslate2 Whisper folder. Copied into the models folder through a staging fold
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 from collections.abc import Callable
@@ -31,7 +32,8 @@ def detect_kind(path: Path) -> tuple[ModelKind, str]:
         with open(path, "rb") as handle:
             if handle.read(4) == GGUF_MAGIC:
                 return ModelKind.LANGUAGE, "gguf"
-        raise ModelError(f"{path.name} is not a GGUF file; import a .gguf file, an ONNX model folder or a Whisper folder.")
+        raise ModelError(f"{path.name} is not a GGUF file; "
+                         "import a .gguf file, an ONNX model folder or a Whisper folder.")
     if path.is_dir():
         if (path / "genai_config.json").is_file():
             return ModelKind.LANGUAGE, "onnx-genai"
@@ -91,10 +93,10 @@ def check_gguf(path: Path) -> None:
     if isinstance(template, str):
         from models.slm.chat_template import ChatTemplate
 
-        try:  # one past the limits says now that it is unusable (the plain prompt will be used)
+        # One past the limits says now that it is unusable (the plain prompt will be used); one
+        # that fails on this one message is judged on real ones, at first use.
+        with contextlib.suppress(ModelError):
             ChatTemplate(template).render([{"role": "user", "content": "Hello"}])
-        except ModelError:
-            pass  # a template that fails on this one message is judged on real ones, at first use
 
 
 def check_loads(folder: Path, kind: ModelKind) -> None:

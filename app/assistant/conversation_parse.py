@@ -55,7 +55,7 @@ def parse_conversation(text: str, me: str | None = None, default_me: str | None 
     if not text.strip():
         raise AppError("The conversation is empty; paste the messages you want to reply to.")
     lines = text.split("\n")
-    for fmt, parser in (("whatsapp", _whatsapp), ("email", _email), ("timestamped", _timestamped),
+    for fmt, parser in (("whatsapp", _whatsapp), ("email", _email), ("timestamped", _timestamped),  # noqa: B007 (fmt is read after the loop)
                         ("labelled", _labelled)):
         turns = parser(lines)
         if turns:
@@ -119,7 +119,7 @@ def _whatsapp(lines: list[str]) -> list[Turn]:
         return []
     turns: list[Turn] = []
     current: Turn | None = None
-    for line, head in zip(lines, heads):
+    for line, head in zip(lines, heads, strict=True):
         if head:
             current = None
             body = head.group(3)

@@ -227,7 +227,7 @@ def best_utterance(sentence: str, utterances: Sequence[Utterance]) -> Utterance 
         sets.append(words_here)
         document_freq.update(words_here)
     best, best_score = utterances[0], 0.0
-    for utterance, words_here in zip(utterances, sets):
+    for utterance, words_here in zip(utterances, sets, strict=True):
         score = sum(1.0 / document_freq[w] for w in wanted & words_here)
         if score > best_score:
             best, best_score = utterance, score

@@ -58,9 +58,9 @@ def apply_style(text: str, style: Style, limits: tuple[int, int]) -> str:
     if style.greeting and not GREETING.match(out) and len(words(out)) + 1 <= high:
         joined = out[:1].lower() + out[1:] if style.greeting.endswith(",") and not out.startswith("I ") else out
         out = f"{style.greeting} {joined}"
-    if style.sign_off and style.sign_off.lower() not in out.lower():
-        if len(words(out)) + len(words(style.sign_off)) <= high:
-            out = f"{out}\n{style.sign_off}"
+    if style.sign_off and style.sign_off.lower() not in out.lower() \
+            and len(words(out)) + len(words(style.sign_off)) <= high:
+        out = f"{out}\n{style.sign_off}"
     if style.emoji and style.emoji not in out:
         lines = out.split("\n")
         body = len(lines) - 2 if style.sign_off and len(lines) > 1 and lines[-1] == style.sign_off else len(lines) - 1

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Iterator, Sequence
 
 from app.assistant import prompts
 from app.assistant.conversation_parse import Conversation, Turn
@@ -147,7 +147,7 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
         if any(answer.cancelled for answer in answers):
             return None
         texts: list[str | None] = []
-        for prefix, answer in zip(prefixes, answers):
+        for prefix, answer in zip(prefixes, answers, strict=True):
             joined = prefix + answer.text if answer.text[:1] in ("", ",", ".", "!", "?", ":", ";") or not prefix \
                 else f"{prefix} {answer.text}"
             texts.append(clean_draft(joined, me=me, others=others, thread=[t.text for t in conversation.turns],

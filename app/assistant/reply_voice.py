@@ -170,10 +170,10 @@ def body_of(text: str, names: Sequence[str] = ()) -> str:
         text = re.sub(rf"^\s*{GREETING_WORDS}\b[^,!\n]{{0,30}}[,!]\s*", "", text, count=1, flags=re.IGNORECASE)
     lines = text.split("\n")
     for index in range(len(lines) - 1, max(-1, len(lines) - 5), -1):
-        if SIGN_OFF_LINE.match(lines[index]) or SIGNED_LINE.match(lines[index]):
-            if all(len(x.split()) <= 4 for x in lines[index + 1:]):
-                lines = lines[:index]
-                break
+        if (SIGN_OFF_LINE.match(lines[index]) or SIGNED_LINE.match(lines[index])) \
+                and all(len(x.split()) <= 4 for x in lines[index + 1:]):
+            lines = lines[:index]
+            break
     while lines and (not lines[-1].strip() or named and re.fullmatch(
             rf"\s*(?:-\s*)?(?:{_any_name(named)})\s*[,.]?\s*", lines[-1], re.IGNORECASE)):
         lines.pop()  # a bare name under the body: "... Best regards,\nJordan Lee"

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Iterator, Sequence
 
 from app.assistant import structured_prompts as prompts
 from app.assistant.chunking import Chunk, Utterance, chunk_token_budget, prepare_utterances, split_into_chunks

@@ -14,20 +14,44 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Iterator, Sequence
 
 from app.assistant import prompts
 from app.assistant.chunking import (
-    MIN_CHUNK_TOKENS, Chunk, Utterance, chunk_token_budget, prepare_utterances, split_into_chunks,
+    MIN_CHUNK_TOKENS,
+    Chunk,
+    Utterance,
+    chunk_token_budget,
+    prepare_utterances,
+    split_into_chunks,
 )
 from app.assistant.extract import (
-    Candidate, find_actions, find_decisions, keyword_title, salience, salient_sentence, word_weights,
+    Candidate,
+    find_actions,
+    find_decisions,
+    keyword_title,
+    salience,
+    salient_sentence,
+    word_weights,
 )
 from app.assistant.generation import ask, fits, guarded, prompt_tokens
 from app.assistant.grounding import (
-    FRAMING, MIN_COVER, SELF_COMMIT, NameBook, best_utterance, capitalized_names, copied, critical_words, dedupe,
-    due_phrase, item_similarity, keeps_negation, owner_for, strip_repetition, supported,
+    FRAMING,
+    MIN_COVER,
+    SELF_COMMIT,
+    NameBook,
+    best_utterance,
+    capitalized_names,
+    copied,
+    critical_words,
+    dedupe,
+    due_phrase,
+    item_similarity,
+    keeps_negation,
+    owner_for,
+    strip_repetition,
+    supported,
 )
 from app.assistant.model_profile import profile_of
 from app.assistant.reduce_groups import bullets, groups, spread
@@ -37,7 +61,13 @@ from app.assistant.summary_options import DETAIL_LEVELS, SummaryOptions  # noqa:
 from app.assistant.text_tools import STOPWORDS, content_set, similarity, split_label, split_sentences
 from app.assistant.transcript_input import TranscriptSegment
 from app.assistant.wording import (
-    TITLE_WORDS, has_first_person, plain_fallback, short_title, shorter_versions, tidy, to_do,
+    TITLE_WORDS,
+    has_first_person,
+    plain_fallback,
+    short_title,
+    shorter_versions,
+    tidy,
+    to_do,
 )
 from app.errors import AppError, CancelledError
 from app.tasks.events import Done, Event, Progress, SummarySoFar

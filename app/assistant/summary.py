@@ -43,7 +43,7 @@ class Summary:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> "Summary":
+    def from_json(cls, data: dict) -> Summary:
         return cls(
             title=data.get("title", ""),
             overview=data.get("overview", ""),
@@ -53,7 +53,7 @@ class Summary:
                                for a in data.get("action_items", [])),
         )
 
-    def same_as(self, other: "Summary | None") -> bool:
+    def same_as(self, other: Summary | None) -> bool:
         """True when other says exactly what this one says, spacing aside (the history stores
         texts stripped): how "Summarize again" tells that nothing changed."""
         return other is not None and _spaced(self.to_json()) == _spaced(other.to_json())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from app.errors import HistoryError
 
@@ -12,14 +12,14 @@ STORED_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 def to_stored(moment: datetime | None = None) -> str:
     """A moment (naive means local time; None means now) as stored text."""
     if moment is None:
-        moment = datetime.now(timezone.utc)
+        moment = datetime.now(UTC)
     elif moment.tzinfo is None:
         moment = moment.astimezone()
-    return moment.astimezone(timezone.utc).strftime(STORED_FORMAT)
+    return moment.astimezone(UTC).strftime(STORED_FORMAT)
 
 
 def from_stored(text: str) -> datetime:
-    return datetime.strptime(text, STORED_FORMAT).replace(tzinfo=timezone.utc)
+    return datetime.strptime(text, STORED_FORMAT).replace(tzinfo=UTC)
 
 
 def local_label(text: str) -> str:

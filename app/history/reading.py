@@ -18,7 +18,8 @@ def item_kind(db: Database, item_id) -> str:
     try:
         item_id = int(item_id)
     except (TypeError, ValueError):
-        raise HistoryError(f"'{item_id}' is not an item id; ids are the numbers `confide history list` shows.") from None
+        raise HistoryError(f"'{item_id}' is not an item id; "
+                           "ids are the numbers `confide history list` shows.") from None
     row = db.execute("SELECT kind FROM items WHERE id = ?", [item_id]).fetchone()
     if row is None:
         raise HistoryError(f"There is no item {item_id} in the history; see `confide history list`.")

@@ -85,7 +85,8 @@ class ChatTemplate:
         except FileNotFoundError:
             config = {}
         except (OSError, ValueError) as exc:
-            raise ModelError(f"The tokenizer_config.json of {model_dir.name} is unreadable; install the model again.") from exc
+            raise ModelError(f"The tokenizer_config.json of {model_dir.name} is unreadable; "
+                             "install the model again.") from exc
         template = config.get("chat_template")
         if isinstance(template, list):
             template = next((entry.get("template") for entry in template if entry.get("name") == "default"), None)

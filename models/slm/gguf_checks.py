@@ -64,7 +64,8 @@ def check_decoder_metadata(gguf: GGUFFile, *, tensors: bool = True) -> None:
         head_size = hidden // heads
     rotary = optional("rope.dimension_count", 2, head_size)
     if head_size % 2:
-        raise ModelError(f"{name} has attention heads of {head_size} values (odd); rotary embeddings need an even number.")
+        raise ModelError(f"{name} has attention heads of {head_size} values (odd); "
+                         "rotary embeddings need an even number.")
     if rotary is not None and rotary % 2:
         raise ModelError(f"{name} has {arch}.rope.dimension_count = {rotary}; rotary embeddings need an even number.")
     optional("context_length", 1, MAX_CONTEXT)

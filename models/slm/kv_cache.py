@@ -29,7 +29,8 @@ class KvCache:
         self.binding.bind_output(config.logits)
         past_length = capacity if shared else 0
         shape = (1, config.num_kv_heads, past_length, config.head_size)
-        self.values = [ort.OrtValue.ortvalue_from_numpy(np.zeros(shape, io.cache_dtype)) for _ in range(2 * config.num_layers)]
+        self.values = [ort.OrtValue.ortvalue_from_numpy(np.zeros(shape, io.cache_dtype))
+                       for _ in range(2 * config.num_layers)]
         for index, value in enumerate(self.values):
             past, present = io.cache_names(index)
             self.binding.bind_ortvalue_input(past, value)

@@ -59,7 +59,7 @@ def _check_arguments(name: str, args, kwargs) -> None:
             raise TemplateLimitError(f"{name} was given {value}, beyond {MAX_NUMBER_ARGUMENT}")
 
 
-_LONG_NUMBER = re.compile(r"\d{%d,}" % len(str(MAX_NUMBER_ARGUMENT)))
+_LONG_NUMBER = re.compile(r"\d{" + str(len(str(MAX_NUMBER_ARGUMENT))) + ",}")
 
 
 def _check_format_string(text) -> None:
@@ -133,10 +133,9 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0 \
                     and right * math.log2(abs(left)) > MAX_POWER_BITS:
                 raise TemplateLimitError(f"a power {left} ** {right} is too large")
-        elif op == "%":
-            if isinstance(left, str):
-                _check_format_string(left)
-                _check_arguments("a % format", right if isinstance(right, tuple) else (right,), {})
+        elif op == "%" and isinstance(left, str):
+            _check_format_string(left)
+            _check_arguments("a % format", right if isinstance(right, tuple) else (right,), {})
         return {"*": operator.mul, "**": operator.pow, "%": operator.mod, "+": operator.add}[op](left, right)
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (jinja2's own signature)

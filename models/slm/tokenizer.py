@@ -34,7 +34,8 @@ SPECIAL_TOKENS_FILE = "special_tokens_map.json"
 def tokenizer_from_vocab(vocab: GGUFVocab) -> Tokenizer:
     builders = {"gpt2": byte_level_tokenizer, "llama": sentencepiece_tokenizer}
     if vocab.model not in builders:
-        raise ModelError(f"The GGUF's tokenizer model '{vocab.model}' is not supported; Confide handles gpt2 and llama.")
+        raise ModelError(f"The GGUF's tokenizer model '{vocab.model}' is not supported; "
+                         "Confide handles gpt2 and llama.")
     try:
         tokenizer = builders[vocab.model](vocab)
         _add_post_processor(tokenizer, vocab)
@@ -82,7 +83,7 @@ def save_tokenizer_files(gguf: Path | GGUFFile, out_dir: Path) -> None:
         "added_tokens_decoder": {
             str(index): {"content": text, "lstrip": False, "normalized": False, "rstrip": False,
                          "single_word": False, "special": is_special(kind)}
-            for index, (text, kind) in enumerate(zip(vocab.tokens, types))
+            for index, (text, kind) in enumerate(zip(vocab.tokens, types, strict=True))
             if index in added
         },
         # llama.cpp's end-of-generation tokens; genai_config.json's eos_token_id should list them
@@ -116,7 +117,8 @@ class FolderTokenizer:
         try:
             self._tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
         except Exception as exc:  # `tokenizers` raises plain Exceptions for missing or malformed files
-            raise ModelError(f"The tokenizer of {model_dir.name} is missing or damaged; install the model again.") from exc
+            raise ModelError(f"The tokenizer of {model_dir.name} is missing or damaged; "
+                             "install the model again.") from exc
         # special-token parsing is a switch on the one tokenizer: flipped under a lock, it costs
         # nothing, where a second copy of a 262k-entry tokenizer would cost seconds to load
         self._lock = threading.Lock()

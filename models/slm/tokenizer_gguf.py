@@ -82,8 +82,8 @@ def read_gguf_vocab(source: Path | GGUFFile) -> GGUFVocab:
         merges=merges,
         bos_id=token_id("tokenizer.ggml.bos_token_id"),
         eos_id=token_id("tokenizer.ggml.eos_token_id"),
-        end_of_turn_ids=tuple(i for i in (token_id("tokenizer.ggml.eot_token_id"), token_id("tokenizer.ggml.eom_token_id"))
-                              if i is not None),
+        end_of_turn_ids=tuple(i for i in (token_id("tokenizer.ggml.eot_token_id"),
+                                          token_id("tokenizer.ggml.eom_token_id")) if i is not None),
         unk_id=token_id("tokenizer.ggml.unknown_token_id"),
         pad_id=token_id("tokenizer.ggml.padding_token_id"),
         # llama.cpp's defaults when the GGUF does not say: SentencePiece-style vocabularies add

@@ -58,7 +58,7 @@ def is_special(kind: int) -> bool:
 
 def added_tokens(vocab: GGUFVocab) -> list[AddedToken]:
     added = []
-    for text, kind in zip(vocab.tokens, effective_types(vocab)):
+    for text, kind in zip(vocab.tokens, effective_types(vocab), strict=True):
         if is_special(kind) or kind == USER_DEFINED:
             added.append(AddedToken(text, special=is_special(kind), normalized=False))
     return added

@@ -163,7 +163,8 @@ def _audio_stream(container, path: Path):
     rate = codec.sample_rate or 0
     channels = getattr(codec, "channels", None) or len(getattr(codec.layout, "channels", ()) or ())
     if not MIN_SAMPLE_RATE <= rate <= MAX_SAMPLE_RATE or not 1 <= channels <= MAX_CHANNELS:
-        raise AudioError(f"{path.name} has a damaged audio header ({rate} Hz, {channels} channel{'' if channels == 1 else 's'}); "
+        raise AudioError(f"{path.name} has a damaged audio header ({rate} Hz, {channels} "
+                         f"channel{'' if channels == 1 else 's'}); "
                          "Confide reads audio of 4 to 768 kHz and 1 to 64 channels.")
     return stream
 

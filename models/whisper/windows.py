@@ -77,7 +77,7 @@ def quiet_runs(energy_db: np.ndarray, floor_db: float) -> list[tuple[int, int]]:
     edges = np.diff(np.concatenate(([0], quiet.astype(np.int8), [0])))
     starts = np.flatnonzero(edges == 1)
     stops = np.flatnonzero(edges == -1)
-    return list(zip(starts.tolist(), stops.tolist()))
+    return list(zip(starts.tolist(), stops.tolist(), strict=True))
 
 
 def find_cut(audio: np.ndarray, policy: WindowPolicy, *, final_search: bool) -> int | None:

@@ -70,7 +70,8 @@ def _build(gguf_path: Path, out_dir: Path, progress: Callable[[str], None], acti
     gguf = GGUFFile(gguf_path)
     arch = gguf.architecture
     if arch not in ARCHITECTURES:
-        raise ModelError(f"{gguf_path.name} is a '{arch}' model; Confide can convert {', '.join(sorted(ARCHITECTURES))}.")
+        raise ModelError(f"{gguf_path.name} is a '{arch}' model; Confide can convert "
+                         f"{', '.join(sorted(ARCHITECTURES))}.")
     for tensor in gguf.tensors.values():
         if GGMLQuantizationType(tensor.tensor_type) not in SUPPORTED:
             raise ModelError(f"Tensor {tensor.name} uses the {GGUFFile.type_name(tensor)} type, "

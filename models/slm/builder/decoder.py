@@ -101,8 +101,8 @@ def build_decoder(spec: DecoderSpec, embedding: EmbeddingTable | None,
                   stem="total_len_i64", axis=0)
     total_len = g.one("Cast", [total], stem="total_len", to=INT32)
     # [batch, sequence, -1], to turn 2-D hidden states back into what the attention op wants
-    batch_seq = g.one("Concat", [g.one("Shape", [ids], stem="ids_shape"), g.const("minus_one", np.array([-1], np.int64))],
-                      stem="batch_seq_shape", axis=0)
+    minus_one = g.const("minus_one", np.array([-1], np.int64))
+    batch_seq = g.one("Concat", [g.one("Shape", [ids], stem="ids_shape"), minus_one], stem="batch_seq_shape", axis=0)
     flat = g.const("flat_shape", np.array([-1, spec.hidden], np.int64))
 
     rope = {}
@@ -157,8 +157,8 @@ def build_decoder(spec: DecoderSpec, embedding: EmbeddingTable | None,
              [attn_out, present_k, present_v], domain=MS, stem=f"{stem}.attn",
              num_heads=spec.n_heads, kv_num_heads=spec.n_kv_heads, scale=float(spec.head_dim ** -0.5),
              do_rotary=1, rotary_interleaved=0, local_window_size=(window - 1) if window else -1)
-        attn_flat = g.one("Reshape", [attn_out, g.const("attn_flat_shape", np.array([-1, spec.n_heads * spec.head_dim],
-                                                                                     np.int64))], stem=f"{stem}.attn_flat")
+        attn_flat_shape = g.const("attn_flat_shape", np.array([-1, spec.n_heads * spec.head_dim], np.int64))
+        attn_flat = g.one("Reshape", [attn_out, attn_flat_shape], stem=f"{stem}.attn_flat")
         attn = g.linear(attn_flat, w.o, f"{stem}.o_proj")
         if w.post_attn_norm is not None:
             attn = g.rms_norm(attn, w.post_attn_norm, spec.eps, f"{stem}.post_attn_norm")
@@ -204,7 +204,8 @@ def _qkv(g: GraphWriter, spec: DecoderSpec, w: LayerWeights, normed: str, stem: 
     if fused is not None:
         bias = None
         if any(b is not None for b in biases):
-            bias = np.concatenate([np.zeros(size, np.float32) if b is None else b for b, size in zip(biases, sizes)])
+            bias = np.concatenate([np.zeros(size, np.float32) if b is None else b
+                                   for b, size in zip(biases, sizes, strict=True)])
         qkv = g.linear(normed, fused, f"{stem}.qkv_proj", bias=bias)
         if w.q_norm is None and w.k_norm is None:
             return [qkv, "", ""]  # GroupQueryAttention takes packed QKV
