@@ -22,7 +22,7 @@ class Reporting:
         self.failed = False
         self.message = ""
 
-    def __enter__(self) -> "Reporting":
+    def __enter__(self) -> Reporting:
         return self
 
     def __exit__(self, kind, error, traceback) -> bool:

@@ -7,8 +7,17 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QComboBox, QGridLayout, QHBoxLayout, QLabel, QListView, QListWidget,
-    QListWidgetItem, QRadioButton, QWidget,
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QRadioButton,
+    QWidget,
 )
 
 from ui.widgets.rich_delegate import RICH_TEXT_ROLE, RichTextDelegate
