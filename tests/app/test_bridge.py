@@ -8,8 +8,8 @@ import time
 
 import numpy as np
 import pytest
-
 from heartbeat import heartbeat
+
 from app.bridge import LANGUAGE, SPEECH, Bridge
 from app.errors import AppError, ModelError
 from app.tasks.events import Done, DraftReady, Progress

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import stat
 
-from app.paths import DataDir, default_data_dir, resolve_data_dir
 from support import run_confide
+
+from app.paths import DataDir, default_data_dir, resolve_data_dir
 
 
 def test_data_dir_is_created_private(tmp_path):

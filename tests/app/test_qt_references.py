@@ -13,8 +13,7 @@ import sys
 import threading
 
 import pytest
-
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 CALLS = 2000
 # The bug loses one reference per call (CALLS in all); other threads and the objects freed

@@ -19,16 +19,16 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
+from support import ROOT
 
 from app.history import HistoryStore
 from app.history.records import NewConversation, NewRecording, Turn
 from models.types import Segment
-from support import ROOT
 
 KILL_SYSCALLS = ("fsync", "fdatasync", "rename", "renameat", "renameat2", "unlink", "unlinkat", "rmdir")
 TRANSCRIPT = "Anna: We ship the new version on Friday.\nBen: I will write the release notes.\n"

@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from support import ROOT
 
 TELEMETRY_STORE = (".cache", "Microsoft")

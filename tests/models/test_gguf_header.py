@@ -8,9 +8,9 @@ import struct
 
 import numpy as np
 import pytest
+from crafted_gguf import ARRAY, STRING, U8, entry, llama_entries, raw_entry, tensor_record, write
 from gguf import GGMLQuantizationType, GGUFReader, GGUFWriter
 
-from crafted_gguf import ARRAY, STRING, U8, entry, llama_entries, raw_entry, tensor_record, write
 from models.errors import ModelError
 from models.gguf_file import GGUFFile
 from models.gguf_header import MAX_ARRAY_LENGTH, read_gguf_header

@@ -7,9 +7,9 @@ import json
 import zipfile
 
 import pytest
+from support import run_confide
 
 import models.provision as provision
-from support import run_confide
 from models.catalog import AssembledFile, CatalogModel, PinnedWheel, default_model_ids, load_catalog
 from models.errors import ProvisioningError
 from models.installed import list_installed, read_manifest

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fake_engine import _write_tone
+
 from app.assistant.summary import ActionItem, Summary, SummaryItem
 from app.history import HistoryStore
 from app.history.records import NewConversation, Turn
 from app.paths import DataDir
-from fake_engine import _write_tone
 from models.types import Segment
 
 MEETING = [

@@ -20,9 +20,9 @@ import numpy as np
 from app.assistant.replies import Replies, ReplyDraft
 from app.assistant.summary import ActionItem, Summary, SummaryItem
 from app.tasks.events import Done, DraftReady, LevelReading, Progress, SummarySoFar, TranscriptPiece
-from models.types import Segment
 from app.tasks.record import NOT_TRANSCRIBED
 from app.tasks.transcribe import SpeechResult
+from models.types import Segment
 from ui.engine_kit import EngineKit
 from ui.records import Device
 

@@ -18,6 +18,7 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
 from demo_history import write_demo_history  # noqa: E402
+
 from ui.views import VIEWS  # noqa: E402
 
 

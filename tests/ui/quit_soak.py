@@ -16,11 +16,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from fake_engine import FakeEngine  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer  # noqa: E402
+from test_window_wiring import CHAT  # noqa: E402
 
 from app.paths import DataDir  # noqa: E402
-from fake_engine import FakeEngine  # noqa: E402
-from test_window_wiring import CHAT  # noqa: E402
 from ui.app import build_window, create_application  # noqa: E402
 
 

@@ -8,14 +8,14 @@ import threading
 import time
 
 import pytest
-from PySide6.QtCore import Qt
-
+from fake_engine import FakeEngine, _write_tone
 from heartbeat import heartbeat
+from PySide6.QtCore import Qt
+from test_window_wiring import CHAT
+
 from app.history import HistoryStore
 from app.paths import DataDir
 from app.tasks.events import Progress
-from fake_engine import FakeEngine, _write_tone
-from test_window_wiring import CHAT
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from demo_history import write_demo_history
+from fake_engine import _write_tone
 from PySide6.QtWidgets import QFileDialog
 
 from app.settings import load_settings
-from demo_history import write_demo_history
-from fake_engine import _write_tone
 
 
 class DialogSpy:

@@ -4,15 +4,21 @@ has the focus, nothing keeps Tab to itself, and Space plays the recording on its
 from __future__ import annotations
 
 import pytest
+from demo_history import write_demo_history
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
-    QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QPlainTextEdit,
-    QRadioButton, QWidget,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QWidget,
 )
 
-from demo_history import write_demo_history
 from ui.views import VIEWS
 
 MAX_PRESSES = 80
@@ -187,6 +193,7 @@ def test_a_session_by_keyboard_alone(make_window, qtbot, data_dir):
     search and open a meeting (History), play it (Meeting), switch the microphone (Settings),
     record and stop (Record)."""
     from fake_engine import FakeEngine
+
     from ui.records import Device
 
     write_demo_history(data_dir)

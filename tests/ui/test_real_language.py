@@ -6,13 +6,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from demo_history import MEETING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from app.bridge import LANGUAGE
 from app.history import HistoryStore
 from app.paths import DataDir
-from demo_history import MEETING
 from models.types import Segment
 
 CHAT = ("Anna: Hi! Are we still on for lunch on Friday?\n"

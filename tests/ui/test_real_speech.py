@@ -8,13 +8,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from demo_history import MEETING
 from PySide6.QtCore import Qt
 
 from app.audio.wer import word_error_rate
 from app.bridge import SPEECH
 from app.history import HistoryStore
 from app.paths import DataDir
-from demo_history import MEETING
 
 SPOKEN = ("Good morning everyone. We decided to move the product launch to March. "
           "Anna will update the budget by Friday, and Ben will write the press release.")

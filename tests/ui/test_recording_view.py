@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl, Qt
+from demo_history import SUMMARY, write_demo_history
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 
 from app.history import HistoryStore
 from app.paths import DataDir
-from demo_history import SUMMARY, write_demo_history
 
 
 def open_demo(window, data_dir):

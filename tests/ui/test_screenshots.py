@@ -8,11 +8,11 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtGui import QImage
-
 from demo_history import write_demo_history
-from ui.views import VIEWS
+from PySide6.QtGui import QImage
 from support import ROOT
+
+from ui.views import VIEWS
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,11 @@ thread (real provisioning from a local wheel folder: no network)."""
 from __future__ import annotations
 
 import pytest
+from fake_engine import FakeEngine
+from model_wheels import TINY_ID, add_to_catalog, make_tiny_model
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from fake_engine import FakeEngine
-from model_wheels import TINY_ID, add_to_catalog, make_tiny_model
 from ui.records import Device
 
 

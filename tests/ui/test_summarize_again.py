@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from demo_history import SUMMARY, write_demo_history
 from PySide6.QtCore import Qt, QTimer
 
 from app.assistant.summarize import SummaryOptions
@@ -14,7 +15,6 @@ from app.assistant.summary import SummaryItem
 from app.history import HistoryStore
 from app.paths import DataDir
 from app.tasks.events import Done
-from demo_history import SUMMARY, write_demo_history
 
 
 @pytest.fixture

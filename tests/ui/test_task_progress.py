@@ -7,9 +7,10 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from fake_engine import _write_tone
+
 from app.tasks.events import Done, Progress, TranscriptPiece
 from app.tasks.transcribe import SpeechResult
-from fake_engine import _write_tone
 from models.types import Segment
 
 LOAD_S = 1.2  # a slow model load, then a slow first segment: each long enough to be seen

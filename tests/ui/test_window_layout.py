@@ -7,13 +7,23 @@ import os
 from pathlib import Path
 
 import pytest
+from demo_history import SUMMARY, write_demo_history
 from PySide6.QtCore import QPoint, QRect, QSize, QTimer
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox, QInputDialog, QLineEdit,
-    QPlainTextEdit, QScrollArea, QSlider, QTextEdit, QWidget,
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QInputDialog,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QSlider,
+    QTextEdit,
+    QWidget,
 )
 
-from demo_history import SUMMARY, write_demo_history
 from ui.views import VIEWS
 
 SHOTS = os.environ.get("CONFIDE_LAYOUT_SHOTS")  # a folder: keep the 800x600 pictures there to look at

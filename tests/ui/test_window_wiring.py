@@ -5,17 +5,24 @@ from __future__ import annotations
 
 import re
 
+from fake_engine import FakeEngine
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QLineEdit, QListWidget, QPlainTextEdit, QSlider,
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QSlider,
     QTableWidget,
 )
 
 from app.history import HistoryStore
 from app.paths import DataDir
 from app.settings import load_settings
-from fake_engine import FakeEngine
 from ui.widgets.rich_delegate import RICH_TEXT_ROLE
 
 CHAT = "Anna: Are we still on for Friday?\nMe: I think so, let me check.\nAnna: Great, tell me soon!"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Sequence
 
 from models.errors import ContextOverflowError
 from models.slm.api import GenerationConfig, GenerationResult, TextDelta

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
+from meetings import FIRST_PERSON_ITEMS, launch_sync
+
 from app.assistant.conversation_parse import parse_conversation
 from app.assistant.grounding import DATE_WORDS
 from app.assistant.replies import ReplyTask, run_replies
 from app.assistant.summarize import SummaryOptions, run_summary
 from app.assistant.text_tools import similarity, words
 from app.assistant.transcript_input import parse_transcript
-
-from meetings import FIRST_PERSON_ITEMS, launch_sync
 
 MEETING_SRT = "\n\n".join(
     f"{i + 1}\n00:{i // 2:02d}:{(i % 2) * 30:02d},000 --> 00:{i // 2:02d}:{(i % 2) * 30 + 25:02d},000\n{line}"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from fakes import ScriptedModel
 
 from app.assistant import prompts
 from app.assistant.chunking import chunk_token_budget, prepare_utterances, split_into_chunks
 from app.assistant.summarize import SummaryOptions, plan_chunks
 from app.assistant.transcript_input import TranscriptSegment
 from models.errors import ContextOverflowError
-
-from fakes import ScriptedModel
 
 
 def meeting(n: int, words_per_line: int = 12) -> list[TranscriptSegment]:

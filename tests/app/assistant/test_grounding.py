@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from app.assistant.chunking import Utterance
 from app.assistant.grounding import (
-    NameBook, best_utterance, copied, dedupe, due_phrase, owner_for, strip_repetition, supported,
+    NameBook,
+    best_utterance,
+    copied,
+    dedupe,
+    due_phrase,
+    owner_for,
+    strip_repetition,
+    supported,
 )
 from app.assistant.text_tools import STOPWORDS, date_phrases
 from app.assistant.wording import (
-    DANGLING, PHRASE_START, plain_fallback, short_title, shorter_versions, third_person, tidy,
+    DANGLING,
+    PHRASE_START,
+    plain_fallback,
+    short_title,
+    shorter_versions,
+    third_person,
+    tidy,
 )
 
 SOURCE = ("Anna: The printer on the second floor keeps jamming, we should replace it. "

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from app.assistant.model_profile import CAPABLE_PARAMETERS, ModelProfile, profile_of
 from capable_folder import capable_folder
 from support import run_confide
+
+from app.assistant.model_profile import CAPABLE_PARAMETERS, ModelProfile, profile_of
 
 
 class Folder:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 
+from fakes import ScriptedModel, last_user_message
+from meetings import FIRST_PERSON_ITEMS, LAUNCH_SYNC, launch_sync
+
 from app.assistant.chunking import Utterance, prepare_utterances
 from app.assistant.extract import find_actions
 from app.assistant.grounding import DATE_WORDS, NameBook, owner_for
 from app.assistant.summarize import run_summary
 from app.assistant.wording import to_do
-
-from fakes import ScriptedModel, last_user_message
-from meetings import FIRST_PERSON_ITEMS, LAUNCH_SYNC, launch_sync
 
 # A day or a month as the one who does something: "Friday will update the release notice".
 DAY_OR_MONTH = re.compile(r"^(?:" + "|".join(DATE_WORDS) + r") (?:will|is going to|should|has to|needs to)\b",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from fakes import ScriptedModel, system_message
 
 from app.assistant.conversation_parse import parse_conversation
 from app.assistant.personal_style import Style, apply_style
@@ -14,8 +15,6 @@ from app.assistant.reply_intents import situation
 from app.assistant.text_tools import similarity, words
 from app.errors import AppError
 from app.tasks.events import Done, DraftReady
-
-from fakes import ScriptedModel, system_message
 
 CHAT = ("Anna: Are we still on for dinner tonight?\nBen: Yes! 7pm at Luigi's\n"
         "Anna: Great. Can you book a table for four?")

@@ -9,14 +9,14 @@ import itertools
 import threading
 from dataclasses import dataclass, field, replace
 
+from fakes import ScriptedModel
+
 from app.assistant.conversation_parse import parse_conversation
 from app.assistant.generation import ask_batch, guarded
 from app.assistant.replies import ReplyTask, draft_replies, run_replies
 from app.assistant.reply_intents import opening_plan
 from app.tasks.events import Done, DraftReady
 from models.slm.api import BatchDelta, BatchResult, GenerationConfig, GenerationResult
-
-from fakes import ScriptedModel
 
 CHAT = ("Anna: Are we still on for dinner tonight?\nBen: Yes! 7pm at Luigi's\n"
         "Anna: Great. Can you book a table for four?")

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import itertools
 
+from fakes import ScriptedModel, system_message
+
 from app.assistant.conversation_parse import parse_conversation
 from app.assistant.replies import ReplyTask, run_replies
 from app.assistant.text_tools import words
-
-from fakes import ScriptedModel, system_message
 
 CHAT = ("Anna: Are we still on for dinner tonight?\nBen: Yes! 7pm at Luigi's\n"
         "Anna: Great. Can you book a table for four?")

@@ -4,11 +4,11 @@ or refused (scripted model; the real model is in test_assistant_real_model.py)."
 
 from __future__ import annotations
 
+from fakes import ScriptedModel, last_user_message, system_message
+
 from app.assistant.conversation_parse import parse_conversation
 from app.assistant.replies import ReplyTask, run_replies
 from app.assistant.reply_voice import Voice, check, repair
-
-from fakes import ScriptedModel, last_user_message, system_message
 
 AS_KAREN = ("Hi Jordan,\n\nThanks for the update, we will go ahead with Brightline.\n\n"
             "Best regards,\nKaren Liu\nHead of Operations")

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 
-from app.assistant.model_profile import CAPABLE_PARAMETERS
-from app.assistant.structured_prompts import EXTRACT_SHAPE, transcript_language
-from app.assistant.summarize import run_summary
 from capable_folder import capable_folder
 from fakes import ScriptedModel
 from short_meetings import SHORT_LAUNCH_DE, segments
+
+from app.assistant.model_profile import CAPABLE_PARAMETERS
+from app.assistant.structured_prompts import EXTRACT_SHAPE, transcript_language
+from app.assistant.summarize import run_summary
 
 EXTRACTED = {
     "decisions": [

@@ -9,13 +9,12 @@ import threading
 from collections import Counter
 
 import pytest
+from fakes import ScriptedModel, last_user_message
 
 from app.assistant.summarize import SummaryOptions, run_summary, summarize
 from app.assistant.transcript_input import TranscriptSegment
 from app.errors import AppError, CancelledError
 from app.tasks.events import Done, Progress, SummarySoFar
-
-from fakes import ScriptedModel, last_user_message
 
 TOPICS = ["printer", "budget", "holiday", "website", "canteen", "parking", "training", "security"]
 INVENTED = "The team also planned a trip to Paris in June 2023."

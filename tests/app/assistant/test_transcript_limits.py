@@ -7,10 +7,10 @@ import io
 import time
 
 import pytest
+from support import run_confide
 
 from app.assistant.transcript_input import MAX_TRANSCRIPT_BYTES, MAX_WORD_CHARS, read_transcript
 from app.errors import AppError
-from support import run_confide
 
 LINE = "Anna: we moved the launch to March and Ben updates the budget by Friday.\n"
 

@@ -12,14 +12,14 @@ import time
 import wave
 
 import pytest
+from recording_helpers import wait_for
+from support import ROOT
 
 from app.audio import devices
 from app.audio.recorder import DEVICE_LOST, SIZE_LIMIT, Recorder
 from app.audio.wer import word_error_rate
 from app.errors import AudioError
 from models.types import Segment
-from recording_helpers import wait_for
-from support import ROOT
 
 TEXT = "Please send the quarterly report to the finance team before the meeting on Thursday."
 

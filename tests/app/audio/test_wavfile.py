@@ -14,10 +14,10 @@ import wave
 
 import numpy as np
 import pytest
+from support import ROOT
 
 from app.audio.recovery import recover_recordings
 from app.audio.wavfile import HEADER_BYTES, CrashSafeWav, repair
-from support import ROOT
 
 
 def tone(seconds: float) -> bytes:

@@ -11,11 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from support import ROOT, TEST_MODELS_DATA
+
 from app.errors import HistoryError
 from app.history import disk_space
 from app.history.connection import describe
 from app.history.disk_space import is_disk_full
-from support import ROOT, TEST_MODELS_DATA
 
 FULL = "is full, so the history could not store"
 

@@ -14,11 +14,11 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from crafted_gguf import llama_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from crafted_gguf import llama_file
 from measured import run_confide_measured
+
 from models.errors import AppError
 from models.importer import import_model
 

@@ -12,10 +12,19 @@ import shutil
 import struct
 
 import pytest
-
+from crafted_gguf import (
+    ARRAY,
+    STRING,
+    U8,
+    U32,
+    entry,
+    llama_entries,
+    llama_file,
+    raw_entry,
+    tensor_record,
+    write,
+)
 from measured import run_confide_measured
-from crafted_gguf import ARRAY, STRING, U8, U32, entry, llama_entries, llama_file, raw_entry, string, \
-    tensor_record, write
 
 SECONDS, MEGABYTES = 5.0, 300
 

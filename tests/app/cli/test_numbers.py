@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from support import ROOT, run_confide
 
 from app.cli import numbers
-from support import ROOT, run_confide
 
 OUT_OF_RANGE = [
     (("--threads", "-1", "generate", "hi"), "threads must be between 1 and"),

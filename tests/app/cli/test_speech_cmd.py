@@ -11,9 +11,9 @@ import time
 import wave
 
 import pytest
+from support import ROOT, run_confide, write_silence
 
 from app.audio.wer import word_error_rate
-from support import ROOT, run_confide, write_silence
 
 TEXT = "The quarterly numbers look good, and the new store opens in April."
 

@@ -8,10 +8,10 @@ import subprocess
 import sys
 
 import pytest
+from support import ROOT
 
 from app.cli.text_input import MAX_PASTE_BYTES, read_conversation
 from app.errors import AppError
-from support import ROOT
 
 
 def _confide(*args: str, stdin: bytes, data_dir) -> subprocess.CompletedProcess:

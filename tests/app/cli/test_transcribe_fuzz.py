@@ -17,7 +17,6 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-
 from measured import run_measured
 
 SECONDS_EACH = 5.0  # of CPU time

@@ -10,8 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from app.history import HistoryStore
 from support import ROOT
+
+from app.history import HistoryStore
 
 WRITER = Path(__file__).with_name("burst_writer.py")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from history_helpers import add_meeting
@@ -74,7 +74,7 @@ def test_summary_hit_knows_its_time(store):
 
 def test_kind_and_date_filters(store):
     """--kind and --since narrow the results."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     old = add_meeting(store, ["the saxophone case"], created=now - timedelta(days=40))
     new = add_meeting(store, ["a saxophone solo"], created=now)
     chat = store.add_conversation(NewConversation("x: saxophone", (Turn("x", "saxophone lessons?"),)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from history_helpers import add_meeting
@@ -103,7 +103,7 @@ def test_ids_are_unique_across_kinds(store):
 
 def test_list_filters_and_order(store):
     """Newest first; --kind and --since filter; a bad date is one sentence."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     old = add_meeting(store, ["old"], created=now - timedelta(days=30))
     chat = store.add_conversation(NewConversation("x: y", (Turn("x", "y"),), created=now - timedelta(days=2)))
     new = add_meeting(store, ["new"], created=now)

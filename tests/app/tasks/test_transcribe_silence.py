@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 
 import pytest
+from support import write_silence
 
 from app.tasks.events import Done, Progress
 from app.tasks.transcribe import TranscribeTask, transcribe_file
-from support import write_silence
 
 
 class UnusedSpeechModel:

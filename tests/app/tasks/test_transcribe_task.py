@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import threading
 
+from support import write_silence
+
 from app.audio.wer import word_error_rate
 from app.bridge.jobs import EngineSlot
 from app.tasks.events import Done, Failed, Progress, TranscriptPiece
 from app.tasks.transcribe import SpeechResult, TranscribeTask, transcribe_file
 from models.types import Segment
-from support import write_silence
 
 TEXT = "The new office opens in September, and everyone will get a desk by the window."
 

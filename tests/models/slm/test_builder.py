@@ -10,15 +10,14 @@ import onnx
 import pytest
 from gguf import GGMLQuantizationType, GGUFWriter
 from gguf.quants import dequantize
-
+from llama_reference import llama_last_logits
 from support import run_confide
+
 from models.errors import ModelError
 from models.gguf_file import GGUFFile
 from models.slm.builder import build_from_gguf
 from models.slm.builder.quant import NBitsWeight, weight_for_matmul
 from models.slm.engine import OnnxLanguageModel
-
-from llama_reference import llama_last_logits
 
 
 def matrix_of(weight: NBitsWeight) -> np.ndarray:

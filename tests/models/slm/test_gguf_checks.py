@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from crafted_gguf import STRING, U32, llama_file
+
 from models.errors import ModelError
 from models.gguf_file import GGUFFile
 from models.slm.builder.architectures import ARCHITECTURES
@@ -13,7 +13,7 @@ from models.slm.gguf_checks import DECODER_ARCHITECTURES, check_decoder_metadata
 
 def test_the_checked_architectures_are_the_builders():
     """The importer's early check knows exactly the architectures the builder converts."""
-    assert DECODER_ARCHITECTURES == set(ARCHITECTURES)
+    assert set(ARCHITECTURES) == DECODER_ARCHITECTURES
 
 
 def test_a_valid_tiny_llama_passes(tmp_path):

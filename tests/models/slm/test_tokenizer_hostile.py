@@ -5,8 +5,8 @@ Exception), on merges whose parts or result the vocabulary lacks."""
 from __future__ import annotations
 
 import pytest
-
 from crafted_gguf import ARRAY, I32, STRING, U32, llama_file
+
 from models.errors import ModelError
 from models.slm.tokenizer import load_tokenizer, save_tokenizer_files, tokenizer_from_vocab
 from models.slm.tokenizer_gguf import read_gguf_vocab

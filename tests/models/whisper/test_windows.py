@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from models.whisper.audio_io import SAMPLE_RATE
-from models.whisper.windows import FILE_WINDOWS, LIVE_WINDOWS, WindowPolicy, Windower, windows_of
+from models.whisper.windows import FILE_WINDOWS, LIVE_WINDOWS, Windower, WindowPolicy, windows_of
 
 
 def babble(seconds: float, seed: int) -> np.ndarray:
