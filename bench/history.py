@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import random
@@ -128,7 +129,7 @@ class TextMaker:
         control", "the budget"): what people look for, unlike "yeah but"."""
         while True:
             words = re.findall(r"[A-Za-z']+", self.random.choice(self.sentences))
-            pairs = [(a, b) for a, b in zip(words, words[1:]) if any(_is_content(w) for w in (a, b))]
+            pairs = [(a, b) for a, b in itertools.pairwise(words) if any(_is_content(w) for w in (a, b))]
             if pairs:
                 return " ".join(self.random.choice(pairs))
 

@@ -3,6 +3,7 @@ time, peak RSS), a fresh folder per case, and the registry the case modules add 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -63,10 +64,8 @@ def measure(command: list[str], *, stdin: bytes | None = None, timeout: float = 
         except BrokenPipeError:
             pass  # refused before reading it all: that is the point of some cases
         finally:
-            try:
+            with contextlib.suppress(BrokenPipeError):
                 process.stdin.close()
-            except BrokenPipeError:
-                pass
     try:
         _pid, status, usage = os.wait4(process.pid, 0)
     except BaseException:  # the bench interrupted: take the case's processes down with it

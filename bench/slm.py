@@ -124,7 +124,7 @@ def _agreement(model_dir: str, threads: int, reference_file: str) -> dict:
         cache = model.new_cache(len(prompt) + len(wanted))
         picks = [int(np.argmax(model.prefill(cache, prompt)))]
         picks += [int(np.argmax(cache.run([token]))) for token in wanted[:-1]]
-        agree += sum(a == b for a, b in zip(picks, wanted))
+        agree += sum(a == b for a, b in zip(picks, wanted, strict=True))
         total += len(wanted)
         ids = list(model.generate(prompt, GenerationConfig(max_new_tokens=len(wanted), ignore_eos=True)))[-1].ids
         same16 += ids[:16] == wanted[:16]
@@ -150,7 +150,7 @@ def _llama_cpp_self(gguf: str, threads: int, reference_file: str) -> dict:
         llm.reset()
         llm.eval(prompt + wanted[:-1])
         scores = np.asarray(llm.scores[len(prompt) - 1:len(prompt) - 1 + len(wanted)])
-        agree += int(sum(int(a) == b for a, b in zip(scores.argmax(axis=1), wanted)))
+        agree += int(sum(int(a) == b for a, b in zip(scores.argmax(axis=1), wanted, strict=True)))
         total += len(wanted)
     return {"teacher_forced": agree / total}
 
@@ -205,11 +205,10 @@ def _run_child(kind: str, target: str, threads: int, reference: Path | None = No
 
 def _convert(gguf: Path, out_dir: Path, options: dict) -> dict:
     """Conversion time and peak memory, in a subprocess of its own."""
-    code = ("import sys, time, resource; sys.path.insert(0, %r)\n"
+    code = (f"import sys, time, resource; sys.path.insert(0, {str(ROOT)!r})\n"
             "from pathlib import Path\nfrom models.slm.builder import build_from_gguf\n"
-            "t = time.perf_counter(); build_from_gguf(Path(%r), Path(%r), **%r)\n"
-            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
-            % (str(ROOT), str(gguf), str(out_dir), options))
+            f"t = time.perf_counter(); build_from_gguf(Path({str(gguf)!r}), Path({str(out_dir)!r}), **{options!r})\n"
+            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if completed.returncode != 0:
         raise SystemExit(f"the conversion failed:\n{completed.stderr[-2000:]}")
@@ -283,12 +282,13 @@ def _bench_model(model_id: str, args) -> None:
         print("| measure | Confide (ONNX Runtime) | llama.cpp | ratio |")
         print("|---|---|---|---|")
         for key in KEYS:
-            c, l = medians[engine][key], medians["llama.cpp"][key]
-            print(f"| {key} | {c:.2f} | {l:.2f} | {c / l:.2f}x |")
+            ours_s, theirs_s = medians[engine][key], medians["llama.cpp"][key]
+            print(f"| {key} | {ours_s:.2f} | {theirs_s:.2f} | {ours_s / theirs_s:.2f}x |")
         conversion = conversions[engine]
-        print(f"| conversion (GGUF -> ONNX) | {conversion['convert_s']:.1f} s, peak {conversion['convert_peak_mb']:.0f} MB | | |")
+        print(f"| conversion (GGUF -> ONNX) | {conversion['convert_s']:.1f} s, peak "
+              f"{conversion['convert_peak_mb']:.0f} MB | | |")
         ours, theirs = runs[engine][0]["greedy_ids"], runs["llama.cpp"][0]["greedy_ids"]
-        first_diff = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), DECODE)
+        first_diff = next((i for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b), DECODE)
         print(f"| greedy after the short prompt | identical for the first {first_diff} of {DECODE} tokens | | |")
         agreement = agreements.get(engine)
         if agreement:

@@ -48,7 +48,8 @@ def copy_models(data_dir: Path) -> None:
     for model_id in BUNDLED_MODELS:
         model = read_manifest(data_dir / "models" / model_id)
         if model is None or not model.verified:
-            raise SystemExit(f"{model_id} is not installed and verified in {data_dir}; run `confide models install` first.")
+            raise SystemExit(f"{model_id} is not installed and verified in {data_dir}; "
+                             "run `confide models install` first.")
         if model.kind == "llm" and model.format != "onnx-genai":
             raise SystemExit(f"{model_id} is not built to ONNX yet; the bundle carries ONNX models only.")
         target = target_root / model_id
@@ -134,7 +135,8 @@ def main() -> int:
     }
     (DIST / "build-report.json").write_text(json.dumps(report, indent=1))
     print(f"bundle: {report['bundle']} ({report['bundle_mb']} MB; tarball {report['tarball_mb']} MB)")
-    print(f"built in {report['build_s']} s; cold start to a shown window: {report['cold_start_to_window_s']} s (median of 3)")
+    print(f"built in {report['build_s']} s; "
+          f"cold start to a shown window: {report['cold_start_to_window_s']} s (median of 3)")
     return 0
 
 

@@ -40,7 +40,7 @@ def counts() -> tuple[int, int, int]:
 
 def assert_kept(before: tuple[int, int, int], what: str) -> None:
     after = counts()
-    for name, b, a in zip(("None", "True", "False"), before, after):
+    for name, b, a in zip(("None", "True", "False"), before, after, strict=True):
         assert abs(a - b) < NOISE, f"{what}: the count of {name} moved by {a - b} over {CALLS} calls"
 
 
@@ -50,7 +50,7 @@ def test_emit_keeps_its_references_in_the_thread_and_across_threads(qapp):
     received = []
     chatty.said.connect(lambda n, text: received.append(n), Qt.QueuedConnection)
     before = counts()
-    for n in range(CALLS):
+    for _ in range(CALLS):
         chatty.ping.emit()
     assert_kept(before, "emit()")
     before = counts()

@@ -54,7 +54,7 @@ def write_demo_history(data_root: Path) -> dict:
     with HistoryStore.for_data_dir(data_dir) as store:
         recording = store.add_recording(None, audio_file=audio, duration=50.0, language="en")
         ends = [start for start, _, _ in MEETING[1:]] + [50.0]
-        store.add_segments(recording, [Segment(start, end, f"{text}") for (start, _, text), end in zip(MEETING, ends)])
+        store.add_segments(recording, [Segment(start, end, f"{text}") for (start, _, text), end in zip(MEETING, ends, strict=True)])
         store.finish_recording(recording, duration=50.0)
         store.save_summary(recording, SUMMARY)
         turns = (Turn("Anna", "Hi! Are we still on for lunch on Friday?"),

@@ -100,7 +100,7 @@ class FakeEngine:
                     return
                 yield SummarySoFar(so_far(index + 1))
             overview = "The team reviewed the launch plan and agreed on new dates."
-            for word in overview.split():
+            for _word in overview.split():
                 if not self._wait(cancel, self.step_s / 4):
                     return
             yield SummarySoFar(so_far(len(steps), overview))

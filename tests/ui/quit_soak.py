@@ -59,7 +59,7 @@ def main() -> None:
     create_application([])
     data_dir = DataDir(folder).ensure()
     began = time.monotonic()
-    for cycle in range(cycles):
+    for _ in range(cycles):
         one_cycle(data_dir)
     print(f"{cycles} quit cycles with two tasks running, {time.monotonic() - began:.1f} s, no crash")
 

@@ -30,7 +30,7 @@ def store_meeting(data_dir) -> int:
         recording = store.add_recording(None, duration=50.0)
         ends = [start for start, _, _ in MEETING[1:]] + [50.0]
         store.add_segments(recording, [Segment(start, end, f"{who}: {text}")
-                                       for (start, who, text), end in zip(MEETING, ends)])
+                                       for (start, who, text), end in zip(MEETING, ends, strict=True)])
         store.finish_recording(recording, duration=50.0)
     return recording
 

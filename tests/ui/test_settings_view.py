@@ -4,6 +4,8 @@ thread (real provisioning from a local wheel folder: no network)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fake_engine import FakeEngine
 from model_wheels import TINY_ID, add_to_catalog, make_tiny_model
@@ -142,7 +144,7 @@ def test_summaries_and_replies_use_the_models_chosen_for_them(make_window, fake_
                                                             Segment(3.0, 6.0, "Anna updates the budget.")))
     for _ in range(2):
         for handle in (services.draft_replies(parsed, "Sam", "friendly", "short"), services.summarize(recording)):
-            qtbot.waitUntil(lambda: not handle.active, timeout=10_000)
+            qtbot.waitUntil(lambda handle=handle: not handle.active, timeout=10_000)
             assert handle.state == "done"
     loads = [(name, model_id) for name, model_id, _threads, _thread in fake_engine.loads]
     assert loads == [("language", QWEN), ("language", SMOLLM)]
@@ -152,7 +154,7 @@ def test_summaries_and_replies_use_the_models_chosen_for_them(make_window, fake_
 def test_an_old_single_model_choice_shows_for_both_jobs(make_window, fake_engine, data_dir_with_models):
     """settings.json from before the split names one language_model: Settings shows it as the
     summary model and as the reply model."""
-    (data_dir_with_models / "settings.json").write_text('{"language_model": "%s"}' % QWEN)
+    (data_dir_with_models / "settings.json").write_text(json.dumps({"language_model": QWEN}))
     window = make_window(fake_engine.kit(), folder=data_dir_with_models)
     window.show_view("settings")
     assert window.settings_view.summary_model.currentData() == window.settings_view.reply_model.currentData() == QWEN

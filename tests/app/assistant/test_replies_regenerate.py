@@ -27,13 +27,13 @@ def test_regenerate_samples_and_never_repeats_a_shown_draft():
     with the same tone and length hints, and a model that offers the shown drafts again (also
     in other case and punctuation) gets them refused: three new drafts come back."""
     conversation = parse_conversation(CHAT, me="Ben")
-    first_model = ScriptedModel(lambda prompt, answers=itertools.cycle(ANSWERS[:3]): next(answers))
+    first_model = ScriptedModel(lambda prompt, answers=itertools.cycle(ANSWERS[:3]): next(answers))  # noqa: B008 (one cycle per model)
     first = run_replies(first_model, ReplyTask(conversation, "formal", "medium"))
     assert all(c.config.temperature == 0.0 for c in first_model.calls[:3])
     shown = tuple(d.text for d in first.drafts)
 
     repeats = [a.upper().replace(",", "") for a in ANSWERS[:3]] + ANSWERS
-    model = ScriptedModel(lambda prompt, answers=itertools.cycle(repeats): next(answers))
+    model = ScriptedModel(lambda prompt, answers=itertools.cycle(repeats): next(answers))  # noqa: B008 (one cycle per model)
     again = run_replies(model, ReplyTask(conversation, "formal", "medium", fresh=True, shown=shown))
     texts = [d.text for d in again.drafts]
     assert len(texts) == 3
@@ -50,7 +50,7 @@ def test_each_regenerate_has_its_own_seed():
     conversation = parse_conversation(CHAT, me="Ben")
     seeds = []
     for _ in range(2):
-        model = ScriptedModel(lambda prompt, answers=itertools.cycle(ANSWERS): next(answers))
+        model = ScriptedModel(lambda prompt, answers=itertools.cycle(ANSWERS): next(answers))  # noqa: B008 (one cycle per model)
         run_replies(model, ReplyTask(conversation, fresh=True))
         seeds.append(model.calls[0].config.seed)
     assert None not in seeds and seeds[0] != seeds[1]

@@ -73,8 +73,7 @@ def test_reply_drafts_as_json_and_saved_with_personal_style(tmp_path, data_dir_w
     (from the history) shape the drafts (their shared emoji); --save keeps turns and drafts."""
     with HistoryStore.for_data_dir(DataDir(data_dir_with_models)) as store:
         old = store.add_conversation(NewConversation("Eva: lunch?", (Turn("Eva", "lunch?"),), "Mira"))
-        for draft_id, text in zip(store.add_drafts(old, ["sure \U0001F60A", "yes please \U0001F60A",
-                                                         "on my way \U0001F60A"]), range(3)):
+        for draft_id in store.add_drafts(old, ["sure \U0001F60A", "yes please \U0001F60A", "on my way \U0001F60A"]):
             store.pick_draft(draft_id)
     chat = tmp_path / "chat.txt"
     chat.write_text(CHAT)

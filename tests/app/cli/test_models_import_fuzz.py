@@ -65,7 +65,7 @@ def test_mutated_gguf_headers_are_refused_in_one_sentence(tmp_path):
     """Every mutant: a ModelError of one line, under 5 s and 500 MB; nothing left installed."""
     base = _base(tmp_path)
     models_dir = tmp_path / "models"
-    import_model  # the importer and the builder are imported before the first timed example
+    # the builder is imported before the first timed example (the importer is, at the top)
     import models.slm.builder  # noqa: F401
 
     @settings(max_examples=250, deadline=None, database=None,

@@ -56,7 +56,7 @@ def test_three_rows_follow_what_single_runs_choose(qwen, chat):
     parted at a 0.016 tie.)"""
     prefix, suffixes = chat
     events, results = run_batch(qwen, prefix, suffixes, GenerationConfig(max_new_tokens=32))
-    for row, (suffix, result) in enumerate(zip(suffixes, results)):
+    for row, (suffix, result) in enumerate(zip(suffixes, results, strict=True)):
         assert "".join(e.text for e in events if isinstance(e, BatchDelta) and e.index == row) == result.text
         assert result.prompt_ids == prefix + suffix and len(result.ids) >= 8
         cache = qwen.new_cache(len(result.prompt_ids) + len(result.ids))
@@ -93,7 +93,7 @@ def test_batched_decoding_agrees_with_llama_cpp_as_single_decoding_does(qwen, qw
         cache.copy_row(0, [1, 2])
         for token in continuation[:-1]:
             picks.append(int(np.argmax(cache.run_all([token] * 3)[0])))
-        agree += sum(a == b for a, b in zip(picks, continuation))
+        agree += sum(a == b for a, b in zip(picks, continuation, strict=True))
         total += len(continuation)
     assert agree / total >= 0.975, f"{agree}/{total}"
 

@@ -43,7 +43,7 @@ def test_next_token_agrees_with_llama_cpp_along_its_continuations(model, minimum
     agree = total = 0
     for case in reference["greedy"]:
         picks = teacher_forced_argmax(engine, case["prompt_ids"], case["gen_ids"])
-        agree += sum(a == b for a, b in zip(picks, case["gen_ids"]))
+        agree += sum(a == b for a, b in zip(picks, case["gen_ids"], strict=True))
         total += len(case["gen_ids"])
     assert agree / total >= minimum, f"{agree}/{total}"
 
@@ -61,7 +61,7 @@ def test_greedy_continuations_follow_llama_cpp(model, tokens, first16, request):
     reference = request.getfixturevalue(f"{model}_reference")
     runs = [greedy(engine, case["prompt_ids"], tokens) for case in reference["greedy"]]
     assert all(len(ids) == tokens for ids in runs)
-    same16 = sum(ids[:16] == case["gen_ids"][:16] for ids, case in zip(runs, reference["greedy"]))
+    same16 = sum(ids[:16] == case["gen_ids"][:16] for ids, case in zip(runs, reference["greedy"], strict=True))
     assert same16 >= first16
 
 

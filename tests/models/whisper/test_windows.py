@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from models.whisper.audio_io import SAMPLE_RATE
@@ -37,7 +39,7 @@ def test_windows_put_back_together_are_the_input_exactly():
     windows = list(windows_of(in_blocks(audio), WindowPolicy(20, 40)))
     assert len(windows) >= 4
     assert np.array_equal(np.concatenate([w.audio for w in windows]), audio)
-    for before, after in zip(windows, windows[1:]):
+    for before, after in itertools.pairwise(windows):
         assert abs(after.offset - before.end) < 1e-9
 
 
