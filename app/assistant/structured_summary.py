@@ -90,8 +90,9 @@ def summarize_structured(model: LanguageModel, segments: Sequence[TranscriptSegm
     decisions = dedupe(decisions, _text)[:options.max_decisions]
     actions = dedupe(actions, _text)[:options.max_actions]
     # A key point that only repeats a decision or an action item says nothing new.
+    said: list[SummaryItem | ActionItem] = [*decisions, *actions]
     points = [p for p in dedupe(points, _text) if not any(item_similarity(p.text, other.text) >= 0.6
-                                                       for other in [*decisions, *actions])]
+                                                       for other in said)]
     points = points[:options.max_key_points]
 
     # 4: reduce
@@ -105,7 +106,8 @@ def summarize_structured(model: LanguageModel, segments: Sequence[TranscriptSegm
     # No title held up: the first decision, whole ("Move the launch from October 3 to October
     # 17" says more than keywords; cut short it would say October 3), else the first task outside
     # English (keyword_title's word lists are English), else the keywords.
-    first = next((item.text.rstrip(".") for item in [*decisions, *([] if language == "English" else actions)]
+    title_sources: list[SummaryItem | ActionItem] = [*decisions, *([] if language == "English" else actions)]
+    first = next((item.text.rstrip(".") for item in title_sources
                   if len(item.text.split()) <= TITLE_FALLBACK_WORDS), "")
     title = title or first or keyword_title(utterances)
     yield Progress(1.0, "Done")

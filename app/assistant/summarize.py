@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from app.assistant import prompts
 from app.assistant.chunking import (
@@ -161,24 +162,24 @@ class _Run:
         decisions: list[SummaryItem] = []
         for candidate in self.decision_candidates:
             yield self.progress("Checking decisions")
-            item = self.decision(candidate)
-            if item is None:
+            decision = self.decision(candidate)
+            if decision is None:
                 return
             self.steps_done += 1
-            if item:
-                decisions.append(item)
+            if decision:
+                decisions.append(decision)
                 yield self.grown(decisions=tuple(dedupe(decisions, lambda d: d.text)))
         decisions = dedupe(decisions, lambda d: d.text)
 
         actions: list[ActionItem] = []
         for candidate in self.action_candidates:
             yield self.progress("Checking action items")
-            item = self.action(candidate)
-            if item is None:
+            action = self.action(candidate)
+            if action is None:
                 return
             self.steps_done += 1
-            if item:
-                actions.append(item)
+            if action:
+                actions.append(action)
                 yield self.grown(action_items=tuple(dedupe(actions, lambda a: a.text)))
         actions = dedupe(actions, lambda a: a.text)
         decisions = [d for d in decisions if not any(_close(d.text, a.text) for a in actions)]
@@ -278,7 +279,7 @@ class _Run:
             return ""
         return sentence if self.checked(sentence, source, min_cover=0.7) == [sentence] else ""
 
-    def decision(self, candidate: Candidate) -> SummaryItem | None | bool:
+    def decision(self, candidate: Candidate) -> SummaryItem | Literal[False] | None:
         """The decision, None when cancelled, False when it cannot be said cleanly."""
         text = self.rewrite(prompts.decision(candidate.line), candidate)
         if text is None:
@@ -286,15 +287,15 @@ class _Run:
         text = text or plain_fallback(candidate.text, None)
         return SummaryItem(text, candidate.utterance.start_of(candidate.text)) if text else False
 
-    def action(self, candidate: Candidate) -> ActionItem | None | bool:
+    def action(self, candidate: Candidate) -> ActionItem | Literal[False] | None:
         """The action item, None when cancelled, False when it cannot be said cleanly."""
         owner = owner_for(candidate.utterance, candidate.following, self.names, candidate.text, candidate.before)
         due, start = due_phrase(candidate.text), candidate.utterance.start_of(candidate.text)
         if owner is None and SELF_COMMIT.search(candidate.text):
             # Someone said "I will ..." and nothing tells who: a to-do, never a made-up owner.
-            text = to_do(candidate.text)
-            if text:
-                return ActionItem(text, None, due, start)
+            task = to_do(candidate.text)
+            if task:
+                return ActionItem(task, None, due, start)
         text = self.rewrite(prompts.action(candidate.line), candidate)
         if text is None:
             return None
@@ -320,7 +321,7 @@ class _Run:
         return max(32, min(self.options.reduce_tokens,
                            self.model.context_length - overhead - self.options.overview_tokens - 16))
 
-    def overview(self, notes: list[Note]) -> Iterator[Event]:
+    def overview(self, notes: list[Note]) -> Generator[Event, None, str | None]:
         """Generator returning the overview text ('' when nothing held up), or None if cancelled."""
         texts = [n.text for n in dedupe(notes, lambda n: n.text, threshold=0.8)]
         if len(self.chunks) == 1 and not any(n.extractive for n in notes):
