@@ -25,11 +25,14 @@ run: system-run venv models
 test: system-test venv test-models
 	$(PY) -m pytest -q
 
-# Lint, types and the layers' contracts (pyproject.toml's [tool.ruff], [tool.mypy], [tool.importlinter]).
+# Lint, types and the layers' contracts (pyproject.toml's [tool.ruff], [tool.mypy], [tool.importlinter]):
+# all three run, and it fails if any of them found something.
 lint: venv
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy
-	$(VENV)/bin/lint-imports
+	@status=0; \
+	$(VENV)/bin/ruff check . || status=1; \
+	$(VENV)/bin/mypy || status=1; \
+	$(VENV)/bin/lint-imports || status=1; \
+	exit $$status
 
 # --- system packages ----------------------------------------------------------------------
 system-run:
