@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.kinds import ModelKind
 from app.paths import DataDir
 from app.settings import Settings
 from models.catalog import DEFAULT_LLM_ID, DEFAULT_SPEECH_ID
 from models.cpu import physical_cores
 from models.errors import ModelError
-from models.installed import InstalledModel, find_model
+from models.installed import InstalledModel, find_model, list_installed
 
 
 class Job(StrEnum):
@@ -44,8 +45,12 @@ def default_threads() -> int:
     return physical_cores()
 
 
+def installed_models(data_dir: DataDir) -> list[InstalledModel]:
+    return list_installed(data_dir.model_search_path())
+
+
 def language_model_entry(data_dir: DataDir, model_id: str | None = None) -> InstalledModel:
-    model = find_model(data_dir.model_search_path(), model_id or DEFAULT_LLM_ID, kind="llm")
+    model = find_model(data_dir.model_search_path(), model_id or DEFAULT_LLM_ID, kind=ModelKind.LANGUAGE)
     if model.format != "onnx-genai":
         raise ModelError(f"The model '{model.id}' is not built to ONNX yet; run `confide models install {model.id}`.")
     if _built_by_another_builder(model):
@@ -75,7 +80,7 @@ def load_tokenizer_only(data_dir: DataDir, model_id: str | None = None):
 
 
 def speech_model_entry(data_dir: DataDir, model_id: str | None = None) -> InstalledModel:
-    return find_model(data_dir.model_search_path(), model_id or DEFAULT_SPEECH_ID, kind="speech")
+    return find_model(data_dir.model_search_path(), model_id or DEFAULT_SPEECH_ID, kind=ModelKind.SPEECH)
 
 
 def load_speech_model(data_dir: DataDir, model_id: str | None = None, threads: int | None = None):

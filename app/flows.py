@@ -9,8 +9,8 @@ nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from app.assistant.summary import Summary
 from app.assistant.transcript_input import TranscriptSegment
@@ -18,6 +18,7 @@ from app.audio.recovery import RecoveredRecording
 from app.errors import AppError
 from app.history import HistoryStore
 from app.history.records import NewConversation, NewRecording
+from app.kinds import RecordingStatus
 from app.tasks.transcribe import SpeechResult
 from models.types import Segment
 
@@ -26,17 +27,18 @@ def save_speech_result(store: HistoryStore, result: SpeechResult, *, title: str 
     """A finished recording or imported file with its transcript; returns its item id. An
     imported file is copied into the data folder first, so the history owns its audio.
     title: None names it by its date until a summary names it."""
-    imported = bool(result.imported_from and result.audio_path)
+    imported = Path(result.audio_path) if result.imported_from and result.audio_path else None
     return store.save_recording(NewRecording(
-        title, audio_file=None if imported else result.audio_path,
-        import_from=Path(result.audio_path) if imported else None, segments=tuple(result.segments),
-        duration=result.duration, language=result.language, status=result.status))
+        title, audio_file=None if imported else result.audio_path, import_from=imported,
+        segments=tuple(result.segments), duration=result.duration, language=result.language,
+        status=RecordingStatus(result.status)))
 
 
 def store_recovered(store: HistoryStore, recovered: Iterable[RecoveredRecording]) -> list[int]:
     """Recordings cut short (repaired by app.audio.recovery), listed as 'recovered' without a
     transcript yet; returns their ids in the order given."""
-    return [store.save_recording(NewRecording(audio_file=found.path, duration=found.duration, status="recovered"))
+    return [store.save_recording(NewRecording(audio_file=found.path, duration=found.duration,
+                                              status=RecordingStatus.RECOVERED))
             for found in recovered]
 
 

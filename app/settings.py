@@ -17,7 +17,6 @@ from pathlib import Path
 from app.errors import DataDirError
 from models.durable import write_atomically
 
-
 # The language model each job uses when the user has not chosen one. SmolLM2 for both until
 # the assistant's quality is measured on the bigger models (issue 12 picks them by quality per second).
 DEFAULT_SUMMARY_MODEL = "smollm2-135m-instruct"
@@ -36,7 +35,7 @@ class Settings:
     last_folder: str | None = None  # where a file was last opened or saved: file dialogs start there
     extra: dict = field(default_factory=dict, compare=False)
 
-    def with_changes(self, **changes) -> "Settings":
+    def with_changes(self, **changes) -> Settings:
         return replace(self, **changes)
 
     def summary_model_id(self) -> str:
@@ -77,4 +76,5 @@ def save_settings(path: Path, settings: Settings) -> None:
     try:
         write_atomically(path, json.dumps(data, indent=1, ensure_ascii=False))
     except OSError as exc:
-        raise DataDirError(f"Cannot save the settings in {path.parent} ({exc.strerror}); check that the data folder is writable.") from exc
+        raise DataDirError(f"Cannot save the settings in {path.parent} ({exc.strerror}); "
+                           "check that the data folder is writable.") from exc

@@ -1,6 +1,7 @@
-"""The window's one way into app/: settings, the history store, and the long tasks (submitted
-to the worker-thread bridge). Views call these from the GUI thread only; the store is used here
-and nowhere else, so workers never touch it (design.md)."""
+"""The window's one way into app/: settings, the engines each job uses (app.engines.resolve,
+as on the command line), and the long tasks (submitted to the worker-thread bridge); the
+history's part is ui.history_services. Views call these from the GUI thread only; the store is
+used there and nowhere else, so workers never touch it (docs/design.md)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from functools import partial
 
 from app.bridge import LANGUAGE, SPEECH, Bridge
 from app.bridge.model_slots import ModelShelf, for_model
-from app.engines import EngineChoice, Job, default_threads, resolve
+from app.engines import EngineChoice, Job, default_threads, installed_models, resolve
 from app.errors import AppError, bug_sentence
 from app.settings import Settings, load_settings, save_settings
 from ui.engine_kit import EngineKit, ImportModelTask, real_kit
-from ui.records import ConversationDetails, Hit, ParsedConversation, RecordingDetails, Turn
+from ui.history_services import HistoryServices
+from ui.records import ParsedConversation, Turn
 
 log = logging.getLogger(__name__)
 MODEL_FILES = "model files"  # the worker that installs catalog models (it loads no engine)
@@ -39,7 +41,9 @@ class RecordingSession:
         self.control.stop_without_transcript()
 
 
-class Services:
+class Services(HistoryServices):
+    """Settings, engines, models, speech and the assistant; the history's part is HistoryServices."""
+
     def __init__(self, data_dir, *, kit: EngineKit | None = None, history=None, model_id: str | None = None,
                  threads: int | None = None):
         self.data_dir = data_dir
@@ -147,9 +151,7 @@ class Services:
 
     # --- models -------------------------------------------------------------------------
     def installed_models(self):
-        from models.installed import list_installed
-
-        return list_installed(self.data_dir.model_search_path())
+        return installed_models(self.data_dir)
 
     def import_model(self, path: str):
         return self.bridge.submit(LANGUAGE, ImportModelTask(str(path), str(self.data_dir.models)),
@@ -178,7 +180,7 @@ class Services:
     def input_devices(self):
         return self.kit.list_devices()
 
-    def start_recording(self, device_name: str | None) -> "RecordingSession":
+    def start_recording(self, device_name: str | None) -> RecordingSession:
         from app.tasks.record import RecordTask
 
         task = RecordTask(str(self.data_dir.recordings), device_name, live=True)
@@ -196,125 +198,6 @@ class Services:
             raise AppError("This recording has no audio file to transcribe.")
         return self.transcribe_file(str(recording.audio_path))
 
-    # --- history (the GUI thread only) -------------------------------------------------
-    @property
-    def history(self):
-        """The store, opened on first use; a HistoryError (damaged, newer version, read-only)
-        is raised again on every use so each view can say it."""
-        if self._history is None:
-            from app.history import HistoryStore
-
-            self._history = HistoryStore.for_data_dir(self.data_dir)
-        return self._history
-
-    def close_history(self) -> None:
-        if self._history is not None:
-            self._history.close()
-            self._history = None
-
-    def recover_interrupted(self) -> list[int]:
-        """Recordings cut short by a crash, a kill or a cancel are kept: their audio files are
-        repaired and listed as 'recovered' (without a transcript yet); returns their ids. What a
-        killed process left behind is cleared first (deletions cut short, copies of a killed
-        save, staging folders of a killed model import), and a finished recording whose save
-        was killed is listed as recovered too."""
-        from app.flows import store_recovered
-        from app.startup_cleanup import clean_up_data_folder
-
-        store = self.history
-        ids = clean_up_data_folder(self.data_dir, store)
-        ids += store.recover_interrupted()
-        return ids + store_recovered(store, self.kit.recover_recordings(self.data_dir.recordings))
-
-    def add_transcript(self, recording_id, result) -> None:
-        """The transcript of a stored recording (made after the fact) replaces what it had, in
-        one transaction."""
-        self.history.replace_transcript(recording_id, result.segments, duration=result.duration,
-                                        language=result.language)
-
-    def save_recording(self, result) -> int:
-        """Stores a finished recording or import (a SpeechResult) with its transcript, in one
-        transaction; returns its id. No title of its own: the summary names it."""
-        from app.flows import save_speech_result
-
-        return save_speech_result(self.history, result)
-
-    def recording(self, recording_id) -> RecordingDetails:
-        from app.assistant.summary import Summary
-        from app.history.dates import local_label
-
-        item = self.history.get_item(recording_id)
-        if item.kind != "recording":
-            raise AppError(f"Item {recording_id} is a conversation, not a recording.")
-        summary = Summary.from_json(item.summary) if item.summary else None
-        return RecordingDetails(item.id, item.title, local_label(item.created), item.duration, item.audio_path,
-                                tuple(item.segments), summary)
-
-    def newest_recording_id(self):
-        items = self.history.list_items("recording", limit=1)
-        return items[0].id if items else None
-
-    def save_summary(self, recording_id, summary) -> None:
-        self.history.save_summary(recording_id, summary)
-
-    def rename(self, item_id, title: str) -> None:
-        self.history.rename(item_id, title)
-
-    def delete_item(self, item_id) -> None:
-        self.history.delete(item_id)
-
-    def export_text(self, item_id, fmt: str) -> str:
-        return self.history.export(item_id, fmt)
-
-    def export_to_file(self, item_id, fmt: str, path: str) -> None:
-        from pathlib import Path
-
-        self.history.export_to(item_id, fmt, Path(path))
-
-    def search(self, query: str, kind: str | None) -> list[Hit]:
-        from app.history.dates import local_label
-
-        return [Hit(h.id, h.kind, h.title, local_label(h.created), h.snippet, h.start)
-                for h in self.history.search(query, kind)]
-
-    def list_items(self, kind: str | None) -> list[Hit]:
-        from app.history.dates import local_label
-
-        return [Hit(i.id, i.kind, i.title, local_label(i.created), i.snippet, None)
-                for i in self.history.list_items(kind, limit=200)]
-
-    def conversation(self, conversation_id) -> ConversationDetails:
-        item = self.history.get_item(conversation_id)
-        if item.kind != "conversation":
-            raise AppError(f"Item {conversation_id} is a recording, not a conversation.")
-        drafts = item.drafts[-3:]  # the latest three drafted
-        picked = next((i for i, d in enumerate(drafts) if d.picked), None)
-        return ConversationDetails(item.id, item.raw, item.me, tuple(d.text for d in drafts), picked,
-                                   tuple(d.id for d in drafts), tuple(d.text for d in item.drafts), item.title)
-
-    def find_conversation(self, raw: str) -> ConversationDetails | None:
-        """The stored conversation pasted as exactly this text (drafted before, maybe before a
-        restart), so that drafting it again adds to it and avoids its drafts."""
-        found = self.history.find_conversation(raw)
-        return self.conversation(found) if found is not None else None
-
-    def save_conversation(self, parsed: ParsedConversation, me: str | None, result, tone: str | None = None,
-                          length: str | None = None, conversation_id=None) -> ConversationDetails:
-        """Stores the drafts of a pasted conversation: under its entry (conversation_id) when it
-        has one, so that one conversation stays one entry however often it is drafted; else in
-        a new entry with its turns, in one go once the drafts exist (app.flows)."""
-        from app.flows import save_conversation
-        from app.history.records import NewConversation
-        from app.history.records import Turn as StoredTurn
-
-        turns = tuple(StoredTurn(t.speaker, t.text) for t in parsed.turns)
-        conversation = NewConversation(parsed.raw, turns, me, drafts=tuple(self.draft_texts(result)), tone=tone,
-                                       length=length)
-        return self.conversation(save_conversation(self.history, conversation, into=conversation_id))
-
-    def pick_draft(self, draft_id) -> None:
-        self.history.pick_draft(draft_id)
-
     @staticmethod
     def not_my_voice(text: str, parsed: ParsedConversation | None, me: str | None,
                      user_name: str | None = None) -> str | None:
@@ -328,9 +211,6 @@ class Services:
         signatures = tuple(t.signature for t in parsed.source.turns if t.speaker != me and t.signature) \
             if parsed.source is not None else ()
         return check(text, Voice(me, others, signatures, user_name))
-
-    def wipe_all(self) -> None:
-        self.history.wipe()
 
     # --- the assistant --------------------------------------------------------------------
     def summarize(self, recording, detail: str = "standard"):
@@ -391,7 +271,3 @@ class Services:
             if check(example.text, Voice(example.me or "", others)) is None:
                 kept.append(example.text)
         return kept[:3]
-
-    @staticmethod
-    def draft_texts(result) -> list[str]:
-        return [draft.text for draft in getattr(result, "drafts", ())]

@@ -14,7 +14,7 @@ import sys
 from importlib import import_module
 
 from app.cli import numbers
-from app.cli.common import CliContext, CommandOutput, OneLineParser, common_parent
+from app.cli.common import CliContext, CommandOutput, OneLineParser
 from app.errors import AppError
 from app.offline import enforce_offline
 

@@ -197,9 +197,10 @@ def save_conversation_to_history(ctx: CliContext, raw: str, conversation: Conver
     from app.history.records import NewConversation, Turn
 
     turns = tuple(Turn(t.speaker, t.text) for t in conversation.turns)
+    stored = NewConversation(raw, turns, conversation.me, drafts=tuple(d.text for d in drafts), tone=tone,
+                             length=length)
     with _open_history(ctx) as store:
-        return save_conversation(store, NewConversation(raw, turns, conversation.me, drafts=tuple(d.text for d in drafts),
-                                                        tone=tone, length=length))
+        return save_conversation(store, stored)
 
 
 # --- audio -----------------------------------------------------------------------------------------

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any
 
 from app.engines import EngineChoice, Job, resolve
 from app.paths import DataDir, open_data_dir
@@ -38,7 +39,7 @@ class CliContext:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_args(cls, args: argparse.Namespace) -> "CliContext":
+    def from_args(cls, args: argparse.Namespace) -> CliContext:
         return cls(
             data_dir_option=getattr(args, "data_dir", None),
             model_id=getattr(args, "model", None),

@@ -7,8 +7,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 
 from app.cli.common import CliContext, CommandOutput, add_command
-from app.engines import Job
-from models.installed import list_installed
+from app.engines import Job, installed_models
 
 
 @dataclass
@@ -38,7 +37,7 @@ def check_audio() -> Check:
 
 
 def check_models(ctx: CliContext) -> list[Check]:
-    installed = {model.id: model for model in list_installed(ctx.data_dir.model_search_path())}
+    installed = {model.id: model for model in installed_models(ctx.data_dir)}
     checks = []
     for label, job in (("summary model", Job.SUMMARY), ("reply model", Job.REPLY), ("speech model", Job.SPEECH)):
         model_id = ctx.engine(job).model_id
@@ -48,7 +47,8 @@ def check_models(ctx: CliContext) -> list[Check]:
         elif not model.verified:
             checks.append(Check(label, False, f"{model_id} has missing or changed files; run `confide models verify`."))
         else:
-            checks.append(Check(label, True, f"{model_id} ({model.format}, {model.size_bytes / 1e6:.0f} MB) at {model.path}"))
+            size = f"{model.size_bytes / 1e6:.0f} MB"
+            checks.append(Check(label, True, f"{model_id} ({model.format}, {size}) at {model.path}"))
     return checks
 
 
@@ -77,7 +77,7 @@ def check_database(ctx: CliContext) -> Check:
 
 def check_offline(ctx: CliContext) -> Check:
     hub_offline = os.environ.get("HF_HUB_OFFLINE") == "1"
-    installed = list_installed(ctx.data_dir.model_search_path())
+    installed = installed_models(ctx.data_dir)
     remote = [model.id for model in installed if not model.path.is_dir()]
     ok = hub_offline and not remote
     detail = ("models load from local folders only; no network connection is made or needed"

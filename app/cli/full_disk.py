@@ -8,7 +8,7 @@ that needs free space, and failing there must not throw the result away.
 from __future__ import annotations
 
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from app.cli.common import CliContext
 from app.errors import AppError

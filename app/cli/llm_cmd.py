@@ -7,6 +7,7 @@ import sys
 from app.cli import numbers
 from app.cli.common import CliContext, CommandOutput, add_command
 from app.engines import Job, load_language_model, load_tokenizer_only
+from app.errors import AppError
 from models.slm.api import GenerationConfig, GenerationResult, TextDelta
 
 
@@ -51,6 +52,8 @@ def cmd_generate(args, ctx: CliContext) -> CommandOutput:
             sys.stdout.flush()
         elif isinstance(event, GenerationResult):
             result = event
+    if result is None:
+        raise AppError("The language model stopped without a result; try again.")
     data = {"prompt_ids": result.prompt_ids, "ids": result.ids, "text": result.text,
             "prefill_tokens_per_s": round(result.prefill_tokens_per_s, 1),
             "decode_tokens_per_s": round(result.decode_tokens_per_s, 1)}

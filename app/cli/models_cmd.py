@@ -28,7 +28,8 @@ def register(subparsers) -> None:
     importer.add_argument("path", metavar="PATH")
     importer.add_argument("--name", metavar="ID")
     importer.add_argument("--fast", action="store_true",
-                          help="GGUF only: a lossy build that decodes about a quarter faster, further from llama.cpp's outputs")
+                          help="GGUF only: a lossy build that decodes about a quarter faster, "
+                               "further from llama.cpp's outputs")
     remove = add_command(group, "remove", cmd_remove, "remove an imported model")
     remove.add_argument("id", metavar="ID")
 
@@ -39,7 +40,8 @@ def _table(models: list[InstalledModel], verified: dict[str, bool] | None = None
     lines = [f"{'ID':24} {'KIND':7} {'VERIFIED':8} {'SIZE':>9}  PATH"]
     for row in rows:
         size = f"{row['size_bytes'] / 1e6:.1f} MB"
-        lines.append(f"{row['id']:24} {row['kind']:7} {('yes' if row['verified'] else 'NO'):8} {size:>9}  {row['path']}")
+        ok = "yes" if row["verified"] else "NO"
+        lines.append(f"{row['id']:24} {row['kind']:7} {ok:8} {size:>9}  {row['path']}")
     if not rows:
         lines = ["No models installed; run `confide models install`."]
     return CommandOutput({"models": rows}, "\n".join(lines))
@@ -74,7 +76,8 @@ def cmd_verify(args, ctx: CliContext) -> CommandOutput:
     output = _table(models, results)
     failed = [model_id for model_id, ok in results.items() if not ok]
     if failed:
-        sys.stderr.write(f"confide: {', '.join(failed)} failed verification; reinstall with `confide models install`.\n")
+        sys.stderr.write(f"confide: {', '.join(failed)} failed verification; "
+                         "reinstall with `confide models install`.\n")
         output.exit_code = 1
     return output
 

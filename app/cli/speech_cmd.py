@@ -107,7 +107,7 @@ def cmd_record(args, ctx: CliContext) -> CommandOutput:
     if result.note:
         _say(result.note)
     recording_id = save_to_history(ctx, result)
-    data = {"recording_id": recording_id, "path": result.audio_path, "duration": round(result.duration, 3)}
+    data = {"recording_id": recording_id, "path": result.audio_path, "duration": round(result.duration or 0.0, 3)}
     text = FORMATS["txt"](result.segments) if not result.no_speech else ""
     _say(f"Saved recording {recording_id} ({clock(result.duration or 0)}): {result.audio_path}")
     return CommandOutput(data, text)
@@ -213,4 +213,4 @@ def store_recovered(ctx: CliContext, recovered: list[RecoveredRecording]) -> lis
     from app.history import HistoryStore
 
     with HistoryStore.for_data_dir(ctx.data_dir) as store:
-        return list(zip(store_them(store, recovered), recovered))
+        return list(zip(store_them(store, recovered), recovered, strict=True))

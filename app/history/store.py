@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import threading
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from app.audio.wavfile import stored_in_history
 from app.errors import HistoryError
@@ -35,7 +35,7 @@ def _guarded(method):
     """Serialises calls and turns SQLite failures into one HistoryError sentence."""
 
     @functools.wraps(method)
-    def wrapper(self: "HistoryStore", *args, **kwargs):
+    def wrapper(self: HistoryStore, *args, **kwargs):
         with self._lock:
             if self._db is None:
                 raise HistoryError("The history is closed; open it again.")
@@ -55,7 +55,7 @@ class HistoryStore:
     # --- opening and closing -------------------------------------------------------------
 
     @classmethod
-    def open(cls, db_path: Path, data_root: Path) -> "HistoryStore":
+    def open(cls, db_path: Path, data_root: Path) -> HistoryStore:
         """Opens the history (creating it only where no file exists) and upgrades its schema."""
         db_path = Path(db_path)
         db = open_database(db_path)
@@ -71,7 +71,7 @@ class HistoryStore:
         return cls(db, db_path, data_root)
 
     @classmethod
-    def for_data_dir(cls, data_dir) -> "HistoryStore":
+    def for_data_dir(cls, data_dir) -> HistoryStore:
         """The history of an app.paths.DataDir."""
         return cls.open(data_dir.database, data_dir.root)
 
@@ -81,7 +81,7 @@ class HistoryStore:
                 self._db.close()
                 self._db = None
 
-    def __enter__(self) -> "HistoryStore":
+    def __enter__(self) -> HistoryStore:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -352,8 +352,9 @@ class HistoryStore:
     def _stored(self, relative: str | None) -> None:
         """A recording's audio is in the history now: private, and no longer held by the recorder."""
         files.make_audio_private(self.data_root, relative)
-        if relative is not None:
-            stored_in_history(files.absolute_audio(self.data_root, relative))
+        path = files.absolute_audio(self.data_root, relative)
+        if path is not None:
+            stored_in_history(path)
 
     def _purge(self) -> None:
         search_index.purge_deleted(self._db)

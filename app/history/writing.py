@@ -16,9 +16,8 @@ PREVIEW_CHARS = 160
 def insert_recording(db, title: str | None, relative: str | None, created: datetime | None,
                      duration: float | None, language: str | None, status: str) -> int:
     created_text = to_stored(created)
-    auto = not (title and title.strip())
-    title = title.strip() if not auto else f"Recording {local_label(created_text)}"
-    item_id = new_item(db, "recording", title, auto, created_text)
+    given = (title or "").strip()
+    item_id = new_item(db, "recording", given or f"Recording {local_label(created_text)}", not given, created_text)
     db.execute("INSERT INTO recordings (item_id, audio_file, duration, language, status) "
                "VALUES (?, ?, ?, ?, ?)", [item_id, relative, duration, language, status])
     return item_id
