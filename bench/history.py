@@ -41,8 +41,9 @@ sys.path.insert(0, str(ROOT))
 
 from app.history import HistoryStore  # noqa: E402
 from app.history import search as search_module  # noqa: E402
-from app.history.records import NewConversation, Turn  # noqa: E402
+from app.history.records import NewConversation  # noqa: E402
 from app.history.search_query import MAX_TERMS, TERM, Query  # noqa: E402
+from app.records import Turn  # noqa: E402
 from models.types import Segment  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"

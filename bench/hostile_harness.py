@@ -84,7 +84,8 @@ HISTORY_SCRIPT = """
 import sys
 from pathlib import Path
 from app.history import HistoryStore
-from app.history.records import NewConversation, Turn
+from app.history.records import NewConversation
+from app.records import Turn
 from models.types import Segment
 data = Path(sys.argv[1])
 with HistoryStore.open(data / "history.db", data) as store:

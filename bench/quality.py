@@ -40,13 +40,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.assistant import prompts  # noqa: E402
-from app.assistant.conversation_parse import Conversation, Turn  # noqa: E402
+from app.assistant.conversation_parse import Conversation  # noqa: E402
 from app.assistant.generation import ask, guarded, prompt_tokens  # noqa: E402
 from app.assistant.grounding import DATE_WORDS, NameBook  # noqa: E402
 from app.assistant.replies import NEW_TOKENS, ReplyTask, run_replies  # noqa: E402
 from app.assistant.structured_grounding import TIME_WORDS, invented_facts  # noqa: E402
 from app.assistant.summarize import run_summary  # noqa: E402
 from app.assistant.transcript_input import from_turns  # noqa: E402
+from app.records import Turn  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 MODELS = ROOT / ".cache" / "test-data" / "models"

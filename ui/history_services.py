@@ -123,11 +123,9 @@ class HistoryServices:
         a new entry with its turns, in one go once the drafts exist (app.flows)."""
         from app.flows import save_conversation
         from app.history.records import NewConversation
-        from app.history.records import Turn as StoredTurn
 
-        turns = tuple(StoredTurn(t.speaker, t.text) for t in parsed.turns)
-        conversation = NewConversation(parsed.raw, turns, me, drafts=tuple(self.draft_texts(result)), tone=tone,
-                                       length=length)
+        conversation = NewConversation(parsed.raw, parsed.turns, me, drafts=tuple(self.draft_texts(result)),
+                                       tone=tone, length=length)
         return self.conversation(save_conversation(self.history, conversation, into=conversation_id))
 
     def pick_draft(self, draft_id) -> None:

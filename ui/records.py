@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.kinds import ItemKind
+from app.records import Turn
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,6 @@ class Hit:
     created_text: str
     snippet: str = ""
     start: float | None = None
-
-
-@dataclass(frozen=True)
-class Turn:
-    speaker: str
-    text: str
 
 
 @dataclass(frozen=True)

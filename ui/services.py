@@ -15,7 +15,7 @@ from app.errors import AppError, bug_sentence
 from app.settings import Settings, load_settings, save_settings
 from ui.engine_kit import EngineKit, ImportModelTask, real_kit
 from ui.history_services import HistoryServices
-from ui.records import ParsedConversation, Turn
+from ui.records import ParsedConversation
 
 log = logging.getLogger(__name__)
 MODEL_FILES = "model files"  # the worker that installs catalog models (it loads no engine)
@@ -226,8 +226,8 @@ class Services(HistoryServices):
         from app.assistant.conversation_parse import parse_conversation
 
         conversation = parse_conversation(text, default_me=self.settings.user_name)
-        turns = tuple(Turn(t.speaker, t.text) for t in conversation.turns)
-        return ParsedConversation(text, turns, tuple(conversation.speakers), conversation.me, conversation)
+        return ParsedConversation(text, conversation.turns, tuple(conversation.speakers), conversation.me,
+                                  conversation)
 
     def draft_replies(self, parsed: ParsedConversation, me: str | None, tone: str, length: str, *,
                       fresh: bool = False, shown: tuple[str, ...] = ()):

@@ -9,24 +9,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from app.assistant.email_thread import CLOCK as _CLOCK
 from app.assistant.email_thread import read_thread
 from app.assistant.text_tools import split_label
 from app.errors import AppError
+from app.records import Turn
 
 ME_WORDS = {"me", "myself", "you", "i", "moi", "ich", "yo"}
 THEM = "Them"
 ME = "Me"
-
-
-@dataclass(frozen=True)
-class Turn:
-    speaker: str
-    text: str
-    time: str | None = None  # as pasted ("6:02 PM"), when the format carries one
-    signature: str = ""  # an e-mail's contact block (name, title, company), taken out of text
 
 
 @dataclass(frozen=True)
@@ -38,7 +32,7 @@ class Conversation:
 
     @property
     def speakers(self) -> list[str]:
-        return list(dict.fromkeys(t.speaker for t in self.turns))
+        return speakers_of(self.turns)
 
     @property
     def last_is_mine(self) -> bool:
@@ -65,11 +59,11 @@ def parse_conversation(text: str, me: str | None = None, default_me: str | None 
     turns = [t for t in turns if t.text.strip()]
     if not turns:
         raise AppError("No messages were found in the conversation; paste the messages themselves.")
-    speakers = list(dict.fromkeys(t.speaker for t in turns))
+    speakers = speakers_of(turns)
     if me:
         if fmt == "plain" and not _match_speaker(me, speakers):
             turns = [replace(t, speaker=me if t.speaker == ME else t.speaker) for t in turns]
-            speakers = list(dict.fromkeys(t.speaker for t in turns))
+            speakers = speakers_of(turns)
         return Conversation(tuple(turns), fmt, _match_speaker(me, speakers) or me.strip(), False)
     guessed = guess_me(turns, default_me)
     return Conversation(tuple(turns), fmt, guessed, True)
@@ -78,7 +72,7 @@ def parse_conversation(text: str, me: str | None = None, default_me: str | None 
 def guess_me(turns: list[Turn], default_me: str | None = None) -> str:
     """A speaker called 'Me'/'You', else the settings' name when it is a speaker, else the last
     speaker before the one who wrote last (the user usually pastes what they must answer)."""
-    speakers = list(dict.fromkeys(t.speaker for t in turns))
+    speakers = speakers_of(turns)
     for speaker in speakers:
         if speaker.strip().lower() in ME_WORDS:
             return speaker
@@ -88,9 +82,14 @@ def guess_me(turns: list[Turn], default_me: str | None = None) -> str:
             return found
     last = turns[-1].speaker
     for turn in reversed(turns):
-        if turn.speaker != last:
+        if turn.speaker and turn.speaker != last:
             return turn.speaker
     return ME
+
+
+def speakers_of(turns: Sequence[Turn]) -> list[str]:
+    """Who speaks, in order of first appearance (every parsed turn names its speaker)."""
+    return list(dict.fromkeys(t.speaker for t in turns if t.speaker))
 
 
 def _match_speaker(name: str, speakers: list[str]) -> str | None:

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from app.assistant import prompts
-from app.assistant.conversation_parse import Conversation, Turn
+from app.assistant.conversation_parse import THEM, Conversation
 from app.assistant.generation import ask_batch, guarded
 from app.assistant.personal_style import Style, apply_style
 from app.assistant.reply_cleanup import clean_draft
@@ -33,6 +33,7 @@ from app.assistant.reply_intents import fallback_sentences, opening_plan, situat
 from app.assistant.reply_voice import Voice, body_of, check, email_frame, real_name, repair
 from app.assistant.text_tools import similarity, words
 from app.errors import AppError, CancelledError, ContextOverflowError
+from app.records import Turn
 from app.tasks.events import Done, DraftReady, Event, Progress
 from models.slm.api import LanguageModel
 
@@ -212,7 +213,7 @@ def _recent_turns(model: LanguageModel, turns: Sequence[Turn], length: str) -> l
         text = turn.text
         if cost > budget:  # one huge message: keep its end, which is what is being answered
             text = " ".join(text.split()[-budget // 2:])
-        kept.append((turn.speaker, text))
+        kept.append((turn.speaker or THEM, text))
         used += cost
     return list(reversed(kept))
 

@@ -194,11 +194,10 @@ def save_summary_to_history(ctx: CliContext, recording_id: int | None, source: s
 def save_conversation_to_history(ctx: CliContext, raw: str, conversation: Conversation, drafts,
                                  tone: str, length: str) -> int:
     from app.flows import save_conversation
-    from app.history.records import NewConversation, Turn
+    from app.history.records import NewConversation
 
-    turns = tuple(Turn(t.speaker, t.text) for t in conversation.turns)
-    stored = NewConversation(raw, turns, conversation.me, drafts=tuple(d.text for d in drafts), tone=tone,
-                             length=length)
+    stored = NewConversation(raw, conversation.turns, conversation.me, drafts=tuple(d.text for d in drafts),
+                             tone=tone, length=length)
     with _open_history(ctx) as store:
         return save_conversation(store, stored)
 

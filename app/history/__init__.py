@@ -13,9 +13,8 @@ from app.history.records import (
                                  RecordingDetail,
                                  SearchHit,
                                  StoredDraft,
-                                 Turn,
 )
 from app.history.store import HistoryStore
 
 __all__ = ["ConversationDetail", "HistoryError", "HistoryStore", "ItemSummary", "PickedReply", "RecordingDetail",
-           "SearchHit", "StoredDraft", "Turn"]
+           "SearchHit", "StoredDraft"]

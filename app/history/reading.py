@@ -9,7 +9,8 @@ from sqlite_utils import Database
 from app.errors import HistoryError
 from app.history.dates import parse_since
 from app.history.files import absolute_audio
-from app.history.records import KINDS, ConversationDetail, ItemSummary, PickedReply, RecordingDetail, StoredDraft, Turn
+from app.history.records import KINDS, ConversationDetail, ItemSummary, PickedReply, RecordingDetail, StoredDraft
+from app.records import Turn
 from models.types import Segment
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.kinds import ItemKind, RecordingStatus
+from app.records import Turn
 from models.types import Segment
 
 if TYPE_CHECKING:
@@ -96,12 +97,6 @@ class RecordingDetail:
             "segments": [{"start": s.start, "end": s.end, "text": s.text} for s in self.segments],
             "summary": self.summary,
         }
-
-
-@dataclass(frozen=True)
-class Turn:
-    speaker: str | None
-    text: str
 
 
 @dataclass(frozen=True)

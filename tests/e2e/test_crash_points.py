@@ -27,7 +27,8 @@ import pytest
 from support import ROOT
 
 from app.history import HistoryStore
-from app.history.records import NewConversation, NewRecording, Turn
+from app.history.records import NewConversation, NewRecording
+from app.records import Turn
 from models.types import Segment
 
 KILL_SYSCALLS = ("fsync", "fdatasync", "rename", "renameat", "renameat2", "unlink", "unlinkat", "rmdir")

@@ -11,8 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from app.history import HistoryStore
-from app.history.records import NewConversation, Turn
+from app.history.records import NewConversation
 from app.paths import DataDir
+from app.records import Turn
 
 CHAT = "Anna: Are we still on for Friday?\nMe: I think so, let me check.\nAnna: Great, tell me soon!"
 OTHER_CHAT = "Sam: Did the build pass?\nMe: Not yet.\nSam: Ping me when it does."

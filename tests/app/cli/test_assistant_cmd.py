@@ -8,8 +8,9 @@ import json
 from support import run_confide
 
 from app.history import HistoryStore
-from app.history.records import NewConversation, Turn
+from app.history.records import NewConversation
 from app.paths import DataDir
+from app.records import Turn
 
 SRT = """1
 00:00:02,000 --> 00:00:06,000

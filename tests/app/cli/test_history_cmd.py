@@ -16,7 +16,8 @@ import pytest
 from support import ROOT, run_confide
 
 from app.history import HistoryStore
-from app.history.records import NewConversation, Turn
+from app.history.records import NewConversation
+from app.records import Turn
 from models.types import Segment
 
 

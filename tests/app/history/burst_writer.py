@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from app.history import HistoryStore
-from app.history.records import NewConversation, Turn
+from app.history.records import NewConversation
+from app.records import Turn
 from models.types import Segment
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from app.errors import HistoryError
 from app.history import HistoryStore
-from app.history.records import NewConversation, Turn
+from app.history.records import NewConversation
+from app.records import Turn
 from models.types import Segment
 
 

@@ -10,7 +10,8 @@ import pytest
 from support import run_confide
 
 from app.errors import HistoryError
-from app.history.records import NewConversation, Turn
+from app.history.records import NewConversation
+from app.records import Turn
 
 
 @pytest.mark.parametrize("suffix", ["-wal", "-shm", "-journal"])

@@ -71,7 +71,8 @@ OPEN_AND_REPORT = """
 import sys
 from pathlib import Path
 from app.history import HistoryStore, HistoryError
-from app.history.records import NewConversation, Turn
+from app.history.records import NewConversation
+from app.records import Turn
 folder = Path({folder!r})
 try:
     store = HistoryStore.open(folder / "history.db", folder)

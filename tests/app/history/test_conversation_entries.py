@@ -3,7 +3,8 @@ says who they are, and never titled after a speaker the paste could not name."""
 
 from __future__ import annotations
 
-from app.history.records import NewConversation, Turn
+from app.history.records import NewConversation
+from app.records import Turn
 
 
 def test_the_same_paste_is_found_again(store):

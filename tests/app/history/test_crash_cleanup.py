@@ -15,7 +15,8 @@ from support import run_confide
 
 from app.audio.wavfile import CrashSafeWav, wav_header
 from app.history import HistoryStore, cleanup, search_index, writing
-from app.history.records import NewConversation, NewRecording, Turn
+from app.history.records import NewConversation, NewRecording
+from app.records import Turn
 from models.types import Segment
 
 SUMMARY = {"title": "Budget", "overview": "The budget was agreed.", "key_points": [{"text": "Agreed"}],

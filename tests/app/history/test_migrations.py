@@ -9,8 +9,9 @@ import sqlite_utils
 
 from app.errors import HistoryError
 from app.history import HistoryStore
-from app.history.records import NewConversation, Turn
+from app.history.records import NewConversation
 from app.history.schema import KNOWN_STEPS, MIGRATION_SET, migrations
+from app.records import Turn
 
 
 def _digest(path) -> str:

@@ -8,7 +8,8 @@ import pytest
 from history_helpers import add_meeting
 
 from app.errors import HistoryError
-from app.history.records import NewConversation, Turn
+from app.history.records import NewConversation
+from app.records import Turn
 
 FILLER = ["We looked at the numbers again.", "Nothing else came up.", "Coffee was cold today."]
 

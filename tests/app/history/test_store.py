@@ -10,7 +10,8 @@ from history_helpers import add_meeting
 
 from app.errors import HistoryError
 from app.history import HistoryStore
-from app.history.records import NewConversation, Turn
+from app.history.records import NewConversation
+from app.records import Turn
 from models.types import Segment
 
 SUMMARY = {
@@ -77,8 +78,8 @@ def test_conversation_drafts_and_picks(store):
     drafts = store.add_drafts(first, ["Sure, noon works!", {"text": "Can't, sorry.", "tone": "formal"}])
     store.pick_draft(drafts[1])
     store.pick_draft(drafts[0], final_text="Sure, noon works for me!")
-    second = store.add_conversation(NewConversation("", (Turn("Lee", "Did you see the report?"), Turn("Kim", "Not yet")),
-                                                    me="Kim"))
+    turns = (Turn("Lee", "Did you see the report?"), Turn("Kim", "Not yet"))
+    second = store.add_conversation(NewConversation("", turns, me="Kim"))
     [only] = store.add_drafts(second, ["Reading it now."])
     store.pick_draft(only)
 
