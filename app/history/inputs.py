@@ -1,7 +1,8 @@
 """What the store accepts from its callers, normalised: segments, turns, drafts, summaries.
 
-Callers pass plain dicts or the dataclasses of other modules (models.types.Segment, the
-assistant's Summary...); this module reads either without importing them.
+A turn is an app.records.Turn; segments, drafts and summaries may still come as plain dicts or
+the dataclasses of other modules (models.types.Segment, the assistant's Summary...), which this
+module reads without importing them.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import dataclasses
 
 from app.errors import HistoryError
 from app.history.records import RECORDING_STATUSES
+from app.records import Turn
 
 
 def check_status(status: str) -> None:
@@ -28,12 +30,8 @@ def segment_row(segment) -> tuple[float, float, str]:
     return float(start), float(end), str(text).strip()
 
 
-def turn_row(turn) -> tuple[str | None, str]:
-    if isinstance(turn, (tuple, list)):
-        speaker, text = turn
-    else:
-        speaker, text = _field(turn, "speaker"), _field(turn, "text", "")
-    return (speaker or None), str(text).strip()
+def turn_row(turn: Turn) -> tuple[str | None, str]:
+    return (turn.speaker or None), turn.text.strip()
 
 
 def draft_row(draft, tone, length) -> tuple[str, str | None, str | None]:

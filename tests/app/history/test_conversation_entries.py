@@ -17,7 +17,7 @@ def test_the_same_paste_is_found_again(store):
 
 def test_who_i_am_can_change_and_the_title_follows(store):
     """Changing "me" re-titles an entry the user never named; a name the user gave stays."""
-    turns = [("Anna", "Lunch?"), ("Ben", "Sure")]
+    turns = (Turn("Anna", "Lunch?"), Turn("Ben", "Sure"))
     auto = store.add_conversation(NewConversation("a", turns, "Ben"))
     named = store.add_conversation(NewConversation("b", turns, "Ben", title="Lunch plans"))
     assert store.get_item(auto).title == "Conversation with Anna"
