@@ -17,13 +17,18 @@ RUN_PACKAGES := libportaudio2 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2
 TEST_PACKAGES := pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox libsox-fmt-all \
 	ffmpeg xvfb desktop-file-utils strace
 
-.PHONY: run test lint system-run system-test venv models test-models bench bench-slm bench-speech bench-quality bench-history bench-hostile package test-package install-desktop-entry clean
+.PHONY: run test test-fast lint system-run system-test venv models test-models bench bench-slm bench-speech bench-quality bench-history bench-hostile package test-package install-desktop-entry clean
 
 run: system-run venv models
 	$(VENV)/bin/confide
 
 test: system-test venv test-models
 	$(PY) -m pytest -q
+
+# The quick tier while working: no real model, no audio tool, no window, nothing slow (the
+# markers that tests/conftest.py sets); `make test` runs everything.
+test-fast: system-test venv
+	$(PY) -m pytest -q -m "not real_model and not audio and not gui and not slow"
 
 # Lint, types and the layers' contracts (pyproject.toml's [tool.ruff], [tool.mypy], [tool.importlinter]):
 # all three run, and it fails if any of them found something.

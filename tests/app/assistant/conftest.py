@@ -1,5 +1,4 @@
-"""The real default language model, loaded once for the assistant's real-model tests; and a
-realistic e-mail thread to reply to."""
+"""A realistic e-mail thread to reply to (the real models are tests/conftest.py's fixtures)."""
 
 from __future__ import annotations
 
@@ -36,13 +35,6 @@ On Mon, Jun 2, 2025 at 4:37 PM Jordan Lee <jordan.lee@northwind-logistics.com> w
 > Thanks,
 > Jordan
 """
-
-
-@pytest.fixture(scope="session")
-def smollm(models_data_dir):
-    from models.slm.engine import OnnxLanguageModel
-
-    return OnnxLanguageModel.load(models_data_dir / "models" / "smollm2-135m-instruct", threads=2)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
+from short_meetings import SHORT_LAUNCH_DE, SHORT_LAUNCH_DE_ITEMS, SHORT_LAUNCH_ITEMS, segments
 
 from app.assistant.grounding import DATE_WORDS
 from app.assistant.json_constraint import json_constraint
@@ -13,20 +13,8 @@ from app.assistant.structured_grounding import TIME_WORDS
 from app.assistant.structured_prompts import reduce_schema, transcript_language
 from app.assistant.summarize import run_summary
 from models.slm.api import GenerationConfig
-from short_meetings import SHORT_LAUNCH_DE, SHORT_LAUNCH_DE_ITEMS, SHORT_LAUNCH_ITEMS, segments
-from support import run_confide
 
-QWEN_ID = "qwen2.5-coder-0.5b-instruct"
 PEOPLE = {"Priya", "Marcus", "Dana", "Leo"}
-
-
-@pytest.fixture(scope="module")
-def qwen(models_data_dir):
-    from models.slm.engine import OnnxLanguageModel
-
-    result = run_confide("models", "install", QWEN_ID, data_dir=models_data_dir, timeout=1800)  # no-op once there
-    assert result.returncode == 0, result.stderr
-    return OnnxLanguageModel.load(models_data_dir / "models" / QWEN_ID, threads=2)
 
 
 def commitments_found(summary, expected: dict[str, tuple[str, str]]) -> list[str]:

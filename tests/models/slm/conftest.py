@@ -1,4 +1,5 @@
-"""The language models as `confide models install` builds them, and their source GGUFs.
+"""The language models' source GGUFs and the tokenizer files written from them (the models
+themselves, as `confide models install` builds them, are tests/conftest.py's fixtures).
 
 Provisioning rebuilds an installed model whenever the builder's version changes, so the
 installed folders are always what the current builder makes.
@@ -10,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from models.slm.engine import OnnxLanguageModel
-
 MODEL_IDS = {"smollm": "smollm2-135m-instruct", "gemma": "gemma3-270m", "qwen": "qwen2.5-coder-0.5b-instruct"}
 
 
@@ -22,31 +21,6 @@ def installed_model(models_data_dir: Path, model_id: str) -> Path:
 @pytest.fixture(scope="session")
 def smollm_gguf(models_data_dir) -> Path:
     return models_data_dir / "models" / "smollm2-135m-instruct" / "model.gguf"
-
-
-@pytest.fixture(scope="session")
-def smollm_dir(models_data_dir):
-    return installed_model(models_data_dir, "smollm2-135m-instruct")
-
-
-@pytest.fixture(scope="session")
-def gemma_dir(models_data_dir):
-    return installed_model(models_data_dir, "gemma3-270m")
-
-
-@pytest.fixture(scope="session")
-def smollm(smollm_dir):
-    return OnnxLanguageModel.load(smollm_dir, threads=2)
-
-
-@pytest.fixture(scope="session")
-def gemma(gemma_dir):
-    return OnnxLanguageModel.load(gemma_dir, threads=2)
-
-
-@pytest.fixture(scope="session")
-def qwen(qwen_dir):
-    return OnnxLanguageModel.load(qwen_dir, threads=2)
 
 
 # --- tokenizer and chat template tests ----------------------------------------------------

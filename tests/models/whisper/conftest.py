@@ -1,4 +1,4 @@
-"""The installed Whisper base model, loaded once per session, and short speech clips."""
+"""Short speech clips for the Whisper tests (the model is tests/conftest.py's `whisper`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.whisper import SAMPLE_RATE, Transcriber, decode_blocks
+from models.whisper import SAMPLE_RATE, decode_blocks
 
 FIRST = "Good morning everyone. We decided to move the product launch to March."
 SECOND = "The designers will update the budget by Friday, and marketing will write the press release."
@@ -18,26 +18,6 @@ SECOND = "The designers will update the budget by Friday, and marketing will wri
 MORE = ("After lunch the support team will answer the open tickets from last week. "
         "Sarah will call the customer in Berlin on Tuesday morning, and we will review the contract "
         "together next Thursday before the board meeting.")
-
-
-def load_session_transcriber(config, model_dir: Path) -> Transcriber:
-    """One Transcriber for the whole session, shared with tests/app (their conftest calls this
-    too, through the same attribute of pytest's config), so the model loads once."""
-    cached = getattr(config, "_confide_whisper", None)
-    if cached is None:
-        cached = Transcriber.load(model_dir, threads=2)
-        config._confide_whisper = cached
-    return cached
-
-
-@pytest.fixture(scope="session")
-def whisper_model_dir(models_data_dir) -> Path:
-    return models_data_dir / "models" / "whisper-base"
-
-
-@pytest.fixture(scope="session")
-def whisper(request, whisper_model_dir) -> Transcriber:
-    return load_session_transcriber(request.config, whisper_model_dir)
 
 
 @pytest.fixture(scope="session")
