@@ -17,7 +17,7 @@ RUN_PACKAGES := libportaudio2 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2
 TEST_PACKAGES := pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox libsox-fmt-all \
 	ffmpeg xvfb desktop-file-utils strace
 
-.PHONY: run test test-fast lint system-run system-test venv models test-models bench bench-slm bench-speech bench-quality bench-history bench-hostile package test-package install-desktop-entry clean
+.PHONY: run test test-fast test-install lint system-run system-test venv models test-models bench bench-slm bench-speech bench-quality bench-history bench-hostile package test-package install-desktop-entry clean
 
 run: system-run venv models
 	$(VENV)/bin/confide
@@ -125,6 +125,11 @@ test-package: package
 	rm -rf /tmp/confide-package-home
 	cd /tmp && env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME=/tmp/confide-package-home QT_QPA_PLATFORM=offscreen \
 		CONFIDE_DATA_DIR=/tmp/confide-package-home/data unshare -n $(CURDIR)/dist/Confide/Confide --self-test
+
+# Confide as `pip install .` (not editable) makes it, in a clean virtual environment outside the
+# checkout: its self-test offscreen with no network, and a screenshot of its window.
+test-install: system-test test-models
+	$(PYTHON) packaging/test_install.py --data-dir $(TEST_DATA)
 
 # Puts Confide in the desktop's menu (run on purpose; not part of `make run`).
 install-desktop-entry:

@@ -36,16 +36,14 @@ def create_application(argv):
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from ui.resources import resource
+    from ui.resources import resource, resource_text
 
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName("Confide")
     app.setApplicationDisplayName("Confide")
     app.setDesktopFileName("confide")
     app.setWindowIcon(QIcon(str(resource("confide.svg"))))
-    style = resource("style.qss")
-    if style.is_file():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    app.setStyleSheet(resource_text("style.qss"))
     return app
 
 
