@@ -43,7 +43,7 @@ from app.history import HistoryStore  # noqa: E402
 from app.history import search as search_module  # noqa: E402
 from app.history.records import NewConversation  # noqa: E402
 from app.history.search_query import MAX_TERMS, TERM, Query  # noqa: E402
-from app.records import Turn  # noqa: E402
+from app.records import Summary, Turn  # noqa: E402
 from models.types import Segment  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
@@ -109,14 +109,14 @@ class TextMaker:
             total += len(text) + 1
         return segments
 
-    def summary(self) -> dict:
+    def summary(self) -> Summary:
         pick = self.sentence
-        return {"title": " ".join(pick().split()[:6]), "overview": " ".join(pick() for _ in range(3)),
+        return Summary.from_json({"title": " ".join(pick().split()[:6]), "overview": " ".join(pick() for _ in range(3)),
                 "key_points": [{"text": pick(), "start": self.random.uniform(0, 2500)} for _ in range(3)],
                 "decisions": [{"text": pick(), "start": self.random.uniform(0, 2500)}],
                 "action_items": [{"text": pick(), "owner": self.random.choice(["Ana", "Bo", "Cy"]),
                                   "due": self.random.choice([None, "Friday", "next week"]),
-                                  "start": self.random.uniform(0, 2500)} for _ in range(2)]}
+                                  "start": self.random.uniform(0, 2500)} for _ in range(2)]})
 
     def conversation(self) -> tuple[str, tuple[Turn, ...], str]:
         base = self.random.choice(self.dialogues)

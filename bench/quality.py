@@ -46,6 +46,7 @@ from app.assistant.grounding import DATE_WORDS, NameBook  # noqa: E402
 from app.assistant.replies import NEW_TOKENS, ReplyTask, run_replies  # noqa: E402
 from app.assistant.structured_grounding import TIME_WORDS, invented_facts  # noqa: E402
 from app.assistant.summarize import run_summary  # noqa: E402
+from app.assistant.summary_render import summary_markdown
 from app.assistant.transcript_input import from_turns  # noqa: E402
 from app.records import Turn  # noqa: E402
 
@@ -160,7 +161,7 @@ def run_meetings(model, rows: list[dict], log) -> dict:
         for key, value in rouge_scores(base, reference).items():
             scores.setdefault("base_" + key, []).append(value)
         scores.setdefault("base_empty", []).append(float(empty_base))
-        outputs[row["id"]] = {"summary": summary.to_markdown(), "baseline": base}
+        outputs[row["id"]] = {"summary": summary_markdown(summary), "baseline": base}
         log(f"{row['id']}: {seconds:.0f}s, ROUGE-L {scores['rougeL'][-1]:.3f} vs baseline "
             f"{scores['base_rougeL'][-1]:.3f}, {len(summary.action_items)} action items, "
             f"invented: {made_up or 'none'}")

@@ -65,14 +65,11 @@ class HistoryServices:
         return save_speech_result(self.history, result)
 
     def recording(self, recording_id) -> RecordingDetails:
-        from app.assistant.summary import Summary
-
         item = self.history.get_item(recording_id)
         if item.kind != "recording":
             raise AppError(f"Item {recording_id} is a conversation, not a recording.")
-        summary = Summary.from_json(item.summary) if item.summary else None
         return RecordingDetails(item.id, item.title, local_label(item.created), item.duration, item.audio_path,
-                                tuple(item.segments), summary)
+                                tuple(item.segments), item.summary)
 
     def newest_recording_id(self):
         items = self.history.list_items("recording", limit=1)

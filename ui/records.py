@@ -25,7 +25,7 @@ class RecordingDetails:
     duration: float | None
     audio_path: Path | None
     segments: tuple = ()  # objects with start, end, text (and maybe speaker)
-    summary: Any = None  # app.assistant.summary.Summary or None
+    summary: Any = None  # app.records.Summary or None
 
 
 @dataclass(frozen=True)

@@ -39,9 +39,9 @@ from app.assistant.grounding import (
     numbers_in,
     owner_for,
 )
-from app.assistant.summary import ActionItem, SummaryItem
 from app.assistant.text_tools import content_set, date_phrases, split_label, split_sentences, words
 from app.assistant.wording import has_first_person, plain_fallback, tidy
+from app.records import ActionItem, SummaryItem
 
 MIN_QUOTE_COVER = 0.6  # share of a quote's content words that its utterance must hold
 MIN_TEXT_COVER = 0.5  # share of a text's content words that its source must hold

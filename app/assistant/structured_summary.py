@@ -30,10 +30,10 @@ from app.assistant.grounding import NameBook, dedupe, item_similarity
 from app.assistant.json_constraint import json_constraint
 from app.assistant.reduce_groups import spread
 from app.assistant.structured_grounding import Grounder
-from app.assistant.summary import ActionItem, Summary, SummaryItem
 from app.assistant.summary_options import SummaryOptions
 from app.assistant.transcript_input import TranscriptSegment
 from app.assistant.wording import TITLE_WORDS, short_title
+from app.records import ActionItem, Summary, SummaryItem
 from app.tasks.events import Done, Event, Progress, SummarySoFar
 from models.slm.api import GenerationConfig, LanguageModel
 

@@ -57,7 +57,6 @@ from app.assistant.grounding import (
 from app.assistant.model_profile import profile_of
 from app.assistant.reduce_groups import bullets, groups, spread
 from app.assistant.structured_summary import summarize_structured
-from app.assistant.summary import ActionItem, Summary, SummaryItem
 from app.assistant.summary_options import DETAIL_LEVELS, SummaryOptions  # noqa: F401 (re-exported)
 from app.assistant.text_tools import STOPWORDS, content_set, similarity, split_label, split_sentences
 from app.assistant.transcript_input import TranscriptSegment
@@ -71,6 +70,7 @@ from app.assistant.wording import (
     to_do,
 )
 from app.errors import AppError, CancelledError
+from app.records import ActionItem, Summary, SummaryItem
 from app.tasks.events import Done, Event, Progress, SummarySoFar
 from models.slm.api import LanguageModel
 
@@ -240,7 +240,8 @@ class _Run:
         notes = []
         for sentence in self.checked(answer.text, chunk.text, copy_check=True):
             utterance = best_utterance(sentence, chunk.utterances)
-            notes.append(Note(sentence, utterance.start_of(sentence), utterance.index))
+            if utterance is not None:  # a chunk always has utterances; None only for an empty one
+                notes.append(Note(sentence, utterance.start_of(sentence), utterance.index))
         if not notes:  # nothing the model said could be tied to this part: quote its most telling line
             picked = salient_sentence(chunk.utterances, self.weights)
             if picked:  # in the third person when it reads cleanly ("Marcus will have the video ready")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from app.clock import clock
 
 if TYPE_CHECKING:
-    from app.assistant.summary import ActionItem, Summary
+    from app.records import ActionItem, Summary
 
 
 def summary_markdown(summary: Summary, *, heading: str | None = None, level: int = 1) -> str:

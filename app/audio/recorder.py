@@ -278,7 +278,12 @@ class Recorder:
                 continue
         return 1
 
+    @property
+    def device_label(self) -> str:
+        """The microphone's name: the device opened, else the one asked for, else "default"."""
+        return self.device.name if self.device is not None else (self.device_name or "default")
+
     def _cannot_open(self, exc: Exception) -> AudioError:
-        name = self.device.name if self.device is not None else (self.device_name or "default")
+        name = self.device_label
         return AudioError(f"The microphone '{name}' cannot be opened ({exc}); "
                           "check that it is connected and not used by another program.")

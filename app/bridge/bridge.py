@@ -12,9 +12,9 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThread, QTimer, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 
 from app.bridge.jobs import Job, Runner
 from app.bridge.worker import EngineWorker
@@ -35,7 +35,7 @@ class TaskHandle(QObject):
     was_cancelled = Signal()
     finished = Signal(str)  # the final TaskState: done, failed or cancelled
 
-    def __init__(self, bridge: "Bridge", job_id: int, engine: str, job: Job):
+    def __init__(self, bridge: Bridge, job_id: int, engine: str, job: Job):
         super().__init__(bridge)
         self._bridge = bridge
         self.job_id = job_id
@@ -130,11 +130,11 @@ class Bridge(QObject):
         # at exit. The worker stays referenced here and is destroyed with the bridge, in the
         # GUI thread, after its thread has finished.
         outbox = _Outbox(self)
-        outbox.submit.connect(worker.run_job, Qt.QueuedConnection)
-        outbox.replace_engine.connect(worker.replace_engine, Qt.QueuedConnection)
-        worker.started.connect(self._on_started, Qt.QueuedConnection)
-        worker.event.connect(self._on_event, Qt.QueuedConnection)
-        worker.ended.connect(self._on_ended, Qt.QueuedConnection)
+        outbox.submit.connect(worker.run_job, Qt.ConnectionType.QueuedConnection)
+        outbox.replace_engine.connect(worker.replace_engine, Qt.ConnectionType.QueuedConnection)
+        worker.started.connect(self._on_started, Qt.ConnectionType.QueuedConnection)
+        worker.task_event.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
+        worker.ended.connect(self._on_ended, Qt.ConnectionType.QueuedConnection)
         self._threads[name], self._workers[name], self._outboxes[name] = thread, worker, outbox
         self._running[name] = None
         thread.start()

@@ -9,8 +9,9 @@ worker's EngineSlot (the model session, loaded lazily on the worker's thread and
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from app.tasks.events import Event
 

@@ -33,7 +33,7 @@ class EngineWorker(QObject):
     """Runs jobs for one engine, one at a time, in submission order (Qt's queued events)."""
 
     started = Signal(int)  # job id: the job left the queue and runs now
-    event = Signal(int, object)  # job id, an app.tasks.events event (frozen dataclass)
+    task_event = Signal(int, object)  # job id, an app.tasks.events event (frozen dataclass)
     ended = Signal(int)  # job id: always the last signal of a job
 
     def __init__(self, name: str, loader=None):
@@ -62,19 +62,20 @@ class EngineWorker(QObject):
             for item in events:
                 if job.cancel.is_set():
                     break
-                self.event.emit(job_id, item)
+                self.task_event.emit(job_id, item)
                 if isinstance(item, (Done, Failed)):
                     break
         except CancelledError:
             pass
         except AppError as error:
-            self.event.emit(job_id, Failed(str(error)))
+            self.task_event.emit(job_id, Failed(str(error)))
         except MemoryError:
             log.exception("out of memory in %s", type(job.task).__name__)
-            self.event.emit(job_id, Failed("The computer ran out of memory; close other programs or use a smaller model."))
+            self.task_event.emit(job_id, Failed("The computer ran out of memory; "
+                                                "close other programs or use a smaller model."))
         except Exception as error:  # a bug: keep its traceback in the log, show one sentence
             log.exception("unexpected error in %s", type(job.task).__name__)
-            self.event.emit(job_id, Failed(bug_sentence(error)))
+            self.task_event.emit(job_id, Failed(bug_sentence(error)))
         finally:
             if events is not None and hasattr(events, "close"):
                 self._close_quietly(events)

@@ -11,8 +11,7 @@ from pathlib import Path
 from app.assistant.conversation_parse import Conversation, parse_conversation
 from app.assistant.replies import LENGTHS, TONES, ReplyTask, run_replies
 from app.assistant.summarize import run_summary
-from app.assistant.summary import Summary
-from app.assistant.summary_render import summary_text
+from app.assistant.summary_render import summary_markdown, summary_text
 from app.assistant.transcript_input import TEXT_SUFFIXES, TranscriptSegment, from_segments, read_transcript
 from app.cli.common import CliContext, CommandOutput, add_command
 from app.cli.full_disk import save_or_keep
@@ -20,6 +19,7 @@ from app.cli.numbers import MAX_ITEM_ID
 from app.cli.text_input import read_conversation
 from app.engines import Job
 from app.errors import AppError
+from app.records import Summary
 from app.tasks.events import Progress
 
 RECORDING_REF = re.compile(r"^recording:(\d+)$")
@@ -59,7 +59,7 @@ def cmd_summarize(args, ctx: CliContext) -> CommandOutput:
                                                                   summary, audio), "the summary")
         if saved is not None:
             sys.stderr.write(f"Saved in the history as item {saved}.\n")
-    text = summary.to_markdown() if args.format == "md" else summary_text(summary)
+    text = summary_markdown(summary) if args.format == "md" else summary_text(summary)
     return CommandOutput(summary.to_json(), text, exit_code=1 if args.save and saved is None else 0)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from app.assistant.summary import Summary
 from app.assistant.summary_render import summary_markdown
 from app.clock import clock
 from app.errors import HistoryError
@@ -41,8 +40,6 @@ def recording_markdown(item: RecordingDetail) -> str:
     lines = [f"# {item.title}", "", " · ".join(facts), ""]
     summary = item.summary
     if summary:
-        if not isinstance(summary, Summary):  # the store's reading still hands back its JSON
-            summary = Summary.from_json(summary)
         lines += [summary_markdown(summary, heading="Summary", level=2)]
     lines += ["## Transcript", ""]
     if item.segments:

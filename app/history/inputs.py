@@ -7,11 +7,9 @@ module reads without importing them.
 
 from __future__ import annotations
 
-import dataclasses
-
 from app.errors import HistoryError
 from app.history.records import RECORDING_STATUSES
-from app.records import Turn
+from app.records import Summary, Turn
 
 
 def check_status(status: str) -> None:
@@ -43,24 +41,22 @@ def draft_row(draft, tone, length) -> tuple[str, str | None, str | None]:
     return str(text).strip(), _field(draft, "tone") or tone, _field(draft, "length") or length
 
 
-def summary_dict(summary) -> dict:
-    if hasattr(summary, "to_json"):
-        summary = summary.to_json()
-    elif dataclasses.is_dataclass(summary):
-        summary = dataclasses.asdict(summary)
-    if not isinstance(summary, dict):
+def summary_dict(summary: Summary) -> dict:
+    """A Summary's rows to store: texts stripped, empty items left out."""
+    if not isinstance(summary, Summary):
         raise HistoryError("A summary must have a title, an overview and lists of points.")
+    data = summary.to_json()
 
     def entries(key: str) -> list[dict]:
         out = []
-        for entry in summary.get(key) or []:
+        for entry in data.get(key) or []:
             entry = {"text": entry} if isinstance(entry, str) else dict(entry)
             if str(entry.get("text") or "").strip():
                 entry["text"] = str(entry["text"]).strip()
                 out.append(entry)
         return out
 
-    return {"title": str(summary.get("title") or ""), "overview": str(summary.get("overview") or ""),
+    return {"title": str(data.get("title") or ""), "overview": str(data.get("overview") or ""),
             "key_points": entries("key_points"), "decisions": entries("decisions"),
             "action_items": entries("action_items")}
 

@@ -10,7 +10,7 @@ from app.errors import HistoryError
 from app.history.dates import parse_since
 from app.history.files import absolute_audio
 from app.history.records import KINDS, ConversationDetail, ItemSummary, PickedReply, RecordingDetail, StoredDraft
-from app.records import Turn
+from app.records import ActionItem, Summary, SummaryItem, Turn
 from models.types import Segment
 
 
@@ -69,24 +69,20 @@ def _recording(db: Database, data_root: Path, item_id: int, title: str, created:
     return RecordingDetail(
         id=item_id, title=title, created=created, status=status, duration=duration, language=language,
         audio_file=audio_file, audio_path=absolute_audio(data_root, audio_file), segments=segments,
-        summary=summary_json(db, item_id),
+        summary=stored_summary(db, item_id),
     )
 
 
-def summary_json(db: Database, recording_id: int) -> dict | None:
+def stored_summary(db: Database, recording_id: int) -> Summary | None:
     head = db.execute("SELECT title, overview FROM summaries WHERE recording_id = ?", [recording_id]).fetchone()
     if head is None:
         return None
-    summary = {"title": head[0], "overview": head[1], "key_points": [], "decisions": [], "action_items": []}
-    lists = {"key_point": "key_points", "decision": "decisions", "action_item": "action_items"}
+    items: dict[str, list] = {"key_point": [], "decision": [], "action_item": []}
     for kind, text, owner, due, start in db.execute(
             "SELECT kind, text, owner, due, start FROM summary_items WHERE recording_id = ? ORDER BY kind, idx",
             [recording_id]):
-        entry = {"text": text, "start": start}
-        if kind == "action_item":
-            entry = {"text": text, "owner": owner, "due": due, "start": start}
-        summary[lists[kind]].append(entry)
-    return summary
+        items[kind].append(ActionItem(text, owner, due, start) if kind == "action_item" else SummaryItem(text, start))
+    return Summary(head[0], head[1], tuple(items["key_point"]), tuple(items["decision"]), tuple(items["action_item"]))
 
 
 def _conversation(db: Database, item_id: int, title: str, created: str) -> ConversationDetail:

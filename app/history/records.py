@@ -6,14 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from app.kinds import ItemKind, RecordingStatus
-from app.records import Turn
+from app.records import Summary, Turn
 from models.types import Segment
-
-if TYPE_CHECKING:
-    from app.assistant.summary import Summary
 
 KINDS = tuple(ItemKind)  # for `in` checks and lists of choices (strings compare equal to members)
 RECORDING_STATUSES = tuple(RecordingStatus)
@@ -83,7 +79,7 @@ class RecordingDetail:
     audio_file: str | None  # relative to the data folder
     audio_path: Path | None  # absolute, for playing it back
     segments: tuple[Segment, ...]
-    summary: dict | None  # the `summarize --json` shape
+    summary: Summary | None
     kind: ItemKind = ItemKind.RECORDING
 
     def __post_init__(self) -> None:
@@ -95,7 +91,7 @@ class RecordingDetail:
             "status": self.status, "duration": self.duration, "language": self.language,
             "audio_file": self.audio_file,
             "segments": [{"start": s.start, "end": s.end, "text": s.text} for s in self.segments],
-            "summary": self.summary,
+            "summary": self.summary.to_json() if self.summary is not None else None,
         }
 
 

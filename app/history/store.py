@@ -13,7 +13,6 @@ import threading
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from app.audio.wavfile import stored_in_history
 from app.errors import HistoryError
@@ -29,6 +28,7 @@ from app.history.records import (
     RecordingDetail,
     SearchHit,
 )
+from app.records import Summary
 
 
 def _guarded(method):
@@ -190,10 +190,9 @@ class HistoryStore:
         return ids
 
     @_guarded
-    def save_summary(self, recording_id: int, summary: Any, *, retitle: bool = True) -> None:
-        """Stores (replacing) a recording's summary: a dict in the `summarize --json` shape, or
-        an object with to_json() or a dataclass of that shape. With retitle, a recording whose
-        title the user never set takes the summary's title."""
+    def save_summary(self, recording_id: int, summary: Summary, *, retitle: bool = True) -> None:
+        """Stores (replacing) a recording's summary. With retitle, a recording whose title the
+        user never set takes the summary's title."""
         data = inputs.summary_dict(summary)
         recording_id = reading.require(self._db, recording_id, "recording")
         with self._db.atomic():

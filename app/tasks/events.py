@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # only for the annotations: the assistant imports this module
-    from app.assistant.summary import Summary
+    from app.records import Summary
     from models.types import Segment
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import queue
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from app.tasks.events import Done, Event, Progress
 from models.catalog import catalog_model, load_catalog

@@ -21,9 +21,9 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generator, Iterator
 
 from app.audio.recorder import Recorder, RecordingInfo
 from app.errors import AppError
@@ -125,7 +125,7 @@ def record(task: RecordTask, speech, cancel: threading.Event) -> Iterator[Event]
         if task.live:
             loading = SpeechModelLoad(speech)
         segments: list[Segment] = []
-        yield Progress(None, f"Opening {recorder.device.name}…")
+        yield Progress(None, f"Opening {recorder.device_label}…")
         paused = False
         receiving = False
         while True:
@@ -195,10 +195,10 @@ def record(task: RecordTask, speech, cancel: threading.Event) -> Iterator[Event]
 
 def _recording_message(recorder: Recorder, loading: SpeechModelLoad | None, error: str | None = None) -> str:
     if loading is not None:
-        return f"Recording from {recorder.device.name} · the live transcript starts once the speech model has loaded"
+        return f"Recording from {recorder.device_label} · the live transcript starts once the speech model has loaded"
     if error:
-        return f"Recording from {recorder.device.name} · no live transcript: {error}"
-    return f"Recording from {recorder.device.name}"
+        return f"Recording from {recorder.device_label} · no live transcript: {error}"
+    return f"Recording from {recorder.device_label}"
 
 
 def _start_live(loading: SpeechModelLoad, options: DecodeOptions) -> LiveTranscription | None:
@@ -228,7 +228,7 @@ def _drain(tap: queue.Queue) -> None:
 def _feed_tap(recorder: Recorder, live: LiveTranscription) -> None:
     while True:
         try:
-            live.feed(recorder.tap.get_nowait())
+            live.feed(recorder.tap.get_nowait())  # type: ignore[union-attr]  # started with tap=True
         except queue.Empty:
             return
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generator, Iterator
+from typing import TYPE_CHECKING
 
 from app.clock import clock
 from app.errors import AppError
@@ -21,6 +22,9 @@ from app.tasks.events import Done, Event, Failed, Progress, TranscriptPiece
 from models.types import Segment, SpokenSegments
 from models.whisper.events import NO_SPEECH_MESSAGE, TranscriptionProgress, TranscriptionResult
 from models.whisper.silence import first_sound
+
+if TYPE_CHECKING:
+    from models.whisper.transcriber import Transcriber
 
 
 @dataclass(frozen=True)
@@ -48,12 +52,12 @@ class SpeechResult(SpokenSegments):
     note: str | None = None
 
 
-def transcriber_of(speech):
+def transcriber_of(speech) -> Transcriber:
     """The Transcriber itself, or the one an engine slot holds (loading it on first use)."""
     return speech.get() if hasattr(speech, "get") else speech
 
 
-def ready_transcriber(speech, cancel: threading.Event) -> Generator[Event, None, object | None]:
+def ready_transcriber(speech, cancel: threading.Event) -> Generator[Event, None, Transcriber | None]:
     """Says so while the speech model loads; returns the Transcriber (None if cancelled meanwhile)."""
     if hasattr(speech, "get") and not getattr(speech, "loaded", True):
         yield Progress(None, "Loading the speech model…")

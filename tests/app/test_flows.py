@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from app.assistant.summary import Summary, SummaryItem
+from app.records import Summary, SummaryItem
 from app.assistant.transcript_input import TranscriptSegment
 from app.audio.recovery import RecoveredRecording
 from app.flows import save_conversation, save_speech_result, save_summarized_transcript, store_recovered
@@ -79,7 +79,7 @@ def test_a_summarized_transcript_becomes_a_recording_named_by_its_summary(data_d
     assert item.title == "Budget review" and item.duration is None
     assert [(s.start, s.end, s.text) for s in item.segments] == [(0.0, 0.0, "We agree on the budget."),
                                                                  (5.0, 6.0, "Good.")]
-    assert item.summary["overview"] == "The budget was agreed."
+    assert item.summary.overview == "The budget was agreed."
     assert untitled.title == "notes"
 
 

@@ -7,9 +7,9 @@ import faulthandler
 import sys
 
 import pytest
+from fake_engine import FakeEngine
 
 from app.paths import DataDir
-from fake_engine import FakeEngine
 
 
 @pytest.fixture(autouse=True)

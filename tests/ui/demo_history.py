@@ -7,11 +7,10 @@ from pathlib import Path
 
 from fake_engine import _write_tone
 
-from app.assistant.summary import ActionItem, Summary, SummaryItem
 from app.history import HistoryStore
 from app.history.records import NewConversation
 from app.paths import DataDir
-from app.records import Turn
+from app.records import ActionItem, Summary, SummaryItem, Turn
 from models.types import Segment
 
 MEETING = [

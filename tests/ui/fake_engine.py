@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from app.assistant.replies import Replies, ReplyDraft
-from app.assistant.summary import ActionItem, Summary, SummaryItem
+from app.records import ActionItem, Summary, SummaryItem
 from app.tasks.events import Done, DraftReady, LevelReading, Progress, SummarySoFar, TranscriptPiece
 from app.tasks.record import NOT_TRANSCRIBED
 from app.tasks.transcribe import SpeechResult

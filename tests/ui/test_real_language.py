@@ -66,8 +66,8 @@ def test_a_real_summary_streams_in_and_is_stored(real_window, qtbot, data_dir_wi
     assert shown_while_working and "Writing the summary" in shown_while_working[0]
     with HistoryStore.for_data_dir(DataDir(data_dir_with_models)) as store:
         summary = store.get_item(recording).summary
-    assert summary["title"] and summary["key_points"]
-    assert summary["title"] in view.summary.toPlainText() and view.title.text() == summary["title"]
+    assert summary.title and summary.key_points
+    assert summary.title in view.summary.toPlainText() and view.title.text() == summary.title
 
 
 def test_cancelling_a_real_summary_is_immediate_and_stores_nothing(real_window, qtbot, data_dir_with_models):

@@ -67,7 +67,7 @@ def test_record_from_the_virtual_microphone_to_summary_and_history(virtual_mic, 
     assert window.history_view.results.count() == 1
     with history(data_dir_with_models) as store:
         item = store.get_item(recording_view.recording.id)
-        assert item.status == "done" and item.audio_path.is_file() and item.summary["title"]
+        assert item.status == "done" and item.audio_path.is_file() and item.summary.title
 
 
 def test_importing_a_real_file_transcribes_and_summarizes_it(speech_clip, real_window, qtbot, data_dir_with_models):

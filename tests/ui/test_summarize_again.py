@@ -11,7 +11,7 @@ from demo_history import SUMMARY, write_demo_history
 from PySide6.QtCore import Qt, QTimer
 
 from app.assistant.summarize import SummaryOptions
-from app.assistant.summary import SummaryItem
+from app.records import SummaryItem
 from app.history import HistoryStore
 from app.paths import DataDir
 from app.tasks.events import Done
@@ -73,11 +73,11 @@ def test_more_detail_and_shorter_change_the_summary_and_the_same_length_says_not
     window.open_recording(ids["recording"])
     view = window.recording_view
     assert [a.text() for a in view.detail_menu.actions()] == ["More detail", "Shorter", "Standard length"]
-    assert stored_summary(data_dir)["title"] == SUMMARY.title
+    assert stored_summary(data_dir).title == SUMMARY.title
 
     choose(view, qtbot, "Standard length")
     first = stored_summary(data_dir)
-    assert first["title"] != SUMMARY.title and not view.banner.isVisible()
+    assert first.title != SUMMARY.title and not view.banner.isVisible()
 
     choose(view, qtbot, "Standard length")
     assert "Nothing changed" in view.banner.message() and "More detail" in view.banner.message()
@@ -86,11 +86,11 @@ def test_more_detail_and_shorter_change_the_summary_and_the_same_length_says_not
     choose(view, qtbot, "More detail")
     assert tasks[-1].options == SummaryOptions.for_detail("more")
     more = stored_summary(data_dir)
-    assert len(more["key_points"]) == len(first["key_points"]) + 1
+    assert len(more.key_points) == len(first.key_points) + 1
     assert not view.banner.isVisible() and "The designers need two weeks." in view.summary.toPlainText()
     assert view.detail_actions["more"].isChecked()
 
     choose(view, qtbot, "Shorter")
     assert tasks[-1].options == SummaryOptions.for_detail("shorter")
-    assert len(stored_summary(data_dir)["key_points"]) < len(first["key_points"])
+    assert len(stored_summary(data_dir).key_points) < len(first.key_points)
     assert [t.options for t in tasks[:2]] == [SummaryOptions(), SummaryOptions()]

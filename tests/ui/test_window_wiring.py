@@ -71,7 +71,7 @@ def test_dropping_a_file_transcribes_stores_and_summarizes_it(window, qtbot, tmp
     with store_of(data_dir) as store:
         item = store.get_item(view.recording.id)
         assert item.status == "done" and len(item.segments) == 5
-        assert item.summary["action_items"][0]["owner"] == "Anna"
+        assert item.summary.action_items[0].owner == "Anna"
         assert item.audio_path.is_file() and item.audio_path.parent == data_dir / "recordings"
     window.show_view("history")
     window.history_view.search.setText("press release")

@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QTextBrowser
 
-from app.assistant.summary import Summary
+from app.records import Summary
 from ui.format import clock
 
 NO_SUMMARY = Summary("", "")

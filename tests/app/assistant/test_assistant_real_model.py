@@ -10,6 +10,7 @@ from app.assistant.conversation_parse import parse_conversation
 from app.assistant.grounding import DATE_WORDS
 from app.assistant.replies import ReplyTask, run_replies
 from app.assistant.summarize import SummaryOptions, run_summary
+from app.assistant.summary_render import summary_markdown
 from app.assistant.text_tools import similarity, words
 from app.assistant.transcript_input import parse_transcript
 
@@ -167,7 +168,7 @@ def test_more_detail_and_shorter_really_change_the_summary(smollm):
     segments = launch_sync()
     made = {level: run_summary(smollm, segments, options=SummaryOptions.for_detail(level))
             for level in ("shorter", "standard", "more")}
-    markdown = {level: summary.to_markdown() for level, summary in made.items()}
+    markdown = {level: summary_markdown(summary) for level, summary in made.items()}
     assert len(set(markdown.values())) == 3
     assert len(markdown["shorter"].split()) < len(markdown["standard"].split())
     assert len(made["more"].key_points) > len(made["standard"].key_points)

@@ -33,12 +33,12 @@ def test_qwen_summarizes_the_launch_meeting_with_its_owners_and_due_days(qwen):
     decision to move the launch to October 17 is found. (The 0.5B model misses one commitment
     of four here at times; design.md's measurements say the same of it.)"""
     summary = run_summary(qwen, segments())
-    print(summary.to_markdown())
+    print(summary_markdown(summary))
     owners = {a.owner for a in summary.action_items if a.owner}
     assert owners <= PEOPLE
     assert not any(a.owner and a.owner.lower() in DATE_WORDS for a in summary.action_items)
-    assert len(commitments_found(summary, SHORT_LAUNCH_ITEMS)) >= 3, summary.to_markdown()
-    assert any("launch" in d.text.lower() and "17" in d.text for d in summary.decisions), summary.to_markdown()
+    assert len(commitments_found(summary, SHORT_LAUNCH_ITEMS)) >= 3, summary_markdown(summary)
+    assert any("launch" in d.text.lower() and "17" in d.text for d in summary.decisions), summary_markdown(summary)
     assert summary.title and summary.overview
 
 
@@ -46,12 +46,12 @@ def test_qwen_summarizes_a_german_meeting_in_german(qwen):
     """The same meeting said in German: the summary is written in German, its owners are the
     four people (no 'Freitag'), and at least two commitments carry owner and German due day."""
     summary = run_summary(qwen, segments(SHORT_LAUNCH_DE))
-    print(summary.to_markdown())
-    assert transcript_language(summary.to_plain_text()) == "German", summary.to_markdown()
+    print(summary_markdown(summary))
+    assert transcript_language(summary.to_plain_text()) == "German", summary_markdown(summary)
     owners = {a.owner for a in summary.action_items if a.owner}
     assert owners <= PEOPLE
     assert not any(a.owner and a.owner.lower() in TIME_WORDS for a in summary.action_items)
-    assert len(commitments_found(summary, SHORT_LAUNCH_DE_ITEMS)) >= 2, summary.to_markdown()
+    assert len(commitments_found(summary, SHORT_LAUNCH_DE_ITEMS)) >= 2, summary_markdown(summary)
 
 
 PROMPTS = (

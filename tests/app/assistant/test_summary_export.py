@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.assistant.summary import ActionItem, Summary, SummaryItem
+from app.assistant.summary_render import summary_markdown
+from app.records import ActionItem, Summary, SummaryItem
 
 SUMMARY = Summary(
     title="Printer replacement",
@@ -27,7 +28,7 @@ def test_json_has_exactly_the_documented_shape():
 
 def test_markdown_export_shows_times_owners_and_due_dates():
     """Headings per part; each item with its [mm:ss] or [h:mm:ss]; action items as a checklist."""
-    markdown = SUMMARY.to_markdown()
+    markdown = summary_markdown(SUMMARY)
     assert markdown.startswith("# Printer replacement\n\nThe team agreed to replace the printer.\n")
     assert "## Key points\n- [00:12] The printer keeps jamming\n- [1:02:05] A new one costs 300 euros\n" in markdown
     assert "## Decisions\n- [00:40] Replace the printer.\n" in markdown
@@ -45,7 +46,7 @@ def test_plain_text_is_every_sentence_a_reader_reads():
 def test_a_summary_tells_when_another_says_the_same():
     """same_as: the same items, spacing aside (as the history stores them), is the same summary;
     one word or one time different, or no summary at all, is not."""
-    from app.assistant.summary import ActionItem, Summary, SummaryItem
+    from app.records import ActionItem, Summary, SummaryItem
 
     summary = Summary("Launch", "We moved the launch. ", (SummaryItem("Testing is late ", 6.5),), (),
                       (ActionItem("Update the budget.", "Anna", "by Friday", 13.0),))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.assistant.summary import ActionItem, Summary, SummaryItem
 from app.assistant.summary_render import summary_markdown, summary_text
+from app.records import ActionItem, Summary, SummaryItem
 
 SUMMARY = Summary(
     title="Printer replacement",

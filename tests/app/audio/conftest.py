@@ -7,7 +7,6 @@ import time
 from contextlib import contextmanager
 
 import pytest
-
 from recording_helpers import wait_for
 
 

@@ -53,7 +53,7 @@ def test_summarize_a_subtitle_file_as_json_and_save_it(tmp_path, data_dir_with_m
         recordings = store.list_items(kind="recording")
         assert len(recordings) == 1
         detail = store.get_item(recordings[0].id)
-    assert detail.summary["title"] == data["title"] and len(detail.segments) == 4
+    assert detail.summary.title == data["title"] and len(detail.segments) == 4
 
 
 def test_summarize_a_recording_from_the_history_as_markdown(data_dir_with_models):

@@ -17,7 +17,7 @@ from support import ROOT, run_confide
 
 from app.history import HistoryStore
 from app.history.records import NewConversation
-from app.records import Turn
+from app.records import Summary, Turn
 from models.types import Segment
 
 
@@ -31,10 +31,10 @@ def filled(data_dir) -> dict:
         store.add_segments(recording, [Segment(0.0, 3.0, "Morning all."),
                                        Segment(3.0, 7.5, "The gazebo order is delayed.")])
         store.finish_recording(recording, duration=7.5)
-        store.save_summary(recording, {"title": "Standup", "overview": "Short standup.", "key_points": [],
+        store.save_summary(recording, Summary.from_json({"title": "Standup", "overview": "Short standup.", "key_points": [],
                                        "decisions": [], "action_items": [{"text": "Chase the gazebo supplier",
                                                                           "owner": "Eve", "due": None,
-                                                                          "start": 3.0}]})
+                                                                          "start": 3.0}]}))
         chat = store.add_conversation(NewConversation("Tom: gazebo?", (Turn("Tom", "Is the gazebo here?"),), me="Eve"))
         store.add_drafts(chat, ["Not yet, next week."])
     return {"recording": recording, "chat": chat, "dir": data_dir}

@@ -12,9 +12,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from support import ROOT
 
 from app.history import HistoryStore
-from support import ROOT
 
 
 @pytest.fixture

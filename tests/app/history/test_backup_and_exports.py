@@ -10,7 +10,7 @@ import pytest
 from app.errors import HistoryError
 from app.history import HistoryStore
 from app.history.records import NewConversation
-from app.records import Turn
+from app.records import Summary, Turn
 from models.types import Segment
 
 
@@ -19,11 +19,11 @@ def _meeting(store) -> int:
     store.add_segments(recording, [Segment(0.0, 2.5, " Welcome, everyone."),
                                    Segment(2.5, 3661.25, "Let's plan the launch.")])
     store.finish_recording(recording, duration=3662.0)
-    store.save_summary(recording, {"title": "Launch plan", "overview": "The launch was planned.",
+    store.save_summary(recording, Summary.from_json({"title": "Launch plan", "overview": "The launch was planned.",
                                    "key_points": [{"text": "Launch in May", "start": 2.5}],
                                    "decisions": [{"text": "Go with plan B", "start": None}],
                                    "action_items": [{"text": "Book the venue", "owner": "Ria", "due": "Monday",
-                                                     "start": 2.5}]})
+                                                     "start": 2.5}]}))
     return recording
 
 

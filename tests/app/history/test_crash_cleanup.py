@@ -16,11 +16,10 @@ from support import run_confide
 from app.audio.wavfile import CrashSafeWav, wav_header
 from app.history import HistoryStore, cleanup, search_index, writing
 from app.history.records import NewConversation, NewRecording
-from app.records import Turn
+from app.records import Summary, SummaryItem, Turn
 from models.types import Segment
 
-SUMMARY = {"title": "Budget", "overview": "The budget was agreed.", "key_points": [{"text": "Agreed"}],
-           "decisions": [], "action_items": []}
+SUMMARY = Summary("Budget", "The budget was agreed.", (SummaryItem("Agreed"),))
 
 
 def _outside_wav(tmp_path, name="meeting.wav"):
@@ -43,7 +42,7 @@ def test_save_recording_stores_audio_transcript_and_summary_together(store, data
                                                 language="en"))
     item = store.get_item(item_id)
     assert item.status == "done" and [s.text for s in item.segments] == ["Hi."]
-    assert item.summary["overview"] == "The budget was agreed."
+    assert item.summary.overview == "The budget was agreed."
     assert item.audio_file == "recordings/meeting.wav" and item.audio_path.is_file()
     assert oct(item.audio_path.stat().st_mode & 0o777) == "0o600"
 

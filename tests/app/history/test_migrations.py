@@ -46,7 +46,7 @@ def test_first_schema_database_opens_and_upgrades(data_dir):
     with HistoryStore.open(path, data_dir) as store:
         assert [step.name for step in migrations.applied(store.db)] == KNOWN_STEPS
         assert [item.id for item in store.list_items()] == [2, 1]
-        assert store.get_item(1).summary["action_items"][0]["owner"] == "Ola"
+        assert store.get_item(1).summary.action_items[0].owner == "Ola"
         hits = {word: store.search(word) for word in ("lighthouse", "harbour", "walrus", "zoo")}
         assert {word: [h.id for h in found] for word, found in hits.items()} == {
             "lighthouse": [1], "harbour": [1], "walrus": [2], "zoo": [2]}

@@ -9,7 +9,7 @@ from history_helpers import add_meeting
 
 from app.errors import HistoryError
 from app.history.records import NewConversation
-from app.records import Turn
+from app.records import Summary, Turn
 
 FILLER = ["We looked at the numbers again.", "Nothing else came up.", "Coffee was cold today."]
 
@@ -18,8 +18,8 @@ def test_finds_words_from_every_source(store):
     """Words of a transcript, a summary, a conversation and a reply are all found, each in its item."""
     meeting = add_meeting(store, FILLER + ["The kangaroo logistics plan is late."])
     summarized = add_meeting(store, FILLER)
-    store.save_summary(summarized, {"title": "Sync", "overview": "Talked about the aquarium.",
-                                    "key_points": [], "decisions": [], "action_items": []})
+    store.save_summary(summarized, Summary.from_json({"title": "Sync", "overview": "Talked about the aquarium.",
+                                    "key_points": [], "decisions": [], "action_items": []}))
     chat = store.add_conversation(NewConversation("Ana: the trampoline arrived",
                                                   (Turn("Ana", "The trampoline arrived"),)))
     replied = store.add_conversation(NewConversation("Bo: hi", (Turn("Bo", "hi"),)))
@@ -66,9 +66,9 @@ def test_transcript_hit_knows_its_time(store):
 def test_summary_hit_knows_its_time(store):
     """A hit on a timed summary item carries that item's time; an untimed overview has none."""
     recording = add_meeting(store, FILLER)
-    store.save_summary(recording, {"title": "T", "overview": "General chat about walruses.",
+    store.save_summary(recording, Summary.from_json({"title": "T", "overview": "General chat about walruses.",
                                    "key_points": [{"text": "The penguin budget was approved", "start": 42.0}],
-                                   "decisions": [], "action_items": []})
+                                   "decisions": [], "action_items": []}))
     assert store.search("penguin")[0].start == 42.0
     assert store.search("walruses")[0].start is None
 
@@ -105,8 +105,8 @@ def test_deleted_items_are_forgotten(store, data_dir):
     """After delete(), the words are in no table, no FTS entry and no byte of the database file."""
     secret = "quetzalcoatl"
     doomed = add_meeting(store, ["Our secret codename is quetzalcoatl."])
-    store.save_summary(doomed, {"title": "Codename", "overview": f"Codename {secret} chosen.",
-                                "key_points": [], "decisions": [], "action_items": []})
+    store.save_summary(doomed, Summary.from_json({"title": "Codename", "overview": f"Codename {secret} chosen.",
+                                "key_points": [], "decisions": [], "action_items": []}))
     chat = store.add_conversation(NewConversation(f"Max: {secret}?", (Turn("Max", f"{secret}?"),)))
     store.add_drafts(chat, [f"Yes, {secret}."])
     kept = add_meeting(store, ["Nothing secret here."])

@@ -11,16 +11,16 @@ from history_helpers import add_meeting
 from app.errors import HistoryError
 from app.history import HistoryStore
 from app.history.records import NewConversation
-from app.records import Turn
+from app.records import ActionItem, Summary, SummaryItem, Turn
 from models.types import Segment
 
-SUMMARY = {
+SUMMARY = Summary.from_json({
     "title": "Quarterly budget review",
     "overview": "The team went through the budget and agreed on the marketing spend.",
     "key_points": [{"text": "Marketing spend is over plan", "start": 4.0}],
     "decisions": [{"text": "Freeze new hires until June", "start": 8.0}],
     "action_items": [{"text": "Send the revised budget", "owner": "Alice", "due": "Friday", "start": 12.0}],
-}
+})
 
 
 def test_recording_round_trip(store, data_dir):
@@ -44,15 +44,14 @@ def test_recording_round_trip(store, data_dir):
     assert stat.S_IMODE(audio.stat().st_mode) == 0o600
 
 
-def test_summary_dataclass_is_accepted(store):
-    """save_summary takes the assistant's Summary dataclass (anything with to_json()) as well."""
-    from app.assistant.summary import ActionItem, Summary, SummaryItem
+def test_a_summary_comes_back_as_it_was_stored(store):
+    """A Summary built item by item is stored and comes back as the same Summary."""
     recording = add_meeting(store, ["We agreed."])
     store.save_summary(recording, Summary("Title", "Overview.", (SummaryItem("A point", 1.0),), (),
                                           (ActionItem("Do it", "Bob", None, 2.0),)))
     summary = store.get_item(recording).summary
-    assert summary["key_points"] == [{"text": "A point", "start": 1.0}]
-    assert summary["action_items"] == [{"text": "Do it", "owner": "Bob", "due": None, "start": 2.0}]
+    assert summary.key_points == (SummaryItem("A point", 1.0),)
+    assert summary.action_items == (ActionItem("Do it", "Bob", None, 2.0),)
 
 
 def test_user_title_survives_a_summary(store):
