@@ -54,8 +54,10 @@ def language_model_entry(data_dir: DataDir, model_id: str | None = None) -> Inst
     if model.format != "onnx-genai":
         raise ModelError(f"The model '{model.id}' is not built to ONNX yet; run `confide models install {model.id}`.")
     if _built_by_another_builder(model):
-        raise ModelError(f"The model '{model.id}' was built by another version of Confide; "
-                         f"run `confide models install {model.id}` (or import its GGUF again) to rebuild it.")
+        raise ModelError(
+            f"The model '{model.id}' was built by another version of Confide; "
+            f"run `confide models install {model.id}` (or import its GGUF again) to rebuild it."
+        )
     return model
 
 

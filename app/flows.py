@@ -28,29 +28,41 @@ def save_speech_result(store: HistoryStore, result: SpeechResult, *, title: str 
     imported file is copied into the data folder first, so the history owns its audio.
     title: None names it by its date until a summary names it."""
     imported = Path(result.audio_path) if result.imported_from and result.audio_path else None
-    return store.save_recording(NewRecording(
-        title, audio_file=None if imported else result.audio_path, import_from=imported,
-        segments=tuple(result.segments), duration=result.duration, language=result.language,
-        status=RecordingStatus(result.status)))
+    return store.save_recording(
+        NewRecording(
+            title,
+            audio_file=None if imported else result.audio_path,
+            import_from=imported,
+            segments=tuple(result.segments),
+            duration=result.duration,
+            language=result.language,
+            status=RecordingStatus(result.status),
+        )
+    )
 
 
 def store_recovered(store: HistoryStore, recovered: Iterable[RecoveredRecording]) -> list[int]:
     """Recordings cut short (repaired by app.audio.recovery), listed as 'recovered' without a
     transcript yet; returns their ids in the order given."""
-    return [store.save_recording(NewRecording(audio_file=found.path, duration=found.duration,
-                                              status=RecordingStatus.RECOVERED))
-            for found in recovered]
+    return [
+        store.save_recording(
+            NewRecording(audio_file=found.path, duration=found.duration, status=RecordingStatus.RECOVERED)
+        )
+        for found in recovered
+    ]
 
 
-def save_summarized_transcript(store: HistoryStore, title: str, segments: Iterable[TranscriptSegment],
-                               summary: Summary, audio: Path | None = None) -> int:
+def save_summarized_transcript(
+    store: HistoryStore, title: str, segments: Iterable[TranscriptSegment], summary: Summary, audio: Path | None = None
+) -> int:
     """A transcript from outside the history (a file, stdin, or an audio file's) becomes a
     recording with its summary, and its audio copied in when there is one. Text without times
     is stored at 0 s: a stored segment has a start and an end."""
     stored = tuple(Segment(s.start or 0.0, s.end or s.start or 0.0, s.text) for s in segments)
     duration = max((s.end for s in stored), default=None) if audio is not None else None
-    return store.save_recording(NewRecording(summary.title or title, import_from=audio, segments=stored,
-                                             summary=summary, duration=duration))
+    return store.save_recording(
+        NewRecording(summary.title or title, import_from=audio, segments=stored, summary=summary, duration=duration)
+    )
 
 
 def save_conversation(store: HistoryStore, conversation: NewConversation, *, into: int | None = None) -> int:

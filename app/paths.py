@@ -28,8 +28,9 @@ def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path:
     request for the default folder: it is refused rather than silently replaced."""
     if explicit is not None:
         if not str(explicit).strip():
-            raise DataDirError("--data-dir is empty; give the folder to use, or leave the option out "
-                               "for the default one.")
+            raise DataDirError(
+                "--data-dir is empty; give the folder to use, or leave the option out for the default one."
+            )
         return Path(explicit).expanduser().resolve()
     from_env = os.environ.get(ENV_DATA_DIR)
     if from_env:
@@ -88,8 +89,7 @@ class DataDir:
             self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             raise DataDirError(
-                f"Cannot create the data folder {self.root} ({exc.strerror}); "
-                "choose another with --data-dir."
+                f"Cannot create the data folder {self.root} ({exc.strerror}); choose another with --data-dir."
             ) from exc
         if not self.root.is_dir():
             raise DataDirError(f"The data folder {self.root} is not a folder; choose another with --data-dir.")
@@ -106,13 +106,17 @@ class DataDir:
             return
         if info.st_uid != os.getuid():
             # Not ours to change (a shared folder someone chose on purpose): say so.
-            raise DataDirError(f"The data folder {self.root} belongs to another user and others may read it; "
-                               "choose a folder of your own with --data-dir.")
+            raise DataDirError(
+                f"The data folder {self.root} belongs to another user and others may read it; "
+                "choose a folder of your own with --data-dir."
+            )
         try:
             os.chmod(self.root, stat.S_IMODE(info.st_mode) & 0o700)
         except OSError as exc:
-            raise DataDirError(f"Cannot make the data folder {self.root} private ({exc.strerror}); "
-                               "run `chmod 700` on it or choose another with --data-dir.") from exc
+            raise DataDirError(
+                f"Cannot make the data folder {self.root} private ({exc.strerror}); "
+                "run `chmod 700` on it or choose another with --data-dir."
+            ) from exc
 
 
 def open_data_dir(explicit: str | os.PathLike | None = None) -> DataDir:

@@ -22,6 +22,7 @@ class Turn:
     time: str | None = None
     signature: str = ""
 
+
 @dataclass(frozen=True)
 class SummaryItem:
     """A key point or a decision; start is the time (s) of the segment it comes from, or None."""
@@ -55,8 +56,9 @@ class Summary:
             "overview": self.overview,
             "key_points": [{"text": p.text, "start": _seconds(p.start)} for p in self.key_points],
             "decisions": [{"text": d.text, "start": _seconds(d.start)} for d in self.decisions],
-            "action_items": [{"text": a.text, "owner": a.owner, "due": a.due, "start": _seconds(a.start)}
-                             for a in self.action_items],
+            "action_items": [
+                {"text": a.text, "owner": a.owner, "due": a.due, "start": _seconds(a.start)} for a in self.action_items
+            ],
         }
 
     @classmethod
@@ -66,15 +68,16 @@ class Summary:
             overview=data.get("overview", ""),
             key_points=tuple(SummaryItem(p["text"], p.get("start")) for p in data.get("key_points", [])),
             decisions=tuple(SummaryItem(d["text"], d.get("start")) for d in data.get("decisions", [])),
-            action_items=tuple(ActionItem(a["text"], a.get("owner"), a.get("due"), a.get("start"))
-                               for a in data.get("action_items", [])),
+            action_items=tuple(
+                ActionItem(a["text"], a.get("owner"), a.get("due"), a.get("start"))
+                for a in data.get("action_items", [])
+            ),
         )
 
     def same_as(self, other: Summary | None) -> bool:
         """True when other says exactly what this one says, spacing aside (the history stores
         texts stripped): how "Summarize again" tells that nothing changed."""
         return other is not None and _spaced(self.to_json()) == _spaced(other.to_json())
-
 
     def to_plain_text(self) -> str:
         """Everything a reader would read, as sentences (what the quality benchmark scores)."""

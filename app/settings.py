@@ -76,5 +76,6 @@ def save_settings(path: Path, settings: Settings) -> None:
     try:
         write_atomically(path, json.dumps(data, indent=1, ensure_ascii=False))
     except OSError as exc:
-        raise DataDirError(f"Cannot save the settings in {path.parent} ({exc.strerror}); "
-                           "check that the data folder is writable.") from exc
+        raise DataDirError(
+            f"Cannot save the settings in {path.parent} ({exc.strerror}); check that the data folder is writable."
+        ) from exc

@@ -49,11 +49,13 @@ from models.types import Segment  # noqa: E402
 EVAL = ROOT.parent / "shared" / "eval"
 SEGMENT_SECONDS_PER_CHAR = 1 / 15  # about 15 characters of speech a second
 ANNOTATION = re.compile(r"\{[a-z]+\}")
-STOP = set("the a an and or but to of in on at for is are was were be been it this that i you we they he she "
-           "um uh yeah so okay oh just like do don't not have has had with as by from its it's what there "
-           "can will would could if then than our your my me us them about all one yes no right being "
-           "have here there these those because well also really some more very into when which who "
-           "were been does doing done going gonna wanna kind sort mean".split())
+STOP = set(
+    "the a an and or but to of in on at for is are was were be been it this that i you we they he she "
+    "um uh yeah so okay oh just like do don't not have has had with as by from its it's what there "
+    "can will would could if then than our your my me us them about all one yes no right being "
+    "have here there these those because well also really some more very into when which who "
+    "were been does doing done going gonna wanna kind sort mean".split()
+)
 
 
 def _is_content(word: str) -> bool:
@@ -94,8 +96,9 @@ class TextMaker:
         text = self.random.choice(self.sentences)
         if self.random.random() < 0.15:  # a name or project now and then
             words = text.split()
-            words.insert(self.random.randrange(len(words) + 1),
-                         self.random.choices(self.rare, self.rare_weights)[0].capitalize())
+            words.insert(
+                self.random.randrange(len(words) + 1), self.random.choices(self.rare, self.rare_weights)[0].capitalize()
+            )
             text = " ".join(words)
         return text
 
@@ -111,17 +114,30 @@ class TextMaker:
 
     def summary(self) -> Summary:
         pick = self.sentence
-        return Summary.from_json({"title": " ".join(pick().split()[:6]), "overview": " ".join(pick() for _ in range(3)),
+        return Summary.from_json(
+            {
+                "title": " ".join(pick().split()[:6]),
+                "overview": " ".join(pick() for _ in range(3)),
                 "key_points": [{"text": pick(), "start": self.random.uniform(0, 2500)} for _ in range(3)],
                 "decisions": [{"text": pick(), "start": self.random.uniform(0, 2500)}],
-                "action_items": [{"text": pick(), "owner": self.random.choice(["Ana", "Bo", "Cy"]),
-                                  "due": self.random.choice([None, "Friday", "next week"]),
-                                  "start": self.random.uniform(0, 2500)} for _ in range(2)]})
+                "action_items": [
+                    {
+                        "text": pick(),
+                        "owner": self.random.choice(["Ana", "Bo", "Cy"]),
+                        "due": self.random.choice([None, "Friday", "next week"]),
+                        "start": self.random.uniform(0, 2500),
+                    }
+                    for _ in range(2)
+                ],
+            }
+        )
 
     def conversation(self) -> tuple[str, tuple[Turn, ...], str]:
         base = self.random.choice(self.dialogues)
-        turns = tuple(Turn(t["speaker"], t["text"] if self.random.random() < 0.7 else self.sentence())
-                      for t in base[: self.random.randint(3, 10)])
+        turns = tuple(
+            Turn(t["speaker"], t["text"] if self.random.random() < 0.7 else self.sentence())
+            for t in base[: self.random.randint(3, 10)]
+        )
         raw = "\n".join(f"{t.speaker}: {t.text}" for t in turns)
         return raw, turns, turns[-1].speaker
 
@@ -186,8 +202,7 @@ def main() -> int:
     if db_path.exists():
         sys.exit(f"{db_path} exists; give an empty --data-dir")
     maker = TextMaker(args.seed)
-    report: dict = {"recordings": args.recordings, "transcript_chars": args.chars,
-                    "conversations": args.conversations}
+    report: dict = {"recordings": args.recordings, "transcript_chars": args.chars, "conversations": args.conversations}
     try:
         store = HistoryStore.open(db_path, folder)
         text_chars = 0
@@ -244,7 +259,7 @@ def main() -> int:
             # The same query as typed, without word forms and compounds, beside it: the cost of
             # the expansion under the same load (each first every other time: the second of
             # the two finds the pages the first read in the cache).
-            for plain in ((False, True) if n % 2 else (True, False)):
+            for plain in (False, True) if n % 2 else (True, False):
                 with plain_words() if plain else contextlib.nullcontext():
                     t0 = time.perf_counter()
                     hits = store.search(query)
@@ -262,16 +277,28 @@ def main() -> int:
             filtered.append(1000 * (time.perf_counter() - t0))
         every = [value for values in latencies.values() for value in values]
         report["search_ms"] = {
-            "median": round(statistics.median(every), 2), "p95": round(percentile(every, 0.95), 2),
-            "max": round(max(every), 2), "queries": len(every),
+            "median": round(statistics.median(every), 2),
+            "p95": round(percentile(every, 0.95), 2),
+            "max": round(max(every), 2),
+            "queries": len(every),
             "mean_hits": round(statistics.mean(hit_counts), 1),
-            "by_class": {name: {"n": len(values), "median": round(statistics.median(values), 2),
-                                "p95": round(percentile(values, 0.95), 2)} for name, values in latencies.items()},
-            "with_kind_and_since": {"median": round(statistics.median(filtered), 2),
-                                    "p95": round(percentile(filtered, 0.95), 2)},
-            "words_as_typed": {"median": round(statistics.median(plain_latencies), 2),
-                               "p95": round(percentile(plain_latencies, 0.95), 2),
-                               "mean_hits": round(statistics.mean(plain_hit_counts), 1)},
+            "by_class": {
+                name: {
+                    "n": len(values),
+                    "median": round(statistics.median(values), 2),
+                    "p95": round(percentile(values, 0.95), 2),
+                }
+                for name, values in latencies.items()
+            },
+            "with_kind_and_since": {
+                "median": round(statistics.median(filtered), 2),
+                "p95": round(percentile(filtered, 0.95), 2),
+            },
+            "words_as_typed": {
+                "median": round(statistics.median(plain_latencies), 2),
+                "p95": round(percentile(plain_latencies, 0.95), 2),
+                "mean_hits": round(statistics.mean(plain_hit_counts), 1),
+            },
         }
         t0 = time.perf_counter()
         store.list_items(limit=100)

@@ -38,6 +38,7 @@ import hostile_inputs  # noqa: E402,F401
 import hostile_history  # noqa: E402,F401
 from hostile_harness import CASES, CPU_LIMIT, ROOT, RSS_LIMIT, Case, Run, Workspace  # noqa: E402
 
+
 def verdict(c: Case, run: Run, w: Workspace) -> str:
     if run.timed_out:
         return f"FAIL still running after {run.wall:.0f} s"
@@ -62,12 +63,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", metavar="TEXT", help="only the cases whose name contains TEXT")
     parser.add_argument("--list", action="store_true", help="list the cases and stop")
-    parser.add_argument("--models", type=Path, default=ROOT / ".cache" / "test-data" / "models",
-                        help="the installed models the cases use (make test-models puts them here)")
+    parser.add_argument(
+        "--models",
+        type=Path,
+        default=ROOT / ".cache" / "test-data" / "models",
+        help="the installed models the cases use (make test-models puts them here)",
+    )
     parser.add_argument("--short", action="store_true", help="leave out the long cases (real model runs)")
     options = parser.parse_args()
-    cases = [c for c in CASES if (not options.only or options.only.lower() in c.name.lower())
-             and not (options.short and c.long)]
+    cases = [
+        c
+        for c in CASES
+        if (not options.only or options.only.lower() in c.name.lower()) and not (options.short and c.long)
+    ]
     if options.list:
         print("\n".join(f"{c.name}{'  (long)' if c.long else ''}" for c in cases))
         return 0
@@ -95,11 +103,13 @@ def main() -> int:
             last = run.last_line.replace("|", "/")
             last = last if len(last) <= 72 else last[:69] + "..."
             name = c.name + (" (long)" if c.long else "")
-            print(f"| {name[:52]:52} | {str(run.code):>4} | {last:72} | {run.wall:6.1f} | {run.cpu:5.1f} | "
-                  f"{run.rss / 2**20:7.0f} | {outcome}", flush=True)
+            print(
+                f"| {name[:52]:52} | {str(run.code):>4} | {last:72} | {run.wall:6.1f} | {run.cpu:5.1f} | "
+                f"{run.rss / 2**20:7.0f} | {outcome}",
+                flush=True,
+            )
             shutil.rmtree(folder, ignore_errors=True)
-    print(f"\n{len(cases)} cases: {passed} PASS, {len(cases) - passed} FAIL "
-          f"(load {os.getloadavg()[0]:.1f} at the end)")
+    print(f"\n{len(cases)} cases: {passed} PASS, {len(cases) - passed} FAIL (load {os.getloadavg()[0]:.1f} at the end)")
     return 0 if passed == len(cases) else 1
 
 

@@ -15,8 +15,19 @@ GGUF_MAGIC = b"GGUF"
 # GGUF value types
 U8, I8, U16, I16, U32, I32, F32, BOOL, STRING, ARRAY, U64, I64, F64 = range(13)
 _FIXED = {U8: 1, I8: 1, U16: 2, I16: 2, U32: 4, I32: 4, F32: 4, BOOL: 1, U64: 8, I64: 8, F64: 8}
-_PACK = {U8: "<B", I8: "<b", U16: "<H", I16: "<h", U32: "<I", I32: "<i", F32: "<f", BOOL: "<?", U64: "<Q",
-         I64: "<q", F64: "<d"}
+_PACK = {
+    U8: "<B",
+    I8: "<b",
+    U16: "<H",
+    I16: "<h",
+    U32: "<I",
+    I32: "<i",
+    F32: "<f",
+    BOOL: "<?",
+    U64: "<Q",
+    I64: "<q",
+    F64: "<d",
+}
 
 
 def gguf_string(text: str | bytes) -> bytes:
@@ -44,6 +55,7 @@ def gguf_bytes(kvs: list[bytes], tensors: int = 0, version: int = 3, tail: bytes
 
 # --- rewriting a real GGUF's metadata ----------------------------------------------------------
 
+
 class _Reader:
     def __init__(self, data: bytes):
         self.data, self.at = data, 0
@@ -55,7 +67,7 @@ class _Reader:
 
     def string(self) -> bytes:
         length = self.take("<Q")
-        raw = bytes(self.data[self.at:self.at + length])
+        raw = bytes(self.data[self.at : self.at + length])
         self.at += length
         return raw
 
@@ -73,8 +85,9 @@ class _Reader:
                     self.skip_value(element_kind)
 
 
-def rewrite_gguf(source: Path, target: Path, *, set_values: dict[str, tuple[int, object]] | None = None,
-                 drop: tuple[str, ...] = ()) -> Path:
+def rewrite_gguf(
+    source: Path, target: Path, *, set_values: dict[str, tuple[int, object]] | None = None, drop: tuple[str, ...] = ()
+) -> Path:
     """A copy of a (trusted) GGUF with some metadata values replaced or removed; the tensor
     directory and data are copied as they are, realigned after the new metadata."""
     with open(source, "rb") as stream:
@@ -99,7 +112,7 @@ def _rewrite(data, target: Path, set_values, drop) -> Path:
         reader.skip_value(kind)
         if key == "general.alignment":
             alignment = struct.unpack_from("<I", data, value_start)[0]
-        entries.append((key, bytes(data[start:reader.at])))
+        entries.append((key, bytes(data[start : reader.at])))
     tensors_start = reader.at
     for _ in range(n_tensors):
         reader.string()
@@ -117,13 +130,17 @@ def _rewrite(data, target: Path, set_values, drop) -> Path:
             raw = gguf_kv(key, kind, value)
         kvs.append(raw)
     kvs += [gguf_kv(key, kind, value) for key, (kind, value) in values.items()]
-    head = GGUF_MAGIC + struct.pack("<IQQ", version, n_tensors, len(kvs)) + b"".join(kvs) \
+    head = (
+        GGUF_MAGIC
+        + struct.pack("<IQQ", version, n_tensors, len(kvs))
+        + b"".join(kvs)
         + bytes(data[tensors_start:tensors_end])
+    )
     padding = b"\0" * (-len(head) % alignment)
     with open(target, "wb") as out:
         out.write(head + padding)
         for at in range(data_start, len(data), 1 << 24):
-            out.write(data[at:at + (1 << 24)])
+            out.write(data[at : at + (1 << 24)])
     return target
 
 
@@ -136,6 +153,7 @@ def nested_array_gguf(depth: int) -> bytes:
 
 
 # --- audio ------------------------------------------------------------------------------------------
+
 
 def tone_wav(path: Path, seconds: float = 0.5, rate: int = 16000) -> Path:
     samples = [int(0.3 * 32767 * math.sin(2 * math.pi * 440 * n / rate)) for n in range(int(seconds * rate))]

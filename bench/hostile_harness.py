@@ -38,13 +38,18 @@ class Run:
         return lines[-1] if lines else (self.stdout.strip().splitlines() or [""])[-1]
 
 
-def measure(command: list[str], *, stdin: bytes | None = None, timeout: float = SHORT_TIMEOUT,
-            cwd: Path = ROOT) -> Run:
+def measure(command: list[str], *, stdin: bytes | None = None, timeout: float = SHORT_TIMEOUT, cwd: Path = ROOT) -> Run:
     """Runs command in its own process group; its CPU time and peak RSS come from wait4 (the
     child and every descendant it waited for). At the timeout the whole group is killed."""
     started = time.monotonic()
-    process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     timed_out = threading.Event()
 
     def kill():
@@ -54,8 +59,10 @@ def measure(command: list[str], *, stdin: bytes | None = None, timeout: float = 
     timer = threading.Timer(timeout, kill)
     timer.start()
     out: dict[str, bytes] = {}
-    readers = [threading.Thread(target=lambda n=name, s=stream: out.__setitem__(n, s.read()))
-               for name, stream in (("out", process.stdout), ("err", process.stderr))]
+    readers = [
+        threading.Thread(target=lambda n=name, s=stream: out.__setitem__(n, s.read()))
+        for name, stream in (("out", process.stdout), ("err", process.stderr))
+    ]
     for reader in readers:
         reader.start()
     if stdin is not None:
@@ -75,9 +82,15 @@ def measure(command: list[str], *, stdin: bytes | None = None, timeout: float = 
     timer.cancel()
     for reader in readers:
         reader.join()
-    return Run(None if timed_out.is_set() else process.returncode, out["out"].decode(errors="replace"),
-               out["err"].decode(errors="replace"), time.monotonic() - started, usage.ru_utime + usage.ru_stime,
-               usage.ru_maxrss * 1024, timed_out.is_set())
+    return Run(
+        None if timed_out.is_set() else process.returncode,
+        out["out"].decode(errors="replace"),
+        out["err"].decode(errors="replace"),
+        time.monotonic() - started,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss * 1024,
+        timed_out.is_set(),
+    )
 
 
 HISTORY_SCRIPT = """
@@ -124,8 +137,9 @@ class Workspace:
     def argv(self, *args: str, data: Path | None = None) -> list[str]:
         return [PY, "-m", "app", "--data-dir", str(data or self.data), *args]
 
-    def confide(self, *args: str, stdin: bytes | None = None, timeout: float = SHORT_TIMEOUT,
-                data: Path | None = None) -> Run:
+    def confide(
+        self, *args: str, stdin: bytes | None = None, timeout: float = SHORT_TIMEOUT, data: Path | None = None
+    ) -> Run:
         return measure(self.argv(*args, data=data), stdin=stdin, timeout=timeout)
 
     def setup(self, *args: str, data: Path | None = None) -> None:
@@ -135,8 +149,9 @@ class Workspace:
     def history(self, items: int = 3, data: Path | None = None) -> None:
         """A small history made through the store's own API (in a child process: the bench
         itself stays small)."""
-        subprocess.run([PY, "-c", HISTORY_SCRIPT, str(data or self.data), str(items)], cwd=ROOT, check=True,
-                       timeout=300)
+        subprocess.run(
+            [PY, "-c", HISTORY_SCRIPT, str(data or self.data), str(items)], cwd=ROOT, check=True, timeout=300
+        )
 
     def as_nobody(self, *args: str, data: Path, timeout: float = SHORT_TIMEOUT) -> Run:
         """The command as the unprivileged user nobody. The interpreter lives under /root (0700),
@@ -144,9 +159,11 @@ class Workspace:
         interpreter's folder bound into it."""
         lend = self.dir / "pyenv"
         lend.mkdir(exist_ok=True)
-        script = (f'mount --bind /root/.pyenv "{lend}" && mount -t tmpfs -o mode=0755 tmpfs /root && '
-                  f'mkdir /root/.pyenv && mount --bind "{lend}" /root/.pyenv && '
-                  'exec runuser -u nobody -- "$@"')
+        script = (
+            f'mount --bind /root/.pyenv "{lend}" && mount -t tmpfs -o mode=0755 tmpfs /root && '
+            f'mkdir /root/.pyenv && mount --bind "{lend}" /root/.pyenv && '
+            'exec runuser -u nobody -- "$@"'
+        )
         return measure(["unshare", "-m", "sh", "-c", script, "sh", *self.argv(*args, data=data)], timeout=timeout)
 
     def on_full_disk(self, *args: str, prepare: str = "", timeout: float = SHORT_TIMEOUT) -> Run:
@@ -155,16 +172,19 @@ class Workspace:
         disk = self.dir / "disk"
         disk.mkdir()
         data = disk / "data"
-        script = (f'set -e; mount -t tmpfs -o size=4m tmpfs "{disk}"; mkdir -m 700 "{data}"; '
-                  f'ln -s "{self.data}/models" "{data}/models"; "{PY}" -m app --data-dir "{data}" history list >/dev/null; '
-                  f'{prepare + "; " if prepare else ""}cat /dev/zero > "{disk}/filler" 2>/dev/null || true; '
-                  f'exec "{PY}" -m app --data-dir "{data}" "$@"')
+        script = (
+            f'set -e; mount -t tmpfs -o size=4m tmpfs "{disk}"; mkdir -m 700 "{data}"; '
+            f'ln -s "{self.data}/models" "{data}/models"; "{PY}" -m app --data-dir "{data}" history list >/dev/null; '
+            f'{prepare + "; " if prepare else ""}cat /dev/zero > "{disk}/filler" 2>/dev/null || true; '
+            f'exec "{PY}" -m app --data-dir "{data}" "$@"'
+        )
         return measure(["unshare", "-m", "sh", "-c", script, "sh", *args], timeout=timeout)
 
     def kill_during(self, args: tuple[str, ...], after: float) -> None:
         """Starts a command and kills it with SIGKILL after `after` seconds."""
-        process = subprocess.Popen(self.argv(*args), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            self.argv(*args), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         time.sleep(after)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
@@ -187,6 +207,7 @@ def case(name: str, expect: tuple[int, ...] = (1,), long: bool = False, check=No
     def register(run):
         CASES.append(Case(name, run, expect, long, check))
         return run
+
     return register
 
 

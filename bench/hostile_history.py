@@ -16,6 +16,7 @@ from hostile_harness import HISTORY_SCRIPT, LONG_TIMEOUT, PY, ROOT, TRANSCRIPT_L
 
 # --- databases ------------------------------------------------------------------------------------
 
+
 def _db(w: Workspace, data: bytes) -> None:
     (w.data / "history.db").write_bytes(data)
 
@@ -38,8 +39,10 @@ def _(w):
 def _(w):
     w.history(1)
     with sqlite3.connect(w.data / "history.db") as db:
-        db.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-                   "VALUES ('confide-history', 'm999_from_the_future', '2030-01-01')")
+        db.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+            "VALUES ('confide-history', 'm999_from_the_future', '2030-01-01')"
+        )
     return w.confide("history", "list")
 
 
@@ -57,6 +60,7 @@ def _(w):
 
 
 # --- read-only and permission-denied, as the user nobody -----------------------------------------
+
 
 def _nobody_data(w: Workspace) -> Path:
     data = w.dir / "nobody-data"
@@ -106,14 +110,18 @@ def _closed_folder(w: Workspace, name: str, data: bytes) -> Path:
 
 
 case("nobody: transcribe a file in a folder it may not enter")(
-    lambda w: w.as_nobody("transcribe", str(_closed_folder(w, "a.wav", b"RIFF")), data=_nobody_data(w)))
+    lambda w: w.as_nobody("transcribe", str(_closed_folder(w, "a.wav", b"RIFF")), data=_nobody_data(w))
+)
 case("nobody: summarize a file in a folder it may not enter")(
-    lambda w: w.as_nobody("summarize", str(_closed_folder(w, "a.txt", TRANSCRIPT_LINE)), data=_nobody_data(w)))
+    lambda w: w.as_nobody("summarize", str(_closed_folder(w, "a.txt", TRANSCRIPT_LINE)), data=_nobody_data(w))
+)
 case("nobody: reply to a file in a folder it may not enter")(
-    lambda w: w.as_nobody("reply", str(_closed_folder(w, "a.txt", b"Jo: hi")), data=_nobody_data(w)))
+    lambda w: w.as_nobody("reply", str(_closed_folder(w, "a.txt", b"Jo: hi")), data=_nobody_data(w))
+)
 
 
 # --- full disks -----------------------------------------------------------------------------------
+
 
 def _printed(w: Workspace, run: Run) -> str | None:
     return None if run.stdout.strip() else "the finished result was not printed"
@@ -140,6 +148,7 @@ def _(w):
 
 
 # --- history backup targets ----------------------------------------------------------------------
+
 
 def _still_a_device(w: Workspace, run: Run) -> str | None:
     node = w.path("full")
@@ -174,14 +183,24 @@ def _(w):
 
 # --- FTS5 query syntax bombs ----------------------------------------------------------------------
 
-for _label, _query in (('a lone "', '"'), ("NEAR(", "NEAR(a b"), ("a lone *", "*"), ("^", "^"),
-                       ("NOT", "NOT"), ("column filter", "text:launch"), ("2,000 ORs", " OR ".join(["a"] * 2000)),
-                       ("5,000 parentheses", "(" * 5000), ("100,000 characters", "x" * 100_000),
-                       ("1,000 phrases", ' '.join(['"a b"'] * 1000)), ("quotes and stars", '"*"*"*' * 500)):
+for _label, _query in (
+    ('a lone "', '"'),
+    ("NEAR(", "NEAR(a b"),
+    ("a lone *", "*"),
+    ("^", "^"),
+    ("NOT", "NOT"),
+    ("column filter", "text:launch"),
+    ("2,000 ORs", " OR ".join(["a"] * 2000)),
+    ("5,000 parentheses", "(" * 5000),
+    ("100,000 characters", "x" * 100_000),
+    ("1,000 phrases", " ".join(['"a b"'] * 1000)),
+    ("quotes and stars", '"*"*"*' * 500),
+):
     case(f"search: {_label}", expect=(0, 1))(lambda w, q=_query: (w.history(), w.confide("history", "search", q))[1])
 
 
 # --- kill -9 during writes ------------------------------------------------------------------------
+
 
 def _history_intact(w: Workspace, run: Run) -> str | None:
     doctor = w.confide("doctor", "--json")
@@ -207,8 +226,15 @@ def _(w):
 @case("ten writers at once, then list", expect=(0,), check=_history_intact)
 def _(w):
     w.history(10)
-    writers = [subprocess.Popen(w.argv("history", "rename", str(n), f"Renamed {n}"), cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for n in range(1, 11)]
+    writers = [
+        subprocess.Popen(
+            w.argv("history", "rename", str(n), f"Renamed {n}"),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(1, 11)
+    ]
     failures = [p for p in writers if p.wait(timeout=120) != 0]
     listed = w.confide("history", "list")
     if failures:
@@ -218,6 +244,7 @@ def _(w):
 
 
 # --- the data folder ------------------------------------------------------------------------------
+
 
 def _private(w: Workspace, run: Run) -> str | None:
     mode = stat.S_IMODE(w.data.stat().st_mode)

@@ -13,7 +13,8 @@ from hostile_harness import LONG_TIMEOUT, PY, TRANSCRIPT_LINE, Run, Workspace, c
 
 for _suffix in (".wav", ".mp3", ".m4a", ".flac", ".mp4"):
     case(f"audio: random bytes {_suffix}")(
-        lambda w, s=_suffix: w.confide("transcribe", str(w.write("random" + s, os.urandom(8192)))))
+        lambda w, s=_suffix: w.confide("transcribe", str(w.write("random" + s, os.urandom(8192))))
+    )
 
 
 @case("audio: empty file")
@@ -46,17 +47,23 @@ def _(w):
 
 @case("audio: WAV with 0 bits per sample")
 def _(w):
-    return w.confide("transcribe", str(w.write("bits.wav", patched(tone_wav(w.path("t.wav")).read_bytes(), 34, "<H", 0))))
+    return w.confide(
+        "transcribe", str(w.write("bits.wav", patched(tone_wav(w.path("t.wav")).read_bytes(), 34, "<H", 0)))
+    )
 
 
 @case("audio: WAV at 1 Hz")
 def _(w):
-    return w.confide("transcribe", str(w.write("rate.wav", patched(tone_wav(w.path("t.wav")).read_bytes(), 24, "<I", 1))))
+    return w.confide(
+        "transcribe", str(w.write("rate.wav", patched(tone_wav(w.path("t.wav")).read_bytes(), 24, "<I", 1)))
+    )
 
 
 @case("audio: WAV with 65,535 channels")
 def _(w):
-    return w.confide("transcribe", str(w.write("ch.wav", patched(tone_wav(w.path("t.wav")).read_bytes(), 22, "<H", 65535))))
+    return w.confide(
+        "transcribe", str(w.write("ch.wav", patched(tone_wav(w.path("t.wav")).read_bytes(), 22, "<H", 65535)))
+    )
 
 
 @case("audio: a 2-hour silent WAV", expect=(0,))
@@ -76,7 +83,6 @@ case("summarize -: invalid UTF-8")(lambda w: w.confide("summarize", "-", stdin=B
 case("reply: a file that is not UTF-8")(lambda w: w.confide("reply", str(w.write("chat.txt", BAD_UTF8))))
 case("reply -: empty")(lambda w: w.confide("reply", "-", stdin=b""))
 case("summarize -: empty")(lambda w: w.confide("summarize", "-", stdin=b""))
-
 
 
 @case("summarize: a 5 MB transcript (250 hours)")
@@ -102,21 +108,30 @@ def _end_kept(w: Workspace, run: Run) -> str | None:
 
 @case("reply: a 5 MB chat keeps its end", expect=(0,), long=True, check=_end_kept)
 def _(w):
-    chat = b"".join(b"Anna: message %d about the launch plan and its budget\nBen: answer %d, fine\n" % (i, i)
-                    for i in range(65_000))
+    chat = b"".join(
+        b"Anna: message %d about the launch plan and its budget\nBen: answer %d, fine\n" % (i, i) for i in range(65_000)
+    )
     return w.confide("reply", "-", stdin=chat, timeout=LONG_TIMEOUT)
 
 
 # --- numbers on the command line ------------------------------------------------------------------
 
-for _args in (("--threads", "10000", "generate", "hi"), ("--threads", "-1", "generate", "hi"),
-              ("generate", "hi", "--seed", "-1"), ("generate", "hi", "--max-new-tokens", "-5"),
-              ("generate", "hi", "--temperature", "-1"), ("generate", "hi", "--temperature", "nan"),
-              ("generate", "hi", "--top-p", "2"), ("generate", "hi", "--top-k", "-3"),
-              ("history", "show", "99999999999999999999999"), ("history", "delete", "-1")):
+for _args in (
+    ("--threads", "10000", "generate", "hi"),
+    ("--threads", "-1", "generate", "hi"),
+    ("generate", "hi", "--seed", "-1"),
+    ("generate", "hi", "--max-new-tokens", "-5"),
+    ("generate", "hi", "--temperature", "-1"),
+    ("generate", "hi", "--temperature", "nan"),
+    ("generate", "hi", "--top-p", "2"),
+    ("generate", "hi", "--top-k", "-3"),
+    ("history", "show", "99999999999999999999999"),
+    ("history", "delete", "-1"),
+):
     case(" ".join(_args), expect=(2,))(lambda w, a=_args: w.confide(*a))
 case("summarize recording:99999999999999999999999")(
-    lambda w: w.confide("summarize", "recording:99999999999999999999999"))
+    lambda w: w.confide("summarize", "recording:99999999999999999999999")
+)
 
 
 @case("--data-dir ''", expect=(1, 2))

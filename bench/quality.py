@@ -67,11 +67,13 @@ def transcript_lines(turns: list[dict]) -> str:
 
 # --- scores ------------------------------------------------------------------------------------
 
+
 def rouge_scores(candidate: str, reference: str) -> dict[str, float]:
     from rouge_score import rouge_scorer
 
     scorer = rouge_scores.scorer = getattr(rouge_scores, "scorer", None) or rouge_scorer.RougeScorer(
-        ["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+        ["rouge1", "rouge2", "rougeL"], use_stemmer=True
+    )
     scores = scorer.score(reference, candidate)
     return {key: value.fmeasure for key, value in scores.items()}
 
@@ -82,8 +84,8 @@ def chrf(candidate: str, reference: str, max_n: int = 6, beta: float = 2.0) -> f
     hyp, ref = re.sub(r"\s+", "", candidate), re.sub(r"\s+", "", reference)
     precisions, recalls = [], []
     for n in range(1, max_n + 1):
-        h = Counter(hyp[i:i + n] for i in range(len(hyp) - n + 1))
-        r = Counter(ref[i:i + n] for i in range(len(ref) - n + 1))
+        h = Counter(hyp[i : i + n] for i in range(len(hyp) - n + 1))
+        r = Counter(ref[i : i + n] for i in range(len(ref) - n + 1))
         if not h or not r:
             continue
         match = sum((h & r).values())
@@ -94,7 +96,7 @@ def chrf(candidate: str, reference: str, max_n: int = 6, beta: float = 2.0) -> f
     p, r = statistics.mean(precisions), statistics.mean(recalls)
     if p + r == 0:
         return 0.0
-    return 100 * (1 + beta ** 2) * p * r / (beta ** 2 * p + r)
+    return 100 * (1 + beta**2) * p * r / (beta**2 * p + r)
 
 
 def mean(values) -> float:
@@ -103,6 +105,7 @@ def mean(values) -> float:
 
 
 # --- summaries ---------------------------------------------------------------------------------
+
 
 def baseline_summary(model, turns: list[dict]) -> str:
     """Transcript beginning cut to fit the context, one naive prompt, the pipeline's sampling."""
@@ -162,13 +165,21 @@ def run_meetings(model, rows: list[dict], log) -> dict:
             scores.setdefault("base_" + key, []).append(value)
         scores.setdefault("base_empty", []).append(float(empty_base))
         outputs[row["id"]] = {"summary": summary_markdown(summary), "baseline": base}
-        log(f"{row['id']}: {seconds:.0f}s, ROUGE-L {scores['rougeL'][-1]:.3f} vs baseline "
+        log(
+            f"{row['id']}: {seconds:.0f}s, ROUGE-L {scores['rougeL'][-1]:.3f} vs baseline "
             f"{scores['base_rougeL'][-1]:.3f}, {len(summary.action_items)} action items, "
-            f"invented: {made_up or 'none'}")
-    return {"scores": {s: {k: mean(v) for k, v in d.items()} for s, d in per_source.items()},
-            "owners": (owners_ok, owners_total), "owners_days": owners_days, "invented": invented,
-            "empty": empty, "timings": timings,
-            "owner_examples": Counter(owner_examples).most_common(8), "outputs": outputs}
+            f"invented: {made_up or 'none'}"
+        )
+    return {
+        "scores": {s: {k: mean(v) for k, v in d.items()} for s, d in per_source.items()},
+        "owners": (owners_ok, owners_total),
+        "owners_days": owners_days,
+        "invented": invented,
+        "empty": empty,
+        "timings": timings,
+        "owner_examples": Counter(owner_examples).most_common(8),
+        "outputs": outputs,
+    }
 
 
 def run_chats(model, rows: list[dict], log) -> dict:
@@ -189,6 +200,7 @@ def run_chats(model, rows: list[dict], log) -> dict:
 
 
 # --- replies -----------------------------------------------------------------------------------
+
 
 def baseline_replies(model, turns: list[tuple[str, str]]) -> list[str]:
     out = []
@@ -220,11 +232,18 @@ def run_replies_bench(model, rows: list[dict], log) -> dict:
             base_rouge.append(max(rouge_scores(t, reference)["rougeL"] for t in base))
             base_chrf.append(max(chrf(t, reference) for t in base))
             log(f"{row['id'][:18]} turn {index}: ROUGE-L {best_rouge[-1]:.3f} vs {base_rouge[-1]:.3f}")
-    return {"rougeL": mean(best_rouge), "chrf": mean(best_chrf), "base_rougeL": mean(base_rouge),
-            "base_chrf": mean(base_chrf), "lengths": (lengths_ok, drafts_total), "n": len(best_rouge)}
+    return {
+        "rougeL": mean(best_rouge),
+        "chrf": mean(best_chrf),
+        "base_rougeL": mean(base_rouge),
+        "base_chrf": mean(base_chrf),
+        "lengths": (lengths_ok, drafts_total),
+        "n": len(best_rouge),
+    }
 
 
 # --- speed -------------------------------------------------------------------------------------
+
 
 def ten_turn_chat() -> Conversation:
     """The first ten turns of the longest chat in chats.jsonl, answered by the speaker before the last."""
@@ -249,11 +268,16 @@ def run_speed(model, log) -> dict:
         run_replies(model, ReplyTask(conversation, "friendly", "short", PERSONAL_EXAMPLES))
         times.append(time.perf_counter() - started)
     log(f"three short drafts for a 10-turn chat: {', '.join(f'{t:.2f}s' for t in times)}")
-    return {"summary_s": summary_seconds, "summary_id": longest["id"], "summary_chars": chars,
-            "replies_s": statistics.median(times)}
+    return {
+        "summary_s": summary_seconds,
+        "summary_id": longest["id"],
+        "summary_chars": chars,
+        "replies_s": statistics.median(times),
+    }
 
 
 # --- the table ---------------------------------------------------------------------------------
+
 
 def table(results: dict, threads: int) -> str:
     rows = [("measure", "Confide pipeline", "naive baseline", "required", "ok")]
@@ -270,39 +294,94 @@ def table(results: dict, threads: int) -> str:
             for key, label in (("rouge1", "ROUGE-1"), ("rouge2", "ROUGE-2")):
                 rows.append((f"{source} {label}", f"{s[key]:.3f}", f"{s['base_' + key]:.3f}", "", ""))
             gain = s["rougeL"] / s["base_rougeL"] - 1 if s["base_rougeL"] else 0
-            rows.append((f"{source} ROUGE-L", f"{s['rougeL']:.3f} ({rel(s['rougeL'], s['base_rougeL'])})",
-                         f"{s['base_rougeL']:.3f}", ">= +15%", "yes" if gain >= 0.15 else "NO"))
+            rows.append(
+                (
+                    f"{source} ROUGE-L",
+                    f"{s['rougeL']:.3f} ({rel(s['rougeL'], s['base_rougeL'])})",
+                    f"{s['base_rougeL']:.3f}",
+                    ">= +15%",
+                    "yes" if gain >= 0.15 else "NO",
+                )
+            )
         ok, total = meetings["owners"]
         share = ok / total if total else 1.0
-        rows.append(("action-item owners in transcript", f"{ok}/{total} ({share:.0%})", "", ">= 95%",
-                     "yes" if share >= 0.95 else "NO"))
-        rows.append(("action-item owners that are days or months", str(meetings["owners_days"]), "", "0",
-                     "yes" if not meetings["owners_days"] else "NO"))
-        rows.append(("invented numbers, dates, names (faithfulness)", str(len(meetings["invented"])), "", "0",
-                     "yes" if not meetings["invented"] else "NO"))
-        rows.append(("empty meeting summaries", str(meetings["empty"]), "", "0",
-                     "yes" if not meetings["empty"] else "NO"))
+        rows.append(
+            (
+                "action-item owners in transcript",
+                f"{ok}/{total} ({share:.0%})",
+                "",
+                ">= 95%",
+                "yes" if share >= 0.95 else "NO",
+            )
+        )
+        rows.append(
+            (
+                "action-item owners that are days or months",
+                str(meetings["owners_days"]),
+                "",
+                "0",
+                "yes" if not meetings["owners_days"] else "NO",
+            )
+        )
+        rows.append(
+            (
+                "invented numbers, dates, names (faithfulness)",
+                str(len(meetings["invented"])),
+                "",
+                "0",
+                "yes" if not meetings["invented"] else "NO",
+            )
+        )
+        rows.append(
+            ("empty meeting summaries", str(meetings["empty"]), "", "0", "yes" if not meetings["empty"] else "NO")
+        )
     chats = results.get("chats")
     if chats:
         s = chats["scores"]
-        rows.append(("SAMSum/DialogSum overview R-1/R-2/R-L",
-                     f"{s['rouge1']:.3f}/{s['rouge2']:.3f}/{s['rougeL']:.3f}",
-                     f"{s['base_rouge1']:.3f}/{s['base_rouge2']:.3f}/{s['base_rougeL']:.3f}", "", ""))
+        rows.append(
+            (
+                "SAMSum/DialogSum overview R-1/R-2/R-L",
+                f"{s['rouge1']:.3f}/{s['rouge2']:.3f}/{s['rougeL']:.3f}",
+                f"{s['base_rouge1']:.3f}/{s['base_rouge2']:.3f}/{s['base_rougeL']:.3f}",
+                "",
+                "",
+            )
+        )
         rows.append(("empty chat overviews", str(chats["empty"]), "", "0", "yes" if not chats["empty"] else "NO"))
     replies = results.get("replies")
     if replies:
-        rows.append((f"replies best-of-3 ROUGE-L ({replies['n']} Agent turns)", f"{replies['rougeL']:.3f}",
-                     f"{replies['base_rougeL']:.3f}", ">= baseline",
-                     "yes" if replies["rougeL"] >= replies["base_rougeL"] else "NO"))
+        rows.append(
+            (
+                f"replies best-of-3 ROUGE-L ({replies['n']} Agent turns)",
+                f"{replies['rougeL']:.3f}",
+                f"{replies['base_rougeL']:.3f}",
+                ">= baseline",
+                "yes" if replies["rougeL"] >= replies["base_rougeL"] else "NO",
+            )
+        )
         rows.append(("replies best-of-3 chrF", f"{replies['chrf']:.1f}", f"{replies['base_chrf']:.1f}", "", ""))
         ok, total = replies["lengths"]
         rows.append(("short drafts with 3-40 words", f"{ok}/{total}", "", "all", "yes" if ok == total else "NO"))
     speed = results.get("speed")
     if speed:
-        rows.append((f"summary of {speed['summary_id']} ({speed['summary_chars']} chars), {threads} threads",
-                     f"{speed['summary_s']:.1f} s", "", "<= 120 s", "yes" if speed["summary_s"] <= 120 else "NO"))
-        rows.append(("3 short drafts, 10-turn chat, 3 examples", f"{speed['replies_s']:.2f} s", "", "<= 3 s",
-                     "yes" if speed["replies_s"] <= 3 else "NO"))
+        rows.append(
+            (
+                f"summary of {speed['summary_id']} ({speed['summary_chars']} chars), {threads} threads",
+                f"{speed['summary_s']:.1f} s",
+                "",
+                "<= 120 s",
+                "yes" if speed["summary_s"] <= 120 else "NO",
+            )
+        )
+        rows.append(
+            (
+                "3 short drafts, 10-turn chat, 3 examples",
+                f"{speed['replies_s']:.2f} s",
+                "",
+                "<= 3 s",
+                "yes" if speed["replies_s"] <= 3 else "NO",
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = ["| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |" for row in rows]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
@@ -334,14 +413,18 @@ def main(argv=None) -> int:
 
     folder = MODELS / args.model if args.model else Path(args.model_dir)
     if not folder.is_dir():
-        parser.error(f"no installed model at {folder}; install it with "
-                     f"`.venv/bin/confide --data-dir .cache/test-data models install {args.model or folder.name}`")
+        parser.error(
+            f"no installed model at {folder}; install it with "
+            f"`.venv/bin/confide --data-dir .cache/test-data models install {args.model or folder.name}`"
+        )
     model = OnnxLanguageModel.load(folder, threads=args.threads)
     from app.assistant.model_profile import profile_of
 
     profile = profile_of(model)
-    sys.stderr.write(f"{folder.name}: {profile.parameters / 1e6:.0f} M non-embedding parameters, "
-                     f"{'structured path' if profile.capable else 'SmolLM2 pipeline'}\n")
+    sys.stderr.write(
+        f"{folder.name}: {profile.parameters / 1e6:.0f} M non-embedding parameters, "
+        f"{'structured path' if profile.capable else 'SmolLM2 pipeline'}\n"
+    )
     parts = set(args.only.split(","))
     wanted = set(args.ids.split(",")) if args.ids else None
 

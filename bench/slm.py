@@ -46,8 +46,10 @@ KEYS = ["load_s", "prefill_512_tok_s", "decode_short_tok_s", "decode_after_512_t
 # build_from_gguf options; "confide-fast" is models.slm.builder.FAST_BUILD, spelled out so that
 # the llama.cpp child never imports Confide's modules (their memory would count as llama.cpp's).
 VARIANTS = {"confide": {}, "confide-fast": {"activations": "int8", "exact": False}}
-TITLES = {"confide": "Default build (exact weights; int8 activations, float into the down projections)",
-          "confide-fast": "Fast build, lossy (Q4_1 offsets rounded into 8-bit weights; int8 activations everywhere)"}
+TITLES = {
+    "confide": "Default build (exact weights; int8 activations, float into the down projections)",
+    "confide-fast": "Fast build, lossy (Q4_1 offsets rounded into 8-bit weights; int8 activations everywhere)",
+}
 
 
 def _peak_rss_mb() -> float:
@@ -55,6 +57,7 @@ def _peak_rss_mb() -> float:
 
 
 # --- children ----------------------------------------------------------------------------------
+
 
 def _measure_confide(model_dir: str, threads: int, _reference: str = "") -> dict:
     sys.path.insert(0, str(ROOT))
@@ -67,7 +70,9 @@ def _measure_confide(model_dir: str, threads: int, _reference: str = "") -> dict
     long_ids = model.prompt_ids(LONG_SENTENCE * 40)[:512]
     short_ids = model.prompt_ids(SHORT)
     decode = GenerationConfig(max_new_tokens=DECODE, ignore_eos=True)
-    out["prefill_512_tok_s"] = list(model.generate(long_ids, GenerationConfig(max_new_tokens=1)))[-1].prefill_tokens_per_s
+    out["prefill_512_tok_s"] = list(model.generate(long_ids, GenerationConfig(max_new_tokens=1)))[
+        -1
+    ].prefill_tokens_per_s
     result = list(model.generate(short_ids, decode))[-1]
     out["decode_short_tok_s"], out["greedy_ids"] = result.decode_tokens_per_s, result.ids
     out["decode_after_512_tok_s"] = list(model.generate(long_ids, decode))[-1].decode_tokens_per_s
@@ -129,10 +134,18 @@ def _agreement(model_dir: str, threads: int, reference_file: str) -> dict:
         ids = list(model.generate(prompt, GenerationConfig(max_new_tokens=len(wanted), ignore_eos=True)))[-1].ids
         same16 += ids[:16] == wanted[:16]
         same48 += ids == wanted
-    top10 = max(abs(float(model.last_logits(case["prompt_ids"])[token]) - value)
-                for case in reference["logits"] for token, value in case["top10"])
-    return {"teacher_forced": agree / total, "greedy16": same16, "greedy48": same48, "prompts": len(reference["greedy"]),
-            "top10_max_error": top10}
+    top10 = max(
+        abs(float(model.last_logits(case["prompt_ids"])[token]) - value)
+        for case in reference["logits"]
+        for token, value in case["top10"]
+    )
+    return {
+        "teacher_forced": agree / total,
+        "greedy16": same16,
+        "greedy48": same48,
+        "prompts": len(reference["greedy"]),
+        "top10_max_error": top10,
+    }
 
 
 def _llama_cpp_self(gguf: str, threads: int, reference_file: str) -> dict:
@@ -142,14 +155,15 @@ def _llama_cpp_self(gguf: str, threads: int, reference_file: str) -> dict:
     import numpy as np
 
     reference = json.loads(Path(reference_file).read_text())
-    llm = llama_cpp.Llama(gguf, n_ctx=CONTEXT, n_threads=threads, n_threads_batch=threads, n_batch=512,
-                          logits_all=True, verbose=False)
+    llm = llama_cpp.Llama(
+        gguf, n_ctx=CONTEXT, n_threads=threads, n_threads_batch=threads, n_batch=512, logits_all=True, verbose=False
+    )
     agree = total = 0
     for case in reference["greedy"]:
         prompt, wanted = case["prompt_ids"], case["gen_ids"]
         llm.reset()
         llm.eval(prompt + wanted[:-1])
-        scores = np.asarray(llm.scores[len(prompt) - 1:len(prompt) - 1 + len(wanted)])
+        scores = np.asarray(llm.scores[len(prompt) - 1 : len(prompt) - 1 + len(wanted)])
         agree += int(sum(int(a) == b for a, b in zip(scores.argmax(axis=1), wanted, strict=True)))
         total += len(wanted)
     return {"teacher_forced": agree / total}
@@ -170,8 +184,9 @@ def _profile(model_dir: str, threads: int, _reference: str = "") -> dict:
     options = model._session_options()
     options.enable_profiling = True
     options.profile_file_prefix = str(Path(tempfile.gettempdir()) / "confide-slm-profile")
-    model.session = ort.InferenceSession(str(Path(model_dir) / model.config.filename), options,
-                                         providers=["CPUExecutionProvider"])
+    model.session = ort.InferenceSession(
+        str(Path(model_dir) / model.config.filename), options, providers=["CPUExecutionProvider"]
+    )
     list(model.generate(model.prompt_ids(SHORT), GenerationConfig(max_new_tokens=DECODE, ignore_eos=True)))
     trace = model.session.end_profiling()
     events = json.loads(Path(trace).read_text())
@@ -189,15 +204,33 @@ def _profile(model_dir: str, threads: int, _reference: str = "") -> dict:
 
 
 def _child(args) -> None:
-    task = {"confide": _measure_confide, "llama.cpp": _measure_llama_cpp, "agreement": _agreement,
-            "llama.cpp-self": _llama_cpp_self, "profile": _profile}[args.child]
+    task = {
+        "confide": _measure_confide,
+        "llama.cpp": _measure_llama_cpp,
+        "agreement": _agreement,
+        "llama.cpp-self": _llama_cpp_self,
+        "profile": _profile,
+    }[args.child]
     print(json.dumps(task(args.child_model, args.threads, args.child_reference)))
 
 
 def _run_child(kind: str, target: str, threads: int, reference: Path | None = None) -> dict:
-    completed = subprocess.run([sys.executable, __file__, "--child", kind, "--child-model", target,
-                                "--threads", str(threads), "--child-reference", str(reference or "")],
-                               capture_output=True, text=True)
+    completed = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            kind,
+            "--child-model",
+            target,
+            "--threads",
+            str(threads),
+            "--child-reference",
+            str(reference or ""),
+        ],
+        capture_output=True,
+        text=True,
+    )
     if completed.returncode != 0:
         raise SystemExit(f"the {kind} measurement failed:\n{completed.stderr[-2000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -205,10 +238,12 @@ def _run_child(kind: str, target: str, threads: int, reference: Path | None = No
 
 def _convert(gguf: Path, out_dir: Path, options: dict) -> dict:
     """Conversion time and peak memory, in a subprocess of its own."""
-    code = (f"import sys, time, resource; sys.path.insert(0, {str(ROOT)!r})\n"
-            "from pathlib import Path\nfrom models.slm.builder import build_from_gguf\n"
-            f"t = time.perf_counter(); build_from_gguf(Path({str(gguf)!r}), Path({str(out_dir)!r}), **{options!r})\n"
-            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+    code = (
+        f"import sys, time, resource; sys.path.insert(0, {str(ROOT)!r})\n"
+        "from pathlib import Path\nfrom models.slm.builder import build_from_gguf\n"
+        f"t = time.perf_counter(); build_from_gguf(Path({str(gguf)!r}), Path({str(out_dir)!r}), **{options!r})\n"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if completed.returncode != 0:
         raise SystemExit(f"the conversion failed:\n{completed.stderr[-2000:]}")
@@ -240,12 +275,16 @@ def main() -> int:
     for model_id in chosen:
         gguf = args.data_dir / "models" / model_id / "model.gguf"
         if not gguf.is_file():
-            print(f"{gguf} is missing; run `confide --data-dir {args.data_dir} models install {model_id}` first.",
-                  file=sys.stderr)
+            print(
+                f"{gguf} is missing; run `confide --data-dir {args.data_dir} models install {model_id}` first.",
+                file=sys.stderr,
+            )
             return 1
-    print(f"{args.threads} threads, context {CONTEXT}, medians of {args.runs} runs, each engine in its own process; "
-          f"{platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f} at start, "
-          f"{time.strftime('%Y-%m-%d %H:%M')}")
+    print(
+        f"{args.threads} threads, context {CONTEXT}, medians of {args.runs} runs, each engine in its own process; "
+        f"{platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f} at start, "
+        f"{time.strftime('%Y-%m-%d %H:%M')}"
+    )
     for model_id in chosen:
         _bench_model(model_id, args)
     print(f"\nload at the end: {os.getloadavg()[0]:.1f}")
@@ -271,8 +310,11 @@ def _bench_model(model_id: str, args) -> None:
             for engine in engines:
                 runs[engine].append(_run_child("confide", str(folders[engine]), args.threads))
             runs["llama.cpp"].append(_run_child("llama.cpp", str(gguf), args.threads))
-        agreements = {engine: _run_child("agreement", str(folders[engine]), args.threads, reference)
-                      for engine in engines} if reference else {}
+        agreements = (
+            {engine: _run_child("agreement", str(folders[engine]), args.threads, reference) for engine in engines}
+            if reference
+            else {}
+        )
         itself = _run_child("llama.cpp-self", str(gguf), args.threads, reference) if reference else None
         profile = _run_child("profile", str(folders["confide"]), args.threads) if args.profile else None
     medians = {engine: {k: statistics.median(r[k] for r in results) for k in KEYS} for engine, results in runs.items()}
@@ -285,22 +327,32 @@ def _bench_model(model_id: str, args) -> None:
             ours_s, theirs_s = medians[engine][key], medians["llama.cpp"][key]
             print(f"| {key} | {ours_s:.2f} | {theirs_s:.2f} | {ours_s / theirs_s:.2f}x |")
         conversion = conversions[engine]
-        print(f"| conversion (GGUF -> ONNX) | {conversion['convert_s']:.1f} s, peak "
-              f"{conversion['convert_peak_mb']:.0f} MB | | |")
+        print(
+            f"| conversion (GGUF -> ONNX) | {conversion['convert_s']:.1f} s, peak "
+            f"{conversion['convert_peak_mb']:.0f} MB | | |"
+        )
         ours, theirs = runs[engine][0]["greedy_ids"], runs["llama.cpp"][0]["greedy_ids"]
         first_diff = next((i for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b), DECODE)
         print(f"| greedy after the short prompt | identical for the first {first_diff} of {DECODE} tokens | | |")
         agreement = agreements.get(engine)
         if agreement:
-            print(f"| next token = llama.cpp's along its reference continuations | {agreement['teacher_forced']:.1%} "
-                  f"(llama.cpp batched vs itself: {itself['teacher_forced']:.1%}) | | |")
-            print(f"| reference prompts repeated for 16 / 48 greedy tokens | {agreement['greedy16']} / "
-                  f"{agreement['greedy48']} of {agreement['prompts']} | | |")
-            print(f"| llama.cpp's top-10 logits on its logits cases: largest difference | "
-                  f"{agreement['top10_max_error']:.2f} (the issue's bar: 0.5) | | |")
+            print(
+                f"| next token = llama.cpp's along its reference continuations | {agreement['teacher_forced']:.1%} "
+                f"(llama.cpp batched vs itself: {itself['teacher_forced']:.1%}) | | |"
+            )
+            print(
+                f"| reference prompts repeated for 16 / 48 greedy tokens | {agreement['greedy16']} / "
+                f"{agreement['greedy48']} of {agreement['prompts']} | | |"
+            )
+            print(
+                f"| llama.cpp's top-10 logits on its logits cases: largest difference | "
+                f"{agreement['top10_max_error']:.2f} (the issue's bar: 0.5) | | |"
+            )
     if profile:
-        print(f"\nA decoding step of the default build under onnxruntime's profiler (which adds its own time per "
-              f"node): {profile['step_us']:.0f} us; kernel time by operator type:")
+        print(
+            f"\nA decoding step of the default build under onnxruntime's profiler (which adds its own time per "
+            f"node): {profile['step_us']:.0f} us; kernel time by operator type:"
+        )
         for op, (us, count) in list(profile["ops"].items())[:12]:
             print(f"  {op:36s} {us:7.0f} us  {count:5.0f} nodes")
     sys.stdout.flush()

@@ -53,6 +53,7 @@ def peak_rss_mb() -> float:
 
 # --- the synthesized meeting audio -----------------------------------------------------------
 
+
 def meeting_turns():
     """(speaker key, text) of every turn of every meeting, fillers removed, in file order."""
     for line in MEETINGS.read_text(encoding="utf-8").splitlines():
@@ -81,8 +82,13 @@ def synthesize(minutes: float) -> tuple[Path, str]:
             if total >= target:
                 break
             voice = voices.setdefault(speaker, VOICES[len(voices) % len(VOICES)])
-            audio = subprocess.run(["espeak-ng", "-v", voice, "-s", "165", "--stdout"], input=text.encode(),
-                                   check=True, capture_output=True, timeout=120).stdout
+            audio = subprocess.run(
+                ["espeak-ng", "-v", voice, "-s", "165", "--stdout"],
+                input=text.encode(),
+                check=True,
+                capture_output=True,
+                timeout=120,
+            ).stdout
             frames = audio[44:]  # espeak's WAV header is the plain 44-byte one
             gap = 0.25 if speaker == previous else 0.6
             if number % 25 == 24:
@@ -106,6 +112,7 @@ def audio_seconds(path: Path) -> float:
 
 # --- children: one engine each ---------------------------------------------------------------
 
+
 def worker_plain(model_dir: str, audio: str, threads: int, beam: int) -> dict:
     from faster_whisper import WhisperModel
 
@@ -114,8 +121,13 @@ def worker_plain(model_dir: str, audio: str, threads: int, beam: int) -> dict:
     loaded = time.perf_counter()
     segments, info = model.transcribe(audio, beam_size=beam, vad_filter=True)
     text = " ".join(segment.text.strip() for segment in segments)
-    return {"load_s": loaded - began, "transcribe_s": time.perf_counter() - loaded, "text": text,
-            "language": info.language, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "load_s": loaded - began,
+        "transcribe_s": time.perf_counter() - loaded,
+        "text": text,
+        "language": info.language,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def worker_confide(model_dir: str, audio: str, threads: int, beam: int) -> dict:
@@ -126,8 +138,13 @@ def worker_confide(model_dir: str, audio: str, threads: int, beam: int) -> dict:
     transcriber = Transcriber.load(Path(model_dir), threads=threads)
     loaded = time.perf_counter()
     result = [e for e in transcriber.transcribe(Path(audio), beam_size=beam) if isinstance(e, TranscriptionResult)][0]
-    return {"load_s": loaded - began, "transcribe_s": time.perf_counter() - loaded, "text": result.text,
-            "language": result.language, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "load_s": loaded - began,
+        "transcribe_s": time.perf_counter() - loaded,
+        "text": result.text,
+        "language": result.language,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def worker_live(model_dir: str, audio: str, threads: int, beam: int) -> dict:
@@ -158,9 +175,14 @@ def worker_live(model_dir: str, audio: str, threads: int, beam: int) -> dict:
             if isinstance(event, Done):
                 delay = time.monotonic() - stopped
                 result = event.result
-                return {"stop_to_transcript_s": delay, "recorded_s": result.duration, "text": result.text,
-                        "segments_during_recording": live_segments, "segments": len(result.segments),
-                        "peak_rss_mb": peak_rss_mb()}
+                return {
+                    "stop_to_transcript_s": delay,
+                    "recorded_s": result.duration,
+                    "text": result.text,
+                    "segments_during_recording": live_segments,
+                    "segments": len(result.segments),
+                    "peak_rss_mb": peak_rss_mb(),
+                }
     raise SystemExit("the recording ended without a result")
 
 
@@ -168,15 +190,31 @@ WORKERS = {"plain": worker_plain, "confide": worker_confide, "live": worker_live
 
 
 def run_worker(kind: str, model_dir: Path, audio: Path, threads: int, beam: int, env=None) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--worker", kind, str(model_dir), str(audio),
-                           "--threads", str(threads), "--beam", str(beam)], cwd=ROOT, capture_output=True,
-                          text=True, env={**os.environ, **(env or {})})
+    done = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--worker",
+            kind,
+            str(model_dir),
+            str(audio),
+            "--threads",
+            str(threads),
+            "--beam",
+            str(beam),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
     if done.returncode != 0:
         raise SystemExit(f"{kind} worker failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # --- the virtual microphone ------------------------------------------------------------------
+
 
 class VirtualMic:
     """A private PulseAudio daemon with a null sink whose monitor is the default input."""
@@ -187,12 +225,29 @@ class VirtualMic:
         (runtime / "mic.pa").write_text(
             f"load-module module-native-protocol-unix socket={runtime / 'native'}\n"
             "load-module module-null-sink sink_name=virtmic\n"
-            "set-default-source virtmic.monitor\nset-default-sink virtmic\n")
-        self.env = {"PULSE_RUNTIME_PATH": str(runtime), "PULSE_STATE_PATH": str(runtime),
-                    "PULSE_SERVER": f"unix:{runtime / 'native'}"}
+            "set-default-source virtmic.monitor\nset-default-sink virtmic\n"
+        )
+        self.env = {
+            "PULSE_RUNTIME_PATH": str(runtime),
+            "PULSE_STATE_PATH": str(runtime),
+            "PULSE_SERVER": f"unix:{runtime / 'native'}",
+        }
         env = {**os.environ, **self.env}
-        subprocess.run(["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "--disallow-exit", "-n", "-F",
-                        str(runtime / "mic.pa")], check=True, capture_output=True, env=env, timeout=30)
+        subprocess.run(
+            [
+                "pulseaudio",
+                "--daemonize=yes",
+                "--exit-idle-time=-1",
+                "--disallow-exit",
+                "-n",
+                "-F",
+                str(runtime / "mic.pa"),
+            ],
+            check=True,
+            capture_output=True,
+            env=env,
+            timeout=30,
+        )
         deadline = time.monotonic() + 15
         while subprocess.run(["pactl", "info"], capture_output=True, env=env).returncode != 0:
             if time.monotonic() > deadline:
@@ -206,6 +261,7 @@ class VirtualMic:
 
 
 # --- the report --------------------------------------------------------------------------------
+
 
 def wer(reference: str, hypothesis: str) -> float:
     sys.path.insert(0, str(ROOT))
@@ -223,10 +279,12 @@ def compare(model_dir, audio, text, args) -> dict:
             print(f"  {kind:8} {runs[kind][-1]['transcribe_s']:7.1f} s", file=sys.stderr, flush=True)
     summary = {}
     for kind, results in runs.items():
-        summary[kind] = {"rtf": statistics.median(r["transcribe_s"] for r in results) / seconds,
-                         "wer": statistics.median(wer(text, r["text"]) for r in results),
-                         "peak_rss_mb": max(r["peak_rss_mb"] for r in results),
-                         "load_s": statistics.median(r["load_s"] for r in results)}
+        summary[kind] = {
+            "rtf": statistics.median(r["transcribe_s"] for r in results) / seconds,
+            "wer": statistics.median(wer(text, r["text"]) for r in results),
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in results),
+            "load_s": statistics.median(r["load_s"] for r in results),
+        }
     summary["audio_s"] = seconds
     summary["time_overhead"] = summary["confide"]["rtf"] / summary["plain"]["rtf"] - 1
     summary["wer_difference"] = summary["confide"]["wer"] - summary["plain"]["wer"]
@@ -255,23 +313,35 @@ def main() -> int:
     if args.quick:
         args.compare_minutes, args.long_minutes, args.live_minutes = 3, 4, 1  # 3 minutes: two windows
     model_dir = Path(args.data_dir) / "models" / "whisper-base"
-    report = {"settings": {"threads": args.threads, "beam": args.beam, "runs": args.runs,
-                           "compute_type": "int8", "vad": True}}
+    report = {
+        "settings": {"threads": args.threads, "beam": args.beam, "runs": args.runs, "compute_type": "int8", "vad": True}
+    }
     checks = []
 
     audio, text = synthesize(args.compare_minutes)
-    print(f"1. Confide vs plain faster-whisper on {audio.name} ({audio_seconds(audio) / 60:.1f} min)",
-          file=sys.stderr, flush=True)
+    print(
+        f"1. Confide vs plain faster-whisper on {audio.name} ({audio_seconds(audio) / 60:.1f} min)",
+        file=sys.stderr,
+        flush=True,
+    )
     same = report["compare"] = compare(model_dir, audio, text, args)
     for kind in ("plain", "confide"):
         row = same[kind]
-        print(f"   {kind:8} RTF {row['rtf']:.3f}  WER {row['wer']:.3f}  peak RSS {row['peak_rss_mb']:.0f} MB  "
-              f"load {row['load_s']:.1f} s")
+        print(
+            f"   {kind:8} RTF {row['rtf']:.3f}  WER {row['wer']:.3f}  peak RSS {row['peak_rss_mb']:.0f} MB  "
+            f"load {row['load_s']:.1f} s"
+        )
     checks.append(("time overhead <= 5%", same["time_overhead"] <= 0.05, f"{same['time_overhead']:+.1%}"))
-    checks.append(("WER no worse than whole-file faster-whisper", same["wer_difference"] <= 0.0,
-                   f"{same['wer_difference']:+.3f}"))
-    checks.append(("windowed WER within 0.02 of whole-file", abs(same["wer_difference"]) <= 0.02,
-                   f"{same['wer_difference']:+.3f}"))
+    checks.append(
+        ("WER no worse than whole-file faster-whisper", same["wer_difference"] <= 0.0, f"{same['wer_difference']:+.3f}")
+    )
+    checks.append(
+        (
+            "windowed WER within 0.02 of whole-file",
+            abs(same["wer_difference"]) <= 0.02,
+            f"{same['wer_difference']:+.3f}",
+        )
+    )
 
     if not args.skip_long:
         long_audio, long_text = synthesize(args.long_minutes)
@@ -281,27 +351,46 @@ def main() -> int:
         report["long"] = {"audio_s": seconds}
         for kind in kinds:
             result = run_worker(kind, model_dir, long_audio, args.threads, args.beam)
-            row = report["long"][kind] = {"rtf": result["transcribe_s"] / seconds, "wer": wer(long_text, result["text"]),
-                                          "peak_rss_mb": result["peak_rss_mb"]}
+            row = report["long"][kind] = {
+                "rtf": result["transcribe_s"] / seconds,
+                "wer": wer(long_text, result["text"]),
+                "peak_rss_mb": result["peak_rss_mb"],
+            }
             print(f"   {kind:8} RTF {row['rtf']:.3f}  WER {row['wer']:.3f}  peak RSS {row['peak_rss_mb']:.0f} MB")
-        checks.append(("peak RSS <= 900 MB on the long file", report["long"]["confide"]["peak_rss_mb"] <= 900,
-                       f"{report['long']['confide']['peak_rss_mb']:.0f} MB"))
+        checks.append(
+            (
+                "peak RSS <= 900 MB on the long file",
+                report["long"]["confide"]["peak_rss_mb"] <= 900,
+                f"{report['long']['confide']['peak_rss_mb']:.0f} MB",
+            )
+        )
 
     if not args.skip_live:
         live_audio, live_text = synthesize(args.live_minutes)
         print(f"3. live: {live_audio.name} played into a virtual microphone (real time)", file=sys.stderr, flush=True)
         with VirtualMic() as mic:
             result = run_worker("live", model_dir, live_audio, args.threads, args.beam, env=mic.env)
-        row = report["live"] = {"audio_s": audio_seconds(live_audio), "recorded_s": result["recorded_s"],
-                                "stop_to_transcript_s": result["stop_to_transcript_s"],
-                                "wer": wer(live_text, result["text"]), "peak_rss_mb": result["peak_rss_mb"],
-                                "segments_during_recording": result["segments_during_recording"],
-                                "segments": result["segments"]}
-        print(f"   recorded {row['recorded_s'] / 60:.1f} min; Stop -> transcript {row['stop_to_transcript_s']:.1f} s; "
-              f"WER {row['wer']:.3f}; {row['segments_during_recording']} of {row['segments']} segments "
-              f"during the recording; peak RSS {row['peak_rss_mb']:.0f} MB")
-        checks.append(("live: Stop -> complete transcript <= 15 s", row["stop_to_transcript_s"] <= 15,
-                       f"{row['stop_to_transcript_s']:.1f} s"))
+        row = report["live"] = {
+            "audio_s": audio_seconds(live_audio),
+            "recorded_s": result["recorded_s"],
+            "stop_to_transcript_s": result["stop_to_transcript_s"],
+            "wer": wer(live_text, result["text"]),
+            "peak_rss_mb": result["peak_rss_mb"],
+            "segments_during_recording": result["segments_during_recording"],
+            "segments": result["segments"],
+        }
+        print(
+            f"   recorded {row['recorded_s'] / 60:.1f} min; Stop -> transcript {row['stop_to_transcript_s']:.1f} s; "
+            f"WER {row['wer']:.3f}; {row['segments_during_recording']} of {row['segments']} segments "
+            f"during the recording; peak RSS {row['peak_rss_mb']:.0f} MB"
+        )
+        checks.append(
+            (
+                "live: Stop -> complete transcript <= 15 s",
+                row["stop_to_transcript_s"] <= 15,
+                f"{row['stop_to_transcript_s']:.1f} s",
+            )
+        )
 
     report["checks"] = [{"check": name, "passed": passed, "value": value} for name, passed, value in checks]
     print()

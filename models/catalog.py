@@ -60,8 +60,9 @@ def load_catalog() -> dict[str, CatalogModel]:
             license=entry.get("license", ""),
             description=entry.get("description", ""),
             wheels=tuple(PinnedWheel(**wheel) for wheel in entry["wheels"]),
-            files=tuple(AssembledFile(f["path"], tuple(f["parts"]), f["sha256"], f.get("size"))
-                        for f in entry["files"]),
+            files=tuple(
+                AssembledFile(f["path"], tuple(f["parts"]), f["sha256"], f.get("size")) for f in entry["files"]
+            ),
             build=entry.get("build"),
             origin=entry.get("origin", ""),
         )

@@ -21,9 +21,13 @@ from models.gguf_header import TensorInfo, printable, read_gguf_header
 
 GGUF_MAGIC = b"GGUF"
 _NUMPY_TYPES = {
-    GGMLQuantizationType.F16: np.float16, GGMLQuantizationType.F32: np.float32,
-    GGMLQuantizationType.F64: np.float64, GGMLQuantizationType.I8: np.int8,
-    GGMLQuantizationType.I16: np.int16, GGMLQuantizationType.I32: np.int32, GGMLQuantizationType.I64: np.int64,
+    GGMLQuantizationType.F16: np.float16,
+    GGMLQuantizationType.F32: np.float32,
+    GGMLQuantizationType.F64: np.float64,
+    GGMLQuantizationType.I8: np.int8,
+    GGMLQuantizationType.I16: np.int16,
+    GGMLQuantizationType.I32: np.int32,
+    GGMLQuantizationType.I64: np.int64,
 }
 
 
@@ -35,7 +39,7 @@ class GGUFTensor(TensorInfo):
     @cached_property
     def data(self) -> np.ndarray:
         """The tensor's values (reversed shape: rows last), or its bytes per row when quantized."""
-        raw = self.mapped[self.data_offset:self.data_offset + self.n_bytes]
+        raw = self.mapped[self.data_offset : self.data_offset + self.n_bytes]
         shape = tuple(reversed(self.shape))
         if self.tensor_type in _NUMPY_TYPES:
             return raw.view(np.dtype(_NUMPY_TYPES[self.tensor_type]).newbyteorder(self.byte_order)).reshape(shape)
@@ -53,8 +57,11 @@ class GGUFFile:
         if header.tensors:
             mapped = np.memmap(self.path, mode="r")
             self.tensors = {
-                info.name: GGUFTensor(**{field: getattr(info, field) for field in TensorInfo.__dataclass_fields__},
-                                      mapped=mapped, byte_order=header.byte_order)
+                info.name: GGUFTensor(
+                    **{field: getattr(info, field) for field in TensorInfo.__dataclass_fields__},
+                    mapped=mapped,
+                    byte_order=header.byte_order,
+                )
                 for info in header.tensors
             }
 
@@ -71,8 +78,10 @@ class GGUFFile:
     def architecture(self) -> str:
         value = self.require("general.architecture")
         if not isinstance(value, str) or printable(value) != value or len(value) > 100:
-            raise ModelError(f"{self.path.name} has a general.architecture that is not a name "
-                             f"('{printable(str(value), 40)}'); the file is damaged.")
+            raise ModelError(
+                f"{self.path.name} has a general.architecture that is not a name "
+                f"('{printable(str(value), 40)}'); the file is damaged."
+            )
         return value
 
     def arch(self, key: str, default=None):
@@ -83,8 +92,9 @@ class GGUFFile:
         try:
             return self.tensors[name]
         except KeyError:
-            raise ModelError(f"{self.path.name} has no tensor {printable(name)}; the file is incomplete or of another "
-                             "architecture.") from None
+            raise ModelError(
+                f"{self.path.name} has no tensor {printable(name)}; the file is incomplete or of another architecture."
+            ) from None
 
     def has(self, name: str) -> bool:
         return name in self.tensors

@@ -40,9 +40,17 @@ MAX_DIMS = 4  # GGML_MAX_DIMS
 MAX_ALIGNMENT = 1 << 16
 
 _SCALARS: dict[int, str] = {
-    GGUFValueType.UINT8: "B", GGUFValueType.INT8: "b", GGUFValueType.UINT16: "H", GGUFValueType.INT16: "h",
-    GGUFValueType.UINT32: "I", GGUFValueType.INT32: "i", GGUFValueType.FLOAT32: "f", GGUFValueType.BOOL: "?",
-    GGUFValueType.UINT64: "Q", GGUFValueType.INT64: "q", GGUFValueType.FLOAT64: "d",
+    GGUFValueType.UINT8: "B",
+    GGUFValueType.INT8: "b",
+    GGUFValueType.UINT16: "H",
+    GGUFValueType.INT16: "h",
+    GGUFValueType.UINT32: "I",
+    GGUFValueType.INT32: "i",
+    GGUFValueType.FLOAT32: "f",
+    GGUFValueType.BOOL: "?",
+    GGUFValueType.UINT64: "Q",
+    GGUFValueType.INT64: "q",
+    GGUFValueType.FLOAT64: "d",
 }
 _SMALLEST_ELEMENT = {GGUFValueType.STRING: 8, GGUFValueType.ARRAY: 12}  # a length; a type and a count
 
@@ -82,8 +90,9 @@ class _Cursor:
         return ModelError(f"{self.name} is damaged or not a real model: {printable(what)}.")
 
     def truncated(self, what: str) -> ModelError:
-        return ModelError(f"{self.name} is truncated or damaged ({printable(what)} runs past the end of the file); "
-                          "download it again.")
+        return ModelError(
+            f"{self.name} is truncated or damaged ({printable(what)} runs past the end of the file); download it again."
+        )
 
     def left(self) -> int:
         return self.size - self.offset
@@ -102,7 +111,7 @@ class _Cursor:
             raise self.damaged(f"{what} claims {length} bytes, more than the {limit} allowed")
         if length > self.left():
             raise self.truncated(what)
-        text = self.buffer[self.offset:self.offset + length].decode("utf-8", errors="replace")
+        text = self.buffer[self.offset : self.offset + length].decode("utf-8", errors="replace")
         self.offset += length
         return text
 
@@ -127,8 +136,9 @@ class _Cursor:
         else:
             raise self.damaged(f"the metadata array {key} has the unknown element type {kind}")
         if count > MAX_ARRAY_LENGTH:
-            raise self.damaged(f"the metadata array {key} claims {count} elements, more than the "
-                               f"{MAX_ARRAY_LENGTH} allowed")
+            raise self.damaged(
+                f"the metadata array {key} claims {count} elements, more than the {MAX_ARRAY_LENGTH} allowed"
+            )
         if count * smallest > self.left():
             raise self.truncated(f"the metadata array {key} of {count} elements")
         self.elements += count
@@ -155,7 +165,7 @@ class _Cursor:
             offset += 8
             if length > size - offset:
                 raise self.truncated(f"a string of the metadata array {key}")
-            append(buffer[offset:offset + length].decode("utf-8", errors="replace"))  # a slice of a mmap is bytes
+            append(buffer[offset : offset + length].decode("utf-8", errors="replace"))  # a slice of a mmap is bytes
             offset += length
         self.offset = offset
         return out
@@ -164,7 +174,7 @@ class _Cursor:
 def printable(text: str, limit: int = 200) -> str:
     """Text from the file made safe for a one-line message (keys and names may hold anything)."""
     text = "".join(c if c.isprintable() else "?" for c in text)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def read_gguf_header(path: Path, *, tensors: bool = True) -> GGUFHeader:
@@ -179,8 +189,9 @@ def read_gguf_header(path: Path, *, tensors: bool = True) -> GGUFHeader:
             with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
                 return _parse(_Cursor(mapped, path.name), size, tensors)
     except OSError as exc:
-        raise ModelError(f"Cannot read {path.name} ({exc.strerror or exc}); check that the file exists "
-                         "and is readable.") from exc
+        raise ModelError(
+            f"Cannot read {path.name} ({exc.strerror or exc}); check that the file exists and is readable."
+        ) from exc
 
 
 def read_gguf_metadata(path: Path) -> dict:
@@ -215,8 +226,12 @@ def _parse(cursor: _Cursor, size: int, with_tensors: bool) -> GGUFHeader:
     if not with_tensors:
         return GGUFHeader(version, cursor.order, metadata, [], 0, size)
     alignment = metadata.get("general.alignment", 32)
-    if not isinstance(alignment, int) or isinstance(alignment, bool) or not 0 < alignment <= MAX_ALIGNMENT \
-            or alignment & (alignment - 1):
+    if (
+        not isinstance(alignment, int)
+        or isinstance(alignment, bool)
+        or not 0 < alignment <= MAX_ALIGNMENT
+        or alignment & (alignment - 1)
+    ):
         raise cursor.damaged(f"general.alignment is {alignment!r}, not a power of two up to {MAX_ALIGNMENT}")
     records = [_tensor_record(cursor) for _ in range(tensor_count)]
     data_start = -(-cursor.offset // alignment) * alignment
@@ -242,8 +257,9 @@ def _tensor_record(cursor: _Cursor):
     return name, shape, kind, relative
 
 
-def _tensor_info(cursor: _Cursor, name: str, shape: tuple[int, ...], kind: int, relative: int,
-                 data_start: int, alignment: int) -> TensorInfo:
+def _tensor_info(
+    cursor: _Cursor, name: str, shape: tuple[int, ...], kind: int, relative: int, data_start: int, alignment: int
+) -> TensorInfo:
     try:
         tensor_type = GGMLQuantizationType(kind)
         block, type_size = GGML_QUANT_SIZES[tensor_type]
@@ -255,12 +271,14 @@ def _tensor_info(cursor: _Cursor, name: str, shape: tuple[int, ...], kind: int, 
     for dim in shape:
         n_elements *= dim  # Python integers: a crafted product cannot wrap around
     if shape[0] % block:
-        raise cursor.damaged(f"the tensor {name}'s rows of {shape[0]} are not whole "
-                             f"{tensor_type.name} blocks of {block}")
+        raise cursor.damaged(
+            f"the tensor {name}'s rows of {shape[0]} are not whole {tensor_type.name} blocks of {block}"
+        )
     n_bytes = n_elements // block * type_size
     if relative % alignment:
         raise cursor.damaged(f"the tensor {name}'s data offset {relative} is not aligned to {alignment}")
     if n_bytes > cursor.size or data_start + relative + n_bytes > cursor.size:
-        raise ModelError(f"{cursor.name} is truncated or damaged (tensor {printable(name)} runs past its end); "
-                         "download it again.")
+        raise ModelError(
+            f"{cursor.name} is truncated or damaged (tensor {printable(name)} runs past its end); download it again."
+        )
     return TensorInfo(name, tensor_type, shape, n_elements, n_bytes, data_start + relative)

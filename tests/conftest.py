@@ -78,11 +78,14 @@ def require_tier(request, tier: str, what: str) -> None:
     deselects the tier (`make test-fast`) such a test would load it all the same."""
     item = request.config.stash.get(CURRENT_TEST, None)
     if item is not None and item.get_closest_marker(tier) is None:
-        pytest.fail(f"{item.nodeid} uses {what} but is not marked {tier}: add its module to "
-                    f"TIER_MODULES in tests/conftest.py", pytrace=False)
+        pytest.fail(
+            f"{item.nodeid} uses {what} but is not marked {tier}: add its module to TIER_MODULES in tests/conftest.py",
+            pytrace=False,
+        )
 
 
 # --- the offline guarantee -------------------------------------------------------------
+
 
 class NetworkAttempt(AssertionError):
     """Raised inside the code under test when it tries to leave the machine."""
@@ -157,6 +160,7 @@ def pytest_runtest_makereport(item, call):
 
 
 # --- data folders and installed models -------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def models_data_dir(request) -> Path:
@@ -260,6 +264,7 @@ def gemma_reference(shared_dir):
 
 # --- the virtual microphone (shared/recipes/virtual-mic.md) ------------------------------
 
+
 @pytest.fixture(scope="session")
 def virtual_mic(request, tmp_path_factory):
     """A private PulseAudio daemon whose null sink's monitor is the default input.
@@ -278,12 +283,19 @@ def virtual_mic(request, tmp_path_factory):
         "set-default-source virtmic.monitor\n"
         "set-default-sink virtmic\n" % (runtime / "native")
     )
-    env_keys = {"PULSE_RUNTIME_PATH": str(runtime), "PULSE_STATE_PATH": str(runtime),
-                "PULSE_SERVER": f"unix:{runtime / 'native'}"}
+    env_keys = {
+        "PULSE_RUNTIME_PATH": str(runtime),
+        "PULSE_STATE_PATH": str(runtime),
+        "PULSE_SERVER": f"unix:{runtime / 'native'}",
+    }
     saved = {key: os.environ.get(key) for key in env_keys}
     os.environ.update(env_keys)
-    subprocess.run(["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "--disallow-exit",
-                    "-n", "-F", str(config)], check=True, capture_output=True, timeout=30)
+    subprocess.run(
+        ["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "--disallow-exit", "-n", "-F", str(config)],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
     deadline = time.monotonic() + 15
     while subprocess.run(["pactl", "info"], capture_output=True).returncode != 0:
         if time.monotonic() > deadline:
@@ -333,8 +345,11 @@ def _keep_the_null_sink_awake() -> subprocess.Popen:
     up to 2 s and loses the speech before them (measured here: 5 of 6 PortAudio starts). A real
     microphone's source runs at the latency its readers ask for, so it has no such gap. One
     low-latency reader for the whole session makes the virtual microphone behave like a real one."""
-    reader = subprocess.Popen(["parec", "--latency-msec=20", "--raw", "--rate=16000", "--channels=1"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    reader = subprocess.Popen(
+        ["parec", "--latency-msec=20", "--raw", "--rate=16000", "--channels=1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     flowing = threading.Event()
 
     def drain() -> None:

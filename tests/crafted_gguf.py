@@ -9,8 +9,7 @@ from pathlib import Path
 
 MAGIC = b"GGUF"
 U8, I8, U16, I16, U32, I32, F32, BOOL, STRING, ARRAY, U64, I64, F64 = range(13)
-_FORMATS = {U8: "B", I8: "b", U16: "H", I16: "h", U32: "I", I32: "i", F32: "f", BOOL: "?", U64: "Q", I64: "q",
-            F64: "d"}
+_FORMATS = {U8: "B", I8: "b", U16: "H", I16: "h", U32: "I", I32: "i", F32: "f", BOOL: "?", U64: "Q", I64: "q", F64: "d"}
 F32_TENSOR = 0
 
 
@@ -39,15 +38,29 @@ def raw_entry(key: str, kind: int, body: bytes) -> bytes:
 
 
 def tensor_record(name: str, dims: list[int], kind: int = F32_TENSOR, offset: int = 0) -> bytes:
-    return string(name) + struct.pack("<I", len(dims)) + b"".join(struct.pack("<Q", d) for d in dims) \
+    return (
+        string(name)
+        + struct.pack("<I", len(dims))
+        + b"".join(struct.pack("<Q", d) for d in dims)
         + struct.pack("<IQ", kind, offset)
+    )
 
 
-def write(path: Path, entries: list[bytes], tensors: list[bytes] = (), data: bytes = b"",
-          kv_count: int | None = None, tensor_count: int | None = None) -> Path:
+def write(
+    path: Path,
+    entries: list[bytes],
+    tensors: list[bytes] = (),
+    data: bytes = b"",
+    kv_count: int | None = None,
+    tensor_count: int | None = None,
+) -> Path:
     """A GGUF v3 file; the counts default to the true ones (give others to lie)."""
-    header = MAGIC + struct.pack("<IQQ", 3, len(tensors) if tensor_count is None else tensor_count,
-                                 len(entries) if kv_count is None else kv_count)
+    header = MAGIC + struct.pack(
+        "<IQQ",
+        3,
+        len(tensors) if tensor_count is None else tensor_count,
+        len(entries) if kv_count is None else kv_count,
+    )
     body = header + b"".join(entries) + b"".join(tensors)
     padding = b"\0" * (-len(body) % 32)
     Path(path).write_bytes(body + padding + data)
@@ -75,8 +88,9 @@ def llama_entries(**changes) -> list[bytes]:
     }
     for suffix, new in changes.items():
         dotted = suffix.replace("__", ".")
-        key = next((k for k in meta if k.endswith("." + dotted)), None) \
-            or (dotted if dotted.startswith(("general.", "tokenizer.")) else f"llama.{dotted}")
+        key = next((k for k in meta if k.endswith("." + dotted)), None) or (
+            dotted if dotted.startswith(("general.", "tokenizer.")) else f"llama.{dotted}"
+        )
         if new is None:
             meta.pop(key, None)
         else:
@@ -87,5 +101,9 @@ def llama_entries(**changes) -> list[bytes]:
 def llama_file(path: Path, **changes) -> Path:
     """A tiny llama GGUF: its metadata and an f32 token embedding (the other tensors missing, so
     a build stops at the first of them)."""
-    return write(path, llama_entries(**changes), [tensor_record("token_embd.weight", [HIDDEN, VOCAB])],
-                 b"\0" * (4 * HIDDEN * VOCAB))
+    return write(
+        path,
+        llama_entries(**changes),
+        [tensor_record("token_embd.weight", [HIDDEN, VOCAB])],
+        b"\0" * (4 * HIDDEN * VOCAB),
+    )

@@ -47,11 +47,19 @@ def _high_water_mb(pid: int) -> float | None:
 def run_measured(command: list[str], *, timeout: float = 60, cwd: Path = ROOT) -> Measured:
     """Runs command (no standard input); killed, with its process group, after timeout."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     outputs = {}
-    readers = [threading.Thread(target=lambda name=name, stream=stream: outputs.__setitem__(name, stream.read()))
-               for name, stream in (("stdout", process.stdout), ("stderr", process.stderr))]
+    readers = [
+        threading.Thread(target=lambda name=name, stream=stream: outputs.__setitem__(name, stream.read()))
+        for name, stream in (("stdout", process.stdout), ("stderr", process.stderr))
+    ]
     for reader in readers:
         reader.start()
     peak = 0.0
@@ -68,9 +76,14 @@ def run_measured(command: list[str], *, timeout: float = 60, cwd: Path = ROOT) -
     process.returncode = os.waitstatus_to_exitcode(status)
     for reader in readers:
         reader.join()
-    return Measured(process.returncode, outputs["stdout"].decode(errors="replace"),
-                    outputs["stderr"].decode(errors="replace"), time.perf_counter() - started,
-                    usage.ru_utime + usage.ru_stime, peak)
+    return Measured(
+        process.returncode,
+        outputs["stdout"].decode(errors="replace"),
+        outputs["stderr"].decode(errors="replace"),
+        time.perf_counter() - started,
+        usage.ru_utime + usage.ru_stime,
+        peak,
+    )
 
 
 def run_confide_measured(*args: str, data_dir: Path, timeout: float = 60) -> Measured:

@@ -28,7 +28,11 @@ def make_tiny_model(folder: Path) -> CatalogModel:
     with zipfile.ZipFile(wheel, "w") as archive:
         archive.writestr(MEMBER, payload)
     return CatalogModel(
-        id=TINY_ID, kind="llm", default=False, license="MIT", description="A tiny model made by the tests",
+        id=TINY_ID,
+        kind="llm",
+        default=False,
+        license="MIT",
+        description="A tiny model made by the tests",
         wheels=(PinnedWheel("tiny-test-llm", "1.0.0", wheel.name, _sha256(wheel.read_bytes())),),
         files=(AssembledFile("model.gguf", (MEMBER,), _sha256(payload), TINY_BYTES),),
         build=None,

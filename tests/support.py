@@ -15,16 +15,18 @@ SHARED = ROOT.parent / "shared"
 TEST_MODELS_DATA = ROOT / ".cache" / "test-data"
 
 
-def run_confide(*args: str, data_dir: Path | None = None, input: str | None = None,
-                timeout: float = 600, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_confide(
+    *args: str, data_dir: Path | None = None, input: str | None = None, timeout: float = 600, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Runs `python -m app ...` in a subprocess, as a user would from a shell."""
     command = [sys.executable, "-m", "app"]
     if data_dir is not None:
         command += ["--data-dir", str(data_dir)]
     full_env = dict(os.environ)
     full_env.update(env or {})
-    return subprocess.run(command + list(args), cwd=ROOT, input=input, capture_output=True,
-                          text=True, timeout=timeout, env=full_env)
+    return subprocess.run(
+        command + list(args), cwd=ROOT, input=input, capture_output=True, text=True, timeout=timeout, env=full_env
+    )
 
 
 def write_silence(path: Path, seconds: float = 3.0) -> Path:

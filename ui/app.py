@@ -22,8 +22,9 @@ def _log_to_file(folder) -> None:
     try:
         logs = Path(folder.root) / "logs"
         logs.mkdir(mode=0o700, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(logs / "confide.log", maxBytes=1_000_000, backupCount=2,
-                                                       encoding="utf-8")
+        handler = logging.handlers.RotatingFileHandler(
+            logs / "confide.log", maxBytes=1_000_000, backupCount=2, encoding="utf-8"
+        )
         os.chmod(logs / "confide.log", 0o600)
     except OSError:
         return
@@ -64,13 +65,16 @@ def save_screenshot(window, path: str) -> None:
         raise AppError(f"Could not write the screenshot to {path}; check that its folder exists and is writable.")
 
 
-def run_gui(argv, *, data_dir=None, model_id=None, threads=None, screenshot=None, view="record",
-            self_test=False) -> int:
+def run_gui(
+    argv, *, data_dir=None, model_id=None, threads=None, screenshot=None, view="record", self_test=False
+) -> int:
     headless = bool(screenshot or self_test)
     if not _has_display() and not os.environ.get("QT_QPA_PLATFORM"):
         if not headless:
-            print("confide: no display to open the window on; run it on a desktop, or use a command "
-                  "(`confide --help`).", file=sys.stderr)
+            print(
+                "confide: no display to open the window on; run it on a desktop, or use a command (`confide --help`).",
+                file=sys.stderr,
+            )
             return 1
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

@@ -37,6 +37,7 @@ class ImportModelTask:
 
 # --- the real ones ----------------------------------------------------------------------
 
+
 def _load_language(data_dir, model_id, threads):
     from app.engines import load_language_model
 

@@ -54,8 +54,9 @@ class HistoryServices:
     def add_transcript(self, recording_id, result) -> None:
         """The transcript of a stored recording (made after the fact) replaces what it had, in
         one transaction."""
-        self.history.replace_transcript(recording_id, result.segments, duration=result.duration,
-                                        language=result.language)
+        self.history.replace_transcript(
+            recording_id, result.segments, duration=result.duration, language=result.language
+        )
 
     def save_recording(self, result) -> int:
         """Stores a finished recording or import (a SpeechResult) with its transcript, in one
@@ -68,8 +69,15 @@ class HistoryServices:
         item = self.history.get_item(recording_id)
         if item.kind != "recording":
             raise AppError(f"Item {recording_id} is a conversation, not a recording.")
-        return RecordingDetails(item.id, item.title, local_label(item.created), item.duration, item.audio_path,
-                                tuple(item.segments), item.summary)
+        return RecordingDetails(
+            item.id,
+            item.title,
+            local_label(item.created),
+            item.duration,
+            item.audio_path,
+            tuple(item.segments),
+            item.summary,
+        )
 
     def newest_recording_id(self):
         items = self.history.list_items("recording", limit=1)
@@ -91,12 +99,16 @@ class HistoryServices:
         self.history.export_to(item_id, fmt, Path(path))
 
     def search(self, query: str, kind: str | None) -> list[Hit]:
-        return [Hit(h.id, h.kind, h.title, local_label(h.created), h.snippet, h.start)
-                for h in self.history.search(query, kind)]
+        return [
+            Hit(h.id, h.kind, h.title, local_label(h.created), h.snippet, h.start)
+            for h in self.history.search(query, kind)
+        ]
 
     def list_items(self, kind: str | None) -> list[Hit]:
-        return [Hit(i.id, i.kind, i.title, local_label(i.created), i.snippet, None)
-                for i in self.history.list_items(kind, limit=200)]
+        return [
+            Hit(i.id, i.kind, i.title, local_label(i.created), i.snippet, None)
+            for i in self.history.list_items(kind, limit=200)
+        ]
 
     def conversation(self, conversation_id) -> ConversationDetails:
         item = self.history.get_item(conversation_id)
@@ -104,8 +116,16 @@ class HistoryServices:
             raise AppError(f"Item {conversation_id} is a recording, not a conversation.")
         drafts = item.drafts[-3:]  # the latest three drafted
         picked = next((i for i, d in enumerate(drafts) if d.picked), None)
-        return ConversationDetails(item.id, item.raw, item.me, tuple(d.text for d in drafts), picked,
-                                   tuple(d.id for d in drafts), tuple(d.text for d in item.drafts), item.title)
+        return ConversationDetails(
+            item.id,
+            item.raw,
+            item.me,
+            tuple(d.text for d in drafts),
+            picked,
+            tuple(d.id for d in drafts),
+            tuple(d.text for d in item.drafts),
+            item.title,
+        )
 
     def find_conversation(self, raw: str) -> ConversationDetails | None:
         """The stored conversation pasted as exactly this text (drafted before, maybe before a
@@ -113,16 +133,24 @@ class HistoryServices:
         found = self.history.find_conversation(raw)
         return self.conversation(found) if found is not None else None
 
-    def save_conversation(self, parsed: ParsedConversation, me: str | None, result, tone: str | None = None,
-                          length: str | None = None, conversation_id=None) -> ConversationDetails:
+    def save_conversation(
+        self,
+        parsed: ParsedConversation,
+        me: str | None,
+        result,
+        tone: str | None = None,
+        length: str | None = None,
+        conversation_id=None,
+    ) -> ConversationDetails:
         """Stores the drafts of a pasted conversation: under its entry (conversation_id) when it
         has one, so that one conversation stays one entry however often it is drafted; else in
         a new entry with its turns, in one go once the drafts exist (app.flows)."""
         from app.flows import save_conversation
         from app.history.records import NewConversation
 
-        conversation = NewConversation(parsed.raw, parsed.turns, me, drafts=tuple(self.draft_texts(result)),
-                                       tone=tone, length=length)
+        conversation = NewConversation(
+            parsed.raw, parsed.turns, me, drafts=tuple(self.draft_texts(result)), tone=tone, length=length
+        )
         return self.conversation(save_conversation(self.history, conversation, into=conversation_id))
 
     def pick_draft(self, draft_id) -> None:

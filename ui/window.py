@@ -6,8 +6,21 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QMainWindow, QPlainTextEdit, QStackedWidget, QTextEdit, QVBoxLayout, QWidget,
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPlainTextEdit,
+    QStackedWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.bridge import LANGUAGE, SPEECH
@@ -26,8 +39,13 @@ QUIT_TIMEOUT_S = 4.0
 # Modules the GUI thread needs for its first summary, replies or search. Imported one per idle
 # turn of the event loop after the window shows, rather than in the middle of the user's first
 # action (importing them all takes ~0.2 s here).
-GUI_SIDE_MODULES = ("app.history", "app.assistant.transcript_input", "app.assistant.conversation_parse",
-                    "app.assistant.summarize", "app.assistant.replies")
+GUI_SIDE_MODULES = (
+    "app.history",
+    "app.assistant.transcript_input",
+    "app.assistant.conversation_parse",
+    "app.assistant.summarize",
+    "app.assistant.replies",
+)
 
 
 class MainWindow(QMainWindow):
@@ -146,8 +164,12 @@ class MainWindow(QMainWindow):
         add("Ctrl+Return", self.replies_view.draft, local, self.replies_view)
         add("Ctrl+Shift+Return", self.replies_view.draft, local, self.replies_view)
         # Tab leaves the conversation box; a tab character, should one be wanted, is Ctrl+Tab
-        add("Ctrl+Tab", lambda: self.replies_view.paste.insertPlainText("\t"), Qt.WidgetShortcut,
-            self.replies_view.paste)
+        add(
+            "Ctrl+Tab",
+            lambda: self.replies_view.paste.insertPlainText("\t"),
+            Qt.WidgetShortcut,
+            self.replies_view.paste,
+        )
         for index in range(3):
             add(f"Ctrl+Shift+{index + 1}", lambda i=index: self.replies_view.copy_draft(i), local, self.replies_view)
         add("F2", self.recording_view.rename, local, self.recording_view)
@@ -181,7 +203,8 @@ class MainWindow(QMainWindow):
             self.record_view.banner.show_message(
                 f"{count} recording{'s were' if count > 1 else ' was'} interrupted last time and "
                 f"{'have' if count > 1 else 'has'} been kept; find {'them' if count > 1 else 'it'} in History.",
-                "info")
+                "info",
+            )
 
     def _preload_next(self) -> None:
         if self._preload and not self._closing:

@@ -46,8 +46,10 @@ class Utterance:
         if position < 0:
             wanted = content_set(fragment)
             bounds = [offset for offset, _ in self.parts[1:]] + [len(self.text)]
-            scores = [len(wanted & content_set(self.text[offset:end]))
-                      for (offset, _), end in zip(self.parts, bounds, strict=True)]
+            scores = [
+                len(wanted & content_set(self.text[offset:end]))
+                for (offset, _), end in zip(self.parts, bounds, strict=True)
+            ]
             return self.parts[scores.index(max(scores))][1]
         chosen = self.start
         for offset, start in self.parts:
@@ -79,8 +81,12 @@ def prepare_utterances(segments: Sequence[TranscriptSegment]) -> list[Utterance]
         if not text:
             continue
         last = merged[-1] if merged else None
-        if last and last[2] == segment.speaker and len(last[3]) + len(text) < MERGE_CHARS \
-                and not last[3].endswith(("?",)):
+        if (
+            last
+            and last[2] == segment.speaker
+            and len(last[3]) + len(text) < MERGE_CHARS
+            and not last[3].endswith(("?",))
+        ):
             joined = f"{last[3]} " if last[3].endswith((".", "!", ",", ";", ":")) else f"{last[3]}, "
             last[4].append((len(joined), segment.start))
             last[3] = joined + text
@@ -88,8 +94,9 @@ def prepare_utterances(segments: Sequence[TranscriptSegment]) -> list[Utterance]
         merged.append([index, segment.start, segment.speaker, text, [(0, segment.start)]])
     kept = [m for m in merged if not is_backchannel(m[3])]
     if not kept:  # a transcript of nothing but "okay, yeah" is still summarized from what it has
-        kept = merged or [[i, s.start, s.speaker, s.text.strip(), [(0, s.start)]]
-                          for i, s in enumerate(segments) if s.text.strip()]
+        kept = merged or [
+            [i, s.start, s.speaker, s.text.strip(), [(0, s.start)]] for i, s in enumerate(segments) if s.text.strip()
+        ]
     return [Utterance(n, m[0], m[1], m[2], m[3], tuple(m[4])) for n, m in enumerate(kept)]
 
 
@@ -99,12 +106,14 @@ def chunk_token_budget(context_length: int, prompt_tokens: int, output_tokens: i
     if available < MIN_CHUNK_TOKENS:
         raise ContextOverflowError(
             f"The language model's context ({context_length} tokens) is too small to summarize with; "
-            "choose a model with a longer context.")
+            "choose a model with a longer context."
+        )
     return min(preferred, available)
 
 
-def split_into_chunks(utterances: Sequence[Utterance], count_tokens: Callable[[str], int],
-                      max_tokens: int) -> list[Chunk]:
+def split_into_chunks(
+    utterances: Sequence[Utterance], count_tokens: Callable[[str], int], max_tokens: int
+) -> list[Chunk]:
     """Consecutive utterances in chunks of at most max_tokens, of about equal size.
 
     An utterance longer than a chunk is cut into sentences (and a sentence into words), each
@@ -144,8 +153,9 @@ def _make_chunk(index: int, utterances: list[Utterance], count_tokens, max_token
     if tokens <= max_tokens or len(utterances) == 1:
         return [Chunk(index, tuple(utterances), tokens)]
     half = len(utterances) // 2
-    return (_make_chunk(index, utterances[:half], count_tokens, max_tokens)
-            + _make_chunk(index, utterances[half:], count_tokens, max_tokens))
+    return _make_chunk(index, utterances[:half], count_tokens, max_tokens) + _make_chunk(
+        index, utterances[half:], count_tokens, max_tokens
+    )
 
 
 def renumber(chunks: Sequence[Chunk]) -> list[Chunk]:
@@ -158,8 +168,10 @@ def _fit_utterance(utterance: Utterance, count_tokens, max_tokens: int) -> list[
     parts: list[str] = []
     for sentence in split_sentences(utterance.text):
         parts.extend(_fit_words(sentence, utterance.speaker, count_tokens, max_tokens))
-    return [Utterance(utterance.index, utterance.segment_index, utterance.start_of(part), utterance.speaker, part)
-            for part in parts]
+    return [
+        Utterance(utterance.index, utterance.segment_index, utterance.start_of(part), utterance.speaker, part)
+        for part in parts
+    ]
 
 
 def _fit_words(sentence: str, speaker: str | None, count_tokens, max_tokens: int) -> list[str]:
@@ -172,8 +184,9 @@ def _fit_words(sentence: str, speaker: str | None, count_tokens, max_tokens: int
     current: list[str] = []
     for whole_word in sentence.split():
         # A "word" longer than a chunk (a pasted blob) is cut into short runs of characters.
-        for word in ([whole_word] if fits(whole_word) else
-                     [whole_word[i:i + 24] for i in range(0, len(whole_word), 24)]):
+        for word in (
+            [whole_word] if fits(whole_word) else [whole_word[i : i + 24] for i in range(0, len(whole_word), 24)]
+        ):
             if current and not fits(" ".join(current + [word])):
                 out.append(" ".join(current))
                 current = []

@@ -49,8 +49,12 @@ def parse_conversation(text: str, me: str | None = None, default_me: str | None 
     if not text.strip():
         raise AppError("The conversation is empty; paste the messages you want to reply to.")
     lines = text.split("\n")
-    for fmt, parser in (("whatsapp", _whatsapp), ("email", _email), ("timestamped", _timestamped),  # noqa: B007 (fmt is read after the loop)
-                        ("labelled", _labelled)):
+    for fmt, parser in (
+        ("whatsapp", _whatsapp),
+        ("email", _email),
+        ("timestamped", _timestamped),  # noqa: B007 (fmt is read after the loop)
+        ("labelled", _labelled),
+    ):
         turns = parser(lines)
         if turns:
             break
@@ -106,10 +110,12 @@ def _match_speaker(name: str, speakers: list[str]) -> str | None:
 _DATE = r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}"
 WHATSAPP_ANDROID = re.compile(rf"^\u200e?({_DATE}),?\s+({_CLOCK})\s+[-\u2013]\s+(.*)$")
 WHATSAPP_IOS = re.compile(rf"^\u200e?\[({_DATE}),?\s+({_CLOCK})\]\s+(.*)$")
-WHATSAPP_NOISE = re.compile(r"^\u200e?(?:<Media omitted>|image omitted|video omitted|audio omitted|sticker omitted|"
-                            r"GIF omitted|This message was deleted|You deleted this message|"
-                            r"<This message was edited>)$",
-                            re.IGNORECASE)
+WHATSAPP_NOISE = re.compile(
+    r"^\u200e?(?:<Media omitted>|image omitted|video omitted|audio omitted|sticker omitted|"
+    r"GIF omitted|This message was deleted|You deleted this message|"
+    r"<This message was edited>)$",
+    re.IGNORECASE,
+)
 
 
 def _whatsapp(lines: list[str]) -> list[Turn]:
@@ -137,6 +143,7 @@ def _whatsapp(lines: list[str]) -> list[Turn]:
 
 
 # --- e-mail threads (email_thread.py) ---------------------------------------------------------
+
 
 def _email(lines: list[str]) -> list[Turn]:
     return [Turn(m.author, m.text, signature=m.signature) for m in read_thread(lines, THEM)]
@@ -192,6 +199,7 @@ def _assemble(rows: list[tuple[str | None, str | None, str]]) -> list[Turn]:
 
 
 # --- plain alternating lines -------------------------------------------------------------------
+
 
 def _plain(lines: list[str]) -> list[Turn]:
     """No labels: blank-line separated blocks (or single lines) alternate between two people,

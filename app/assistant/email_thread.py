@@ -24,12 +24,17 @@ WROTE_START = re.compile(r"^\s*On\s.*\d", re.IGNORECASE)
 OUTLOOK_FROM = re.compile(r"^\s*From:\s*(.+?)\s*$", re.IGNORECASE)
 OUTLOOK_HEADER = re.compile(r"^\s*(?:Sent|Date|To|Cc|Subject):", re.IGNORECASE)
 ORIGINAL = re.compile(r"^\s*-{2,}\s*(?:Original Message|Forwarded message)\s*-{2,}\s*$", re.IGNORECASE)
-SIGN_OFF = re.compile(r"^(?:thanks|many thanks|thanks again|thank you|best|best regards|regards|kind regards|"
-                      r"cheers|all the best|love|warm regards|warmly|sincerely|yours|yours sincerely|talk soon|"
-                      r"see you|take care)[,!.]?$", re.IGNORECASE)
+SIGN_OFF = re.compile(
+    r"^(?:thanks|many thanks|thanks again|thank you|best|best regards|regards|kind regards|"
+    r"cheers|all the best|love|warm regards|warmly|sincerely|yours|yours sincerely|talk soon|"
+    r"see you|take care)[,!.]?$",
+    re.IGNORECASE,
+)
 SENT_FROM = re.compile(r"^(?:Sent from my|Get Outlook for)\b", re.IGNORECASE)
-NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[\-'\u2019][A-Z][a-z]+)?"
-                  r"(?: (?:[A-Z]\.|[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[\-'\u2019][A-Z][a-z]+)?)){0,2}")
+NAME = re.compile(
+    r"[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[\-'\u2019][A-Z][a-z]+)?"
+    r"(?: (?:[A-Z]\.|[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[\-'\u2019][A-Z][a-z]+)?)){0,2}"
+)
 GREETED = re.compile(r"^(?i:hi|hello|hey|dear|good morning|morning)\s+([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*[,!\n]")
 CONTACT_WORDS = 7  # a title, a company, a phone number: short lines
 
@@ -52,8 +57,9 @@ class EmailMessage:
 def is_email(lines: list[str]) -> bool:
     joined = _join_wrapped_headers(lines)
     has_wrote = any(WROTE.match(_depth(line)[1]) for line in joined)
-    has_outlook = any(OUTLOOK_FROM.match(line) for line in joined) and \
-        any(OUTLOOK_HEADER.match(line) for line in joined)
+    has_outlook = any(OUTLOOK_FROM.match(line) for line in joined) and any(
+        OUTLOOK_HEADER.match(line) for line in joined
+    )
     return has_wrote or has_outlook
 
 
@@ -105,7 +111,7 @@ def _depth(line: str) -> tuple[int, str]:
     match = re.match(r"^((?:\s*>)+)\s?", line)
     if not match:
         return 0, line
-    return match.group(1).count(">"), line[match.end():]
+    return match.group(1).count(">"), line[match.end() :]
 
 
 def _join_wrapped_headers(lines: list[str]) -> list[str]:
@@ -125,10 +131,10 @@ def author_of(header: str) -> str:
     body = re.sub(r"\bwrote:\s*$", "", header.strip(), flags=re.IGNORECASE).strip()
     body = re.sub(r"^On\s+", "", body, flags=re.IGNORECASE)
     email = re.search(r"<?([\w.+\-]+)@[\w.\-]+>?", body)
-    before = body[:email.start()].strip() if email else body
+    before = body[: email.start()].strip() if email else body
     before = re.sub(r"[\"']", "", before).strip(" ,")
     time_at = list(re.finditer(rf"{CLOCK}|\d{{4}}", before))
-    name = before[time_at[-1].end():].strip(" ,") if time_at else before.split(",")[-1].strip()
+    name = before[time_at[-1].end() :].strip(" ,") if time_at else before.split(",")[-1].strip()
     if not name and email:
         name = email.group(1).split(".")[0].capitalize()
     return name or "Sender"
@@ -192,7 +198,7 @@ def split_signature(lines: list[str]) -> tuple[str, str | None, str]:
     after_dashes: list[str] = []
     for index, line in enumerate(lines):
         if line.strip() == "--" or SENT_FROM.match(line.strip()):
-            after_dashes = [x.strip() for x in lines[index + 1:] if x.strip()] if line.strip() == "--" else []
+            after_dashes = [x.strip() for x in lines[index + 1 :] if x.strip()] if line.strip() == "--" else []
             break
         kept.append(line.rstrip())
     while kept and not kept[-1].strip():
@@ -206,18 +212,20 @@ def split_signature(lines: list[str]) -> tuple[str, str | None, str]:
     paragraph = [line.strip() for line in kept[start:]]
     lead = 1 if paragraph and SIGN_OFF.match(paragraph[0]) else 0
     rest = paragraph[lead:]
-    if rest and _is_name(rest[0]) and all(_is_contact(x) for x in rest[1:]) and (
-            len(rest) >= 2 and start > 0 or lead):
+    if rest and _is_name(rest[0]) and all(_is_contact(x) for x in rest[1:]) and (len(rest) >= 2 and start > 0 or lead):
         signed = signed or rest[0]
         if len(rest) >= 2:  # a contact block leaves the text; "Best regards, / Karen" stays
             block = rest
-            kept = kept[:start + 2] if lead else kept[:start]
+            kept = kept[: start + 2] if lead else kept[:start]
     while kept and not kept[-1].strip():
         kept.pop()
     if signed is None:
         tail = [line.strip() for line in kept[-3:] if line.strip()]
-        if tail and _is_name(tail[-1]) and (
-                len(tail) >= 2 and SIGN_OFF.match(tail[-2]) or len(kept) >= 2 and not kept[-2].strip()):
+        if (
+            tail
+            and _is_name(tail[-1])
+            and (len(tail) >= 2 and SIGN_OFF.match(tail[-2]) or len(kept) >= 2 and not kept[-2].strip())
+        ):
             signed = tail[-1]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept).strip())
     return text, signed, "\n".join(block)

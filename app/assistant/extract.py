@@ -29,10 +29,22 @@ DECISION_CUES = (
     (re.compile(r"\b(?:we|we've|we have|we all)\s+(?:just\s+)?(?:decided|agreed|settled|chose|chosen)\b", re.I), 3.0),
     (re.compile(r"\b(?:decided|decision|agreed|agreement|settled on|conclusion|consensus)\b", re.I), 2.0),
     (re.compile(r"\blet's\s+(?:go with|go for|use|keep|stick with|make|have|choose|take|do)\b", re.I), 2.0),
-    (re.compile(r"\b(?:we'll|we will|we're going to|we are going to|we should|we must)\s+"
-                r"(?:go with|go for|use|have|keep|make|stick with|choose|take|include|drop|need)\b", re.I), 1.5),
-    (re.compile(r"\b(?:we're|we are)\s+(?:not\s+)?(?:gonna|going to)\s+(?:have|use|go|make|keep|need|put|"
-                r"include|drop|stick)\b", re.I), 1.5),
+    (
+        re.compile(
+            r"\b(?:we'll|we will|we're going to|we are going to|we should|we must)\s+"
+            r"(?:go with|go for|use|have|keep|make|stick with|choose|take|include|drop|need)\b",
+            re.I,
+        ),
+        1.5,
+    ),
+    (
+        re.compile(
+            r"\b(?:we're|we are)\s+(?:not\s+)?(?:gonna|going to)\s+(?:have|use|go|make|keep|need|put|"
+            r"include|drop|stick)\b",
+            re.I,
+        ),
+        1.5,
+    ),
     (re.compile(r"\b(?:it|that|this|the \w+)\s+(?:will|should|has to|must|needs to)\s+(?:be|have)\b", re.I), 1.0),
     (re.compile(r"\b(?:it's|it is|it'll|that's)\s+(?:gonna|going to)\s+be\b", re.I), 0.8),
     (re.compile(r"\b(?:so|then|okay),?\s+(?:we|that's)\b.*\b(?:it|then)\b", re.I), 0.3),
@@ -41,16 +53,27 @@ ACTION_CUES = (
     (SELF_COMMIT, 2.0),
     (ASKED, 1.5),
     (re.compile(r"\b(?:action item|to-?do|homework|assignment|responsible for|in charge of)\b", re.I), 2.0),
-    (re.compile(r"\b(?:will|'ll|going to|gonna|has to|have to|needs? to)\s+(?:send|prepare|look|check|make|write|"
-                r"work|call|email|mail|finish|bring|find|set up|organi[sz]e|draft|update|share|ask|present|"
-                r"design|research|investigate|contact|book|schedule|review|test|build|fix|buy|order|bring|pick up|"
-                r"pay|plan|clean|print|collect|arrange|invite|remind|finish)\b", re.I), 1.5),
+    (
+        re.compile(
+            r"\b(?:will|'ll|going to|gonna|has to|have to|needs? to)\s+(?:send|prepare|look|check|make|write|"
+            r"work|call|email|mail|finish|bring|find|set up|organi[sz]e|draft|update|share|ask|present|"
+            r"design|research|investigate|contact|book|schedule|review|test|build|fix|buy|order|bring|pick up|"
+            r"pay|plan|clean|print|collect|arrange|invite|remind|finish)\b",
+            re.I,
+        ),
+        1.5,
+    ),
     (re.compile(r"\bnext (?:meeting|time|session)\b", re.I), 1.0),
     # "Maria will buy the drinks": someone named, then what they will do ("October will be
     # busy" names no one).
-    (re.compile(r"\b(?!(?:It|This|That|There|The|We|They|He|She|You|I|What|Which|Who|So|And|But|If|Everyone|"
-                r"Everybody|Someone|Somebody|Nobody|Today|Tomorrow|Tonight|Next|" + NAMED_TIMES + r")\b)"
-                r"[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:will|is going to|has to|needs to|should)\s+\w+"), 2.0),
+    (
+        re.compile(
+            r"\b(?!(?:It|This|That|There|The|We|They|He|She|You|I|What|Which|Who|So|And|But|If|Everyone|"
+            r"Everybody|Someone|Somebody|Nobody|Today|Tomorrow|Tonight|Next|" + NAMED_TIMES + r")\b)"
+            r"[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:will|is going to|has to|needs to|should)\s+\w+"
+        ),
+        2.0,
+    ),
 )
 
 # Saying what one is about to do in the meeting itself is not an action item.
@@ -58,9 +81,13 @@ MEETING_TALK = re.compile(
     r"\b(?:I'll|I will|I'm going to|I'm gonna|let me|I can|we'll|let's)\s+(?:just\s+|now\s+|first\s+)?"
     r"(?:tell|show|explain|introduce|start|begin|go through|go on|talk|say|pass|hand|sit|try|read|see|think|"
     r"give you|draw|move on|switch|open|close|sum up|summari[sz]e|repeat|ask you|continue|stop|wait|check the time)\b",
-    re.I)
-MEETING_THINGS = re.compile(r"\b(?:pen|slides?|presentation|powerpoint|microphones?|whiteboard|agenda|"
-                            r"camera|laptop|screen)\b", re.I)
+    re.I,
+)
+MEETING_THINGS = re.compile(
+    r"\b(?:pen|slides?|presentation|powerpoint|microphones?|whiteboard|agenda|"
+    r"camera|laptop|screen)\b",
+    re.I,
+)
 
 
 VAGUE = re.compile(r"\b(?:do (?:it|that|this)|will do|that one|this one|it then|on it)\b", re.I)
@@ -79,6 +106,7 @@ class Candidate:
     def line(self) -> str:
         """The candidate as the rewrite prompt shows it: who said it, with what it answers when
         it is vague ('I'll do it'), and the reply when it is a request ('can you...?' 'sure')."""
+
         def said(u: Utterance, text: str | None = None) -> str:
             return f"{u.speaker}: {text or u.text}" if u.speaker else (text or u.text)
 
@@ -86,8 +114,13 @@ class Candidate:
         if self.before is not None and VAGUE.search(self.text):
             parts.insert(0, said(self.before))
         reply = self.following[0] if self.following else None
-        if reply and reply.speaker and reply.speaker != self.utterance.speaker and ASKED.search(self.text) \
-                and len(reply.text.split()) <= 12:
+        if (
+            reply
+            and reply.speaker
+            and reply.speaker != self.utterance.speaker
+            and ASKED.search(self.text)
+            and len(reply.text.split()) <= 12
+        ):
             parts.append(said(reply))
         return " ".join(parts)
 
@@ -123,8 +156,9 @@ def _candidates(utterances: Sequence[Utterance], cues, kind: str) -> list[Candid
     return out
 
 
-def _candidate(utterances: Sequence[Utterance], position: int, sentence: str, score: float,
-               kind: str) -> Candidate | None:
+def _candidate(
+    utterances: Sequence[Utterance], position: int, sentence: str, score: float, kind: str
+) -> Candidate | None:
     n_words = len(sentence.split())
     informative = len(set(content_words(sentence)))
     if n_words < 5 or informative < 2 or MEETING_TALK.search(sentence):
@@ -138,7 +172,7 @@ def _candidate(utterances: Sequence[Utterance], position: int, sentence: str, sc
     if kind == "action" and date_phrases(sentence):
         score += 1.5
     score += min(informative, 8) / 4
-    following = tuple(utterances[position + 1:position + 3])
+    following = tuple(utterances[position + 1 : position + 3])
     before = utterances[position - 1] if position > 0 else None
     return Candidate(utterances[position], sentence, score, following, before)
 
@@ -203,14 +237,16 @@ def salient_sentence(utterances: Sequence[Utterance], weights: dict[str, float])
 
 
 # Words people say a lot in any meeting that name no topic.
-GENERIC = frozenset("""
+GENERIC = frozenset(
+    """
 good great morning afternoon evening everyone everybody today time people question questions idea ideas
 point fine nice little much many first next last need want make take look give come work done thanks
 thank meeting team guys anyway course whole bunch hello welcome talk talking said says start part
 whether whatever problem problems something anything everything nothing somebody someone able sure mean
 means better best different important interesting possible probably basically exactly obviously
 certain really pretty quite enough else kinds sorts times ways lots case cases example examples fact
-""".split())
+""".split()
+)
 
 
 def keyword_title(utterances: Sequence[Utterance], limit: int = 3) -> str:

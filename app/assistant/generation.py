@@ -34,8 +34,13 @@ def fits(model: LanguageModel, messages: list[dict], max_new_tokens: int) -> boo
     return prompt_tokens(model, messages) + max_new_tokens <= model.context_length
 
 
-def ask(model: LanguageModel, messages: list[dict] | str, config: GenerationConfig,
-        cancel: threading.Event | None = None, opening: str = "") -> Answer:
+def ask(
+    model: LanguageModel,
+    messages: list[dict] | str,
+    config: GenerationConfig,
+    cancel: threading.Event | None = None,
+    opening: str = "",
+) -> Answer:
     """Runs the model to the end (or the cancel) and returns its whole answer.
 
     A str is a prompt already rendered (used verbatim). opening is put in the model's mouth:
@@ -55,8 +60,13 @@ def ask(model: LanguageModel, messages: list[dict] | str, config: GenerationConf
     return Answer(text.strip(), len(result.prompt_ids), len(result.ids), cancelled, result.stop_reason)
 
 
-def ask_batch(model: LanguageModel, prompt: str, openings: Sequence[str], config: GenerationConfig,
-              cancel: threading.Event | None = None) -> list[Answer]:
+def ask_batch(
+    model: LanguageModel,
+    prompt: str,
+    openings: Sequence[str],
+    config: GenerationConfig,
+    cancel: threading.Event | None = None,
+) -> list[Answer]:
     """One answer per opening, each continuing the rendered prompt after its opening (the
     answers do not include the openings). An engine with generate_batch decodes them as one
     batch: the shared prompt is prefilled once and every step serves all rows (decoding is
@@ -83,6 +93,13 @@ def ask_batch(model: LanguageModel, prompt: str, openings: Sequence[str], config
     if outcome is None or len(outcome.results) != len(openings):
         raise RuntimeError("the language model's batch ended without a result for every row")
     cancelled = bool(cancel is not None and cancel.is_set())
-    return [Answer(result.text.strip(), len(result.prompt_ids), len(result.ids),
-                   cancelled or result.stop_reason == "cancelled", result.stop_reason)
-            for result in outcome.results]
+    return [
+        Answer(
+            result.text.strip(),
+            len(result.prompt_ids),
+            len(result.ids),
+            cancelled or result.stop_reason == "cancelled",
+            result.stop_reason,
+        )
+        for result in outcome.results
+    ]

@@ -29,14 +29,17 @@ from app.assistant.text_tools import (
 )
 
 # Words a summary uses to talk about a meeting; they need not occur in the transcript.
-FRAMING = frozenset(stem(w) for w in """
+FRAMING = frozenset(
+    stem(w)
+    for w in """
 team group meeting meetings discuss discussed discussion discussing talk talked talking mention mentioned
 explain explained present presented presentation agree agreed decide decided decision suggest suggested
 propose proposed plan planned idea ideas member members participant participants speaker speakers
 also consider considered review reviewed point points topic topics note noted raise raised question
 questions ask asked answer answered share shared describe described introduce introduced update updated
 will would should could need needs needed want wanted start started continue continued end ended begin began
-""".split())
+""".split()
+)
 
 MIN_COVER = 0.6
 
@@ -44,17 +47,21 @@ T = TypeVar("T")
 
 
 # Capitalized words that name a time, never a person ("by Friday", "from October 3").
-DATE_WORDS = frozenset("""
+DATE_WORDS = frozenset(
+    """
 monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
 january february march april may june july august september october november december
 jan feb mar apr jun jul aug sep sept oct nov dec today tomorrow tonight yesterday weekend weekday
 morning afternoon evening night noon midnight christmas easter
-""".split())
+""".split()
+)
 # Capitalized at the start of a clause or for emphasis, never a person.
-NOT_PEOPLE = frozenset("""
+NOT_PEOPLE = frozenset(
+    """
 team everyone everybody anyone anybody someone somebody nobody people guys folks thanks hello hi hey
 good great okay sure fine yes no agreed perfect cool right sorry please
-""".split())
+""".split()
+)
 INTRODUCTION = re.compile(r"\b(?:I'm|I am|my name is|[Mm]y name's)\s+([A-Z][a-z]+)")
 
 
@@ -76,17 +83,26 @@ def names_in(segments_or_text: Iterable[str]) -> set[str]:
         for sentence in split_sentences(text):
             tokens = re.findall(r"[A-Za-z][A-Za-z'\-]*", sentence)
             # "Leo, where are we?": a sentence that opens by calling someone is put to a person.
-            addressed = bool(re.match(r"[A-Z][a-z]+,\s", sentence)) and (sentence.rstrip().endswith("?")
-                                                                         or bool(ASKED.search(sentence)))
+            addressed = bool(re.match(r"[A-Z][a-z]+,\s", sentence)) and (
+                sentence.rstrip().endswith("?") or bool(ASKED.search(sentence))
+            )
             for position, token in enumerate(tokens):
-                if (position == 0 and not addressed) or not token[0].isupper() or token == "I" \
-                        or not is_person_word(token) or (position == 0 and token.endswith("ly")):
+                if (
+                    (position == 0 and not addressed)
+                    or not token[0].isupper()
+                    or token == "I"
+                    or not is_person_word(token)
+                    or (position == 0 and token.endswith("ly"))
+                ):
                     continue
                 if token.isupper() and len(token) > 1:
                     continue  # acronyms (LCD, TV) are things, not people
                 found[token] += 1
-        introduced.update(m.group(1) for m in re.finditer(
-            r"\b(?:I'm|I am|my name is|this is|it's)\s+([A-Z][a-z]+)", text) if is_person_word(m.group(1)))
+        introduced.update(
+            m.group(1)
+            for m in re.finditer(r"\b(?:I'm|I am|my name is|this is|it's)\s+([A-Z][a-z]+)", text)
+            if is_person_word(m.group(1))
+        )
     return {name for name in found if name.lower() not in lower_case} | introduced
 
 
@@ -107,8 +123,7 @@ class NameBook:
     """The people a transcript can name: its speaker labels, the names speakers gave ('I'm
     Priya') and the names said in it. Days, months and common nouns are never people."""
 
-    def __init__(self, speakers: Iterable[str | None], texts: Iterable[str],
-                 given: dict[str, str] | None = None):
+    def __init__(self, speakers: Iterable[str | None], texts: Iterable[str], given: dict[str, str] | None = None):
         texts = list(texts)
         self.speakers = {s for s in speakers if s}
         self.given = dict(given or {})
@@ -150,8 +165,11 @@ def capitalized_names(sentence: str) -> list[str]:
     """Capitalized words that a model's sentence presents as names (the first word too, unless
     it is an ordinary word that any sentence may start with)."""
     tokens = re.findall(r"[A-Za-z][A-Za-z'\-]*", sentence)
-    return [t for i, t in enumerate(tokens)
-            if t[0].isupper() and t != "I" and t.lower() not in STOPWORDS and (i > 0 or stem(t.lower()) not in FRAMING)]
+    return [
+        t
+        for i, t in enumerate(tokens)
+        if t[0].isupper() and t != "I" and t.lower() not in STOPWORDS and (i > 0 or stem(t.lower()) not in FRAMING)
+    ]
 
 
 def numbers_in(text: str) -> set[str]:
@@ -160,21 +178,28 @@ def numbers_in(text: str) -> set[str]:
 
 # Words a summary must never get wrong: amounts, currencies, days and months. Each one a
 # sentence uses has to occur in its source, whatever the share of other words.
-CRITICAL = frozenset("""
+CRITICAL = frozenset(
+    """
 zero one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty
 seventy eighty ninety hundred thousand million billion half quarter double twice triple percent
 dollar dollars euro euros pound pounds yen cent cents
 monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday tonight
 january february march april june july august september october november december
-""".split())
+""".split()
+)
 
 
 def critical_words(text: str) -> set[str]:
     return {w for w in words(text) if w in CRITICAL}
 
 
-def supported(sentence: str, source: str, names: NameBook | None = None, source_set: set[str] | None = None,
-              min_cover: float = MIN_COVER) -> bool:
+def supported(
+    sentence: str,
+    source: str,
+    names: NameBook | None = None,
+    source_set: set[str] | None = None,
+    min_cover: float = MIN_COVER,
+) -> bool:
     """True when sentence says nothing its source does not: content words, names, numbers, dates."""
     source_set = source_set if source_set is not None else content_set(source)
     own = content_set(sentence) - FRAMING
@@ -209,9 +234,9 @@ def copied(sentence: str, source: str, n: int = 4, share: float = 0.6) -> bool:
     tokens = words(sentence)
     if len(tokens) < n:
         return " ".join(tokens) in " ".join(words(source))
-    grams = {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+    grams = {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
     source_tokens = words(source)
-    source_grams = {tuple(source_tokens[i:i + n]) for i in range(len(source_tokens) - n + 1)}
+    source_grams = {tuple(source_tokens[i : i + n]) for i in range(len(source_tokens) - n + 1)}
     return len(grams & source_grams) / len(grams) >= share
 
 
@@ -251,7 +276,7 @@ def _cut_loop(sentence: str, n: int = 3) -> str:
     tokens = sentence.split()
     seen: dict[tuple, int] = {}
     for i in range(len(tokens) - n + 1):
-        gram = tuple(t.lower().strip(",.;") for t in tokens[i:i + n])
+        gram = tuple(t.lower().strip(",.;") for t in tokens[i : i + n])
         if gram in seen:
             return " ".join(tokens[:i]).rstrip(",;: ") + ("." if i else "")
         seen[gram] = i
@@ -285,16 +310,46 @@ def due_phrase(source_text: str) -> str | None:
     return phrases[0] if phrases else None
 
 
-SELF_COMMIT = re.compile(r"\b(?:I'll|I will|I'm going to|I am going to|I'm gonna|I can|I have to|I need to|"
-                         r"let me|I'd like to|I shall)\b", re.IGNORECASE)
-ASKED = re.compile(r"\b(?:you'll|you will|can you|could you|would you|you should|you're going to|"
-                   r"you are going to|please)\b", re.IGNORECASE)
-ACCEPT = {"yeah", "yes", "sure", "okay", "ok", "right", "will", "alright", "fine", "yep", "i", "do", "can",
-          "course", "of", "no", "problem", "absolutely", "definitely"}
+SELF_COMMIT = re.compile(
+    r"\b(?:I'll|I will|I'm going to|I am going to|I'm gonna|I can|I have to|I need to|"
+    r"let me|I'd like to|I shall)\b",
+    re.IGNORECASE,
+)
+ASKED = re.compile(
+    r"\b(?:you'll|you will|can you|could you|would you|you should|you're going to|"
+    r"you are going to|please)\b",
+    re.IGNORECASE,
+)
+ACCEPT = {
+    "yeah",
+    "yes",
+    "sure",
+    "okay",
+    "ok",
+    "right",
+    "will",
+    "alright",
+    "fine",
+    "yep",
+    "i",
+    "do",
+    "can",
+    "course",
+    "of",
+    "no",
+    "problem",
+    "absolutely",
+    "definitely",
+}
 
 
-def owner_for(utterance: Utterance, following: Sequence[Utterance], names: NameBook, said: str | None = None,
-              before: Utterance | None = None) -> str | None:
+def owner_for(
+    utterance: Utterance,
+    following: Sequence[Utterance],
+    names: NameBook,
+    said: str | None = None,
+    before: Utterance | None = None,
+) -> str | None:
     """Who takes the item on, or None. said: the sentence(s) of the utterance that carry the item
     (all of it by default), so that a name elsewhere in a long turn is not taken for its owner.
 
@@ -302,8 +357,11 @@ def owner_for(utterance: Utterance, following: Sequence[Utterance], names: NameB
     their label; without labels, see unlabelled_speaker); for a 'can you', the person asked by
     name or who says 'yes' right after. Always a person of the transcript, never a day or month."""
     text = said or utterance.text
-    for match in re.finditer(r"\b((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)(?:,)?\s+(?:will|should|is going to|needs to|"
-                             r"has to|can you|could you|would you|you)\b", text):
+    for match in re.finditer(
+        r"\b((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)(?:,)?\s+(?:will|should|is going to|needs to|"
+        r"has to|can you|could you|would you|you)\b",
+        text,
+    ):
         words_here = match.group(1).split()
         for first in range(len(words_here)):  # "The Industrial Designer" -> "Industrial Designer"
             known = names.find(" ".join(words_here[first:]))
@@ -327,8 +385,10 @@ def owner_for(utterance: Utterance, following: Sequence[Utterance], names: NameB
     return None
 
 
-VOCATIVE = (re.compile(r"^(?:(?:so|and|okay|ok|now|then|good|great|right|alright)[,.]?\s+)?([A-Z][a-z]+),\s"),
-            re.compile(r",\s*([A-Z][a-z]+)\s*\?$"))
+VOCATIVE = (
+    re.compile(r"^(?:(?:so|and|okay|ok|now|then|good|great|right|alright)[,.]?\s+)?([A-Z][a-z]+),\s"),
+    re.compile(r",\s*([A-Z][a-z]+)\s*\?$"),
+)
 
 
 def unlabelled_speaker(whole: str, said: str, before: Utterance | None, names: NameBook) -> str | None:
@@ -339,8 +399,9 @@ def unlabelled_speaker(whole: str, said: str, before: Utterance | None, names: N
     position = whole.find(said[:40])
     if position < 0:
         return None
-    introduced = [m.group(1) for m in INTRODUCTION.finditer(whole[:position + len(said)])
-                  if is_person_word(m.group(1))]
+    introduced = [
+        m.group(1) for m in INTRODUCTION.finditer(whole[: position + len(said)]) if is_person_word(m.group(1))
+    ]
     if introduced:
         return names.find(introduced[-1])
     opening = " ".join(split_sentences(whole)[:2])  # "The draft is done. I'll update it by Friday."

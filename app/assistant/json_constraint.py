@@ -31,8 +31,9 @@ def _ll_tokenizer(folder: str, eos_ids: tuple[int, ...]):
         vocab_size = int(json.loads((path / GENAI_CONFIG).read_text())["model"]["vocab_size"])
     except (OSError, ValueError, KeyError, TypeError):
         vocab_size = None  # the tokenizer's own size; the sampler masks logits past it
-    return llguidance.LLTokenizer((path / TOKENIZER_FILE).read_text(encoding="utf-8"), n_vocab=vocab_size,
-                                  eos_token=list(eos_ids))
+    return llguidance.LLTokenizer(
+        (path / TOKENIZER_FILE).read_text(encoding="utf-8"), n_vocab=vocab_size, eos_token=list(eos_ids)
+    )
 
 
 _build_lock = threading.Lock()
@@ -64,7 +65,7 @@ class JsonMask:
         return self.matcher.get_error() if self.matcher.is_error() else ""
 
     def __call__(self, generated: Sequence[int]) -> np.ndarray | None:
-        for token in generated[self.consumed:]:
+        for token in generated[self.consumed :]:
             self.matcher.consume_token(int(token))
         self.consumed = len(generated)
         if self.matcher.is_error():
@@ -83,8 +84,7 @@ class JsonSchemaConstraint:
         with _build_lock:  # two workers asking at once build the tokenizer once
             self.tokenizer = _ll_tokenizer(str(Path(model.model_dir).resolve()), eos_ids)
         # Compact JSON (no free whitespace): a small model cannot pad it with endless newlines.
-        self.grammar = llguidance.LLMatcher.grammar_from_json_schema(
-            schema, defaults={"whitespace_flexible": False})
+        self.grammar = llguidance.LLMatcher.grammar_from_json_schema(schema, defaults={"whitespace_flexible": False})
         error = llguidance.LLMatcher.validate_grammar(self.grammar, self.tokenizer)
         if error and not error.startswith("WARNING"):
             raise ValueError(f"the JSON schema did not compile: {error}")

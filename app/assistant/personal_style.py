@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from app.assistant.text_tools import split_sentences, words
 
-EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2764]\ufe0f?|[:;]-?[)D(P]")
+EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2764]\ufe0f?|[:;]-?[)D(P]")
 GREETING = re.compile(r"^(hey|hi|hello|hiya|yo|dear|morning|good morning|howdy)\b[!,.]?", re.IGNORECASE)
 
 
@@ -58,8 +58,11 @@ def apply_style(text: str, style: Style, limits: tuple[int, int]) -> str:
     if style.greeting and not GREETING.match(out) and len(words(out)) + 1 <= high:
         joined = out[:1].lower() + out[1:] if style.greeting.endswith(",") and not out.startswith("I ") else out
         out = f"{style.greeting} {joined}"
-    if style.sign_off and style.sign_off.lower() not in out.lower() \
-            and len(words(out)) + len(words(style.sign_off)) <= high:
+    if (
+        style.sign_off
+        and style.sign_off.lower() not in out.lower()
+        and len(words(out)) + len(words(style.sign_off)) <= high
+    ):
         out = f"{out}\n{style.sign_off}"
     if style.emoji and style.emoji not in out:
         lines = out.split("\n")

@@ -15,22 +15,27 @@ NOTES_SYSTEM = "You write short, factual notes about meetings. You only state wh
 
 TITLE_EXAMPLE_ANSWER = "Spring fair venue and parking"
 DECISION_EXAMPLES = (
-    ("Maria: so I think we just go with the rubber case, it's cheaper anyway",
-     "The team decided to use the rubber case because it is cheaper."),
-    ("Ken: fine, then the newsletter goes out every second Tuesday, agreed",
-     "The newsletter will go out every second Tuesday."),
+    (
+        "Maria: so I think we just go with the rubber case, it's cheaper anyway",
+        "The team decided to use the rubber case because it is cheaper.",
+    ),
+    (
+        "Ken: fine, then the newsletter goes out every second Tuesday, agreed",
+        "The newsletter will go out every second Tuesday.",
+    ),
 )
 ACTION_EXAMPLES = (
-    ("Tom: okay I'll send the budget figures to everyone before Friday",
-     "Tom will send the budget figures to everyone before Friday."),
-    ("Ana: can you look into the shipping costs? Raj: yes, sure",
-     "Raj will look into the shipping costs."),
+    (
+        "Tom: okay I'll send the budget figures to everyone before Friday",
+        "Tom will send the budget figures to everyone before Friday.",
+    ),
+    ("Ana: can you look into the shipping costs? Raj: yes, sure", "Raj will look into the shipping costs."),
 )
 # What the model sometimes copies from the examples instead of its input: checked and refused.
 EXAMPLE_ANSWERS = (TITLE_EXAMPLE_ANSWER, *(answer for _, answer in DECISION_EXAMPLES + ACTION_EXAMPLES))
 
-NUMBER_WORDS = {1: "one sentence", 2: "two sentences", 3: "three sentences", 4: "four sentences",
-                5: "five sentences"}
+NUMBER_WORDS = {1: "one sentence", 2: "two sentences", 3: "three sentences", 4: "four sentences", 5: "five sentences"}
+
 
 # Put in the model's mouth: with its answer begun like this, a small model summarizes instead
 # of copying transcript lines (which it does when left to start on its own).
@@ -58,8 +63,11 @@ def chunk_notes(transcript: str, sentences: int = 2, frame: Framing = MEETING) -
     frame's notes opening. (A worked example was tried: on long pieces the model copied it.)"""
     return [
         {"role": "system", "content": NOTES_SYSTEM},
-        {"role": "user", "content": f"Transcript:\n{transcript}\n\n"
-                                    f"What did {frame.who} discuss? Answer in {NUMBER_WORDS[sentences]}."},
+        {
+            "role": "user",
+            "content": f"Transcript:\n{transcript}\n\n"
+            f"What did {frame.who} discuss? Answer in {NUMBER_WORDS[sentences]}.",
+        },
     ]
 
 
@@ -68,16 +76,22 @@ def overview(notes: str, frame: Framing = MEETING, sentences: int = 3) -> Messag
     answer starts with the frame's overview opening."""
     return [
         {"role": "system", "content": NOTES_SYSTEM},
-        {"role": "user", "content": f"Notes on a {frame.kind}, in order:\n{notes}\n\n"
-                                    f"Write a short overview of the whole {frame.kind} in {NUMBER_WORDS[sentences]}."},
+        {
+            "role": "user",
+            "content": f"Notes on a {frame.kind}, in order:\n{notes}\n\n"
+            f"Write a short overview of the whole {frame.kind} in {NUMBER_WORDS[sentences]}.",
+        },
     ]
 
 
 def title(overview_text: str) -> Messages:
     return [
         {"role": "system", "content": "You give meetings short, plain titles of three to six words."},
-        {"role": "user", "content": "Meeting: The team compared the town hall and the library as the venue "
-                                    "for the spring fair and talked about parking.\nTitle:"},
+        {
+            "role": "user",
+            "content": "Meeting: The team compared the town hall and the library as the venue "
+            "for the spring fair and talked about parking.\nTitle:",
+        },
         {"role": "assistant", "content": TITLE_EXAMPLE_ANSWER},
         {"role": "user", "content": f"Meeting: {overview_text}\nTitle:"},
     ]
@@ -120,16 +134,26 @@ LENGTH_HINTS = {
 }
 
 
-def reply(turns: list[tuple[str, str]], me: str, tone: str, length: str, examples: list[str],
-          follow_up: bool, email: bool = False) -> Messages:
+def reply(
+    turns: list[tuple[str, str]],
+    me: str,
+    tone: str,
+    length: str,
+    examples: list[str],
+    follow_up: bool,
+    email: bool = False,
+) -> Messages:
     """The conversation as a chat in which the model is the user (`me`): the others' messages
     are the user role, the user's own the assistant role, so that the model's next turn is a
     message from `me` and never a continuation of someone else's. For an e-mail the model
     writes the body only; the greeting and the user's sign-off are added around it."""
     others = list(dict.fromkeys(s for s, _ in turns if s != me)) or ["the other person"]
     group = len(others) > 1
-    task = "Your last message got no answer yet: write a short follow-up." if follow_up else \
-        f"Write {me}'s reply to {others[-1] if not group else 'the last message'}."
+    task = (
+        "Your last message got no answer yet: write a short follow-up."
+        if follow_up
+        else f"Write {me}'s reply to {others[-1] if not group else 'the last message'}."
+    )
     if email:
         task += f" Write only the body of the e-mail, as {me}: no greeting, no signature."
     setting = "writing e-mails with" if email else "chatting with"

@@ -12,12 +12,12 @@ def groups(texts: list[str], budget: int, count_tokens) -> list[list[str]]:
     total = count_tokens(bullets(texts))
     count = max(2, -(-total // budget))
     size = max(1, -(-len(texts) // count))
-    groups = [texts[i:i + size] for i in range(0, len(texts), size)]
+    groups = [texts[i : i + size] for i in range(0, len(texts), size)]
     out = []
     for group in groups:
         while len(group) > 1 and count_tokens(bullets(group)) > budget:
-            out.append(group[:len(group) // 2])
-            group = group[len(group) // 2:]
+            out.append(group[: len(group) // 2])
+            group = group[len(group) // 2 :]
         out.append(group)
     return out
 

@@ -75,8 +75,11 @@ class Replies:
     follow_up: bool
 
     def to_json(self) -> dict:
-        return {"me": self.me, "turns": [{"speaker": t.speaker, "text": t.text} for t in self.turns],
-                "suggestions": [{"text": d.text} for d in self.drafts]}
+        return {
+            "me": self.me,
+            "turns": [{"speaker": t.speaker, "text": t.text} for t in self.turns],
+            "suggestions": [{"text": d.text} for d in self.drafts],
+        }
 
 
 def run_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event | None = None) -> Replies:
@@ -102,14 +105,19 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
     shown_examples = [e.strip()[:EXAMPLE_CHARS] for e in examples]
     email = conversation.format == "email"
     others = [s for s in conversation.speakers if s != me]
-    voice = Voice(me, tuple(others), tuple(t.signature for t in conversation.turns if t.speaker != me and t.signature),
-                  task.user_name if real_name(task.user_name) else None)
+    voice = Voice(
+        me,
+        tuple(others),
+        tuple(t.signature for t in conversation.turns if t.speaker != me and t.signature),
+        task.user_name if real_name(task.user_name) else None,
+    )
     if email:  # the model sees bodies: greetings and sign-offs in front of it are what it copies
         turns = [(speaker, body_of(text, conversation.speakers) or text) for speaker, text in turns]
         style = replace(style, greeting=None, sign_off=None)
     while True:  # a small context window: the oldest turns go first, then the examples
-        base_prompt = model.render_chat(prompts.reply(turns, me, task.tone, task.length, shown_examples, follow_up,
-                                                      email=email))
+        base_prompt = model.render_chat(
+            prompts.reply(turns, me, task.tone, task.length, shown_examples, follow_up, email=email)
+        )
         if model.count_tokens(base_prompt) + NEW_TOKENS[task.length] + OPENING_ROOM <= model.context_length:
             break
         if len(turns) > 1:
@@ -117,8 +125,9 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
         elif shown_examples:
             shown_examples = []
         else:
-            raise ContextOverflowError("The last message is too long for the language model's context; "
-                                       "paste a shorter part of it.")
+            raise ContextOverflowError(
+                "The last message is too long for the language model's context; paste a shorter part of it."
+            )
     kind = situation(conversation.turns[-1].text, follow_up)
     limits = WORD_LIMITS[task.length]
     shown = {_normalized(text) for text in task.shown}
@@ -139,8 +148,13 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
 
     def attempts(openings: list[str], temperature: float, seed: int | None) -> list[str | None] | None:
         """One draft per opening, decoded as one batch over the shared prompt (None: cancelled)."""
-        config = guarded(NEW_TOKENS[task.length], temperature=temperature, top_p=0.9, seed=seed,
-                         stop_strings=_stops(conversation.speakers, task.length))
+        config = guarded(
+            NEW_TOKENS[task.length],
+            temperature=temperature,
+            top_p=0.9,
+            seed=seed,
+            stop_strings=_stops(conversation.speakers, task.length),
+        )
         # No space after an opening: BPE tokens carry their leading space, so a prompt ending in
         # one pushes a small model off its usual tokens (it then tends to write numbers).
         prefixes = [opening.rstrip() for opening in openings]
@@ -149,10 +163,21 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
             return None
         texts: list[str | None] = []
         for prefix, answer in zip(prefixes, answers, strict=True):
-            joined = prefix + answer.text if answer.text[:1] in ("", ",", ".", "!", "?", ":", ";") or not prefix \
+            joined = (
+                prefix + answer.text
+                if answer.text[:1] in ("", ",", ".", "!", "?", ":", ";") or not prefix
                 else f"{prefix} {answer.text}"
-            texts.append(clean_draft(joined, me=me, others=others, thread=[t.text for t in conversation.turns],
-                                     limits=limits, truncated=answer.stop_reason == "max_new_tokens"))
+            )
+            texts.append(
+                clean_draft(
+                    joined,
+                    me=me,
+                    others=others,
+                    thread=[t.text for t in conversation.turns],
+                    limits=limits,
+                    truncated=answer.stop_reason == "max_new_tokens",
+                )
+            )
         return texts
 
     drafts: list[ReplyDraft] = []
@@ -166,13 +191,17 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
     while len(drafts) < 3 and tries < max_tries:
         # Rounds of three rows decoded together: the model's own draft and two openings of other
         # intents first; a later round (when drafts were refused) tries the next openings.
-        yield Progress(len(drafts) / 3, "Drafting three replies" if tries == 0 else
-                       f"Drafting reply {len(drafts) + 1} of 3")
+        yield Progress(
+            len(drafts) / 3, "Drafting three replies" if tries == 0 else f"Drafting reply {len(drafts) + 1} of 3"
+        )
         if cancel is not None and cancel.is_set():
             return
         rows = min(BATCH_ROWS, max_tries - tries)
-        openings = [""] + _next_openings(plan, bodies, 1, rows - 1) if tries == 0 \
+        openings = (
+            [""] + _next_openings(plan, bodies, 1, rows - 1)
+            if tries == 0
             else _next_openings(plan, bodies, tries, rows)
+        )
         if base_seed is None:
             texts = attempts(openings, 0.0 if tries < BATCH_ROWS else SAMPLED_TEMPERATURE, seed=tries)
         else:
@@ -212,7 +241,7 @@ def _recent_turns(model: LanguageModel, turns: Sequence[Turn], length: str) -> l
             break
         text = turn.text
         if cost > budget:  # one huge message: keep its end, which is what is being answered
-            text = " ".join(text.split()[-budget // 2:])
+            text = " ".join(text.split()[-budget // 2 :])
         kept.append((turn.speaker or THEM, text))
         used += cost
     return list(reversed(kept))
@@ -222,7 +251,7 @@ def _next_openings(plan: list[str], bodies: list[str], tries: int, count: int) -
     """count openings for one round, from the plan's (tries - 1)th on: none whose first word
     begins a draft already kept, none twice in the round (then the plan's next ones)."""
     used = {_first_words(body, 1) for body in bodies}
-    rotated = plan[tries - 1:] + plan[:tries - 1]
+    rotated = plan[tries - 1 :] + plan[: tries - 1]
     chosen: list[str] = []
     for opening in rotated:
         if len(chosen) == count:

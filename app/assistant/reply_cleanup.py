@@ -9,21 +9,33 @@ from app.assistant.text_tools import similarity, split_sentences, words
 
 LEADING_LABEL = re.compile(
     r"^\s*(?:\*\*)?(?:reply|response|answer|draft|message|suggestion|option|assistant|me|you)"
-    r"(?:\s*\d+)?(?:\*\*)?\s*[:\-]\s*(?:\*\*)?", re.IGNORECASE)
+    r"(?:\s*\d+)?(?:\*\*)?\s*[:\-]\s*(?:\*\*)?",
+    re.IGNORECASE,
+)
 NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[-*\u2022])\s+")
 PLACEHOLDER = re.compile(r"\[[^\]\n]{1,40}\]|\{[^}\n]{1,40}\}|<[^>\n]{1,40}>|_{3,}|\bX{2,}\b")
-YOUR_NAME = re.compile(r"\[(?:your name|name|my name|sender)\]|\{(?:your_?name|name)\}|<(?:your name|name)>",
-                       re.IGNORECASE)
+YOUR_NAME = re.compile(
+    r"\[(?:your name|name|my name|sender)\]|\{(?:your_?name|name)\}|<(?:your name|name)>", re.IGNORECASE
+)
 AI_ASIDE = re.compile(
     r"\b(?:as an ai|chatbot|language model|i'm an ai|i am an ai|ai assistant|here(?:'s| is) (?:a |an |my |the |your )?"
     r"(?:possible |suggested |short |draft |sample )?(?:reply|response|message|draft)|i can(?:'t| not) (?:assist|help) "
-    r"with that|you could (?:say|reply|respond)|happy to help you with that)\b", re.IGNORECASE)
+    r"with that|you could (?:say|reply|respond)|happy to help you with that)\b",
+    re.IGNORECASE,
+)
 QUOTE_LINE = re.compile(r"^\s*>|^\s*On .+ wrote:\s*$", re.IGNORECASE)
 COPY = 0.7
 
 
-def clean_draft(text: str, *, me: str, others: Sequence[str], thread: Sequence[str],
-                limits: tuple[int, int], truncated: bool = False) -> str:
+def clean_draft(
+    text: str,
+    *,
+    me: str,
+    others: Sequence[str],
+    thread: Sequence[str],
+    limits: tuple[int, int],
+    truncated: bool = False,
+) -> str:
     low, high = limits
     text = text.replace("\r", "").replace("<|im_end|>", "").strip()
     lines = [line for line in text.split("\n") if not QUOTE_LINE.match(line)]
@@ -33,7 +45,7 @@ def clean_draft(text: str, *, me: str, others: Sequence[str], thread: Sequence[s
     for name in [*others, me]:
         cut = re.search(rf"(?:^|\n)\s*{re.escape(name)}\s*:", text)
         if cut and cut.start() > 0:
-            text = text[:cut.start()]
+            text = text[: cut.start()]
     for _ in range(3):  # "Reply 1: Me: ..." has more than one label
         before = text
         text = NUMBERING.sub("", LEADING_LABEL.sub("", text)).strip()

@@ -23,25 +23,35 @@ INTENTS_FOR = {
 
 OPENINGS = {
     "friendly": {
-        "yes": ("Sure!", "Yes!", "Sounds good!"), "no": ("Sorry,", "Ah,", "Unfortunately"),
-        "ask": ("Let me check", "Hmm,", "Quick question:"), "good": ("That's great!", "Congrats!", "Yay,"),
-        "bad": ("Oh no,", "I'm sorry", "Aw,"), "react": ("Wow,", "Oh,", "Really?"),
-        "question": ("What", "How", "Why"), "thanks": ("Thanks", "Great,", "Cool,"),
+        "yes": ("Sure!", "Yes!", "Sounds good!"),
+        "no": ("Sorry,", "Ah,", "Unfortunately"),
+        "ask": ("Let me check", "Hmm,", "Quick question:"),
+        "good": ("That's great!", "Congrats!", "Yay,"),
+        "bad": ("Oh no,", "I'm sorry", "Aw,"),
+        "react": ("Wow,", "Oh,", "Really?"),
+        "question": ("What", "How", "Why"),
+        "thanks": ("Thanks", "Great,", "Cool,"),
         "follow": ("Hey, just checking in", "Any news", "Hi again!"),
     },
     "neutral": {
-        "yes": ("Yes,", "Okay,", "Sure,"), "no": ("No,", "Unfortunately,", "Not"),
-        "ask": ("Let me check", "I'm not sure", "Could you"), "good": ("Good to hear.", "Great,", "Nice,"),
-        "bad": ("Sorry to hear that.", "That's unfortunate.", "I see,"), "react": ("I see,", "Okay,", "Interesting,"),
-        "question": ("What", "How", "When"), "thanks": ("Thanks", "Okay,", "Noted,"),
+        "yes": ("Yes,", "Okay,", "Sure,"),
+        "no": ("No,", "Unfortunately,", "Not"),
+        "ask": ("Let me check", "I'm not sure", "Could you"),
+        "good": ("Good to hear.", "Great,", "Nice,"),
+        "bad": ("Sorry to hear that.", "That's unfortunate.", "I see,"),
+        "react": ("I see,", "Okay,", "Interesting,"),
+        "question": ("What", "How", "When"),
+        "thanks": ("Thanks", "Okay,", "Noted,"),
         "follow": ("Just following up", "Any update", "Hi again,"),
     },
     "formal": {
-        "yes": ("Certainly.", "Yes,", "Of course."), "no": ("Unfortunately,", "I regret", "I am afraid"),
+        "yes": ("Certainly.", "Yes,", "Of course."),
+        "no": ("Unfortunately,", "I regret", "I am afraid"),
         "ask": ("I will look into", "Could you please", "Allow me to"),
         "good": ("Congratulations", "That is excellent news.", "I am pleased"),
         "bad": ("I am sorry to hear", "I understand", "My apologies"),
-        "react": ("I understand.", "Thank you for", "Noted."), "question": ("Could you", "May I ask", "What"),
+        "react": ("I understand.", "Thank you for", "Noted."),
+        "question": ("Could you", "May I ask", "What"),
         "thanks": ("Thank you", "Many thanks", "I appreciate"),
         "follow": ("I wanted to follow up", "Kindly let me know", "Following up on"),
     },
@@ -49,36 +59,55 @@ OPENINGS = {
 
 FALLBACKS = {
     "friendly": {
-        "yes": "Sure, sounds good to me!", "no": "Sorry, I can't make that work right now.",
-        "ask": "Let me check and get back to you soon!", "good": "That's great news, congrats!",
-        "bad": "Oh no, I'm sorry to hear that.", "react": "Wow, thanks for telling me!",
-        "question": "What happened next?", "thanks": "Thanks for letting me know!",
+        "yes": "Sure, sounds good to me!",
+        "no": "Sorry, I can't make that work right now.",
+        "ask": "Let me check and get back to you soon!",
+        "good": "That's great news, congrats!",
+        "bad": "Oh no, I'm sorry to hear that.",
+        "react": "Wow, thanks for telling me!",
+        "question": "What happened next?",
+        "thanks": "Thanks for letting me know!",
         "follow": "Hey, just checking in on my last message. Any news?",
     },
     "neutral": {
-        "yes": "Yes, that works for me.", "no": "No, that doesn't work for me.",
-        "ask": "Let me check and I'll get back to you.", "good": "Good to hear, thanks.",
-        "bad": "Sorry to hear that.", "react": "I see, thanks for the update.",
-        "question": "What are the next steps?", "thanks": "Thanks, noted.",
+        "yes": "Yes, that works for me.",
+        "no": "No, that doesn't work for me.",
+        "ask": "Let me check and I'll get back to you.",
+        "good": "Good to hear, thanks.",
+        "bad": "Sorry to hear that.",
+        "react": "I see, thanks for the update.",
+        "question": "What are the next steps?",
+        "thanks": "Thanks, noted.",
         "follow": "Just following up on my last message.",
     },
     "formal": {
-        "yes": "Certainly, that works for me.", "no": "Unfortunately, I am unable to do that.",
-        "ask": "I will look into this and get back to you shortly.", "good": "That is excellent news, congratulations.",
-        "bad": "I am sorry to hear that.", "react": "Thank you for the update.",
-        "question": "Could you tell me more about the next steps?", "thanks": "Thank you for letting me know.",
+        "yes": "Certainly, that works for me.",
+        "no": "Unfortunately, I am unable to do that.",
+        "ask": "I will look into this and get back to you shortly.",
+        "good": "That is excellent news, congratulations.",
+        "bad": "I am sorry to hear that.",
+        "react": "Thank you for the update.",
+        "question": "Could you tell me more about the next steps?",
+        "thanks": "Thank you for letting me know.",
         "follow": "I wanted to follow up on my previous message at your convenience.",
     },
 }
 
-QUESTION_START = re.compile(r"^(?:are|is|can|could|would|will|do|does|did|have|has|should|shall|may|what|when|where|"
-                            r"who|why|how|which|any|anyone|let me know|please)\b", re.IGNORECASE)
+QUESTION_START = re.compile(
+    r"^(?:are|is|can|could|would|will|do|does|did|have|has|should|shall|may|what|when|where|"
+    r"who|why|how|which|any|anyone|let me know|please)\b",
+    re.IGNORECASE,
+)
 # Only news that is good beyond doubt gets a cheering opening ("good" alone can be "I thought
 # I was a good roommate"); a wrong "Congrats!" is worse than a plain reaction.
-GOOD = frozenset("won win passed promoted engaged married hired accepted graduated congrats yay finally excited "
-                 "awesome amazing".split())
-BAD = frozenset("sad broke broken lost sick ill worried unfortunately failed angry upset terrible awful hurt "
-                "died cancelled canceled stuck crashed fired injured".split())
+GOOD = frozenset(
+    "won win passed promoted engaged married hired accepted graduated congrats yay finally excited "
+    "awesome amazing".split()
+)
+BAD = frozenset(
+    "sad broke broken lost sick ill worried unfortunately failed angry upset terrible awful hurt "
+    "died cancelled canceled stuck crashed fired injured".split()
+)
 
 
 def situation(last_message: str, follow_up: bool) -> str:

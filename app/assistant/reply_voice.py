@@ -16,12 +16,16 @@ from dataclasses import dataclass
 
 GENERIC = {"me", "you", "i", "them", "sender", "the other person", ""}
 GREETING_WORDS = r"(?:hi|hello|hey|hiya|dear|good morning|good afternoon|good evening|morning|greetings)"
-SIGN_OFF_WORDS = (r"(?:many thanks|thanks again|thanks|thank you|best regards|best|regards|kind regards|cheers|"
-                  r"all the best|warm regards|warmly|sincerely|yours sincerely|yours truly|yours|talk soon|"
-                  r"take care|respectfully)")
+SIGN_OFF_WORDS = (
+    r"(?:many thanks|thanks again|thanks|thank you|best regards|best|regards|kind regards|cheers|"
+    r"all the best|warm regards|warmly|sincerely|yours sincerely|yours truly|yours|talk soon|"
+    r"take care|respectfully)"
+)
 # Words that only ever sign a message: "Thanks, Anna!" thanks Anna, "Best, Anna" is Anna signing.
-SIGNING_WORDS = (r"(?:best regards|best|regards|kind regards|warm regards|warmly|all the best|sincerely|"
-                 r"yours sincerely|yours truly|yours|respectfully)")
+SIGNING_WORDS = (
+    r"(?:best regards|best|regards|kind regards|warm regards|warmly|all the best|sincerely|"
+    r"yours sincerely|yours truly|yours|respectfully)"
+)
 GREETING_LINE = re.compile(rf"^\s*{GREETING_WORDS}\b[^\n.!?]{{0,40}}[,!:]?\s*$", re.IGNORECASE)
 SIGN_OFF_LINE = re.compile(rf"^\s*{SIGN_OFF_WORDS}\s*[,!.]?\s*$", re.IGNORECASE)
 SIGNED_LINE = re.compile(rf"^\s*(?i:{SIGN_OFF_WORDS})\s*,?\s*[A-Z][a-z]+(?: [A-Z][a-z]+){{0,2}}\s*$")  # "Best, Karen"
@@ -48,8 +52,12 @@ class Voice:
 
     def their_signature_lines(self) -> list[str]:
         mine = {n.lower() for n in self.my_names()}
-        return [line.strip() for block in self.signatures for line in block.split("\n")
-                if len(line.strip()) >= 4 and line.strip().lower() not in mine]
+        return [
+            line.strip()
+            for block in self.signatures
+            for line in block.split("\n")
+            if len(line.strip()) >= 4 and line.strip().lower() not in mine
+        ]
 
 
 def real_name(name: str | None) -> bool:
@@ -114,8 +122,11 @@ def _their_sign_off(text: str, voice: Voice) -> int | None:
         parts = re.match(rf"^\s*(?:-+\s*)?(?P<word>{SIGN_OFF_WORDS})?\s*[,!.]?\s*(?P<rest>.*)$", line, re.IGNORECASE)
         assert parts is not None  # every part of the pattern may be empty
         word, rest = parts.group("word"), parts.group("rest").strip(" ,.-")
-        named = bool(theirs) and re.fullmatch(rf"(?:{names})(?:\s*,[^.!?]{{0,60}})?", rest, re.IGNORECASE) \
+        named = (
+            bool(theirs)
+            and re.fullmatch(rf"(?:{names})(?:\s*,[^.!?]{{0,60}})?", rest, re.IGNORECASE)
             and (word is None or re.fullmatch(SIGNING_WORDS, word, re.IGNORECASE))
+        )
         if named or (rest and rest.lower() in signature_lines):
             cut = offset if cut is None else cut
         elif cut is not None and rest:
@@ -124,8 +135,12 @@ def _their_sign_off(text: str, voice: Voice) -> int | None:
     if cut is not None:
         return cut
     if theirs:  # all on one line: "Sounds good. Best, Karen Liu, Head of Operations"
-        tail = re.search(rf"(?:[.!?]\s+|^)(?:{SIGNING_WORDS}\s*[,!.]?\s*)?(?:-\s*)?(?:{names})\s*"
-                         rf"(?:,[^.!?]{{0,60}})?[.!]?\s*$", text, re.IGNORECASE)
+        tail = re.search(
+            rf"(?:[.!?]\s+|^)(?:{SIGNING_WORDS}\s*[,!.]?\s*)?(?:-\s*)?(?:{names})\s*"
+            rf"(?:,[^.!?]{{0,60}})?[.!]?\s*$",
+            text,
+            re.IGNORECASE,
+        )
         if tail:
             return tail.start() + (len(tail.group(0)) - len(tail.group(0).lstrip(".!? ")))
     return None
@@ -138,8 +153,13 @@ def repair(text: str, voice: Voice) -> str:
     if mine:
         named = [o for o in voice.others if real_name(o)]
         replacement = named[0].split()[0] if len(named) == 1 else ""  # in a group: nobody in particular
-        text = re.sub(rf"^(\s*(?:{GREETING_WORDS}\s+)?)(?:{_any_name(mine)})\b",
-                      lambda m: m.group(1) + replacement, text, count=1, flags=re.IGNORECASE)
+        text = re.sub(
+            rf"^(\s*(?:{GREETING_WORDS}\s+)?)(?:{_any_name(mine)})\b",
+            lambda m: m.group(1) + replacement,
+            text,
+            count=1,
+            flags=re.IGNORECASE,
+        )
         text = re.sub(r"^\s*(\w+)\s+([,!:])", r"\1\2", text)  # "Hi ," -> "Hi,"
         text = re.sub(r"^\s*[,!:]\s*", "", text)
     cut = _their_sign_off(text, voice)
@@ -170,12 +190,16 @@ def body_of(text: str, names: Sequence[str] = ()) -> str:
         text = re.sub(rf"^\s*{GREETING_WORDS}\b[^,!\n]{{0,30}}[,!]\s*", "", text, count=1, flags=re.IGNORECASE)
     lines = text.split("\n")
     for index in range(len(lines) - 1, max(-1, len(lines) - 5), -1):
-        if (SIGN_OFF_LINE.match(lines[index]) or SIGNED_LINE.match(lines[index])) \
-                and all(len(x.split()) <= 4 for x in lines[index + 1:]):
+        if (SIGN_OFF_LINE.match(lines[index]) or SIGNED_LINE.match(lines[index])) and all(
+            len(x.split()) <= 4 for x in lines[index + 1 :]
+        ):
             lines = lines[:index]
             break
-    while lines and (not lines[-1].strip() or named and re.fullmatch(
-            rf"\s*(?:-\s*)?(?:{_any_name(named)})\s*[,.]?\s*", lines[-1], re.IGNORECASE)):
+    while lines and (
+        not lines[-1].strip()
+        or named
+        and re.fullmatch(rf"\s*(?:-\s*)?(?:{_any_name(named)})\s*[,.]?\s*", lines[-1], re.IGNORECASE)
+    ):
         lines.pop()  # a bare name under the body: "... Best regards,\nJordan Lee"
     body = _drop_dangling_sign_off("\n".join(lines)).strip()
     return body[:1].upper() + body[1:]

@@ -48,24 +48,35 @@ MIN_TEXT_COVER = 0.5  # share of a text's content words that its source must hol
 MIN_PERSON_COVER = 0.4  # share of a sentence's words about a person that the person's own turns hold
 
 # Days and months in the languages a capable model is asked to write in: never an owner.
-TIME_WORDS = frozenset("""
+TIME_WORDS = frozenset(
+    """
 montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar märz april mai juni juli august
 september oktober november dezember heute morgen übermorgen woche
 lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin juillet août septembre
 octobre novembre décembre aujourd demain semaine
 lunes martes miércoles jueves viernes sábado domingo enero febrero marzo abril mayo junio julio agosto
 septiembre octubre noviembre diciembre hoy mañana semana
-""".split())
+""".split()
+)
 # The other languages' cues (German, French, Spanish), where grounding.py's are English:
 # "I" (owner_for knows the English commitments), a commitment, a decision, a time said.
 FIRST_PERSON_OTHER = re.compile(r"\b(?:ich|je|j'|yo|io|ik|eu)\b", re.IGNORECASE)
-COMMIT_OTHER = re.compile(r"\b(?:ich|je|j'|yo|werde|wird|werden|soll|sollte|muss|kannst du|könntest du|bitte|vais|va|"
-                          r"allons|doit|peux-tu|pourrais-tu|voy|vas|vamos|tengo que|puedes|podrías)\b", re.IGNORECASE)
-DECISION_OTHER = re.compile(r"\b(?:beschlossen|entschieden|einig|vereinbart|festgelegt|décidé|convenu|d'accord|"
-                            r"decidido|decidimos|acordado|acordamos)\b", re.IGNORECASE)
+COMMIT_OTHER = re.compile(
+    r"\b(?:ich|je|j'|yo|werde|wird|werden|soll|sollte|muss|kannst du|könntest du|bitte|vais|va|"
+    r"allons|doit|peux-tu|pourrais-tu|voy|vas|vamos|tengo que|puedes|podrías)\b",
+    re.IGNORECASE,
+)
+DECISION_OTHER = re.compile(
+    r"\b(?:beschlossen|entschieden|einig|vereinbart|festgelegt|décidé|convenu|d'accord|"
+    r"decidido|decidimos|acordado|acordamos)\b",
+    re.IGNORECASE,
+)
 _TIMES = "|".join(sorted(TIME_WORDS - {"morgen"}, key=len, reverse=True))  # "Guten Morgen" is no due date
-TIME_PHRASE_OTHER = re.compile(r"\b(?:(?:bis|am|vor|ab|nächsten|nächste|avant|d'ici|pour|le|para el|para|el|"
-                               r"antes del|hasta el)\s+)?(?:" + _TIMES + r")\b", re.IGNORECASE)
+TIME_PHRASE_OTHER = re.compile(
+    r"\b(?:(?:bis|am|vor|ab|nächsten|nächste|avant|d'ici|pour|le|para el|para|el|"
+    r"antes del|hasta el)\s+)?(?:" + _TIMES + r")\b",
+    re.IGNORECASE,
+)
 
 
 def is_person(name: str | None) -> bool:
@@ -106,8 +117,12 @@ def locate(quote: str, text: str, utterances: Sequence[Utterance]) -> Quoted | N
     wanted = content_set(quote) or content_set(text)
     sentences = split_sentences(utterance.text) or [utterance.text]
     sentence = max(sentences, key=lambda s: len(content_set(s) & wanted))
-    return Quoted(utterance, sentence, utterances[position - 1] if position else None,
-                  tuple(utterances[position + 1:position + 3]))
+    return Quoted(
+        utterance,
+        sentence,
+        utterances[position - 1] if position else None,
+        tuple(utterances[position + 1 : position + 3]),
+    )
 
 
 def _quoted_at(quote: str, utterances: Sequence[Utterance]) -> int | None:
@@ -141,8 +156,11 @@ def invented_facts(text: str, source: str, names: NameBook | None = None, names_
     found += sorted(critical_words(text) - critical_words(source))
     found += [phrase for phrase in date_phrases(text) if PREPOSITION.sub("", phrase).lower() not in lowered]
     if names_checked:
-        found += [name for name in capitalized_names(text)
-                  if name.lower() not in lowered and not (names and names.is_known(name))]
+        found += [
+            name
+            for name in capitalized_names(text)
+            if name.lower() not in lowered and not (names and names.is_known(name))
+        ]
     return list(dict.fromkeys(found))
 
 
@@ -185,8 +203,11 @@ class Grounder:
         return None
 
     def _said_by_or_names(self, person: str, utterance: Utterance) -> bool:
-        return self.names.person(utterance.speaker) == person or utterance.speaker == person \
+        return (
+            self.names.person(utterance.speaker) == person
+            or utterance.speaker == person
             or re.search(rf"\b{re.escape(person)}\b", utterance.text) is not None
+        )
 
     def due(self, said: str | None, quoted: Quoted, owner: str | None) -> str | None:
         """The time said for the item, as the transcript says it; None when none was said. It
@@ -203,8 +224,11 @@ class Grounder:
                     return phrase
             if said.lower() in context.lower() and (date_phrases(said) or not self.english):
                 return said
-        phrases = date_phrases(quoted.sentence) if self.english else \
-            [m.group(0) for m in TIME_PHRASE_OTHER.finditer(quoted.sentence)]
+        phrases = (
+            date_phrases(quoted.sentence)
+            if self.english
+            else [m.group(0) for m in TIME_PHRASE_OTHER.finditer(quoted.sentence)]
+        )
         return phrases[0] if phrases else None
 
     def action(self, raw: dict, chunk: Sequence[Utterance]) -> ActionItem | None:
@@ -227,8 +251,9 @@ class Grounder:
     def _task_ok(self, task: str, quoted: Quoted, owner: str | None) -> bool:
         if len(task.split()) < 2 or task.endswith("?") or (self.english and has_first_person(task)):
             return False
-        if self.english and not any(cue.search(t) for cue, _ in ACTION_CUES
-                                    for t in (quoted.sentence, quoted.utterance.text)):
+        if self.english and not any(
+            cue.search(t) for cue, _ in ACTION_CUES for t in (quoted.sentence, quoted.utterance.text)
+        ):
             return False  # "Great, see you next week" commits no one to anything
         if not self.english and not COMMIT_OTHER.search(quoted.utterance.text):
             return False  # "Die Rückerstattung braucht noch eine Woche Tests" neither
@@ -240,11 +265,18 @@ class Grounder:
         quoted = locate(_text(raw.get("quote")), text, chunk)
         if quoted is None:
             return None
-        if not (any(cue.search(quoted.utterance.text) for cue, _ in DECISION_CUES) if self.english
-                else DECISION_OTHER.search(quoted.utterance.text)):
+        if not (
+            any(cue.search(quoted.utterance.text) for cue, _ in DECISION_CUES)
+            if self.english
+            else DECISION_OTHER.search(quoted.utterance.text)
+        ):
             return None  # "the provider says the flow needs testing" is news, not a decision
-        if len(text.split()) < 4 or not holds_up(text, quoted.context, self.names, self.english, min_words=3) \
-                or not keeps_negation(text, quoted.sentence) or (self.english and has_first_person(text)):
+        if (
+            len(text.split()) < 4
+            or not holds_up(text, quoted.context, self.names, self.english, min_words=3)
+            or not keeps_negation(text, quoted.sentence)
+            or (self.english and has_first_person(text))
+        ):
             text = plain_fallback(quoted.sentence, None) if self.english else ""
         return SummaryItem(text, quoted.utterance.start_of(quoted.sentence)) if text else None
 
@@ -264,10 +296,15 @@ class Grounder:
         kept = []
         for sentence in split_sentences(text):
             sentence = tidy(sentence.lstrip(",;:-\u2013 "))
-            if len(sentence.split()) >= 3 and not invented_facts(sentence, source + "\n" + self.text, self.names,
-                                               names_checked=self.english) \
-                    and all(self._fits_person(clause, person, actions)
-                            for clause in CLAUSE.split(sentence) for person in self._people_in(clause)):
+            if (
+                len(sentence.split()) >= 3
+                and not invented_facts(sentence, source + "\n" + self.text, self.names, names_checked=self.english)
+                and all(
+                    self._fits_person(clause, person, actions)
+                    for clause in CLAUSE.split(sentence)
+                    for person in self._people_in(clause)
+                )
+            ):
                 kept.append(sentence)
         return kept
 
@@ -280,8 +317,11 @@ class Grounder:
         return found
 
     def _fits_person(self, sentence: str, person: str, actions: Sequence[ActionItem]) -> bool:
-        said = [u.text for u in self.utterances
-                if self.names.person(u.speaker) == person or re.search(rf"\b{re.escape(person)}\b", u.text)]
+        said = [
+            u.text
+            for u in self.utterances
+            if self.names.person(u.speaker) == person or re.search(rf"\b{re.escape(person)}\b", u.text)
+        ]
         said += [a.text for a in actions if a.owner == person]
         own = content_set(sentence) - FRAMING - {w.lower() for w in self._people_in(sentence)}
         if not own:

@@ -28,33 +28,51 @@ def _nullable(max_length: int) -> dict:
 def extraction_schema(max_decisions: int, max_actions: int, max_points: int) -> dict:
     string = {"type": "string", "maxLength": TEXT_CHARS}
     quote = {"type": "string", "maxLength": QUOTE_CHARS}
-    decision = {"type": "object", "properties": {"decision": string, "quote": quote},
-                "required": ["decision", "quote"], "additionalProperties": False}
-    action = {"type": "object",
-              "properties": {"owner": _nullable(NAME_CHARS), "task": string, "due": _nullable(DUE_CHARS),
-                             "quote": quote},
-              "required": ["owner", "task", "due", "quote"], "additionalProperties": False}
-    return {"type": "object",
-            "properties": {
-                "decisions": {"type": "array", "items": decision, "maxItems": max_decisions},
-                "action_items": {"type": "array", "items": action, "maxItems": max_actions},
-                "key_points": {"type": "array", "items": string, "maxItems": max_points},
-            },
-            "required": ["decisions", "action_items", "key_points"], "additionalProperties": False}
+    decision = {
+        "type": "object",
+        "properties": {"decision": string, "quote": quote},
+        "required": ["decision", "quote"],
+        "additionalProperties": False,
+    }
+    action = {
+        "type": "object",
+        "properties": {"owner": _nullable(NAME_CHARS), "task": string, "due": _nullable(DUE_CHARS), "quote": quote},
+        "required": ["owner", "task", "due", "quote"],
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "properties": {
+            "decisions": {"type": "array", "items": decision, "maxItems": max_decisions},
+            "action_items": {"type": "array", "items": action, "maxItems": max_actions},
+            "key_points": {"type": "array", "items": string, "maxItems": max_points},
+        },
+        "required": ["decisions", "action_items", "key_points"],
+        "additionalProperties": False,
+    }
 
 
 def reduce_schema(overview_chars: int) -> dict:
-    return {"type": "object",
-            "properties": {"title": {"type": "string", "maxLength": 80},
-                           "overview": {"type": "string", "maxLength": overview_chars}},
-            "required": ["title", "overview"], "additionalProperties": False}
+    return {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string", "maxLength": 80},
+            "overview": {"type": "string", "maxLength": overview_chars},
+        },
+        "required": ["title", "overview"],
+        "additionalProperties": False,
+    }
 
 
-EXTRACT_SYSTEM = ("You read meeting transcripts and write down exactly what was decided and who agreed to do what. "
-                  "You answer with one JSON object and use only what the transcript says.")
+EXTRACT_SYSTEM = (
+    "You read meeting transcripts and write down exactly what was decided and who agreed to do what. "
+    "You answer with one JSON object and use only what the transcript says."
+)
 # The shape of the answer, with placeholders only (a worked example would be copied).
-EXTRACT_SHAPE = ('{"decisions":[{"decision":"...","quote":"..."}],'
-                 '"action_items":[{"owner":"Name","task":"...","due":"...","quote":"..."}],"key_points":["..."]}')
+EXTRACT_SHAPE = (
+    '{"decisions":[{"decision":"...","quote":"..."}],'
+    '"action_items":[{"owner":"Name","task":"...","due":"...","quote":"..."}],"key_points":["..."]}'
+)
 
 
 def extraction(transcript: str, language: str, max_points: int, people: Sequence[str] = ()) -> list[dict]:
@@ -62,30 +80,40 @@ def extraction(transcript: str, language: str, max_points: int, people: Sequence
     present = f"People in the meeting: {', '.join(people)}.\n" if people else ""
     return [
         {"role": "system", "content": EXTRACT_SYSTEM},
-        {"role": "user", "content": (
-            f"Transcript:\n{transcript}\n\n{present}"
-            f"Answer with a JSON object like {EXTRACT_SHAPE}\n"
-            '- "decisions": what the participants decided or agreed on: "decision", in one short sentence; '
-            '"quote", the transcript sentence that says it, copied exactly.\n'
-            '- "action_items": every task a person agreed to do: "owner", the name of the person who will do '
-            'it (a person, never a day), or null; "task", what they will do; "due", when it is due in the '
-            'words of the transcript (like "by Friday"), or null; "quote", the transcript sentence it comes '
-            "from, copied exactly.\n"
-            f'- "key_points": at most {max_points} important points, one short sentence each.\n'
-            f"Write every text in {language}. Do not add anything the transcript does not say.")},
+        {
+            "role": "user",
+            "content": (
+                f"Transcript:\n{transcript}\n\n{present}"
+                f"Answer with a JSON object like {EXTRACT_SHAPE}\n"
+                '- "decisions": what the participants decided or agreed on: "decision", in one short sentence; '
+                '"quote", the transcript sentence that says it, copied exactly.\n'
+                '- "action_items": every task a person agreed to do: "owner", the name of the person who will do '
+                'it (a person, never a day), or null; "task", what they will do; "due", when it is due in the '
+                'words of the transcript (like "by Friday"), or null; "quote", the transcript sentence it comes '
+                "from, copied exactly.\n"
+                f'- "key_points": at most {max_points} important points, one short sentence each.\n'
+                f"Write every text in {language}. Do not add anything the transcript does not say."
+            ),
+        },
     ]
 
 
 def reduction(notes: str, language: str, sentences: int) -> list[dict]:
     """The prompt that turns the grounded notes of all chunks into a title and an overview."""
     return [
-        {"role": "system", "content": "You sum up meetings from notes, accurately and briefly. "
-                                      "You answer with one JSON object."},
-        {"role": "user", "content": (
-            f"Notes on a meeting:\n{notes}\n\n"
-            'Write a JSON object with "title", a few words naming what the meeting was about, and '
-            f'"overview", {sentences} sentences that sum up the meeting: what was discussed, what was decided '
-            f"and who does what. Use only what the notes say. Write in {language}.")},
+        {
+            "role": "system",
+            "content": "You sum up meetings from notes, accurately and briefly. You answer with one JSON object.",
+        },
+        {
+            "role": "user",
+            "content": (
+                f"Notes on a meeting:\n{notes}\n\n"
+                'Write a JSON object with "title", a few words naming what the meeting was about, and '
+                f'"overview", {sentences} sentences that sum up the meeting: what was discussed, what was decided '
+                f"and who does what. Use only what the notes say. Write in {language}."
+            ),
+        },
     ]
 
 

@@ -59,9 +59,12 @@ class Extracted:
     actions: list[ActionItem]
 
 
-def summarize_structured(model: LanguageModel, segments: Sequence[TranscriptSegment],
-                         cancel: threading.Event | None = None,
-                         options: SummaryOptions = SummaryOptions()) -> Iterator[Event]:
+def summarize_structured(
+    model: LanguageModel,
+    segments: Sequence[TranscriptSegment],
+    cancel: threading.Event | None = None,
+    options: SummaryOptions = SummaryOptions(),
+) -> Iterator[Event]:
     language = prompts.transcript_language("\n".join(s.text for s in segments))
     utterances = prepare_utterances(segments) if language == "English" else plain_utterances(segments)
     names = NameBook.of([(s.speaker, s.text) for s in segments])
@@ -85,15 +88,17 @@ def summarize_structured(model: LanguageModel, segments: Sequence[TranscriptSegm
         points += found.key_points
         decisions += found.decisions
         actions += found.actions
-        yield SummarySoFar(Summary("", "", tuple(dedupe(points, _text)), tuple(dedupe(decisions, _text)),
-                                   tuple(dedupe(actions, _text))))
-    decisions = dedupe(decisions, _text)[:options.max_decisions]
-    actions = dedupe(actions, _text)[:options.max_actions]
+        yield SummarySoFar(
+            Summary(
+                "", "", tuple(dedupe(points, _text)), tuple(dedupe(decisions, _text)), tuple(dedupe(actions, _text))
+            )
+        )
+    decisions = dedupe(decisions, _text)[: options.max_decisions]
+    actions = dedupe(actions, _text)[: options.max_actions]
     # A key point that only repeats a decision or an action item says nothing new.
     said: list[SummaryItem | ActionItem] = [*decisions, *actions]
-    points = [p for p in dedupe(points, _text) if not any(item_similarity(p.text, other.text) >= 0.6
-                                                       for other in said)]
-    points = points[:options.max_key_points]
+    points = [p for p in dedupe(points, _text) if not any(item_similarity(p.text, other.text) >= 0.6 for other in said)]
+    points = points[: options.max_key_points]
 
     # 4: reduce
     yield Progress(len(chunks) / steps, "Writing the overview")
@@ -107,8 +112,9 @@ def summarize_structured(model: LanguageModel, segments: Sequence[TranscriptSegm
     # 17" says more than keywords; cut short it would say October 3), else the first task outside
     # English (keyword_title's word lists are English), else the keywords.
     title_sources: list[SummaryItem | ActionItem] = [*decisions, *([] if language == "English" else actions)]
-    first = next((item.text.rstrip(".") for item in title_sources
-                  if len(item.text.split()) <= TITLE_FALLBACK_WORDS), "")
+    first = next(
+        (item.text.rstrip(".") for item in title_sources if len(item.text.split()) <= TITLE_FALLBACK_WORDS), ""
+    )
     title = title or first or keyword_title(utterances)
     yield Progress(1.0, "Done")
     yield Done(Summary(title, overview, tuple(points), tuple(decisions), tuple(actions)))
@@ -121,8 +127,9 @@ def plain_utterances(segments: Sequence[TranscriptSegment]) -> list[Utterance]:
     return [Utterance(n, i, s.start, s.speaker, s.text.strip(), ((0, s.start),)) for n, (i, s) in enumerate(kept)]
 
 
-def plan_chunks(model: LanguageModel, utterances: Sequence[Utterance], options: SummaryOptions,
-                language: str) -> list[Chunk]:
+def plan_chunks(
+    model: LanguageModel, utterances: Sequence[Utterance], options: SummaryOptions, language: str
+) -> list[Chunk]:
     overhead = prompt_tokens(model, prompts.extraction("", language, options.note_sentences))
     budget = chunk_token_budget(model.context_length, overhead, EXTRACT_TOKENS, options.chunk_tokens)
     if options.min_chunks > 1:
@@ -178,14 +185,20 @@ def salvaged(text: str):
     return None
 
 
-def extract(model: LanguageModel, chunk: Chunk, language: str, options: SummaryOptions,
-            cancel: threading.Event | None) -> dict | None:
+def extract(
+    model: LanguageModel, chunk: Chunk, language: str, options: SummaryOptions, cancel: threading.Event | None
+) -> dict | None:
     """The model's JSON for one chunk ({} when it could not be read), None when cancelled."""
-    schema = prompts.extraction_schema(min(options.max_decisions, CHUNK_DECISIONS),
-                                       min(options.max_actions, CHUNK_ACTIONS), options.note_sentences)
+    schema = prompts.extraction_schema(
+        min(options.max_decisions, CHUNK_DECISIONS), min(options.max_actions, CHUNK_ACTIONS), options.note_sentences
+    )
     people = list(dict.fromkeys(u.speaker for u in chunk.utterances if u.speaker))
-    answer = ask(model, prompts.extraction(chunk.text, language, options.note_sentences, people),
-                 constrained(model, schema, EXTRACT_TOKENS), cancel)
+    answer = ask(
+        model,
+        prompts.extraction(chunk.text, language, options.note_sentences, people),
+        constrained(model, schema, EXTRACT_TOKENS),
+        cancel,
+    )
     if answer.cancelled:
         return None
     return parse_json(answer.text) or {}
@@ -200,12 +213,18 @@ def ground(grounder: Grounder, raw: dict, chunk: Chunk) -> Extracted:
     )
 
 
-def reduce(model: LanguageModel, grounder: Grounder, points: list[SummaryItem], decisions: list[SummaryItem],
-           actions: list[ActionItem], language: str, options: SummaryOptions,
-           cancel: threading.Event | None) -> tuple[str, str] | None:
+def reduce(
+    model: LanguageModel,
+    grounder: Grounder,
+    points: list[SummaryItem],
+    decisions: list[SummaryItem],
+    actions: list[ActionItem],
+    language: str,
+    options: SummaryOptions,
+    cancel: threading.Event | None,
+) -> tuple[str, str] | None:
     """(title, overview) written from the grounded notes and checked; None when cancelled."""
-    action_lines = [f"{a.owner}: {a.text}" + (f" ({a.due})" if a.due else "") if a.owner else a.text
-                    for a in actions]
+    action_lines = [f"{a.owner}: {a.text}" + (f" ({a.due})" if a.due else "") if a.owner else a.text for a in actions]
     lines = [p.text for p in points], [d.text for d in decisions], action_lines
     notes = prompts.notes_text(*lines)
     if not notes.strip():
@@ -213,12 +232,16 @@ def reduce(model: LanguageModel, grounder: Grounder, points: list[SummaryItem], 
     if model.count_tokens(notes) > NOTES_TOKENS:
         notes = prompts.notes_text(*(spread(part, NOTES_TOKENS // 3, model.count_tokens) for part in lines))
     schema = prompts.reduce_schema(150 * options.overview_sentences)
-    answer = ask(model, prompts.reduction(notes, language, options.overview_sentences),
-                 constrained(model, schema, REDUCE_TOKENS), cancel)
+    answer = ask(
+        model,
+        prompts.reduction(notes, language, options.overview_sentences),
+        constrained(model, schema, REDUCE_TOKENS),
+        cancel,
+    )
     if answer.cancelled:
         return None
     raw = parse_json(answer.text) or {}
-    overview = " ".join(grounder.sentences(_str(raw.get("overview")), notes, actions)[:options.overview_sentences])
+    overview = " ".join(grounder.sentences(_str(raw.get("overview")), notes, actions)[: options.overview_sentences])
     title = short_title(_str(raw.get("title")).strip().rstrip("."))
     if not title or len(title.split()) > TITLE_WORDS or not grounder.sentences(title, notes):
         title = ""

@@ -91,9 +91,13 @@ class SummarizeTask:
     options: SummaryOptions = SummaryOptions()
 
 
-def run_summary(model: LanguageModel, segments: Sequence[TranscriptSegment],
-                cancel: threading.Event | None = None, options: SummaryOptions = SummaryOptions(),
-                on_event=None) -> Summary:
+def run_summary(
+    model: LanguageModel,
+    segments: Sequence[TranscriptSegment],
+    cancel: threading.Event | None = None,
+    options: SummaryOptions = SummaryOptions(),
+    on_event=None,
+) -> Summary:
     """summarize() to the end; raises CancelledError when it was cancelled."""
     for event in summarize(model, segments, cancel, options):
         if on_event is not None:
@@ -103,8 +107,12 @@ def run_summary(model: LanguageModel, segments: Sequence[TranscriptSegment],
     raise CancelledError("The summary was cancelled.")
 
 
-def summarize(model: LanguageModel, segments: Sequence[TranscriptSegment],
-              cancel: threading.Event | None = None, options: SummaryOptions = SummaryOptions()) -> Iterator[Event]:
+def summarize(
+    model: LanguageModel,
+    segments: Sequence[TranscriptSegment],
+    cancel: threading.Event | None = None,
+    options: SummaryOptions = SummaryOptions(),
+) -> Iterator[Event]:
     if not any(s.text.strip() for s in segments):
         raise AppError("The transcript is empty; there is nothing to summarize.")
     if profile_of(model).capable:  # asked directly, answered as checked JSON (structured_summary.py)
@@ -233,8 +241,13 @@ class _Run:
             max_new = max(self.options.note_tokens, sentences * self.options.note_tokens // 2)
             if sentences == 2 or fits(self.model, messages, max_new + self.opening_tokens(True)):
                 break
-        answer = ask(self.model, messages, guarded(max_new, stop_strings=("\n\n", "Transcript:")), self.cancel,
-                     opening=self.frame.notes_opening)
+        answer = ask(
+            self.model,
+            messages,
+            guarded(max_new, stop_strings=("\n\n", "Transcript:")),
+            self.cancel,
+            opening=self.frame.notes_opening,
+        )
         if answer.cancelled:
             return None
         notes = []
@@ -307,7 +320,7 @@ class _Run:
             if owner is None and named and re.search(rf"\b{re.escape(said)}\b", candidate.line):
                 owner = named
             elif owner and said != owner and (named or said.lower() in PRONOUNS or said.lower() not in STOPWORDS):
-                text = owner + text[subject.end(1):]  # the model put someone (or "Friday") first: the owner does it
+                text = owner + text[subject.end(1) :]  # the model put someone (or "Friday") first: the owner does it
             elif not named and said.lower() not in STOPWORDS:
                 text = ""  # "October will ...": the model made a day or a thing the owner
         text = text or plain_fallback(candidate.text, owner)
@@ -319,15 +332,17 @@ class _Run:
 
     def notes_budget(self) -> int:
         overhead = prompt_tokens(self.model, prompts.overview("", self.frame)) + self.opening_tokens(False)
-        return max(32, min(self.options.reduce_tokens,
-                           self.model.context_length - overhead - self.options.overview_tokens - 16))
+        return max(
+            32,
+            min(self.options.reduce_tokens, self.model.context_length - overhead - self.options.overview_tokens - 16),
+        )
 
     def overview(self, notes: list[Note]) -> Generator[Event, None, str | None]:
         """Generator returning the overview text ('' when nothing held up), or None if cancelled."""
         texts = [n.text for n in dedupe(notes, lambda n: n.text, threshold=0.8)]
         if len(self.chunks) == 1 and not any(n.extractive for n in notes):
             # One piece: its notes already are the overview; summing them up again only blurs them.
-            return " ".join(texts[:self.options.overview_sentences])
+            return " ".join(texts[: self.options.overview_sentences])
         budget = self.notes_budget()
         rounds = 0
         while self.model.count_tokens(bullets(texts)) > budget:
@@ -361,8 +376,13 @@ class _Run:
         max_new = max_tokens or self.options.overview_tokens
         if not fits(self.model, messages, max_new + self.opening_tokens(False)):
             return []
-        answer = ask(self.model, messages, guarded(max_new, stop_strings=("\n\n", "Notes on")), self.cancel,
-                     opening=self.frame.overview_opening)
+        answer = ask(
+            self.model,
+            messages,
+            guarded(max_new, stop_strings=("\n\n", "Notes on")),
+            self.cancel,
+            opening=self.frame.overview_opening,
+        )
         if answer.cancelled:
             return None
         return self.checked(answer.text, notes)
@@ -370,18 +390,24 @@ class _Run:
     def title(self, overview: str) -> str | None:
         if not fits(self.model, prompts.title(overview), self.options.title_tokens):
             return keyword_title(self.utterances)
-        answer = ask(self.model, prompts.title(overview),
-                     guarded(self.options.title_tokens, stop_strings=("\n",)), self.cancel)
+        answer = ask(
+            self.model, prompts.title(overview), guarded(self.options.title_tokens, stop_strings=("\n",)), self.cancel
+        )
         if answer.cancelled:
             return None
         title = short_title(tidy(answer.text.removeprefix("Title:")))
         own = content_set(title) - FRAMING
-        invented = [n for n in capitalized_names(title) if not self.names.is_known(n)
-                    and n.lower() not in overview.lower()]
-        if 2 <= len(title.split()) <= TITLE_WORDS and own and not invented \
-                and not critical_words(title) - critical_words(overview) \
-                and item_similarity(title, prompts.TITLE_EXAMPLE_ANSWER) < 0.3 \
-                and len(own & self.transcript_words) / len(own) >= 0.75:
+        invented = [
+            n for n in capitalized_names(title) if not self.names.is_known(n) and n.lower() not in overview.lower()
+        ]
+        if (
+            2 <= len(title.split()) <= TITLE_WORDS
+            and own
+            and not invented
+            and not critical_words(title) - critical_words(overview)
+            and item_similarity(title, prompts.TITLE_EXAMPLE_ANSWER) < 0.3
+            and len(own & self.transcript_words) / len(own) >= 0.75
+        ):
             return title
         # The model's title did not hold up: the overview's first sentence, cut to a phrase.
         from_overview = short_title(split_sentences(overview)[0]) if overview.strip() else ""
@@ -392,8 +418,11 @@ class _Run:
 
 # --- helpers -----------------------------------------------------------------------------------
 
-ECHO = re.compile(r"\b(?:in order:|notes on a (?:meeting|conversation)|transcript:|summarize what|"
-                  r"write a short overview)", re.I)
+ECHO = re.compile(
+    r"\b(?:in order:|notes on a (?:meeting|conversation)|transcript:|summarize what|"
+    r"write a short overview)",
+    re.I,
+)
 PRONOUNS = frozenset({"he", "she", "they"})
 SUBJECT = re.compile(r"\s*([A-Z][\w'\-]*(?: [A-Z][\w'\-]*)?)\s+(?:will|is going to|should|has to|needs to|can)\b")
 
@@ -403,8 +432,12 @@ def opening_tokens(model: LanguageModel, frame: prompts.Framing, notes: bool) ->
     return model.count_tokens(frame.notes_opening if notes else frame.overview_opening) + 2
 
 
-def plan_chunks(model: LanguageModel, utterances: Sequence[Utterance], options: SummaryOptions,
-                frame: prompts.Framing = prompts.MEETING) -> list[Chunk]:
+def plan_chunks(
+    model: LanguageModel,
+    utterances: Sequence[Utterance],
+    options: SummaryOptions,
+    frame: prompts.Framing = prompts.MEETING,
+) -> list[Chunk]:
     """Chunks sized from the model's context window: prompt, opening, chunk and answer fit."""
     overhead = prompt_tokens(model, prompts.chunk_notes("", 2, frame)) + opening_tokens(model, frame, True)
     budget = chunk_token_budget(model.context_length, overhead, options.note_tokens, options.chunk_tokens)

@@ -33,9 +33,11 @@ class SummaryOptions:
 # Shorter: fewer key points, a two-sentence overview. More: the meeting read in at least four
 # parts (so more notes), more key points, decisions and action items, a four-sentence overview.
 DETAIL_LEVELS = {
-    "shorter": dict(max_key_points=3, note_sentences=2, overview_sentences=2, overview_tokens=80,
-                    max_decisions=3, max_actions=5),
+    "shorter": dict(
+        max_key_points=3, note_sentences=2, overview_sentences=2, overview_tokens=80, max_decisions=3, max_actions=5
+    ),
     "standard": {},
-    "more": dict(min_chunks=4, max_key_points=12, overview_sentences=4, overview_tokens=180,
-                 max_decisions=8, max_actions=10),
+    "more": dict(
+        min_chunks=4, max_key_points=12, overview_sentences=4, overview_tokens=180, max_decisions=8, max_actions=10
+    ),
 }

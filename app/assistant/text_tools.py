@@ -10,7 +10,8 @@ import re
 
 WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['\u2019][A-Za-z]+)?")
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all also am an and any are aren't as at be because been before being
 below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during
 each few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers
@@ -23,18 +24,20 @@ while who who's whom why why's will with won't would wouldn't you you'd you'll y
 yourself yourselves yeah yes okay ok oh well like really right so uh um hmm mm gonna wanna gotta kind sort
 thing things stuff actually basically maybe probably just get got go going think know mean guess say said
 one two also something anything everything lot bit way sure alright exactly whatever anyway somehow
-""".split())
+""".split()
+)
 
 # Sounds and tics of speech that carry nothing for a summary (removed before the model sees them).
-FILLERS = re.compile(
-    r"(?:\{\w+\}|\b(?:uh+|um+|hmm+|mm+|mm-hmm|uh-huh|erm|er|ah|eh)\b)[,.]?\s*", re.IGNORECASE)
+FILLERS = re.compile(r"(?:\{\w+\}|\b(?:uh+|um+|hmm+|mm+|mm-hmm|uh-huh|erm|er|ah|eh)\b)[,.]?\s*", re.IGNORECASE)
 STUTTER = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)  # "the the the" -> "the"
 BROKEN_WORD = re.compile(r"\b(\w{1,4})\s+-\s+(?=\1)", re.IGNORECASE)  # "Th - this" -> "this"
 
-BACKCHANNELS = frozenset("""
+BACKCHANNELS = frozenset(
+    """
 yeah yes yep yup no nope okay ok right sure alright mm hmm uh um oh ah so well and but hi hello morning
 thanks thank you cool great good fine true exactly indeed wow huh what really
-""".split())
+""".split()
+)
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
 
@@ -94,11 +97,25 @@ def similarity(a: str, b: str) -> float:
 
 
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-               "november", "december")
+MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 WEEKDAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
-MONTHS = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
-          r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)")
+MONTHS = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+)
 DATE_PHRASE = re.compile(
     r"\b(?:"
     r"(?:by |until |till |before |on |next |this |coming )?" + WEEKDAYS + r"(?: (?:morning|afternoon|evening|night))?"
@@ -114,8 +131,31 @@ DATE_PHRASE = re.compile(
     re.IGNORECASE,
 )
 # "may" and short weekday forms are ordinary words too often to count on their own.
-_AMBIGUOUS_ALONE = {"may", "mon", "sat", "sun", "wed", "mar", "jan", "jun", "jul", "aug", "sep", "oct", "nov",
-                    "dec", "feb", "apr", "tue", "thu", "fri", "sept", "tues", "thur", "thurs"}
+_AMBIGUOUS_ALONE = {
+    "may",
+    "mon",
+    "sat",
+    "sun",
+    "wed",
+    "mar",
+    "jan",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+    "feb",
+    "apr",
+    "tue",
+    "thu",
+    "fri",
+    "sept",
+    "tues",
+    "thur",
+    "thurs",
+}
 
 
 def date_phrases(text: str) -> list[str]:
@@ -132,10 +172,12 @@ def date_phrases(text: str) -> list[str]:
 # "Name: text". A name is one to four words, starts with a letter and holds no sentence
 # punctuation; the caller decides from the whole document whether labels are really speakers.
 LABEL = re.compile(r"^\s*(?P<name>[^\W\d_][\w.'\u2019\- ]{0,38}?|\d{1,2})\s*:\s*(?P<text>\S.*)?$")
-NOT_NAMES = frozenset("""
+NOT_NAMES = frozenset(
+    """
 http https ftp mailto note notes re fw fwd subject ps p.s tip warning todo to cc bcc from sent date time
 update edit question answer summary agenda action decision example step attendees location
-""".split())
+""".split()
+)
 
 
 def split_label(line: str) -> tuple[str | None, str]:

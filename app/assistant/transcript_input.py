@@ -43,15 +43,17 @@ def from_segments(segments: Iterable) -> list[TranscriptSegment]:
     for segment in segments:
         text = (segment.text or "").strip()
         if text:
-            out.append(TranscriptSegment(float(segment.start), float(segment.end), text,
-                                         getattr(segment, "speaker", None)))
+            out.append(
+                TranscriptSegment(float(segment.start), float(segment.end), text, getattr(segment, "speaker", None))
+            )
     return out
 
 
 def from_turns(turns: Iterable[dict]) -> list[TranscriptSegment]:
     """[{"speaker", "text"}] without times (evaluation data, pasted dialogues)."""
-    return [TranscriptSegment(None, None, t["text"].strip(), t.get("speaker"))
-            for t in turns if t.get("text", "").strip()]
+    return [
+        TranscriptSegment(None, None, t["text"].strip(), t.get("speaker")) for t in turns if t.get("text", "").strip()
+    ]
 
 
 def read_transcript(source: str | Path, stdin: TextIO | BinaryIO | None = None) -> list[TranscriptSegment]:
@@ -86,9 +88,11 @@ def check_transcript_size(size: int, name: str, *, at_least: bool = False) -> No
     """Refuses a transcript far beyond any meeting up front, instead of hours of silent work."""
     if size > MAX_TRANSCRIPT_BYTES:
         amount = f"more than {MAX_TRANSCRIPT_BYTES // 1000:,} KB" if at_least else f"{size / 1e6:.1f} MB"
-        raise AppError(f"{name} holds {amount} of text; Confide summarizes transcripts of up to "
-                       f"{MAX_TRANSCRIPT_BYTES // 1000:,} KB (about {MAX_TRANSCRIPT_HOURS} hours of speech): "
-                       "split it and summarize the parts.")
+        raise AppError(
+            f"{name} holds {amount} of text; Confide summarizes transcripts of up to "
+            f"{MAX_TRANSCRIPT_BYTES // 1000:,} KB (about {MAX_TRANSCRIPT_HOURS} hours of speech): "
+            "split it and summarize the parts."
+        )
 
 
 def check_word_lengths(text: str, name: str) -> None:
@@ -97,9 +101,11 @@ def check_word_lengths(text: str, name: str) -> None:
     found = NO_SPACE_RUN.search(text)
     if found:
         line = text.count("\n", 0, found.start()) + 1
-        raise AppError(f"{name} has more than {MAX_WORD_CHARS:,} characters without a space on line {line:,}; "
-                       f"a transcript's words are at most {MAX_WORD_CHARS:,} characters long: "
-                       "is this the right file?")
+        raise AppError(
+            f"{name} has more than {MAX_WORD_CHARS:,} characters without a space on line {line:,}; "
+            f"a transcript's words are at most {MAX_WORD_CHARS:,} characters long: "
+            "is this the right file?"
+        )
 
 
 def decode_utf8(data: bytes, name: str) -> str:
@@ -107,8 +113,10 @@ def decode_utf8(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise AppError(f"{name} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start:,} "
-                       "cannot be read); save it as UTF-8 and try again.") from None
+        raise AppError(
+            f"{name} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start:,} "
+            "cannot be read); save it as UTF-8 and try again."
+        ) from None
 
 
 def parse_transcript(text: str, suffix: str = "") -> list[TranscriptSegment]:
@@ -123,8 +131,7 @@ def parse_transcript(text: str, suffix: str = "") -> list[TranscriptSegment]:
 
 # --- subtitles ------------------------------------------------------------------------------
 
-CUE_TIME = re.compile(
-    r"(?P<a>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<b>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
+CUE_TIME = re.compile(r"(?P<a>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<b>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
 VOICE = re.compile(r"<v(?:\.[\w.]+)?\s+([^>]+)>")
 TAG = re.compile(r"</?[^>]+>")
 
@@ -148,7 +155,7 @@ def _cue_blocks(text: str):
         for index, line in enumerate(lines):
             match = CUE_TIME.search(line)
             if match:
-                yield clock_seconds(match["a"]), clock_seconds(match["b"]), lines[index + 1:]
+                yield clock_seconds(match["a"]), clock_seconds(match["b"]), lines[index + 1 :]
                 break
 
 
@@ -211,7 +218,7 @@ def parse_plain(text: str, markdown: bool = False) -> list[TranscriptSegment]:
         match = LINE_TIME.match(line)
         if match and (match.group(0).strip().startswith(("[", "(")) or match.end() < len(line)):
             start = clock_seconds(match["t"])
-            line = line[match.end():].strip()
+            line = line[match.end() :].strip()
         speaker, rest = split_label(line)
         if speaker and rest:
             line = rest
@@ -221,7 +228,7 @@ def parse_plain(text: str, markdown: bool = False) -> list[TranscriptSegment]:
             rows.append((start, speaker, line))
     segments: list[TranscriptSegment] = []
     for index, (start, speaker, line) in enumerate(rows):
-        following = next((r[0] for r in rows[index + 1:] if r[0] is not None), None)
+        following = next((r[0] for r in rows[index + 1 :] if r[0] is not None), None)
         pieces = _split_long(line)
         for piece in pieces:
             # Only the first piece of a timed line knows its start; the rest share it.

@@ -6,18 +6,24 @@ import re
 
 from app.assistant.text_tools import STOPWORDS, content_set, split_label, split_sentences
 
-DISCOURSE = re.compile(r"^(?:(?:okay|ok|so|well|and|but|yeah|yes|right|alright|now|then|also|um|uh|oh|just)"
-                       r"\b[,.]?\s+)+", re.IGNORECASE)
-INTERJECTION = re.compile(r"^(?:sure|fine|good|great|perfect|cool|agreed|absolutely|definitely)[,.!]\s+",
-                          re.IGNORECASE)
+DISCOURSE = re.compile(
+    r"^(?:(?:okay|ok|so|well|and|but|yeah|yes|right|alright|now|then|also|um|uh|oh|just)"
+    r"\b[,.]?\s+)+",
+    re.IGNORECASE,
+)
+INTERJECTION = re.compile(r"^(?:sure|fine|good|great|perfect|cool|agreed|absolutely|definitely)[,.!]\s+", re.IGNORECASE)
 FIRST_PERSON = re.compile(r"\b(?:I|I'm|I'll|I've|I'd|me|my|mine|myself)\b")
 
 
 def tidy(sentence: str) -> str:
     """A sentence without list marks, speaker labels, prefixes, quotes or leading 'okay, so'."""
     sentence = re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s*", "", sentence.strip())
-    sentence = re.sub(r"^(?:Summary|Note|Notes|Overview|Answer|Decision|Action(?: item)?|Title)\s*:\s*", "",
-                      sentence, flags=re.IGNORECASE)
+    sentence = re.sub(
+        r"^(?:Summary|Note|Notes|Overview|Answer|Decision|Action(?: item)?|Title)\s*:\s*",
+        "",
+        sentence,
+        flags=re.IGNORECASE,
+    )
     label, rest = split_label(sentence)
     if label and rest and len(label.split()) <= 2:
         sentence = rest
@@ -58,8 +64,11 @@ def third_person(text: str, owner: str | None) -> str:
     text = tidy(text)
     if owner:
         # A request that the owner took on: "Carl, can you book the van?" -> "Carl will book the van."
-        asked = re.match(r"^(?:[A-Z][\w' ]{0,30},\s*)?(?:so\s+)?(?:can|could|would|will) you (?:please )?(.+?)\s*\?*$",
-                         text, re.IGNORECASE)
+        asked = re.match(
+            r"^(?:[A-Z][\w' ]{0,30},\s*)?(?:so\s+)?(?:can|could|would|will) you (?:please )?(.+?)\s*\?*$",
+            text,
+            re.IGNORECASE,
+        )
         if asked:
             text = f"{owner} will {asked.group(1)}"
         text = re.sub(r"\b[Yy]ou'll\b|\b[Yy]ou will\b|\b[Yy]ou're going to\b", f"{owner} will", text, count=1)
@@ -75,8 +84,10 @@ def third_person(text: str, owner: str | None) -> str:
     return text
 
 
-CLAUSE_BREAK = re.compile(r",\s+(?:which|who|where|while|and|but|as|including|with|so)\b|\s+(?:because|including|"
-                          r"as well as|in order to|so that|which)\b|[,;:]\s")
+CLAUSE_BREAK = re.compile(
+    r",\s+(?:which|who|where|while|and|but|as|including|with|so)\b|\s+(?:because|including|"
+    r"as well as|in order to|so that|which)\b|[,;:]\s"
+)
 MIN_CLAUSE_WORDS = 5
 
 
@@ -85,7 +96,7 @@ def shorter_versions(sentence: str) -> list[str]:
     the transcript ('..., which was confirmed on Friday') can still keep its true beginning."""
     versions = [sentence]
     for match in reversed(list(CLAUSE_BREAK.finditer(sentence))):
-        head = sentence[:match.start()].rstrip(" ,;:")
+        head = sentence[: match.start()].rstrip(" ,;:")
         if len(head.split()) >= MIN_CLAUSE_WORDS:
             versions.append(head + ".")
     return versions
@@ -97,15 +108,19 @@ TITLE_WORDS = 8
 
 # Words a phrase can start with: a title cut short is cut before one of them, so that what is
 # left is a whole phrase ("Agreed to hire two agents", not "... agents for the new").
-PHRASE_START = frozenset("""
+PHRASE_START = frozenset(
+    """
 for in on at with to by from about of into onto during after before over under between through without within
 via per and or but that which who whose where when because so while as than versus vs until across against
-""".split())
+""".split()
+)
 # Modifiers that leave a title hanging when the noun after them is cut off ("for the new").
-DANGLING = frozenset("""
+DANGLING = frozenset(
+    """
 new next old first last big small main whole other same final current upcoming following second third early
 late general short long open public full total extra latest recent
-""".split())
+""".split()
+)
 
 
 def _ends_badly(words_here: list[str]) -> bool:
@@ -119,9 +134,10 @@ def complete_phrase(words_here: list[str], limit: int = TITLE_WORDS) -> list[str
     conjunction), never in the middle of one."""
     if len(words_here) <= limit and words_here and not _ends_badly(words_here):
         return words_here
-    starts = [i for i in range(2, min(len(words_here), limit + 1))
-              if words_here[i].lower().strip(",;:") in PHRASE_START]
-    kept = words_here[:starts[-1]] if starts else words_here[:limit]
+    starts = [
+        i for i in range(2, min(len(words_here), limit + 1)) if words_here[i].lower().strip(",;:") in PHRASE_START
+    ]
+    kept = words_here[: starts[-1]] if starts else words_here[:limit]
     while kept and _ends_badly(kept):
         kept = kept[:-1]
     return kept
@@ -130,10 +146,16 @@ def complete_phrase(words_here: list[str], limit: int = TITLE_WORDS) -> list[str
 def short_title(text: str) -> str:
     """A title, not a sentence, and a whole phrase: 'The team agreed to hire two agents for the
     new help desk' -> 'Agreed to hire two agents'."""
-    title = re.sub(r"^.{0,60}?\b(?:discussed|talked about|went over|looked at|reviewed)\s+", "", text.strip(),
-                   flags=re.IGNORECASE)
-    title = re.sub(r"^(?:in this (?:meeting|conversation),?\s*)?(?:the team|they|we)\s+(?:is|are|was|were|has|have|"
-                   r"will)?\s*", "", title, flags=re.IGNORECASE)
+    title = re.sub(
+        r"^.{0,60}?\b(?:discussed|talked about|went over|looked at|reviewed)\s+", "", text.strip(), flags=re.IGNORECASE
+    )
+    title = re.sub(
+        r"^(?:in this (?:meeting|conversation),?\s*)?(?:the team|they|we)\s+(?:is|are|was|were|has|have|"
+        r"will)?\s*",
+        "",
+        title,
+        flags=re.IGNORECASE,
+    )
     for cut in (",", ";", ":", " which ", " that ", " in the ", " during ", " because "):
         head = title.split(cut)[0]
         if len(head.split()) >= 3:
@@ -146,14 +168,22 @@ def plain_fallback(said: str, owner: str | None) -> str:
     """What was said, turned into a summary line, when that reads cleanly: short, no 'I' or
     'you' left, not a question. Otherwise '' (the item is left out rather than shown raw)."""
     text = third_person(said, owner)
-    if len(text.split()) > FALLBACK_WORDS or text.endswith("?") or has_first_person(text) \
-            or re.search(r"\byou\b", text, re.IGNORECASE) or len(content_set(text)) < 3:
+    if (
+        len(text.split()) > FALLBACK_WORDS
+        or text.endswith("?")
+        or has_first_person(text)
+        or re.search(r"\byou\b", text, re.IGNORECASE)
+        or len(content_set(text)) < 3
+    ):
         return ""
     return text
 
 
-SELF_PHRASE = re.compile(r"\b(?:I'll|I will|I'm going to|I am going to|I'm gonna|I have to|I need to|I can|"
-                         r"I shall)\s+(?:also\s+|just\s+|then\s+)?", re.IGNORECASE)
+SELF_PHRASE = re.compile(
+    r"\b(?:I'll|I will|I'm going to|I am going to|I'm gonna|I have to|I need to|I can|"
+    r"I shall)\s+(?:also\s+|just\s+|then\s+)?",
+    re.IGNORECASE,
+)
 VAGUE_START = re.compile(r"^(?:do (?:it|that|this)|that|it|this)\b", re.IGNORECASE)
 
 
@@ -168,7 +198,7 @@ def to_do(said: str) -> str:
             break
     else:
         return ""
-    head, rest = sentence[:match.start()].strip(), sentence[match.end():].strip().rstrip(",;:")
+    head, rest = sentence[: match.start()].strip(), sentence[match.end() :].strip().rstrip(",;:")
     if not rest or VAGUE_START.match(rest) or rest.endswith("?"):
         return ""
     # "The newsletter goes out Friday, so I'll add the date" keeps its reason: "..., so add the date".
@@ -176,7 +206,11 @@ def to_do(said: str) -> str:
     text = re.sub(r"\bgonna\b", "going to", text)
     text = text[0].upper() + text[1:]
     text = text if text[-1] in ".!" else text + "."
-    if len(text.split()) > FALLBACK_WORDS or has_first_person(text) or re.search(r"\byou\b", text, re.I) \
-            or len(content_set(text)) < 2:
+    if (
+        len(text.split()) > FALLBACK_WORDS
+        or has_first_person(text)
+        or re.search(r"\byou\b", text, re.I)
+        or len(content_set(text)) < 2
+    ):
         return ""
     return text

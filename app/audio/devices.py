@@ -30,8 +30,10 @@ def sounddevice_module():
     try:
         import sounddevice
     except OSError as exc:  # "PortAudio library not found", or a broken libportaudio
-        raise AudioError("Recording needs the PortAudio library, which is missing or broken "
-                         "(install libportaudio2); importing audio files still works.") from exc
+        raise AudioError(
+            "Recording needs the PortAudio library, which is missing or broken "
+            "(install libportaudio2); importing audio files still works."
+        ) from exc
     return sounddevice
 
 
@@ -62,9 +64,17 @@ def list_input_devices(*, current: bool = True) -> list[InputDevice]:
         raise AudioError(f"PortAudio cannot list the audio devices ({exc}); check the sound system.") from exc
     if default_input is None or default_input < 0:
         default_input = next((d["index"] for d in devices if d["max_input_channels"] > 0), -1)
-    return [InputDevice(int(d["index"]), str(d["name"]), int(d["max_input_channels"]),
-                        float(d["default_samplerate"]), int(d["index"]) == default_input)
-            for d in devices if d["max_input_channels"] > 0]
+    return [
+        InputDevice(
+            int(d["index"]),
+            str(d["name"]),
+            int(d["max_input_channels"]),
+            float(d["default_samplerate"]),
+            int(d["index"]) == default_input,
+        )
+        for d in devices
+        if d["max_input_channels"] > 0
+    ]
 
 
 def find_input_device(name: str | None = None, *, current: bool = True) -> InputDevice:
@@ -83,8 +93,9 @@ def find_input_device(name: str | None = None, *, current: bool = True) -> Input
         return partial[0]
     known = ", ".join(d.name for d in devices)
     if partial:
-        raise AudioError(f"Several microphones match '{name}' ({', '.join(d.name for d in partial)}); "
-                         "give the full name.")
+        raise AudioError(
+            f"Several microphones match '{name}' ({', '.join(d.name for d in partial)}); give the full name."
+        )
     raise AudioError(f"No microphone is called '{name}'; the inputs are: {known}.")
 
 

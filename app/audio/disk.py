@@ -20,5 +20,7 @@ def free_bytes(folder: Path) -> int:
 def check_room_to_record(folder: Path) -> None:
     free = free_bytes(folder)
     if free < REQUIRED_TO_START:
-        raise AudioError(f"Only {free // MB} MB are free on the disk of {folder}, and recording needs at least "
-                         f"{REQUIRED_TO_START // MB} MB (100 MB plus ten minutes of audio); free some space first.")
+        raise AudioError(
+            f"Only {free // MB} MB are free on the disk of {folder}, and recording needs at least "
+            f"{REQUIRED_TO_START // MB} MB (100 MB plus ten minutes of audio); free some space first."
+        )

@@ -16,18 +16,23 @@ def transcript_json(segments: Iterable, *, language: str | None, duration: float
     return {
         "language": language,
         "duration": None if duration is None else round(float(duration), 3),
-        "segments": [{"start": round(float(s.start), 3), "end": round(float(s.end), 3), "text": s.text.strip()}
-                     for s in segments if s.text.strip()],
+        "segments": [
+            {"start": round(float(s.start), 3), "end": round(float(s.end), 3), "text": s.text.strip()}
+            for s in segments
+            if s.text.strip()
+        ],
     }
 
 
 def to_json(segments: Iterable, *, language: str | None = None, duration: float | None = None) -> str:
-    return json.dumps(transcript_json(segments, language=language, duration=duration),
-                      ensure_ascii=False, indent=1) + "\n"
+    return (
+        json.dumps(transcript_json(segments, language=language, duration=duration), ensure_ascii=False, indent=1) + "\n"
+    )
 
 
-def export_transcript(segments: Iterable, fmt: str, *, language: str | None = None,
-                      duration: float | None = None) -> str:
+def export_transcript(
+    segments: Iterable, fmt: str, *, language: str | None = None, duration: float | None = None
+) -> str:
     segments = list(segments)
     if fmt == "json":
         return to_json(segments, language=language, duration=duration)

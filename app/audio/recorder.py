@@ -93,11 +93,13 @@ class Recorder:
             self._file = file = CrashSafeWav.create(self.folder)
         except OSError as exc:
             self._close_stream(abort=True)
-            raise AudioError(f"Cannot create a recording in {self.folder} ({exc.strerror}); "
-                             "check that the data folder is writable.") from exc
+            raise AudioError(
+                f"Cannot create a recording in {self.folder} ({exc.strerror}); check that the data folder is writable."
+            ) from exc
         self._last_audio = time.monotonic()
-        self._writer = writer = threading.Thread(target=self._write_loop, args=(resampler, file),
-                                                 name="confide-recorder", daemon=True)
+        self._writer = writer = threading.Thread(
+            target=self._write_loop, args=(resampler, file), name="confide-recorder", daemon=True
+        )
         writer.start()
         try:
             self._stream.start()
@@ -148,8 +150,10 @@ class Recorder:
         try:
             path = file.finish()
         except OSError as exc:
-            raise AudioError(f"The recording could not be completed ({exc.strerror}); it will be repaired "
-                             "the next time Confide starts.") from exc
+            raise AudioError(
+                f"The recording could not be completed ({exc.strerror}); it will be repaired "
+                "the next time Confide starts."
+            ) from exc
         return RecordingInfo(path, file.seconds, self.failure)
 
     def interrupt(self) -> RecordingInfo:
@@ -203,9 +207,13 @@ class Recorder:
         try:
             file.append(pcm)
         except OSError as exc:
-            self._fail(SIZE_LIMIT if exc.errno == errno.EFBIG else DISK_FULL if exc.errno == errno.ENOSPC
-                       else f"Writing the recording failed ({exc.strerror}); it was stopped and what was "
-                            "recorded is kept.")
+            self._fail(
+                SIZE_LIMIT
+                if exc.errno == errno.EFBIG
+                else DISK_FULL
+                if exc.errno == errno.ENOSPC
+                else f"Writing the recording failed ({exc.strerror}); it was stopped and what was recorded is kept."
+            )
             return
         if self.tap is not None:
             self.tap.put(samples)
@@ -259,9 +267,15 @@ class Recorder:
         rate = int(device.default_samplerate) or 16000
         self._channels = self._pick_channels(sd, device, rate)
         try:
-            self._stream = sd.InputStream(device=device.index, channels=self._channels, samplerate=rate,
-                                          dtype="float32", blocksize=int(rate * BLOCK_SECONDS),
-                                          callback=self._on_audio, finished_callback=self._stream_ended.set)
+            self._stream = sd.InputStream(
+                device=device.index,
+                channels=self._channels,
+                samplerate=rate,
+                dtype="float32",
+                blocksize=int(rate * BLOCK_SECONDS),
+                callback=self._on_audio,
+                finished_callback=self._stream_ended.set,
+            )
         except (sd.PortAudioError, ValueError) as exc:
             raise self._cannot_open(exc) from exc
         return rate
@@ -271,8 +285,7 @@ class Recorder:
         """Mono when the device can give it, else its first two channels (mixed down)."""
         for channels in (1, min(2, device.channels)):
             try:
-                sd.check_input_settings(device=device.index, channels=channels, samplerate=rate,
-                                        dtype="float32")
+                sd.check_input_settings(device=device.index, channels=channels, samplerate=rate, dtype="float32")
                 return channels
             except (sd.PortAudioError, ValueError):
                 continue
@@ -285,5 +298,7 @@ class Recorder:
 
     def _cannot_open(self, exc: Exception) -> AudioError:
         name = self.device_label
-        return AudioError(f"The microphone '{name}' cannot be opened ({exc}); "
-                          "check that it is connected and not used by another program.")
+        return AudioError(
+            f"The microphone '{name}' cannot be opened ({exc}); "
+            "check that it is connected and not used by another program."
+        )

@@ -57,10 +57,15 @@ def stored_in_history(path: str | os.PathLike) -> None:
 
 def wav_header(data_bytes: int, rate: int = RATE) -> bytes:
     block_align = CHANNELS * SAMPLE_WIDTH
-    return (b"RIFF" + struct.pack("<I", 36 + data_bytes) + b"WAVE"
-            + b"fmt " + struct.pack("<IHHIIHH", 16, 1, CHANNELS, rate, rate * block_align, block_align,
-                                    8 * SAMPLE_WIDTH)
-            + b"data" + struct.pack("<I", data_bytes))
+    return (
+        b"RIFF"
+        + struct.pack("<I", 36 + data_bytes)
+        + b"WAVE"
+        + b"fmt "
+        + struct.pack("<IHHIIHH", 16, 1, CHANNELS, rate, rate * block_align, block_align, 8 * SAMPLE_WIDTH)
+        + b"data"
+        + struct.pack("<I", data_bytes)
+    )
 
 
 def final_path_of(partial: Path) -> Path:

@@ -71,8 +71,9 @@ class EngineWorker(QObject):
             self.task_event.emit(job_id, Failed(str(error)))
         except MemoryError:
             log.exception("out of memory in %s", type(job.task).__name__)
-            self.task_event.emit(job_id, Failed("The computer ran out of memory; "
-                                                "close other programs or use a smaller model."))
+            self.task_event.emit(
+                job_id, Failed("The computer ran out of memory; close other programs or use a smaller model.")
+            )
         except Exception as error:  # a bug: keep its traceback in the log, show one sentence
             log.exception("unexpected error in %s", type(job.task).__name__)
             self.task_event.emit(job_id, Failed(bug_sentence(error)))

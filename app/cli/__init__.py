@@ -33,14 +33,27 @@ COMMAND_MODULES = (
 
 def add_global_options(parser: argparse.ArgumentParser, *, suppress_defaults: bool = False) -> None:
     default = argparse.SUPPRESS if suppress_defaults else None
-    parser.add_argument("--data-dir", metavar="DIR", default=default,
-                        help="where models, recordings and history live (env: CONFIDE_DATA_DIR)")
-    parser.add_argument("--model", metavar="ID", default=default,
-                        help="language model for summaries, replies, generate and tokenize (default: the "
-                             "summary and reply models chosen in Settings)")
-    parser.add_argument("--threads", metavar="N", type=numbers.thread_count, default=default,
-                        help=f"CPU threads for both engines, 1 to {numbers.threads_limit()} "
-                             "(default: the threads chosen in Settings, else the physical cores)")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="where models, recordings and history live (env: CONFIDE_DATA_DIR)",
+    )
+    parser.add_argument(
+        "--model",
+        metavar="ID",
+        default=default,
+        help="language model for summaries, replies, generate and tokenize (default: the "
+        "summary and reply models chosen in Settings)",
+    )
+    parser.add_argument(
+        "--threads",
+        metavar="N",
+        type=numbers.thread_count,
+        default=default,
+        help=f"CPU threads for both engines, 1 to {numbers.threads_limit()} "
+        "(default: the threads chosen in Settings, else the physical cores)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,9 +26,12 @@ RECORDING_REF = re.compile(r"^recording:(\d+)$")
 
 
 def register(subparsers) -> None:
-    summarize = add_command(subparsers, "summarize", cmd_summarize,
-                            "summarize a meeting: audio, a transcript (.txt .md .srt .vtt), - for stdin, "
-                            "or recording:ID")
+    summarize = add_command(
+        subparsers,
+        "summarize",
+        cmd_summarize,
+        "summarize a meeting: audio, a transcript (.txt .md .srt .vtt), - for stdin, or recording:ID",
+    )
     summarize.add_argument("input", metavar="INPUT")
     summarize.add_argument("--format", choices=["md"], default=None, help="print the summary as Markdown")
     summarize.add_argument("--save", action="store_true", help="keep the summary in the history")
@@ -41,6 +44,7 @@ def register(subparsers) -> None:
 
 
 # --- summarize ------------------------------------------------------------------------------------
+
 
 def cmd_summarize(args, ctx: CliContext) -> CommandOutput:
     recording_id, segments, audio = _summary_input(args.input, ctx)
@@ -55,8 +59,9 @@ def cmd_summarize(args, ctx: CliContext) -> CommandOutput:
     summary = run_summary(model, segments, on_event=show)
     saved = None
     if args.save:
-        saved = save_or_keep(ctx, lambda: save_summary_to_history(ctx, recording_id, args.input, segments,
-                                                                  summary, audio), "the summary")
+        saved = save_or_keep(
+            ctx, lambda: save_summary_to_history(ctx, recording_id, args.input, segments, summary, audio), "the summary"
+        )
         if saved is not None:
             sys.stderr.write(f"Saved in the history as item {saved}.\n")
     text = summary_markdown(summary) if args.format == "md" else summary_text(summary)
@@ -69,11 +74,17 @@ def _summary_input(source: str, ctx: CliContext) -> tuple[int | None, list[Trans
     if match:
         recording_id = int(match.group(1))
         if not 1 <= recording_id <= MAX_ITEM_ID:
-            raise AppError(f"{source} names no recording: ids are whole numbers from 1 to {MAX_ITEM_ID}, "
-                           "as `confide history list` shows them.")
+            raise AppError(
+                f"{source} names no recording: ids are whole numbers from 1 to {MAX_ITEM_ID}, "
+                "as `confide history list` shows them."
+            )
         return recording_id, segments_of_recording(ctx, recording_id), None
-    if source != "-" and _is_file(Path(source)) and Path(source).suffix.lower() not in TEXT_SUFFIXES \
-            and not _looks_like_text(Path(source)):
+    if (
+        source != "-"
+        and _is_file(Path(source))
+        and Path(source).suffix.lower() not in TEXT_SUFFIXES
+        and not _looks_like_text(Path(source))
+    ):
         return None, transcribe_audio(ctx, Path(source)), Path(source)
     return None, read_transcript(source), None
 
@@ -103,6 +114,7 @@ def _looks_like_text(path: Path) -> bool:
 
 # --- reply ---------------------------------------------------------------------------------------
 
+
 def cmd_reply(args, ctx: CliContext) -> CommandOutput:
     paste = read_conversation(args.input)
     if paste.note:
@@ -116,12 +128,16 @@ def cmd_reply(args, ctx: CliContext) -> CommandOutput:
     sys.stderr.write(f"[{time.monotonic() - started:.1f}s] three drafts\n")
     item_id = None
     if args.save:
-        item_id = save_or_keep(ctx, lambda: save_conversation_to_history(ctx, raw, conversation, replies.drafts,
-                                                                         args.tone, args.length), "the drafts")
+        item_id = save_or_keep(
+            ctx,
+            lambda: save_conversation_to_history(ctx, raw, conversation, replies.drafts, args.tone, args.length),
+            "the drafts",
+        )
         if item_id is not None:
             sys.stderr.write(f"Saved in the history as item {item_id}.\n")
-    return CommandOutput(replies.to_json(), _reply_text(conversation, replies),
-                         exit_code=1 if args.save and item_id is None else 0)
+    return CommandOutput(
+        replies.to_json(), _reply_text(conversation, replies), exit_code=1 if args.save and item_id is None else 0
+    )
 
 
 def _reply_text(conversation: Conversation, replies) -> str:
@@ -139,6 +155,7 @@ def _reply_text(conversation: Conversation, replies) -> str:
 
 # --- engines and settings ---------------------------------------------------------------------------
 
+
 def _load_model(ctx: CliContext, job: Job):
     """The language model chosen for the job (app.engines.resolve: --model, then settings)."""
     from app.engines import load_language_model
@@ -154,6 +171,7 @@ def _settings_user_name(ctx: CliContext) -> str | None:
 # --- the history -----------------------------------------------------------------------------------
 # The only places where the assistant's commands touch it; writes go through app.flows, as the
 # window's do.
+
 
 def _open_history(ctx: CliContext):
     from app.history import HistoryStore
@@ -180,8 +198,14 @@ def segments_of_recording(ctx: CliContext, recording_id: int) -> list[Transcript
     return segments
 
 
-def save_summary_to_history(ctx: CliContext, recording_id: int | None, source: str,
-                            segments: list[TranscriptSegment], summary: Summary, audio: Path | None = None) -> int:
+def save_summary_to_history(
+    ctx: CliContext,
+    recording_id: int | None,
+    source: str,
+    segments: list[TranscriptSegment],
+    summary: Summary,
+    audio: Path | None = None,
+) -> int:
     from app.flows import save_summarized_transcript
 
     with _open_history(ctx) as store:
@@ -191,18 +215,21 @@ def save_summary_to_history(ctx: CliContext, recording_id: int | None, source: s
         return save_summarized_transcript(store, Path(source).stem, segments, summary, audio)
 
 
-def save_conversation_to_history(ctx: CliContext, raw: str, conversation: Conversation, drafts,
-                                 tone: str, length: str) -> int:
+def save_conversation_to_history(
+    ctx: CliContext, raw: str, conversation: Conversation, drafts, tone: str, length: str
+) -> int:
     from app.flows import save_conversation
     from app.history.records import NewConversation
 
-    stored = NewConversation(raw, conversation.turns, conversation.me, drafts=tuple(d.text for d in drafts),
-                             tone=tone, length=length)
+    stored = NewConversation(
+        raw, conversation.turns, conversation.me, drafts=tuple(d.text for d in drafts), tone=tone, length=length
+    )
     with _open_history(ctx) as store:
         return save_conversation(store, stored)
 
 
 # --- audio -----------------------------------------------------------------------------------------
+
 
 def transcribe_audio(ctx: CliContext, path: Path) -> list[TranscriptSegment]:
     """An audio or video file, transcribed by the speech task first (progress on stderr)."""

@@ -18,8 +18,12 @@ class Check:
 
 
 def register(subparsers) -> None:
-    add_command(subparsers, "doctor", cmd_doctor, "check audio input, the models and threads chosen (summary, "
-                "reply, speech), database and the offline guarantee")
+    add_command(
+        subparsers,
+        "doctor",
+        cmd_doctor,
+        "check audio input, the models and threads chosen (summary, reply, speech), database and the offline guarantee",
+    )
 
 
 def check_audio() -> Check:
@@ -80,8 +84,11 @@ def check_offline(ctx: CliContext) -> Check:
     installed = installed_models(ctx.data_dir)
     remote = [model.id for model in installed if not model.path.is_dir()]
     ok = hub_offline and not remote
-    detail = ("models load from local folders only; no network connection is made or needed"
-              if ok else "the Hugging Face hub is not forced offline in this process")
+    detail = (
+        "models load from local folders only; no network connection is made or needed"
+        if ok
+        else "the Hugging Face hub is not forced offline in this process"
+    )
     return Check("offline", ok, detail)
 
 

@@ -23,8 +23,10 @@ def save_or_keep(ctx: CliContext, save: Callable[[], int], what: str) -> int | N
     except AppError as error:
         if not is_disk_full(error, ctx.data_dir.root):
             raise
-    sys.stderr.write(f"confide: The disk holding {ctx.data_dir.root} is full, so the history could not store "
-                     f"{what}; it is printed on stdout instead. Free some space and run the command again "
-                     "with --save to keep it.\n")
+    sys.stderr.write(
+        f"confide: The disk holding {ctx.data_dir.root} is full, so the history could not store "
+        f"{what}; it is printed on stdout instead. Free some space and run the command again "
+        "with --save to keep it.\n"
+    )
     sys.stderr.flush()
     return None

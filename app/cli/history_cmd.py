@@ -20,8 +20,9 @@ def register(subparsers) -> None:
     group = add_group(subparsers, "history", "your recordings and conversations: list, search, export, delete")
     listing = add_command(group, "list", cmd_list, "the history, newest first")
     _filters(listing)
-    finder = add_command(group, "search", cmd_search, "full-text search over transcripts, summaries, "
-                                                      "conversations and replies")
+    finder = add_command(
+        group, "search", cmd_search, "full-text search over transcripts, summaries, conversations and replies"
+    )
     finder.add_argument("query", nargs="+", metavar="QUERY")
     _filters(finder)
     show = add_command(group, "show", cmd_show, "one item with its transcript and summary, or turns and drafts")
@@ -31,8 +32,12 @@ def register(subparsers) -> None:
     rename.add_argument("title", nargs="+", metavar="TITLE")
     delete = add_command(group, "delete", cmd_delete, "delete an item, its search entries and its audio")
     delete.add_argument("id", metavar="ID", type=numbers.item_id)
-    export = add_command(group, "export", cmd_export, "an item as md or json (a recording's transcript "
-                                                      "also as txt, srt, vtt), printed on stdout")
+    export = add_command(
+        group,
+        "export",
+        cmd_export,
+        "an item as md or json (a recording's transcript also as txt, srt, vtt), printed on stdout",
+    )
     export.add_argument("id", metavar="ID", type=numbers.item_id)
     export.add_argument("--format", dest="fmt", choices=RECORDING_FORMATS, default="md")
     backup = add_command(group, "backup", cmd_backup, "a consistent copy of the history database in FILE")
@@ -58,10 +63,14 @@ def _history(ctx: CliContext):
 def cmd_list(args, ctx: CliContext) -> CommandOutput:
     with _history(ctx) as store:
         items = store.list_items(kind=args.kind, since=args.since)
-    lines = [f"{item.id:>6}  {item.kind:12}  {local_label(item.created)}  {item.title}"
-             + (f" — {item.snippet}" if item.snippet else "") for item in items]
-    return CommandOutput({"items": [item.to_json() for item in items]},
-                         "\n".join(lines) if lines else "The history is empty.")
+    lines = [
+        f"{item.id:>6}  {item.kind:12}  {local_label(item.created)}  {item.title}"
+        + (f" — {item.snippet}" if item.snippet else "")
+        for item in items
+    ]
+    return CommandOutput(
+        {"items": [item.to_json() for item in items]}, "\n".join(lines) if lines else "The history is empty."
+    )
 
 
 def cmd_search(args, ctx: CliContext) -> CommandOutput:
@@ -73,8 +82,10 @@ def cmd_search(args, ctx: CliContext) -> CommandOutput:
         at = f" at {clock(hit.start)}" if hit.start is not None else ""
         lines.append(f"{hit.id:>6}  {hit.kind:12}  {local_label(hit.created)}  {hit.title}{at}")
         lines.append(f"        {hit.snippet}")
-    return CommandOutput({"items": [hit.to_json() for hit in hits]},
-                         "\n".join(lines) if lines else f"Nothing in the history matches '{query}'.")
+    return CommandOutput(
+        {"items": [hit.to_json() for hit in hits]},
+        "\n".join(lines) if lines else f"Nothing in the history matches '{query}'.",
+    )
 
 
 def cmd_show(args, ctx: CliContext) -> CommandOutput:
@@ -113,8 +124,9 @@ def cmd_backup(args, ctx: CliContext) -> CommandOutput:
 
 def cmd_wipe(args, ctx: CliContext) -> CommandOutput:
     if not args.yes:
-        raise HistoryError("wipe deletes every recording, conversation, audio file and setting of the history; "
-                           "add --yes to confirm.")
+        raise HistoryError(
+            "wipe deletes every recording, conversation, audio file and setting of the history; add --yes to confirm."
+        )
     with _history(ctx) as store:
         store.wipe()
     return CommandOutput({"wiped": True}, "Deleted everything in the history.")

@@ -27,9 +27,11 @@ def register(subparsers) -> None:
     importer = add_command(group, "import", cmd_import, "add a GGUF file, an ONNX model folder or a Whisper folder")
     importer.add_argument("path", metavar="PATH")
     importer.add_argument("--name", metavar="ID")
-    importer.add_argument("--fast", action="store_true",
-                          help="GGUF only: a lossy build that decodes about a quarter faster, "
-                               "further from llama.cpp's outputs")
+    importer.add_argument(
+        "--fast",
+        action="store_true",
+        help="GGUF only: a lossy build that decodes about a quarter faster, further from llama.cpp's outputs",
+    )
     remove = add_command(group, "remove", cmd_remove, "remove an imported model")
     remove.add_argument("id", metavar="ID")
 
@@ -76,15 +78,15 @@ def cmd_verify(args, ctx: CliContext) -> CommandOutput:
     output = _table(models, results)
     failed = [model_id for model_id, ok in results.items() if not ok]
     if failed:
-        sys.stderr.write(f"confide: {', '.join(failed)} failed verification; "
-                         "reinstall with `confide models install`.\n")
+        sys.stderr.write(
+            f"confide: {', '.join(failed)} failed verification; reinstall with `confide models install`.\n"
+        )
         output.exit_code = 1
     return output
 
 
 def cmd_import(args, ctx: CliContext) -> CommandOutput:
-    model = import_model(Path(args.path), ctx.data_dir.models, name=args.name, fast=args.fast,
-                         log=log.info)
+    model = import_model(Path(args.path), ctx.data_dir.models, name=args.name, fast=args.fast, log=log.info)
     data = {"id": model.id, "kind": model.kind, "path": str(model.path)}
     return CommandOutput(data, f"imported {model.id} ({model.kind}) into {model.path}")
 

@@ -45,8 +45,9 @@ def thread_count(text: str) -> int:
     value = _whole(text, "CPU threads")
     limit = threads_limit()
     if not 1 <= value <= limit:
-        raise argparse.ArgumentTypeError(f"the number of threads must be between 1 and {limit} "
-                                         f"(twice this machine's {limit // 2} physical cores)")
+        raise argparse.ArgumentTypeError(
+            f"the number of threads must be between 1 and {limit} (twice this machine's {limit // 2} physical cores)"
+        )
     return value
 
 
@@ -90,9 +91,9 @@ def item_id(text: str) -> int:
     try:
         value = int(text.strip(), 10)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an item id; ids are the numbers "
-                                         "`confide history list` shows") from None
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not an item id; ids are the numbers `confide history list` shows"
+        ) from None
     if not 1 <= value <= MAX_ITEM_ID:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an item id; ids are whole numbers from 1 "
-                                         f"to {MAX_ITEM_ID}")
+        raise argparse.ArgumentTypeError(f"'{text}' is not an item id; ids are whole numbers from 1 to {MAX_ITEM_ID}")
     return value

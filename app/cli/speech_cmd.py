@@ -34,15 +34,21 @@ def register(subparsers) -> None:
     transcribe = add_command(subparsers, "transcribe", cmd_transcribe, "transcribe an audio or video file")
     transcribe.add_argument("audio", metavar="AUDIO", help="wav, flac, mp3, m4a, ogg, opus, or a video file")
     transcribe.add_argument("--language", metavar="xx", help="the language spoken (default: detected)")
-    transcribe.add_argument("--beam", metavar="N", type=_beam, default=5,
-                            help="beam size: 5 (default) is more accurate, 1 is faster")
-    transcribe.add_argument("--format", dest="fmt", choices=tuple(FORMATS), default="txt",
-                            help="output for people: txt (default), srt or vtt")
+    transcribe.add_argument(
+        "--beam", metavar="N", type=_beam, default=5, help="beam size: 5 (default) is more accurate, 1 is faster"
+    )
+    transcribe.add_argument(
+        "--format",
+        dest="fmt",
+        choices=tuple(FORMATS),
+        default="txt",
+        help="output for people: txt (default), srt or vtt",
+    )
     transcribe.add_argument("--save", action="store_true", help="also store the file and transcript in the history")
-    recorder = add_command(subparsers, "record", cmd_record,
-                           "record from the microphone into the history, then transcribe it")
-    recorder.add_argument("--seconds", metavar="N", type=_seconds,
-                          help="stop after N seconds (default: at Ctrl-C)")
+    recorder = add_command(
+        subparsers, "record", cmd_record, "record from the microphone into the history, then transcribe it"
+    )
+    recorder.add_argument("--seconds", metavar="N", type=_seconds, help="stop after N seconds (default: at Ctrl-C)")
     recorder.add_argument("--device", metavar="NAME", help="the input device (default: the system's)")
     recorder.add_argument("--live", action="store_true", help="transcribe while recording")
 
@@ -69,6 +75,7 @@ def _seconds(text: str) -> float:
 
 # --- transcribe ----------------------------------------------------------------------------
 
+
 def cmd_transcribe(args, ctx: CliContext) -> CommandOutput:
     path = Path(args.audio).expanduser()
     check_readable(path)  # a file that cannot be read is refused before the model is loaded
@@ -82,11 +89,15 @@ def cmd_transcribe(args, ctx: CliContext) -> CommandOutput:
         if recording_id is not None:
             _say(f"Saved in the history as item {recording_id}.")
     data = transcript_json(result.segments, language=result.language, duration=result.duration)
-    return CommandOutput(data, FORMATS[args.fmt](result.segments) if not result.no_speech else "",
-                         exit_code=1 if args.save and recording_id is None else 0)
+    return CommandOutput(
+        data,
+        FORMATS[args.fmt](result.segments) if not result.no_speech else "",
+        exit_code=1 if args.save and recording_id is None else 0,
+    )
 
 
 # --- record --------------------------------------------------------------------------------
+
 
 def cmd_record(args, ctx: CliContext) -> CommandOutput:
     recordings = ctx.data_dir.recordings
@@ -99,11 +110,9 @@ def cmd_record(args, ctx: CliContext) -> CommandOutput:
     find_input_device(args.device)
     transcriber = _load_transcriber(ctx)
     control = RecordControl()
-    task = RecordTask(str(recordings), device=args.device, live=args.live, max_seconds=args.seconds,
-                      control=control)
+    task = RecordTask(str(recordings), device=args.device, live=args.live, max_seconds=args.seconds, control=control)
     with _ctrl_c_stops(control):
-        result = _run(record(task, transcriber, threading.Event()), show_segments=args.live,
-                      seconds=args.seconds)
+        result = _run(record(task, transcriber, threading.Event()), show_segments=args.live, seconds=args.seconds)
     if result.note:
         _say(result.note)
     recording_id = save_to_history(ctx, result)
@@ -133,6 +142,7 @@ def _ctrl_c_stops(control: RecordControl):
 
 
 # --- shared --------------------------------------------------------------------------------
+
 
 def _run(events, *, show_segments: bool, seconds: float | None = None) -> SpeechResult:
     """Drives a speech task to its end, telling stderr how it goes; returns its result."""
@@ -194,6 +204,7 @@ def _say(text: str) -> None:
 # --- the history ---------------------------------------------------------------------------
 # These two functions are the only places where the speech commands store anything (through
 # app.flows, as the window does).
+
 
 def save_to_history(ctx: CliContext, result: SpeechResult) -> int:
     """Stores a recording or an imported file (copied in) with its transcript, in one

@@ -36,9 +36,11 @@ class Paste:
         if not self.dropped_bytes:
             return None
         lines = f"{self.dropped_lines:,} line{'s' if self.dropped_lines != 1 else ''}"
-        return (f"The conversation is {_size(self.total_bytes)}, more than the {_size(MAX_PASTE_BYTES)} "
-                f"Confide reads: its last {_size(self.total_bytes - self.dropped_bytes)} were used and "
-                f"the first {lines} ({_size(self.dropped_bytes)}) were left out.")
+        return (
+            f"The conversation is {_size(self.total_bytes)}, more than the {_size(MAX_PASTE_BYTES)} "
+            f"Confide reads: its last {_size(self.total_bytes - self.dropped_bytes)} were used and "
+            f"the first {lines} ({_size(self.dropped_bytes)}) were left out."
+        )
 
 
 def read_conversation(source: str, stdin: BinaryIO | None = None) -> Paste:
@@ -48,8 +50,7 @@ def read_conversation(source: str, stdin: BinaryIO | None = None) -> Paste:
     path = Path(source)
     try:
         if not path.is_file():  # raises, not False, when a folder on the way is closed to us
-            raise AppError(f"There is no file {path}; check the path, or give - to read the conversation "
-                           "from stdin.")
+            raise AppError(f"There is no file {path}; check the path, or give - to read the conversation from stdin.")
         with open(path, "rb") as stream:
             return _keep_the_end(stream, str(path))
     except OSError as exc:
@@ -76,7 +77,7 @@ def _keep_the_end(stream: BinaryIO, name: str, limit: int = MAX_PASTE_BYTES) -> 
     # one enormous line, at the first whole character
     newline = kept.find(b"\n")
     if 0 <= newline < len(kept) - 1:
-        kept = kept[newline + 1:]
+        kept = kept[newline + 1 :]
     else:
         while kept and 0x80 <= kept[0] <= 0xBF:
             kept = kept[1:]

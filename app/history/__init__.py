@@ -7,14 +7,22 @@ needs no prefix. See store.HistoryStore for the API.
 
 from app.errors import HistoryError
 from app.history.records import (
-                                 ConversationDetail,
-                                 ItemSummary,
-                                 PickedReply,
-                                 RecordingDetail,
-                                 SearchHit,
-                                 StoredDraft,
+    ConversationDetail,
+    ItemSummary,
+    PickedReply,
+    RecordingDetail,
+    SearchHit,
+    StoredDraft,
 )
 from app.history.store import HistoryStore
 
-__all__ = ["ConversationDetail", "HistoryError", "HistoryStore", "ItemSummary", "PickedReply", "RecordingDetail",
-           "SearchHit", "StoredDraft"]
+__all__ = [
+    "ConversationDetail",
+    "HistoryError",
+    "HistoryStore",
+    "ItemSummary",
+    "PickedReply",
+    "RecordingDetail",
+    "SearchHit",
+    "StoredDraft",
+]

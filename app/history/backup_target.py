@@ -16,8 +16,12 @@ from pathlib import Path
 from app.errors import HistoryError
 
 SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")  # what SQLite keeps beside a database file
-KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a named pipe"),
-         (stat.S_ISSOCK, "a socket"))
+KINDS = (
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 def check_backup_target(target: Path, live_db: Path) -> Path:

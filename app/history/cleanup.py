@@ -55,8 +55,10 @@ def finish_pending(db, data_root: Path) -> int:
     if not rows:
         return 0
     for _, audio, _ in rows:
-        still_used = audio is not None and db.execute(
-            "SELECT 1 FROM recordings WHERE audio_file = ? LIMIT 1", [audio]).fetchone()
+        still_used = (
+            audio is not None
+            and db.execute("SELECT 1 FROM recordings WHERE audio_file = ? LIMIT 1", [audio]).fetchone()
+        )
         if audio is not None and not still_used:
             files.remove_audio(data_root, audio)
     rewrites = {rewrite for _, _, rewrite in rows}
@@ -78,8 +80,9 @@ def sweep_recordings(db, data_root: Path, folder: str = "recordings") -> Swept:
     where = Path(data_root) / folder
     if not where.is_dir():
         return swept
-    referenced = {row[0] for row in db.execute(
-        "SELECT audio_file FROM recordings WHERE audio_file IS NOT NULL").fetchall()}
+    referenced = {
+        row[0] for row in db.execute("SELECT audio_file FROM recordings WHERE audio_file IS NOT NULL").fetchall()
+    }
     for path in sorted(where.iterdir()):
         name = path.name
         relative = f"{folder}/{name}"

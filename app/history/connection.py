@@ -35,8 +35,9 @@ def open_database(db_path: Path) -> sqlite_utils.Database:
     else:
         _create_private_file(db_path)
     try:
-        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=rw", uri=True,
-                               timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        conn = sqlite3.connect(
+            f"{db_path.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False
+        )
     except sqlite3.Error as exc:
         raise describe(exc, db_path) from exc
     try:
@@ -52,8 +53,9 @@ def configure(db: sqlite_utils.Database, db_path: Path) -> None:
     conn = db.conn
     db.enable_wal()
     if db.journal_mode != "wal":
-        raise HistoryError(f"The history database {db_path} cannot use write-ahead logging here; "
-                           "put the data folder on a local disk.")
+        raise HistoryError(
+            f"The history database {db_path} cannot use write-ahead logging here; put the data folder on a local disk."
+        )
     conn.execute("PRAGMA foreign_keys = ON")
     # Committed means on disk: a crash or power cut after a save loses nothing.
     conn.execute("PRAGMA synchronous = FULL")
@@ -69,11 +71,14 @@ def _check_existing_file(db_path: Path) -> None:
         raise HistoryError(f"{db_path} is not a file; move it away so that Confide can keep its history there.")
     folder = db_path.parent
     if not os.access(db_path, os.R_OK):
-        raise HistoryError(f"The history database {db_path} cannot be read with your permissions; "
-                           "fix its owner or permissions.")
+        raise HistoryError(
+            f"The history database {db_path} cannot be read with your permissions; fix its owner or permissions."
+        )
     if not os.access(db_path, os.W_OK) or not os.access(folder, os.W_OK | os.X_OK):
-        raise HistoryError(f"The history database {db_path} is read-only (the file or its folder {folder} "
-                           "cannot be written); fix the permissions or choose another data folder with --data-dir.")
+        raise HistoryError(
+            f"The history database {db_path} is read-only (the file or its folder {folder} "
+            "cannot be written); fix the permissions or choose another data folder with --data-dir."
+        )
     with open(db_path, "rb") as handle:
         head = handle.read(len(SQLITE_MAGIC))
     if head and head != SQLITE_MAGIC:
@@ -87,10 +92,14 @@ def _create_private_file(db_path: Path) -> None:
         return  # someone else made it a moment ago: it is opened as an existing file
     except OSError as exc:
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise HistoryError(f"Cannot create the history database in {db_path.parent}: the folder is read-only; "
-                               "fix its permissions or choose another data folder with --data-dir.") from exc
-        raise HistoryError(f"Cannot create the history database {db_path} ({exc.strerror}); "
-                           "choose another data folder with --data-dir.") from exc
+            raise HistoryError(
+                f"Cannot create the history database in {db_path.parent}: the folder is read-only; "
+                "fix its permissions or choose another data folder with --data-dir."
+            ) from exc
+        raise HistoryError(
+            f"Cannot create the history database {db_path} ({exc.strerror}); "
+            "choose another data folder with --data-dir."
+        ) from exc
     os.close(fd)
 
 
@@ -106,8 +115,10 @@ def make_private(path: Path) -> None:
 
 
 def damaged(db_path: Path) -> HistoryError:
-    return HistoryError(f"The history database {db_path} is damaged and cannot be read; move it aside "
-                        "(or restore a copy made with `confide history backup`) and Confide will start a new one.")
+    return HistoryError(
+        f"The history database {db_path} is damaged and cannot be read; move it aside "
+        "(or restore a copy made with `confide history backup`) and Confide will start a new one."
+    )
 
 
 def describe(exc: sqlite3.Error, db_path: Path) -> HistoryError:
@@ -117,14 +128,19 @@ def describe(exc: sqlite3.Error, db_path: Path) -> HistoryError:
     if "not a database" in message or "malformed" in message or "corrupt" in message:
         return damaged(db_path)
     if "readonly" in message or "read-only" in message:
-        return HistoryError(f"The history database {db_path} is read-only; fix the permissions of it and of "
-                            f"{folder}, or choose another data folder with --data-dir.")
+        return HistoryError(
+            f"The history database {db_path} is read-only; fix the permissions of it and of "
+            f"{folder}, or choose another data folder with --data-dir."
+        )
     if "unable to open" in message:
-        return HistoryError(f"Cannot open the history database {db_path}; check that {folder} exists "
-                            "and that you may read and write it.")
+        return HistoryError(
+            f"Cannot open the history database {db_path}; check that {folder} exists "
+            "and that you may read and write it."
+        )
     if "locked" in message or "busy" in message:
-        return HistoryError("The history database is busy in another Confide window or command; "
-                            "wait for it to finish and try again.")
+        return HistoryError(
+            "The history database is busy in another Confide window or command; wait for it to finish and try again."
+        )
     if "disk is full" in message or "database or disk is full" in message:
         return HistoryError(f"The disk holding {db_path} is full; free some space and try again.")
     if "disk i/o" in message and no_room(folder):  # space ran out outside a database write

@@ -31,8 +31,9 @@ def relative_audio(data_root: Path, audio: str | os.PathLike | None) -> str | No
     try:
         return absolute.relative_to(root).as_posix()
     except ValueError:
-        raise HistoryError(f"The audio file {path} is outside the data folder {root}; "
-                           "copy it in with import_audio() first.") from None
+        raise HistoryError(
+            f"The audio file {path} is outside the data folder {root}; copy it in with import_audio() first."
+        ) from None
 
 
 def absolute_audio(data_root: Path, relative: str | None) -> Path | None:
@@ -60,12 +61,14 @@ def remove_audio(data_root: Path, relative: str | None) -> None:
     except FileNotFoundError:
         pass
     except OSError as exc:
-        raise HistoryError(f"Cannot delete the audio file {path} ({exc.strerror}); "
-                           "fix its permissions and delete it by hand.") from exc
+        raise HistoryError(
+            f"Cannot delete the audio file {path} ({exc.strerror}); fix its permissions and delete it by hand."
+        ) from exc
 
 
-def import_audio(data_root: Path, source: Path, folder: str = "recordings", *,
-                 hold_lock_in: contextlib.ExitStack | None = None) -> str:
+def import_audio(
+    data_root: Path, source: Path, folder: str = "recordings", *, hold_lock_in: contextlib.ExitStack | None = None
+) -> str:
     """Copies an outside audio file into the data folder (0600); returns its relative path.
     hold_lock_in: the copy stays locked until that stack closes (the caller stores the row
     that refers to it meanwhile), so that another process's start-up sweep never takes it for
@@ -79,12 +82,16 @@ def import_audio(data_root: Path, source: Path, folder: str = "recordings", *,
         target = target_dir / f"{source.stem}-{counter}{source.suffix}"
         counter += 1
     try:
-        with private_temp(target, hold_lock_in=hold_lock_in) as temp, open(source, "rb") as src, \
-                open(temp, "wb") as out:
+        with (
+            private_temp(target, hold_lock_in=hold_lock_in) as temp,
+            open(source, "rb") as src,
+            open(temp, "wb") as out,
+        ):
             shutil.copyfileobj(src, out, 1 << 20)
     except OSError as exc:
-        raise HistoryError(f"Cannot copy {source} into the data folder ({exc.strerror}); "
-                           "check the file and the free space.") from exc
+        raise HistoryError(
+            f"Cannot copy {source} into the data folder ({exc.strerror}); check the file and the free space."
+        ) from exc
     return target.relative_to(data_root).as_posix()
 
 
@@ -139,8 +146,9 @@ def backup_database(conn: sqlite3.Connection, live_db: Path, target: Path) -> Pa
             copy.execute("PRAGMA journal_mode = DELETE").fetchone()
             verdict = copy.execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.OperationalError as exc:
-            raise HistoryError(f"Writing the backup {target} failed ({exc}); check the free space "
-                               "and permissions there.") from exc
+            raise HistoryError(
+                f"Writing the backup {target} failed ({exc}); check the free space and permissions there."
+            ) from exc
         finally:
             copy.close()
         if verdict != "ok":

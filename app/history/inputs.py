@@ -56,9 +56,13 @@ def summary_dict(summary: Summary) -> dict:
                 out.append(entry)
         return out
 
-    return {"title": str(data.get("title") or ""), "overview": str(data.get("overview") or ""),
-            "key_points": entries("key_points"), "decisions": entries("decisions"),
-            "action_items": entries("action_items")}
+    return {
+        "title": str(data.get("title") or ""),
+        "overview": str(data.get("overview") or ""),
+        "key_points": entries("key_points"),
+        "decisions": entries("decisions"),
+        "action_items": entries("action_items"),
+    }
 
 
 # Speakers a paste could not name: a title "Conversation with Them" says nothing.

@@ -36,8 +36,7 @@ class ItemSummary:
         _typed(self, kind=ItemKind)
 
     def to_json(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "title": self.title, "created": self.created,
-                "snippet": self.snippet}
+        return {"id": self.id, "kind": self.kind, "title": self.title, "created": self.created, "snippet": self.snippet}
 
 
 @dataclass(frozen=True)
@@ -64,8 +63,14 @@ class SearchHit:
         _typed(self, kind=ItemKind)
 
     def to_json(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "title": self.title, "created": self.created,
-                "snippet": self.snippet, "start": self.start}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "created": self.created,
+            "snippet": self.snippet,
+            "start": self.start,
+        }
 
 
 @dataclass(frozen=True)
@@ -87,8 +92,13 @@ class RecordingDetail:
 
     def to_json(self) -> dict:
         return {
-            "id": self.id, "kind": self.kind, "title": self.title, "created": self.created,
-            "status": self.status, "duration": self.duration, "language": self.language,
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "created": self.created,
+            "status": self.status,
+            "duration": self.duration,
+            "language": self.language,
             "audio_file": self.audio_file,
             "segments": [{"start": s.start, "end": s.end, "text": s.text} for s in self.segments],
             "summary": self.summary.to_json() if self.summary is not None else None,
@@ -106,8 +116,14 @@ class StoredDraft:
     final_text: str | None  # what the user sent, when they edited the draft
 
     def to_json(self) -> dict:
-        return {"id": self.id, "text": self.text, "tone": self.tone, "length": self.length,
-                "picked": self.picked, "final_text": self.final_text}
+        return {
+            "id": self.id,
+            "text": self.text,
+            "tone": self.tone,
+            "length": self.length,
+            "picked": self.picked,
+            "final_text": self.final_text,
+        }
 
 
 @dataclass(frozen=True)
@@ -123,8 +139,12 @@ class ConversationDetail:
 
     def to_json(self) -> dict:
         return {
-            "id": self.id, "kind": self.kind, "title": self.title, "created": self.created,
-            "me": self.me, "raw": self.raw,
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "created": self.created,
+            "me": self.me,
+            "raw": self.raw,
             "turns": [{"speaker": t.speaker, "text": t.text} for t in self.turns],
             "drafts": [d.to_json() for d in self.drafts],
         }
@@ -141,6 +161,7 @@ class PickedReply:
 
 
 # --- what the store takes ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class NewRecording:

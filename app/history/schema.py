@@ -114,7 +114,6 @@ def m003_settings(db: Database) -> None:
     """)
 
 
-
 @migrations()
 def m004_pending_deletions(db: Database) -> None:
     """What a delete or wipe has committed but not yet finished outside its transaction: the
@@ -148,14 +147,19 @@ def refuse_unknown(db: Database, db_path) -> None:
     applied = [step.name for step in migrations.applied(db)]
     unknown = [name for name in applied if name not in KNOWN_STEPS]
     if unknown:
-        raise HistoryError(f"The history database {db_path} was written by a newer version of Confide "
-                           f"(step {unknown[-1]}); update Confide to open it.")
+        raise HistoryError(
+            f"The history database {db_path} was written by a newer version of Confide "
+            f"(step {unknown[-1]}); update Confide to open it."
+        )
     if not applied:
-        other_tables = [name for name in db.table_names() if not name.startswith("sqlite_")
-                        and name != migrations.migrations_table]
+        other_tables = [
+            name for name in db.table_names() if not name.startswith("sqlite_") and name != migrations.migrations_table
+        ]
         if other_tables:
-            raise HistoryError(f"{db_path} is an SQLite database of another program, not Confide's history; "
-                               "move it away or choose another data folder with --data-dir.")
+            raise HistoryError(
+                f"{db_path} is an SQLite database of another program, not Confide's history; "
+                "move it away or choose another data folder with --data-dir."
+            )
 
 
 def upgrade(db: Database) -> None:

@@ -68,7 +68,7 @@ def search(db: Database, text: str, kind: str | None = None, since=None, limit: 
     batch_size = max(2 * limit, 100)
     # Item rows are read for the best candidates only, a batch at a time, until enough pass --since.
     for first in range(0, len(ranked), batch_size):
-        batch = ranked[first:first + batch_size]
+        batch = ranked[first : first + batch_size]
         items = _items(db, [c.item_id for c in batch], since_text)
         for candidate in batch:
             if candidate.item_id in items:
@@ -87,8 +87,12 @@ def _indexed_words(db: Database):
 
     def indexed(word: str) -> bool:
         if word not in seen:
-            seen[word] = db.execute("SELECT 1 FROM search_docs_fts WHERE search_docs_fts MATCH ? LIMIT 1",
-                                    [f'"{word}"']).fetchone() is not None
+            seen[word] = (
+                db.execute(
+                    "SELECT 1 FROM search_docs_fts WHERE search_docs_fts MATCH ? LIMIT 1", [f'"{word}"']
+                ).fetchone()
+                is not None
+            )
         return seen[word]
 
     return indexed
@@ -106,7 +110,9 @@ def _rank_kind(db: Database, query: Query, kind: str, candidates: dict[int, _Can
     low, high = kind_range(kind)
     rows = db.execute(
         "SELECT rowid, bm25(search_docs_fts) FROM search_docs_fts WHERE search_docs_fts MATCH ? "
-        "AND rowid BETWEEN ? AND ? ORDER BY rowid DESC LIMIT ?", [query.all_words, low, high, WINDOW]).fetchall()
+        "AND rowid BETWEEN ? AND ? ORDER BY rowid DESC LIMIT ?",
+        [query.all_words, low, high, WINDOW],
+    ).fetchall()
     for doc_id, score in rows:
         item_id = item_of(doc_id)
         found = candidates.get(item_id)
@@ -119,8 +125,10 @@ def _rank_kind(db: Database, query: Query, kind: str, candidates: dict[int, _Can
         # meeting that said "budget review" still comes first. Newest first, so each item ends
         # up with its earliest passage holding the phrase.
         for (doc_id,) in db.execute(
-                "SELECT rowid FROM search_docs_fts WHERE search_docs_fts MATCH ? AND rowid BETWEEN ? AND ? "
-                "ORDER BY rowid DESC LIMIT ?", [query.phrase, low, high, WINDOW]):
+            "SELECT rowid FROM search_docs_fts WHERE search_docs_fts MATCH ? AND rowid BETWEEN ? AND ? "
+            "ORDER BY rowid DESC LIMIT ?",
+            [query.phrase, low, high, WINDOW],
+        ):
             item_id = item_of(doc_id)
             found = candidates.get(item_id)
             if found is None:
@@ -134,9 +142,14 @@ def _spread_items(db: Database, query: Query, kind: str) -> set[int]:
     low, high = kind_range(kind)
     common: set[int] | None = None
     for term in query.terms:
-        found = {item_of(row[0]) for row in db.execute(
-            "SELECT rowid FROM search_docs_fts WHERE search_docs_fts MATCH ? AND rowid BETWEEN ? AND ? "
-            "ORDER BY rowid DESC LIMIT ?", [term, low, high, WINDOW])}
+        found = {
+            item_of(row[0])
+            for row in db.execute(
+                "SELECT rowid FROM search_docs_fts WHERE search_docs_fts MATCH ? AND rowid BETWEEN ? AND ? "
+                "ORDER BY rowid DESC LIMIT ?",
+                [term, low, high, WINDOW],
+            )
+        }
         common = found if common is None else common & found
         if not common:
             return set()
@@ -172,23 +185,31 @@ def _hit(db: Database, query: Query, candidate: _Candidate, item: tuple) -> Sear
         row = db.execute(
             "SELECT rowid, snippet(search_docs_fts, 0, char(2), char(3), '', ?) FROM search_docs_fts "
             "WHERE search_docs_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid LIMIT 1",
-            [SNIPPET_TOKENS, match, low, top]).fetchone()
+            [SNIPPET_TOKENS, match, low, top],
+        ).fetchone()
         if row is not None:
             break
     else:
         return None
     doc_id, marked = row
     source, anchors, doc_text = db.execute(
-        "SELECT source, anchors, text FROM search_docs WHERE id = ?", [doc_id]).fetchone()
+        "SELECT source, anchors, text FROM search_docs WHERE id = ?", [doc_id]
+    ).fetchone()
     plain, spans, offset = _locate(marked or "", doc_text)
     lead = "…" if offset > 0 else ""
     tail = "…" if offset + len(plain) < len(doc_text) else ""
     start = _time_at(json.loads(anchors), offset + spans[0][0]) if spans else None
     shifted = tuple((a + len(lead), b + len(lead)) for a, b in spans)
     return SearchHit(
-        id=candidate.item_id, kind=item[1], title=item[2], created=item[3],
-        snippet=lead + _mark(plain, spans) + tail, start=start, source=source,
-        plain_snippet=lead + plain + tail, highlights=shifted,
+        id=candidate.item_id,
+        kind=item[1],
+        title=item[2],
+        created=item[3],
+        snippet=lead + _mark(plain, spans) + tail,
+        start=start,
+        source=source,
+        plain_snippet=lead + plain + tail,
+        highlights=shifted,
     )
 
 

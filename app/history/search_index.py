@@ -122,8 +122,12 @@ def _next_id(db: Database, item_id: int, kind: str) -> int:
     return doc_id
 
 
-SOURCE_KIND = {"transcript": "recording", "summary": "recording", "conversation": "conversation",
-               "reply": "conversation"}
+SOURCE_KIND = {
+    "transcript": "recording",
+    "summary": "recording",
+    "conversation": "conversation",
+    "reply": "conversation",
+}
 
 
 def _insert(db: Database, item_id: int, source: str, passages: list[Passage], ref: int | None = None) -> None:
@@ -131,8 +135,14 @@ def _insert(db: Database, item_id: int, source: str, passages: list[Passage], re
     for passage in passages:
         db.execute(
             "INSERT INTO search_docs (id, item_id, source, ref, anchors, text) VALUES (?, ?, ?, ?, ?, ?)",
-            [_next_id(db, item_id, kind), item_id, source, passage.ref if ref is None else ref,
-             json.dumps(passage.anchors, separators=(",", ":")), passage.text],
+            [
+                _next_id(db, item_id, kind),
+                item_id,
+                source,
+                passage.ref if ref is None else ref,
+                json.dumps(passage.anchors, separators=(",", ":")),
+                passage.text,
+            ],
         )
 
 
@@ -148,21 +158,26 @@ def index_title(db: Database, item_id: int, title: str, kind: str) -> None:
     doc_id = item_range(item_id, kind)[0]
     updated = db.execute("UPDATE search_docs SET text = ? WHERE id = ?", [title, doc_id]).rowcount
     if not updated:
-        db.execute("INSERT INTO search_docs (id, item_id, source, text) VALUES (?, ?, 'title', ?)",
-                   [doc_id, item_id, title])
+        db.execute(
+            "INSERT INTO search_docs (id, item_id, source, text) VALUES (?, ?, 'title', ?)", [doc_id, item_id, title]
+        )
 
 
 def extend_transcript(db: Database, recording_id: int, first_new_idx: int) -> None:
     """Indexes segments from first_new_idx on; a last passage with room is rebuilt to take them."""
     last = db.execute(
         "SELECT id, ref, length(text) FROM search_docs WHERE item_id = ? AND source = 'transcript' "
-        "ORDER BY id DESC LIMIT 1", [recording_id]).fetchone()
+        "ORDER BY id DESC LIMIT 1",
+        [recording_id],
+    ).fetchone()
     from_idx = first_new_idx
     if last is not None and last[2] < PASSAGE_CHARS and last[1] is not None:
         db.execute("DELETE FROM search_docs WHERE id = ?", [last[0]])
         from_idx = min(from_idx, last[1])
-    rows = db.execute('SELECT idx, start, text FROM segments WHERE recording_id = ? AND idx >= ? ORDER BY idx',
-                      [recording_id, from_idx]).fetchall()
+    rows = db.execute(
+        "SELECT idx, start, text FROM segments WHERE recording_id = ? AND idx >= ? ORDER BY idx",
+        [recording_id, from_idx],
+    ).fetchall()
     _insert(db, recording_id, "transcript", build_passages(Piece(text, start, idx) for idx, start, text in rows))
 
 
@@ -173,9 +188,10 @@ def index_summary(db: Database, recording_id: int) -> None:
         return
     pieces = [Piece(head[0]), Piece(head[1])]
     for text, owner, due, start in db.execute(
-            "SELECT text, owner, due, start FROM summary_items WHERE recording_id = ? ORDER BY "
-            "CASE kind WHEN 'key_point' THEN 0 WHEN 'decision' THEN 1 ELSE 2 END, idx",
-            [recording_id]).fetchall():
+        "SELECT text, owner, due, start FROM summary_items WHERE recording_id = ? ORDER BY "
+        "CASE kind WHEN 'key_point' THEN 0 WHEN 'decision' THEN 1 ELSE 2 END, idx",
+        [recording_id],
+    ).fetchall():
         extras = " ".join(part for part in (owner or "", due or "") if part)
         pieces.append(Piece(f"{text} {extras}".strip(), start))
     _insert(db, recording_id, "summary", build_passages(pieces))
@@ -183,8 +199,9 @@ def index_summary(db: Database, recording_id: int) -> None:
 
 def index_conversation(db: Database, conversation_id: int) -> None:
     drop(db, conversation_id, "conversation")
-    rows = db.execute("SELECT speaker, text FROM turns WHERE conversation_id = ? ORDER BY idx",
-                      [conversation_id]).fetchall()
+    rows = db.execute(
+        "SELECT speaker, text FROM turns WHERE conversation_id = ? ORDER BY idx", [conversation_id]
+    ).fetchall()
     pieces = [Piece(f"{speaker}: {text}" if speaker else text) for speaker, text in rows]
     if not pieces:
         raw = db.execute("SELECT raw FROM conversations WHERE item_id = ?", [conversation_id]).fetchone()
@@ -210,8 +227,9 @@ def index_everything(db: Database) -> None:
             index_summary(db, item_id)
         else:
             index_conversation(db, item_id)
-            for (draft_id,) in db.execute("SELECT id FROM drafts WHERE conversation_id = ? ORDER BY idx",
-                                          [item_id]).fetchall():
+            for (draft_id,) in db.execute(
+                "SELECT id FROM drafts WHERE conversation_id = ? ORDER BY idx", [item_id]
+            ).fetchall():
                 index_draft(db, item_id, draft_id)
 
 

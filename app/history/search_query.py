@@ -28,9 +28,22 @@ TERM = re.compile(r"([^\W_]+)(\*?)")
 # (verb ending, noun ending) of one family that the porter stemmer does not join. The part
 # before the ending must keep MIN_STEM letters, so that "state" never becomes "station".
 FAMILIES = (
-    ("ide", "ision"), ("ude", "usion"), ("ate", "ation"), ("ify", "ification"), ("uce", "uction"),
-    ("ibe", "iption"), ("eive", "eption"), ("ain", "anation"), ("ume", "umption"), ("mit", "mission"),
-    ("yse", "ysis"), ("yze", "ysis"), ("ver", "very"), ("ail", "ailure"), ("ose", "osure"), ("ee", "eement"),
+    ("ide", "ision"),
+    ("ude", "usion"),
+    ("ate", "ation"),
+    ("ify", "ification"),
+    ("uce", "uction"),
+    ("ibe", "iption"),
+    ("eive", "eption"),
+    ("ain", "anation"),
+    ("ume", "umption"),
+    ("mit", "mission"),
+    ("yse", "ysis"),
+    ("yze", "ysis"),
+    ("ver", "very"),
+    ("ail", "ailure"),
+    ("ose", "osure"),
+    ("ee", "eement"),
 )
 MIN_STEM = 3
 # Halves of a compound must be words of their own: "therapist" is not "the" + "rapist", and
@@ -41,12 +54,14 @@ MIN_HALF = 3
 # Past this a "word" is no compound anyone types (a pasted 100,000-letter query once asked for
 # every one of its halves: 100,000 strings of 100,000 letters, 9.6 GB).
 MAX_COMPOUND = 40
-NOT_HALVES = frozenset("""
+NOT_HALVES = frozenset(
+    """
 the and for with out her his him she you your our not are was but can any all own off its who whom how
 why one two now yet may per via also than then them they this that into onto upon over some thing things
 every ever body where what when there here while times fore self ward wards
 ing ings ate ated ion ions ment ments ness ers est ity ive ous ful able ible less ish ism ist ted ally
-""".split())
+""".split()
+)
 
 
 def _quoted(word: str) -> str:
@@ -85,8 +100,11 @@ def compound_halves(word: str) -> list[tuple[str, str]]:
     word = word.lower()
     if not word.isalpha() or not 2 * MIN_HALF <= len(word) <= MAX_COMPOUND:
         return []
-    return [(word[:cut], word[cut:]) for cut in range(MIN_HALF, len(word) - MIN_HALF + 1)
-            if word[:cut] not in NOT_HALVES and word[cut:] not in NOT_HALVES]
+    return [
+        (word[:cut], word[cut:])
+        for cut in range(MIN_HALF, len(word) - MIN_HALF + 1)
+        if word[:cut] not in NOT_HALVES and word[cut:] not in NOT_HALVES
+    ]
 
 
 def _joinable(a: str, b: str) -> bool:
@@ -111,7 +129,7 @@ class Query:
         """parts joined by separator, OR the same with each joinable pair as one word."""
         alternatives = [separator.join(parts)]
         for i, joined in self.joins:
-            alternatives.append(separator.join(parts[:i] + [joined] + parts[i + 2:]))
+            alternatives.append(separator.join(parts[:i] + [joined] + parts[i + 2 :]))
         if len(alternatives) == 1:
             return alternatives[0]
         return " OR ".join(f"({a})" for a in alternatives)
@@ -143,8 +161,7 @@ def parse_query(text: str, indexed: Callable[[str], bool] = lambda word: True) -
             continue
         forms = word_forms(word)
         alternatives = [_quoted(forms[0])] + [_quoted(form) for form in forms[1:] if indexed(form)]
-        alternatives += [f"{_quoted(a)} + {_quoted(b)}" for a, b in compound_halves(word)
-                         if indexed(a) and indexed(b)]
+        alternatives += [f"{_quoted(a)} + {_quoted(b)}" for a, b in compound_halves(word) if indexed(a) and indexed(b)]
         units.append(alternatives[0] if len(alternatives) == 1 else f"({' OR '.join(alternatives)})")
     joins: list[tuple[int, str]] = []
     for i in range(len(typed) - 1):

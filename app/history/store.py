@@ -95,9 +95,16 @@ class HistoryStore:
     # --- recordings ----------------------------------------------------------------------
 
     @_guarded
-    def add_recording(self, title: str | None = None, *, audio_file: str | Path | None = None,
-                      created: datetime | None = None, duration: float | None = None,
-                      language: str | None = None, status: str = "recording") -> int:
+    def add_recording(
+        self,
+        title: str | None = None,
+        *,
+        audio_file: str | Path | None = None,
+        created: datetime | None = None,
+        duration: float | None = None,
+        language: str | None = None,
+        status: str = "recording",
+    ) -> int:
         """A new recording (status 'recording' while it is being made); returns its item id."""
         inputs.check_status(status)
         relative = files.relative_audio(self.data_root, audio_file)
@@ -122,8 +129,15 @@ class HistoryStore:
             relative = files.relative_audio(self.data_root, audio_file)
             try:
                 with self._db.atomic():
-                    item_id = writing.insert_recording(self._db, recording.title, relative, recording.created,
-                                                       recording.duration, recording.language, recording.status)
+                    item_id = writing.insert_recording(
+                        self._db,
+                        recording.title,
+                        relative,
+                        recording.created,
+                        recording.duration,
+                        recording.language,
+                        recording.status,
+                    )
                     writing.append_segments(self._db, item_id, rows, replace=False)
                     if data is not None:
                         writing.write_summary(self._db, item_id, data, retitle=True)
@@ -151,8 +165,9 @@ class HistoryStore:
             writing.refresh_preview(self._db, recording_id)
 
     @_guarded
-    def replace_transcript(self, recording_id: int, segments: Iterable, *, duration: float | None = None,
-                           language: str | None = None) -> None:
+    def replace_transcript(
+        self, recording_id: int, segments: Iterable, *, duration: float | None = None, language: str | None = None
+    ) -> None:
         """A transcript made after the fact replaces the old one, and the recording counts as
         done ('recovered' stays), in one transaction."""
         rows = [inputs.segment_row(segment) for segment in segments]
@@ -162,12 +177,20 @@ class HistoryStore:
             self._db.execute(
                 "UPDATE recordings SET status = CASE status WHEN 'recording' THEN 'done' ELSE status END, "
                 "duration = coalesce(?, duration), language = coalesce(?, language) WHERE item_id = ?",
-                [duration, language, recording_id])
+                [duration, language, recording_id],
+            )
             writing.refresh_preview(self._db, recording_id)
 
     @_guarded
-    def finish_recording(self, recording_id: int, *, duration: float | None = None, status: str = "done",
-                         audio_file: str | Path | None = None, language: str | None = None) -> None:
+    def finish_recording(
+        self,
+        recording_id: int,
+        *,
+        duration: float | None = None,
+        status: str = "done",
+        audio_file: str | Path | None = None,
+        language: str | None = None,
+    ) -> None:
         inputs.check_status(status)
         recording_id = reading.require(self._db, recording_id, "recording")
         relative = files.relative_audio(self.data_root, audio_file) if audio_file is not None else None
@@ -175,7 +198,8 @@ class HistoryStore:
             self._db.execute(
                 "UPDATE recordings SET status = ?, duration = coalesce(?, duration), "
                 "audio_file = coalesce(?, audio_file), language = coalesce(?, language) WHERE item_id = ?",
-                [status, duration, relative, language, recording_id])
+                [status, duration, relative, language, recording_id],
+            )
         stored = self._db.execute("SELECT audio_file FROM recordings WHERE item_id = ?", [recording_id]).fetchone()[0]
         files.make_audio_private(self.data_root, stored)
 
@@ -184,8 +208,12 @@ class HistoryStore:
         """Marks recordings left in 'recording' by a crash as 'recovered' (call at start-up,
         before a new recording begins); returns their ids."""
         with self._db.atomic():
-            ids = [row[0] for row in self._db.execute(
-                "SELECT item_id FROM recordings WHERE status = 'recording' ORDER BY item_id").fetchall()]
+            ids = [
+                row[0]
+                for row in self._db.execute(
+                    "SELECT item_id FROM recordings WHERE status = 'recording' ORDER BY item_id"
+                ).fetchall()
+            ]
             self._db.execute("UPDATE recordings SET status = 'recovered' WHERE status = 'recording'")
         return ids
 
@@ -210,15 +238,23 @@ class HistoryStore:
             raise HistoryError("The conversation is empty; paste some messages first.")
         title = (conversation.title or "").strip()
         with self._db.atomic():
-            return writing.insert_conversation(self._db, conversation.raw, turn_rows, conversation.me, title,
-                                               to_stored(conversation.created), draft_rows)
+            return writing.insert_conversation(
+                self._db,
+                conversation.raw,
+                turn_rows,
+                conversation.me,
+                title,
+                to_stored(conversation.created),
+                draft_rows,
+            )
 
     @_guarded
     def find_conversation(self, raw: str) -> int | None:
         """The newest stored conversation pasted as exactly this text, if any (a paste drafted
         again, also after a restart, is the same conversation: one entry)."""
-        row = self._db.execute("SELECT item_id FROM conversations WHERE raw = ? ORDER BY item_id DESC LIMIT 1",
-                               [raw or ""]).fetchone()
+        row = self._db.execute(
+            "SELECT item_id FROM conversations WHERE raw = ? ORDER BY item_id DESC LIMIT 1", [raw or ""]
+        ).fetchone()
         return row[0] if row else None
 
     @_guarded
@@ -229,8 +265,9 @@ class HistoryStore:
             writing.set_conversation_me(self._db, conversation_id, me)
 
     @_guarded
-    def add_drafts(self, conversation_id: int, drafts: Iterable, *, tone: str | None = None,
-                   length: str | None = None) -> list[int]:
+    def add_drafts(
+        self, conversation_id: int, drafts: Iterable, *, tone: str | None = None, length: str | None = None
+    ) -> list[int]:
         """Reply drafts (strings, {text, tone?, length?} dicts or objects with .text); returns their ids."""
         conversation_id = reading.require(self._db, conversation_id, "conversation")
         rows = [inputs.draft_row(draft, tone, length) for draft in drafts]
@@ -260,8 +297,9 @@ class HistoryStore:
     # --- every item ----------------------------------------------------------------------
 
     @_guarded
-    def list_items(self, kind: str | None = None, since=None, limit: int | None = None,
-                   offset: int = 0) -> list[ItemSummary]:
+    def list_items(
+        self, kind: str | None = None, since=None, limit: int | None = None, offset: int = 0
+    ) -> list[ItemSummary]:
         """Newest first; kind: 'recording' or 'conversation'; since: a date or datetime."""
         return reading.list_items(self._db, kind, since, limit, offset)
 
@@ -293,8 +331,7 @@ class HistoryStore:
         with self._db.atomic():
             audio = None
             if kind == "recording":
-                audio = self._db.execute("SELECT audio_file FROM recordings WHERE item_id = ?",
-                                         [item_id]).fetchone()[0]
+                audio = self._db.execute("SELECT audio_file FROM recordings WHERE item_id = ?", [item_id]).fetchone()[0]
             self._db.execute("DELETE FROM items WHERE id = ?", [item_id])
             cleanup.note_deletions(self._db, [audio], "purge" if purge else "none")
         cleanup.finish_pending(self._db, self.data_root)
@@ -310,8 +347,10 @@ class HistoryStore:
         """Deletes every item and audio file of the history. Crash-safe as delete():
         every audio file is noted as pending in the wipe's own transaction."""
         with self._db.atomic():
-            audio = [row[0] for row in self._db.execute(
-                "SELECT audio_file FROM recordings WHERE audio_file IS NOT NULL").fetchall()]
+            audio = [
+                row[0]
+                for row in self._db.execute("SELECT audio_file FROM recordings WHERE audio_file IS NOT NULL").fetchall()
+            ]
             self._db.execute("DELETE FROM items")
             self._db.execute("INSERT INTO search_docs_fts (search_docs_fts) VALUES ('delete-all')")
             cleanup.note_deletions(self._db, audio, "vacuum")

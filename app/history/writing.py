@@ -13,13 +13,22 @@ from app.history.dates import local_label, to_stored
 PREVIEW_CHARS = 160
 
 
-def insert_recording(db, title: str | None, relative: str | None, created: datetime | None,
-                     duration: float | None, language: str | None, status: str) -> int:
+def insert_recording(
+    db,
+    title: str | None,
+    relative: str | None,
+    created: datetime | None,
+    duration: float | None,
+    language: str | None,
+    status: str,
+) -> int:
     created_text = to_stored(created)
     given = (title or "").strip()
     item_id = new_item(db, "recording", given or f"Recording {local_label(created_text)}", not given, created_text)
-    db.execute("INSERT INTO recordings (item_id, audio_file, duration, language, status) "
-               "VALUES (?, ?, ?, ?, ?)", [item_id, relative, duration, language, status])
+    db.execute(
+        "INSERT INTO recordings (item_id, audio_file, duration, language, status) VALUES (?, ?, ?, ?, ?)",
+        [item_id, relative, duration, language, status],
+    )
     return item_id
 
 
@@ -27,42 +36,45 @@ def append_segments(db, recording_id: int, rows: list, *, replace: bool) -> None
     if replace:
         db.execute("DELETE FROM segments WHERE recording_id = ?", [recording_id])
         search_index.drop(db, recording_id, "transcript")
-    top = db.execute("SELECT max(idx) FROM segments WHERE recording_id = ?",
-                     [recording_id]).fetchone()[0]
+    top = db.execute("SELECT max(idx) FROM segments WHERE recording_id = ?", [recording_id]).fetchone()[0]
     first = 0 if top is None else top + 1
     db.conn.executemany(
         'INSERT INTO segments (recording_id, idx, start, "end", text) VALUES (?, ?, ?, ?, ?)',
-        [(recording_id, first + offset, start, end, text) for offset, (start, end, text) in enumerate(rows)])
+        [(recording_id, first + offset, start, end, text) for offset, (start, end, text) in enumerate(rows)],
+    )
     search_index.extend_transcript(db, recording_id, first)
 
 
 def write_summary(db, recording_id: int, data: dict, *, retitle: bool) -> None:
     db.execute("DELETE FROM summaries WHERE recording_id = ?", [recording_id])
-    db.execute("INSERT INTO summaries (recording_id, title, overview, created) VALUES (?, ?, ?, ?)",
-               [recording_id, data["title"], data["overview"], to_stored()])
-    for kind, key in (("key_point", "key_points"), ("decision", "decisions"),
-                      ("action_item", "action_items")):
+    db.execute(
+        "INSERT INTO summaries (recording_id, title, overview, created) VALUES (?, ?, ?, ?)",
+        [recording_id, data["title"], data["overview"], to_stored()],
+    )
+    for kind, key in (("key_point", "key_points"), ("decision", "decisions"), ("action_item", "action_items")):
         for idx, entry in enumerate(data[key]):
             db.execute(
                 "INSERT INTO summary_items (recording_id, kind, idx, text, owner, due, start) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [recording_id, kind, idx, entry["text"], entry.get("owner"), entry.get("due"),
-                 entry.get("start")])
+                [recording_id, kind, idx, entry["text"], entry.get("owner"), entry.get("due"), entry.get("start")],
+            )
     search_index.index_summary(db, recording_id)
     if retitle and data["title"].strip():
         set_title(db, recording_id, data["title"].strip(), auto=True, only_if_auto=True)
 
 
-def insert_conversation(db, raw: str, turn_rows: list, me: str | None, title: str, created: str,
-                        draft_rows: list) -> int:
+def insert_conversation(
+    db, raw: str, turn_rows: list, me: str | None, title: str, created: str, draft_rows: list
+) -> int:
     """title: the user's, or empty for one named after the other participants."""
     auto = not title
     title = title or inputs.conversation_title(turn_rows, me, raw)
     item_id = new_item(db, "conversation", title, auto, created)
     db.execute("INSERT INTO conversations (item_id, me, raw) VALUES (?, ?, ?)", [item_id, me, raw or ""])
     for idx, (speaker, text) in enumerate(turn_rows):
-        db.execute("INSERT INTO turns (conversation_id, idx, speaker, text) VALUES (?, ?, ?, ?)",
-                   [item_id, idx, speaker, text])
+        db.execute(
+            "INSERT INTO turns (conversation_id, idx, speaker, text) VALUES (?, ?, ?, ?)", [item_id, idx, speaker, text]
+        )
     search_index.index_conversation(db, item_id)
     insert_drafts(db, item_id, draft_rows)
     refresh_preview(db, item_id)
@@ -71,8 +83,12 @@ def insert_conversation(db, raw: str, turn_rows: list, me: str | None, title: st
 
 def set_conversation_me(db, conversation_id: int, me: str | None) -> None:
     """Who the user is; a title the user never set follows (it names the others)."""
-    turn_rows = [tuple(row) for row in db.execute(
-        "SELECT speaker, text FROM turns WHERE conversation_id = ? ORDER BY idx", [conversation_id])]
+    turn_rows = [
+        tuple(row)
+        for row in db.execute(
+            "SELECT speaker, text FROM turns WHERE conversation_id = ? ORDER BY idx", [conversation_id]
+        )
+    ]
     raw = db.execute("SELECT raw FROM conversations WHERE item_id = ?", [conversation_id]).fetchone()[0]
     db.execute("UPDATE conversations SET me = ? WHERE item_id = ?", [me, conversation_id])
     set_title(db, conversation_id, inputs.conversation_title(turn_rows, me, raw), auto=True, only_if_auto=True)
@@ -80,34 +96,41 @@ def set_conversation_me(db, conversation_id: int, me: str | None) -> None:
 
 def pick_draft(db, conversation_id: int, draft_id: int, final_text: str | None) -> None:
     """Marks one draft as the user's pick, undoing any earlier pick of the conversation."""
-    previous = [row[0] for row in db.execute(
-        "SELECT id FROM drafts WHERE conversation_id = ? AND picked_at IS NOT NULL AND id != ?",
-        [conversation_id, draft_id]).fetchall()]
-    db.execute("UPDATE drafts SET picked_at = NULL, final_text = NULL WHERE id IN "
-               "(SELECT value FROM json_each(?))", [json.dumps(previous)])
+    previous = [
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM drafts WHERE conversation_id = ? AND picked_at IS NOT NULL AND id != ?",
+            [conversation_id, draft_id],
+        ).fetchall()
+    ]
+    db.execute(
+        "UPDATE drafts SET picked_at = NULL, final_text = NULL WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps(previous)],
+    )
     db.execute("UPDATE drafts SET picked_at = ?, final_text = ? WHERE id = ?", [to_stored(), final_text, draft_id])
     for changed in previous + [draft_id]:
         search_index.index_draft(db, conversation_id, changed)
 
 
 def insert_drafts(db, conversation_id: int, rows: list) -> list[int]:
-    top = db.execute("SELECT max(idx) FROM drafts WHERE conversation_id = ?",
-                     [conversation_id]).fetchone()[0]
+    top = db.execute("SELECT max(idx) FROM drafts WHERE conversation_id = ?", [conversation_id]).fetchone()[0]
     first = 0 if top is None else top + 1
     created = to_stored()
     ids = []
     for offset, (text, draft_tone, draft_length) in enumerate(rows):
         cursor = db.execute(
             "INSERT INTO drafts (conversation_id, idx, text, tone, length, created) VALUES (?, ?, ?, ?, ?, ?)",
-            [conversation_id, first + offset, text, draft_tone, draft_length, created])
+            [conversation_id, first + offset, text, draft_tone, draft_length, created],
+        )
         ids.append(cursor.lastrowid)
         search_index.index_draft(db, conversation_id, cursor.lastrowid)
     return ids
 
 
 def new_item(db, kind: str, title: str, auto: bool, created: str) -> int:
-    cursor = db.execute("INSERT INTO items (kind, title, title_is_auto, created) VALUES (?, ?, ?, ?)",
-                        [kind, title, int(auto), created])
+    cursor = db.execute(
+        "INSERT INTO items (kind, title, title_is_auto, created) VALUES (?, ?, ?, ?)", [kind, title, int(auto), created]
+    )
     item_id = cursor.lastrowid
     search_index.index_title(db, item_id, title, kind)
     return item_id
@@ -129,7 +152,9 @@ def refresh_preview(db, item_id: int) -> None:
     if not text:
         pieces = db.execute(
             "SELECT text FROM search_docs WHERE item_id = ? AND source IN ('transcript', 'conversation') "
-            "ORDER BY id LIMIT 1", [item_id]).fetchone()
+            "ORDER BY id LIMIT 1",
+            [item_id],
+        ).fetchone()
         text = pieces[0] if pieces else ""
     text = " ".join(text.split())
     if len(text) > PREVIEW_CHARS:

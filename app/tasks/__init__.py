@@ -13,5 +13,15 @@ from app.tasks.events import (
     TranscriptPiece,
 )
 
-__all__ = ["Done", "DraftReady", "Event", "Failed", "LevelReading", "Partial", "Progress", "SummarySoFar",
-           "TaskState", "TranscriptPiece"]
+__all__ = [
+    "Done",
+    "DraftReady",
+    "Event",
+    "Failed",
+    "LevelReading",
+    "Partial",
+    "Progress",
+    "SummarySoFar",
+    "TaskState",
+    "TranscriptPiece",
+]

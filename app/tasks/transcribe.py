@@ -73,16 +73,30 @@ def transcribe_file(task: TranscribeTask, speech, cancel: threading.Event) -> It
         if cancel.is_set():
             return
         if sound_at is None:
-            yield Done(SpeechResult(str(task.path), scanned, (), None, title=Path(task.path).stem,
-                                    imported_from=str(task.path), note=NO_SPEECH_MESSAGE))
+            yield Done(
+                SpeechResult(
+                    str(task.path),
+                    scanned,
+                    (),
+                    None,
+                    title=Path(task.path).stem,
+                    imported_from=str(task.path),
+                    note=NO_SPEECH_MESSAGE,
+                )
+            )
             return
         transcriber = yield from ready_transcriber(speech, cancel)
         if transcriber is None:
             return
         yield Progress(0.0, f"Transcribing {name}…")
         began = time.monotonic()
-        events = transcriber.transcribe(Path(task.path), language=task.language, beam_size=task.beam_size,
-                                        word_timestamps=task.word_timestamps, cancel=cancel)
+        events = transcriber.transcribe(
+            Path(task.path),
+            language=task.language,
+            beam_size=task.beam_size,
+            word_timestamps=task.word_timestamps,
+            cancel=cancel,
+        )
         for event in events:
             if cancel.is_set():
                 return
@@ -91,9 +105,17 @@ def transcribe_file(task: TranscribeTask, speech, cancel: threading.Event) -> It
             elif isinstance(event, TranscriptionProgress):
                 yield progress_event(event, began, f"Transcribing {name}")
             elif isinstance(event, TranscriptionResult):
-                yield Done(SpeechResult(str(task.path), event.duration, event.segments, event.language,
-                                        title=Path(task.path).stem, imported_from=str(task.path),
-                                        note=NO_SPEECH_MESSAGE if event.no_speech else None))
+                yield Done(
+                    SpeechResult(
+                        str(task.path),
+                        event.duration,
+                        event.segments,
+                        event.language,
+                        title=Path(task.path).stem,
+                        imported_from=str(task.path),
+                        note=NO_SPEECH_MESSAGE if event.no_speech else None,
+                    )
+                )
     except AppError as error:
         yield Failed(str(error))
 

@@ -36,8 +36,9 @@ class BatchKvCache:
         shape = (rows, config.num_kv_heads, capacity, config.head_size)
         self.arrays = [np.zeros(shape, io.cache_dtype) for _ in range(2 * config.num_layers)]
         self._logits = np.zeros((rows, 1, io.vocab_size), np.float32)
-        self._all = self._binding([ort.OrtValue.ortvalue_from_numpy(a) for a in self.arrays],
-                                  ort.OrtValue.ortvalue_from_numpy(self._logits))
+        self._all = self._binding(
+            [ort.OrtValue.ortvalue_from_numpy(a) for a in self.arrays], ort.OrtValue.ortvalue_from_numpy(self._logits)
+        )
         self._rows: dict[int, ort.IOBinding] = {}
         self._mask = np.zeros((rows, capacity), np.int64)
 
@@ -58,7 +59,7 @@ class BatchKvCache:
         if row not in self._rows:
             # a slice along the first axis of a C-ordered array is contiguous: the OrtValue wraps
             # that row's memory, so the attention op appends into the shared buffer itself
-            views = [ort.OrtValue.ortvalue_from_numpy(a[row:row + 1]) for a in self.arrays]
+            views = [ort.OrtValue.ortvalue_from_numpy(a[row : row + 1]) for a in self.arrays]
             self._rows[row] = self._binding(views)
         return self._rows[row]
 
@@ -81,7 +82,7 @@ class BatchKvCache:
         """Gives target rows the cached positions of source (the shared prefix)."""
         length = self.lengths[source]
         for array in self.arrays:
-            array[list(targets), :, :length] = array[source:source + 1, :, :length]
+            array[list(targets), :, :length] = array[source : source + 1, :, :length]
         for row in targets:
             self.lengths[row] = length
 
@@ -109,8 +110,14 @@ class BatchKvCache:
             raise ValueError(f"the KV cache holds {self.capacity} positions, {total} were asked for")
 
 
-def generate_batch(engine, prefix: list[int], suffixes: list[list[int]], config: GenerationConfig,
-                   capacity: int, cancel: threading.Event | None = None) -> Iterator[BatchDelta | BatchResult]:
+def generate_batch(
+    engine,
+    prefix: list[int],
+    suffixes: list[list[int]],
+    config: GenerationConfig,
+    capacity: int,
+    cancel: threading.Event | None = None,
+) -> Iterator[BatchDelta | BatchResult]:
     """The decoding loop over all rows (engine: an OnnxLanguageModel; checks are the caller's).
 
     Each row samples with its own Sampler; with a seed, row i uses seed + i, so that sampled
@@ -121,15 +128,20 @@ def generate_batch(engine, prefix: list[int], suffixes: list[list[int]], config:
     cache = BatchKvCache(engine.session, engine.config, engine.io, rows, capacity)
     started = time.perf_counter()
     prefix_logits = engine.prefill_with(lambda ids: cache.run_row(0, ids), prefix, cancel)
-    samplers = [Sampler(config if config.seed is None else replace(config, seed=config.seed + row))
-                for row in range(rows)]
+    samplers = [
+        Sampler(config if config.seed is None else replace(config, seed=config.seed + row)) for row in range(rows)
+    ]
     streams = [TextStream(engine.tokenizer, config.stop_strings) for _ in range(rows)]
     generated: list[list[int]] = [[] for _ in range(rows)]
     reasons = ["cancelled"] * rows
     if prefix_logits is not None:
         cache.copy_row(0, range(1, rows))
-        logits = [engine.prefill_with(lambda ids, row=row: cache.run_row(row, ids), suffix, cancel)
-                  if suffix else prefix_logits for row, suffix in enumerate(suffixes)]
+        logits = [
+            engine.prefill_with(lambda ids, row=row: cache.run_row(row, ids), suffix, cancel)
+            if suffix
+            else prefix_logits
+            for row, suffix in enumerate(suffixes)
+        ]
         max_new = config.max_new_tokens
         prefilled = not any(row is None for row in logits)
         active = list(range(rows)) if prefilled and max_new > 0 else []
@@ -165,10 +177,15 @@ def generate_batch(engine, prefix: list[int], suffixes: list[list[int]], config:
         if tail:
             yield BatchDelta(row, tail)
         steps = max(0, len(generated[row]) - 1)
-        results.append(GenerationResult(
-            prompt_ids=prefix + list(suffixes[row]), ids=generated[row], text=streams[row].text,
-            stop_reason=reasons[row],
-            # the batch's figures: prompt tokens actually computed, and each sequence's own pace
-            prefill_tokens_per_s=prompt_tokens / prefill_seconds if prefilled_at_all else 0.0,
-            decode_tokens_per_s=steps / decode_seconds if decode_seconds > 0 and steps else 0.0))
+        results.append(
+            GenerationResult(
+                prompt_ids=prefix + list(suffixes[row]),
+                ids=generated[row],
+                text=streams[row].text,
+                stop_reason=reasons[row],
+                # the batch's figures: prompt tokens actually computed, and each sequence's own pace
+                prefill_tokens_per_s=prompt_tokens / prefill_seconds if prefilled_at_all else 0.0,
+                decode_tokens_per_s=steps / decode_seconds if decode_seconds > 0 and steps else 0.0,
+            )
+        )
     yield BatchResult(tuple(results))

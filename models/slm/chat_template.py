@@ -63,8 +63,15 @@ def _token_text(value) -> str | None:
 
 
 class ChatTemplate:
-    def __init__(self, template: str | None, bos_token: str | None = None, eos_token: str | None = None,
-                 *, literal_texts: Iterable[str] = (), **special_tokens: str | None):
+    def __init__(
+        self,
+        template: str | None,
+        bos_token: str | None = None,
+        eos_token: str | None = None,
+        *,
+        literal_texts: Iterable[str] = (),
+        **special_tokens: str | None,
+    ):
         """literal_texts: the texts of the tokenizer's control tokens, marked as plain text
         wherever they occur in a message's content."""
         self.template = template or None
@@ -85,8 +92,9 @@ class ChatTemplate:
         except FileNotFoundError:
             config = {}
         except (OSError, ValueError) as exc:
-            raise ModelError(f"The tokenizer_config.json of {model_dir.name} is unreadable; "
-                             "install the model again.") from exc
+            raise ModelError(
+                f"The tokenizer_config.json of {model_dir.name} is unreadable; install the model again."
+            ) from exc
         template = config.get("chat_template")
         if isinstance(template, list):
             template = next((entry.get("template") for entry in template if entry.get("name") == "default"), None)
@@ -109,12 +117,19 @@ class ChatTemplate:
             return plain_transcript(messages, add_generation_prompt)
         text_size = sum(len(str(message.get("content", ""))) for message in messages if isinstance(message, dict))
         try:
-            return render_bounded(self._compiled, OUTPUT_ALLOWANCE + 8 * text_size, messages=messages,
-                                  add_generation_prompt=add_generation_prompt, **self.special_tokens)
+            return render_bounded(
+                self._compiled,
+                OUTPUT_ALLOWANCE + 8 * text_size,
+                messages=messages,
+                add_generation_prompt=add_generation_prompt,
+                **self.special_tokens,
+            )
         except (TemplateLimitError, OverflowError, MemoryError, RecursionError) as exc:
             # a template that never ends or fills the memory: given up for good, not retried per prompt
-            self.unusable = (f"This model's chat template is unusable ({exc or type(exc).__name__}); "
-                             "Confide uses a plain prompt for it instead.")
+            self.unusable = (
+                f"This model's chat template is unusable ({exc or type(exc).__name__}); "
+                "Confide uses a plain prompt for it instead."
+            )
             log.warning(self.unusable)
             return plain_transcript(messages, add_generation_prompt)
         except (TemplateError, TypeError, ValueError, LookupError, AttributeError) as exc:

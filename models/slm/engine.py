@@ -46,11 +46,14 @@ class OnnxLanguageModel:
         if not model_path.is_file():
             raise ModelError(f"{self.model_dir.name} has no {self.config.filename}; install or import the model again.")
         try:
-            self.session = ort.InferenceSession(str(model_path), self._session_options(),
-                                                providers=["CPUExecutionProvider"])
+            self.session = ort.InferenceSession(
+                str(model_path), self._session_options(), providers=["CPUExecutionProvider"]
+            )
         except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph/NoSuchFile types
-            raise ModelError(f"ONNX Runtime cannot load {self.model_dir.name} ({str(exc).strip()[:200]}); "
-                             "install or import the model again.") from exc
+            raise ModelError(
+                f"ONNX Runtime cannot load {self.model_dir.name} ({str(exc).strip()[:200]}); "
+                "install or import the model again."
+            ) from exc
         self.io = DecoderIo(self.session, self.config)
         self.tokenizer = load_tokenizer(self.model_dir)
         self.template = ChatTemplate.from_model_dir(self.model_dir, literal_texts=self.tokenizer.special_texts)
@@ -118,13 +121,14 @@ class OnnxLanguageModel:
         return self.prefill_with(cache.run, ids, cancel)
 
     @staticmethod
-    def prefill_with(run: Callable[[list[int]], np.ndarray], ids: Sequence[int],
-                     cancel: threading.Event | None = None) -> np.ndarray | None:
+    def prefill_with(
+        run: Callable[[list[int]], np.ndarray], ids: Sequence[int], cancel: threading.Event | None = None
+    ) -> np.ndarray | None:
         logits = None
         for start in range(0, len(ids), PREFILL_PIECE):
             if cancel is not None and cancel.is_set():
                 return None
-            logits = run(list(ids[start:start + PREFILL_PIECE]))
+            logits = run(list(ids[start : start + PREFILL_PIECE]))
         return logits
 
     def last_logits(self, prompt: str | Sequence[int]) -> np.ndarray:
@@ -141,11 +145,15 @@ class OnnxLanguageModel:
             raise ModelError("The prompt is empty; give the model some text.")
         if len(ids) >= self.context_length:
             raise ContextOverflowError(
-                f"The prompt is {len(ids)} tokens long but the model's context holds {self.context_length}; "
-                "shorten it.")
+                f"The prompt is {len(ids)} tokens long but the model's context holds {self.context_length}; shorten it."
+            )
 
-    def generate(self, prompt: str | Sequence[int], config: GenerationConfig = GenerationConfig(),
-                 cancel: threading.Event | None = None) -> Iterator[GenerationEvent]:
+    def generate(
+        self,
+        prompt: str | Sequence[int],
+        config: GenerationConfig = GenerationConfig(),
+        cancel: threading.Event | None = None,
+    ) -> Iterator[GenerationEvent]:
         ids = self.prompt_ids(prompt)
         self._check_fits(ids, config.max_new_tokens)  # before the first yield: the caller sees it at once
         return self._generate(ids, config, cancel)
@@ -192,9 +200,13 @@ class OnnxLanguageModel:
             decode_tokens_per_s=steps / decode_seconds if decode_seconds > 0 and steps else 0.0,
         )
 
-    def generate_batch(self, prefix: str | Sequence[int], suffixes: Sequence[str | Sequence[int]],
-                       config: GenerationConfig = GenerationConfig(),
-                       cancel: threading.Event | None = None) -> Iterator[BatchDelta | BatchResult]:
+    def generate_batch(
+        self,
+        prefix: str | Sequence[int],
+        suffixes: Sequence[str | Sequence[int]],
+        config: GenerationConfig = GenerationConfig(),
+        cancel: threading.Event | None = None,
+    ) -> Iterator[BatchDelta | BatchResult]:
         """Several continuations of one prompt prefix, each after its own suffix (which may be
         empty), decoded in one batch (batch.py): BatchDelta events, then one BatchResult.
 
@@ -215,8 +227,9 @@ class OnnxLanguageModel:
         config = replace(config, max_new_tokens=max_new)
         if not self.share_buffer:
             return self._one_after_another(prefix_ids, suffix_ids, config, cancel)
-        return generate_batch(self, prefix_ids, suffix_ids, config, _round_up(longest + max_new, self.context_length),
-                              cancel)
+        return generate_batch(
+            self, prefix_ids, suffix_ids, config, _round_up(longest + max_new, self.context_length), cancel
+        )
 
     def _one_after_another(self, prefix_ids, suffix_ids, config, cancel) -> Iterator[BatchDelta | BatchResult]:
         results = []

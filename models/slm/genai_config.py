@@ -81,11 +81,13 @@ class GenaiConfig:
                 search=search,
             )
         except FileNotFoundError:
-            raise ModelError(f"{Path(model_dir).name} has no genai_config.json; "
-                             "it is not an ONNX model folder.") from None
+            raise ModelError(
+                f"{Path(model_dir).name} has no genai_config.json; it is not an ONNX model folder."
+            ) from None
         except (OSError, ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
-            raise ModelError(f"The genai_config.json of {Path(model_dir).name} is unreadable "
-                             f"({str(exc)[:100]}).") from exc
+            raise ModelError(
+                f"The genai_config.json of {Path(model_dir).name} is unreadable ({str(exc)[:100]})."
+            ) from exc
         return config.checked(model_dir)
 
     def checked(self, model_dir: Path) -> GenaiConfig:
@@ -105,19 +107,32 @@ class GenaiConfig:
                 raise ModelError(f"{where} has {key} = {value!r}; a model Confide can run has {low} to {high}.")
         if not all(0 <= i < (self.vocab_size or MAX_VOCAB) for i in self.eos_ids):
             raise ModelError(f"{where} has an eos_token_id outside the vocabulary.")
-        if not isinstance(self.filename, str) or Path(self.filename).name != self.filename \
-                or self.filename in ("", ".", ".."):
-            raise ModelError(f"{where} has model.decoder.filename = {self.filename!r}; "
-                             "it must name a file in the folder.")
-        names = (self.input_ids, self.attention_mask, self.position_ids, self.past_key, self.past_value, self.logits,
-                 self.present_key, self.present_value)
+        if (
+            not isinstance(self.filename, str)
+            or Path(self.filename).name != self.filename
+            or self.filename in ("", ".", "..")
+        ):
+            raise ModelError(
+                f"{where} has model.decoder.filename = {self.filename!r}; it must name a file in the folder."
+            )
+        names = (
+            self.input_ids,
+            self.attention_mask,
+            self.position_ids,
+            self.past_key,
+            self.past_value,
+            self.logits,
+            self.present_key,
+            self.present_value,
+        )
         if not all(name is None or isinstance(name, str) for name in names):
             raise ModelError(f"{where} has an input or output name that is not text.")
         try:
             self.default_generation()
         except (TypeError, ValueError, OverflowError):
-            raise ModelError(f"{where} has a search value (temperature, top_k, top_p, repetition_penalty) "
-                             "that is not a number.") from None
+            raise ModelError(
+                f"{where} has a search value (temperature, top_k, top_p, repetition_penalty) that is not a number."
+            ) from None
         return self
 
     def default_generation(self) -> GenerationConfig:

@@ -54,18 +54,23 @@ def check_decoder_metadata(gguf: GGUFFile, *, tensors: bool = True) -> None:
     heads = whole("attention.head_count", 1, MAX_HEADS)
     kv_heads = optional("attention.head_count_kv", 1, heads) or heads
     if heads % kv_heads:
-        raise ModelError(f"{name} has {arch}.attention.head_count_kv = {kv_heads}, which does not divide "
-                         f"{arch}.attention.head_count = {heads}.")
+        raise ModelError(
+            f"{name} has {arch}.attention.head_count_kv = {kv_heads}, which does not divide "
+            f"{arch}.attention.head_count = {heads}."
+        )
     head_size = optional("attention.key_length", 2, MAX_HEAD_SIZE)
     if head_size is None:
         if hidden % heads:
-            raise ModelError(f"{name} has {arch}.embedding_length = {hidden}, which is not divisible by "
-                             f"{arch}.attention.head_count = {heads}.")
+            raise ModelError(
+                f"{name} has {arch}.embedding_length = {hidden}, which is not divisible by "
+                f"{arch}.attention.head_count = {heads}."
+            )
         head_size = hidden // heads
     rotary = optional("rope.dimension_count", 2, head_size)
     if head_size % 2:
-        raise ModelError(f"{name} has attention heads of {head_size} values (odd); "
-                         "rotary embeddings need an even number.")
+        raise ModelError(
+            f"{name} has attention heads of {head_size} values (odd); rotary embeddings need an even number."
+        )
     if rotary is not None and rotary % 2:
         raise ModelError(f"{name} has {arch}.rope.dimension_count = {rotary}; rotary embeddings need an even number.")
     optional("context_length", 1, MAX_CONTEXT)
@@ -74,8 +79,10 @@ def check_decoder_metadata(gguf: GGUFFile, *, tensors: bool = True) -> None:
         return
     embedding = gguf.tensor("token_embd.weight")
     if len(embedding.shape) != 2 or embedding.shape[0] != hidden or not 1 <= embedding.shape[1] <= MAX_VOCAB:
-        raise ModelError(f"{name} has a token_embd.weight of shape {list(embedding.shape)}, which does not match "
-                         f"{arch}.embedding_length = {hidden}.")
+        raise ModelError(
+            f"{name} has a token_embd.weight of shape {list(embedding.shape)}, which does not match "
+            f"{arch}.embedding_length = {hidden}."
+        )
 
 
 def _short(value) -> str:

@@ -17,8 +17,7 @@ from models.slm.genai_config import GenaiConfig
 
 
 class KvCache:
-    def __init__(self, session: ort.InferenceSession, config: GenaiConfig, capacity: int, shared: bool,
-                 io: DecoderIo):
+    def __init__(self, session: ort.InferenceSession, config: GenaiConfig, capacity: int, shared: bool, io: DecoderIo):
         self.session, self.config, self.io = session, config, io
         self.shared = shared
         self.capacity = capacity
@@ -29,8 +28,9 @@ class KvCache:
         self.binding.bind_output(config.logits)
         past_length = capacity if shared else 0
         shape = (1, config.num_kv_heads, past_length, config.head_size)
-        self.values = [ort.OrtValue.ortvalue_from_numpy(np.zeros(shape, io.cache_dtype))
-                       for _ in range(2 * config.num_layers)]
+        self.values = [
+            ort.OrtValue.ortvalue_from_numpy(np.zeros(shape, io.cache_dtype)) for _ in range(2 * config.num_layers)
+        ]
         for index, value in enumerate(self.values):
             past, present = io.cache_names(index)
             self.binding.bind_ortvalue_input(past, value)
@@ -91,8 +91,10 @@ class DecoderIo:
         missing = [n for n in [config.input_ids, config.past_key % 0, config.past_value % 0] if n not in inputs]
         missing += [n for n in [config.logits, config.present_key % 0, config.present_value % 0] if n not in outputs]
         if missing:
-            raise ModelError(f"The model has no input or output named {missing[0]} that its genai_config.json names; "
-                             "the folder does not belong together.")
+            raise ModelError(
+                f"The model has no input or output named {missing[0]} that its genai_config.json names; "
+                "the folder does not belong together."
+            )
         self.has_mask = bool(config.attention_mask) and config.attention_mask in inputs
         self.has_positions = bool(config.position_ids) and config.position_ids in inputs
         kv_type = inputs[config.past_key % 0].type

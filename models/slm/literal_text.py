@@ -44,17 +44,20 @@ class LiteralMarker:
             if start < done:
                 continue  # inside a text marked already
             for length in self._lengths[text[start]]:
-                if text[start:start + length] in self._texts:
-                    pieces += [text[done:start], LITERAL_OPEN, text[start:start + length], LITERAL_CLOSE]
+                if text[start : start + length] in self._texts:
+                    pieces += [text[done:start], LITERAL_OPEN, text[start : start + length], LITERAL_CLOSE]
                     done = start + length
                     break
         return "".join(pieces) + text[done:] if pieces else text
 
     def mark_messages(self, messages: list[dict]) -> list[dict]:
         """Copies of the messages with their string contents marked."""
-        return [{**message, "content": self.mark(message["content"])}
-                if isinstance(message, dict) and isinstance(message.get("content"), str) else message
-                for message in messages]
+        return [
+            {**message, "content": self.mark(message["content"])}
+            if isinstance(message, dict) and isinstance(message.get("content"), str)
+            else message
+            for message in messages
+        ]
 
 
 def literal_pieces(text: str) -> list[tuple[str, bool]]:
@@ -64,7 +67,7 @@ def literal_pieces(text: str) -> list[tuple[str, bool]]:
     pieces: list[tuple[str, bool]] = []
     position = 0
     for match in _MARKED.finditer(text):
-        pieces.append((_MARKS.sub("", text[position:match.start()]), False))
+        pieces.append((_MARKS.sub("", text[position : match.start()]), False))
         pieces.append((match.group(1), True))
         position = match.end()
     pieces.append((_MARKS.sub("", text[position:]), False))

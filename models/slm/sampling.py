@@ -19,10 +19,10 @@ class Sampler:
         n = self.config.no_repeat_ngram_size
         if n <= 0 or len(generated) < n:
             return []
-        prefix = tuple(generated[len(generated) - n + 1:]) if n > 1 else ()
+        prefix = tuple(generated[len(generated) - n + 1 :]) if n > 1 else ()
         banned = []
         for start in range(len(generated) - n + 1):
-            if tuple(generated[start:start + n - 1]) == prefix:
+            if tuple(generated[start : start + n - 1]) == prefix:
                 banned.append(generated[start + n - 1])
         return banned
 

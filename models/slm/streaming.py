@@ -30,11 +30,11 @@ class TextStream:
         """ids: everything generated so far. Returns (new text to show, whether a stop string was hit)."""
         if self.stopped:
             return "", True
-        known = self.tokenizer.decode(ids[self._window_start:self._read]) if self._read > self._window_start else ""
-        window = self.tokenizer.decode(ids[self._window_start:])
+        known = self.tokenizer.decode(ids[self._window_start : self._read]) if self._read > self._window_start else ""
+        window = self.tokenizer.decode(ids[self._window_start :])
         if window.endswith(REPLACEMENT) or len(window) < len(known):
             return "", False  # the last token ends inside a character: wait for the rest
-        self.text += window[len(known):]
+        self.text += window[len(known) :]
         self._read = len(ids)
         self._window_start = max(0, self._read - WINDOW_BACK)
         search_from = max(0, self.emitted - self.hold)
@@ -53,6 +53,6 @@ class TextStream:
     def _take(self, end: int) -> str:
         if end <= self.emitted:
             return ""
-        delta = self.text[self.emitted:end]
+        delta = self.text[self.emitted : end]
         self.emitted = end
         return delta

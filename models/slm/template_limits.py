@@ -72,8 +72,13 @@ def _check_result_size(name: str, subject, args) -> None:
     """Refuses a replace, join or indent whose result would pass MAX_SEQUENCE, from the sizes of
     its inputs (the operation itself would allocate it all before anything could look)."""
     size = 0
-    if name == "replace" and isinstance(subject, str) and len(args) >= 2 \
-            and isinstance(args[0], str) and isinstance(args[1], str):
+    if (
+        name == "replace"
+        and isinstance(subject, str)
+        and len(args) >= 2
+        and isinstance(args[0], str)
+        and isinstance(args[1], str)
+    ):
         old, new = args[0], args[1]
         occurrences = subject.count(old) if old else len(subject) + 1
         if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0:
@@ -108,6 +113,7 @@ def _bounded_filter(name: str, function):
         elif own:
             _check_result_size(name, own[0], own[1:])
         return function(*args, **kwargs)
+
     return bounded
 
 
@@ -126,12 +132,16 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
                     raise TemplateLimitError(f"a repetition would make {length * times} items")
         elif op == "+":
             left_length, right_length = _length(left), _length(right)
-            if left_length is not None and right_length is not None \
-                    and left_length + right_length > _size_limit.get():
+            if left_length is not None and right_length is not None and left_length + right_length > _size_limit.get():
                 raise TemplateLimitError("a concatenation grew past the size limit")
         elif op == "**":
-            if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0 \
-                    and right * math.log2(abs(left)) > MAX_POWER_BITS:
+            if (
+                isinstance(left, int)
+                and isinstance(right, int)
+                and abs(left) > 1
+                and right > 0
+                and right * math.log2(abs(left)) > MAX_POWER_BITS
+            ):
                 raise TemplateLimitError(f"a power {left} ** {right} is too large")
         elif op == "%" and isinstance(left, str):
             _check_format_string(left)
@@ -155,6 +165,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             for argument in (*args, *kwargs.values()):
                 _check_format_string(argument)  # a nested spec: '{:{}}'.format(1, '999999999')
             return wrapped(*args, **kwargs)
+
         checked.__name__ = value.__name__
         return checked
 

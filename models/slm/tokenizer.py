@@ -34,8 +34,9 @@ SPECIAL_TOKENS_FILE = "special_tokens_map.json"
 def tokenizer_from_vocab(vocab: GGUFVocab) -> Tokenizer:
     builders = {"gpt2": byte_level_tokenizer, "llama": sentencepiece_tokenizer}
     if vocab.model not in builders:
-        raise ModelError(f"The GGUF's tokenizer model '{vocab.model}' is not supported; "
-                         "Confide handles gpt2 and llama.")
+        raise ModelError(
+            f"The GGUF's tokenizer model '{vocab.model}' is not supported; Confide handles gpt2 and llama."
+        )
     try:
         tokenizer = builders[vocab.model](vocab)
         _add_post_processor(tokenizer, vocab)
@@ -61,8 +62,8 @@ def _add_post_processor(tokenizer: Tokenizer, vocab: GGUFVocab) -> None:
     second = " ".join(part for part in (bos and f"{bos}:1", "$B:1", eos and f"{eos}:1") if part)
     specials = [(t, i) for t, i in ((bos, vocab.bos_id), (eos, vocab.eos_id)) if t is not None]
     tokenizer.post_processor = processors.TemplateProcessing(
-        single=single, pair=f"{single} {second}",
-        special_tokens=specials)
+        single=single, pair=f"{single} {second}", special_tokens=specials
+    )
 
 
 def save_tokenizer_files(gguf: Path | GGUFFile, out_dir: Path) -> None:
@@ -81,8 +82,14 @@ def save_tokenizer_files(gguf: Path | GGUFFile, out_dir: Path) -> None:
         "model_max_length": vocab.context_length or 2048,
         "tokenizer_class": _tokenizer_class(vocab),
         "added_tokens_decoder": {
-            str(index): {"content": text, "lstrip": False, "normalized": False, "rstrip": False,
-                         "single_word": False, "special": is_special(kind)}
+            str(index): {
+                "content": text,
+                "lstrip": False,
+                "normalized": False,
+                "rstrip": False,
+                "single_word": False,
+                "special": is_special(kind),
+            }
             for index, (text, kind) in enumerate(zip(vocab.tokens, types, strict=True))
             if index in added
         },
@@ -97,8 +104,7 @@ def save_tokenizer_files(gguf: Path | GGUFFile, out_dir: Path) -> None:
 
 
 def _special_tokens_map(vocab: GGUFVocab) -> dict:
-    named = {"bos_token": vocab.bos_id, "eos_token": vocab.eos_id, "unk_token": vocab.unk_id,
-             "pad_token": vocab.pad_id}
+    named = {"bos_token": vocab.bos_id, "eos_token": vocab.eos_id, "unk_token": vocab.unk_id, "pad_token": vocab.pad_id}
     return {key: vocab.tokens[index] for key, index in named.items() if index is not None}
 
 
@@ -117,8 +123,9 @@ class FolderTokenizer:
         try:
             self._tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
         except Exception as exc:  # `tokenizers` raises plain Exceptions for missing or malformed files
-            raise ModelError(f"The tokenizer of {model_dir.name} is missing or damaged; "
-                             "install the model again.") from exc
+            raise ModelError(
+                f"The tokenizer of {model_dir.name} is missing or damaged; install the model again."
+            ) from exc
         # special-token parsing is a switch on the one tokenizer: flipped under a lock, it costs
         # nothing, where a second copy of a 262k-entry tokenizer would cost seconds to load
         self._lock = threading.Lock()

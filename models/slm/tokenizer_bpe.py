@@ -16,8 +16,10 @@ from models.slm.tokenizer_gguf import GGUFVocab
 from models.slm.tokenizer_special import added_tokens
 
 GPT2 = r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)"
-LLAMA3 = (r"(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}"
-          r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+")
+LLAMA3 = (
+    r"(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}"
+    r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
+)
 QWEN2 = LLAMA3.replace(r"\p{N}{1,3}", r"\p{N}")
 WORDS_UNTIL_PUNCTUATION = r" ?[^(\s|.,!?…。，、।۔،)]+"
 
@@ -38,18 +40,42 @@ _RULES: dict[str, tuple[list[str], bool]] = {
 
 # tokenizer.ggml.pre names -> rules, as llama.cpp's llama_vocab::impl::load maps them
 _PRE_NAMES = {
-    "": "default", "default": "default",
-    "llama3": "llama3", "llama-v3": "llama3", "llama-bpe": "llama3", "falcon3": "llama3",
-    "dbrx": "llama3-like", "smaug-bpe": "llama3-like", "chatglm-bpe": "llama3-like",
-    "gpt-2": "gpt2", "phi-2": "gpt2", "jina-es": "gpt2", "jina-de": "gpt2", "gigachat": "gpt2",
-    "jina-v1-en": "gpt2", "jina-v2-es": "gpt2", "jina-v2-de": "gpt2", "jina-v2-code": "gpt2",
-    "roberta-bpe": "gpt2", "mpt": "gpt2", "olmo": "gpt2", "jais": "gpt2",
-    "starcoder": "digits-then-gpt2", "refact": "digits-then-gpt2", "command-r": "digits-then-gpt2",
-    "smollm": "digits-then-gpt2", "codeshell": "digits-then-gpt2", "exaone": "digits-then-gpt2",
+    "": "default",
+    "default": "default",
+    "llama3": "llama3",
+    "llama-v3": "llama3",
+    "llama-bpe": "llama3",
+    "falcon3": "llama3",
+    "dbrx": "llama3-like",
+    "smaug-bpe": "llama3-like",
+    "chatglm-bpe": "llama3-like",
+    "gpt-2": "gpt2",
+    "phi-2": "gpt2",
+    "jina-es": "gpt2",
+    "jina-de": "gpt2",
+    "gigachat": "gpt2",
+    "jina-v1-en": "gpt2",
+    "jina-v2-es": "gpt2",
+    "jina-v2-de": "gpt2",
+    "jina-v2-code": "gpt2",
+    "roberta-bpe": "gpt2",
+    "mpt": "gpt2",
+    "olmo": "gpt2",
+    "jais": "gpt2",
+    "starcoder": "digits-then-gpt2",
+    "refact": "digits-then-gpt2",
+    "command-r": "digits-then-gpt2",
+    "smollm": "digits-then-gpt2",
+    "codeshell": "digits-then-gpt2",
+    "exaone": "digits-then-gpt2",
     "minerva-7b": "digits-then-gpt2",
-    "qwen2": "qwen2", "stablelm2": "qwen2", "megrez": "qwen2",
+    "qwen2": "qwen2",
+    "stablelm2": "qwen2",
+    "megrez": "qwen2",
     "falcon": "falcon",
-    "poro-chat": "bloom", "bloom": "bloom", "gpt3-finnish": "bloom",
+    "poro-chat": "bloom",
+    "bloom": "bloom",
+    "gpt3-finnish": "bloom",
     "viking": "viking",
     "deepseek-coder": "deepseek-coder",
 }
@@ -58,8 +84,10 @@ _PRE_NAMES = {
 def pre_tokenizer_rules(pre: str) -> tuple[list[str], bool]:
     rule = _PRE_NAMES.get(pre)
     if rule is None:
-        raise ModelError(f"The GGUF's pre-tokenizer '{pre}' is not supported; Confide handles "
-                         f"{', '.join(sorted(n for n in _PRE_NAMES if n))}.")
+        raise ModelError(
+            f"The GGUF's pre-tokenizer '{pre}' is not supported; Confide handles "
+            f"{', '.join(sorted(n for n in _PRE_NAMES if n))}."
+        )
     return _RULES[rule]
 
 
@@ -116,14 +144,15 @@ def byte_level_tokenizer(vocab: GGUFVocab) -> Tokenizer:
     for merge in vocab.merges:
         cut = merge.find(" ", 1)
         if cut > 0:
-            left, right = merge[:cut], merge[cut + 1:]
+            left, right = merge[:cut], merge[cut + 1 :]
             if left in ids and right in ids and left + right in ids:
                 merges.append((left, right))
     tokenizer = Tokenizer(models.BPE(ids, merges, fuse_unk=False, ignore_merges=ignore_merges))
     tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
         [pre_tokenizers.Split(Regex(pattern), behavior="isolated") for pattern in patterns]
         + _missing_byte_splits(ids)
-        + [pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
+        + [pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)]
+    )
     tokenizer.decoder = decoders.ByteLevel()
     tokenizer.add_tokens(added_tokens(vocab))
     return tokenizer

@@ -66,9 +66,13 @@ def read_gguf_vocab(source: Path | GGUFFile) -> GGUFVocab:
     types = meta.get("tokenizer.ggml.token_type") or [NORMAL] * len(tokens)
     scores = meta.get("tokenizer.ggml.scores")
     merges = meta.get("tokenizer.ggml.merges")
-    damaged = (not _list_of(tokens, str) or not _list_of(types, int) or len(types) != len(tokens)
-               or (scores is not None and (not _list_of(scores, float) or len(scores) != len(tokens)))
-               or (merges is not None and not _list_of(merges, str)))
+    damaged = (
+        not _list_of(tokens, str)
+        or not _list_of(types, int)
+        or len(types) != len(tokens)
+        or (scores is not None and (not _list_of(scores, float) or len(scores) != len(tokens)))
+        or (merges is not None and not _list_of(merges, str))
+    )
     if damaged:
         raise ModelError(f"{path.name} has a damaged vocabulary; download it again.")
     architecture = str(meta.get("general.architecture", ""))
@@ -82,8 +86,11 @@ def read_gguf_vocab(source: Path | GGUFFile) -> GGUFVocab:
         merges=merges,
         bos_id=token_id("tokenizer.ggml.bos_token_id"),
         eos_id=token_id("tokenizer.ggml.eos_token_id"),
-        end_of_turn_ids=tuple(i for i in (token_id("tokenizer.ggml.eot_token_id"),
-                                          token_id("tokenizer.ggml.eom_token_id")) if i is not None),
+        end_of_turn_ids=tuple(
+            i
+            for i in (token_id("tokenizer.ggml.eot_token_id"), token_id("tokenizer.ggml.eom_token_id"))
+            if i is not None
+        ),
         unk_id=token_id("tokenizer.ggml.unknown_token_id"),
         pad_id=token_id("tokenizer.ggml.padding_token_id"),
         # llama.cpp's defaults when the GGUF does not say: SentencePiece-style vocabularies add

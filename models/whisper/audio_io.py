@@ -142,8 +142,10 @@ def _open(av, path: Path):
 
 
 def _not_media(path: Path) -> AudioError:
-    return AudioError(f"{path.name} is not an audio or video file Confide can read (it may be damaged); "
-                      "use wav, flac, mp3, m4a, ogg, opus, mp4, webm or mkv.")
+    return AudioError(
+        f"{path.name} is not an audio or video file Confide can read (it may be damaged); "
+        "use wav, flac, mp3, m4a, ogg, opus, mp4, webm or mkv."
+    )
 
 
 # What a real audio track has; a header outside these is damaged or crafted (a sample rate of
@@ -163,9 +165,11 @@ def _audio_stream(container, path: Path):
     rate = codec.sample_rate or 0
     channels = getattr(codec, "channels", None) or len(getattr(codec.layout, "channels", ()) or ())
     if not MIN_SAMPLE_RATE <= rate <= MAX_SAMPLE_RATE or not 1 <= channels <= MAX_CHANNELS:
-        raise AudioError(f"{path.name} has a damaged audio header ({rate} Hz, {channels} "
-                         f"channel{'' if channels == 1 else 's'}); "
-                         "Confide reads audio of 4 to 768 kHz and 1 to 64 channels.")
+        raise AudioError(
+            f"{path.name} has a damaged audio header ({rate} Hz, {channels} "
+            f"channel{'' if channels == 1 else 's'}); "
+            "Confide reads audio of 4 to 768 kHz and 1 to 64 channels."
+        )
     return stream
 
 

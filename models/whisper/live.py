@@ -42,8 +42,9 @@ class WindowFeed:
 
 
 class LiveTranscription:
-    def __init__(self, transcriber: Transcriber, options: DecodeOptions = DecodeOptions(),
-                 policy: WindowPolicy = LIVE_WINDOWS):
+    def __init__(
+        self, transcriber: Transcriber, options: DecodeOptions = DecodeOptions(), policy: WindowPolicy = LIVE_WINDOWS
+    ):
         self._windower = Windower(policy)
         self._feed = WindowFeed()
         self._run = transcriber.start(self._feed, options=options)

@@ -59,18 +59,20 @@ class Transcriber:
         missing = [name for name in REQUIRED_FILES if not (model_dir / name).is_file()]
         if not model_dir.is_dir() or missing:
             what = "does not exist" if not model_dir.is_dir() else f"lacks {', '.join(missing)}"
-            raise ModelError(f"The speech model folder {model_dir} {what}; "
-                             "run `confide models install whisper-base`.")
+            raise ModelError(f"The speech model folder {model_dir} {what}; run `confide models install whisper-base`.")
         threads = threads or physical_cores()
         logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # its per-call INFO lines are noise here
         try:
             from faster_whisper import WhisperModel
 
-            model = WhisperModel(str(model_dir), device="cpu", compute_type="int8", cpu_threads=threads,
-                                 local_files_only=True)
+            model = WhisperModel(
+                str(model_dir), device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True
+            )
         except (RuntimeError, ValueError, OSError) as exc:
-            raise ModelError(f"The speech model in {model_dir} cannot be loaded ({exc}); "
-                             "reinstall it with `confide models install whisper-base`.") from exc
+            raise ModelError(
+                f"The speech model in {model_dir} cannot be loaded ({exc}); "
+                "reinstall it with `confide models install whisper-base`."
+            ) from exc
         return cls(model, model_dir, threads)
 
     @property
@@ -78,29 +80,40 @@ class Transcriber:
         """The language codes the model knows (en, de, fr...)."""
         return list(self._model.supported_languages)
 
-    def transcribe(self, audio: Path | str | np.ndarray, *, language: str | None = None, beam_size: int = 5,
-                   word_timestamps: bool = False, cancel: threading.Event | None = None,
-                   policy: WindowPolicy = FILE_WINDOWS) -> Iterator[TranscriptionEvent]:
+    def transcribe(
+        self,
+        audio: Path | str | np.ndarray,
+        *,
+        language: str | None = None,
+        beam_size: int = 5,
+        word_timestamps: bool = False,
+        cancel: threading.Event | None = None,
+        policy: WindowPolicy = FILE_WINDOWS,
+    ) -> Iterator[TranscriptionEvent]:
         """Yields TranscriptionProgress and Segment events as the work goes, then one
         TranscriptionResult. audio: a file path, or 16 kHz mono float32 samples. Stops without
         a result when cancel is set. Raises AudioError for a file it cannot read."""
         if language and language not in self.languages:
-            raise AppError(f"'{language}' is not a language code the speech model knows; use a code such as "
-                           "en, de, fr or es, or leave the language out to detect it.")
+            raise AppError(
+                f"'{language}' is not a language code the speech model knows; use a code such as "
+                "en, de, fr or es, or leave the language out to detect it."
+            )
         if isinstance(audio, np.ndarray):
             samples = np.asarray(audio, dtype=np.float32).reshape(-1)
             duration: float | None = samples.size / SAMPLE_RATE
             step = int(ARRAY_BLOCK_SECONDS * SAMPLE_RATE)
-            blocks: Iterable[np.ndarray] = (samples[i:i + step] for i in range(0, samples.size, step))
+            blocks: Iterable[np.ndarray] = (samples[i : i + step] for i in range(0, samples.size, step))
         else:
             duration = probe(Path(audio)).duration  # a bad file fails here, before any thread starts
             blocks = decode_blocks(Path(audio))
-        run = self.start(windows_of(blocks, policy), duration=duration,
-                         options=DecodeOptions(language, beam_size, word_timestamps))
+        run = self.start(
+            windows_of(blocks, policy), duration=duration, options=DecodeOptions(language, beam_size, word_timestamps)
+        )
         yield from run.events(cancel)
 
-    def start(self, windows: Iterable[AudioWindow], *, duration: float | None = None,
-              options: DecodeOptions = DecodeOptions()) -> TranscriptionRun:
+    def start(
+        self, windows: Iterable[AudioWindow], *, duration: float | None = None, options: DecodeOptions = DecodeOptions()
+    ) -> TranscriptionRun:
         """Starts transcribing windows (any iterable, e.g. one fed by a recording) on a
         helper thread; read the events from the returned run."""
         return TranscriptionRun(self, windows, duration, options)
@@ -109,9 +122,14 @@ class Transcriber:
     def _window_segments(self, window: AudioWindow, options: DecodeOptions, state: _RunState):
         language = options.language or state.language
         pieces, info = self._model.transcribe(
-            window.audio, language=language, beam_size=options.beam_size,
-            word_timestamps=options.word_timestamps, vad_filter=True,
-            initial_prompt=list(state.prompt) or None, condition_on_previous_text=True)
+            window.audio,
+            language=language,
+            beam_size=options.beam_size,
+            word_timestamps=options.word_timestamps,
+            vad_filter=True,
+            initial_prompt=list(state.prompt) or None,
+            condition_on_previous_text=True,
+        )
         spoke = False
         try:
             for piece in pieces:
@@ -153,8 +171,9 @@ _END = object()
 class TranscriptionRun:
     """A transcription running on its helper thread; read it with events() or poll()."""
 
-    def __init__(self, transcriber: Transcriber, windows: Iterable[AudioWindow], duration: float | None,
-                 options: DecodeOptions):
+    def __init__(
+        self, transcriber: Transcriber, windows: Iterable[AudioWindow], duration: float | None, options: DecodeOptions
+    ):
         self._transcriber = transcriber
         self._windows = windows
         self._duration = duration
@@ -253,6 +272,13 @@ def _shifted(piece, window: AudioWindow) -> Segment:
     limit = window.end
     start = min(window.offset + float(piece.start), limit)
     end = max(start, min(window.offset + float(piece.end), limit))
-    words = tuple(Word(round(min(window.offset + w.start, limit), 3), round(min(window.offset + w.end, limit), 3),
-                       w.word.strip(), float(w.probability)) for w in (piece.words or ()))
+    words = tuple(
+        Word(
+            round(min(window.offset + w.start, limit), 3),
+            round(min(window.offset + w.end, limit), 3),
+            w.word.strip(),
+            float(w.probability),
+        )
+        for w in (piece.words or ())
+    )
     return Segment(round(start, 3), round(end, 3), piece.text.strip(), words)

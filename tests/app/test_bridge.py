@@ -73,6 +73,7 @@ def bridge(qtbot):
         def load():
             loads.append((name, threading.get_ident()))
             return f"{name}-session"
+
         return load
 
     made = Bridge({SPEECH: loader(SPEECH), LANGUAGE: loader(LANGUAGE)})
@@ -128,10 +129,14 @@ def test_same_engine_queues_and_engines_run_side_by_side(bridge, qtbot):
             time.sleep(0.3)
             spans[name] = (start, time.monotonic())
             yield Done(name)
+
         return run
 
-    handles = [bridge.submit(LANGUAGE, 1, timed("lm1")), bridge.submit(LANGUAGE, 2, timed("lm2")),
-               bridge.submit(SPEECH, 3, timed("sp"))]
+    handles = [
+        bridge.submit(LANGUAGE, 1, timed("lm1")),
+        bridge.submit(LANGUAGE, 2, timed("lm2")),
+        bridge.submit(SPEECH, 3, timed("sp")),
+    ]
     assert handles[1].state == "queued"
     qtbot.waitUntil(lambda: all(h.state == "done" for h in handles), timeout=5000)
     assert spans["lm2"][0] >= spans["lm1"][1]

@@ -9,14 +9,17 @@ import pytest
 from app.clock import clock
 
 
-@pytest.mark.parametrize("seconds, plain, padded", [
-    (0, "0:00", "00:00"),
-    (12.9, "0:12", "00:12"),  # whole seconds, never rounded up past what was said
-    (61, "1:01", "01:01"),
-    (3599.99, "59:59", "59:59"),
-    (3725, "1:02:05", "1:02:05"),  # hours: minutes always two digits
-    (36000, "10:00:00", "10:00:00"),
-])
+@pytest.mark.parametrize(
+    "seconds, plain, padded",
+    [
+        (0, "0:00", "00:00"),
+        (12.9, "0:12", "00:12"),  # whole seconds, never rounded up past what was said
+        (61, "1:01", "01:01"),
+        (3599.99, "59:59", "59:59"),
+        (3725, "1:02:05", "1:02:05"),  # hours: minutes always two digits
+        (36000, "10:00:00", "10:00:00"),
+    ],
+)
 def test_minutes_and_seconds_then_hours(seconds, plain, padded):
     assert clock(seconds) == plain
     assert clock(seconds, two_digit_minutes=True) == padded

@@ -31,8 +31,14 @@ def test_an_imported_file_is_copied_in_with_its_transcript(data_dir, tmp_path):
     """An import's audio is copied into the data folder (the outside file stays where it was),
     with its transcript, duration and language; without a title it is named by its date."""
     source = outside_audio(tmp_path)
-    result = SpeechResult(str(source), 4.0, (Segment(0.0, 2.0, "Hello."), Segment(2.0, 4.0, "Budget.")), "en",
-                          title="meeting", imported_from=str(source))
+    result = SpeechResult(
+        str(source),
+        4.0,
+        (Segment(0.0, 2.0, "Hello."), Segment(2.0, 4.0, "Budget.")),
+        "en",
+        title="meeting",
+        imported_from=str(source),
+    )
     with open_history(data_dir) as store:
         item = store.get_item(save_speech_result(store, result))
         named = store.get_item(save_speech_result(store, result, title="Budget call"))
@@ -65,7 +71,9 @@ def test_recovered_recordings_are_listed_as_recovered(data_dir):
         items = [store.get_item(item_id) for item_id in store_recovered(store, found)]
         assert store_recovered(store, []) == []
     assert [(i.audio_path.name, i.duration, i.status, i.segments) for i in items] == [
-        ("a.wav", 3.0, "recovered", ()), ("b.wav", 7.5, "recovered", ())]
+        ("a.wav", 3.0, "recovered", ()),
+        ("b.wav", 7.5, "recovered", ()),
+    ]
 
 
 def test_a_summarized_transcript_becomes_a_recording_named_by_its_summary(data_dir):
@@ -77,8 +85,10 @@ def test_a_summarized_transcript_becomes_a_recording_named_by_its_summary(data_d
         item = store.get_item(save_summarized_transcript(store, "notes", segments, summary))
         untitled = store.get_item(save_summarized_transcript(store, "notes", segments, Summary("", "Short.")))
     assert item.title == "Budget review" and item.duration is None
-    assert [(s.start, s.end, s.text) for s in item.segments] == [(0.0, 0.0, "We agree on the budget."),
-                                                                 (5.0, 6.0, "Good.")]
+    assert [(s.start, s.end, s.text) for s in item.segments] == [
+        (0.0, 0.0, "We agree on the budget."),
+        (5.0, 6.0, "Good."),
+    ]
     assert item.summary.overview == "The budget was agreed."
     assert untitled.title == "notes"
 

@@ -79,5 +79,8 @@ def test_an_empty_data_dir_option_is_refused(tmp_path):
     home.mkdir()
     result = run_confide("--data-dir", "", "history", "list", env={"HOME": str(home), "XDG_DATA_HOME": ""})
     assert result.returncode == 1
-    assert result.stderr.strip() == "confide: --data-dir is empty; give the folder to use, or leave the option out for the default one."
+    assert (
+        result.stderr.strip()
+        == "confide: --data-dir is empty; give the folder to use, or leave the option out for the default one."
+    )
     assert list(home.iterdir()) == []

@@ -67,10 +67,12 @@ def test_methods_returning_nothing_keep_none(qapp):
     from PySide6.QtWidgets import QLabel, QPushButton
 
     label, button, child = QLabel(), QPushButton("Record"), QObject()
-    calls = {"setText": lambda n: label.setText("Recording"),
-             "setEnabled": lambda n: button.setEnabled(n % 2 == 0),
-             "singleShot": lambda n: QTimer.singleShot(0, label.hide),
-             "setParent": lambda n: child.setParent(None)}
+    calls = {
+        "setText": lambda n: label.setText("Recording"),
+        "setEnabled": lambda n: button.setEnabled(n % 2 == 0),
+        "singleShot": lambda n: QTimer.singleShot(0, label.hide),
+        "setParent": lambda n: child.setParent(None),
+    }
     for name, call in calls.items():
         before = counts()
         for n in range(CALLS):

@@ -23,11 +23,17 @@ def test_the_two_choices_are_saved_and_read_apart(tmp_path):
     """A summary model and another reply model survive a save and a load, unknown keys too."""
     path = tmp_path / "settings.json"
     path.write_text(json.dumps({"future_key": [1, 2]}))
-    save_settings(path, load_settings(path).with_changes(summary_model="qwen2.5-coder-1.5b-instruct",
-                                                         reply_model="smollm2-135m-instruct"))
+    save_settings(
+        path,
+        load_settings(path).with_changes(
+            summary_model="qwen2.5-coder-1.5b-instruct", reply_model="smollm2-135m-instruct"
+        ),
+    )
     again = load_settings(path)
-    assert (again.summary_model_id(), again.reply_model_id()) == ("qwen2.5-coder-1.5b-instruct",
-                                                                  "smollm2-135m-instruct")
+    assert (again.summary_model_id(), again.reply_model_id()) == (
+        "qwen2.5-coder-1.5b-instruct",
+        "smollm2-135m-instruct",
+    )
     assert json.loads(path.read_text())["future_key"] == [1, 2]
 
 
@@ -49,8 +55,9 @@ def test_new_keys_win_over_the_old_one_and_junk_is_the_default(tmp_path):
     """A file with both the old key and a new one keeps the new one; a model id that is not a
     string (a hand-edited file) means the default."""
     path = tmp_path / "settings.json"
-    path.write_text(json.dumps({"language_model": "old-model", "reply_model": "smollm2-135m-instruct",
-                                "summary_model": 42}))
+    path.write_text(
+        json.dumps({"language_model": "old-model", "reply_model": "smollm2-135m-instruct", "summary_model": 42})
+    )
     settings = load_settings(path)
     assert settings.reply_model == "smollm2-135m-instruct"
     assert settings.summary_model is None and settings.summary_model_id() == DEFAULT_SUMMARY_MODEL

@@ -60,13 +60,30 @@ def _calls(trace: Path):
 
 
 def _run(command: list[str], data: Path, trace: Path, inject: KillPoint | None = None) -> subprocess.CompletedProcess:
-    strace = ["strace", "-f", "-qq", "-y", "-e", "signal=none", "-e", f"trace={','.join(KILL_SYSCALLS)}",
-              "-o", str(trace)]
+    strace = [
+        "strace",
+        "-f",
+        "-qq",
+        "-y",
+        "-e",
+        "signal=none",
+        "-e",
+        f"trace={','.join(KILL_SYSCALLS)}",
+        "-o",
+        str(trace),
+    ]
     if inject is not None:
         strace += ["-e", f"inject={inject.syscall}:signal=SIGKILL:when={inject.nth}"]
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")  # a .pyc written on one run only would shift the counts
-    return subprocess.run(strace + [sys.executable, "-m", "app", "--data-dir", str(data), *command], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL, env=env)
+    return subprocess.run(
+        strace + [sys.executable, "-m", "app", "--data-dir", str(data), *command],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+        env=env,
+    )
 
 
 def _kill_points(trace: Path, data: Path) -> list[KillPoint]:
@@ -88,8 +105,14 @@ def _check_killed_at(trace: Path, data: Path, point: KillPoint, result) -> None:
 
 
 def _next_start(data: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data), "history", "list"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(data), "history", "list"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -101,8 +124,12 @@ def _state(data: Path) -> dict:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         conn.execute("INSERT INTO search_docs_fts (search_docs_fts) VALUES ('integrity-check')")
         assert conn.execute("SELECT count(*) FROM pending_deletions").fetchone()[0] == 0
-        recordings = {item_id: (status, audio, title) for item_id, status, audio, title in conn.execute(
-            "SELECT r.item_id, r.status, r.audio_file, i.title FROM recordings r JOIN items i ON i.id = r.item_id")}
+        recordings = {
+            item_id: (status, audio, title)
+            for item_id, status, audio, title in conn.execute(
+                "SELECT r.item_id, r.status, r.audio_file, i.title FROM recordings r JOIN items i ON i.id = r.item_id"
+            )
+        }
         segments = dict(conn.execute("SELECT recording_id, count(*) FROM segments GROUP BY recording_id").fetchall())
         summaries = {row[0] for row in conn.execute("SELECT recording_id FROM summaries")}
         conversations = [row[0] for row in conn.execute("SELECT item_id FROM conversations")]
@@ -110,8 +137,9 @@ def _state(data: Path) -> dict:
     finally:
         conn.close()
     for item_id, (status, audio, title) in recordings.items():
-        assert status == "done" and segments.get(item_id), f"half-written item {item_id} ({title}): {status}, " \
-                                                           f"{segments.get(item_id, 0)} segments"
+        assert status == "done" and segments.get(item_id), (
+            f"half-written item {item_id} ({title}): {status}, {segments.get(item_id, 0)} segments"
+        )
         assert audio is None or (data / audio).is_file(), f"item {item_id} lost its audio {audio}"
     folder = data / "recordings"
     on_disk = {f"recordings/{p.name}" for p in folder.iterdir()} if folder.is_dir() else set()
@@ -123,12 +151,16 @@ def _state(data: Path) -> dict:
 
 def _holds_word(data: Path, word: str) -> bool:
     """Whether any byte of the database or its write-ahead log still spells the word."""
-    return any(word.encode() in (data / name).read_bytes() for name in ("history.db", "history.db-wal")
-               if (data / name).exists())
+    return any(
+        word.encode() in (data / name).read_bytes()
+        for name in ("history.db", "history.db-wal")
+        if (data / name).exists()
+    )
 
 
-def _kill_at_every_point(tmp_path: Path, command: list[str], setup: Callable[[Path], None],
-                         check: Callable[[Path, dict], None], minimum: int) -> list[KillPoint]:
+def _kill_at_every_point(
+    tmp_path: Path, command: list[str], setup: Callable[[Path], None], check: Callable[[Path, dict], None], minimum: int
+) -> list[KillPoint]:
     data = tmp_path / "data"
 
     def fresh() -> None:
@@ -178,9 +210,16 @@ def _three_meetings_and_a_chat(tmp_path: Path) -> Callable[[Path], None]:
                 words = f"The {name[:-4]} budget was agreed."
                 if name == "walrus.wav":
                     words += " Codename quetzalcoatl."
-                store.save_recording(NewRecording(name[:-4], import_from=_outside_audio(tmp_path, name),
-                                                  segments=(Segment(0, 2, words),), duration=2.0))
+                store.save_recording(
+                    NewRecording(
+                        name[:-4],
+                        import_from=_outside_audio(tmp_path, name),
+                        segments=(Segment(0, 2, words),),
+                        duration=2.0,
+                    )
+                )
             store.add_conversation(NewConversation("Ann: lunch?", (Turn("Ann", "lunch?"),), "Me", drafts=("Yes!",)))
+
     return setup
 
 
@@ -212,14 +251,30 @@ def test_transcribe_save_killed_at_every_point(tmp_path, models_data_dir, strace
     anywhere, the item is whole with its copied audio, or there is neither item nor copy."""
     clip = tmp_path / "outside" / "short.wav"
     clip.parent.mkdir()
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(ROOT / "resources" / "speech" / "clip.opus"),
-                    "-t", "3", "-ar", "16000", "-ac", "1", str(clip)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-i",
+            str(ROOT / "resources" / "speech" / "clip.opus"),
+            "-t",
+            "3",
+            "-ar",
+            "16000",
+            "-ac",
+            "1",
+            str(clip),
+        ],
+        check=True,
+    )
 
     def check(_data, state):
         assert len(state["recordings"]) <= 1
 
-    points = _kill_at_every_point(tmp_path, ["transcribe", str(clip), "--save", "--beam", "1"], _with_models,
-                                  check, minimum=5)
+    points = _kill_at_every_point(
+        tmp_path, ["transcribe", str(clip), "--save", "--beam", "1"], _with_models, check, minimum=5
+    )
     assert any(p.syscall == "rename" and "short.wav" in p.shape for p in points), "the copy was not traced"
 
 
@@ -228,6 +283,7 @@ def test_history_delete_killed_at_every_point(tmp_path, strace_available):
     """`history delete` of a recording: after a kill anywhere, it is whole (rows, search
     entries, audio) or entirely gone (its audio too, and its words from every byte of the
     database file); the other items are untouched."""
+
     def check(data, state):
         titles = sorted(title for _, _, title in state["recordings"].values())
         assert titles in (["alpha", "gamma", "walrus"], ["alpha", "gamma"])
@@ -235,19 +291,18 @@ def test_history_delete_killed_at_every_point(tmp_path, strace_available):
         if "walrus" not in titles:
             assert not _holds_word(data, "quetzalcoatl"), "the deleted item's words stayed in the database file"
 
-    _kill_at_every_point(tmp_path, ["history", "delete", "2"], _three_meetings_and_a_chat(tmp_path), check,
-                         minimum=4)
+    _kill_at_every_point(tmp_path, ["history", "delete", "2"], _three_meetings_and_a_chat(tmp_path), check, minimum=4)
 
 
 @pytest.mark.slow
 def test_history_wipe_killed_at_every_point(tmp_path, strace_available):
     """`history wipe --yes`: after a kill anywhere, everything is there or nothing is, and no
     audio file is left behind."""
+
     def check(data, state):
         count = len(state["recordings"]) + len(state["conversations"])
         assert count in (0, 4)
         if count == 0:
             assert not _holds_word(data, "quetzalcoatl"), "wiped words stayed in the database file"
 
-    _kill_at_every_point(tmp_path, ["history", "wipe", "--yes"], _three_meetings_and_a_chat(tmp_path), check,
-                         minimum=4)
+    _kill_at_every_point(tmp_path, ["history", "wipe", "--yes"], _three_meetings_and_a_chat(tmp_path), check, minimum=4)

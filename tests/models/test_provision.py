@@ -26,18 +26,25 @@ def tiny_catalog(tmp_path, monkeypatch):
     wheels_dir.mkdir()
     part1, part2, config = b"first half|", b"second half", b'{"ok": true}'
     wheels = []
-    for index, members in enumerate(({"pkg1/data/model.bin.part1": part1},
-                                     {"pkg2/data/model.bin.part2": part2, "pkg2/data/config.json": config}), 1):
+    for index, members in enumerate(
+        ({"pkg1/data/model.bin.part1": part1}, {"pkg2/data/model.bin.part2": part2, "pkg2/data/config.json": config}), 1
+    ):
         path = wheels_dir / f"tiny_{index}-1.0-py3-none-any.whl"
         with zipfile.ZipFile(path, "w") as archive:
             for name, data in members.items():
                 archive.writestr(name, data)
         wheels.append(PinnedWheel(f"tiny-{index}", "1.0", path.name, _sha(path.read_bytes())))
     spec = CatalogModel(
-        id="tiny", kind="speech", default=False, license="MIT", description="test model",
+        id="tiny",
+        kind="speech",
+        default=False,
+        license="MIT",
+        description="test model",
         wheels=tuple(wheels),
-        files=(AssembledFile("model.bin", ("pkg1/data/model.bin.part1", "pkg2/data/model.bin.part2"), _sha(part1 + part2)),
-               AssembledFile("config.json", ("pkg2/data/config.json",), _sha(config))),
+        files=(
+            AssembledFile("model.bin", ("pkg1/data/model.bin.part1", "pkg2/data/model.bin.part2"), _sha(part1 + part2)),
+            AssembledFile("config.json", ("pkg2/data/config.json",), _sha(config)),
+        ),
         build=None,
     )
     monkeypatch.setattr(provision, "catalog_model", lambda model_id: spec)
@@ -53,7 +60,9 @@ def test_install_assembles_verifies_and_is_a_no_op_the_second_time(tiny_catalog,
     assert (models_dir / "tiny" / "model.bin").read_bytes() == b"first half|second half"
     assert read_manifest(models_dir / "tiny").verified
     messages = []
-    second = provision.install_models(["tiny"], models_dir, tmp_path / "cache", from_dir=wheels_dir, log=messages.append)
+    second = provision.install_models(
+        ["tiny"], models_dir, tmp_path / "cache", from_dir=wheels_dir, log=messages.append
+    )
     assert second[0].action == "skipped"
     assert messages == ["tiny: already installed and verified, nothing to do"]
 
@@ -113,7 +122,9 @@ def test_the_larger_models_are_in_the_catalog_but_not_defaults():
         model = catalog[model_id]
         assert (model.kind, model.default, model.build, model.license) == ("llm", False, "gguf-to-onnx", "Apache-2.0")
         assert len(model.wheels) == parts and [f.path for f in model.files] == ["model.gguf"]
-        assert [part.split("/")[-1] for part in model.files[0].parts] == [f"part{i:02d}.bin" for i in range(1, parts + 1)]
+        assert [part.split("/")[-1] for part in model.files[0].parts] == [
+            f"part{i:02d}.bin" for i in range(1, parts + 1)
+        ]
         assert model.origin
     assert default_model_ids() == ["smollm2-135m-instruct", "whisper-base"]
 
@@ -126,7 +137,11 @@ def test_the_qwen_gguf_names_its_model_after_assembly(qwen_dir):
     meta = read_gguf_metadata(qwen_dir / "model.gguf")
     assert meta["general.architecture"] == "qwen2"
     assert meta["general.name"] == "Qwen2.5 Coder 0.5B Instruct AWQ"
-    assert (meta["qwen2.block_count"], meta["qwen2.embedding_length"], meta["qwen2.attention.head_count_kv"]) == (24, 896, 2)
+    assert (meta["qwen2.block_count"], meta["qwen2.embedding_length"], meta["qwen2.attention.head_count_kv"]) == (
+        24,
+        896,
+        2,
+    )
 
 
 def test_the_catalog_pins_every_file_of_shared_reference(shared_dir):

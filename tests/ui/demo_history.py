@@ -27,23 +27,31 @@ MEETING = [
 SUMMARY = Summary(
     title="Website launch moves to March",
     overview="The team reviewed the website launch. Testing and the mobile layout need more time, "
-             "so the launch moves to March; the budget, press release and accessibility audit have owners.",
-    key_points=(SummaryItem("Testing is not finished yet.", 6.5),
-                SummaryItem("The mobile layout needs two more weeks of design work.", 18.2),
-                SummaryItem("An accessibility audit is planned before the launch.", 37.0)),
+    "so the launch moves to March; the budget, press release and accessibility audit have owners.",
+    key_points=(
+        SummaryItem("Testing is not finished yet.", 6.5),
+        SummaryItem("The mobile layout needs two more weeks of design work.", 18.2),
+        SummaryItem("An accessibility audit is planned before the launch.", 37.0),
+    ),
     decisions=(SummaryItem("The launch moves from February to March the fourth.", 13.0),),
-    action_items=(ActionItem("Update the budget and share it with the team.", "Anna", "by Friday", 24.0),
-                  ActionItem("Write the press release once the date is fixed.", "Ben", None, 31.5),
-                  ActionItem("Run the accessibility audit.", "Chloe", None, 43.4)),
+    action_items=(
+        ActionItem("Update the budget and share it with the team.", "Anna", "by Friday", 24.0),
+        ActionItem("Write the press release once the date is fixed.", "Ben", None, 31.5),
+        ActionItem("Run the accessibility audit.", "Chloe", None, 43.4),
+    ),
 )
 
-CHAT = ("Anna: Hi! Are we still on for lunch on Friday?\n"
-        "Me: I think so, let me check my calendar.\n"
-        "Anna: Great. Could we make it 12:30 instead of 12? I have a call until noon.")
+CHAT = (
+    "Anna: Hi! Are we still on for lunch on Friday?\n"
+    "Me: I think so, let me check my calendar.\n"
+    "Anna: Great. Could we make it 12:30 instead of 12? I have a call until noon."
+)
 
-DRAFTS = ("12:30 works for me, see you on Friday!",
-          "Sorry, Friday doesn't work after all. Could we do Monday instead?",
-          "Sure, 12:30 is fine. Same place as last time?")
+DRAFTS = (
+    "12:30 works for me, see you on Friday!",
+    "Sorry, Friday doesn't work after all. Could we do Monday instead?",
+    "Sure, 12:30 is fine. Same place as last time?",
+)
 
 
 def write_demo_history(data_root: Path) -> dict:
@@ -54,12 +62,16 @@ def write_demo_history(data_root: Path) -> dict:
     with HistoryStore.for_data_dir(data_dir) as store:
         recording = store.add_recording(None, audio_file=audio, duration=50.0, language="en")
         ends = [start for start, _, _ in MEETING[1:]] + [50.0]
-        store.add_segments(recording, [Segment(start, end, f"{text}") for (start, _, text), end in zip(MEETING, ends, strict=True)])
+        store.add_segments(
+            recording, [Segment(start, end, f"{text}") for (start, _, text), end in zip(MEETING, ends, strict=True)]
+        )
         store.finish_recording(recording, duration=50.0)
         store.save_summary(recording, SUMMARY)
-        turns = (Turn("Anna", "Hi! Are we still on for lunch on Friday?"),
-                 Turn("Me", "I think so, let me check my calendar."),
-                 Turn("Anna", "Great. Could we make it 12:30 instead of 12? I have a call until noon."))
+        turns = (
+            Turn("Anna", "Hi! Are we still on for lunch on Friday?"),
+            Turn("Me", "I think so, let me check my calendar."),
+            Turn("Anna", "Great. Could we make it 12:30 instead of 12? I have a call until noon."),
+        )
         conversation = store.add_conversation(NewConversation(CHAT, turns, "Me"))
         draft_ids = store.add_drafts(conversation, DRAFTS, tone="friendly", length="short")
         store.pick_draft(draft_ids[0])

@@ -48,15 +48,23 @@ class FakeEngine:
     reply_tasks: list = field(default_factory=list)  # every ReplyTask the window submitted
 
     def kit(self) -> EngineKit:
-        return EngineKit(load_language=self.load("language"), load_speech=self.load("speech"),
-                         summarize=self.summarize, replies=self.replies, transcribe=self.transcribe,
-                         record=self.record, import_model=self.import_model, list_devices=self.list_devices,
-                         recover_recordings=lambda folder: [])
+        return EngineKit(
+            load_language=self.load("language"),
+            load_speech=self.load("speech"),
+            summarize=self.summarize,
+            replies=self.replies,
+            transcribe=self.transcribe,
+            record=self.record,
+            import_model=self.import_model,
+            list_devices=self.list_devices,
+            recover_recordings=lambda folder: [],
+        )
 
     def load(self, name):
         def loader(data_dir, model_id, threads):
             self.loads.append((name, model_id, threads, threading.get_ident()))
             return f"fake-{name}-session"
+
         return loader
 
     def list_devices(self):
@@ -86,13 +94,23 @@ class FakeEngine:
                 raise self.fail_with
             segments = task.segments
             starts = [s.start for s in segments] or [None]
-            steps = [("key_point", SummaryItem(f"Point {i + 1}: {s.text[:40]}", s.start)) for i, s in enumerate(segments[:3])]
+            steps = [
+                ("key_point", SummaryItem(f"Point {i + 1}: {s.text[:40]}", s.start)) for i, s in enumerate(segments[:3])
+            ]
             steps.append(("decision", SummaryItem("The launch moves to March.", starts[min(1, len(starts) - 1)])))
-            steps.append(("action_item", ActionItem("Update the budget.", "Anna", "by Friday",
-                                                    starts[min(2, len(starts) - 1)])))
+            steps.append(
+                ("action_item", ActionItem("Update the budget.", "Anna", "by Friday", starts[min(2, len(starts) - 1)]))
+            )
+
             def so_far(count: int, overview: str = "", title: str = "") -> Summary:
-                return Summary(title, overview, *(tuple(item for kind, item in steps[:count] if kind == wanted)
-                                                  for wanted in ("key_point", "decision", "action_item")))
+                return Summary(
+                    title,
+                    overview,
+                    *(
+                        tuple(item for kind, item in steps[:count] if kind == wanted)
+                        for wanted in ("key_point", "decision", "action_item")
+                    ),
+                )
 
             for index in range(len(steps)):
                 yield Progress((index + 1) / (len(steps) + 2), f"Summarizing part {index + 1}")
@@ -113,9 +131,11 @@ class FakeEngine:
             slot.get()
             conversation = task.conversation
             self.reply_tasks.append(task)
-            texts = [f"Sounds good, see you then! ({task.tone}, {task.length})",
-                     "Sorry, I can't make it this time.",
-                     "Could we move it to next week?"]
+            texts = [
+                f"Sounds good, see you then! ({task.tone}, {task.length})",
+                "Sorry, I can't make it this time.",
+                "Could we move it to next week?",
+            ]
             if task.fresh:  # as the real one: sampled anew, never a draft already shown
                 texts = [f"{text} (take {len(self.reply_tasks)})" for text in texts]
                 assert not set(texts) & set(task.shown)
@@ -145,8 +165,16 @@ class FakeEngine:
                 yield TranscriptPiece(segment)
                 done = (index + 1) / len(SCRIPT)
                 yield Progress(done, "Transcribing", eta_seconds=(len(SCRIPT) - index - 1) * self.step_s)
-            yield Done(SpeechResult(task.path, len(SCRIPT) * 3.0, tuple(segments), "en",
-                                    title=Path(task.path).stem, imported_from=task.path))
+            yield Done(
+                SpeechResult(
+                    task.path,
+                    len(SCRIPT) * 3.0,
+                    tuple(segments),
+                    "en",
+                    title=Path(task.path).stem,
+                    imported_from=task.path,
+                )
+            )
         finally:
             self._noticed("transcribe")
 
@@ -202,5 +230,6 @@ def _write_tone(path: Path, seconds: float, rate: int = 16000) -> None:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(rate)
-        out.writeframes(b"".join(struct.pack("<h", int(3000 * math.sin(2 * math.pi * 440 * i / rate)))
-                                 for i in range(samples)))
+        out.writeframes(
+            b"".join(struct.pack("<h", int(3000 * math.sin(2 * math.pi * 440 * i / rate))) for i in range(samples))
+        )

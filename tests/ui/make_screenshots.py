@@ -33,8 +33,11 @@ def main(out_dir: str) -> int:
             (data / "models").symlink_to(installed, target_is_directory=True)
         for view in VIEWS:
             target = out / f"{view}.png"
-            subprocess.run([sys.executable, "-m", "ui", "--data-dir", str(data), "--screenshot", str(target),
-                            "--view", view], cwd=ROOT, check=True)
+            subprocess.run(
+                [sys.executable, "-m", "ui", "--data-dir", str(data), "--screenshot", str(target), "--view", view],
+                cwd=ROOT,
+                check=True,
+            )
             print(target)
     return 0
 

@@ -138,8 +138,13 @@ def test_closing_during_a_task_exits_cleanly_within_5_s(slow_window, slow_engine
     window.replies_view.set_conversation(CHAT)
     window.replies_view.draft()
     window.record_view.start_recording()
-    qtbot.waitUntil(lambda: len(window.bridge.active_handles()) == 2
-                    and all(h.state == "running" for h in window.bridge.active_handles()), timeout=3000)
+    qtbot.waitUntil(
+        lambda: (
+            len(window.bridge.active_handles()) == 2
+            and all(h.state == "running" for h in window.bridge.active_handles())
+        ),
+        timeout=3000,
+    )
     began = time.monotonic()
     with qtbot.waitSignal(window.closed, timeout=5000) as closed:
         window.close()

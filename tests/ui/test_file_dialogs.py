@@ -27,6 +27,7 @@ class DialogSpy:
         def dialog(parent, caption="", directory="", *rest, **options):
             self.starts.append((caption, directory))
             return self.answer if name == "getExistingDirectory" else (self.answer, "")
+
         return staticmethod(dialog)
 
     def last_start(self) -> str:

@@ -63,8 +63,11 @@ def tab_stops(window, view: QWidget) -> set[QWidget]:
             continue
         if _compound(widget) is not widget:
             continue
-        if isinstance(widget, QRadioButton) and not widget.isChecked() and (
-                widget.autoExclusive() or (widget.group() is not None and widget.group().exclusive())):
+        if (
+            isinstance(widget, QRadioButton)
+            and not widget.isChecked()
+            and (widget.autoExclusive() or (widget.group() is not None and widget.group().exclusive()))
+        ):
             continue
         stops.add(widget)
     return stops
@@ -235,5 +238,11 @@ def test_a_session_by_keyboard_alone(make_window, qtbot, data_dir):
     press(Qt.Key_R, Qt.ControlModifier)
     qtbot.waitUntil(lambda: window.record_view.transcript.count() >= 2, timeout=10_000)
     press(Qt.Key_R, Qt.ControlModifier)
-    qtbot.waitUntil(lambda: window.current_view() == "recording" and window.recording_view.recording is not None
-                    and window.record_view.state == "idle", timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            window.current_view() == "recording"
+            and window.recording_view.recording is not None
+            and window.record_view.state == "idle"
+        ),
+        timeout=10_000,
+    )

@@ -14,8 +14,9 @@ CYCLES = 200
 
 def test_200_quits_with_tasks_running_never_crash(tmp_path):
     script = Path(__file__).with_name("quit_soak.py")
-    done = subprocess.run([sys.executable, str(script), str(tmp_path / "data"), str(CYCLES)],
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "data"), str(CYCLES)], capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, f"exit {done.returncode}\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
     assert f"{CYCLES} quit cycles" in done.stdout and "no crash" in done.stdout
     print(done.stdout.strip())

@@ -15,9 +15,11 @@ from app.history import HistoryStore
 from app.paths import DataDir
 from models.types import Segment
 
-CHAT = ("Anna: Hi! Are we still on for lunch on Friday?\n"
-        "Me: I think so, let me check my calendar.\n"
-        "Anna: Great. Could we make it 12:30 instead of 12? I have a call until noon.")
+CHAT = (
+    "Anna: Hi! Are we still on for lunch on Friday?\n"
+    "Me: I think so, let me check my calendar.\n"
+    "Anna: Great. Could we make it 12:30 instead of 12? I have a call until noon."
+)
 
 
 @pytest.fixture
@@ -29,8 +31,10 @@ def store_meeting(data_dir) -> int:
     with HistoryStore.for_data_dir(DataDir(data_dir)) as store:
         recording = store.add_recording(None, duration=50.0)
         ends = [start for start, _, _ in MEETING[1:]] + [50.0]
-        store.add_segments(recording, [Segment(start, end, f"{who}: {text}")
-                                       for (start, who, text), end in zip(MEETING, ends, strict=True)])
+        store.add_segments(
+            recording,
+            [Segment(start, end, f"{who}: {text}") for (start, who, text), end in zip(MEETING, ends, strict=True)],
+        )
         store.finish_recording(recording, duration=50.0)
     return recording
 
@@ -76,8 +80,9 @@ def test_cancelling_a_real_summary_is_immediate_and_stores_nothing(real_window, 
     real_window.open_new_recording(recording)
     view = real_window.recording_view
     handle = view.summary_handle
-    qtbot.waitUntil(lambda: handle.state == "running" and real_window.services.bridge.worker_busy(LANGUAGE),
-                    timeout=30_000)
+    qtbot.waitUntil(
+        lambda: handle.state == "running" and real_window.services.bridge.worker_busy(LANGUAGE), timeout=30_000
+    )
     qtbot.wait(1500)  # inside generation by now
     qtbot.keyClick(real_window, Qt.Key_Escape)
     asked = time.monotonic()
@@ -110,5 +115,7 @@ def warm_up(window, qtbot, recording, audio) -> None:
     handles = [window.recording_view.summary_handle, window.record_view._import_handle]
     qtbot.waitUntil(lambda: not any(h.active for h in handles), timeout=180_000)
     assert [h.state for h in handles] == ["done", "done"], [h.error for h in handles]
-    qtbot.waitUntil(lambda: window.recording_view.summary_handle is not None
-                    and not window.recording_view.summary_handle.active, timeout=180_000)
+    qtbot.waitUntil(
+        lambda: window.recording_view.summary_handle is not None and not window.recording_view.summary_handle.active,
+        timeout=180_000,
+    )

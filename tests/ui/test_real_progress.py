@@ -8,8 +8,9 @@ import pytest
 
 
 @pytest.mark.slow
-def test_a_real_import_shows_what_it_does_before_the_first_fraction(make_window, data_dir_with_models, speech_clip,
-                                                                    qtbot):
+def test_a_real_import_shows_what_it_does_before_the_first_fraction(
+    make_window, data_dir_with_models, speech_clip, qtbot
+):
     """The speech model is not loaded yet: the line says "Loading the speech model…" with a busy
     bar, then what it transcribes, still busy until a real fraction fills the bar."""
     window = make_window(folder=data_dir_with_models)  # the real engines
@@ -20,7 +21,8 @@ def test_a_real_import_shows_what_it_does_before_the_first_fraction(make_window,
     assert progress.isVisible() and progress.label.text() and progress.bar.maximum() == 0
     seen = []
     view._import_handle.progress.connect(
-        lambda event: seen.append((event.fraction, progress.label.text(), progress.bar.maximum())))
+        lambda event: seen.append((event.fraction, progress.label.text(), progress.bar.maximum()))
+    )
     qtbot.waitUntil(lambda: window.current_view() == "recording", timeout=180_000)
     assert seen and seen[0][1] == "Loading the speech model…"
     before_measure = []

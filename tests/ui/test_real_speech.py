@@ -16,8 +16,10 @@ from app.bridge import SPEECH
 from app.history import HistoryStore
 from app.paths import DataDir
 
-SPOKEN = ("Good morning everyone. We decided to move the product launch to March. "
-          "Anna will update the budget by Friday, and Ben will write the press release.")
+SPOKEN = (
+    "Good morning everyone. We decided to move the product launch to March. "
+    "Anna will update the budget by Friday, and Ben will write the press release."
+)
 
 
 @pytest.fixture
@@ -29,8 +31,9 @@ def history(data_dir):
     return HistoryStore.for_data_dir(DataDir(data_dir))
 
 
-def test_record_from_the_virtual_microphone_to_summary_and_history(virtual_mic, speech_clip, make_window,
-                                                                   data_dir_with_models, qtbot):
+def test_record_from_the_virtual_microphone_to_summary_and_history(
+    virtual_mic, speech_clip, make_window, data_dir_with_models, qtbot
+):
     """Speech into the virtual mic -> Record -> the transcript grows live -> Stop -> transcript
     and summary in the window -> the recording is found in History by a word it contains."""
     clip = speech_clip(SPOKEN)
@@ -86,8 +89,7 @@ def test_importing_a_real_file_transcribes_and_summarizes_it(speech_clip, real_w
     assert handle.state == "done"
 
 
-OPENING = ("Good morning everyone, I'm Priya, and this is our weekly sync. "
-           "First the launch, then the budget.")
+OPENING = "Good morning everyone, I'm Priya, and this is our weekly sync. First the launch, then the budget."
 
 
 def record_while_speaking_from_the_press(window, clip, virtual_mic, qtbot):
@@ -110,8 +112,9 @@ def record_while_speaking_from_the_press(window, clip, virtual_mic, qtbot):
     return recording, " ".join(segment.text for segment in recording.segments)
 
 
-def test_the_first_words_are_kept_with_and_without_the_speech_model_loaded(virtual_mic, speech_clip, make_window,
-                                                                           data_dir_with_models, qtbot):
+def test_the_first_words_are_kept_with_and_without_the_speech_model_loaded(
+    virtual_mic, speech_clip, make_window, data_dir_with_models, qtbot
+):
     """The user presses Record and speaks at once, first in a fresh window (the speech model
     loads meanwhile), then again with the model loaded: both times "Good morning everyone"
     is in the transcript and in the recorded file."""
@@ -125,14 +128,18 @@ def test_the_first_words_are_kept_with_and_without_the_speech_model_loaded(virtu
         recording, text = record_while_speaking_from_the_press(window, clip, virtual_mic, qtbot)
         assert text.lower().lstrip().startswith("good morning"), (attempt, text)
         assert word_error_rate(OPENING, text) <= 0.3, (attempt, text)
-        from_file = " ".join(getattr(event, "text", "") for event in
-                             transcriber.transcribe(recording.audio_path, language="en") if hasattr(event, "start"))
+        from_file = " ".join(
+            getattr(event, "text", "")
+            for event in transcriber.transcribe(recording.audio_path, language="en")
+            if hasattr(event, "start")
+        )
         assert from_file.lower().lstrip().startswith("good morning"), (attempt, from_file)
         assert window.bridge._workers[SPEECH].slot.loaded
 
 
-def test_escape_asks_and_a_cancelled_recording_is_in_history_at_once(virtual_mic, speech_clip, make_window,
-                                                                     data_dir_with_models, qtbot):
+def test_escape_asks_and_a_cancelled_recording_is_in_history_at_once(
+    virtual_mic, speech_clip, make_window, data_dir_with_models, qtbot
+):
     """Esc while recording only asks (the recording goes on; Esc again answers no); cancelling
     keeps the audio: the recording is in History at once, without a transcript, and its
     Transcribe button makes one."""
@@ -177,8 +184,9 @@ def test_closing_while_recording_exits_within_5_s(virtual_mic, real_window, qtbo
     assert closed.args == [True] and time.monotonic() - began < 5.0
 
 
-def test_heartbeat_under_100_ms_while_a_real_summary_and_transcription_run(speech_clip, make_window, qtbot,
-                                                                          data_dir_with_models):
+def test_heartbeat_under_100_ms_while_a_real_summary_and_transcription_run(
+    speech_clip, make_window, qtbot, data_dir_with_models
+):
     """With both engines warm, a real summary (language worker) and a real transcription of a
     ~45 s file (speech worker) run side by side; a 10 ms GUI timer never waits over 100 ms."""
     from heartbeat import heartbeat

@@ -24,8 +24,7 @@ def test_clicking_a_line_plays_the_audio_from_there(window, qtbot, data_dir):
     item = view.transcript.item(4)
     assert item.text().startswith("0:24")
     view.transcript.itemClicked.emit(item)
-    qtbot.waitUntil(lambda: view.player.player is not None and view.player.player.position() >= 24_000,
-                    timeout=10_000)
+    qtbot.waitUntil(lambda: view.player.player is not None and view.player.player.position() >= 24_000, timeout=10_000)
     assert view.player.player.position() < 30_000
     view.player.stop()
 
@@ -37,8 +36,7 @@ def test_a_summary_time_selects_its_line_and_plays_from_it(window, qtbot, data_d
     assert "[0:43]" in view.summary.toPlainText()
     view.summary.anchorClicked.emit(QUrl("seek:43.40"))
     assert view.transcript.currentRow() == 7
-    qtbot.waitUntil(lambda: view.player.player is not None and view.player.player.position() >= 43_000,
-                    timeout=10_000)
+    qtbot.waitUntil(lambda: view.player.player is not None and view.player.player.position() >= 43_000, timeout=10_000)
     view.player.stop()
 
 
@@ -72,7 +70,9 @@ def test_progress_shows_the_time_left(window, qtbot, tmp_path):
     window.record_view.import_file(str(source))
     progress = window.record_view.progress
     seen = []
-    window.record_view._import_handle.progress.connect(lambda _e: seen.append((progress.bar.value(), progress.eta.text())))
+    window.record_view._import_handle.progress.connect(
+        lambda _e: seen.append((progress.bar.value(), progress.eta.text()))
+    )
     qtbot.waitUntil(lambda: window.current_view() == "recording", timeout=5000)
     assert any("left" in eta for _, eta in seen) and max(value for value, _ in seen) > 0
     assert not progress.isVisible()

@@ -17,10 +17,12 @@ from app.records import Turn
 
 CHAT = "Anna: Are we still on for Friday?\nMe: I think so, let me check.\nAnna: Great, tell me soon!"
 OTHER_CHAT = "Sam: Did the build pass?\nMe: Not yet.\nSam: Ping me when it does."
-EMAIL = ("Hi Jordan,\n\nCould you send me the revised quote by Thursday?\n\nBest regards,\nKaren\n\n"
-         "Karen Liu\nHead of Operations\nNorthwind Logistics\n\n"
-         "On Mon, Jun 2, 2025 at 4:37 PM Jordan Lee <jordan.lee@example.com> wrote:\n"
-         "> Hi Karen,\n> Here is the vendor shortlist.\n>\n> Thanks,\n> Jordan\n")
+EMAIL = (
+    "Hi Jordan,\n\nCould you send me the revised quote by Thursday?\n\nBest regards,\nKaren\n\n"
+    "Karen Liu\nHead of Operations\nNorthwind Logistics\n\n"
+    "On Mon, Jun 2, 2025 at 4:37 PM Jordan Lee <jordan.lee@example.com> wrote:\n"
+    "> Hi Karen,\n> Here is the vendor shortlist.\n>\n> Thanks,\n> Jordan\n"
+)
 
 
 def store_of(data_dir):
@@ -116,8 +118,9 @@ def test_deleting_a_conversation_from_replies_asks_first(view, qtbot, data_dir, 
     drafted(view, qtbot)
     answers = iter([False, True])
     asked = []
-    monkeypatch.setattr(confirm, "ask", lambda parent, title, text, action: asked.append((title, text, action))
-                        or next(answers))
+    monkeypatch.setattr(
+        confirm, "ask", lambda parent, title, text, action: asked.append((title, text, action)) or next(answers)
+    )
     qtbot.mouseClick(view.delete_button, Qt.LeftButton)
     assert len(conversations(data_dir)) == 1 and all(card.text() for card in view.cards)
     qtbot.mouseClick(view.delete_button, Qt.LeftButton)
@@ -138,7 +141,7 @@ def test_an_email_is_filed_under_the_other_persons_name(view, qtbot, data_dir):
 
 
 def test_one_message_is_counted_in_the_singular(view, qtbot):
-    """"1 message", "1 draft": never "1 messages"."""
+    """ "1 message", "1 draft": never "1 messages"."""
     view.set_conversation("Lea: My flight got cancelled and I'm stuck in Lyon")
     assert view.turns_label.text().startswith("1 message from Lea.")
     from ui.format import counted
@@ -153,8 +156,10 @@ def test_a_draft_signed_by_someone_else_is_never_an_example_of_my_style(window, 
     bad = "Hi Jordan,\n\nThanks for the update.\n\nBest regards,\nKaren Liu\nHead of Operations"
     good = "Hi Karen,\n\nI will send the revised quote on Thursday.\n\nThanks,\nJordan"
     with store_of(data_dir) as store:
-        turns = (Turn("Jordan Lee", "Hi Karen,\nHere is the vendor shortlist."),
-                 Turn("Karen Liu", "Hi Jordan,\n\nCould you send me the revised quote by Thursday?"))
+        turns = (
+            Turn("Jordan Lee", "Hi Karen,\nHere is the vendor shortlist."),
+            Turn("Karen Liu", "Hi Jordan,\n\nCould you send me the revised quote by Thursday?"),
+        )
         old = store.add_conversation(NewConversation("an older paste", turns, "Jordan Lee"))
         store.pick_draft(store.add_drafts(old, [bad])[0])
         conversation = store.add_conversation(NewConversation(EMAIL, turns, "Jordan Lee"))

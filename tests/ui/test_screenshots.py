@@ -26,8 +26,14 @@ def screenshots(tmp_path_factory):
     made = {}
     for view in VIEWS:
         target = folder / f"{view}.png"
-        result = subprocess.run([sys.executable, "-m", "ui", "--data-dir", str(data), "--screenshot", str(target),
-                                 "--view", view], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+        result = subprocess.run(
+            [sys.executable, "-m", "ui", "--data-dir", str(data), "--screenshot", str(target), "--view", view],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
         made[view] = (result, target)
     return made
 
@@ -48,15 +54,30 @@ def test_the_views_differ(screenshots):
     """Each --view shows something else (the view switch took effect before the picture)."""
     pictures = {view: QImage(str(target)) for view, (_, target) in screenshots.items()}
     assert all(not image.isNull() for image in pictures.values())
-    signatures = {tuple(image.pixel(x, y) for x in range(240, 1280, 40) for y in range(20, 700, 40))
-                  for image in pictures.values()}
+    signatures = {
+        tuple(image.pixel(x, y) for x in range(240, 1280, 40) for y in range(20, 700, 40))
+        for image in pictures.values()
+    }
     assert len(signatures) == len(VIEWS)
 
 
 def test_a_bad_screenshot_path_is_one_line_and_exit_1(tmp_path, data_dir):
     """An unwritable target: exit 1 with one sentence on stderr, no traceback."""
-    result = subprocess.run([sys.executable, "-m", "ui", "--data-dir", str(data_dir), "--screenshot",
-                             str(tmp_path / "missing-folder" / "x.png")], cwd=ROOT, capture_output=True, text=True,
-                            timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ui",
+            "--data-dir",
+            str(data_dir),
+            "--screenshot",
+            str(tmp_path / "missing-folder" / "x.png"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     assert result.returncode == 1
     assert "Could not write the screenshot" in result.stderr and "Traceback" not in result.stderr

@@ -13,8 +13,14 @@ from support import ROOT
 
 def run_self_test(data_dir) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if key not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    return subprocess.run([sys.executable, "-m", "ui", "--data-dir", str(data_dir), "--self-test"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "ui", "--data-dir", str(data_dir), "--self-test"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
 
 
 def test_the_self_test_passes_with_the_installed_models(data_dir_with_models):

@@ -114,8 +114,7 @@ SMOLLM = "smollm2-135m-instruct"
 QWEN = "qwen2.5-coder-0.5b-instruct"
 
 
-def test_summaries_and_replies_use_the_models_chosen_for_them(make_window, fake_engine, qtbot,
-                                                               data_dir_with_models):
+def test_summaries_and_replies_use_the_models_chosen_for_them(make_window, fake_engine, qtbot, data_dir_with_models):
     """Settings offers every installed language model for summaries and for replies, SmolLM2
     for both at first. Choosing Qwen for replies (by keyboard) saves that choice alone; then a
     reply loads Qwen and a summary SmolLM2, both on the language worker, and reply, summary,
@@ -141,8 +140,14 @@ def test_summaries_and_replies_use_the_models_chosen_for_them(make_window, fake_
 
     services = window.services
     parsed = services.parse_conversation("Sam: hi\nAnna: hello Sam, lunch today?")
-    recording = RecordingDetails(1, "Launch", "", 6.0, None, (Segment(0.0, 3.0, "We move the launch to March."),
-                                                            Segment(3.0, 6.0, "Anna updates the budget.")))
+    recording = RecordingDetails(
+        1,
+        "Launch",
+        "",
+        6.0,
+        None,
+        (Segment(0.0, 3.0, "We move the launch to March."), Segment(3.0, 6.0, "Anna updates the budget.")),
+    )
     for _ in range(2):
         for handle in (services.draft_replies(parsed, "Sam", "friendly", "short"), services.summarize(recording)):
             qtbot.waitUntil(lambda handle=handle: not handle.active, timeout=10_000)

@@ -9,8 +9,9 @@ from app.history.records import NewRecording
 from models.types import Segment
 
 
-def test_the_window_finishes_a_deletion_and_clears_leftovers_at_start(make_window, fake_engine, data_dir, tmp_path,
-                                                                      qtbot, monkeypatch):
+def test_the_window_finishes_a_deletion_and_clears_leftovers_at_start(
+    make_window, fake_engine, data_dir, tmp_path, qtbot, monkeypatch
+):
     """A delete killed after its commit left the audio on disk; a killed save left a copy and a
     temporary copy; a killed model import left a staging folder: the window's start removes
     them all, and keeps the audio of the items still in the history."""
@@ -19,10 +20,12 @@ def test_the_window_finishes_a_deletion_and_clears_leftovers_at_start(make_windo
     for name in ("kept.wav", "deleted.wav"):
         (outside / name).write_bytes(b"RIFF" + bytes(64))
     with HistoryStore.open(data_dir / "history.db", data_dir) as store:
-        kept = store.save_recording(NewRecording("Kept", import_from=outside / "kept.wav",
-                                                 segments=(Segment(0, 1, "Hi."),)))
-        deleted = store.save_recording(NewRecording("Gone", import_from=outside / "deleted.wav",
-                                                    segments=(Segment(0, 1, "Bye."),)))
+        kept = store.save_recording(
+            NewRecording("Kept", import_from=outside / "kept.wav", segments=(Segment(0, 1, "Hi."),))
+        )
+        deleted = store.save_recording(
+            NewRecording("Gone", import_from=outside / "deleted.wav", segments=(Segment(0, 1, "Bye."),))
+        )
         monkeypatch.setattr(cleanup, "finish_pending", lambda *_a, **_k: 0)  # killed right after the commit
         store.delete(deleted)
         monkeypatch.undo()

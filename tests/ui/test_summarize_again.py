@@ -29,7 +29,9 @@ def summaries(make_window, fake_engine):
             if isinstance(event, Done):
                 summary, points = event.result, event.result.key_points
                 if task.options.max_key_points > SummaryOptions().max_key_points:
-                    summary = replace(summary, key_points=points + (SummaryItem("The designers need two weeks.", 18.2),))
+                    summary = replace(
+                        summary, key_points=points + (SummaryItem("The designers need two weeks.", 18.2),)
+                    )
                 elif task.options.max_key_points < SummaryOptions().max_key_points:
                     summary = replace(summary, key_points=points[:1])
                 event = Done(summary)
@@ -63,7 +65,8 @@ def stored_summary(data_dir) -> dict:
 
 
 def test_more_detail_and_shorter_change_the_summary_and_the_same_length_says_nothing_changed(
-        summaries, qtbot, data_dir):
+    summaries, qtbot, data_dir
+):
     """The menu offers More detail, Shorter and Standard length; each runs with its options.
     Standard replaces the demo summary; Standard again gives the same one, which is not stored
     again and the banner says nothing changed; More detail then gives one more key point (stored,

@@ -18,6 +18,7 @@ LOAD_S = 1.2  # a slow model load, then a slow first segment: each long enough t
 
 def slow_transcribe(task, slot, cancel):
     """Says what it does as the real runner does, with long silent stretches between."""
+
     def wait(seconds):
         end = time.monotonic() + seconds
         while time.monotonic() < end:
@@ -51,7 +52,8 @@ def test_a_long_first_step_shows_its_words_and_a_busy_bar(make_window, fake_engi
     view.import_file(str(tmp_path / "talk.wav"))
     assert progress.isVisible() and progress.label.text() and progress.bar.maximum() == 0  # at once
     view._import_handle.progress.connect(
-        lambda event: seen.append((event.fraction, progress.label.text(), progress.bar.maximum(), progress.bar.value())))
+        lambda event: seen.append((event.fraction, progress.label.text(), progress.bar.maximum(), progress.bar.value()))
+    )
     qtbot.waitUntil(lambda: len(seen) >= 1, timeout=5000)
     assert seen[0] == (None, "Loading the speech model…", 0, seen[0][3])
     qtbot.waitUntil(lambda: "so far" in progress.eta.text(), timeout=5000)  # still loading: alive, not stuck

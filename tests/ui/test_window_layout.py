@@ -45,7 +45,7 @@ def sidebar_labels(window) -> list[str]:
 
 
 def test_the_sidebar_names_each_view_by_what_it_holds(window, data_dir):
-    """"Record" and "Recording" read alike; the page of one recording is "Meeting", and its
+    """ "Record" and "Recording" read alike; the page of one recording is "Meeting", and its
     entry's tooltip names the recording that is open."""
     assert sidebar_labels(window) == ["Record", "Meeting", "Replies", "History", "Settings"]
     labels = [label.lower() for label in sidebar_labels(window)]
@@ -98,8 +98,16 @@ def test_the_rename_dialog_shows_the_whole_title(window, data_dir, qtbot):
     assert view.title.text() == "Short title"
 
 
-CONTROLS = (QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QAbstractSpinBox, QSlider, QAbstractItemView,
-            QTextEdit)
+CONTROLS = (
+    QAbstractButton,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QAbstractSpinBox,
+    QSlider,
+    QAbstractItemView,
+    QTextEdit,
+)
 
 
 def squeezed(view) -> list[str]:
@@ -108,8 +116,9 @@ def squeezed(view) -> list[str]:
     for widget in view.findChildren(QWidget):
         if not isinstance(widget, CONTROLS) or not widget.isVisible():
             continue
-        if any(isinstance(parent, (QAbstractItemView, QComboBox, QAbstractSpinBox))
-               for parent in _ancestors(widget, view)):
+        if any(
+            isinstance(parent, (QAbstractItemView, QComboBox, QAbstractSpinBox)) for parent in _ancestors(widget, view)
+        ):
             continue  # a part of a compound control
         if widget.window() is not view.window():
             continue
@@ -119,9 +128,11 @@ def squeezed(view) -> list[str]:
         scrolled = any(isinstance(parent, QScrollArea) for parent in _ancestors(widget, view))
         cut = clipped != widget.size() and not scrolled  # a scroll area shows the rest (never sideways, below)
         if widget.width() < minimum.width() or widget.height() < minimum.height() or cut:
-            found.append(f"{type(widget).__name__} {widget.accessibleName() or widget.objectName()} "
-                         f"{widget.width()}x{widget.height()} (needs {minimum.width()}x{minimum.height()}, "
-                         f"shown {clipped.width()}x{clipped.height()})")
+            found.append(
+                f"{type(widget).__name__} {widget.accessibleName() or widget.objectName()} "
+                f"{widget.width()}x{widget.height()} (needs {minimum.width()}x{minimum.height()}, "
+                f"shown {clipped.width()}x{clipped.height()})"
+            )
     return found
 
 

@@ -53,7 +53,8 @@ def test_dropping_a_file_transcribes_stores_and_summarizes_it(window, qtbot, tmp
     source = make_audio_file(tmp_path)
     counts = []
     window.record_view.transcript.model().rowsInserted.connect(
-        lambda *a: counts.append(window.record_view.transcript.count()))
+        lambda *a: counts.append(window.record_view.transcript.count())
+    )
     drop_files(window, [source])
     assert window.current_view() == "record" and window.record_view.progress.isVisible()
     qtbot.waitUntil(lambda: window.current_view() == "recording", timeout=5000)
@@ -236,6 +237,7 @@ def test_delete_all_data_empties_the_history(window, qtbot, tmp_path, data_dir):
 
 def test_every_control_has_an_accessible_name_or_text(window):
     """Buttons show text or carry an accessible name; inputs and lists carry accessible names."""
+
     def inside_a_compound_control(widget) -> bool:  # Qt's own parts of a spin box, table, combo
         parent = widget.parent()
         while parent is not None:

@@ -2,5 +2,4 @@
 label; it is kept free of Qt so that the command line can check --view before the window loads."""
 
 # "Record" and "Recording" read alike in the sidebar: the second is named by what it holds
-VIEWS = {"record": "Record", "recording": "Meeting", "replies": "Replies", "history": "History",
-         "settings": "Settings"}
+VIEWS = {"record": "Record", "recording": "Meeting", "replies": "Replies", "history": "History", "settings": "Settings"}

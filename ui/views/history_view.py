@@ -8,8 +8,16 @@ import re
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QListWidget, QListWidgetItem,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.kinds import ItemKind
@@ -36,9 +44,11 @@ def snippet_html(snippet: str, query: str) -> str:
 
 
 def hit_html(hit, kind: str, at: str, query: str) -> str:
-    return (f"<div style='margin-bottom: 3px'><b>{html.escape(hit.title or 'Untitled')}</b>"
-            f"<span style='color: gray'>&nbsp;&nbsp;&nbsp;{kind} · {html.escape(hit.created_text)}{at}</span></div>"
-            f"<div>{snippet_html(hit.snippet or '', query)}</div>")
+    return (
+        f"<div style='margin-bottom: 3px'><b>{html.escape(hit.title or 'Untitled')}</b>"
+        f"<span style='color: gray'>&nbsp;&nbsp;&nbsp;{kind} · {html.escape(hit.created_text)}{at}</span></div>"
+        f"<div>{snippet_html(hit.snippet or '', query)}</div>"
+    )
 
 
 class HistoryView(QWidget):
@@ -110,11 +120,17 @@ class HistoryView(QWidget):
         for hit in items:
             self._add(hit, query)
         if query:
-            self.count.setText(f"{len(items)} result{'s' if len(items) != 1 else ''} for “{query}”"
-                               if items else f"Nothing found for “{query}”.")
+            self.count.setText(
+                f"{len(items)} result{'s' if len(items) != 1 else ''} for “{query}”"
+                if items
+                else f"Nothing found for “{query}”."
+            )
         else:
-            self.count.setText("Everything you recorded or pasted, newest first." if items
-                               else "Nothing here yet. Recordings and conversations appear here.")
+            self.count.setText(
+                "Everything you recorded or pasted, newest first."
+                if items
+                else "Nothing here yet. Recordings and conversations appear here."
+            )
 
     def _add(self, hit, query: str) -> None:
         kind = "Recording" if hit.kind == ItemKind.RECORDING else "Conversation"
@@ -136,4 +152,3 @@ class HistoryView(QWidget):
             self.open_recording.emit(item_id, start)
         else:
             self.open_conversation.emit(item_id)
-

@@ -7,7 +7,14 @@ from enum import StrEnum
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.tasks.events import LevelReading, TaskState, TranscriptPiece
@@ -18,11 +25,12 @@ from ui.widgets.level_meter import LevelMeter
 from ui.widgets.task_progress import TaskProgress
 from ui.widgets.transcript_list import TranscriptList
 
-CANCEL_QUESTION = ("Cancel this recording? The audio recorded so far is kept in History, without a "
-                   "transcript. Press Esc again to keep recording.")
+CANCEL_QUESTION = (
+    "Cancel this recording? The audio recorded so far is kept in History, without a "
+    "transcript. Press Esc again to keep recording."
+)
 
-AUDIO_FILTER = ("Audio or video (*.wav *.flac *.mp3 *.m4a *.aac *.ogg *.opus *.mp4 *.webm *.mkv *.mov);;"
-                "All files (*)")
+AUDIO_FILTER = "Audio or video (*.wav *.flac *.mp3 *.m4a *.aac *.ogg *.opus *.mp4 *.webm *.mkv *.mov);;All files (*)"
 
 
 class RecorderState(StrEnum):
@@ -41,8 +49,13 @@ class RecordView(QWidget):
     opened = Signal(object, object)  # recording id, a note for the user (e.g. "No speech detected.") or None
     status = Signal(str)
 
-    IDLE, RECORDING, PAUSED, FINISHING, IMPORTING = (RecorderState.IDLE, RecorderState.RECORDING, RecorderState.PAUSED,
-                                                     RecorderState.FINISHING, RecorderState.IMPORTING)
+    IDLE, RECORDING, PAUSED, FINISHING, IMPORTING = (
+        RecorderState.IDLE,
+        RecorderState.RECORDING,
+        RecorderState.PAUSED,
+        RecorderState.FINISHING,
+        RecorderState.IMPORTING,
+    )
 
     def __init__(self, services, parent=None):
         super().__init__(parent)
@@ -129,8 +142,10 @@ class RecordView(QWidget):
         transcript_title = QLabel("Transcript")
         transcript_title.setObjectName("sectionTitle")
         self.transcript = TranscriptList("Live transcript")
-        self.placeholder = QLabel("The transcript appears here while you record. "
-                                  "Drop an audio or video file anywhere on the window to transcribe it.")
+        self.placeholder = QLabel(
+            "The transcript appears here while you record. "
+            "Drop an audio or video file anywhere on the window to transcribe it."
+        )
         self.placeholder.setObjectName("hint")
         self.placeholder.setWordWrap(True)
 
@@ -160,7 +175,9 @@ class RecordView(QWidget):
             if not devices:
                 self.banner.show_message(
                     "No microphone was found. Connect one and press Check again; you can still import files.",
-                    "warning", action="Check again")
+                    "warning",
+                    action="Check again",
+                )
             elif self.banner.property("kind") == "warning":
                 self.banner.hide()
         chosen = self.services.settings.input_device
@@ -303,7 +320,9 @@ class RecordView(QWidget):
 
     # --- importing ------------------------------------------------------------------------
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import audio or video", self.services.dialog_folder(), AUDIO_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import audio or video", self.services.dialog_folder(), AUDIO_FILTER
+        )
         if path:
             self.import_file(path)
 
@@ -355,8 +374,9 @@ class RecordView(QWidget):
         has_mic = getattr(self, "has_microphone", True)
         self.record_button.setText("Stop" if recording else "Record")
         self.record_button.setAccessibleName("Stop recording" if recording else "Start recording")
-        self.record_button.setToolTip("Stop and keep the recording (Ctrl+R)" if recording
-                                      else "Start recording (Ctrl+R)")
+        self.record_button.setToolTip(
+            "Stop and keep the recording (Ctrl+R)" if recording else "Start recording (Ctrl+R)"
+        )
         self.record_button.setProperty("recording", "true" if recording else "false")
         self.record_button.style().unpolish(self.record_button)
         self.record_button.style().polish(self.record_button)
@@ -366,13 +386,15 @@ class RecordView(QWidget):
         self.pause_button.setAccessibleName("Resume recording" if state == self.PAUSED else "Pause recording")
         self.device_combo.setEnabled(state == self.IDLE and has_mic)
         self.import_button.setEnabled(state == self.IDLE)
-        self.state_label.setText({
-            self.IDLE: "Ready to record" if has_mic else "No microphone",
-            self.RECORDING: "Recording",
-            self.PAUSED: "Paused",
-            self.FINISHING: "Finishing the transcript…",
-            self.IMPORTING: "Transcribing a file…",
-        }[state])
+        self.state_label.setText(
+            {
+                self.IDLE: "Ready to record" if has_mic else "No microphone",
+                self.RECORDING: "Recording",
+                self.PAUSED: "Paused",
+                self.FINISHING: "Finishing the transcript…",
+                self.IMPORTING: "Transcribing a file…",
+            }[state]
+        )
         if state == self.RECORDING and not self.listening:
             self.state_label.setText("Starting the microphone…")
         if state == self.IDLE:

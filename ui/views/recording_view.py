@@ -20,10 +20,13 @@ from ui.widgets.summary_panel import SummaryPanel
 from ui.widgets.task_progress import TaskProgress
 from ui.widgets.transcript_list import TranscriptList
 
-SILENT_RECORDING = ("No speech was detected in this recording. Keep it (close this message), "
-                    "or discard it and its audio?")
-NOTHING_CHANGED = ("Nothing changed: the same transcript gives the same summary at this length. "
-                   "Choose More detail or Shorter from Summarize again for a different one.")
+SILENT_RECORDING = (
+    "No speech was detected in this recording. Keep it (close this message), or discard it and its audio?"
+)
+NOTHING_CHANGED = (
+    "Nothing changed: the same transcript gives the same summary at this length. "
+    "Choose More detail or Shorter from Summarize again for a different one."
+)
 
 
 class RecordingView(QWidget):
@@ -115,8 +118,16 @@ class RecordingView(QWidget):
         self.transcript.clear()
         self.summary.show_empty()
         self.progress.release()
-        for widget in (self.splitter, self.player, self.rename_button, self.copy_button, self.export_button,
-                       self.summarize_button, self.delete_button, self.transcribe_button):
+        for widget in (
+            self.splitter,
+            self.player,
+            self.rename_button,
+            self.copy_button,
+            self.export_button,
+            self.summarize_button,
+            self.delete_button,
+            self.transcribe_button,
+        ):
             widget.setVisible(False)
         self.empty.setVisible(True)
 
@@ -127,8 +138,15 @@ class RecordingView(QWidget):
             return False
         self.banner.hide()
         self.recording = recording
-        for widget in (self.splitter, self.player, self.rename_button, self.copy_button, self.export_button,
-                       self.summarize_button, self.delete_button):
+        for widget in (
+            self.splitter,
+            self.player,
+            self.rename_button,
+            self.copy_button,
+            self.export_button,
+            self.summarize_button,
+            self.delete_button,
+        ):
             widget.setVisible(True)
         self.empty.setVisible(False)
         self._show_header()
@@ -150,8 +168,11 @@ class RecordingView(QWidget):
         self.title.setText(recording.title or "Untitled recording")
         self.summary.set_heading(recording.title or "")
         self.title_shown.emit(recording.title or "")
-        bits = [recording.created_text, clock(recording.duration) if recording.duration else "",
-                counted(len(recording.segments), "line")]
+        bits = [
+            recording.created_text,
+            clock(recording.duration) if recording.duration else "",
+            counted(len(recording.segments), "line"),
+        ]
         self.meta.setText("  ·  ".join(b for b in bits if b))
 
     def _seek_from_summary(self, seconds: float) -> None:
@@ -240,8 +261,11 @@ class RecordingView(QWidget):
         self._summaries_so_far.pop(recording_id, None)
         if self._shown(recording_id):
             self._show_summary_state()
-        self.status.emit({TaskState.CANCELLED: "Summary cancelled",
-                          TaskState.FAILED: "The summary failed"}.get(state, "Summary ready"))
+        self.status.emit(
+            {TaskState.CANCELLED: "Summary cancelled", TaskState.FAILED: "The summary failed"}.get(
+                state, "Summary ready"
+            )
+        )
 
     def cancel_active(self) -> bool:
         for handle in (self.summary_handle, self.transcribe_handle):
@@ -260,8 +284,13 @@ class RecordingView(QWidget):
             return
         recording_id = self.recording.id
         self.transcribe_handle = handle
-        handle.partial.connect(lambda event: self._shown(recording_id) and isinstance(event, TranscriptPiece)
-                               and self.transcript.add_segment(event.segment))
+        handle.partial.connect(
+            lambda event: (
+                self._shown(recording_id)
+                and isinstance(event, TranscriptPiece)
+                and self.transcript.add_segment(event.segment)
+            )
+        )
         handle.succeeded.connect(lambda result: self._transcribed(recording_id, result))
         handle.failed_with.connect(lambda message: self._summary_failed(recording_id, message))
         handle.finished.connect(lambda _state: self.transcribe_button.setEnabled(True))
@@ -324,9 +353,13 @@ class RecordingView(QWidget):
     def delete(self) -> None:
         if self.recording is None:
             return
-        if confirm.ask(self, "Delete recording",
-                       f"Delete “{self.recording.title or 'Untitled recording'}”, its audio, transcript and "
-                       "summary? This cannot be undone.", "Delete"):
+        if confirm.ask(
+            self,
+            "Delete recording",
+            f"Delete “{self.recording.title or 'Untitled recording'}”, its audio, transcript and "
+            "summary? This cannot be undone.",
+            "Delete",
+        ):
             self.apply_delete()
 
     def offer_to_discard_silence(self) -> None:
@@ -352,4 +385,3 @@ class RecordingView(QWidget):
         self.show_nothing()
         self.deleted.emit(recording_id)
         self.status.emit("Recording deleted")
-

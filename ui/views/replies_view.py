@@ -52,8 +52,10 @@ class RepliesView(QWidget):
         self.paste = QPlainTextEdit()
         self.paste.setAccessibleName("Conversation")
         self.paste.setTabChangesFocus(True)  # Tab leaves the box (keyboard users); Ctrl+Tab types a tab
-        self.paste.setPlaceholderText("Paste a chat, an e-mail thread or a WhatsApp export here.\n\n"
-                                      "Anna: Are we still on for Friday?\nMe: I think so, let me check.")
+        self.paste.setPlaceholderText(
+            "Paste a chat, an e-mail thread or a WhatsApp export here.\n\n"
+            "Anna: Are we still on for Friday?\nMe: I think so, let me check."
+        )
         self.paste.textChanged.connect(lambda: self._reparse.start())
         self.turns_list = MessagesList()
         self.turns_label = QLabel("")
@@ -151,8 +153,10 @@ class RepliesView(QWidget):
         speakers = list(self.parsed.speakers)
         self.options.set_speakers(speakers, self.parsed.me)
         count = len(self.parsed.turns)
-        self.turns_label.setText(f"{counted(count, 'message')} from {', '.join(speakers) if speakers else 'nobody'}. "
-                                 "“(you)” marks your own; change it with “I am”.")
+        self.turns_label.setText(
+            f"{counted(count, 'message')} from {', '.join(speakers) if speakers else 'nobody'}. "
+            "“(you)” marks your own; change it with “I am”."
+        )
         self._show_turns()
         self.draft_button.setEnabled(count > 0 and not self.busy)
 
@@ -191,8 +195,11 @@ class RepliesView(QWidget):
     def _show_saved(self) -> None:
         saved = self.saved
         self.delete_button.setEnabled(saved is not None and not self.busy)
-        self.saved_label.setText(f"In History as “{saved.title}”, {counted(len(saved.shown), 'draft')} so far."
-                                 if saved is not None and saved.title else "")
+        self.saved_label.setText(
+            f"In History as “{saved.title}”, {counted(len(saved.shown), 'draft')} so far."
+            if saved is not None and saved.title
+            else ""
+        )
 
     # --- drafting -----------------------------------------------------------------------
     def regenerate(self) -> None:
@@ -210,8 +217,9 @@ class RepliesView(QWidget):
         # Drafting a conversation again gives new drafts too: greedy ones would repeat.
         fresh = regenerate or bool(self.shown)
         with reporting(self) as call:
-            handle = self.services.draft_replies(self.parsed, self.me(), self.tone(), self.length(),
-                                                 fresh=fresh, shown=tuple(self.shown))
+            handle = self.services.draft_replies(
+                self.parsed, self.me(), self.tone(), self.length(), fresh=fresh, shown=tuple(self.shown)
+            )
         if call.failed:
             return
         self.handle = handle
@@ -223,8 +231,9 @@ class RepliesView(QWidget):
             card.set_chosen(False)
         handle.partial.connect(lambda event, h=handle: self._on_partial(event) if h is self.handle else None)
         handle.succeeded.connect(lambda result, h=handle: self._on_done(result) if h is self.handle else None)
-        handle.failed_with.connect(lambda message, h=handle: self.banner.show_message(message, "error")
-                                   if h is self.handle else None)
+        handle.failed_with.connect(
+            lambda message, h=handle: self.banner.show_message(message, "error") if h is self.handle else None
+        )
         handle.finished.connect(lambda state, h=handle: self._on_finished(state) if h is self.handle else None)
         self.progress.track(handle, "Drafting replies…")
         self.draft_button.setEnabled(False)
@@ -245,8 +254,9 @@ class RepliesView(QWidget):
             card.set_text(text, final=True)
         parsed, me, tone, length = self._asked
         with reporting(self):
-            self.saved = self.services.save_conversation(parsed, me, result, tone, length,
-                                                         conversation_id=self.saved.id if self.saved else None)
+            self.saved = self.services.save_conversation(
+                parsed, me, result, tone, length, conversation_id=self.saved.id if self.saved else None
+            )
 
     def _on_finished(self, state: str) -> None:
         self.draft_button.setEnabled(self.parsed is not None and bool(self.parsed.turns))
@@ -274,11 +284,13 @@ class RepliesView(QWidget):
         if index >= len(self.drafts):
             return
         self.copy_draft(index)
-        problem = self.services.not_my_voice(self.drafts[index], self.parsed, self.me(),
-                                             self.services.settings.user_name)
+        problem = self.services.not_my_voice(
+            self.drafts[index], self.parsed, self.me(), self.services.settings.user_name
+        )
         if problem:  # never an example of the user's style
-            self.banner.show_message(f"Draft {index + 1} was copied but not remembered as your style: {problem}.",
-                                     "warning")
+            self.banner.show_message(
+                f"Draft {index + 1} was copied but not remembered as your style: {problem}.", "warning"
+            )
             return
         with reporting(self) as call:
             if self.saved is not None and index < len(self.saved.draft_ids):
@@ -294,8 +306,12 @@ class RepliesView(QWidget):
         if self.saved is None or self.busy:
             return
         title = self.saved.title or "this conversation"
-        if not confirm.ask(self, "Delete conversation",
-                           f"Delete “{title}” and its drafts from History? This cannot be undone.", "Delete"):
+        if not confirm.ask(
+            self,
+            "Delete conversation",
+            f"Delete “{title}” and its drafts from History? This cannot be undone.",
+            "Delete",
+        ):
             return
         with reporting(self) as call:
             self.services.delete_item(self.saved.id)
@@ -320,4 +336,3 @@ class RepliesView(QWidget):
             card.set_chosen(conversation.picked == card.index)
         self.regenerate_button.setEnabled(True)
         self._show_saved()
-

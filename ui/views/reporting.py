@@ -7,10 +7,10 @@ from __future__ import annotations
 class Reporting:
     """A block of service calls; an exception in it is shown, not raised, and ``failed`` says so:
 
-        with reporting(self) as call:
-            handle = self.services.summarize(recording, detail)
-        if call.failed:
-            return
+    with reporting(self) as call:
+        handle = self.services.summarize(recording, detail)
+    if call.failed:
+        return
     """
 
     def __init__(self, banner, readable, level: str = "error", show: bool = True, action: str | None = None):
@@ -35,8 +35,7 @@ class Reporting:
         return True
 
 
-def reporting(view, level: str = "error", *, banner=None, show: bool = True,
-              action: str | None = None) -> Reporting:
+def reporting(view, level: str = "error", *, banner=None, show: bool = True, action: str | None = None) -> Reporting:
     """Reports in ``banner`` (the view's own by default) at ``level`` ("error" or "warning"),
     with the banner's ``action`` button when given; with show=False only ``message`` keeps the
     sentence, for the caller to put elsewhere."""

@@ -9,8 +9,22 @@ import os
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QPushButton, QScrollArea, QSizePolicy, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -23,7 +37,6 @@ from ui.widgets.banner import Banner
 from ui.widgets.model_catalog import ModelCatalog
 from ui.widgets.offline_badge import OFFLINE_TEXT, OfflineBadge
 from ui.widgets.task_progress import TaskProgress
-
 
 
 def _source_label(source: str) -> str:
@@ -138,9 +151,9 @@ class SettingsView(QWidget):
         self.open_folder = QPushButton("Open folder")
         self.open_folder.setAccessibleName("Open the data folder")
         self.open_folder.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.data_dir.root))))
-        data_hint = QLabel("To keep your data elsewhere, start Confide with --data-dir FOLDER "
-                           "or set CONFIDE_DATA_DIR.")
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.data_dir.root)))
+        )
+        data_hint = QLabel("To keep your data elsewhere, start Confide with --data-dir FOLDER or set CONFIDE_DATA_DIR.")
         data_hint.setObjectName("muted")
         data_hint.setWordWrap(True)
         self.wipe_button = QPushButton("Delete all data…")
@@ -188,8 +201,13 @@ class SettingsView(QWidget):
             models = self.services.installed_models()
         self.models.setRowCount(len(models))
         for row, model in enumerate(models):
-            values = [model.id, "Language" if model.kind == ModelKind.LANGUAGE else "Speech", human_size(model.size_bytes),
-                      "Yes" if model.verified else "No", _source_label(model.source)]
+            values = [
+                model.id,
+                "Language" if model.kind == ModelKind.LANGUAGE else "Speech",
+                human_size(model.size_bytes),
+                "Yes" if model.verified else "No",
+                _source_label(model.source),
+            ]
             for column, value in enumerate(values):
                 cell = QTableWidgetItem(value)
                 if column == 3 and not model.verified:
@@ -198,13 +216,17 @@ class SettingsView(QWidget):
                     cell.setToolTip(model.source)
                 self.models.setItem(row, column, cell)
         rows = sum(self.models.rowHeight(row) for row in range(self.models.rowCount())) or 30
-        self.models.setFixedHeight(min(260, self.models.horizontalHeader().sizeHint().height() + rows
-                                       + 2 * self.models.frameWidth() + 2))
+        self.models.setFixedHeight(
+            min(260, self.models.horizontalHeader().sizeHint().height() + rows + 2 * self.models.frameWidth() + 2)
+        )
         language_ids = [m.id for m in models if m.kind == ModelKind.LANGUAGE]
         self._fill_combo(self.summary_model, language_ids, self.services.summary_model_id())
         self._fill_combo(self.reply_model, language_ids, self.services.reply_model_id())
-        self._fill_combo(self.speech_model, [m.id for m in models if m.kind == ModelKind.SPEECH],
-                         settings.speech_model or DEFAULT_SPEECH_ID)
+        self._fill_combo(
+            self.speech_model,
+            [m.id for m in models if m.kind == ModelKind.SPEECH],
+            settings.speech_model or DEFAULT_SPEECH_ID,
+        )
         self.threads.setValue(settings.threads or self.services.default_threads())
         self.user_name.setText(settings.user_name or "")
         self.device.clear()
@@ -236,12 +258,15 @@ class SettingsView(QWidget):
 
     # --- changes ------------------------------------------------------------------------
     def _apply_models(self, _index: int = 0) -> None:
-        combos = {"summary_model": (self.summary_model, self.services.summary_model_id()),
-                  "reply_model": (self.reply_model, self.services.reply_model_id()),
-                  "speech_model": (self.speech_model, self.services.settings.speech_model or DEFAULT_SPEECH_ID)}
+        combos = {
+            "summary_model": (self.summary_model, self.services.summary_model_id()),
+            "reply_model": (self.reply_model, self.services.reply_model_id()),
+            "speech_model": (self.speech_model, self.services.settings.speech_model or DEFAULT_SPEECH_ID),
+        }
         # only what the user changed: the other job keeps its model (and it stays loaded)
-        changes = {key: combo.currentData() for key, (combo, current) in combos.items()
-                   if combo.currentData() != current}
+        changes = {
+            key: combo.currentData() for key, (combo, current) in combos.items() if combo.currentData() != current
+        }
         if changes and self._update(**changes):
             self.engines_changed.emit()
 
@@ -270,7 +295,9 @@ class SettingsView(QWidget):
     def _choose_import(self, what: str) -> None:
         start = self.services.dialog_folder()
         if what == "gguf":
-            path, _ = QFileDialog.getOpenFileName(self, "Import a GGUF model", start, "GGUF models (*.gguf);;All files (*)")
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Import a GGUF model", start, "GGUF models (*.gguf);;All files (*)"
+            )
         else:
             path = QFileDialog.getExistingDirectory(self, "Import a model folder", start)
         if path:
@@ -310,14 +337,19 @@ class SettingsView(QWidget):
 
     def _installed(self, model_id: str) -> None:
         self.refresh()
-        self.banner.show_message(f"Installed “{model_id}”. Choose it as the summary or reply model under Preferences "
-                                 "to use it.", "info")
+        self.banner.show_message(
+            f"Installed “{model_id}”. Choose it as the summary or reply model under Preferences to use it.", "info"
+        )
 
     # --- deleting everything ------------------------------------------------------------
     def confirm_wipe(self) -> None:
-        if confirm.ask(self, "Delete all data",
-                       "Delete every recording, transcript, summary, conversation and reply? Installed models "
-                       "are kept. This cannot be undone.", "Delete everything"):
+        if confirm.ask(
+            self,
+            "Delete all data",
+            "Delete every recording, transcript, summary, conversation and reply? Installed models "
+            "are kept. This cannot be undone.",
+            "Delete everything",
+        ):
             self.wipe()
 
     def wipe(self) -> None:

@@ -35,8 +35,7 @@ class Banner(QFrame):
         layout.addWidget(self.close_button)
         self.hide()
 
-    def show_message(self, text: str, kind: str = "info", action: str | None = None,
-                     closable: bool = True) -> None:
+    def show_message(self, text: str, kind: str = "info", action: str | None = None, closable: bool = True) -> None:
         self.setProperty("kind", kind)
         self.style().unpolish(self)
         self.style().polish(self)

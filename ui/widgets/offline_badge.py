@@ -8,8 +8,10 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
 
 from ui.resources import resource
 
-OFFLINE_TEXT = ("Offline: Confide makes no network connections. Recording, transcription, summaries, "
-                "replies and your history all stay on this computer.")
+OFFLINE_TEXT = (
+    "Offline: Confide makes no network connections. Recording, transcription, summaries, "
+    "replies and your history all stay on this computer."
+)
 
 
 class OfflineBadge(QFrame):

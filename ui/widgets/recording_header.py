@@ -20,8 +20,13 @@ from PySide6.QtWidgets import (
 from ui.widgets.reflow_row import ReflowRow
 
 SUMMARY_DETAILS = (("more", "More detail"), ("shorter", "Shorter"), ("standard", "Standard length"))
-EXPORT_FORMATS = (("md", "Markdown (transcript and summary)"), ("json", "JSON (transcript and summary)"),
-                  ("txt", "Plain text transcript"), ("srt", "Subtitles (SRT)"), ("vtt", "Subtitles (WebVTT)"))
+EXPORT_FORMATS = (
+    ("md", "Markdown (transcript and summary)"),
+    ("json", "JSON (transcript and summary)"),
+    ("txt", "Plain text transcript"),
+    ("srt", "Subtitles (SRT)"),
+    ("vtt", "Subtitles (WebVTT)"),
+)
 
 
 class RecordingHeader(ReflowRow):
@@ -70,8 +75,14 @@ class RecordingHeader(ReflowRow):
         buttons_box = QWidget()
         buttons = QHBoxLayout(buttons_box)
         buttons.setContentsMargins(0, 0, 0, 0)
-        for button in (self.transcribe_button, self.rename_button, self.copy_button, self.export_button,
-                       self.summarize_button, self.delete_button):
+        for button in (
+            self.transcribe_button,
+            self.rename_button,
+            self.copy_button,
+            self.export_button,
+            self.summarize_button,
+            self.delete_button,
+        ):
             buttons.addWidget(button)
         super().__init__(titles_box, buttons_box, parent=parent)
 

@@ -23,8 +23,11 @@ class ReflowRow(QWidget):
         return self.box.direction() == QBoxLayout.TopToBottom
 
     def wide_enough(self, width: int) -> bool:
-        needed = max(self.lead_width, self.lead.minimumSizeHint().width()) + self.box.spacing() \
+        needed = (
+            max(self.lead_width, self.lead.minimumSizeHint().width())
+            + self.box.spacing()
             + self.trailing.sizeHint().width()
+        )
         return width >= needed
 
     def minimumSizeHint(self) -> QSize:

@@ -44,7 +44,7 @@ def _choice_row(name: str, values, default: str) -> tuple[QButtonGroup, QHBoxLay
 
 
 class ReplyOptions(QWidget):
-    """"I am", Tone and Length; ``me_changed`` when another speaker is chosen as me."""
+    """ "I am", Tone and Length; ``me_changed`` when another speaker is chosen as me."""
 
     me_changed = Signal()
 

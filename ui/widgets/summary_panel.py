@@ -88,6 +88,7 @@ class SummaryPanel(QTextBrowser):
 
 def _luminance(colour: QColor) -> float:
     """WCAG relative luminance."""
+
     def channel(value: float) -> float:
         return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
 
@@ -102,8 +103,10 @@ def _contrast(a: QColor, b: QColor) -> float:
 def _time_link(start, colour: str) -> str:
     if start is None:
         return ""
-    return (f" <a href='seek:{float(start):.2f}' style='text-decoration:none'>"
-            f"<span style='color:{colour}'>[{clock(start)}]</span></a>")
+    return (
+        f" <a href='seek:{float(start):.2f}' style='text-decoration:none'>"
+        f"<span style='color:{colour}'>[{clock(start)}]</span></a>"
+    )
 
 
 def _items(title: str, items, colour: str, with_owner: bool = False) -> str:

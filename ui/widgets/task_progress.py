@@ -79,8 +79,11 @@ class TaskProgress(QWidget):
     def release(self) -> None:
         """Stops showing the tracked handle, which keeps running."""
         if self._handle is not None:
-            for signal, slot in ((self._handle.started, self._on_started), (self._handle.progress, self._on_progress),
-                                 (self._handle.finished, self._on_finished)):
+            for signal, slot in (
+                (self._handle.started, self._on_started),
+                (self._handle.progress, self._on_progress),
+                (self._handle.finished, self._on_finished),
+            ):
                 try:
                     signal.disconnect(slot)
                 except (RuntimeError, TypeError):

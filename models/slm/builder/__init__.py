@@ -46,8 +46,15 @@ ACTIVATIONS = {
 FAST_BUILD: dict[str, Any] = {"activations": "int8", "exact": False}
 
 
-def build_from_gguf(gguf_path: Path, out_dir: Path, *, progress: Callable[[str], None] | None = None,
-                    activations: str = "mixed", exact: bool = True, names: IoNames = IoNames()) -> None:
+def build_from_gguf(
+    gguf_path: Path,
+    out_dir: Path,
+    *,
+    progress: Callable[[str], None] | None = None,
+    activations: str = "mixed",
+    exact: bool = True,
+    names: IoNames = IoNames(),
+) -> None:
     """Writes the model folder into out_dir (an existing, empty folder the caller renames into place).
 
     activations: a key of ACTIVATIONS. exact=False: the faster, lossy weights of
@@ -64,27 +71,40 @@ def build_from_gguf(gguf_path: Path, out_dir: Path, *, progress: Callable[[str],
         raise
 
 
-def _build(gguf_path: Path, out_dir: Path, progress: Callable[[str], None], activations: str, exact: bool,
-           names: IoNames) -> None:
+def _build(
+    gguf_path: Path, out_dir: Path, progress: Callable[[str], None], activations: str, exact: bool, names: IoNames
+) -> None:
     started = time.perf_counter()
     gguf = GGUFFile(gguf_path)
     arch = gguf.architecture
     if arch not in ARCHITECTURES:
-        raise ModelError(f"{gguf_path.name} is a '{arch}' model; Confide can convert "
-                         f"{', '.join(sorted(ARCHITECTURES))}.")
+        raise ModelError(
+            f"{gguf_path.name} is a '{arch}' model; Confide can convert {', '.join(sorted(ARCHITECTURES))}."
+        )
     for tensor in gguf.tensors.values():
         if GGMLQuantizationType(tensor.tensor_type) not in SUPPORTED:
-            raise ModelError(f"Tensor {tensor.name} uses the {GGUFFile.type_name(tensor)} type, "
-                             "which Confide cannot convert yet.")
+            raise ModelError(
+                f"Tensor {tensor.name} uses the {GGUFFile.type_name(tensor)} type, which Confide cannot convert yet."
+            )
     check_decoder_metadata(gguf)  # before any array is sized from these numbers
     spec, layer_weights, output_norm, lm_head, tied = ARCHITECTURES[arch](gguf, partial(weight_for_matmul, exact=exact))
     shared = tied and lm_head.bits == 8
     embedding = None if shared else embedding_table(gguf.tensor("token_embd.weight"))
     with open(out_dir / DATA_FILE, "wb") as data:
         accuracy_level, down_accuracy_level = ACTIVATIONS[activations]
-        model, weights_exact = build_decoder(spec, embedding, layer_weights, output_norm, lm_head,
-                                             accuracy_level=accuracy_level, down_accuracy_level=down_accuracy_level,
-                                             names=names, data_file=data, data_name=DATA_FILE, progress=progress)
+        model, weights_exact = build_decoder(
+            spec,
+            embedding,
+            layer_weights,
+            output_norm,
+            lm_head,
+            accuracy_level=accuracy_level,
+            down_accuracy_level=down_accuracy_level,
+            names=names,
+            data_file=data,
+            data_name=DATA_FILE,
+            progress=progress,
+        )
         data.flush()
         os.fsync(data.fileno())
     onnx.save_model(model, str(out_dir / MODEL_FILE))
@@ -93,14 +113,19 @@ def _build(gguf_path: Path, out_dir: Path, progress: Callable[[str], None], acti
     from models.slm.tokenizer import save_tokenizer_files
 
     save_tokenizer_files(gguf, out_dir)  # the already parsed file: parsing its vocabulary again takes seconds
-    (out_dir / BUILD_INFO).write_text(json.dumps({
-        "builder_version": BUILDER_VERSION,
-        "architecture": arch,
-        "source": gguf_path.name,
-        "activations": activations,
-        "weights_exact": weights_exact,
-        "build_seconds": round(time.perf_counter() - started, 1),
-    }, indent=1))
+    (out_dir / BUILD_INFO).write_text(
+        json.dumps(
+            {
+                "builder_version": BUILDER_VERSION,
+                "architecture": arch,
+                "source": gguf_path.name,
+                "activations": activations,
+                "weights_exact": weights_exact,
+                "build_seconds": round(time.perf_counter() - started, 1),
+            },
+            indent=1,
+        )
+    )
     progress(f"built {arch} model in {time.perf_counter() - started:.1f} s")
 
 

@@ -58,8 +58,11 @@ def llama(gguf: GGUFFile, weight: Callable = weight_for_matmul):
     if gguf.arch("expert_count"):
         raise ModelError(f"{gguf.path.name} is a mixture-of-experts model, which Confide cannot run yet.")
     factors = _vector(gguf, "rope_freqs.weight") if gguf.has("rope_freqs.weight") else None
-    spec = DecoderSpec(**common, rope_bases=[float(gguf.arch("rope.freq_base") or 10000.0)] * common["n_layers"],
-                       rope_freq_factors=factors)
+    spec = DecoderSpec(
+        **common,
+        rope_bases=[float(gguf.arch("rope.freq_base") or 10000.0)] * common["n_layers"],
+        rope_freq_factors=factors,
+    )
     q_order = _unpermute_order(spec.n_heads, spec.head_dim)
     k_order = _unpermute_order(spec.n_kv_heads, spec.head_dim)
 
@@ -104,11 +107,19 @@ def gemma3(gguf: GGUFFile, weight: Callable = weight_for_matmul):
         n = lambda part: _vector(gguf, f"blk.{index}.{part}.weight")  # noqa: E731
         # Gemma's GGUF keeps Q and K in the halves layout already (no rope permutation).
         return LayerWeights(
-            attn_norm=n("attn_norm"), q=weight(t("attn_q")), k=weight(t("attn_k")),
-            v=weight(t("attn_v")), o=weight(t("attn_output")), ffn_norm=n("ffn_norm"),
-            gate=weight(t("ffn_gate")), up=weight(t("ffn_up")),
-            down=weight(t("ffn_down")), q_norm=n("attn_q_norm"), k_norm=n("attn_k_norm"),
-            post_attn_norm=n("post_attention_norm"), post_ffn_norm=n("post_ffw_norm"),
+            attn_norm=n("attn_norm"),
+            q=weight(t("attn_q")),
+            k=weight(t("attn_k")),
+            v=weight(t("attn_v")),
+            o=weight(t("attn_output")),
+            ffn_norm=n("ffn_norm"),
+            gate=weight(t("ffn_gate")),
+            up=weight(t("ffn_up")),
+            down=weight(t("ffn_down")),
+            q_norm=n("attn_q_norm"),
+            k_norm=n("attn_k_norm"),
+            post_attn_norm=n("post_attention_norm"),
+            post_ffn_norm=n("post_ffw_norm"),
         )
 
     return spec, layer, _vector(gguf, "output_norm.weight"), *_output_layer(gguf, weight)
@@ -130,10 +141,18 @@ def qwen2(gguf: GGUFFile, weight: Callable = weight_for_matmul):
         t = lambda part: gguf.tensor(f"blk.{index}.{part}.weight")  # noqa: E731
         vec = lambda name: _vector(gguf, f"blk.{index}.{name}")  # noqa: E731
         return LayerWeights(
-            attn_norm=vec("attn_norm.weight"), q=weight(t("attn_q")), k=weight(t("attn_k")),
-            v=weight(t("attn_v")), o=weight(t("attn_output")), ffn_norm=vec("ffn_norm.weight"),
-            gate=weight(t("ffn_gate")), up=weight(t("ffn_up")), down=weight(t("ffn_down")),
-            q_bias=vec("attn_q.bias"), k_bias=vec("attn_k.bias"), v_bias=vec("attn_v.bias"),
+            attn_norm=vec("attn_norm.weight"),
+            q=weight(t("attn_q")),
+            k=weight(t("attn_k")),
+            v=weight(t("attn_v")),
+            o=weight(t("attn_output")),
+            ffn_norm=vec("ffn_norm.weight"),
+            gate=weight(t("ffn_gate")),
+            up=weight(t("ffn_up")),
+            down=weight(t("ffn_down")),
+            q_bias=vec("attn_q.bias"),
+            k_bias=vec("attn_k.bias"),
+            v_bias=vec("attn_v.bias"),
         )
 
     return spec, layer, _vector(gguf, "output_norm.weight"), *_output_layer(gguf, weight)

@@ -78,11 +78,20 @@ def rotary_tables(spec: DecoderSpec, base: float) -> tuple[np.ndarray, np.ndarra
     return np.cos(angles).astype(np.float32), np.sin(angles).astype(np.float32)
 
 
-def build_decoder(spec: DecoderSpec, embedding: EmbeddingTable | None,
-                  layer_weights: Callable[[int], LayerWeights], output_norm: np.ndarray, lm_head: NBitsWeight,
-                  *, accuracy_level: int = 4, down_accuracy_level: int | None = None, names: IoNames = IoNames(),
-                  data_file=None, data_name: str = "",
-                  progress: Callable[[str], None] = lambda _m: None):
+def build_decoder(
+    spec: DecoderSpec,
+    embedding: EmbeddingTable | None,
+    layer_weights: Callable[[int], LayerWeights],
+    output_norm: np.ndarray,
+    lm_head: NBitsWeight,
+    *,
+    accuracy_level: int = 4,
+    down_accuracy_level: int | None = None,
+    names: IoNames = IoNames(),
+    data_file=None,
+    data_name: str = "",
+    progress: Callable[[str], None] = lambda _m: None,
+):
     """The decoder graph and whether its weights are exactly the GGUF's. embedding: a table from
     quant.embedding_table, or None to gather the rows of lm_head itself (tied embeddings in
     8-bit form), which keeps one copy of the largest matrix instead of two."""
@@ -97,8 +106,12 @@ def build_decoder(spec: DecoderSpec, embedding: EmbeddingTable | None,
     valid = g.one("ReduceSum", [mask, axes1], stem="valid_tokens", keepdims=0)
     last_index = g.one("Sub", [valid, g.const("one64", np.array(1, np.int64))], stem="last_index")
     seqlens_k = g.one("Cast", [last_index], stem="seqlens_k", to=INT32)
-    total = g.one("Gather", [g.one("Shape", [mask], stem="mask_shape"), g.const("index1", np.array(1, np.int64))],
-                  stem="total_len_i64", axis=0)
+    total = g.one(
+        "Gather",
+        [g.one("Shape", [mask], stem="mask_shape"), g.const("index1", np.array(1, np.int64))],
+        stem="total_len_i64",
+        axis=0,
+    )
     total_len = g.one("Cast", [total], stem="total_len", to=INT32)
     # [batch, sequence, -1], to turn 2-D hidden states back into what the attention op wants
     minus_one = g.const("minus_one", np.array([-1], np.int64))
@@ -114,18 +127,31 @@ def build_decoder(spec: DecoderSpec, embedding: EmbeddingTable | None,
         rows = _rows_of_output_layer(g, lm_head, ids)
     else:
         g.weights_exact = embedding.exact
-        rows = g.one("GatherBlockQuantized", [g.const("embed.qweight", embedding.data), ids,
-                                               g.const("embed.scales", embedding.scales),
-                                               g.const("embed.qzeros", embedding.zero_points)],
-                     domain=MS, stem="embed_rows", gather_axis=0, quantize_axis=1, block_size=embedding.block,
-                     bits=embedding.bits)
+        rows = g.one(
+            "GatherBlockQuantized",
+            [
+                g.const("embed.qweight", embedding.data),
+                ids,
+                g.const("embed.scales", embedding.scales),
+                g.const("embed.qzeros", embedding.zero_points),
+            ],
+            domain=MS,
+            stem="embed_rows",
+            gather_axis=0,
+            quantize_axis=1,
+            block_size=embedding.block,
+            bits=embedding.bits,
+        )
         if embedding.offsets is not None:
             blocks = spec.hidden // embedding.block
             blocks_shape = g.const("embed_blocks_shape", np.array([-1, blocks, embedding.block], np.int64))
             per_block = g.one("Reshape", [rows, blocks_shape], stem="embed_blocks")
             offsets = g.one("Gather", [g.const("embed.offsets", embedding.offsets), ids], stem="embed_offsets", axis=0)
-            offsets = g.one("Reshape", [offsets, g.const("embed_offsets_shape", np.array([-1, blocks, 1], np.int64))],
-                            stem="embed_offsets_blocks")
+            offsets = g.one(
+                "Reshape",
+                [offsets, g.const("embed_offsets_shape", np.array([-1, blocks, 1], np.int64))],
+                stem="embed_offsets_blocks",
+            )
             rows = g.one("Add", [per_block, offsets], stem="embed_plus_offsets")
     x = g.one("Reshape", [rows, flat], stem="embed")
     if spec.embedding_scale != 1.0:
@@ -143,8 +169,9 @@ def build_decoder(spec: DecoderSpec, embedding: EmbeddingTable | None,
         else:
             normed, residual = g.skip_rms_norm(pending, residual, w.attn_norm, spec.eps, f"{stem}.attn_norm")
 
-        attention_inputs = [g.one("Reshape", [t, batch_seq], stem=f"{stem}.attn_in") if t else t
-                            for t in _qkv(g, spec, w, normed, stem)]
+        attention_inputs = [
+            g.one("Reshape", [t, batch_seq], stem=f"{stem}.attn_in") if t else t for t in _qkv(g, spec, w, normed, stem)
+        ]
         cos, sin = rope[spec.rope_bases[index]]
         window = spec.sliding_windows[index] if spec.sliding_windows else 0
         past_k = g.add_input(names.past_key % index, FLOAT, cache_shape)
@@ -153,10 +180,19 @@ def build_decoder(spec: DecoderSpec, embedding: EmbeddingTable | None,
         g.add_output(present_k, FLOAT, present_shape)
         g.add_output(present_v, FLOAT, present_shape)
         attn_out = g.fresh(f"{stem}.attn_out")
-        g.op("GroupQueryAttention", [*attention_inputs, past_k, past_v, seqlens_k, total_len, cos, sin],
-             [attn_out, present_k, present_v], domain=MS, stem=f"{stem}.attn",
-             num_heads=spec.n_heads, kv_num_heads=spec.n_kv_heads, scale=float(spec.head_dim ** -0.5),
-             do_rotary=1, rotary_interleaved=0, local_window_size=(window - 1) if window else -1)
+        g.op(
+            "GroupQueryAttention",
+            [*attention_inputs, past_k, past_v, seqlens_k, total_len, cos, sin],
+            [attn_out, present_k, present_v],
+            domain=MS,
+            stem=f"{stem}.attn",
+            num_heads=spec.n_heads,
+            kv_num_heads=spec.n_kv_heads,
+            scale=float(spec.head_dim**-0.5),
+            do_rotary=1,
+            rotary_interleaved=0,
+            local_window_size=(window - 1) if window else -1,
+        )
         attn_flat_shape = g.const("attn_flat_shape", np.array([-1, spec.n_heads * spec.head_dim], np.int64))
         attn_flat = g.one("Reshape", [attn_out, attn_flat_shape], stem=f"{stem}.attn_flat")
         attn = g.linear(attn_flat, w.o, f"{stem}.o_proj")
@@ -175,11 +211,20 @@ def build_decoder(spec: DecoderSpec, embedding: EmbeddingTable | None,
     def last_position(t: str, name: str) -> str:
         return g.one("Slice", [g.one("Reshape", [t, batch_seq], stem=f"{name}_3d"), starts, ends, axes1], stem=name)
 
-    final, _ = g.skip_rms_norm(last_position(pending, "last_pending"), last_position(residual, "last_residual"),
-                               output_norm, spec.eps, "final_norm")
+    final, _ = g.skip_rms_norm(
+        last_position(pending, "last_pending"),
+        last_position(residual, "last_residual"),
+        output_norm,
+        spec.eps,
+        "final_norm",
+    )
     logits = g.linear(g.one("Reshape", [final, flat], stem="final_flat"), lm_head, "lm_head")
-    g.op("Reshape", [logits, g.const("logits_shape", np.array([-1, 1, spec.vocab], np.int64))], [names.logits],
-         stem="logits")
+    g.op(
+        "Reshape",
+        [logits, g.const("logits_shape", np.array([-1, 1, spec.vocab], np.int64))],
+        [names.logits],
+        stem="logits",
+    )
     g.add_output(names.logits, FLOAT, ["batch_size", 1, spec.vocab])
     return g.model("confide-decoder"), g.weights_exact
 
@@ -193,8 +238,16 @@ def _rows_of_output_layer(g: GraphWriter, lm_head: NBitsWeight, ids: str) -> str
     # The gather wants one scale and one zero point per block, with a trailing axis.
     scales = g.const("embed.scales", lm_head.scales.reshape(vocab, blocks, 1))
     zeros = g.const("embed.qzeros", np.full((vocab, blocks, 1), 128, np.uint8))
-    return g.one("GatherBlockQuantized", [packed, ids, scales, zeros], domain=MS, stem="embed_blocks",
-                 gather_axis=0, quantize_axis=2, block_size=lm_head.block, bits=8)
+    return g.one(
+        "GatherBlockQuantized",
+        [packed, ids, scales, zeros],
+        domain=MS,
+        stem="embed_blocks",
+        gather_axis=0,
+        quantize_axis=2,
+        block_size=lm_head.block,
+        bits=8,
+    )
 
 
 def _qkv(g: GraphWriter, spec: DecoderSpec, w: LayerWeights, normed: str, stem: str) -> list[str]:
@@ -204,13 +257,15 @@ def _qkv(g: GraphWriter, spec: DecoderSpec, w: LayerWeights, normed: str, stem: 
     if fused is not None:
         bias = None
         if any(b is not None for b in biases):
-            bias = np.concatenate([np.zeros(size, np.float32) if b is None else b
-                                   for b, size in zip(biases, sizes, strict=True)])
+            bias = np.concatenate(
+                [np.zeros(size, np.float32) if b is None else b for b, size in zip(biases, sizes, strict=True)]
+            )
         qkv = g.linear(normed, fused, f"{stem}.qkv_proj", bias=bias)
         if w.q_norm is None and w.k_norm is None:
             return [qkv, "", ""]  # GroupQueryAttention takes packed QKV
-        q, k, v = g.op("Split", [qkv, g.const("qkv_sizes", np.array(sizes, np.int64))], 3, stem=f"{stem}.qkv_split",
-                       axis=-1)
+        q, k, v = g.op(
+            "Split", [qkv, g.const("qkv_sizes", np.array(sizes, np.int64))], 3, stem=f"{stem}.qkv_split", axis=-1
+        )
     else:
         q = g.linear(normed, w.q, f"{stem}.q_proj", bias=w.q_bias)
         k = g.linear(normed, w.k, f"{stem}.k_proj", bias=w.k_bias)
@@ -223,20 +278,30 @@ def _qkv(g: GraphWriter, spec: DecoderSpec, w: LayerWeights, normed: str, stem: 
 
 
 def _per_head_norm(g: GraphWriter, spec: DecoderSpec, x: str, gamma: np.ndarray, heads: int, stem: str) -> str:
-    per_head = g.one("Reshape", [x, g.const("heads_shape", np.array([0, heads, spec.head_dim], np.int64))],
-                     stem=f"{stem}_heads")
+    per_head = g.one(
+        "Reshape", [x, g.const("heads_shape", np.array([0, heads, spec.head_dim], np.int64))], stem=f"{stem}_heads"
+    )
     normed = g.rms_norm(per_head, gamma, spec.eps, stem)
-    return g.one("Reshape", [normed, g.const("heads_flat_shape", np.array([0, heads * spec.head_dim], np.int64))],
-                 stem=f"{stem}_flat")
+    return g.one(
+        "Reshape",
+        [normed, g.const("heads_flat_shape", np.array([0, heads * spec.head_dim], np.int64))],
+        stem=f"{stem}_flat",
+    )
 
 
-def _feed_forward(g: GraphWriter, spec: DecoderSpec, w: LayerWeights, normed: str, stem: str,
-                  down_accuracy_level: int | None) -> str:
+def _feed_forward(
+    g: GraphWriter, spec: DecoderSpec, w: LayerWeights, normed: str, stem: str, down_accuracy_level: int | None
+) -> str:
     fused = fuse([w.gate, w.up])
     if fused is not None:
         both = g.linear(normed, fused, f"{stem}.gate_up_proj")
-        gate, up = g.op("Split", [both, g.const("ffn_sizes", np.array([w.gate.n, w.up.n], np.int64))], 2,
-                        stem=f"{stem}.gate_up_split", axis=-1)
+        gate, up = g.op(
+            "Split",
+            [both, g.const("ffn_sizes", np.array([w.gate.n, w.up.n], np.int64))],
+            2,
+            stem=f"{stem}.gate_up_split",
+            axis=-1,
+        )
     else:
         gate = g.linear(normed, w.gate, f"{stem}.gate_proj")
         up = g.linear(normed, w.up, f"{stem}.up_proj")

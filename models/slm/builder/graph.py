@@ -64,16 +64,28 @@ class GraphWriter:
         """(packed, scales, zero points) of the weight named stem, written once even when two nodes use it."""
         if stem not in self._weights:
             zero_points = None if weight.zero_points is None else self.const(f"{stem}.qzeros", weight.zero_points)
-            self._weights[stem] = (self.const(f"{stem}.qweight", weight.packed),
-                                   self.const(f"{stem}.scales", weight.scales), zero_points)
+            self._weights[stem] = (
+                self.const(f"{stem}.qweight", weight.packed),
+                self.const(f"{stem}.scales", weight.scales),
+                zero_points,
+            )
         return self._weights[stem]
 
-    def op(self, op_type: str, inputs: list[str], outputs: int | list[str] = 1, *, domain: str = "",
-           stem: str | None = None, **attributes) -> list[str]:
+    def op(
+        self,
+        op_type: str,
+        inputs: list[str],
+        outputs: int | list[str] = 1,
+        *,
+        domain: str = "",
+        stem: str | None = None,
+        **attributes,
+    ) -> list[str]:
         stem = stem or op_type.lower()
         names = [self.fresh(f"{stem}_out{i}") for i in range(outputs)] if isinstance(outputs, int) else outputs
-        self.nodes.append(helper.make_node(op_type, inputs, names, name=self.fresh(stem), domain=domain or None,
-                                           **attributes))
+        self.nodes.append(
+            helper.make_node(op_type, inputs, names, name=self.fresh(stem), domain=domain or None, **attributes)
+        )
         return names
 
     def one(self, op_type: str, inputs: list[str], **kwargs) -> str:
@@ -98,8 +110,9 @@ class GraphWriter:
             self._block_sums[key] = self.one("MatMul", [x, self._indicators[(k, block)]], stem="block_sums")
         return self._block_sums[key]
 
-    def linear(self, x: str, weight: NBitsWeight, stem: str, accuracy_level: int | None = None,
-               bias: np.ndarray | None = None) -> str:
+    def linear(
+        self, x: str, weight: NBitsWeight, stem: str, accuracy_level: int | None = None, bias: np.ndarray | None = None
+    ) -> str:
         """x @ W.T (+ bias) for a GGUF weight in MatMulNBits form (see quant.py), x 2-D."""
         self.weights_exact &= weight.exact
         packed, scales, zero_points = self.weight_constants(weight, stem)
@@ -107,9 +120,17 @@ class GraphWriter:
         if bias is not None:
             # MatMulNBits adds its optional sixth input itself: no extra node per step
             inputs = inputs + [""] * (5 - len(inputs)) + [self.const(f"{stem}.bias", bias.astype(np.float32))]
-        y = self.one("MatMulNBits", inputs, domain=MS, stem=stem, K=weight.k, N=weight.n, bits=weight.bits,
-                     block_size=weight.block,
-                     accuracy_level=self.accuracy_level if accuracy_level is None else accuracy_level)
+        y = self.one(
+            "MatMulNBits",
+            inputs,
+            domain=MS,
+            stem=stem,
+            K=weight.k,
+            N=weight.n,
+            bits=weight.bits,
+            block_size=weight.block,
+            accuracy_level=self.accuracy_level if accuracy_level is None else accuracy_level,
+        )
         if weight.min_term is not None:
             sums = self.block_sums(x, weight.k, weight.block)
             # Gemm adds its third input: main part + block sums @ offsets in one node
@@ -117,14 +138,25 @@ class GraphWriter:
         return y
 
     def rms_norm(self, x: str, gamma: np.ndarray, eps: float, stem: str) -> str:
-        return self.one("SimplifiedLayerNormalization", [x, self.const(f"{stem}.weight", gamma)], stem=stem,
-                        axis=-1, epsilon=eps, stash_type=1)
+        return self.one(
+            "SimplifiedLayerNormalization",
+            [x, self.const(f"{stem}.weight", gamma)],
+            stem=stem,
+            axis=-1,
+            epsilon=eps,
+            stash_type=1,
+        )
 
     def skip_rms_norm(self, x: str, skip: str, gamma: np.ndarray, eps: float, stem: str) -> tuple[str, str]:
         """(norm(x + skip), x + skip) in one fused node."""
-        out = self.op("SkipSimplifiedLayerNormalization", [x, skip, self.const(f"{stem}.weight", gamma)],
-                      [self.fresh(f"{stem}_out"), "", "", self.fresh(f"{stem}_sum")], domain=MS, stem=stem,
-                      epsilon=eps)
+        out = self.op(
+            "SkipSimplifiedLayerNormalization",
+            [x, skip, self.const(f"{stem}.weight", gamma)],
+            [self.fresh(f"{stem}_out"), "", "", self.fresh(f"{stem}_sum")],
+            domain=MS,
+            stem=stem,
+            epsilon=eps,
+        )
         return out[0], out[3]
 
     def model(self, name: str):

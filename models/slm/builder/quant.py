@@ -68,6 +68,7 @@ class NBitsWeight:
 
 # --- reading the codes --------------------------------------------------------------------------
 
+
 def _rows(tensor) -> tuple[int, int, np.ndarray]:
     """(N, K, raw blocks as uint8 [N, bytes per row])."""
     k, n = int(tensor.shape[0]), int(tensor.shape[1])
@@ -76,13 +77,13 @@ def _rows(tensor) -> tuple[int, int, np.ndarray]:
 
 
 def _half(blocks: np.ndarray, start: int) -> np.ndarray:
-    return blocks[..., start:start + 2].copy().view(np.float16)[..., 0].astype(np.float32)
+    return blocks[..., start : start + 2].copy().view(np.float16)[..., 0].astype(np.float32)
 
 
 def _codes_with_unit_scales(kind: Q, blocks: np.ndarray, patches: list[tuple[int, np.ndarray]], n: int) -> np.ndarray:
     unit = blocks.copy()
     for start, value in patches:
-        unit[..., start:start + len(value)] = value
+        unit[..., start : start + len(value)] = value
     values = dequantize(unit.reshape(n, -1), kind).reshape(n, -1)
     return np.rint(values).astype(np.int8)
 
@@ -145,6 +146,7 @@ def requantize_int8(weights: np.ndarray) -> BlockCodes:
 
 
 # --- codes -> MatMulNBits ----------------------------------------------------------------------
+
 
 def _pack_pairs(values: np.ndarray) -> np.ndarray:
     """MatMulNBits wants element 2i in the low nibble of byte i and 2i+1 in the high one."""
@@ -227,7 +229,12 @@ def permute_rows(weight: NBitsWeight, order: np.ndarray) -> NBitsWeight:
     blocks = weight.packed.shape[1]
     scales = weight.scales.reshape(weight.n, blocks)[order].reshape(-1)
     return NBitsWeight(
-        weight.n, weight.k, weight.bits, weight.block, weight.packed[order], scales,
+        weight.n,
+        weight.k,
+        weight.bits,
+        weight.block,
+        weight.packed[order],
+        scales,
         None if weight.zero_points is None else weight.zero_points[order],
         None if weight.min_term is None else weight.min_term[:, order],
         weight.exact,
@@ -260,9 +267,17 @@ def embedding_table(tensor) -> EmbeddingTable:
         blocks = codes.scale.shape[1]
         if blocks % 2 == 0:
             zero_points = np.zeros((len(codes.scale), blocks // 2), np.uint8)  # 0: w = q*s + o, as the GGUF has it
-            return EmbeddingTable(_pack_pairs(codes.codes), codes.scale, zero_points, codes.block, 4,
-                                  codes.offset.astype(np.float32), codes.exact)
+            return EmbeddingTable(
+                _pack_pairs(codes.codes),
+                codes.scale,
+                zero_points,
+                codes.block,
+                4,
+                codes.offset.astype(np.float32),
+                codes.exact,
+            )
         codes = requantize_int8(dequantized(tensor))  # packed zero points would need a half-filled byte
     data = codes.codes.view(np.uint8) ^ np.uint8(0x80)  # c + 128 as unsigned
-    return EmbeddingTable(data, codes.scale, np.full(codes.scale.shape, 128, np.uint8), codes.block, 8, None,
-                          codes.exact)
+    return EmbeddingTable(
+        data, codes.scale, np.full(codes.scale.shape, 128, np.uint8), codes.block, 8, None, codes.exact
+    )

@@ -68,13 +68,15 @@ class ScriptedModel:
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer.encode(text))
 
-    def generate(self, prompt, config: GenerationConfig = GenerationConfig(),
-                 cancel: threading.Event | None = None) -> Iterator:
+    def generate(
+        self, prompt, config: GenerationConfig = GenerationConfig(), cancel: threading.Event | None = None
+    ) -> Iterator:
         text = prompt if isinstance(prompt, str) else self.tokenizer.decode(prompt)
         n_prompt = self.count_tokens(text)
         if n_prompt + config.max_new_tokens > self.context_length:
             raise ContextOverflowError(
-                f"prompt of {n_prompt} tokens + {config.max_new_tokens} new does not fit {self.context_length}")
+                f"prompt of {n_prompt} tokens + {config.max_new_tokens} new does not fit {self.context_length}"
+            )
         self.calls.append(Call(text, n_prompt, config))
         if self.on_call is not None:
             self.on_call(len(self.calls))
@@ -92,7 +94,7 @@ class ScriptedModel:
             candidate = out + piece
             stop = next((s for s in config.stop_strings if s and s in candidate), None)
             if stop is not None:
-                out = candidate[:candidate.index(stop)]
+                out = candidate[: candidate.index(stop)]
                 reason = "stop_string"
                 break
             out = candidate

@@ -17,8 +17,12 @@ SHORT_LAUNCH = (
     ("Dana", "Great, see you next week."),
 )
 # Who committed to what (a word any wording keeps) and the day it is due.
-SHORT_LAUNCH_ITEMS = {"Leo": ("release notice", "Friday"), "Marcus": ("video", "Wednesday"),
-                      "Dana": ("FAQ", "Thursday"), "Priya": ("board", "Monday")}
+SHORT_LAUNCH_ITEMS = {
+    "Leo": ("release notice", "Friday"),
+    "Marcus": ("video", "Wednesday"),
+    "Dana": ("FAQ", "Thursday"),
+    "Priya": ("board", "Monday"),
+}
 
 SHORT_LAUNCH_DE = (
     ("Priya", "Danke, dass ihr da seid. Der Zahlungsanbieter sagt, die Rückerstattung braucht noch eine Woche Tests."),
@@ -30,8 +34,12 @@ SHORT_LAUNCH_DE = (
     ("Priya", "Und ich informiere am Montag den Vorstand über den neuen Termin."),
     ("Dana", "Gut, bis nächste Woche."),
 )
-SHORT_LAUNCH_DE_ITEMS = {"Leo": ("Versionshinweise", "Freitag"), "Marcus": ("Demovideo", "Mittwoch"),
-                         "Dana": ("FAQ", "Donnerstag"), "Priya": ("Vorstand", "Montag")}
+SHORT_LAUNCH_DE_ITEMS = {
+    "Leo": ("Versionshinweise", "Freitag"),
+    "Marcus": ("Demovideo", "Mittwoch"),
+    "Dana": ("FAQ", "Donnerstag"),
+    "Priya": ("Vorstand", "Montag"),
+}
 
 
 def segments(turns=SHORT_LAUNCH) -> list[TranscriptSegment]:

@@ -16,26 +16,30 @@ from app.assistant.transcript_input import parse_transcript
 
 MEETING_SRT = "\n\n".join(
     f"{i + 1}\n00:{i // 2:02d}:{(i % 2) * 30:02d},000 --> 00:{i // 2:02d}:{(i % 2) * 30 + 25:02d},000\n{line}"
-    for i, line in enumerate([
-        "Maya: Good morning everyone, today we plan the launch of the new recipe app.",
-        "Omar: The beta testers liked the shopping list feature the most.",
-        "Maya: Good. What did they dislike?",
-        "Omar: The sign-up form is too long, people gave up before the end.",
-        "Lucia: I can cut the form down to email and password only.",
-        "Maya: Great, Lucia, please do that by Thursday.",
-        "Lucia: Sure, by Thursday is fine.",
-        "Omar: We also need screenshots for the app store listing.",
-        "Maya: Omar, can you take the screenshots on the new phones?",
-        "Omar: Yes, I will do it tomorrow morning.",
-        "Maya: We decided to launch on the first of June, not in May.",
-        "Lucia: That gives us time to fix the crash on older tablets.",
-        "Omar: The crash happens when a photo is bigger than ten megabytes.",
-        "Lucia: I'll resize photos before upload, that should fix it.",
-        "Maya: Then the marketing budget stays at five thousand euros.",
-        "Omar: Agreed, five thousand is enough for the first month.",
-        "Maya: Let's meet again next week to check the progress.",
-        "Lucia: Sounds good, see you next week.",
-    ] * 2))
+    for i, line in enumerate(
+        [
+            "Maya: Good morning everyone, today we plan the launch of the new recipe app.",
+            "Omar: The beta testers liked the shopping list feature the most.",
+            "Maya: Good. What did they dislike?",
+            "Omar: The sign-up form is too long, people gave up before the end.",
+            "Lucia: I can cut the form down to email and password only.",
+            "Maya: Great, Lucia, please do that by Thursday.",
+            "Lucia: Sure, by Thursday is fine.",
+            "Omar: We also need screenshots for the app store listing.",
+            "Maya: Omar, can you take the screenshots on the new phones?",
+            "Omar: Yes, I will do it tomorrow morning.",
+            "Maya: We decided to launch on the first of June, not in May.",
+            "Lucia: That gives us time to fix the crash on older tablets.",
+            "Omar: The crash happens when a photo is bigger than ten megabytes.",
+            "Lucia: I'll resize photos before upload, that should fix it.",
+            "Maya: Then the marketing budget stays at five thousand euros.",
+            "Omar: Agreed, five thousand is enough for the first month.",
+            "Maya: Let's meet again next week to check the progress.",
+            "Lucia: Sounds good, see you next week.",
+        ]
+        * 2
+    )
+)
 
 
 class NarrowWindow:
@@ -87,15 +91,18 @@ def test_three_distinct_sendable_drafts(smollm):
     conversation = parse_conversation(
         "Jonas: Hey, are you coming to the climbing gym on Saturday?\n"
         "Mira: Maybe, what time?\n"
-        "Jonas: Around 10, and we could get lunch after.", me="Mira")
-    replies = run_replies(smollm, ReplyTask(conversation, "friendly", "short",
-                                            ("sure thing!", "sounds fun, count me in")))
+        "Jonas: Around 10, and we could get lunch after.",
+        me="Mira",
+    )
+    replies = run_replies(
+        smollm, ReplyTask(conversation, "friendly", "short", ("sure thing!", "sounds fun, count me in"))
+    )
     texts = [d.text for d in replies.drafts]
     assert len(texts) == 3
     for i, text in enumerate(texts):
         assert 3 <= len(words(text)) <= 40
         assert not re.match(r"^\s*(Mira|Jonas|Me|Reply)\s*:", text)
-        assert all(similarity(text, other) < 0.5 for other in texts[i + 1:])
+        assert all(similarity(text, other) < 0.5 for other in texts[i + 1 :])
 
 
 def test_regenerate_gives_new_drafts_of_the_same_length(smollm):
@@ -107,11 +114,14 @@ def test_regenerate_gives_new_drafts_of_the_same_length(smollm):
     conversation = parse_conversation(
         "Jonas: Hey, are you coming to the climbing gym on Saturday?\n"
         "Mira: Maybe, what time?\n"
-        "Jonas: Around 10, and we could get lunch after.", me="Mira")
+        "Jonas: Around 10, and we could get lunch after.",
+        me="Mira",
+    )
     shown: list[str] = []
     for fresh, seed in ((False, None), (True, 1103), (True, 2207)):
-        replies = run_replies(smollm, ReplyTask(conversation, "friendly", "short", fresh=fresh, seed=seed,
-                                                shown=tuple(shown)))
+        replies = run_replies(
+            smollm, ReplyTask(conversation, "friendly", "short", fresh=fresh, seed=seed, shown=tuple(shown))
+        )
         texts = [d.text for d in replies.drafts]
         assert len(texts) == 3 and sum(d.from_model for d in replies.drafts) >= 2, texts
         assert all(3 <= len(words(t)) <= 40 for t in texts)
@@ -130,8 +140,9 @@ def test_email_drafts_are_written_as_the_user(smollm, karen_email):
     voice = Voice("Jordan Lee", ("Karen Liu",), (conversation.turns[-1].signature,), "Jordan")
     shown: tuple[str, ...] = ()
     for fresh in (False, True):
-        replies = run_replies(smollm, ReplyTask(conversation, "neutral", "short", fresh=fresh, seed=77, shown=shown,
-                                                user_name="Jordan"))
+        replies = run_replies(
+            smollm, ReplyTask(conversation, "neutral", "short", fresh=fresh, seed=77, shown=shown, user_name="Jordan")
+        )
         assert len(replies.drafts) == 3
         for draft in replies.drafts:
             text = draft.text
@@ -147,8 +158,9 @@ def test_launch_meeting_owners_are_people_and_first_person_items_are_found(smoll
     owner is a weekday or a month and no item makes one its subject; with labels each person's
     own "I will ..." is there under their name; without, it is there all the same."""
     people = {"Priya", "Marcus", "Dana", "Leo"}
-    day_first = re.compile(r"^(?:" + "|".join(DATE_WORDS) + r") (?:will|is going to|should|has to|needs to)\b",
-                           re.IGNORECASE)
+    day_first = re.compile(
+        r"^(?:" + "|".join(DATE_WORDS) + r") (?:will|is going to|should|has to|needs to)\b", re.IGNORECASE
+    )
     for labelled in (True, False):
         summary = run_summary(smollm, launch_sync(labelled=labelled))
         items = summary.action_items
@@ -166,8 +178,10 @@ def test_more_detail_and_shorter_really_change_the_summary(smollm):
     """Decoding is greedy, so the same options give the same summary; "Shorter" and "More
     detail" give other ones: shorter has fewer words than standard, more has more key points."""
     segments = launch_sync()
-    made = {level: run_summary(smollm, segments, options=SummaryOptions.for_detail(level))
-            for level in ("shorter", "standard", "more")}
+    made = {
+        level: run_summary(smollm, segments, options=SummaryOptions.for_detail(level))
+        for level in ("shorter", "standard", "more")
+    }
     markdown = {level: summary_markdown(summary) for level, summary in made.items()}
     assert len(set(markdown.values())) == 3
     assert len(markdown["shorter"].split()) < len(markdown["standard"].split())

@@ -14,9 +14,15 @@ from models.errors import ContextOverflowError
 
 def meeting(n: int, words_per_line: int = 12) -> list[TranscriptSegment]:
     speakers = ["Anna", "Ben", "Chloe"]
-    return [TranscriptSegment(float(i * 5), float(i * 5 + 4),
-                              " ".join(f"word{i}_{k}" for k in range(words_per_line)) + ".", speakers[i % 3])
-            for i in range(n)]
+    return [
+        TranscriptSegment(
+            float(i * 5),
+            float(i * 5 + 4),
+            " ".join(f"word{i}_{k}" for k in range(words_per_line)) + ".",
+            speakers[i % 3],
+        )
+        for i in range(n)
+    ]
 
 
 def test_utterances_merge_one_speakers_run_and_drop_fillers():
@@ -37,8 +43,9 @@ def test_utterances_merge_one_speakers_run_and_drop_fillers():
 
 def test_only_acknowledgements_still_give_utterances():
     """A transcript of nothing but 'okay' is not turned into nothing."""
-    utterances = prepare_utterances([TranscriptSegment(None, None, "Okay.", "A"),
-                                     TranscriptSegment(None, None, "Yeah.", "B")])
+    utterances = prepare_utterances(
+        [TranscriptSegment(None, None, "Okay.", "A"), TranscriptSegment(None, None, "Yeah.", "B")]
+    )
     assert [u.text for u in utterances] == ["Okay.", "Yeah."]
 
 

@@ -24,8 +24,10 @@ from app.assistant.wording import (
     tidy,
 )
 
-SOURCE = ("Anna: The printer on the second floor keeps jamming, we should replace it. "
-          "Ben: A new one costs about 300 euros. Anna: Fine, I'll ask facilities on Monday.")
+SOURCE = (
+    "Anna: The printer on the second floor keeps jamming, we should replace it. "
+    "Ben: A new one costs about 300 euros. Anna: Fine, I'll ask facilities on Monday."
+)
 NAMES = NameBook(["Anna", "Ben"], [SOURCE])
 
 
@@ -46,24 +48,31 @@ def test_invented_content_is_rejected():
 
 def test_items_point_at_the_utterance_they_come_from():
     """The utterance sharing the most (rarest) words wins, so its start time is the item's."""
-    utterances = [Utterance(0, 0, 10.0, "Anna", "The printer keeps jamming, we should replace the printer."),
-                  Utterance(1, 3, 20.0, "Ben", "A new printer costs about 300 euros."),
-                  Utterance(2, 5, 30.0, "Anna", "I'll ask facilities on Monday.")]
+    utterances = [
+        Utterance(0, 0, 10.0, "Anna", "The printer keeps jamming, we should replace the printer."),
+        Utterance(1, 3, 20.0, "Ben", "A new printer costs about 300 euros."),
+        Utterance(2, 5, 30.0, "Anna", "I'll ask facilities on Monday."),
+    ]
     assert best_utterance("Anna will ask facilities on Monday.", utterances).start == 30.0
     assert best_utterance("The printer costs 300 euros.", utterances).start == 20.0
 
 
 def test_loops_and_repeats_are_cut():
     """A sentence said twice is kept once; a sentence looping on itself is cut where it loops."""
-    text = ("The team discussed the budget. The team discussed the budget. "
-            "They agreed on the price and the price and the price and the price.")
+    text = (
+        "The team discussed the budget. The team discussed the budget. "
+        "They agreed on the price and the price and the price and the price."
+    )
     assert strip_repetition(text) == "The team discussed the budget. They agreed on the price and."
 
 
 def test_near_duplicate_items_are_dropped():
     """Items that say the same thing in other words are kept once, the first one."""
-    items = ["Anna will ask facilities about the printer.", "Anna is going to ask facilities about the printer.",
-             "Ben found a printer for 300 euros."]
+    items = [
+        "Anna will ask facilities about the printer.",
+        "Anna is going to ask facilities about the printer.",
+        "Ben found a printer for 300 euros.",
+    ]
     assert dedupe(items) == [items[0], items[2]]
 
 
@@ -100,8 +109,10 @@ def test_names_said_in_the_transcript_count():
 def test_what_was_said_is_turned_into_a_summary_line():
     """Fallback wording: labels and 'okay, so' go, 'I'll' becomes the owner's name, 'we' the team."""
     assert tidy("B: okay, so we need a cheaper case") == "We need a cheaper case"
-    assert third_person("Okay, I'll put the minutes in the project folder", "A") == \
-        "A will put the minutes in the project folder."
+    assert (
+        third_person("Okay, I'll put the minutes in the project folder", "A")
+        == "A will put the minutes in the project folder."
+    )
     assert third_person("so we're gonna have push buttons", None) == "The team is going to have push buttons."
 
 
@@ -113,8 +124,9 @@ def test_a_request_taken_on_reads_as_what_the_owner_will_do():
 def test_raw_speech_is_left_out_rather_than_shown():
     """The fallback wording keeps short, clean lines and drops long ones, questions and lines
     still full of 'I' and 'you'."""
-    assert plain_fallback("Okay, I'll send the floor plan by Friday.", "Ben") == \
-        "Ben will send the floor plan by Friday."
+    assert (
+        plain_fallback("Okay, I'll send the floor plan by Friday.", "Ben") == "Ben will send the floor plan by Friday."
+    )
     assert plain_fallback("I don't know, maybe you could look at it?", None) == ""
     assert plain_fallback("Well I think " + "this is a very long point " * 6, None) == ""
 
@@ -134,8 +146,10 @@ def test_a_note_keeps_its_true_beginning():
 
 def test_titles_are_short_phrases():
     """A sentence-like title is cut to a phrase of at most eight words."""
-    assert short_title("The team is planning to hire a wizard for data collection tasks in the near") == \
-        "Planning to hire a wizard"
+    assert (
+        short_title("The team is planning to hire a wizard for data collection tasks in the near")
+        == "Planning to hire a wizard"
+    )
     assert short_title("Budget review.") == "Budget review"
     assert short_title("Spring fair venue and parking") == "Spring fair venue and parking"
 
@@ -146,10 +160,8 @@ def test_titles_are_never_cut_mid_phrase():
     cases = {
         "The team agreed to hire two agents for the new help desk next month.": "Agreed to hire two agents",
         "Agreed to hire two agents for the new": "Agreed to hire two agents",
-        "Review of the quarterly budget plan for the marketing department and sales": \
-            "Review of the quarterly budget plan",
-        "The launch date moved from October 3 to October 17 because of the refund flow":
-            "The launch date moved from October 3",
+        "Review of the quarterly budget plan for the marketing department and sales": "Review of the quarterly budget plan",
+        "The launch date moved from October 3 to October 17 because of the refund flow": "The launch date moved from October 3",
         "Moving the launch to the": "Moving the launch",
     }
     for sentence, title in cases.items():

@@ -17,11 +17,14 @@ class Folder:
         self.model_dir = path
 
 
-@pytest.mark.parametrize("model_id, low, high, capable", [
-    ("smollm2-135m-instruct", 100e6, 112e6, False),
-    ("gemma3-270m", 95e6, 105e6, False),
-    ("qwen2.5-coder-0.5b-instruct", 350e6, 365e6, True),
-])
+@pytest.mark.parametrize(
+    "model_id, low, high, capable",
+    [
+        ("smollm2-135m-instruct", 100e6, 112e6, False),
+        ("gemma3-270m", 95e6, 105e6, False),
+        ("qwen2.5-coder-0.5b-instruct", 350e6, 365e6, True),
+    ],
+)
 def test_installed_models_are_counted_from_their_graphs(models_data_dir, model_id, low, high, capable):
     """Non-embedding parameters of the installed builds (Qwen's model card: 0.36 B for 0.5B):
     SmolLM2 and Gemma 3 270M are small, Qwen2.5-0.5B is capable."""

@@ -15,8 +15,9 @@ from app.assistant.summarize import run_summary
 from app.assistant.wording import to_do
 
 # A day or a month as the one who does something: "Friday will update the release notice".
-DAY_OR_MONTH = re.compile(r"^(?:" + "|".join(DATE_WORDS) + r") (?:will|is going to|should|has to|needs to)\b",
-                          re.IGNORECASE)
+DAY_OR_MONTH = re.compile(
+    r"^(?:" + "|".join(DATE_WORDS) + r") (?:will|is going to|should|has to|needs to)\b", re.IGNORECASE
+)
 
 
 def _book(segments) -> NameBook:
@@ -48,8 +49,9 @@ def test_first_person_commitments_belong_to_their_speaker():
     labels = {"Priya": "Speaker 1", "Marcus": "Speaker 2", "Dana": "Speaker 3", "Leo": "Speaker 4"}
     anonymous = _book(launch_sync(labels=labels))
     assert owner_for(Utterance(0, 13, 78.0, "Speaker 1", said), [], anonymous) == "Priya"
-    assert owner_for(Utterance(1, 11, 66.0, "Speaker 3", "I will send the FAQ by Thursday."), [],
-                     anonymous) == "Speaker 3"
+    assert (
+        owner_for(Utterance(1, 11, 66.0, "Speaker 3", "I will send the FAQ by Thursday."), [], anonymous) == "Speaker 3"
+    )
 
 
 def test_without_labels_the_words_tell_who_or_nobody():
@@ -80,10 +82,14 @@ def test_every_first_person_commitment_is_a_candidate():
 def test_an_unowned_commitment_reads_as_a_to_do():
     """Nobody to name: 'I will update X by Friday' -> 'Update X by Friday.'; a reason before it
     stays; vague ('I can do that') or still first-person lines are left to the model."""
-    assert to_do("The draft is done. I will update the release notice by Friday.") == \
-        "Update the release notice by Friday."
-    assert to_do("Friday is also when the newsletter goes out, so I'll add the new date there too.") == \
-        "Friday is also when the newsletter goes out, so add the new date there too."
+    assert (
+        to_do("The draft is done. I will update the release notice by Friday.")
+        == "Update the release notice by Friday."
+    )
+    assert (
+        to_do("Friday is also when the newsletter goes out, so I'll add the new date there too.")
+        == "Friday is also when the newsletter goes out, so add the new date there too."
+    )
     assert to_do("Yes, I can do that on Tuesday.") == ""
     assert to_do("I'll bring my notes.") == ""
 

@@ -16,8 +16,9 @@ from app.assistant.text_tools import similarity, words
 from app.errors import AppError
 from app.tasks.events import Done, DraftReady
 
-CHAT = ("Anna: Are we still on for dinner tonight?\nBen: Yes! 7pm at Luigi's\n"
-        "Anna: Great. Can you book a table for four?")
+CHAT = (
+    "Anna: Are we still on for dinner tonight?\nBen: Yes! 7pm at Luigi's\nAnna: Great. Can you book a table for four?"
+)
 
 
 def opening_of(prompt: str) -> str:
@@ -44,13 +45,16 @@ def test_a_model_that_repeats_itself_still_gives_three_different_drafts():
 def test_drafts_are_sendable_as_they_are():
     """Role labels, numbering, quotes, quoted thread lines and '[Your Name]' are cleaned away;
     assistant asides, leftover placeholders and copies of the thread are not shown."""
-    answers = iter([
-        'Ben: "Sure thing, I booked it. [Your Name]"\n> Anna: Great. Can you book a table for four?',
-        " Here's a possible reply: Sure, I can do that!",
-        " I'll book it for [time] at [place].",
-        " Great. Can you book a table for four?",
-        " no problem, I'll call them now and ask for a window table.",
-    ] + [" okay then, see you at seven tonight."] * 10)
+    answers = iter(
+        [
+            'Ben: "Sure thing, I booked it. [Your Name]"\n> Anna: Great. Can you book a table for four?',
+            " Here's a possible reply: Sure, I can do that!",
+            " I'll book it for [time] at [place].",
+            " Great. Can you book a table for four?",
+            " no problem, I'll call them now and ask for a window table.",
+        ]
+        + [" okay then, see you at seven tonight."] * 10
+    )
     model = ScriptedModel(lambda prompt: next(answers))
     replies = run_replies(model, ReplyTask(parse_conversation(CHAT, me="Ben")))
     texts = [d.text for d in replies.drafts]
@@ -76,8 +80,9 @@ def test_short_drafts_are_3_to_40_words():
     """A rambling model is cut at a sentence end within 40 words; a one-word answer is not a draft."""
     ramble = " ".join(["I really think we should go there because it is nice."] * 12)
     answers = iter(["Ok."] + [ramble] * 20)
-    replies = run_replies(ScriptedModel(lambda prompt: next(answers)),
-                          ReplyTask(parse_conversation(CHAT, me="Ben"), length="short"))
+    replies = run_replies(
+        ScriptedModel(lambda prompt: next(answers)), ReplyTask(parse_conversation(CHAT, me="Ben"), length="short")
+    )
     assert all(3 <= len(words(d.text)) <= 40 for d in replies.drafts)
 
 
@@ -92,17 +97,17 @@ def test_follow_up_when_my_message_is_the_last():
 def test_personalization_from_picked_replies():
     """Up to three earlier replies go into the prompt as style examples, and a habit they share
     (the same emoji, all lowercase) is applied to every draft."""
-    examples = ("sure thing \U0001F60A", "sounds great \U0001F60A see you", "haha ok \U0001F60A", "never shown")
+    examples = ("sure thing \U0001f60a", "sounds great \U0001f60a see you", "haha ok \U0001f60a", "never shown")
     model = ScriptedModel(lambda prompt: " That works, I will book it.")
     replies = run_replies(model, ReplyTask(parse_conversation(CHAT, me="Ben"), examples=examples))
     prompt_system = system_message(model.calls[0].prompt)
     assert "sounds great" in prompt_system and "never shown" not in prompt_system
-    assert all(d.text.endswith("\U0001F60A") and d.text == d.text.lower() for d in replies.drafts)
+    assert all(d.text.endswith("\U0001f60a") and d.text == d.text.lower() for d in replies.drafts)
 
 
 def test_style_needs_a_habit_not_one_message():
     """One example with an emoji among three is not a habit; a shared sign-off line is."""
-    assert Style.learn(["hi \U0001F389", "Fine.", "See you"]).emoji is None
+    assert Style.learn(["hi \U0001f389", "Fine.", "See you"]).emoji is None
     style = Style.learn(["Works for me.\nCheers, Tom", "Yes.\nCheers, Tom"])
     assert apply_style("Sure, Friday is fine.", style, (3, 40)) == "Sure, Friday is fine.\nCheers, Tom"
 
@@ -130,15 +135,18 @@ def test_cancel_ends_without_a_result():
     assert len(model.calls) == 1 and not any(isinstance(e, (Done, DraftReady)) for e in events)
 
 
-@pytest.mark.parametrize("message,follow_up,kind", [
-    ("Can you send me the report?", False, "question"),
-    ("Let me know which day works", False, "question"),
-    ("I passed the exam, finally!", False, "good_news"),
-    ("I thought I was a good roommate", False, "statement"),
-    ("My flight got cancelled and I'm stuck in Lyon", False, "bad_news"),
-    ("I moved the meeting to the blue room.", False, "statement"),
-    ("Did you see my message?", True, "follow"),
-])
+@pytest.mark.parametrize(
+    "message,follow_up,kind",
+    [
+        ("Can you send me the report?", False, "question"),
+        ("Let me know which day works", False, "question"),
+        ("I passed the exam, finally!", False, "good_news"),
+        ("I thought I was a good roommate", False, "statement"),
+        ("My flight got cancelled and I'm stuck in Lyon", False, "bad_news"),
+        ("I moved the meeting to the blue room.", False, "statement"),
+        ("Did you see my message?", True, "follow"),
+    ],
+)
 def test_what_the_last_message_calls_for(message, follow_up, kind):
     """Questions get yes/no/let-me-check drafts, news a fitting reaction, my own message a follow-up."""
     assert situation(message, follow_up) == kind
@@ -166,8 +174,9 @@ def test_greeting_and_length_habits():
 def test_a_small_context_keeps_the_latest_turns():
     """With a 160-token window the oldest turns and then the style examples are left out, so
     that every prompt still fits; the last message is always there."""
-    long_chat = "\n".join(f"{'Anna' if i % 2 else 'Ben'}: message number {i} about the plans for the weekend trip"
-                          for i in range(40))
+    long_chat = "\n".join(
+        f"{'Anna' if i % 2 else 'Ben'}: message number {i} about the plans for the weekend trip" for i in range(40)
+    )
     model = ScriptedModel(lambda prompt: " Sounds like a plan, see you there.", context_length=160)
     run_replies(model, ReplyTask(parse_conversation(long_chat, me="Ben"), examples=("x " * 200,)))
     assert all(c.prompt_tokens + c.config.max_new_tokens <= 160 for c in model.calls)

@@ -18,8 +18,9 @@ from app.assistant.reply_intents import opening_plan
 from app.tasks.events import Done, DraftReady
 from models.slm.api import BatchDelta, BatchResult, GenerationConfig, GenerationResult
 
-CHAT = ("Anna: Are we still on for dinner tonight?\nBen: Yes! 7pm at Luigi's\n"
-        "Anna: Great. Can you book a table for four?")
+CHAT = (
+    "Anna: Are we still on for dinner tonight?\nBen: Yes! 7pm at Luigi's\nAnna: Great. Can you book a table for four?"
+)
 
 
 @dataclass
@@ -64,8 +65,11 @@ def test_the_three_first_drafts_are_one_batch_over_one_prompt():
     """Three good answers: one generate_batch call, no single generation; its prefix is the
     rendered chat, its rows are the model's own draft (no opening) and the plan's first two
     openings of other intents, decoded greedily; the drafts come back in row order."""
-    answers = {"": "I'll call Luigi's now and book it.", "Sure!": "Done, see you all there at seven.",
-               "Sorry,": "I can't get through to them until six."}
+    answers = {
+        "": "I'll call Luigi's now and book it.",
+        "Sure!": "Done, see you all there at seven.",
+        "Sorry,": "I can't get through to them until six.",
+    }
     model = BatchingModel(lambda prompt: answers[prompt.rsplit("<|im_start|>assistant\n", 1)[-1]])
     replies = run_replies(model, ReplyTask(parse_conversation(CHAT, me="Ben")))
     assert len(model.batches) == 1 and model.single_calls == 0
@@ -73,9 +77,11 @@ def test_the_three_first_drafts_are_one_batch_over_one_prompt():
     assert batch.prefix.endswith("<|im_start|>assistant\n") and "book a table for four?" in batch.prefix
     assert batch.suffixes == ["", "Sure!", "Sorry,"] == [""] + opening_plan("friendly", "question")[:2]
     assert batch.config.temperature == 0.0
-    assert [d.text for d in replies.drafts] == ["I'll call Luigi's now and book it.",
-                                                "Sure! Done, see you all there at seven.",
-                                                "Sorry, I can't get through to them until six."]
+    assert [d.text for d in replies.drafts] == [
+        "I'll call Luigi's now and book it.",
+        "Sure! Done, see you all there at seven.",
+        "Sorry, I can't get through to them until six.",
+    ]
 
 
 def test_refused_drafts_are_tried_again_in_a_sampled_round_with_the_next_openings():
@@ -95,9 +101,13 @@ def test_refused_drafts_are_tried_again_in_a_sampled_round_with_the_next_opening
 def test_regenerate_batches_sampled_rows_with_a_seed_each():
     """Regenerate: every row is sampled, row i with the round's seed + i, so the three differ
     and each can be replayed; the round starts from other openings than the first drafts."""
-    answers = itertools.cycle(["Sure, I will book the table for four at Luigi's right now.",
-                               "Sorry, I cannot call them before six tonight.",
-                               "Let me check whether they still have a free table."])
+    answers = itertools.cycle(
+        [
+            "Sure, I will book the table for four at Luigi's right now.",
+            "Sorry, I cannot call them before six tonight.",
+            "Let me check whether they still have a free table.",
+        ]
+    )
     model = BatchingModel(lambda prompt: next(answers))
     run_replies(model, ReplyTask(parse_conversation(CHAT, me="Ben"), fresh=True, seed=1000))
     batch = model.batches[0]
@@ -121,8 +131,11 @@ def test_an_engine_without_a_batch_answers_one_row_after_another_with_the_same_s
     config = guarded(10, temperature=0.8, seed=40)
     answers = ask_batch(model, "<|im_start|>assistant\n", ["", "Sure!", "No,"], config)
     assert [a.text for a in answers] == ["fine"] * 3
-    assert [c.prompt for c in model.calls] == ["<|im_start|>assistant\n", "<|im_start|>assistant\nSure!",
-                                               "<|im_start|>assistant\nNo,"]
+    assert [c.prompt for c in model.calls] == [
+        "<|im_start|>assistant\n",
+        "<|im_start|>assistant\nSure!",
+        "<|im_start|>assistant\nNo,",
+    ]
     assert [c.config.seed for c in model.calls] == [40, 41, 42]
     cancel = threading.Event()
     stopping = ScriptedModel(lambda prompt: " fine", on_call=lambda n: cancel.set())
@@ -132,12 +145,19 @@ def test_an_engine_without_a_batch_answers_one_row_after_another_with_the_same_s
 
 def test_a_batch_result_becomes_one_answer_per_row():
     """The engine's BatchResult, row by row: text stripped, token counts, stop reasons."""
+
     class OneBatch:
         def generate_batch(self, prefix, suffixes, config, cancel=None):
             yield BatchDelta(0, " hi")
-            yield BatchResult((GenerationResult([1, 2], [5], " hi", "eos", 1.0, 1.0),
-                               GenerationResult([1, 2, 3], [6, 7], " there ", "max_new_tokens", 1.0, 1.0)))
+            yield BatchResult(
+                (
+                    GenerationResult([1, 2], [5], " hi", "eos", 1.0, 1.0),
+                    GenerationResult([1, 2, 3], [6, 7], " there ", "max_new_tokens", 1.0, 1.0),
+                )
+            )
 
     answers = ask_batch(OneBatch(), "p", ["", "x"], GenerationConfig())
     assert [(a.text, a.prompt_tokens, a.new_tokens, a.stop_reason, a.cancelled) for a in answers] == [
-        ("hi", 2, 1, "eos", False), ("there", 3, 2, "max_new_tokens", False)]
+        ("hi", 2, 1, "eos", False),
+        ("there", 3, 2, "max_new_tokens", False),
+    ]

@@ -55,7 +55,7 @@ def test_three_distinct_drafts_from_one_batched_decode(smollm, monkeypatch):
     texts = [d.text for d in replies.drafts]
     assert len(texts) == 3 and all(d.from_model for d in replies.drafts), texts
     assert all(len(words(t)) >= 3 for t in texts)
-    assert all(similarity(a, b) < 0.5 for i, a in enumerate(texts) for b in texts[i + 1:]), texts
+    assert all(similarity(a, b) < 0.5 for i, a in enumerate(texts) for b in texts[i + 1 :]), texts
     assert singles == [] and batches and all(len(suffixes) == 3 for _, suffixes in batches)
     prefix_tokens = {prefix for prefix, _ in batches}
     assert len(prefix_tokens) == 1 and prefix_tokens.pop() > 150  # one prompt (the ten turns)

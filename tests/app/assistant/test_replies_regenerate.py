@@ -12,14 +12,17 @@ from app.assistant.conversation_parse import parse_conversation
 from app.assistant.replies import ReplyTask, run_replies
 from app.assistant.text_tools import words
 
-CHAT = ("Anna: Are we still on for dinner tonight?\nBen: Yes! 7pm at Luigi's\n"
-        "Anna: Great. Can you book a table for four?")
-ANSWERS = ["Sure, I will book the table for four at Luigi's right now.",
-           "Sorry, I cannot call them before six tonight.",
-           "Let me check whether they still have a free table.",
-           "No problem, I booked a window table for the four of us.",
-           "Oh, maybe we should ask for a table on the terrace instead?",
-           "Great idea, I will phone Luigi's after work and confirm."]
+CHAT = (
+    "Anna: Are we still on for dinner tonight?\nBen: Yes! 7pm at Luigi's\nAnna: Great. Can you book a table for four?"
+)
+ANSWERS = [
+    "Sure, I will book the table for four at Luigi's right now.",
+    "Sorry, I cannot call them before six tonight.",
+    "Let me check whether they still have a free table.",
+    "No problem, I booked a window table for the four of us.",
+    "Oh, maybe we should ask for a table on the terrace instead?",
+    "Great idea, I will phone Luigi's after work and confirm.",
+]
 
 
 def test_regenerate_samples_and_never_repeats_a_shown_draft():
@@ -40,8 +43,10 @@ def test_regenerate_samples_and_never_repeats_a_shown_draft():
     assert not {tuple(words(t)) for t in texts} & {tuple(words(s)) for s in shown}, (texts, shown)
     assert all(c.config.temperature > 0 for c in model.calls)
     assert len({c.config.seed for c in model.calls}) == len(model.calls)
-    assert all("polite and formal" in system_message(c.prompt) and "Two or three sentences" in system_message(c.prompt)
-               for c in model.calls)
+    assert all(
+        "polite and formal" in system_message(c.prompt) and "Two or three sentences" in system_message(c.prompt)
+        for c in model.calls
+    )
     assert all(c.config.max_new_tokens == first_model.calls[0].config.max_new_tokens for c in model.calls)
 
 

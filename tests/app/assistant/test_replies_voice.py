@@ -10,8 +10,10 @@ from app.assistant.conversation_parse import parse_conversation
 from app.assistant.replies import ReplyTask, run_replies
 from app.assistant.reply_voice import Voice, check, repair
 
-AS_KAREN = ("Hi Jordan,\n\nThanks for the update, we will go ahead with Brightline.\n\n"
-            "Best regards,\nKaren Liu\nHead of Operations")
+AS_KAREN = (
+    "Hi Jordan,\n\nThanks for the update, we will go ahead with Brightline.\n\n"
+    "Best regards,\nKaren Liu\nHead of Operations"
+)
 KAREN = Voice("Jordan Lee", ("Karen Liu",), ("Karen Liu\nHead of Operations\nNorthwind Logistics",), "Jordan")
 
 
@@ -36,8 +38,9 @@ def test_the_sign_off_name_comes_from_the_paste_without_settings(karen_email):
     """No name in the settings: the drafts are signed with the user's name from the paste."""
     model = ScriptedModel(lambda prompt: " Sure, I will ask Brightline for the revised quote today.")
     replies = run_replies(model, ReplyTask(parse_conversation(karen_email), "formal", "short"))
-    assert all(d.text.startswith("Dear Karen,") and d.text.endswith("Best regards,\nJordan Lee")
-               for d in replies.drafts)
+    assert all(
+        d.text.startswith("Dear Karen,") and d.text.endswith("Best regards,\nJordan Lee") for d in replies.drafts
+    )
 
 
 def test_the_check_refuses_drafts_not_written_as_the_user():
@@ -58,7 +61,7 @@ def test_the_check_refuses_drafts_not_written_as_the_user():
 
 
 def test_repair_takes_off_the_wrong_greeting_and_sign_off():
-    """"Hi Jordan" becomes "Hi Karen"; Karen's sign-off and title go, and the draft passes."""
+    """ "Hi Jordan" becomes "Hi Karen"; Karen's sign-off and title go, and the draft passes."""
     repaired = repair(AS_KAREN, KAREN)
     assert repaired == "Hi Karen,\n\nThanks for the update, we will go ahead with Brightline."
     assert check(repaired, KAREN) is None

@@ -21,8 +21,10 @@ def commitments_found(summary, expected: dict[str, tuple[str, str]]) -> list[str
     """The people whose commitment is an item with them as owner, its words and its due day."""
     found = []
     for person, (words, day) in expected.items():
-        if any(a.owner == person and words.lower() in a.text.lower() and a.due and day.lower() in a.due.lower()
-               for a in summary.action_items):
+        if any(
+            a.owner == person and words.lower() in a.text.lower() and a.due and day.lower() in a.due.lower()
+            for a in summary.action_items
+        ):
             found.append(person)
     return found
 

@@ -16,30 +16,50 @@ from app.assistant.summarize import run_summary
 
 EXTRACTED = {
     "decisions": [
-        {"decision": "The launch moves from October 3 to October 17.",
-         "quote": "We decided to move the launch from October 3 to October 17."},
+        {
+            "decision": "The launch moves from October 3 to October 17.",
+            "quote": "We decided to move the launch from October 3 to October 17.",
+        },
         {"decision": "Agreed", "quote": "Dana: Great, see you next week."},
     ],
     "action_items": [
         # A weekday for an owner: the one who said "I will" owns it.
-        {"owner": "Friday", "task": "Update the release notice", "due": "Friday",
-         "quote": "I will update the release notice by Friday."},
-        {"owner": "Marcus", "task": "Have the demo video ready", "due": "by Wednesday",
-         "quote": "I'll have the demo video ready by Wednesday."},
+        {
+            "owner": "Friday",
+            "task": "Update the release notice",
+            "due": "Friday",
+            "quote": "I will update the release notice by Friday.",
+        },
+        {
+            "owner": "Marcus",
+            "task": "Have the demo video ready",
+            "due": "by Wednesday",
+            "quote": "I'll have the demo video ready by Wednesday.",
+        },
         # Owner right, but a date nobody said: the task falls back to what Dana said.
-        {"owner": "Dana", "task": "Send the FAQ to the support team by October 24", "due": "October 24",
-         "quote": "I will send the updated FAQ to the support team by Thursday."},
+        {
+            "owner": "Dana",
+            "task": "Send the FAQ to the support team by October 24",
+            "due": "October 24",
+            "quote": "I will send the updated FAQ to the support team by Thursday.",
+        },
         # Nothing anyone said: dropped.
-        {"owner": "Leo", "task": "Book the venue for the party", "due": None,
-         "quote": "Leo will book the venue for the launch party."},
+        {
+            "owner": "Leo",
+            "task": "Book the venue for the party",
+            "due": None,
+            "quote": "Leo will book the venue for the launch party.",
+        },
         # Not a commitment.
         {"owner": "Dana", "task": "See everyone next week", "due": "next week", "quote": "Great, see you next week."},
     ],
     "key_points": ["The refund flow needs another week of testing.", "The launch moves to October 17."],
 }
-REDUCED = {"title": "Launch moved to October 17",
-           "overview": "The launch moves from October 3 to October 17 because the refund flow needs more testing. "
-                       "Priya will send the FAQ to the support team. The budget grew by 40 percent."}
+REDUCED = {
+    "title": "Launch moved to October 17",
+    "overview": "The launch moves from October 3 to October 17 because the refund flow needs more testing. "
+    "Priya will send the FAQ to the support team. The budget grew by 40 percent.",
+}
 
 
 def scripted(extracted=EXTRACTED, reduced=REDUCED, capable=True, tmp_path=None) -> ScriptedModel:
@@ -72,8 +92,9 @@ def test_a_capable_model_is_asked_for_json_and_its_items_are_grounded(tmp_path):
     assert not any("venue" in a.text or "next week" in a.text for a in summary.action_items)
     assert [d.text for d in summary.decisions] == ["The launch moves from October 3 to October 17."]
     assert summary.decisions[0].start == 12.0  # the utterance it was said in
-    assert summary.overview == ("The launch moves from October 3 to October 17 because the refund flow needs "
-                                "more testing.")
+    assert summary.overview == (
+        "The launch moves from October 3 to October 17 because the refund flow needs more testing."
+    )
     assert summary.title == "Launch moved to October 17"
     assert [p.text for p in summary.key_points] == ["The refund flow needs another week of testing."]
 
@@ -98,9 +119,18 @@ def test_unreadable_json_gives_an_honest_summary_not_an_error(tmp_path):
 def test_german_transcript_asks_for_german_and_checks_german_owners(tmp_path):
     """The language is the transcript's: the prompts ask for German; a German weekday is never an
     owner; a due date is the German phrase said."""
-    extracted = {"decisions": [], "key_points": [],
-                 "action_items": [{"owner": "Freitag", "task": "Versionshinweise aktualisieren", "due": "bis Freitag",
-                                   "quote": "Ich aktualisiere die Versionshinweise bis Freitag."}]}
+    extracted = {
+        "decisions": [],
+        "key_points": [],
+        "action_items": [
+            {
+                "owner": "Freitag",
+                "task": "Versionshinweise aktualisieren",
+                "due": "bis Freitag",
+                "quote": "Ich aktualisiere die Versionshinweise bis Freitag.",
+            }
+        ],
+    }
     model = scripted(extracted=extracted, reduced={"title": "", "overview": ""}, tmp_path=tmp_path)
     summary = run_summary(model, segments(SHORT_LAUNCH_DE))
     assert "Write every text in German" in model.calls[0].prompt
@@ -111,22 +141,33 @@ def test_transcript_language():
     """English, German, French and Spanish meetings are told apart; a few words are not enough."""
     assert transcript_language(" ".join(t for _, t in segments_text())) == "English"
     assert transcript_language(" ".join(t for _, t in SHORT_LAUNCH_DE)) == "German"
-    assert transcript_language("Nous avons décidé que le lancement sera reporté. Je vais envoyer la note pour "
-                               "vendredi, et les tests de remboursement ne sont pas finis.") == "French"
-    assert transcript_language("Hemos decidido que el lanzamiento se mueve. Yo envío la nota para el viernes y "
-                               "los tests no están listos para la semana.") == "Spanish"
+    assert (
+        transcript_language(
+            "Nous avons décidé que le lancement sera reporté. Je vais envoyer la note pour "
+            "vendredi, et les tests de remboursement ne sont pas finis."
+        )
+        == "French"
+    )
+    assert (
+        transcript_language(
+            "Hemos decidido que el lanzamiento se mueve. Yo envío la nota para el viernes y "
+            "los tests no están listos para la semana."
+        )
+        == "Spanish"
+    )
     assert transcript_language("OK.") == "the language of the transcript"
 
 
 def segments_text():
     from short_meetings import SHORT_LAUNCH
+
     return SHORT_LAUNCH
 
 
 def test_an_answer_cut_off_by_the_token_limit_keeps_its_complete_items(tmp_path):
     """JSON that stops mid-item (the limit came first) still gives the items written whole."""
     whole = json.dumps(EXTRACTED)
-    cut = whole[:whole.index('{"owner": "Dana"') + 30]
+    cut = whole[: whole.index('{"owner": "Dana"') + 30]
     summary = run_summary(scripted(extracted=cut, tmp_path=tmp_path), segments())
     assert {a.owner for a in summary.action_items} == {"Leo", "Marcus"}
     assert summary.decisions
@@ -138,16 +179,32 @@ def test_owners_come_from_who_committed_not_from_the_next_line(tmp_path):
     owners are the speakers who said 'I will'; the overview sentence built on the wrong owner and
     a 'decision' that is only news are not shown."""
     extracted = {
-        "decisions": [{"decision": "The payment provider says the refund flow needs another week of testing.",
-                       "quote": "The payment provider says the refund flow needs another week of testing."},
-                      {"decision": "Move the launch from October 3 to October 17",
-                       "quote": "We decided to move the launch from October 3 to October 17."}],
+        "decisions": [
+            {
+                "decision": "The payment provider says the refund flow needs another week of testing.",
+                "quote": "The payment provider says the refund flow needs another week of testing.",
+            },
+            {
+                "decision": "Move the launch from October 3 to October 17",
+                "quote": "We decided to move the launch from October 3 to October 17.",
+            },
+        ],
         "action_items": [
-            {"owner": "Marcus", "task": "Update the release notice by Friday", "due": "by Friday",
-             "quote": "I will update the release notice by Friday."},
-            {"owner": "Dana", "task": "Tell the board about the new date on Monday", "due": "on Monday",
-             "quote": "And I will tell the board about the new date on Monday."}],
-        "key_points": []}
+            {
+                "owner": "Marcus",
+                "task": "Update the release notice by Friday",
+                "due": "by Friday",
+                "quote": "I will update the release notice by Friday.",
+            },
+            {
+                "owner": "Dana",
+                "task": "Tell the board about the new date on Monday",
+                "due": "on Monday",
+                "quote": "And I will tell the board about the new date on Monday.",
+            },
+        ],
+        "key_points": [],
+    }
     reduced = {"title": "", "overview": "Dana is also telling the board about the new date on Monday."}
     summary = run_summary(scripted(extracted=extracted, reduced=reduced, tmp_path=tmp_path), segments())
     assert [(a.owner, a.due) for a in summary.action_items] == [("Leo", "by Friday"), ("Priya", "on Monday")]
@@ -162,26 +219,44 @@ def test_german_items_need_a_commitment_or_decision_and_get_the_time_said(tmp_pa
     decisions, tasks without their due day. Only commitments stay, with the day said ('bis
     Freitag'); only the decision that was one stays; an overview of a comma is no overview."""
     extracted = {
-        "decisions": [{"decision": "Leo zu aktualisieren",
-                       "quote": "Ich aktualisiere die Versionshinweise bis Freitag."},
-                      {"decision": "Priya und Marcus zu verschieben",
-                       "quote": "Wir haben beschlossen, den Start vom 3. Oktober auf den 17. Oktober zu verschieben."},
-                      {"decision": "Den Start vom 3. Oktober auf den 17. Oktober verschieben",
-                       "quote": "Wir haben beschlossen, den Start vom 3. Oktober auf den 17. Oktober zu verschieben."}],
+        "decisions": [
+            {"decision": "Leo zu aktualisieren", "quote": "Ich aktualisiere die Versionshinweise bis Freitag."},
+            {
+                "decision": "Priya und Marcus zu verschieben",
+                "quote": "Wir haben beschlossen, den Start vom 3. Oktober auf den 17. Oktober zu verschieben.",
+            },
+            {
+                "decision": "Den Start vom 3. Oktober auf den 17. Oktober verschieben",
+                "quote": "Wir haben beschlossen, den Start vom 3. Oktober auf den 17. Oktober zu verschieben.",
+            },
+        ],
         "action_items": [
-            {"owner": "Marcus", "task": "Die Rückerstattung braucht noch eine Woche Tests", "due": None,
-             "quote": "Der Zahlungsanbieter sagt, die Rückerstattung braucht noch eine Woche Tests."},
-            {"owner": "Leo", "task": "Leo aktualisiere die Versionshinweise bis Freitag", "due": None,
-             "quote": "Ich aktualisiere die Versionshinweise bis Freitag."}],
-        "key_points": []}
-    summary = run_summary(scripted(extracted=extracted, reduced={"title": "", "overview": ","}, tmp_path=tmp_path),
-                          segments(SHORT_LAUNCH_DE))
+            {
+                "owner": "Marcus",
+                "task": "Die Rückerstattung braucht noch eine Woche Tests",
+                "due": None,
+                "quote": "Der Zahlungsanbieter sagt, die Rückerstattung braucht noch eine Woche Tests.",
+            },
+            {
+                "owner": "Leo",
+                "task": "Leo aktualisiere die Versionshinweise bis Freitag",
+                "due": None,
+                "quote": "Ich aktualisiere die Versionshinweise bis Freitag.",
+            },
+        ],
+        "key_points": [],
+    }
+    summary = run_summary(
+        scripted(extracted=extracted, reduced={"title": "", "overview": ","}, tmp_path=tmp_path),
+        segments(SHORT_LAUNCH_DE),
+    )
     assert [(a.owner, a.due) for a in summary.action_items] == [("Leo", "bis Freitag")]
     assert [d.text for d in summary.decisions] == ["Den Start vom 3. Oktober auf den 17. Oktober verschieben"]
     assert summary.overview == "Den Start vom 3. Oktober auf den 17. Oktober verschieben."
     reduced = {"title": "", "overview": ", Leo aktualisiere die Versionshinweise bis Freitag."}
-    again = run_summary(scripted(extracted=extracted, reduced=reduced, tmp_path=tmp_path / "again"),
-                        segments(SHORT_LAUNCH_DE))
+    again = run_summary(
+        scripted(extracted=extracted, reduced=reduced, tmp_path=tmp_path / "again"), segments(SHORT_LAUNCH_DE)
+    )
     assert again.overview == "Leo aktualisiere die Versionshinweise bis Freitag."
     assert summary.title and "ckerstattung" not in summary.title
 
@@ -190,11 +265,13 @@ def test_an_overview_naming_everyone_is_checked_clause_by_clause(tmp_path):
     """Qwen2.5-0.5B's overview of the launch meeting: its first sentence puts Leo in a talk he
     was not in (dropped); its second gives each person their own task, clause by clause (kept);
     its title says 'October 17th' for 'October 17' (kept)."""
-    reduced = {"title": "Meeting on October 17th",
-               "overview": "Leo and Marcus are discussing the refund flow for the payment provider. Leo is updating "
-                           "the release notice by Friday, Marcus is having the demo video ready by Wednesday, Dana "
-                           "is sending the updated FAQ to the support team by Thursday, and Priya is telling the "
-                           "board about the new date on Monday."}
+    reduced = {
+        "title": "Meeting on October 17th",
+        "overview": "Leo and Marcus are discussing the refund flow for the payment provider. Leo is updating "
+        "the release notice by Friday, Marcus is having the demo video ready by Wednesday, Dana "
+        "is sending the updated FAQ to the support team by Thursday, and Priya is telling the "
+        "board about the new date on Monday.",
+    }
     summary = run_summary(scripted(reduced=reduced, tmp_path=tmp_path), segments())
     assert summary.overview.startswith("Leo is updating the release notice by Friday, Marcus is having")
     assert "discussing" not in summary.overview

@@ -28,9 +28,14 @@ def long_meeting(parts: int = 8, lines_per_part: int = 40) -> list[TranscriptSeg
         topic = TOPICS[part % len(TOPICS)]
         for line in range(lines_per_part):
             n = len(segments)
-            segments.append(TranscriptSegment(float(n * 6), float(n * 6 + 5),
-                                              f"The {topic} plan {line} needs {topic} funding and staff soon.",
-                                              speakers[n % 3]))
+            segments.append(
+                TranscriptSegment(
+                    float(n * 6),
+                    float(n * 6 + 5),
+                    f"The {topic} plan {line} needs {topic} funding and staff soon.",
+                    speakers[n % 3],
+                )
+            )
     return segments
 
 
@@ -71,8 +76,9 @@ def test_guards_against_loops_are_always_on():
     """Every model call has a repetition penalty and n-gram blocking."""
     model = ScriptedModel(notes_writer)
     run_summary(model, long_meeting(parts=2, lines_per_part=5))
-    assert model.calls and all(c.config.repetition_penalty > 1.0 and c.config.no_repeat_ngram_size >= 3
-                               for c in model.calls)
+    assert model.calls and all(
+        c.config.repetition_penalty > 1.0 and c.config.no_repeat_ngram_size >= 3 for c in model.calls
+    )
 
 
 def test_progress_and_partial_results_stream():
@@ -95,8 +101,7 @@ def test_cancel_stops_at_the_next_check():
     """Setting the token during the second model call ends the task there: no more calls, no Done;
     run_summary turns that into a CancelledError."""
     cancel = threading.Event()
-    model = ScriptedModel(notes_writer, context_length=700,
-                          on_call=lambda n: cancel.set() if n == 2 else None)
+    model = ScriptedModel(notes_writer, context_length=700, on_call=lambda n: cancel.set() if n == 2 else None)
     events = list(summarize(model, long_meeting(), cancel))
     assert len(model.calls) == 2
     assert not any(isinstance(e, Done) for e in events)
@@ -146,6 +151,7 @@ def test_the_title_is_a_whole_phrase_of_the_meeting():
     """A model whose title stops mid-phrase ('... for the new') and whose overview says more than
     a title holds: the summary's title is a complete phrase of the meeting, cut before a
     phrase, never after 'for the new'."""
+
     def respond(prompt: str) -> str:
         user = last_user_message(prompt)
         if "Meeting:" in user:
@@ -154,17 +160,21 @@ def test_the_title_is_a_whole_phrase_of_the_meeting():
             return " hiring for the help desk. The team agreed to hire two agents for the new help desk."
         return ""
 
-    lines = ["Anna: The help desk queue doubled since the new plans went live.",
-             "Ben: Then we should hire two agents for the new help desk.",
-             "Anna: Agreed, we hire two agents for the help desk this month."]
-    segments = [TranscriptSegment(i * 5.0, i * 5.0 + 4, text.split(": ")[1], text.split(": ")[0])
-                for i, text in enumerate(lines)]
+    lines = [
+        "Anna: The help desk queue doubled since the new plans went live.",
+        "Ben: Then we should hire two agents for the new help desk.",
+        "Anna: Agreed, we hire two agents for the help desk this month.",
+    ]
+    segments = [
+        TranscriptSegment(i * 5.0, i * 5.0 + 4, text.split(": ")[1], text.split(": ")[0])
+        for i, text in enumerate(lines)
+    ]
     summary = run_summary(ScriptedModel(respond), segments)
     assert summary.title == "Agreed to hire two agents"
 
 
 def test_detail_levels_ask_for_more_or_less():
-    """"Shorter" asks each part for two sentences and the overview for two, and keeps at most
+    """ "Shorter" asks each part for two sentences and the overview for two, and keeps at most
     three key points; "More detail" reads even a short meeting in four parts and asks for a
     four-sentence overview; "standard" is the default options."""
     from app.assistant.summarize import SummaryOptions
@@ -179,10 +189,12 @@ def test_detail_levels_ask_for_more_or_less():
         summary = run_summary(model, segments, options=SummaryOptions.for_detail(level))
         notes = [c.prompt for c in model.calls if "What did the team discuss" in c.prompt]
         overview = [c.prompt for c in model.calls if "Write a short overview" in c.prompt]
-        asked[level] = (len(notes), {re.search(r"Answer in (\w+) sentences", p).group(1) for p in notes},
-                        {re.search(r"in (\w+) sentences\.", p).group(1) for p in overview})
+        asked[level] = (
+            len(notes),
+            {re.search(r"Answer in (\w+) sentences", p).group(1) for p in notes},
+            {re.search(r"in (\w+) sentences\.", p).group(1) for p in overview},
+        )
         assert len(summary.key_points) <= SummaryOptions.for_detail(level).max_key_points
     # (parts read, sentences asked of each part, sentences asked of the overview: none when one
     # part's notes are the overview)
-    assert asked == {"shorter": (1, {"two"}, set()), "standard": (1, {"four"}, set()),
-                     "more": (4, {"three"}, {"four"})}
+    assert asked == {"shorter": (1, {"two"}, set()), "standard": (1, {"four"}, set()), "more": (4, {"three"}, {"four"})}

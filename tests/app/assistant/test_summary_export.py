@@ -10,8 +10,10 @@ SUMMARY = Summary(
     overview="The team agreed to replace the printer.",
     key_points=(SummaryItem("The printer keeps jamming", 12.0), SummaryItem("A new one costs 300 euros", 3725.5)),
     decisions=(SummaryItem("Replace the printer.", 40.0),),
-    action_items=(ActionItem("Anna will ask facilities", "Anna", "on Monday", 61.0),
-                  ActionItem("Someone should check the warranty", None, None, None)),
+    action_items=(
+        ActionItem("Anna will ask facilities", "Anna", "on Monday", 61.0),
+        ActionItem("Someone should check the warranty", None, None, None),
+    ),
 )
 
 
@@ -22,7 +24,8 @@ def test_json_has_exactly_the_documented_shape():
     assert data["key_points"][1] == {"text": "A new one costs 300 euros", "start": 3725.5}
     assert data["action_items"] == [
         {"text": "Anna will ask facilities", "owner": "Anna", "due": "on Monday", "start": 61.0},
-        {"text": "Someone should check the warranty", "owner": None, "due": None, "start": None}]
+        {"text": "Someone should check the warranty", "owner": None, "due": None, "start": None},
+    ]
     assert Summary.from_json(data) == SUMMARY
 
 
@@ -39,8 +42,13 @@ def test_markdown_export_shows_times_owners_and_due_dates():
 def test_plain_text_is_every_sentence_a_reader_reads():
     """What the benchmark scores: overview, points, decisions, actions; each a sentence."""
     assert SUMMARY.to_plain_text().split("\n") == [
-        "The team agreed to replace the printer.", "The printer keeps jamming.", "A new one costs 300 euros.",
-        "Replace the printer.", "Anna will ask facilities.", "Someone should check the warranty."]
+        "The team agreed to replace the printer.",
+        "The printer keeps jamming.",
+        "A new one costs 300 euros.",
+        "Replace the printer.",
+        "Anna will ask facilities.",
+        "Someone should check the warranty.",
+    ]
 
 
 def test_a_summary_tells_when_another_says_the_same():
@@ -48,8 +56,13 @@ def test_a_summary_tells_when_another_says_the_same():
     one word or one time different, or no summary at all, is not."""
     from app.records import ActionItem, Summary, SummaryItem
 
-    summary = Summary("Launch", "We moved the launch. ", (SummaryItem("Testing is late ", 6.5),), (),
-                      (ActionItem("Update the budget.", "Anna", "by Friday", 13.0),))
+    summary = Summary(
+        "Launch",
+        "We moved the launch. ",
+        (SummaryItem("Testing is late ", 6.5),),
+        (),
+        (ActionItem("Update the budget.", "Anna", "by Friday", 13.0),),
+    )
     stored = Summary.from_json(summary.to_json() | {"overview": "We moved the launch."})
     assert summary.same_as(stored) and stored.same_as(summary)
     assert not summary.same_as(None)

@@ -26,10 +26,19 @@ def test_inside_an_export_the_sections_sit_one_level_below_the_heading():
 def test_plain_text_for_a_terminal():
     """Title, overview, then indented items with their times, owner and due date."""
     assert summary_text(SUMMARY).split("\n") == [
-        "Printer replacement", "", "The team agreed to replace the printer.",
-        "", "Key points:", "  - [00:12] The printer keeps jamming",
-        "", "Decisions:", "  - Replace the printer.",
-        "", "Action items:", "  - [1:02:05] Anna will ask facilities (owner Anna, due on Monday)"]
+        "Printer replacement",
+        "",
+        "The team agreed to replace the printer.",
+        "",
+        "Key points:",
+        "  - [00:12] The printer keeps jamming",
+        "",
+        "Decisions:",
+        "  - Replace the printer.",
+        "",
+        "Action items:",
+        "  - [1:02:05] Anna will ask facilities (owner Anna, due on Monday)",
+    ]
 
 
 def test_an_untitled_summary_has_a_heading_all_the_same():

@@ -50,7 +50,9 @@ def test_vtt_voices_tags_and_notes():
     short mm:ss.ttt times read."""
     segments = parse_transcript(VTT, ".vtt")
     assert [(s.start, s.speaker, s.text) for s in segments] == [
-        (1.0, "Anna Lee", "Good morning."), (3.5, "Ben", "Morning! Shall we start?")]
+        (1.0, "Anna Lee", "Good morning."),
+        (3.5, "Ben", "Morning! Shall we start?"),
+    ]
 
 
 def test_vtt_and_srt_are_recognised_without_a_suffix():
@@ -65,8 +67,10 @@ def test_plain_text_with_times_and_labels():
     text = "[00:05] Anna: First point.\n[01:10] Ben: Second point.\nA closing remark."
     segments = parse_transcript(text, ".txt")
     assert [(s.start, s.end, s.speaker, s.text) for s in segments] == [
-        (5.0, 70.0, "Anna", "First point."), (70.0, None, "Ben", "Second point."),
-        (None, None, None, "A closing remark.")]
+        (5.0, 70.0, "Anna", "First point."),
+        (70.0, None, "Ben", "Second point."),
+        (None, None, None, "A closing remark."),
+    ]
 
 
 def test_markdown_marks_are_removed():
@@ -74,7 +78,10 @@ def test_markdown_marks_are_removed():
     text = "# Standup\n\n- **Anna**: shipped the login page\n```\nignored()\n```\n> Ben: reviewing it today"
     segments = parse_transcript(text, ".md")
     assert [(s.speaker, s.text) for s in segments] == [
-        (None, "Standup"), ("Anna", "shipped the login page"), ("Ben", "reviewing it today")]
+        (None, "Standup"),
+        ("Anna", "shipped the login page"),
+        ("Ben", "reviewing it today"),
+    ]
 
 
 def test_a_long_paragraph_is_split_into_sentences():
@@ -93,11 +100,14 @@ def test_stdin_and_files(tmp_path):
     assert read_transcript(path)[0].text == "caf\u00e9 at noon"
 
 
-@pytest.mark.parametrize("content,expected", [
-    (None, "There is no file"),
-    (b"", "holds no transcript text"),
-    (b"\xff\xfe\x00bad", "is not UTF-8 text"),
-])
+@pytest.mark.parametrize(
+    "content,expected",
+    [
+        (None, "There is no file"),
+        (b"", "holds no transcript text"),
+        (b"\xff\xfe\x00bad", "is not UTF-8 text"),
+    ],
+)
 def test_unusable_input_is_one_clear_error(tmp_path, content, expected):
     """Missing, empty and non-UTF-8 files each raise an AppError that says what to do."""
     path = tmp_path / "t.txt"

@@ -37,8 +37,12 @@ def unplug_microphone(virtual_mic):
         try:
             yield
         finally:
-            subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=virtmic"], check=True,
-                           capture_output=True, timeout=30)
+            subprocess.run(
+                ["pactl", "load-module", "module-null-sink", "sink_name=virtmic"],
+                check=True,
+                capture_output=True,
+                timeout=30,
+            )
             subprocess.run(["pactl", "set-default-source", "virtmic.monitor"], check=True, timeout=30)
             subprocess.run(["pactl", "set-default-sink", "virtmic"], check=True, timeout=30)
             virtual_mic.keep_awake()  # unloading the sink ended its low-latency reader

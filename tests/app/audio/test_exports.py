@@ -7,8 +7,11 @@ import json
 from app.audio.exports import EXPORT_FORMATS, export_transcript
 from models.types import Segment
 
-SEGMENTS = [Segment(0.0, 2.5, " Good morning everyone."), Segment(2.5, 2.9, "  "),
-            Segment(3661.25, 3663.0, "We decided to move the launch.")]
+SEGMENTS = [
+    Segment(0.0, 2.5, " Good morning everyone."),
+    Segment(2.5, 2.9, "  "),
+    Segment(3661.25, 3663.0, "We decided to move the launch."),
+]
 
 
 def test_txt_has_one_line_per_spoken_segment():
@@ -30,7 +33,12 @@ def test_vtt_has_its_header_and_dots_in_times():
 def test_json_is_the_transcribe_command_s_document():
     """{"language", "duration", "segments": [{"start", "end", "text"}]}, blank segments left out."""
     data = json.loads(export_transcript(SEGMENTS, "json", language="en", duration=3670.0))
-    assert data == {"language": "en", "duration": 3670.0, "segments": [
-        {"start": 0.0, "end": 2.5, "text": "Good morning everyone."},
-        {"start": 3661.25, "end": 3663.0, "text": "We decided to move the launch."}]}
+    assert data == {
+        "language": "en",
+        "duration": 3670.0,
+        "segments": [
+            {"start": 0.0, "end": 2.5, "text": "Good morning everyone."},
+            {"start": 3661.25, "end": 3663.0, "text": "We decided to move the launch."},
+        ],
+    }
     assert EXPORT_FORMATS == ("txt", "srt", "vtt", "json")

@@ -29,8 +29,7 @@ def wav_facts(path):
         return audio.getframerate(), audio.getnchannels(), audio.getnframes() / audio.getframerate()
 
 
-def test_speech_played_into_the_microphone_is_recorded_and_transcribed(tmp_path, record_played, speech_clip,
-                                                                        whisper):
+def test_speech_played_into_the_microphone_is_recorded_and_transcribed(tmp_path, record_played, speech_clip, whisper):
     """espeak-ng speech played into the virtual microphone, recorded (the device runs at
     44.1 kHz: the file is 16 kHz mono all the same), then transcribed: WER <= 0.3. The meter
     saw the speech, and the file is private."""
@@ -107,8 +106,9 @@ FILL_DISK = textwrap.dedent("""
 def test_a_full_disk_stops_the_recording_and_keeps_it(tmp_path, virtual_mic):
     """With a file-size limit of 100 kB (RLIMIT_FSIZE, as a full disk would), the recorder
     stops by itself at the limit, says so, and leaves a valid WAV of what fit (about 3 s)."""
-    done = subprocess.run([sys.executable, "-c", FILL_DISK, str(tmp_path)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", FILL_DISK, str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["failure"] == SIZE_LIMIT

@@ -79,8 +79,9 @@ WRITER = textwrap.dedent("""
 def test_a_killed_writer_loses_nothing_it_had_written(tmp_path):
     """kill -9 in the middle of recording: the repaired file holds every block the process
     had appended (it reported each one after appending it)."""
-    process = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)], cwd=ROOT,
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     reported = 0.0
     began = time.monotonic()
     while reported < 1.5 and time.monotonic() - began < 60:

@@ -9,19 +9,22 @@ from app.audio.wer import normalize_words, word_error_rate
 
 
 def test_normalizing_drops_case_punctuation_and_hyphens():
-    """"Talk-back, please!" and "talk back please" are the same words; apostrophes stay."""
+    """ "Talk-back, please!" and "talk back please" are the same words; apostrophes stay."""
     assert normalize_words("Talk-back, please! We'll see.") == ["talk", "back", "please", "we'll", "see"]
     assert normalize_words("Café déjà-vu") == ["cafe", "deja", "vu"]
 
 
-@pytest.mark.parametrize("hypothesis, errors", [
-    ("the cat sat on the mat", 0),
-    ("the cat sat on mat", 1),  # a deletion
-    ("the cat sat on the red mat", 1),  # an insertion
-    ("the dog sat on the mat", 1),  # a substitution
-    ("one two three four five six", 6),
-    ("", 6),
-])
+@pytest.mark.parametrize(
+    "hypothesis, errors",
+    [
+        ("the cat sat on the mat", 0),
+        ("the cat sat on mat", 1),  # a deletion
+        ("the cat sat on the red mat", 1),  # an insertion
+        ("the dog sat on the mat", 1),  # a substitution
+        ("one two three four five six", 6),
+        ("", 6),
+    ],
+)
 def test_word_error_rate_counts_edits_per_reference_word(hypothesis, errors):
     assert word_error_rate("The cat sat on the mat.", hypothesis) == pytest.approx(errors / 6)
 

@@ -29,8 +29,10 @@ Nora: Then we decided on the lake hotel for the offsite.
 Felix: I'll book the rooms at the lake hotel by Friday.
 """
 
-CHAT = "Jonas: Hey, are you coming to the climbing gym on Saturday?\nMira: Maybe, what time?\n" \
-       "Jonas: Around 10, and we could get lunch after."
+CHAT = (
+    "Jonas: Hey, are you coming to the climbing gym on Saturday?\nMira: Maybe, what time?\n"
+    "Jonas: Around 10, and we could get lunch after."
+)
 
 
 def test_summarize_a_subtitle_file_as_json_and_save_it(tmp_path, data_dir_with_models):
@@ -60,10 +62,18 @@ def test_summarize_a_recording_from_the_history_as_markdown(data_dir_with_models
     """recording:ID reads the stored transcript; --format md prints the Markdown export with times."""
     with HistoryStore.for_data_dir(DataDir(data_dir_with_models)) as store:
         recording = store.add_recording("Standup", status="done")
-        store.add_segments(recording, [
-            {"start": 0.0, "end": 4.0, "text": "Ana: The release build failed last night because of a broken test."},
-            {"start": 65.0, "end": 70.0, "text": "Ben: I will fix the broken test this morning."},
-            {"start": 71.0, "end": 75.0, "text": "Ana: Good, then we ship the release tomorrow."}])
+        store.add_segments(
+            recording,
+            [
+                {
+                    "start": 0.0,
+                    "end": 4.0,
+                    "text": "Ana: The release build failed last night because of a broken test.",
+                },
+                {"start": 65.0, "end": 70.0, "text": "Ben: I will fix the broken test this morning."},
+                {"start": 71.0, "end": 75.0, "text": "Ana: Good, then we ship the release tomorrow."},
+            ],
+        )
     result = run_confide("summarize", f"recording:{recording}", "--format", "md", data_dir=data_dir_with_models)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("# ") and "## Key points\n- [0" in result.stdout
@@ -74,7 +84,7 @@ def test_reply_drafts_as_json_and_saved_with_personal_style(tmp_path, data_dir_w
     (from the history) shape the drafts (their shared emoji); --save keeps turns and drafts."""
     with HistoryStore.for_data_dir(DataDir(data_dir_with_models)) as store:
         old = store.add_conversation(NewConversation("Eva: lunch?", (Turn("Eva", "lunch?"),), "Mira"))
-        for draft_id in store.add_drafts(old, ["sure \U0001F60A", "yes please \U0001F60A", "on my way \U0001F60A"]):
+        for draft_id in store.add_drafts(old, ["sure \U0001f60a", "yes please \U0001f60a", "on my way \U0001f60a"]):
             store.pick_draft(draft_id)
     chat = tmp_path / "chat.txt"
     chat.write_text(CHAT)
@@ -85,7 +95,7 @@ def test_reply_drafts_as_json_and_saved_with_personal_style(tmp_path, data_dir_w
     assert [t["speaker"] for t in data["turns"]] == ["Jonas", "Mira", "Jonas"]
     texts = [s["text"] for s in data["suggestions"]]
     assert len(texts) == 3 and len(set(texts)) == 3
-    assert all(text.endswith("\U0001F60A") for text in texts)
+    assert all(text.endswith("\U0001f60a") for text in texts)
     with HistoryStore.for_data_dir(DataDir(data_dir_with_models)) as store:
         conversations = store.list_items(kind="conversation")
         newest = store.get_item(conversations[0].id)
@@ -105,8 +115,12 @@ def test_bad_input_is_one_line_without_a_traceback(tmp_path, data_dir):
     unknown tone is a usage error (exit 2). None of these needs a model."""
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n")
-    for args, code in ((["summarize", str(tmp_path / "nope.txt")], 1), (["summarize", str(empty)], 1),
-                       (["reply", str(empty)], 1), (["reply", "-", "--tone", "sarcastic"], 2)):
+    for args, code in (
+        (["summarize", str(tmp_path / "nope.txt")], 1),
+        (["summarize", str(empty)], 1),
+        (["reply", str(empty)], 1),
+        (["reply", "-", "--tone", "sarcastic"], 2),
+    ):
         result = run_confide(*args, input="", data_dir=data_dir)
         assert result.returncode == code, (args, result.stderr)
         assert "Traceback" not in result.stderr
@@ -125,8 +139,10 @@ def test_summarize_without_an_installed_model_says_how_to_install_it(tmp_path, d
 def test_summarize_an_audio_file(speech_clip, data_dir_with_models):
     """Audio in: transcribed by the speech model first, then summarized; items point at the
     times of real speech; --save keeps the audio with the recording."""
-    clip = speech_clip("Good morning. Today we plan the garden party. Maria will buy the drinks by Friday. "
-                       "We decided to start the party at six in the evening.")
+    clip = speech_clip(
+        "Good morning. Today we plan the garden party. Maria will buy the drinks by Friday. "
+        "We decided to start the party at six in the evening."
+    )
     result = run_confide("summarize", str(clip), "--json", "--save", data_dir=data_dir_with_models)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

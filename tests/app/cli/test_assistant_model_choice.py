@@ -24,8 +24,9 @@ def asked_for(command: str, tmp_path, data_dir, *extra) -> str:
 def test_each_command_loads_the_model_of_its_job(tmp_path, data_dir):
     """Settings name one model for summaries and another for replies: summarize asks for the
     first, reply for the second."""
-    (data_dir / "settings.json").write_text(json.dumps({"summary_model": "summary-choice",
-                                                        "reply_model": "reply-choice"}))
+    (data_dir / "settings.json").write_text(
+        json.dumps({"summary_model": "summary-choice", "reply_model": "reply-choice"})
+    )
     assert "'summary-choice' is not installed" in asked_for("summarize", tmp_path, data_dir)
     assert "'reply-choice' is not installed" in asked_for("reply", tmp_path, data_dir)
 

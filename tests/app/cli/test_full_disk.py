@@ -36,8 +36,9 @@ ln -s "{TEST_MODELS_DATA}/models" "{disk}/data/models"
 cat /dev/zero > "{disk}/filler" 2>/dev/null || true
 exec "{sys.executable}" -m app --data-dir "{disk}/data" "$@"
 """
-    return subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=900)
+    return subprocess.run(
+        ["unshare", "-m", "sh", "-c", script, "sh", *args], cwd=ROOT, capture_output=True, text=True, timeout=900
+    )
 
 
 def test_transcribe_save_on_a_full_disk_prints_the_transcript(tmp_path, speech_clip):
@@ -77,6 +78,7 @@ def test_a_disk_io_error_on_a_disk_without_room_is_a_full_disk(tmp_path, monkeyp
 
 def test_a_full_disk_is_found_behind_the_sentence_that_reports_it(tmp_path):
     """ENOSPC or SQLITE_FULL anywhere in the chain of causes is a full disk; other errors are not."""
+
     def wrapped(cause: BaseException) -> HistoryError:
         try:
             raise HistoryError("Cannot copy the file into the data folder.") from cause

@@ -28,13 +28,22 @@ def filled(data_dir) -> dict:
     (data_dir / "recordings" / "standup.wav").write_bytes(b"RIFF")
     with HistoryStore.open(data_dir / "history.db", data_dir) as store:
         recording = store.add_recording("Standup", audio_file="recordings/standup.wav")
-        store.add_segments(recording, [Segment(0.0, 3.0, "Morning all."),
-                                       Segment(3.0, 7.5, "The gazebo order is delayed.")])
+        store.add_segments(
+            recording, [Segment(0.0, 3.0, "Morning all."), Segment(3.0, 7.5, "The gazebo order is delayed.")]
+        )
         store.finish_recording(recording, duration=7.5)
-        store.save_summary(recording, Summary.from_json({"title": "Standup", "overview": "Short standup.", "key_points": [],
-                                       "decisions": [], "action_items": [{"text": "Chase the gazebo supplier",
-                                                                          "owner": "Eve", "due": None,
-                                                                          "start": 3.0}]}))
+        store.save_summary(
+            recording,
+            Summary.from_json(
+                {
+                    "title": "Standup",
+                    "overview": "Short standup.",
+                    "key_points": [],
+                    "decisions": [],
+                    "action_items": [{"text": "Chase the gazebo supplier", "owner": "Eve", "due": None, "start": 3.0}],
+                }
+            ),
+        )
         chat = store.add_conversation(NewConversation("Tom: gazebo?", (Turn("Tom", "Is the gazebo here?"),), me="Eve"))
         store.add_drafts(chat, ["Not yet, next week."])
     return {"recording": recording, "chat": chat, "dir": data_dir}
@@ -81,7 +90,9 @@ def test_rename_delete_backup_wipe(filled, tmp_path):
     """rename, delete (audio gone, search forgets), backup (a file) and wipe --yes."""
     data_dir, recording, chat = filled["dir"], filled["recording"], filled["chat"]
     assert _json("history", "rename", str(chat), "Gazebo", "chat", data_dir=data_dir) == {
-        "id": chat, "title": "Gazebo chat"}
+        "id": chat,
+        "title": "Gazebo chat",
+    }
     assert _json("history", "delete", str(recording), data_dir=data_dir) == {"deleted": recording}
     assert not (data_dir / "recordings" / "standup.wav").exists()
     assert [i["id"] for i in _json("history", "search", "delayed", data_dir=data_dir)["items"]] == []
@@ -100,8 +111,10 @@ def test_rename_delete_backup_wipe(filled, tmp_path):
 def test_errors_are_one_line(filled):
     """Unknown ids, bad dates and a damaged database: exit 1, one line on stderr, no traceback."""
     data_dir = filled["dir"]
-    for args, expected in ((("history", "show", "999"), "no item 999"),
-                           (("history", "list", "--since", "yesterday-ish"), "is not a date")):
+    for args, expected in (
+        (("history", "show", "999"), "no item 999"),
+        (("history", "list", "--since", "yesterday-ish"), "is not a date"),
+    ):
         result = run_confide(*args, data_dir=data_dir)
         assert result.returncode == 1 and expected in result.stderr, result.stderr
         assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
@@ -120,8 +133,12 @@ def test_read_only_data_folder_as_nobody():
     and the history file is unchanged."""
     runuser = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin")
     python = sys.executable
-    if subprocess.run([runuser, "-u", "nobody", "--", python, "-c", "pass"], cwd="/tmp",
-                      capture_output=True).returncode != 0:
+    if (
+        subprocess.run(
+            [runuser, "-u", "nobody", "--", python, "-c", "pass"], cwd="/tmp", capture_output=True
+        ).returncode
+        != 0
+    ):
         python = f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"
     nobody = pwd.getpwnam("nobody")
     home = Path(tempfile.mkdtemp(prefix="confide-nobody-", dir="/tmp"))
@@ -134,10 +151,15 @@ def test_read_only_data_folder_as_nobody():
         for path, mode in ((home, 0o700), (folder, 0o500), (folder / "history.db", 0o600)):
             os.chown(path, nobody.pw_uid, nobody.pw_gid)
             os.chmod(path, mode)
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(home),
-               "PYTHONPATH": f"{ROOT}:{sysconfig.get_paths()['purelib']}"}
-        result = subprocess.run([runuser, "-u", "nobody", "--", python, "-m", "app", "--data-dir", str(folder),
-                                 "history", "list"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "PYTHONPATH": f"{ROOT}:{sysconfig.get_paths()['purelib']}"}
+        result = subprocess.run(
+            [runuser, "-u", "nobody", "--", python, "-m", "app", "--data-dir", str(folder), "history", "list"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 1, result.stdout + result.stderr
         assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
         assert "not writable" in result.stderr or "read-only" in result.stderr, result.stderr

@@ -19,8 +19,9 @@ def test_generate_raw_matches_the_engine_and_reports_speeds(data_dir_with_models
     """--raw feeds the prompt verbatim: the reference prompt's ids and llama.cpp's first tokens."""
     case = smollm_reference["greedy"][0]
     prompt = smollm_reference["template"].replace("{question}", case["question"])
-    result = run_confide("generate", prompt, "--raw", "--max-new-tokens", "8", "--ignore-eos", "--json",
-                         data_dir=data_dir_with_models)
+    result = run_confide(
+        "generate", prompt, "--raw", "--max-new-tokens", "8", "--ignore-eos", "--json", data_dir=data_dir_with_models
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data) == {"prompt_ids", "ids", "text", "prefill_tokens_per_s", "decode_tokens_per_s"}
@@ -41,19 +42,43 @@ def test_generate_renders_the_chat_template_and_prints_text_for_people(data_dir_
     result = run_confide("generate", "Say hi.", "--max-new-tokens", "6", data_dir=data_dir_with_models)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() and "tok/s" in result.stderr and "tok/s" not in result.stdout
-    data = json.loads(run_confide("generate", "Say hi.", "--max-new-tokens", "6", "--json",
-                                  data_dir=data_dir_with_models).stdout)
-    chat = json.loads(run_confide("tokenize", "<|im_start|>user\nSay hi.<|im_end|>\n<|im_start|>assistant\n", "--json",
-                                  data_dir=data_dir_with_models).stdout)["ids"]
-    assert data["prompt_ids"][0] == 1 and data["prompt_ids"][-len(chat):] == chat  # SmolLM2's system line first
+    data = json.loads(
+        run_confide("generate", "Say hi.", "--max-new-tokens", "6", "--json", data_dir=data_dir_with_models).stdout
+    )
+    chat = json.loads(
+        run_confide(
+            "tokenize",
+            "<|im_start|>user\nSay hi.<|im_end|>\n<|im_start|>assistant\n",
+            "--json",
+            data_dir=data_dir_with_models,
+        ).stdout
+    )["ids"]
+    assert data["prompt_ids"][0] == 1 and data["prompt_ids"][-len(chat) :] == chat  # SmolLM2's system line first
     assert data["text"] == result.stdout.strip()
 
 
 def test_generate_with_another_model_and_sampling_options(data_dir_with_models):
     """--model picks Gemma 3 (a BOS is added to a raw prompt, as its metadata says); a seed makes
     sampling repeatable."""
-    args = ("generate", "The capital of France is", "--raw", "--model", "gemma3-270m", "--max-new-tokens", "5",
-            "--temperature", "0.9", "--top-k", "40", "--top-p", "0.9", "--seed", "11", "--ignore-eos", "--json")
+    args = (
+        "generate",
+        "The capital of France is",
+        "--raw",
+        "--model",
+        "gemma3-270m",
+        "--max-new-tokens",
+        "5",
+        "--temperature",
+        "0.9",
+        "--top-k",
+        "40",
+        "--top-p",
+        "0.9",
+        "--seed",
+        "11",
+        "--ignore-eos",
+        "--json",
+    )
     first = run_confide(*args, data_dir=data_dir_with_models)
     assert first.returncode == 0, first.stderr
     again = json.loads(run_confide(*args, data_dir=data_dir_with_models).stdout)

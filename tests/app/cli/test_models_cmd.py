@@ -66,8 +66,13 @@ def test_import_and_remove_a_whisper_folder(data_dir, models_data_dir):
 def test_python_dash_m_ui_and_app_both_run_commands(data_dir):
     """`python -m ui COMMAND` hands over to the same command line as `python -m app COMMAND`."""
     for package in ("app", "ui"):
-        result = subprocess.run([sys.executable, "-m", package, "--data-dir", str(data_dir), "models", "list", "--json"],
-                                cwd=ROOT, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-m", package, "--data-dir", str(data_dir), "models", "list", "--json"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout) == {"models": []}
 
@@ -75,13 +80,23 @@ def test_python_dash_m_ui_and_app_both_run_commands(data_dir):
 def test_import_a_gguf_with_the_fast_build(data_dir, models_data_dir):
     """--fast makes the lossy build (recorded as not exact), and it generates text."""
     gguf = models_data_dir / "models" / "smollm2-135m-instruct" / "model.gguf"
-    imported = run_confide("models", "import", str(gguf), "--name", "smollm-fast", "--fast", "--json", data_dir=data_dir)
+    imported = run_confide(
+        "models", "import", str(gguf), "--name", "smollm-fast", "--fast", "--json", data_dir=data_dir
+    )
     assert imported.returncode == 0, imported.stderr
     folder = Path(json.loads(imported.stdout)["path"])
     build = json.loads((folder / "confide-build.json").read_text())
     assert build["weights_exact"] is False and build["activations"] == "int8"
-    generated = run_confide("--model", "smollm-fast", "generate", "Name three colors.",
-                            "--max-new-tokens", "20", "--json", data_dir=data_dir)
+    generated = run_confide(
+        "--model",
+        "smollm-fast",
+        "generate",
+        "Name three colors.",
+        "--max-new-tokens",
+        "20",
+        "--json",
+        data_dir=data_dir,
+    )
     assert generated.returncode == 0, generated.stderr
     text = json.loads(generated.stdout)["text"].lower()
     assert sum(color in text for color in ("red", "blue", "green", "yellow", "black", "white")) >= 2, text

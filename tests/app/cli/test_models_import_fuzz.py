@@ -48,7 +48,7 @@ def _apply(base: bytes, mutant) -> bytes:
             data[where] = value
     for where, width, value in numbers:
         packed = struct.pack("<I" if width == 4 else "<Q", value % (1 << (8 * width)))
-        data[where:where + width] = packed[:max(0, len(data) - where)]
+        data[where : where + width] = packed[: max(0, len(data) - where)]
     return bytes(data[:cut] if cut is not None else data)
 
 
@@ -68,8 +68,12 @@ def test_mutated_gguf_headers_are_refused_in_one_sentence(tmp_path):
     # the builder is imported before the first timed example (the importer is, at the top)
     import models.slm.builder  # noqa: F401
 
-    @settings(max_examples=250, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(
+        max_examples=250,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(_mutants())
     def refused(mutant):
         path = tmp_path / "mutant.gguf"
@@ -94,8 +98,13 @@ def test_a_few_mutants_through_the_command_line(tmp_path, data_dir):
     5 s and 500 MB of the process (a header counting 2**60 metadata entries, a tensor count of
     2**63 and a vocabulary array of 2**64-1 strings, a string length of 2**32, a cut file)."""
     base = _base(tmp_path)
-    mutants = [([], [(16, 8, 2**60)], None), ([], [(8, 8, 2**63)], None), ([], [(40, 8, 2**32)], None),
-               ([], [(412, 8, 2**64 - 1)], None), ([(5, 7)], [], 333)]
+    mutants = [
+        ([], [(16, 8, 2**60)], None),
+        ([], [(8, 8, 2**63)], None),
+        ([], [(40, 8, 2**32)], None),
+        ([], [(412, 8, 2**64 - 1)], None),
+        ([(5, 7)], [], 333),
+    ]
     for index, mutant in enumerate(mutants):
         path = tmp_path / f"mutant{index}.gguf"
         path.write_bytes(_apply(base, mutant))

@@ -34,7 +34,9 @@ def refused_in_one_sentence(result) -> str:
     last (a progress line such as "loading X to check it ..." may come before it, and ONNX
     Runtime's own log line when a graph fails to run)."""
     assert result.returncode == 1, (result.stdout[-500:], result.stderr[-2000:])
-    lines = [line for line in result.stderr.strip().splitlines() if ":onnxruntime:" not in line and line.strip("\x1b[m ")]
+    lines = [
+        line for line in result.stderr.strip().splitlines() if ":onnxruntime:" not in line and line.strip("\x1b[m ")
+    ]
     assert "Traceback" not in result.stderr and lines[-1].startswith("confide: "), result.stderr[-2000:]
     assert sum(line.startswith("confide: ") for line in lines) == 1 and len(lines) <= 2, result.stderr[-2000:]
     return lines[-1]
@@ -48,15 +50,18 @@ CASES = {
     # name: (writer(path), words the one-line error must contain)
     "uint8 array of 2**60 elements": (
         lambda p: write(p, llama_entries() + [raw_entry("general.junk", ARRAY, struct.pack("<IQ", U8, 2**60))]),
-        "general.junk"),
+        "general.junk",
+    ),
     "string of 2**63 bytes": (
         lambda p: write(p, llama_entries() + [raw_entry("general.name", STRING, struct.pack("<Q", 2**63))]),
-        "general.name"),
+        "general.name",
+    ),
     "metadata count 2**62": (lambda p: write(p, llama_entries(), kv_count=2**62), "metadata count"),
     "tensor count 2**40": (lambda p: write(p, llama_entries(), tensor_count=2**40), "tensor count"),
     "nested arrays 100,000 deep": (
         lambda p: write(p, llama_entries() + [raw_entry("general.deep", ARRAY, nested_arrays(100_000))]),
-        "general.deep"),
+        "general.deep",
+    ),
     "block count 2**31": (lambda p: llama_file(p, block_count=(U32, 2**31)), "llama.block_count"),
     "embedding length 2**31": (lambda p: llama_file(p, embedding_length=(U32, 2**31)), "llama.embedding_length"),
     "context length 2**32-1": (lambda p: llama_file(p, context_length=(U32, 2**32 - 1)), "llama.context_length"),
@@ -64,22 +69,32 @@ CASES = {
     "head_count 0": (lambda p: llama_file(p, attention__head_count=(U32, 0)), "llama.attention.head_count"),
     "hidden size not divisible by heads": (
         lambda p: llama_file(p, attention__head_count=(U32, 3), attention__head_count_kv=(U32, 3)),
-        "not divisible"),
+        "not divisible",
+    ),
     "head_count a string": (lambda p: llama_file(p, attention__head_count=(STRING, "2")), "llama.attention.head_count"),
     "tensor dimensions past the file": (
-        lambda p: write(p, llama_entries(), [tensor_record("token_embd.weight", [2**32, 2**32])]), "token_embd.weight"),
+        lambda p: write(p, llama_entries(), [tensor_record("token_embd.weight", [2**32, 2**32])]),
+        "token_embd.weight",
+    ),
     "tensor of 5 dimensions": (
-        lambda p: write(p, llama_entries(), [tensor_record("token_embd.weight", [1, 1, 1, 1, 1])]), "dimensions"),
+        lambda p: write(p, llama_entries(), [tensor_record("token_embd.weight", [1, 1, 1, 1, 1])]),
+        "dimensions",
+    ),
     "tensor offset outside the file": (
         lambda p: write(p, llama_entries(), [tensor_record("token_embd.weight", [8, 16], offset=2**62)]),
-        "token_embd.weight"),
+        "token_embd.weight",
+    ),
     "tensor of an unknown type": (
-        lambda p: write(p, llama_entries(), [tensor_record("token_embd.weight", [8, 16], kind=999)]), "unknown type"),
+        lambda p: write(p, llama_entries(), [tensor_record("token_embd.weight", [8, 16], kind=999)]),
+        "unknown type",
+    ),
     "key repeated": (lambda p: write(p, llama_entries() + [entry("llama.block_count", U32, 1)]), "appears twice"),
     "truncated in the vocabulary": (lambda p: p.write_bytes(llama_file(p).read_bytes()[:120]), "truncated"),
     "key of 2**40 bytes": (lambda p: write(p, [struct.pack("<Q", 2**40) + b"x"]), "metadata key"),
-    "no tensors at all": (lambda p: write(p, llama_entries() + [entry("general.name", STRING, "x")]),
-                                                      "token_embd.weight"),
+    "no tensors at all": (
+        lambda p: write(p, llama_entries() + [entry("general.name", STRING, "x")]),
+        "token_embd.weight",
+    ),
 }
 
 
@@ -100,8 +115,11 @@ def test_a_crafted_gguf_is_refused_in_one_sentence(case, data_dir, tmp_path):
 def _onnx_folder(models_data_dir, tmp_path, change=None):
     """A copy of the installed SmolLM2 ONNX folder, its genai_config.json changed by change(config)."""
     folder = tmp_path / "onnx-model"
-    shutil.copytree(models_data_dir / "models" / "smollm2-135m-instruct", folder,
-                    ignore=shutil.ignore_patterns("model.gguf", "confide-model.json"))
+    shutil.copytree(
+        models_data_dir / "models" / "smollm2-135m-instruct",
+        folder,
+        ignore=shutil.ignore_patterns("model.gguf", "confide-model.json"),
+    )
     if change is not None:
         config_path = folder / "genai_config.json"
         config = json.loads(config_path.read_text())
@@ -117,12 +135,15 @@ def _set(path: str, value):
         for key in parents:
             node = node[key]
         node[last] = value
+
     return change
 
 
 FOLDER_CASES = {
-    "context length 2**32": (lambda c: (_set("model.context_length", 2**32)(c), _set("search.max_length", 2**32)(c)),
-                             "model.context_length"),
+    "context length 2**32": (
+        lambda c: (_set("model.context_length", 2**32)(c), _set("search.max_length", 2**32)(c)),
+        "model.context_length",
+    ),
     "no layers": (_set("model.decoder.num_hidden_layers", 0), "num_hidden_layers"),
     "10,000 threads": (_set("model.decoder.session_options", {"intra_op_num_threads": 10000}), "intra_op_num_threads"),
     "file name outside the folder": (_set("model.decoder.filename", "../../model.onnx"), "model.decoder.filename"),
@@ -156,8 +177,9 @@ def test_a_broken_onnx_folder_is_refused_at_import(case, data_dir, tmp_path, mod
 def test_a_whisper_folder_with_a_random_model_bin_is_refused(data_dir, tmp_path, models_data_dir):
     """A Whisper folder whose model.bin is random bytes is loaded at import and refused."""
     folder = tmp_path / "whisper"
-    shutil.copytree(models_data_dir / "models" / "whisper-base", folder,
-                    ignore=shutil.ignore_patterns("confide-model.json"))
+    shutil.copytree(
+        models_data_dir / "models" / "whisper-base", folder, ignore=shutil.ignore_patterns("confide-model.json")
+    )
     (folder / "model.bin").write_bytes(bytes(range(256)) * 256)
     result = run_confide_measured("models", "import", str(folder), "--name", "hostile", data_dir=data_dir, timeout=120)
     assert "cannot be loaded" in refused_in_one_sentence(result)

@@ -13,9 +13,18 @@ def _decoy(folder):
     """A folder that looks like an imported model to anything that only reads its manifest."""
     folder.mkdir(parents=True)
     (folder / "precious.txt").write_text("keep me")
-    (folder / "confide-model.json").write_text(json.dumps({
-        "id": folder.name, "kind": "llm", "format": "onnx-genai", "source": "import:/somewhere",
-        "verified_at_install": True, "files": {}}))
+    (folder / "confide-model.json").write_text(
+        json.dumps(
+            {
+                "id": folder.name,
+                "kind": "llm",
+                "format": "onnx-genai",
+                "source": "import:/somewhere",
+                "verified_at_install": True,
+                "files": {},
+            }
+        )
+    )
     return folder
 
 

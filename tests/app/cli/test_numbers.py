@@ -42,8 +42,13 @@ def test_a_number_out_of_range_is_a_one_line_usage_error(data_dir, args, expecte
 
 def test_the_window_s_own_options_are_checked_too(data_dir):
     """`confide --threads 10000` without a command (the window's parser) is refused the same way."""
-    result = subprocess.run([sys.executable, "-m", "ui", "--data-dir", str(data_dir), "--threads", "10000"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "ui", "--data-dir", str(data_dir), "--threads", "10000"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2 and "threads must be between 1 and" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 

@@ -28,8 +28,10 @@ def token_ids(data_dir, *extra) -> list[int]:
 def test_generate_uses_the_summary_model_and_threads_of_the_settings(data_dir_with_models):
     """With threads 1 in Settings, generate runs SmolLM2 on one thread; --threads 2 wins."""
     choose(data_dir_with_models, summary_model="smollm2-135m-instruct", reply_model="gemma3-270m", threads=1)
-    for extra, said in (((), "[smollm2-135m-instruct on 1 thread: "),
-                        (("--threads", "2"), "[smollm2-135m-instruct on 2 threads: ")):
+    for extra, said in (
+        ((), "[smollm2-135m-instruct on 1 thread: "),
+        (("--threads", "2"), "[smollm2-135m-instruct on 2 threads: "),
+    ):
         result = run_confide(*extra, "generate", "Hi", "--max-new-tokens", "2", data_dir=data_dir_with_models)
         assert result.returncode == 0 and said in result.stderr, result.stderr
 

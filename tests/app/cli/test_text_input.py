@@ -16,13 +16,19 @@ from app.errors import AppError
 
 def _confide(*args: str, stdin: bytes, data_dir) -> subprocess.CompletedProcess:
     """`python -m app ...` fed raw bytes on stdin (run_confide feeds text)."""
-    return subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data_dir), *args], cwd=ROOT,
-                          input=stdin, capture_output=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(data_dir), *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        timeout=300,
+    )
 
 
 def _chat(messages: int) -> bytes:
-    return "".join(f"Anna: message {i} about the launch plan and its budget\nBen: answer {i}, fine\n"
-                   for i in range(messages)).encode()
+    return "".join(
+        f"Anna: message {i} about the launch plan and its budget\nBen: answer {i}, fine\n" for i in range(messages)
+    ).encode()
 
 
 @pytest.mark.parametrize("command", ["reply", "summarize"])
@@ -32,8 +38,10 @@ def test_invalid_utf8_on_stdin_is_one_sentence(data_dir, command):
     result = _confide(command, "-", stdin=b"Anna: hi \xff\xfe there\n", data_dir=data_dir)
     assert result.returncode == 1, result.stderr
     lines = result.stderr.decode().strip().splitlines()
-    assert lines == ["confide: Standard input is not UTF-8 text (byte 0xff at offset 9 cannot be read); "
-                     "save it as UTF-8 and try again."]
+    assert lines == [
+        "confide: Standard input is not UTF-8 text (byte 0xff at offset 9 cannot be read); "
+        "save it as UTF-8 and try again."
+    ]
 
 
 def test_a_long_conversation_keeps_its_last_messages_and_says_what_was_left_out():

@@ -23,8 +23,13 @@ SECONDS_EACH = 5.0  # of CPU time
 RSS_EACH = 500 * 1024 * 1024
 WAV_HEADER = 44
 FLAC_HEADER = 128  # "fLaC", STREAMINFO and the start of the next metadata block
-FUZZ = settings(max_examples=6, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def _tone_wav(path: Path) -> Path:
@@ -48,8 +53,11 @@ class Seeds(dict):
 def seeds(tmp_path_factory) -> Seeds:
     folder = tmp_path_factory.mktemp("seeds")
     wav = _tone_wav(folder / "tone.wav")
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-c:a", "flac", str(folder / "tone.flac")],
-                   check=True, timeout=60)
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-c:a", "flac", str(folder / "tone.flac")],
+        check=True,
+        timeout=60,
+    )
     return Seeds(wav=wav.read_bytes(), flac=(folder / "tone.flac").read_bytes())
 
 
@@ -64,7 +72,8 @@ def check_transcribe(data: bytes, suffix: str, folder: Path) -> None:
     path = folder / f"fuzzed{suffix}"
     path.write_bytes(data)
     result = run_measured(
-        [sys.executable, "-m", "app", "--data-dir", str(folder / "data"), "transcribe", str(path)], timeout=60)
+        [sys.executable, "-m", "app", "--data-dir", str(folder / "data"), "transcribe", str(path)], timeout=60
+    )
     if result.seconds >= 60:
         pytest.fail(f"still running after 60 s: {result.stderr}")
     # CPU time rather than wall time: the bound holds on a machine busy with other work, and the

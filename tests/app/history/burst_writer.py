@@ -18,8 +18,7 @@ def main(folder: str, round_name: str) -> None:
     while True:
         recording = store.add_recording(f"{round_name}-{n}")
         print(f"recording {recording}", flush=True)
-        store.add_segments(recording, [Segment(i, i + 1, f"{round_name} segment {n} {i} walrus")
-                                       for i in range(25)])
+        store.add_segments(recording, [Segment(i, i + 1, f"{round_name} segment {n} {i} walrus") for i in range(25)])
         print(f"segments {recording}", flush=True)
         store.finish_recording(recording, duration=25.0)
         print(f"finished {recording}", flush=True)

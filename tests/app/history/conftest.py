@@ -41,16 +41,21 @@ def as_nobody():
         # runs this pure-Python code with the venv's packages on its path.
         python = f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"
         if not os.access(python, os.X_OK):
-            pytest.fail(f"no Python that the user nobody may run (tried {sys.executable} and {python})",
-                        pytrace=False)
+            pytest.fail(f"no Python that the user nobody may run (tried {sys.executable} and {python})", pytrace=False)
     folder = Path(tempfile.mkdtemp(prefix="confide-nobody-", dir="/tmp"))
     nobody = pwd.getpwnam("nobody")
     os.chown(folder, nobody.pw_uid, nobody.pw_gid)
 
     def run(code: str) -> subprocess.CompletedProcess:
         env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{ROOT}:{purelib}", "HOME": str(folder)}
-        return subprocess.run([runuser, "-u", "nobody", "--", python, "-c", code], capture_output=True,
-                              text=True, cwd=folder, env=env, timeout=120)
+        return subprocess.run(
+            [runuser, "-u", "nobody", "--", python, "-c", code],
+            capture_output=True,
+            text=True,
+            cwd=folder,
+            env=env,
+            timeout=120,
+        )
 
     run.folder = folder
     yield run

@@ -16,14 +16,22 @@ from models.types import Segment
 
 def _meeting(store) -> int:
     recording = store.add_recording("Planning")
-    store.add_segments(recording, [Segment(0.0, 2.5, " Welcome, everyone."),
-                                   Segment(2.5, 3661.25, "Let's plan the launch.")])
+    store.add_segments(
+        recording, [Segment(0.0, 2.5, " Welcome, everyone."), Segment(2.5, 3661.25, "Let's plan the launch.")]
+    )
     store.finish_recording(recording, duration=3662.0)
-    store.save_summary(recording, Summary.from_json({"title": "Launch plan", "overview": "The launch was planned.",
-                                   "key_points": [{"text": "Launch in May", "start": 2.5}],
-                                   "decisions": [{"text": "Go with plan B", "start": None}],
-                                   "action_items": [{"text": "Book the venue", "owner": "Ria", "due": "Monday",
-                                                     "start": 2.5}]}))
+    store.save_summary(
+        recording,
+        Summary.from_json(
+            {
+                "title": "Launch plan",
+                "overview": "The launch was planned.",
+                "key_points": [{"text": "Launch in May", "start": 2.5}],
+                "decisions": [{"text": "Go with plan B", "start": None}],
+                "action_items": [{"text": "Book the venue", "owner": "Ria", "due": "Monday", "start": 2.5}],
+            }
+        ),
+    )
     return recording
 
 
@@ -33,19 +41,28 @@ def test_transcript_formats(store):
     assert store.export(recording, "txt") == "Welcome, everyone.\nLet's plan the launch.\n"
     assert store.export(recording, "srt") == (
         "1\n00:00:00,000 --> 00:00:02,500\nWelcome, everyone.\n\n"
-        "2\n00:00:02,500 --> 01:01:01,250\nLet's plan the launch.\n")
+        "2\n00:00:02,500 --> 01:01:01,250\nLet's plan the launch.\n"
+    )
     assert store.export(recording, "vtt") == (
         "WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nWelcome, everyone.\n\n"
-        "00:00:02.500 --> 01:01:01.250\nLet's plan the launch.\n")
+        "00:00:02.500 --> 01:01:01.250\nLet's plan the launch.\n"
+    )
 
 
 def test_recording_markdown_and_json(store):
     """md holds the summary sections and the timed transcript; json holds everything `show` does."""
     recording = _meeting(store)
     markdown = store.export(recording, "md")
-    for expected in ("# Planning", "## Summary", "### Key points", "- [00:02] Launch in May",
-                     "- Go with plan B", "- [ ] [00:02] Book the venue (owner: Ria; due: Monday)",
-                     "## Transcript", "[00:02] Let's plan the launch."):
+    for expected in (
+        "# Planning",
+        "## Summary",
+        "### Key points",
+        "- [00:02] Launch in May",
+        "- Go with plan B",
+        "- [ ] [00:02] Book the venue (owner: Ria; due: Monday)",
+        "## Transcript",
+        "[00:02] Let's plan the launch.",
+    ):
         assert expected in markdown, expected
     document = json.loads(store.export(recording, "json"))
     assert document == store.get_item(recording).to_json()

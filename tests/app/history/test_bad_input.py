@@ -130,8 +130,9 @@ def test_read_only_database_file(as_nobody):
     _nobody_owns(folder, 0o700)
     _nobody_owns(db, 0o400)
     result = as_nobody(OPEN_AND_REPORT.format(folder=str(folder)))
-    assert result.stdout.startswith("HISTORYERROR The history database") and "read-only" in result.stdout, \
+    assert result.stdout.startswith("HISTORYERROR The history database") and "read-only" in result.stdout, (
         result.stdout + result.stderr
+    )
     assert _digest(db) == before
 
 

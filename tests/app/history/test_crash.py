@@ -20,8 +20,14 @@ WRITER = Path(__file__).with_name("burst_writer.py")
 def _write_then_kill(data_dir: Path, round_name: str, after_lines: int, extra_delay: float) -> list[str]:
     """Starts the writer, lets it commit at least after_lines times, kills it with SIGKILL."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    writer = subprocess.Popen([sys.executable, str(WRITER), str(data_dir), round_name], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    writer = subprocess.Popen(
+        [sys.executable, str(WRITER), str(data_dir), round_name],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     lines = []
     deadline = time.monotonic() + 60
     while len(lines) < after_lines:
@@ -43,8 +49,9 @@ def test_kill_9_during_writes_keeps_every_committed_row(data_dir):
     chance = random.Random(11)
     committed = []
     for round_number in range(3):
-        committed += _write_then_kill(data_dir, f"round{round_number}", chance.randint(20, 60),
-                                      chance.uniform(0.0, 0.05))
+        committed += _write_then_kill(
+            data_dir, f"round{round_number}", chance.randint(20, 60), chance.uniform(0.0, 0.05)
+        )
 
     with HistoryStore.open(data_dir / "history.db", data_dir) as store:
         db = store.db

@@ -37,9 +37,16 @@ def _recordings(data_dir):
 def test_save_recording_stores_audio_transcript_and_summary_together(store, data_dir, tmp_path):
     """save_recording copies the audio in and stores the row, the transcript and the summary as
     one item; the copy is private and referenced."""
-    item_id = store.save_recording(NewRecording("Budget", import_from=_outside_wav(tmp_path),
-                                                segments=(Segment(0, 2, "Hi."),), summary=SUMMARY, duration=2.0,
-                                                language="en"))
+    item_id = store.save_recording(
+        NewRecording(
+            "Budget",
+            import_from=_outside_wav(tmp_path),
+            segments=(Segment(0, 2, "Hi."),),
+            summary=SUMMARY,
+            duration=2.0,
+            language="en",
+        )
+    )
     item = store.get_item(item_id)
     assert item.status == "done" and [s.text for s in item.segments] == ["Hi."]
     assert item.summary.overview == "The budget was agreed."
@@ -50,21 +57,28 @@ def test_save_recording_stores_audio_transcript_and_summary_together(store, data
 def test_a_failed_save_leaves_neither_an_item_nor_a_copy(store, data_dir, tmp_path, monkeypatch):
     """When the last write of a save fails (here: indexing the summary), nothing of the item is
     stored and the copied audio is removed again: no item without its summary or transcript."""
+
     def broken(*_args, **_kwargs):
         raise RuntimeError("the disk went away")
 
     monkeypatch.setattr(search_index, "index_summary", broken)
     with pytest.raises(RuntimeError):
-        store.save_recording(NewRecording("Budget", import_from=_outside_wav(tmp_path),
-                                          segments=(Segment(0, 2, "Hi."),), summary=SUMMARY))
+        store.save_recording(
+            NewRecording(
+                "Budget", import_from=_outside_wav(tmp_path), segments=(Segment(0, 2, "Hi."),), summary=SUMMARY
+            )
+        )
     assert store.list_items() == []
     assert _recordings(data_dir) == []
 
 
 def test_a_conversation_and_its_drafts_are_one_transaction(store, monkeypatch):
     """A conversation is stored with its first drafts or not at all."""
-    item_id = store.add_conversation(NewConversation("Ann: lunch?", (Turn("Ann", "lunch?"),), "Me",
-                                                     drafts=("Yes!", "No.", "Maybe."), tone="friendly"))
+    item_id = store.add_conversation(
+        NewConversation(
+            "Ann: lunch?", (Turn("Ann", "lunch?"),), "Me", drafts=("Yes!", "No.", "Maybe."), tone="friendly"
+        )
+    )
     assert [d.text for d in store.get_item(item_id).drafts] == ["Yes!", "No.", "Maybe."]
 
     monkeypatch.setattr(search_index, "index_draft", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("x")))
@@ -78,8 +92,9 @@ def test_a_delete_killed_after_its_commit_is_finished_by_the_next_start(data_dir
     finishing step never runs), the item is gone, its audio is still noted as pending, and the
     next start removes it."""
     with HistoryStore.open(data_dir / "history.db", data_dir) as store:
-        item_id = store.save_recording(NewRecording("Budget", import_from=_outside_wav(tmp_path),
-                                                    segments=(Segment(0, 2, "Hi."),)))
+        item_id = store.save_recording(
+            NewRecording("Budget", import_from=_outside_wav(tmp_path), segments=(Segment(0, 2, "Hi."),))
+        )
         monkeypatch.setattr(cleanup, "finish_pending", lambda *_a, **_k: 0)
         store.delete(item_id)
         monkeypatch.undo()
@@ -96,8 +111,9 @@ def test_a_wipe_killed_after_its_commit_is_finished_by_the_next_command(data_dir
     """The same for wipe, through the command line's next start (any command)."""
     with HistoryStore.open(data_dir / "history.db", data_dir) as store:
         for name in ("a.wav", "b.wav", "c.wav"):
-            store.save_recording(NewRecording(name, import_from=_outside_wav(tmp_path, name),
-                                              segments=(Segment(0, 1, "x"),)))
+            store.save_recording(
+                NewRecording(name, import_from=_outside_wav(tmp_path, name), segments=(Segment(0, 1, "x"),))
+            )
         monkeypatch.setattr(cleanup, "finish_pending", lambda *_a, **_k: 0)
         store.wipe()
         monkeypatch.undo()
@@ -116,7 +132,12 @@ def test_the_sweep_removes_leftovers_and_keeps_what_is_alive(store, data_dir, tm
     meeting whose save was killed) as recovered, with its length."""
     kept = store.save_recording(NewRecording("Kept", import_from=_outside_wav(tmp_path, "kept.wav")))
     folder = data_dir / "recordings"
-    for name in (".import.wav.k2j3.tmp", "orphan-copy.wav", ".busy.wav.x1.tmp", "recording-20260101-101010.partial.wav"):
+    for name in (
+        ".import.wav.k2j3.tmp",
+        "orphan-copy.wav",
+        ".busy.wav.x1.tmp",
+        "recording-20260101-101010.partial.wav",
+    ):
         (folder / name).write_bytes(b"RIFF")
     (folder / "recording-20260101-090000.wav").write_bytes(wav_header(64000) + bytes(64000))
     busy = os.open(folder / ".busy.wav.x1.tmp", os.O_RDONLY)
@@ -126,8 +147,12 @@ def test_the_sweep_removes_leftovers_and_keeps_what_is_alive(store, data_dir, tm
     finally:
         os.close(busy)
     assert sorted(swept.removed) == [".import.wav.k2j3.tmp", "orphan-copy.wav"]
-    assert _recordings(data_dir) == [".busy.wav.x1.tmp", "kept.wav", "recording-20260101-090000.wav",
-                                     "recording-20260101-101010.partial.wav"]
+    assert _recordings(data_dir) == [
+        ".busy.wav.x1.tmp",
+        "kept.wav",
+        "recording-20260101-090000.wav",
+        "recording-20260101-101010.partial.wav",
+    ]
     assert store.get_item(kept).audio_path.is_file()
     [found] = swept.recovered
     item = store.get_item(found)

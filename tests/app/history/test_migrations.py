@@ -49,7 +49,11 @@ def test_first_schema_database_opens_and_upgrades(data_dir):
         assert store.get_item(1).summary.action_items[0].owner == "Ola"
         hits = {word: store.search(word) for word in ("lighthouse", "harbour", "walrus", "zoo")}
         assert {word: [h.id for h in found] for word, found in hits.items()} == {
-            "lighthouse": [1], "harbour": [1], "walrus": [2], "zoo": [2]}
+            "lighthouse": [1],
+            "harbour": [1],
+            "walrus": [2],
+            "zoo": [2],
+        }
         assert store.picked_replies() == ["Yes, at the zoo!"]
         assert "settings" not in store.db.table_names()  # m003 made it, the last step dropped it
     with HistoryStore.open(path, data_dir) as again:  # opening again applies nothing twice
@@ -80,7 +84,8 @@ def test_database_from_a_newer_version_is_refused_untouched(data_dir):
     with HistoryStore.open(path, data_dir) as store:
         store.add_conversation(NewConversation("a: b", (Turn("a", "b"),)))
         store.db["_sqlite_migrations"].insert(
-            {"migration_set": MIGRATION_SET, "name": "m999_from_the_future", "applied_at": "2099-01-01"})
+            {"migration_set": MIGRATION_SET, "name": "m999_from_the_future", "applied_at": "2099-01-01"}
+        )
     before = _digest(path)
     with pytest.raises(HistoryError, match="newer version of Confide"):
         HistoryStore.open(path, data_dir)

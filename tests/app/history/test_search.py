@@ -18,15 +18,30 @@ def test_finds_words_from_every_source(store):
     """Words of a transcript, a summary, a conversation and a reply are all found, each in its item."""
     meeting = add_meeting(store, FILLER + ["The kangaroo logistics plan is late."])
     summarized = add_meeting(store, FILLER)
-    store.save_summary(summarized, Summary.from_json({"title": "Sync", "overview": "Talked about the aquarium.",
-                                    "key_points": [], "decisions": [], "action_items": []}))
-    chat = store.add_conversation(NewConversation("Ana: the trampoline arrived",
-                                                  (Turn("Ana", "The trampoline arrived"),)))
+    store.save_summary(
+        summarized,
+        Summary.from_json(
+            {
+                "title": "Sync",
+                "overview": "Talked about the aquarium.",
+                "key_points": [],
+                "decisions": [],
+                "action_items": [],
+            }
+        ),
+    )
+    chat = store.add_conversation(
+        NewConversation("Ana: the trampoline arrived", (Turn("Ana", "The trampoline arrived"),))
+    )
     replied = store.add_conversation(NewConversation("Bo: hi", (Turn("Bo", "hi"),)))
     store.add_drafts(replied, ["Let's meet at the observatory."])
 
-    expected = {"kangaroo": (meeting, "transcript"), "aquarium": (summarized, "summary"),
-                "trampoline": (chat, "conversation"), "observatory": (replied, "reply")}
+    expected = {
+        "kangaroo": (meeting, "transcript"),
+        "aquarium": (summarized, "summary"),
+        "trampoline": (chat, "conversation"),
+        "observatory": (replied, "reply"),
+    }
     for word, (item_id, source) in expected.items():
         hits = store.search(word)
         assert [(h.id, h.source) for h in hits] == [(item_id, source)], word
@@ -36,8 +51,10 @@ def test_finds_words_from_every_source(store):
 def test_phrase_ranks_above_scattered_words(store):
     """An item saying "budget review" together ranks above one with the words far apart,
     even when the scattered one says them more often."""
-    scattered = add_meeting(store, ["The budget is tight.", "The budget again.", *FILLER,
-                                    "Peer review is next week.", "Another review later."])
+    scattered = add_meeting(
+        store,
+        ["The budget is tight.", "The budget again.", *FILLER, "Peer review is next week.", "Another review later."],
+    )
     phrase = add_meeting(store, [*FILLER, "Then the budget review started."])
     hits = store.search("budget review")
     assert [hit.id for hit in hits] == [phrase, scattered]
@@ -66,9 +83,18 @@ def test_transcript_hit_knows_its_time(store):
 def test_summary_hit_knows_its_time(store):
     """A hit on a timed summary item carries that item's time; an untimed overview has none."""
     recording = add_meeting(store, FILLER)
-    store.save_summary(recording, Summary.from_json({"title": "T", "overview": "General chat about walruses.",
-                                   "key_points": [{"text": "The penguin budget was approved", "start": 42.0}],
-                                   "decisions": [], "action_items": []}))
+    store.save_summary(
+        recording,
+        Summary.from_json(
+            {
+                "title": "T",
+                "overview": "General chat about walruses.",
+                "key_points": [{"text": "The penguin budget was approved", "start": 42.0}],
+                "decisions": [],
+                "action_items": [],
+            }
+        ),
+    )
     assert store.search("penguin")[0].start == 42.0
     assert store.search("walruses")[0].start is None
 
@@ -105,8 +131,18 @@ def test_deleted_items_are_forgotten(store, data_dir):
     """After delete(), the words are in no table, no FTS entry and no byte of the database file."""
     secret = "quetzalcoatl"
     doomed = add_meeting(store, ["Our secret codename is quetzalcoatl."])
-    store.save_summary(doomed, Summary.from_json({"title": "Codename", "overview": f"Codename {secret} chosen.",
-                                "key_points": [], "decisions": [], "action_items": []}))
+    store.save_summary(
+        doomed,
+        Summary.from_json(
+            {
+                "title": "Codename",
+                "overview": f"Codename {secret} chosen.",
+                "key_points": [],
+                "decisions": [],
+                "action_items": [],
+            }
+        ),
+    )
     chat = store.add_conversation(NewConversation(f"Max: {secret}?", (Turn("Max", f"{secret}?"),)))
     store.add_drafts(chat, [f"Yes, {secret}."])
     kept = add_meeting(store, ["Nothing secret here."])
@@ -130,11 +166,14 @@ def test_words_said_everywhere_rank_the_newest_passages(store, monkeypatch):
     """Work per query is bounded: when a word is in more passages than the window, the newest
     ones compete (each kind has its own window); rarer words still reach the oldest item."""
     from app.history import search as search_module
+
     monkeypatch.setattr(search_module, "WINDOW", 4)
-    meetings = [add_meeting(store, [f"Coffee talk number {i}."] + (["The zebra escaped."] if i == 0 else []))
-                for i in range(10)]
-    chats = [store.add_conversation(NewConversation(f"Al: coffee {i}?", (Turn("Al", f"Coffee {i}?"),)))
-             for i in range(2)]
+    meetings = [
+        add_meeting(store, [f"Coffee talk number {i}."] + (["The zebra escaped."] if i == 0 else [])) for i in range(10)
+    ]
+    chats = [
+        store.add_conversation(NewConversation(f"Al: coffee {i}?", (Turn("Al", f"Coffee {i}?"),))) for i in range(2)
+    ]
     hits = store.search("coffee")
     assert [h.id for h in hits if h.kind == "recording"] == meetings[::-1][:4]
     assert sorted(h.id for h in hits if h.kind == "conversation") == chats
@@ -147,6 +186,7 @@ def test_an_old_phrase_is_not_lost_behind_newer_scattered_words(store, monkeypat
     """With more passages holding the words than the window, the one item saying them as a
     phrase, though the oldest, still comes first."""
     from app.history import search as search_module
+
     monkeypatch.setattr(search_module, "WINDOW", 4)
     oldest = add_meeting(store, ["Time for the budget review."])
     newer = [add_meeting(store, [f"The budget is fine {i}.", "A review is due."]) for i in range(8)]

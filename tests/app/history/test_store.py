@@ -14,13 +14,15 @@ from app.history.records import NewConversation
 from app.records import ActionItem, Summary, SummaryItem, Turn
 from models.types import Segment
 
-SUMMARY = Summary.from_json({
-    "title": "Quarterly budget review",
-    "overview": "The team went through the budget and agreed on the marketing spend.",
-    "key_points": [{"text": "Marketing spend is over plan", "start": 4.0}],
-    "decisions": [{"text": "Freeze new hires until June", "start": 8.0}],
-    "action_items": [{"text": "Send the revised budget", "owner": "Alice", "due": "Friday", "start": 12.0}],
-})
+SUMMARY = Summary.from_json(
+    {
+        "title": "Quarterly budget review",
+        "overview": "The team went through the budget and agreed on the marketing spend.",
+        "key_points": [{"text": "Marketing spend is over plan", "start": 4.0}],
+        "decisions": [{"text": "Freeze new hires until June", "start": 8.0}],
+        "action_items": [{"text": "Send the revised budget", "owner": "Alice", "due": "Friday", "start": 12.0}],
+    }
+)
 
 
 def test_recording_round_trip(store, data_dir):
@@ -47,8 +49,10 @@ def test_recording_round_trip(store, data_dir):
 def test_a_summary_comes_back_as_it_was_stored(store):
     """A Summary built item by item is stored and comes back as the same Summary."""
     recording = add_meeting(store, ["We agreed."])
-    store.save_summary(recording, Summary("Title", "Overview.", (SummaryItem("A point", 1.0),), (),
-                                          (ActionItem("Do it", "Bob", None, 2.0),)))
+    store.save_summary(
+        recording,
+        Summary("Title", "Overview.", (SummaryItem("A point", 1.0),), (), (ActionItem("Do it", "Bob", None, 2.0),)),
+    )
     summary = store.get_item(recording).summary
     assert summary.key_points == (SummaryItem("A point", 1.0),)
     assert summary.action_items == (ActionItem("Do it", "Bob", None, 2.0),)
@@ -85,7 +89,9 @@ def test_conversation_drafts_and_picks(store):
     item = store.get_item(first)
     assert item.title == "Conversation with Sam" and item.me == "Kim"
     assert [(d.text, d.tone, d.picked) for d in item.drafts] == [
-        ("Sure, noon works!", None, True), ("Can't, sorry.", "formal", False)]
+        ("Sure, noon works!", None, True),
+        ("Can't, sorry.", "formal", False),
+    ]
     assert item.drafts[0].final_text == "Sure, noon works for me!"
     assert store.picked_replies(limit=3) == ["Reading it now.", "Sure, noon works for me!"]
     assert store.picked_replies(limit=1) == ["Reading it now."]
@@ -179,7 +185,10 @@ def test_wipe_deletes_everything(store, data_dir):
     store.add_conversation(NewConversation("x: zanzibar", (Turn("x", "zanzibar"),)))
     store.wipe()
     assert store.list_items() == []
-    assert store.db.execute("SELECT count(*) FROM search_docs_fts WHERE search_docs_fts MATCH 'zanzibar'").fetchone()[0] == 0
+    assert (
+        store.db.execute("SELECT count(*) FROM search_docs_fts WHERE search_docs_fts MATCH 'zanzibar'").fetchone()[0]
+        == 0
+    )
     assert not (data_dir / "recordings" / "a.wav").exists()
     assert b"zanzibar" not in (data_dir / "history.db").read_bytes()
     assert store.search("zanzibar") == []

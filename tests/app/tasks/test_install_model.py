@@ -79,7 +79,14 @@ def test_the_installable_list_is_the_catalogs_language_models_not_installed(tiny
 def test_build_log_lines_move_the_bar():
     """Downloads fill the first half of the bar, the builder's layers the second."""
     reader = _ProgressReader(wheels=2)
-    fractions = [reader.progress(line).fraction for line in (
-        "downloading a==1 ...", "downloading b==1 ...", "building the ONNX model from model.gguf ...",
-        "layer 15/30", "layer 30/30")]
+    fractions = [
+        reader.progress(line).fraction
+        for line in (
+            "downloading a==1 ...",
+            "downloading b==1 ...",
+            "building the ONNX model from model.gguf ...",
+            "layer 15/30",
+            "layer 30/30",
+        )
+    ]
     assert fractions == [0.0, 0.25, 0.5, 0.75, 1.0]

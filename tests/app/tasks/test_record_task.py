@@ -15,8 +15,10 @@ from app.tasks.record import LevelReading, RecordTask, record
 from models.types import Segment
 from models.whisper import SAMPLE_RATE, decode_blocks
 
-FIRST = ("Welcome to the weekly planning meeting. Today we look at the budget for the new warehouse, "
-         "the hiring plan for the summer, and the schedule of the spring trade fair.")
+FIRST = (
+    "Welcome to the weekly planning meeting. Today we look at the budget for the new warehouse, "
+    "the hiring plan for the summer, and the schedule of the spring trade fair."
+)
 SECOND = "Please send your numbers to Laura by Monday."
 
 
@@ -29,8 +31,9 @@ def test_live_transcript_grows_during_the_recording(tmp_path, virtual_mic, speec
     second = np.concatenate(list(decode_blocks(speech_clip(SECOND))))
     speech = tmp_path / "speech.wav"
     samples = np.concatenate([first, np.zeros(SAMPLE_RATE, np.float32), second])
-    subprocess.run(["sox", "-t", "f32", "-r", "16000", "-c", "1", "-", str(speech)], input=samples.tobytes(),
-                   check=True)
+    subprocess.run(
+        ["sox", "-t", "f32", "-r", "16000", "-c", "1", "-", str(speech)], input=samples.tobytes(), check=True
+    )
     task = RecordTask(str(tmp_path / "recordings"), live=True, language="en")
     player = None
     live_text_while_recording = False
@@ -109,8 +112,7 @@ def test_a_missing_microphone_is_a_failed_event(tmp_path, whisper, monkeypatch, 
     assert list(tmp_path.iterdir()) == []
 
 
-OPENING = ("Good morning everyone, I'm Priya, and this is our weekly sync. "
-           "First the launch, then the budget.")
+OPENING = "Good morning everyone, I'm Priya, and this is our weekly sync. First the launch, then the budget."
 
 
 class SlowSpeechSlot:
@@ -158,8 +160,9 @@ def test_the_first_words_are_recorded_while_the_speech_model_loads(tmp_path, vir
     result = events[-1].result
     assert result.text.lower().lstrip().startswith("good morning"), result.text
     assert word_error_rate(OPENING, result.text) <= 0.3, result.text
-    from_file = " ".join(event.text for event in whisper.transcribe(result.audio_path, language="en")
-                         if isinstance(event, Segment))
+    from_file = " ".join(
+        event.text for event in whisper.transcribe(result.audio_path, language="en") if isinstance(event, Segment)
+    )
     assert from_file.lower().lstrip().startswith("good morning"), from_file
 
 

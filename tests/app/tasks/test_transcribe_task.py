@@ -15,7 +15,6 @@ from models.types import Segment
 TEXT = "The new office opens in September, and everyone will get a desk by the window."
 
 
-
 def test_a_file_gives_progress_segments_and_a_result(whisper, speech_clip):
     """Progress first, each segment as a TranscriptPiece, then one Done with a
     SpeechResult that the history can store as it is."""
@@ -47,8 +46,9 @@ def test_a_bad_file_ends_in_one_failed_event(tmp_path, whisper):
 
 def test_silence_is_done_with_no_speech_detected(tmp_path, whisper):
     """A silent file: Done, no segment, and the note says no speech was detected."""
-    events = list(transcribe_file(TranscribeTask(str(write_silence(tmp_path / "quiet.wav", 4.0))), whisper,
-                                  threading.Event()))
+    events = list(
+        transcribe_file(TranscribeTask(str(write_silence(tmp_path / "quiet.wav", 4.0))), whisper, threading.Event())
+    )
     result = events[-1].result
     assert result.segments == () and result.no_speech and result.note == "No speech detected."
 
@@ -56,8 +56,9 @@ def test_silence_is_done_with_no_speech_detected(tmp_path, whisper):
 def test_the_model_is_loaded_through_the_worker_s_slot(whisper, speech_clip):
     """Given the speech worker's engine slot, the task says it is loading, then uses it."""
     slot = EngineSlot("speech", lambda: whisper)
-    events = list(transcribe_file(TranscribeTask(str(speech_clip("Hello there.")), language="en"), slot,
-                                  threading.Event()))
+    events = list(
+        transcribe_file(TranscribeTask(str(speech_clip("Hello there.")), language="en"), slot, threading.Event())
+    )
     assert events[0] == Progress(None, "Loading the speech model…")
     assert slot.loaded and isinstance(events[-1], Done)
 

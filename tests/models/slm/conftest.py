@@ -25,14 +25,17 @@ def smollm_gguf(models_data_dir) -> Path:
 
 # --- tokenizer and chat template tests ----------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def gguf_path(models_data_dir, request):
     """gguf_path("smollm" | "gemma" | "qwen") -> the model's source GGUF file, as provisioning
     keeps it."""
+
     def path_of(model: str) -> Path:
         if model == "qwen":
             request.getfixturevalue("qwen_dir")  # not a default model: make sure it is installed
         return installed_model(models_data_dir, MODEL_IDS[model]) / "model.gguf"
+
     return path_of
 
 
@@ -50,4 +53,5 @@ def tokenizer_dir(gguf_path, tmp_path_factory):
             save_tokenizer_files(gguf_path(model), folder)
             written[model] = folder
         return written[model]
+
     return folder_of

@@ -30,7 +30,7 @@ def llama_last_logits(gguf_path, ids: list[int]) -> np.ndarray:
 
     def rope(v):
         if neox:
-            first, second = v[..., :head_dim // 2], v[..., head_dim // 2:]
+            first, second = v[..., : head_dim // 2], v[..., head_dim // 2 :]
             return np.concatenate([first * cos - second * sin, first * sin + second * cos], axis=-1)
         even, odd = v[..., 0::2], v[..., 1::2]
         out = np.empty_like(v)

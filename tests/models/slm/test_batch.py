@@ -25,10 +25,16 @@ KERNEL_SPREAD = 0.3  # largest measured M=3 vs M=1 logit difference, rounded up
 
 @pytest.fixture(scope="module")
 def chat(qwen):
-    prefix = qwen.render_chat([
-        {"role": "system", "content": "You write short replies."},
-        {"role": "user", "content": "Anna: can we move the launch to Tuesday?\nBen: the payment API is still "
-                                    "blocked.\nWrite a reply to this chat."}])
+    prefix = qwen.render_chat(
+        [
+            {"role": "system", "content": "You write short replies."},
+            {
+                "role": "user",
+                "content": "Anna: can we move the launch to Tuesday?\nBen: the payment API is still "
+                "blocked.\nWrite a reply to this chat.",
+            },
+        ]
+    )
     suffixes = [qwen.tokenizer.encode("Sure"), qwen.tokenizer.encode("I think"), []]
     return qwen.prompt_ids(prefix), suffixes
 
@@ -77,8 +83,8 @@ def test_rows_with_the_same_prompt_are_identical_and_share_the_prefix(qwen, chat
     cache.run_row(0, prefix)
     cache.copy_row(0, [1, 2])
     for array in cache.arrays:
-        assert np.array_equal(array[1, :, :len(prefix)], array[0, :, :len(prefix)])
-        assert np.array_equal(array[2, :, :len(prefix)], array[0, :, :len(prefix)])
+        assert np.array_equal(array[1, :, : len(prefix)], array[0, :, : len(prefix)])
+        assert np.array_equal(array[2, :, : len(prefix)], array[0, :, : len(prefix)])
 
 
 @pytest.mark.timeout(600)  # 480 teacher-forced steps of three rows: 4 minutes on two busy cores

@@ -51,20 +51,28 @@ def test_every_tensor_type_maps_exactly(model, models_data_dir, request):
         if len(tensor.shape) == 2 and tensor.name != "token_embd.weight":
             seen.setdefault(GGUFFile.type_name(tensor), tensor)
     seen["embedding " + GGUFFile.type_name(gguf.tensor("token_embd.weight"))] = gguf.tensor("token_embd.weight")
-    expected_types = {"smollm2-135m-instruct": {"Q4_1", "embedding Q8_0"},
-                      "gemma3-270m": {"Q4_K", "Q5_0", "Q6_K", "Q8_0", "embedding Q8_0"},
-                      "qwen2.5-coder-0.5b-instruct": {"Q4_K", "Q5_0", "Q6_K", "Q8_0", "embedding Q5_0"}}[model]
+    expected_types = {
+        "smollm2-135m-instruct": {"Q4_1", "embedding Q8_0"},
+        "gemma3-270m": {"Q4_K", "Q5_0", "Q6_K", "Q8_0", "embedding Q8_0"},
+        "qwen2.5-coder-0.5b-instruct": {"Q4_K", "Q5_0", "Q6_K", "Q8_0", "embedding Q5_0"},
+    }[model]
     assert set(seen) == expected_types
     for name, tensor in seen.items():
         rows = slice(0, 4096)  # the embeddings have up to 262144 rows: a slice proves the same
         weight = weight_for_matmul(tensor)
         expected = dequantize(np.asarray(tensor.data), GGMLQuantizationType(tensor.tensor_type))
         expected = expected.reshape(weight.n, -1)[rows]
-        reference_weight = NBitsWeight(min(weight.n, 4096), weight.k, weight.bits, weight.block, weight.packed[rows],
-                                       weight.scales.reshape(weight.n, -1)[rows].reshape(-1),
-                                       None if weight.zero_points is None else weight.zero_points[rows],
-                                       None if weight.min_term is None else weight.min_term[:, rows],
-                                       weight.exact)
+        reference_weight = NBitsWeight(
+            min(weight.n, 4096),
+            weight.k,
+            weight.bits,
+            weight.block,
+            weight.packed[rows],
+            weight.scales.reshape(weight.n, -1)[rows].reshape(-1),
+            None if weight.zero_points is None else weight.zero_points[rows],
+            None if weight.min_term is None else weight.min_term[:, rows],
+            weight.exact,
+        )
         assert weight.exact, name
         assert np.array_equal(matrix_of(reference_weight).astype(np.float32), expected), name
 
@@ -123,12 +131,15 @@ def _tiny_gguf(path, architecture="llama", tensor_type=GGMLQuantizationType.F32)
     return path
 
 
-@pytest.mark.parametrize("case, message", [
-    ("not-gguf", "is not a GGUF file"),
-    ("truncated", "is truncated or damaged"),
-    ("architecture", "is a 'mamba' model; Confide can convert gemma3, llama, qwen2"),
-    ("tensor-type", "uses the IQ2_XXS type, which Confide cannot convert yet"),
-])
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("not-gguf", "is not a GGUF file"),
+        ("truncated", "is truncated or damaged"),
+        ("architecture", "is a 'mamba' model; Confide can convert gemma3, llama, qwen2"),
+        ("tensor-type", "uses the IQ2_XXS type, which Confide cannot convert yet"),
+    ],
+)
 def test_bad_files_fail_clearly_and_leave_nothing(case, message, smollm_gguf, data_dir, tmp_path):
     """`confide models import` of a bad file: exit 1, one line, no model folder left."""
     bad = tmp_path / "bad.gguf"
@@ -158,8 +169,18 @@ def test_an_unsupported_tensor_type_is_a_model_error_and_writes_nothing(tmp_path
     assert list(out.iterdir()) == []
 
 
-def _decoder_writer(path, architecture: str, layers: int, hidden: int, ffn: int, heads: int, kv_heads: int, *,
-                    rope_base: float, eps: float) -> GGUFWriter:
+def _decoder_writer(
+    path,
+    architecture: str,
+    layers: int,
+    hidden: int,
+    ffn: int,
+    heads: int,
+    kv_heads: int,
+    *,
+    rope_base: float,
+    eps: float,
+) -> GGUFWriter:
     """A GGUF writer with the shape of a small decoder (context 256) in its header."""
     writer = GGUFWriter(str(path), architecture)
     writer.add_block_count(layers)
@@ -226,8 +247,13 @@ def test_a_llama3_style_gguf_computes_what_it_defines(smollm_dir, tmp_path, monk
     vocab = 49152  # SmolLM2's, whose tokenizer files the folder borrows
     gguf = tmp_path / "llama3-style.gguf"
     _llama3_style_gguf(gguf, vocab)
-    monkeypatch.setattr(tokenizer_module, "save_tokenizer_files", lambda _gguf, out: [
-        shutil.copy(smollm_dir / name, out / name) for name in ("tokenizer.json", "tokenizer_config.json")])
+    monkeypatch.setattr(
+        tokenizer_module,
+        "save_tokenizer_files",
+        lambda _gguf, out: [
+            shutil.copy(smollm_dir / name, out / name) for name in ("tokenizer.json", "tokenizer_config.json")
+        ],
+    )
     ids = [1, 504, 3000, 17, 42, 9000, 123, 7, 7, 31000]
     expected = llama_last_logits(gguf, ids)
     for activations, tolerance in (("float", 1e-3), ("mixed", 0.1)):
@@ -261,8 +287,11 @@ def test_4_bit_embeddings_with_an_offset_stay_4_bit_and_exact(tmp_path):
     rng = np.random.default_rng(3)
     writer = GGUFWriter(str(tmp_path / "emb.gguf"), "llama")
     writer.add_tensor("q4_k", random_q4_k(rng, 16, 512), raw_dtype=GGMLQuantizationType.Q4_K)
-    writer.add_tensor("q4_1", quantize(rng.standard_normal((16, 512)).astype(np.float32), GGMLQuantizationType.Q4_1),
-                      raw_dtype=GGMLQuantizationType.Q4_1)
+    writer.add_tensor(
+        "q4_1",
+        quantize(rng.standard_normal((16, 512)).astype(np.float32), GGMLQuantizationType.Q4_1),
+        raw_dtype=GGMLQuantizationType.Q4_1,
+    )
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()
@@ -336,8 +365,13 @@ def test_a_qwen2_gguf_computes_what_it_defines(tied, smollm_dir, tmp_path, monke
     vocab = 49152  # SmolLM2's, whose tokenizer files the folder borrows
     gguf = tmp_path / "qwen2-style.gguf"
     _qwen2_style_gguf(gguf, vocab, tied)
-    monkeypatch.setattr(tokenizer_module, "save_tokenizer_files", lambda _gguf, out: [
-        shutil.copy(smollm_dir / name, out / name) for name in ("tokenizer.json", "tokenizer_config.json")])
+    monkeypatch.setattr(
+        tokenizer_module,
+        "save_tokenizer_files",
+        lambda _gguf, out: [
+            shutil.copy(smollm_dir / name, out / name) for name in ("tokenizer.json", "tokenizer_config.json")
+        ],
+    )
     ids = [1, 504, 3000, 17, 42, 9000, 123, 7, 7, 31000, 88, 12]
     expected = llama_last_logits(gguf, ids)
     for activations, tolerance in (("float", 1e-3), ("mixed", 0.1)):

@@ -19,10 +19,14 @@ VOCAB, WIDTH, POSITIONS = 49152, 8, 64  # SmolLM2's vocabulary, so its tokenizer
 
 def tiny_weights(seed=0) -> dict:
     rng = np.random.default_rng(seed)
-    return {"embed": rng.standard_normal((VOCAB, WIDTH)).astype(np.float32),
-            "positions": rng.standard_normal((POSITIONS, WIDTH)).astype(np.float32),
-            **{name: (rng.standard_normal((WIDTH, WIDTH)) / np.sqrt(WIDTH)).astype(np.float32)
-               for name in ("wq", "wk", "wv", "wo")}}
+    return {
+        "embed": rng.standard_normal((VOCAB, WIDTH)).astype(np.float32),
+        "positions": rng.standard_normal((POSITIONS, WIDTH)).astype(np.float32),
+        **{
+            name: (rng.standard_normal((WIDTH, WIDTH)) / np.sqrt(WIDTH)).astype(np.float32)
+            for name in ("wq", "wk", "wv", "wo")
+        },
+    }
 
 
 def tiny_decoder(w: dict):
@@ -59,19 +63,32 @@ def tiny_decoder(w: dict):
         helper.make_node("Transpose", ["embed"], ["unembed"], perm=[1, 0]),
         helper.make_node("MatMul", ["h", "unembed"], ["next_token_scores"]),
     ]
-    constants = {**w, "axis1": np.array([1], np.int64), "axis_last": np.array([-1], np.int64),
-                 "one": np.array(1, np.int64), "zero": np.array(0, np.int64),
-                 "scale": np.array(WIDTH ** -0.5, np.float32), "minus_inf": np.array(-1e9, np.float32)}
+    constants = {
+        **w,
+        "axis1": np.array([1], np.int64),
+        "axis_last": np.array([-1], np.int64),
+        "one": np.array(1, np.int64),
+        "zero": np.array(0, np.int64),
+        "scale": np.array(WIDTH**-0.5, np.float32),
+        "minus_inf": np.array(-1e9, np.float32),
+    }
     graph = helper.make_graph(
-        nodes, "tiny",
-        [helper.make_tensor_value_info("tokens", i64, ["b", "s"]), helper.make_tensor_value_info("pos", i64, ["b", "s"]),
-         helper.make_tensor_value_info("mask", i64, ["b", "t"]),
-         helper.make_tensor_value_info("cache.0.k", f, ["b", 1, "p", WIDTH]),
-         helper.make_tensor_value_info("cache.0.v", f, ["b", 1, "p", WIDTH])],
-        [helper.make_tensor_value_info("next_token_scores", f, ["b", "s", VOCAB]),
-         helper.make_tensor_value_info("cache_out.0.k", f, ["b", 1, "t", WIDTH]),
-         helper.make_tensor_value_info("cache_out.0.v", f, ["b", 1, "t", WIDTH])],
-        [numpy_helper.from_array(value, name) for name, value in constants.items()])
+        nodes,
+        "tiny",
+        [
+            helper.make_tensor_value_info("tokens", i64, ["b", "s"]),
+            helper.make_tensor_value_info("pos", i64, ["b", "s"]),
+            helper.make_tensor_value_info("mask", i64, ["b", "t"]),
+            helper.make_tensor_value_info("cache.0.k", f, ["b", 1, "p", WIDTH]),
+            helper.make_tensor_value_info("cache.0.v", f, ["b", 1, "p", WIDTH]),
+        ],
+        [
+            helper.make_tensor_value_info("next_token_scores", f, ["b", "s", VOCAB]),
+            helper.make_tensor_value_info("cache_out.0.k", f, ["b", 1, "t", WIDTH]),
+            helper.make_tensor_value_info("cache_out.0.v", f, ["b", 1, "t", WIDTH]),
+        ],
+        [numpy_helper.from_array(value, name) for name, value in constants.items()],
+    )
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 
 
@@ -79,7 +96,7 @@ def reference_logits(w: dict, ids: list[int]) -> np.ndarray:
     """The same model in numpy, recomputed from scratch: next-token logits after ids."""
     x = w["embed"][ids].astype(np.float64) + w["positions"][: len(ids)]
     q, k, v = x @ w["wq"], x @ w["wk"], x @ w["wv"]
-    scores = q[-1] @ k.T * WIDTH ** -0.5
+    scores = q[-1] @ k.T * WIDTH**-0.5
     probs = np.exp(scores - scores.max())
     h = x[-1] + (probs / probs.sum()) @ v @ w["wo"]
     return h @ w["embed"].T
@@ -95,15 +112,35 @@ def tiny_folder(smollm_dir, tmp_path_factory):
     for name in ("tokenizer.json", "tokenizer_config.json"):
         shutil.copy(smollm_dir / name, folder / name)
     config = {
-        "model": {"type": "tiny", "context_length": POSITIONS, "vocab_size": VOCAB, "bos_token_id": 1,
-                  "eos_token_id": 2, "pad_token_id": 2,
-                  "decoder": {"filename": "decoder.onnx", "head_size": WIDTH, "hidden_size": WIDTH,
-                              "num_attention_heads": 1, "num_hidden_layers": 1, "num_key_value_heads": 1,
-                              "session_options": {"intra_op_num_threads": 1, "provider_options": []},
-                              "inputs": {"input_ids": "tokens", "position_ids": "pos", "attention_mask": "mask",
-                                         "past_key_names": "cache.%d.k", "past_value_names": "cache.%d.v"},
-                              "outputs": {"logits": "next_token_scores", "present_key_names": "cache_out.%d.k",
-                                          "present_value_names": "cache_out.%d.v"}}},
+        "model": {
+            "type": "tiny",
+            "context_length": POSITIONS,
+            "vocab_size": VOCAB,
+            "bos_token_id": 1,
+            "eos_token_id": 2,
+            "pad_token_id": 2,
+            "decoder": {
+                "filename": "decoder.onnx",
+                "head_size": WIDTH,
+                "hidden_size": WIDTH,
+                "num_attention_heads": 1,
+                "num_hidden_layers": 1,
+                "num_key_value_heads": 1,
+                "session_options": {"intra_op_num_threads": 1, "provider_options": []},
+                "inputs": {
+                    "input_ids": "tokens",
+                    "position_ids": "pos",
+                    "attention_mask": "mask",
+                    "past_key_names": "cache.%d.k",
+                    "past_value_names": "cache.%d.v",
+                },
+                "outputs": {
+                    "logits": "next_token_scores",
+                    "present_key_names": "cache_out.%d.k",
+                    "present_value_names": "cache_out.%d.v",
+                },
+            },
+        },
         "search": {"max_length": 48, "past_present_share_buffer": False, "do_sample": False},
     }
     (folder / "genai_config.json").write_text(json.dumps(config))
@@ -122,7 +159,7 @@ def test_a_foreign_folder_generates_what_its_graph_defines(tiny_folder):
     ids = list(prompt)
     for _ in range(12):
         ids.append(int(np.argmax(reference_logits(weights, ids))))
-    assert result.ids == ids[len(prompt):]
+    assert result.ids == ids[len(prompt) :]
     cache = model.new_cache(32)
     np.testing.assert_allclose(model.prefill(cache, ids[:6]), reference_logits(weights, ids[:6]), rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(cache.run([ids[6]]), reference_logits(weights, ids[:7]), rtol=1e-4, atol=1e-4)
@@ -136,7 +173,7 @@ def test_a_foreign_folder_stops_at_its_eos_and_its_context(tiny_folder):
     ids = list(prompt)
     for _ in range(4):
         ids.append(int(np.argmax(reference_logits(weights, ids))))
-    assert ids[-1] not in ids[len(prompt):-1]  # (43189 three times, then 44200)
+    assert ids[-1] not in ids[len(prompt) : -1]  # (43189 three times, then 44200)
     config = json.loads((folder / "genai_config.json").read_text())
     config["model"]["eos_token_id"] = ids[-1]  # the fourth token the model will pick
     (folder / "genai_config.json").write_text(json.dumps(config))
@@ -145,7 +182,7 @@ def test_a_foreign_folder_stops_at_its_eos_and_its_context(tiny_folder):
     finally:
         config["model"]["eos_token_id"] = 2
         (folder / "genai_config.json").write_text(json.dumps(config))
-    assert result.stop_reason == "eos" and result.ids == ids[len(prompt):-1]
+    assert result.stop_reason == "eos" and result.ids == ids[len(prompt) : -1]
     with pytest.raises(ContextOverflowError, match="holds 48"):
         model.generate(list(range(100, 148)))
     near_the_end = list(model.generate(list(range(100, 140)), GenerationConfig(max_new_tokens=20, ignore_eos=True)))

@@ -39,8 +39,9 @@ def test_stop_strings_cut_the_text_before_them(smollm):
     """A stop string ends generation and neither it nor what follows is returned."""
     free, _ = run(smollm, chat(smollm, "Count from 1 to 20, separated by commas."), max_new_tokens=60)
     assert "5" in free
-    streamed, result = run(smollm, chat(smollm, "Count from 1 to 20, separated by commas."),
-                           max_new_tokens=60, stop_strings=("5",))
+    streamed, result = run(
+        smollm, chat(smollm, "Count from 1 to 20, separated by commas."), max_new_tokens=60, stop_strings=("5",)
+    )
     assert result.stop_reason == "stop_string" and "5" not in result.text and streamed == result.text
     assert free.startswith(result.text)
 
@@ -56,15 +57,16 @@ def test_sampling_is_reproducible_with_a_seed(smollm):
 def test_no_repeat_ngram_blocks_loops(smollm):
     """With n-gram blocking no 3-gram of generated tokens occurs twice."""
     _, result = run(smollm, "la la la la la la la la", max_new_tokens=40, ignore_eos=True, no_repeat_ngram_size=3)
-    grams = [tuple(result.ids[i:i + 3]) for i in range(len(result.ids) - 2)]
+    grams = [tuple(result.ids[i : i + 3]) for i in range(len(result.ids) - 2)]
     assert len(grams) == len(set(grams))
 
 
 def test_cancel_stops_between_tokens(smollm):
     """Setting the cancel token ends generation at the next token with reason 'cancelled'."""
     cancel = threading.Event()
-    events = smollm.generate(chat(smollm, "Tell me a long story."), GenerationConfig(max_new_tokens=200, ignore_eos=True),
-                             cancel)
+    events = smollm.generate(
+        chat(smollm, "Tell me a long story."), GenerationConfig(max_new_tokens=200, ignore_eos=True), cancel
+    )
     seen = 0
     for event in events:
         if isinstance(event, TextDelta):

@@ -21,15 +21,18 @@ def test_a_valid_tiny_llama_passes(tmp_path):
     check_decoder_metadata(GGUFFile(llama_file(tmp_path / "ok.gguf")))
 
 
-@pytest.mark.parametrize("changes, words", [
-    ({"attention__head_count": None}, "lacks the metadata entry llama.attention.head_count"),
-    ({"attention__head_count": (U32, 0)}, "llama.attention.head_count = 0"),
-    ({"attention__head_count_kv": (U32, 3), "attention__head_count": (U32, 4)}, "does not divide"),
-    ({"block_count": (U32, 2**31)}, "llama.block_count = 2147483648"),
-    ({"context_length": (U32, 2**32 - 1)}, "llama.context_length = 4294967295"),
-    ({"embedding_length": (STRING, "8")}, "not a whole number"),
-    ({"rope__dimension_count": (U32, 3)}, "llama.rope.dimension_count = 3"),
-])
+@pytest.mark.parametrize(
+    "changes, words",
+    [
+        ({"attention__head_count": None}, "lacks the metadata entry llama.attention.head_count"),
+        ({"attention__head_count": (U32, 0)}, "llama.attention.head_count = 0"),
+        ({"attention__head_count_kv": (U32, 3), "attention__head_count": (U32, 4)}, "does not divide"),
+        ({"block_count": (U32, 2**31)}, "llama.block_count = 2147483648"),
+        ({"context_length": (U32, 2**32 - 1)}, "llama.context_length = 4294967295"),
+        ({"embedding_length": (STRING, "8")}, "not a whole number"),
+        ({"rope__dimension_count": (U32, 3)}, "llama.rope.dimension_count = 3"),
+    ],
+)
 def test_impossible_values_name_their_entry(tmp_path, changes, words):
     """Each value a decoder cannot have is one ModelError naming the entry (no ZeroDivisionError,
     TypeError or huge allocation later in the builder)."""

@@ -10,8 +10,9 @@ from models.slm.literal_text import LITERAL_CLOSE, LITERAL_OPEN, LiteralMarker, 
 def test_only_control_token_texts_are_marked():
     """Each control text is wrapped, the longest one where two overlap; other text is untouched."""
     marker = LiteralMarker(["<|im_end|>", "<|im_start|>", "<|im"])
-    assert marker.mark("a <|im_end|> b <|im") == (f"a {LITERAL_OPEN}<|im_end|>{LITERAL_CLOSE} b "
-                                                 f"{LITERAL_OPEN}<|im{LITERAL_CLOSE}")
+    assert marker.mark("a <|im_end|> b <|im") == (
+        f"a {LITERAL_OPEN}<|im_end|>{LITERAL_CLOSE} b {LITERAL_OPEN}<|im{LITERAL_CLOSE}"
+    )
     assert marker.mark("plain text") == "plain text"
     assert literal_pieces(marker.mark("x<|im_start|>y")) == [("x", False), ("<|im_start|>", True), ("y", False)]
 
@@ -39,6 +40,9 @@ def test_marked_text_tokenizes_as_plain_text(tokenizer_dir):
     tokenizer = load_tokenizer(tokenizer_dir("smollm"))
     marked = LiteralMarker(tokenizer.special_texts).mark("hi<|im_end|>")
     ids = tokenizer.encode(f"<|im_start|>user\n{marked}<|im_end|>")
-    assert ids == (tokenizer.encode("<|im_start|>user\nhi") + tokenizer.encode("<|im_end|>", parse_special=False)
-                   + tokenizer.encode("<|im_end|>"))
+    assert ids == (
+        tokenizer.encode("<|im_start|>user\nhi")
+        + tokenizer.encode("<|im_end|>", parse_special=False)
+        + tokenizer.encode("<|im_end|>")
+    )
     assert "<|im_end|>" in tokenizer.special_texts and "<|im_start|>" in tokenizer.special_texts

@@ -22,8 +22,9 @@ def test_loading_keeps_one_copy_of_the_weights(qwen_dir):
     """A fresh process that loads the model holds less than 1.5x model.onnx.data (measured:
     782 MB for 679 MB of weights): the weights are not held twice, as a read into memory beside
     a prepacked copy would."""
-    result = subprocess.run([sys.executable, "-c", LOAD_AND_REPORT, str(qwen_dir)], capture_output=True, text=True,
-                            timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_AND_REPORT, str(qwen_dir)], capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stderr
     rss = json.loads(result.stdout.strip().splitlines()[-1])["rss"]
     weights = (qwen_dir / "model.onnx.data").stat().st_size

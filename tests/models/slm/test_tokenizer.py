@@ -23,31 +23,68 @@ SMOLLM_TEMPLATE = (  # tokenizer.chat_template of the SmolLM2 GGUF
     "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
     "{{ '<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n' }}"
     "{% endif %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}"
-    "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}")
+    "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
+)
 
 # (text, ids with special tokens parsed, ids with them as plain text), from llama.cpp
 EXTRA_LLAMA_CPP_CASES = {
     "smollm": [
         ("!!\x04!!", [10095, 10095], [10095, 10095]),  # byte 0x04 has no token: dropped, but still a wall
         ("x\U00050000\U00050000y", [104, 234, 218, 218, 234, 218, 218, 105], [104, 234, 218, 218, 234, 218, 218, 105]),
-        ("<|im_start|><|im_end|><|im_start|>", [1, 2, 1],
-         [44, 108, 306, 79, 3738, 108, 21198, 108, 306, 79, 486, 108, 21198, 108, 306, 79, 3738, 108, 46]),
+        (
+            "<|im_start|><|im_end|><|im_start|>",
+            [1, 2, 1],
+            [44, 108, 306, 79, 3738, 108, 21198, 108, 306, 79, 486, 108, 21198, 108, 306, 79, 3738, 108, 46],
+        ),
         ("<repo_name>x<file_sep>y", [3, 104, 5, 105], [44, 22139, 79, 1245, 46, 104, 44, 2153, 79, 29070, 46, 105]),
         ("IT'S 'LL 'll", [2901, 23, 67, 637, 16421, 637, 764], [2901, 23, 67, 637, 16421, 637, 764]),
         ("<|im_end|>\n\n", [2, 1116], [44, 108, 306, 79, 486, 108, 46, 1116]),
         ("<reponame>x<filename>", [4, 104, 6], [44, 10368, 46, 104, 44, 5805, 46]),
     ],
     "gemma": [
-        ("<start_of_turn>user\nHello<end_of_turn>\n<start_of_turn>model\n", [105, 2364, 107, 9259, 106, 107, 105, 4368, 107],
-         [236820, 3041, 236779, 1340, 236779, 887, 236813, 2364, 107, 9259, 236820, 643, 236779, 1340, 236779, 887, 236813,
-          107, 236820, 3041, 236779, 1340, 236779, 887, 236813, 4368, 107]),
+        (
+            "<start_of_turn>user\nHello<end_of_turn>\n<start_of_turn>model\n",
+            [105, 2364, 107, 9259, 106, 107, 105, 4368, 107],
+            [
+                236820,
+                3041,
+                236779,
+                1340,
+                236779,
+                887,
+                236813,
+                2364,
+                107,
+                9259,
+                236820,
+                643,
+                236779,
+                1340,
+                236779,
+                887,
+                236813,
+                107,
+                236820,
+                3041,
+                236779,
+                1340,
+                236779,
+                887,
+                236813,
+                4368,
+                107,
+            ],
+        ),
         ("<bos>text<eos>", [2, 1005, 1], [236820, 46757, 236813, 1005, 236820, 211827, 236813]),
         ("<unused0>[multimodal]<mask>", [6, 5, 4], [236820, 63634, 236771, 236813, 5, 236820, 1080, 236813]),
         ("two\n\n\nnewlines\n\n", [13498, 109, 208697, 108], [13498, 109, 208697, 108]),
         # "</s>" is user-defined in the GGUF, but llama.cpp makes it an end-of-generation control token
         ("a</s>b <s>", [236746, 212, 236763, 236743, 203], [236746, 954, 236751, 236813, 236763, 236743, 203]),
-        ("private \U000F0000 use and \x01 control", [7128, 236743, 481, 414, 366, 366, 1161, 532, 236743, 249732, 2256],
-         [7128, 236743, 481, 414, 366, 366, 1161, 532, 236743, 249732, 2256]),
+        (
+            "private \U000f0000 use and \x01 control",
+            [7128, 236743, 481, 414, 366, 366, 1161, 532, 236743, 249732, 2256],
+            [7128, 236743, 481, 414, 366, 366, 1161, 532, 236743, 249732, 2256],
+        ),
     ],
 }
 
@@ -66,8 +103,11 @@ def test_every_reference_case_tokenizes_like_llama_cpp(model, request, tokenizer
     assert len(reference["tokenize"]) == {"smollm": 44, "gemma": 20, "qwen": 44}[model]
     assert reference["meta"]["tokenizer_pre"] == {"smollm": "smollm", "gemma": "default", "qwen": "qwen2"}[model]
     parsed = [case["text"] for case in reference["tokenize"] if tokenizer.encode(case["text"]) != case["ids"]]
-    literal = [case["text"] for case in reference["tokenize"]
-               if tokenizer.encode(case["text"], parse_special=False) != case["ids_nospecial"]]
+    literal = [
+        case["text"]
+        for case in reference["tokenize"]
+        if tokenizer.encode(case["text"], parse_special=False) != case["ids_nospecial"]
+    ]
     assert parsed == [] and literal == []
 
 
@@ -102,16 +142,23 @@ def test_special_ids_and_vocabulary_match_llama_cpp(model, request, tokenizers):
     meta = request.getfixturevalue(f"{model}_reference")["meta"]
     tokenizer = tokenizers[model]
     assert (tokenizer.bos_id, tokenizer.eos_ids[0], tokenizer.vocab_size) == (meta["bos"], meta["eos"], meta["n_vocab"])
-    assert list(tokenizer.eos_ids) == {"smollm": [2, 0, 4], "gemma": [1, 106, 212],
-                                       "qwen": [151645, 128247, 151643, 151662, 151663, 151664]}[model]
+    assert (
+        list(tokenizer.eos_ids)
+        == {"smollm": [2, 0, 4], "gemma": [1, 106, 212], "qwen": [151645, 128247, 151643, 151662, 151663, 151664]}[
+            model
+        ]
+    )
 
 
 @pytest.mark.parametrize("model", MODELS)
 def test_decode_gives_the_text_back(model, tokenizers):
     """Decoding the ids of a text gives the text back, special tokens included unless skipped."""
     tokenizer = tokenizers[model]
-    turn = {"smollm": ("<|im_start|>", "<|im_end|>"), "gemma": ("<start_of_turn>", "<end_of_turn>"),
-            "qwen": ("<|im_start|>", "<|im_end|>")}[model]
+    turn = {
+        "smollm": ("<|im_start|>", "<|im_end|>"),
+        "gemma": ("<start_of_turn>", "<end_of_turn>"),
+        "qwen": ("<|im_start|>", "<|im_end|>"),
+    }[model]
     body = "user\nCafé — 3 naïve résumés, 2024!\n\n  indented\tand 日本語 😀👍🏽"
     text = f"{turn[0]}{body}{turn[1]}"
     ids = tokenizer.encode(text)
@@ -123,7 +170,11 @@ def test_files_are_the_onnxruntime_genai_layout(tokenizer_dir):
     """The folder holds exactly the three Hugging Face files, with the GGUF's chat template and
     special tokens; nothing half-written is left beside them."""
     smollm = tokenizer_dir("smollm")
-    assert sorted(p.name for p in smollm.iterdir()) == ["special_tokens_map.json", "tokenizer.json", "tokenizer_config.json"]
+    assert sorted(p.name for p in smollm.iterdir()) == [
+        "special_tokens_map.json",
+        "tokenizer.json",
+        "tokenizer_config.json",
+    ]
     config = json.loads((smollm / "tokenizer_config.json").read_text())
     assert config["chat_template"] == SMOLLM_TEMPLATE
     assert (config["bos_token"], config["eos_token"], config["add_bos_token"]) == ("<|im_start|>", "<|im_end|>", False)
@@ -156,6 +207,7 @@ def test_parse_special_switch_is_safe_across_threads(tokenizers):
 
 # --- small hand-made GGUFs ---------------------------------------------------------------
 
+
 def write_gguf(path, model="llama", tokens=None, scores=None, types=None, merges=None, pre=None, add_space_prefix=True):
     writer = gguf.GGUFWriter(str(path), "llama")
     writer.add_tokenizer_model(model)
@@ -179,24 +231,49 @@ def write_gguf(path, model="llama", tokens=None, scores=None, types=None, merges
     return path
 
 
-TINY_TOKENS = (["<unk>", "<s>", "</s>", "<sep>"] + [f"<0x{b:02X}>" for b in range(256)]
-               + ["▁", "a", "b", "c", "ab", "bc", "abc", "▁a", "▁ab", "ca"])
+TINY_TOKENS = (
+    ["<unk>", "<s>", "</s>", "<sep>"]
+    + [f"<0x{b:02X}>" for b in range(256)]
+    + ["▁", "a", "b", "c", "ab", "bc", "abc", "▁a", "▁ab", "ca"]
+)
 TINY_SCORES = [0.0] * 260 + [-1.0, -2.0, -3.0, -4.0, -20.0, -5.0, -30.0, -10.0, -40.0, -6.0]
 TINY_TYPES = [2, 3, 3, 4] + [6] * 256 + [1] * 10
 
 
-@pytest.mark.parametrize("space_prefix, expected", [
-    (True, {"abc": [267, 265], "abcabc": [267, 265, 266], "ab<sep>ab": [268, 3, 268], "a</s>b": [267, 2, 260, 262],
-            "  ab": [260, 260, 268], "é": [260, 199, 173]}),
-    (False, {"abc": [266], "abcabc": [266, 266], "ab<sep>ab": [264, 3, 264], "a</s>b": [261, 2, 262],
-             "  ab": [260, 268], "é": [199, 173]}),
-])
+@pytest.mark.parametrize(
+    "space_prefix, expected",
+    [
+        (
+            True,
+            {
+                "abc": [267, 265],
+                "abcabc": [267, 265, 266],
+                "ab<sep>ab": [268, 3, 268],
+                "a</s>b": [267, 2, 260, 262],
+                "  ab": [260, 260, 268],
+                "é": [260, 199, 173],
+            },
+        ),
+        (
+            False,
+            {
+                "abc": [266],
+                "abcabc": [266, 266],
+                "ab<sep>ab": [264, 3, 264],
+                "a</s>b": [261, 2, 262],
+                "  ab": [260, 268],
+                "é": [199, 173],
+            },
+        ),
+    ],
+)
 def test_sentencepiece_joins_by_score_like_llama_cpp(tmp_path, space_prefix, expected):
     """In a tiny SentencePiece vocabulary the best-scored join wins ("bc" before "ab"), a space
     is prefixed to the text and after each special or user-defined token exactly when the GGUF
     asks, and characters outside the vocabulary fall back to bytes: llama.cpp's ids."""
-    source = write_gguf(tmp_path / "tiny.gguf", tokens=TINY_TOKENS, scores=TINY_SCORES, types=TINY_TYPES,
-                        add_space_prefix=space_prefix)
+    source = write_gguf(
+        tmp_path / "tiny.gguf", tokens=TINY_TOKENS, scores=TINY_SCORES, types=TINY_TYPES, add_space_prefix=space_prefix
+    )
     save_tokenizer_files(source, tmp_path)
     tokenizer = load_tokenizer(tmp_path)
     assert {text: tokenizer.encode(text) for text in expected} == expected
@@ -237,11 +314,17 @@ def test_a_truncated_gguf_is_a_clear_error(tmp_path, gguf_path):
     assert list(out.iterdir()) == []
 
 
-@pytest.mark.parametrize("kind, message", [
-    (dict(model="bert", tokens=["a"], types=[1]), "tokenizer model 'bert' is not supported"),
-    (dict(model="gpt2", tokens=["a", "b"], types=[1, 1], merges=["a b"], pre="tekken"), "pre-tokenizer 'tekken' is not supported"),
-    (dict(model="llama"), "lacks the metadata entry tokenizer.ggml.tokens"),
-])
+@pytest.mark.parametrize(
+    "kind, message",
+    [
+        (dict(model="bert", tokens=["a"], types=[1]), "tokenizer model 'bert' is not supported"),
+        (
+            dict(model="gpt2", tokens=["a", "b"], types=[1, 1], merges=["a b"], pre="tekken"),
+            "pre-tokenizer 'tekken' is not supported",
+        ),
+        (dict(model="llama"), "lacks the metadata entry tokenizer.ggml.tokens"),
+    ],
+)
 def test_unsupported_or_incomplete_tokenizers_are_clear_errors(tmp_path, kind, message):
     """Tokenizer kinds Confide does not implement, and GGUFs without a vocabulary, are one
     clear sentence each."""
@@ -266,11 +349,16 @@ def test_folders_written_elsewhere_load_with_their_own_conventions(tmp_path):
     tokenizer = Tokenizer(models.BPE(vocab, [("▁", "h"), ("▁h", "i")], unk_token="<unk>"))
     tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
     tokenizer.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
-    tokenizer.add_special_tokens([AddedToken(t, normalized=False) for t in ("<unk>", "<s>", "</s>", "<|end|>", "<|user|>")])
-    tokenizer.post_processor = processors.TemplateProcessing(single="<s> $A", pair="<s> $A <s> $B", special_tokens=[("<s>", 1)])
+    tokenizer.add_special_tokens(
+        [AddedToken(t, normalized=False) for t in ("<unk>", "<s>", "</s>", "<|end|>", "<|user|>")]
+    )
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="<s> $A", pair="<s> $A <s> $B", special_tokens=[("<s>", 1)]
+    )
     tokenizer.save(str(tmp_path / "tokenizer.json"))
-    (tmp_path / "tokenizer_config.json").write_text(json.dumps({
-        "bos_token": {"__type": "AddedToken", "content": "<s>", "lstrip": False}, "eos_token": "<|end|>"}))
+    (tmp_path / "tokenizer_config.json").write_text(
+        json.dumps({"bos_token": {"__type": "AddedToken", "content": "<s>", "lstrip": False}, "eos_token": "<|end|>"})
+    )
     (tmp_path / "genai_config.json").write_text(json.dumps({"model": {"eos_token_id": [2, 9], "bos_token_id": 1}}))
 
     foreign = load_tokenizer(tmp_path)

@@ -15,9 +15,11 @@ SECOND = "The designers will update the budget by Friday, and marketing will wri
 # More speech for comparing formats: on two sentences (27 words) one misheard word is 0.037 of
 # WER, so "within 0.05 of the WAV's" would allow no second one, and Whisper's temperature
 # fallback can trade one word for another from run to run.
-MORE = ("After lunch the support team will answer the open tickets from last week. "
-        "Sarah will call the customer in Berlin on Tuesday morning, and we will review the contract "
-        "together next Thursday before the board meeting.")
+MORE = (
+    "After lunch the support team will answer the open tickets from last week. "
+    "Sarah will call the customer in Berlin on Tuesday morning, and we will review the contract "
+    "together next Thursday before the board meeting."
+)
 
 
 @pytest.fixture(scope="session")
@@ -44,8 +46,10 @@ FORMAT_RECIPES = {
     "aac": ("clip.aac", ["-c:a", "aac", "-b:a", "64k"]),
     "ogg": ("clip.ogg", ["-c:a", "libvorbis", "-q:a", "3"]),
     "opus": ("clip.opus", ["-c:a", "libopus", "-b:a", "32k"]),
-    "mp4": ("clip.mp4", ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-                         "-c:a", "aac", "-b:a", "64k", "-shortest"]),
+    "mp4": (
+        "clip.mp4",
+        ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-shortest"],
+    ),
     "webm": ("clip.webm", ["-c:v", "libvpx", "-b:v", "50k", "-c:a", "libopus", "-b:a", "32k", "-shortest"]),
     "mkv": ("clip.mkv", ["-c:v", "mpeg4", "-c:a", "libmp3lame", "-b:a", "64k", "-shortest"]),
 }
@@ -71,7 +75,10 @@ def speech_formats(format_wav, tmp_path_factory) -> dict[str, Path]:
             inputs = ["-f", "lavfi", "-i", "color=c=black:s=64x64:r=5"] + inputs
         # stereo 44.1 kHz, as such files usually are: decoding must bring it back to 16 kHz mono
         audio_shape = ["-ar", "44100", "-ac", "2"] if name not in ("opus", "webm") else ["-ar", "48000", "-ac", "2"]
-        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", *inputs, *audio_shape, *codec_args,
-                        str(folder / file_name)], check=True, timeout=120)
+        subprocess.run(
+            ["ffmpeg", "-loglevel", "error", "-y", *inputs, *audio_shape, *codec_args, str(folder / file_name)],
+            check=True,
+            timeout=120,
+        )
         made[name] = folder / file_name
     return made

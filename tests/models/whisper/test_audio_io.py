@@ -50,8 +50,26 @@ def bad_files(folder):
     zero = folder / "zero.wav"
     subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(zero), "trim", "0", "0"], check=True)
     silent_video = folder / "picture-only.mp4"
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "color=c=black:s=64x64:r=5",
-                    "-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p", str(silent_video)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=black:s=64x64:r=5",
+            "-t",
+            "1",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            str(silent_video),
+        ],
+        check=True,
+    )
     return {
         "missing": (folder / "nothing-here.wav", ["does not exist"]),
         "folder": (folder, ["folder"]),
@@ -63,8 +81,9 @@ def bad_files(folder):
     }
 
 
-@pytest.mark.parametrize("case", ["missing", "folder", "empty", "text", "random bytes", "zero seconds",
-                                  "no audio track"])
+@pytest.mark.parametrize(
+    "case", ["missing", "folder", "empty", "text", "random bytes", "zero seconds", "no audio track"]
+)
 def test_a_bad_file_gives_one_clear_sentence(tmp_path, case):
     """Each kind of unreadable input raises AudioError whose message is a single sentence that
     names the file and says what is wrong."""

@@ -30,7 +30,7 @@ def pause(seconds: float) -> np.ndarray:
 
 def in_blocks(audio: np.ndarray, seconds: float = 1.7):
     step = int(seconds * SAMPLE_RATE)
-    return [audio[i:i + step] for i in range(0, audio.size, step)]
+    return [audio[i : i + step] for i in range(0, audio.size, step)]
 
 
 def test_windows_put_back_together_are_the_input_exactly():
