@@ -35,6 +35,7 @@ test-fast: system-test venv
 lint: venv
 	@status=0; \
 	$(VENV)/bin/ruff check . || status=1; \
+	$(VENV)/bin/ruff format --check --quiet . || { echo "ruff format would change the files above"; status=1; }; \
 	$(VENV)/bin/mypy || status=1; \
 	$(VENV)/bin/lint-imports || status=1; \
 	exit $$status

@@ -6,13 +6,13 @@ mix of queries, plus a few operations a user notices on a big history (open, lis
 Each query is also timed right after with the words as typed (no word forms, no compounds:
 "words_as_typed"), so the cost of the expansion is seen under the same load.
 
-Text comes from the evaluation transcripts in ../shared/eval (real meeting and chat turns,
-without the corpus's {disfmarker}-style annotations), re-sampled into long transcripts; a long tail of rare words (names, projects) is sprinkled in
-with a Zipf distribution, as real histories have. Query mix (what people type into a search
-box): rare names (30%), ordinary content words (30%), two-word phrases taken from the text
-with at least one content word (25%), and the most common content words ("think", "know":
-15%), each class reported on its own too. The machine's load average is printed with the
-numbers: other work on the same cores inflates them.
+Text comes from the evaluation transcripts in ../shared/eval (real meeting and chat turns, without
+the corpus's {disfmarker}-style annotations), re-sampled into long transcripts; a long tail of rare
+words (names, projects) is sprinkled in with a Zipf distribution, as real histories have. Query mix
+(what people type into a search box): rare names (30%), ordinary content words (30%), two-word
+phrases taken from the text with at least one content word (25%), and the most common content words
+("think", "know": 15%), each class reported on its own too. The machine's load average is printed
+with the numbers: other work on the same cores inflates them.
 
 Usage: nice -n 10 python bench/history.py [--recordings 2000] [--chars 40000]
        [--conversations 5000] [--queries 400] [--data-dir DIR]

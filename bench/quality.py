@@ -46,7 +46,7 @@ from app.assistant.grounding import DATE_WORDS, NameBook  # noqa: E402
 from app.assistant.replies import NEW_TOKENS, ReplyTask, run_replies  # noqa: E402
 from app.assistant.structured_grounding import TIME_WORDS, invented_facts  # noqa: E402
 from app.assistant.summarize import run_summary  # noqa: E402
-from app.assistant.summary_render import summary_markdown
+from app.assistant.summary_render import summary_markdown  # noqa: E402
 from app.assistant.transcript_input import from_turns  # noqa: E402
 from app.records import Turn  # noqa: E402
 

@@ -112,11 +112,11 @@ class SelfTest:
 
 def run_self_test(argv, data_dir, *, model_id=None, threads=None, kit=None) -> int:
     """Runs in a Qt application without showing a window (the steps are the window's own)."""
+    import faulthandler
+
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
     from ui.services import Services
-
-    import faulthandler
 
     # a safety net for CI: a self-test that hangs prints where every thread is, and ends
     faulthandler.dump_traceback_later(STEP_TIMEOUT_S * 6, exit=True)

@@ -3,6 +3,8 @@ state and the offline badge, keyboard shortcuts, and files dropped anywhere to i
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -30,8 +32,8 @@ from ui.views import VIEWS
 from ui.views.history_view import HistoryView
 from ui.views.record_view import RecordView
 from ui.views.recording_view import RecordingView
-from ui.views.reporting import reporting
 from ui.views.replies_view import RepliesView
+from ui.views.reporting import reporting
 from ui.views.settings_view import SettingsView
 from ui.widgets.offline_badge import OFFLINE_TEXT, OfflineBadge
 
@@ -210,10 +212,8 @@ class MainWindow(QMainWindow):
         if self._preload and not self._closing:
             import importlib
 
-            try:
+            with contextlib.suppress(ImportError):  # a missing part says so when it is used
                 importlib.import_module(self._preload.pop(0))
-            except ImportError:
-                pass  # a missing part says so when it is used
             QTimer.singleShot(0, self, self._preload_next)
 
     # --- navigation ---------------------------------------------------------------------

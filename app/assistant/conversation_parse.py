@@ -49,10 +49,10 @@ def parse_conversation(text: str, me: str | None = None, default_me: str | None 
     if not text.strip():
         raise AppError("The conversation is empty; paste the messages you want to reply to.")
     lines = text.split("\n")
-    for fmt, parser in (
+    for fmt, parser in (  # noqa: B007 (fmt is read after the loop)
         ("whatsapp", _whatsapp),
         ("email", _email),
-        ("timestamped", _timestamped),  # noqa: B007 (fmt is read after the loop)
+        ("timestamped", _timestamped),
         ("labelled", _labelled),
     ):
         turns = parser(lines)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import os
 
-from app.records import Summary, SummaryItem
 from app.assistant.transcript_input import TranscriptSegment
 from app.audio.recovery import RecoveredRecording
 from app.flows import save_conversation, save_speech_result, save_summarized_transcript, store_recovered
 from app.history import HistoryStore
 from app.history.records import NewConversation
-from app.records import Turn
+from app.records import Summary, SummaryItem, Turn
 from app.tasks.transcribe import SpeechResult
 from models.types import Segment
 

@@ -22,7 +22,10 @@ def run_offline(*args: str, timeout: float = 600) -> subprocess.CompletedProcess
 
 def test_the_namespace_really_has_no_network():
     """Sanity check of the method: a connection attempt fails at the operating-system level."""
-    probe = "import socket\ntry:\n socket.create_connection(('192.0.2.1', 80), timeout=3)\nexcept OSError as e:\n print('refused', e.errno)"
+    probe = (
+        "import socket\ntry:\n socket.create_connection(('192.0.2.1', 80), timeout=3)\n"
+        "except OSError as e:\n print('refused', e.errno)"
+    )
     result = subprocess.run(["unshare", "-n", sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.stdout.startswith("refused")
 

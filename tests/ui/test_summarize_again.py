@@ -11,9 +11,9 @@ from demo_history import SUMMARY, write_demo_history
 from PySide6.QtCore import Qt, QTimer
 
 from app.assistant.summarize import SummaryOptions
-from app.records import SummaryItem
 from app.history import HistoryStore
 from app.paths import DataDir
+from app.records import SummaryItem
 from app.tasks.events import Done
 
 

@@ -250,7 +250,7 @@ class RepliesView(QWidget):
         drafts = self.services.draft_texts(result)
         self.drafts = drafts
         self.shown += drafts
-        for card, text in zip(self.cards, drafts + [""] * DRAFTS):
+        for card, text in zip(self.cards, (drafts + [""] * DRAFTS)[:DRAFTS], strict=True):
             card.set_text(text, final=True)
         parsed, me, tone, length = self._asked
         with reporting(self):
@@ -331,7 +331,7 @@ class RepliesView(QWidget):
         self.drafts = list(conversation.drafts)
         self.shown = list(conversation.shown or conversation.drafts)
         self._drafts_for = self.parsed.turns if self.parsed is not None else None
-        for card, text in zip(self.cards, self.drafts + [""] * DRAFTS):
+        for card, text in zip(self.cards, (self.drafts + [""] * DRAFTS)[:DRAFTS], strict=True):
             card.set_text(text, final=True)
             card.set_chosen(conversation.picked == card.index)
         self.regenerate_button.setEnabled(True)

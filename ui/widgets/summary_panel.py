@@ -3,6 +3,7 @@ action items (owner, due), each with a clickable time that plays the audio from 
 
 from __future__ import annotations
 
+import contextlib
 import html
 
 from PySide6.QtCore import QEvent, QUrl, Signal
@@ -62,10 +63,8 @@ class SummaryPanel(QTextBrowser):
 
     def _clicked(self, url: QUrl) -> None:
         if url.scheme() == "seek":
-            try:
+            with contextlib.suppress(ValueError):  # a malformed link seeks nowhere
                 self.seek.emit(float(url.path()))
-            except ValueError:
-                pass
 
     def render(self) -> None:
         heading = None if self.working else self.heading

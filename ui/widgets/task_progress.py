@@ -6,6 +6,7 @@ spent so far, until there is a real fraction to show; never an empty bar that lo
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from PySide6.QtCore import QTimer, Signal
@@ -84,10 +85,8 @@ class TaskProgress(QWidget):
                 (self._handle.progress, self._on_progress),
                 (self._handle.finished, self._on_finished),
             ):
-                try:
+                with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
                     signal.disconnect(slot)
-                except (RuntimeError, TypeError):
-                    pass
             self._handle = None
         self._ticker.stop()
         self.hide()

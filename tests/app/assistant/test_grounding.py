@@ -160,8 +160,12 @@ def test_titles_are_never_cut_mid_phrase():
     cases = {
         "The team agreed to hire two agents for the new help desk next month.": "Agreed to hire two agents",
         "Agreed to hire two agents for the new": "Agreed to hire two agents",
-        "Review of the quarterly budget plan for the marketing department and sales": "Review of the quarterly budget plan",
-        "The launch date moved from October 3 to October 17 because of the refund flow": "The launch date moved from October 3",
+        "Review of the quarterly budget plan for the marketing department and sales": (
+            "Review of the quarterly budget plan"
+        ),
+        "The launch date moved from October 3 to October 17 because of the refund flow": (
+            "The launch date moved from October 3"
+        ),
         "Moving the launch to the": "Moving the launch",
     }
     for sentence, title in cases.items():

@@ -12,6 +12,7 @@ from app.assistant.json_constraint import json_constraint
 from app.assistant.structured_grounding import TIME_WORDS
 from app.assistant.structured_prompts import reduce_schema, transcript_language
 from app.assistant.summarize import run_summary
+from app.assistant.summary_render import summary_markdown
 from models.slm.api import GenerationConfig
 
 PEOPLE = {"Priya", "Marcus", "Dana", "Leo"}

@@ -17,11 +17,15 @@ BOMBS = {
     "'x' * 10**12": "{{ 'x' * 10**12 }}",
     "two nested loops of 99,999": "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
     "nested loops writing": "{% for i in range(99999) %}{% for j in range(99999) %}ab{% endfor %}{% endfor %}",
-    "nested loops under the range limit (steps and time)": "{% for i in range(60000) %}{% for j in range(60000) %}{% endfor %}{% endfor %}",
+    "nested loops under the range limit (steps and time)": (
+        "{% for i in range(60000) %}{% for j in range(60000) %}{% endfor %}{% endfor %}"
+    ),
     "a replace that multiplies": "{{ ('x' * 1000000).replace('x', 'y' * 100) }}",
     "a join of a million strings with a long separator": "{{ (['y'] * 1000000)|join('z' * 100) }}",
     "an indent of many lines": "{{ ('a\n' * 100000)|indent(60000) }}",
-    "a string doubled sixty times": "{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s }}",
+    "a string doubled sixty times": (
+        "{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s }}"
+    ),
     "a filter's width": "{{ 'x'|center(10**9) }}",
     "a method's width": "{{ 'x'.ljust(10**9) }}",
     "a width in a % format": "{{ '%999999999s' % 'x' }}",
