@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.assistant.transcript_input import TranscriptSegment
 from app.audio.recovery import RecoveredRecording
 from app.errors import AppError
-from app.history import HistoryStore
 from app.history.records import NewConversation, NewRecording
 from app.kinds import RecordingStatus
 from app.records import Summary
 from app.tasks.transcribe import SpeechResult
 from models.types import Segment
+
+if TYPE_CHECKING:
+    from app.history import HistoryStore
 
 
 def save_speech_result(store: HistoryStore, result: SpeechResult, *, title: str | None = None) -> int:

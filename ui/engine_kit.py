@@ -5,10 +5,11 @@ are called lazily in that thread."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-from app.tasks.events import Done, Progress
+from app.tasks.events import Progress
 
 
 @dataclass(frozen=True)
@@ -27,12 +28,6 @@ class EngineKit:
 def loading_message(slot, what: str):
     """A Progress to yield before the first get() of a slot, so the wait is explained."""
     return None if slot.loaded else Progress(None, f"Loading the {what}…")
-
-
-@dataclass(frozen=True)
-class ImportModelTask:
-    path: str
-    models_dir: str
 
 
 # --- the real ones ----------------------------------------------------------------------
@@ -80,15 +75,10 @@ def _record(task, slot, cancel):
     yield from record(task, slot, cancel)
 
 
-def _import_model(task: ImportModelTask, slot, cancel):
-    """Importing has no cancel points of its own (models.importer); it stages and renames, so a
-    cancelled import either lands whole or leaves nothing."""
-    from pathlib import Path
+def _import_model(task, slot, cancel):
+    from app.tasks.install_model import run_import
 
-    from models.importer import import_model
-
-    yield Progress(None, f"Importing {Path(task.path).name}…")
-    yield Done(import_model(Path(task.path), Path(task.models_dir)))
+    yield from run_import(task, slot, cancel)
 
 
 def _list_devices():

@@ -13,7 +13,7 @@ from app.bridge.model_slots import ModelShelf, for_model
 from app.engines import EngineChoice, Job, default_threads, installed_models, resolve
 from app.errors import AppError, bug_sentence
 from app.settings import Settings, load_settings, save_settings
-from ui.engine_kit import EngineKit, ImportModelTask, real_kit
+from ui.engine_kit import EngineKit, real_kit
 from ui.history_services import HistoryServices
 from ui.records import ParsedConversation
 
@@ -162,6 +162,8 @@ class Services(HistoryServices):
         return installed_models(self.data_dir)
 
     def import_model(self, path: str):
+        from app.tasks.install_model import ImportModelTask
+
         return self.bridge.submit(
             LANGUAGE, ImportModelTask(str(path), str(self.data_dir.models)), self.kit.import_model
         )

@@ -10,7 +10,6 @@ from app.cli import numbers
 from app.cli.common import CliContext, CommandOutput, add_command, add_group
 from app.clock import clock
 from app.errors import HistoryError
-from app.history import HistoryStore
 from app.history.dates import local_label
 from app.history.exports import RECORDING_FORMATS
 from app.history.records import KINDS
@@ -53,6 +52,8 @@ def _filters(parser) -> None:
 
 @contextmanager
 def _history(ctx: CliContext):
+    from app.history import HistoryStore  # sqlite-utils loads only for a history command
+
     store = HistoryStore.for_data_dir(ctx.data_dir)
     try:
         yield store

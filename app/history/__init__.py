@@ -5,6 +5,8 @@ Item ids are plain integers from one `items` table, unique across kinds, so `his
 needs no prefix. See store.HistoryStore for the API.
 """
 
+from typing import TYPE_CHECKING
+
 from app.errors import HistoryError
 from app.history.records import (
     ConversationDetail,
@@ -14,7 +16,20 @@ from app.history.records import (
     SearchHit,
     StoredDraft,
 )
-from app.history.store import HistoryStore
+
+if TYPE_CHECKING:
+    from app.history.store import HistoryStore
+
+
+def __getattr__(name: str):
+    # The store (and sqlite-utils under it) loads on first use: a command that only reads the
+    # transcript formats, or `--help`, starts a fifth of a second sooner without it.
+    if name == "HistoryStore":
+        from app.history.store import HistoryStore
+
+        return HistoryStore
+    raise AttributeError(f"module 'app.history' has no attribute {name!r}")
+
 
 __all__ = [
     "ConversationDetail",

@@ -1,4 +1,5 @@
-"""Installing a catalog model from the window: models.provision run as a task generator.
+"""Installing a catalog model from the window (models.provision run as a task generator), and
+importing a model file the user chose (models.importer).
 
 Provisioning reports through a log callback and has no cancel points of its own, so it runs
 in a helper thread: its log callback hands each line to the generator, which yields it as
@@ -151,3 +152,19 @@ class _ProgressReader:
 def run_install(task: InstallModelTask, _slot, cancel: threading.Event) -> Iterator[Event]:
     """The bridge's runner for an install (it needs no engine session)."""
     yield from install_model(task, cancel)
+
+
+@dataclass(frozen=True)
+class ImportModelTask:
+    path: str
+    models_dir: str
+
+
+def run_import(task: ImportModelTask, _slot, _cancel: threading.Event) -> Iterator[Event]:
+    """The bridge's runner for an import. Importing has no cancel points of its own
+    (models.importer); it stages and renames, so a cancelled import either lands whole or
+    leaves nothing."""
+    from models.importer import import_model
+
+    yield Progress(None, f"Importing {Path(task.path).name}…")
+    yield Done(import_model(Path(task.path), Path(task.models_dir)))
