@@ -310,4 +310,8 @@ def _feed_forward(
     else:
         activated = g.one("FastGelu", [gate], domain=MS, stem=f"{stem}.gelu")
     product = g.one("Mul", [activated, up], stem=f"{stem}.gated")
-    return g.linear(product, w.down, f"{stem}.down_proj", accuracy_level=down_accuracy_level)
+    # Float activations only into 4-bit weights: onnxruntime has no float kernel for 8-bit ones and
+    # unpacks the whole matrix at every call (Qwen2.5 0.5B's Q6_K down projections: 190 of the
+    # 490 ms of a decoding step, where int8 activations take a few).
+    level = down_accuracy_level if w.down.bits == 4 else None
+    return g.linear(product, w.down, f"{stem}.down_proj", accuracy_level=level)
