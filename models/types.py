@@ -23,12 +23,14 @@ class Word:
 
 @dataclass(frozen=True)
 class Segment:
-    """A stretch of transcript; times in seconds from the start of the recording."""
+    """A stretch of transcript; times in seconds from the start of the recording. speaker: who
+    said it, once the speakers are told apart (None until then); the one Segment of every layer."""
 
     start: float
     end: float
     text: str
     words: tuple[Word, ...] = field(default=())
+    speaker: str | None = None
 
 
 class SpokenSegments:

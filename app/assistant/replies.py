@@ -28,6 +28,7 @@ from app.assistant import prompts
 from app.assistant.conversation_parse import THEM, Conversation
 from app.assistant.generation import ask_batch, guarded
 from app.assistant.personal_style import Style, apply_style
+from app.assistant.reply_choices import LENGTHS, TONES
 from app.assistant.reply_cleanup import clean_draft
 from app.assistant.reply_intents import fallback_sentences, opening_plan, situation
 from app.assistant.reply_voice import Voice, body_of, check, email_frame, real_name, repair
@@ -37,8 +38,6 @@ from app.records import Turn
 from app.tasks.events import Done, DraftReady, Event, Progress
 from models.slm.api import LanguageModel
 
-TONES = ("friendly", "neutral", "formal")
-LENGTHS = ("short", "medium", "long")
 WORD_LIMITS = {"short": (3, 40), "medium": (8, 80), "long": (20, 160)}
 NEW_TOKENS = {"short": 28, "medium": 100, "long": 200}
 CONTEXT_TURN_TOKENS = {"short": 420, "medium": 700, "long": 1000}  # older turns beyond this are left out

@@ -9,8 +9,7 @@ import time
 from pathlib import Path
 
 from app.assistant.conversation_parse import Conversation, parse_conversation
-from app.assistant.replies import LENGTHS, TONES, ReplyTask, run_replies
-from app.assistant.summarize import run_summary
+from app.assistant.reply_choices import LENGTHS, TONES
 from app.assistant.summary_render import summary_markdown, summary_text
 from app.assistant.transcript_input import TEXT_SUFFIXES, TranscriptSegment, from_segments, read_transcript
 from app.cli.common import CliContext, CommandOutput, add_command
@@ -55,6 +54,8 @@ def cmd_summarize(args, ctx: CliContext) -> CommandOutput:
         if isinstance(event, Progress) and event.message:
             sys.stderr.write(f"[{time.monotonic() - started:5.1f}s] {event.message}\n")
             sys.stderr.flush()
+
+    from app.assistant.summarize import run_summary  # numpy and the JSON constraint: not for --help
 
     summary = run_summary(model, segments, on_event=show)
     saved = None
@@ -124,6 +125,8 @@ def cmd_reply(args, ctx: CliContext) -> CommandOutput:
     examples = picked_replies_from_history(ctx, 3)
     model = _load_model(ctx, Job.REPLY)
     started = time.monotonic()
+    from app.assistant.replies import ReplyTask, run_replies
+
     replies = run_replies(model, ReplyTask(conversation, args.tone, args.length, tuple(examples)))
     sys.stderr.write(f"[{time.monotonic() - started:.1f}s] three drafts\n")
     item_id = None

@@ -13,6 +13,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.audio.devices import find_input_device
 from app.audio.disk import check_room_to_record
@@ -22,10 +23,11 @@ from app.cli.common import CliContext, CommandOutput, add_command
 from app.cli.full_disk import save_or_keep
 from app.clock import clock
 from app.errors import AppError
-from app.tasks.events import Done, Failed, Progress, TranscriptPiece
-from app.tasks.record import LevelReading, RecordControl, RecordTask, record
-from app.tasks.transcribe import SpeechResult, TranscribeTask, transcribe_file
-from models.whisper.audio_io import check_readable
+from app.tasks.events import Done, Failed, LevelReading, Progress, TranscriptPiece
+
+if TYPE_CHECKING:  # the tasks (numpy, the recorder, PyAV) load when a command runs, not for --help
+    from app.tasks.record import RecordControl
+    from app.tasks.transcribe import SpeechResult
 
 PROGRESS_EVERY_SECONDS = 5.0
 
@@ -77,6 +79,9 @@ def _seconds(text: str) -> float:
 
 
 def cmd_transcribe(args, ctx: CliContext) -> CommandOutput:
+    from app.tasks.transcribe import TranscribeTask, transcribe_file
+    from models.whisper.audio_io import check_readable
+
     path = Path(args.audio).expanduser()
     check_readable(path)  # a file that cannot be read is refused before the model is loaded
     task = TranscribeTask(str(path), language=args.language, beam_size=args.beam)
@@ -100,6 +105,8 @@ def cmd_transcribe(args, ctx: CliContext) -> CommandOutput:
 
 
 def cmd_record(args, ctx: CliContext) -> CommandOutput:
+    from app.tasks.record import RecordControl, RecordTask, record
+
     recordings = ctx.data_dir.recordings
     recordings.mkdir(mode=0o700, parents=True, exist_ok=True)
     for item_id, found in store_recovered(ctx, recover_recordings(recordings)):
