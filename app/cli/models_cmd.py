@@ -39,11 +39,12 @@ def register(subparsers) -> None:
 def _table(models: list[InstalledModel], verified: dict[str, bool] | None = None) -> CommandOutput:
     verified = verified or {}
     rows = [model.as_json(verified.get(model.id)) for model in models]
-    lines = [f"{'ID':24} {'KIND':7} {'VERIFIED':8} {'SIZE':>9}  PATH"]
+    width = max([24, *(len(row["id"]) for row in rows)])  # the columns stay in line under a long id
+    lines = [f"{'ID':{width}} {'KIND':7} {'VERIFIED':8} {'SIZE':>9}  PATH"]
     for row in rows:
         size = f"{row['size_bytes'] / 1e6:.1f} MB"
         ok = "yes" if row["verified"] else "NO"
-        lines.append(f"{row['id']:24} {row['kind']:7} {ok:8} {size:>9}  {row['path']}")
+        lines.append(f"{row['id']:{width}} {row['kind']:7} {ok:8} {size:>9}  {row['path']}")
     if not rows:
         lines = ["No models installed; run `confide models install`."]
     return CommandOutput({"models": rows}, "\n".join(lines))

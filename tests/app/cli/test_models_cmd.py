@@ -100,3 +100,20 @@ def test_import_a_gguf_with_the_fast_build(data_dir, models_data_dir):
     assert generated.returncode == 0, generated.stderr
     text = json.loads(generated.stdout)["text"].lower()
     assert sum(color in text for color in ("red", "blue", "green", "yellow", "black", "white")) >= 2, text
+
+
+def test_the_table_stays_in_columns_under_a_long_id():
+    """An id longer than the ID column (qwen2.5-coder-0.5b-instruct) widens the column, so every
+    row's KIND starts where the header's does."""
+    from app.cli.models_cmd import _table
+
+    class Listed:
+        def __init__(self, model_id):
+            self.id = model_id
+
+        def as_json(self, verified):
+            return {"id": self.id, "kind": "llm", "verified": True, "size_bytes": 1e6, "path": "/m"}
+
+    text = _table([Listed("smollm2-135m-instruct"), Listed("qwen2.5-coder-0.5b-instruct")]).text
+    header, *rows = text.splitlines()
+    assert {row.index(" llm ") for row in rows} == {header.index(" KIND ")}
