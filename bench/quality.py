@@ -13,11 +13,13 @@ Replies: for each Agent turn of support.jsonl, three drafts from the turns befor
 of three ROUGE-L and chrF against the real reply, beside the baseline (one plain "Reply to this
 conversation" prompt sampled three times); and the share of short drafts with 3-40 words.
 
-Speed: the longest AMI meeting summarized end to end; three short drafts with three
-personalization examples for a 10-turn chat (median of 3).
+Speed: the longest AMI meeting summarized end to end ("speed"); three short drafts with three
+personalization examples for a 10-turn chat, when the first is ready and when all three are
+(median of 3; "drafts").
 
 Usage: python bench/quality.py [--model ID | --model-dir DIR] [--threads 2]
-                               [--only meetings,chats,replies,speed] [--limit N] [--ids A,B] [--json OUT]
+                               [--only meetings,chats,replies,speed,drafts] [--limit N] [--ids A,B]
+                               [--json OUT]
 --model takes an installed instruction model's id (smollm2-135m-instruct, qwen2.5-coder-0.5b-instruct,
 qwen2.5-coder-1.5b-instruct) from the test data folder; a capable one takes the structured path.
 The data are read where they are and never copied into the repository.
@@ -43,12 +45,13 @@ from app.assistant import prompts  # noqa: E402
 from app.assistant.conversation_parse import Conversation  # noqa: E402
 from app.assistant.generation import ask, guarded, prompt_tokens  # noqa: E402
 from app.assistant.grounding import DATE_WORDS, NameBook  # noqa: E402
-from app.assistant.replies import NEW_TOKENS, ReplyTask, run_replies  # noqa: E402
+from app.assistant.replies import NEW_TOKENS, ReplyTask, draft_replies, run_replies  # noqa: E402
 from app.assistant.structured_grounding import TIME_WORDS, invented_facts  # noqa: E402
 from app.assistant.summarize import run_summary  # noqa: E402
 from app.assistant.summary_render import summary_markdown  # noqa: E402
 from app.assistant.transcript_input import from_turns  # noqa: E402
 from app.records import Turn  # noqa: E402
+from app.tasks.events import DraftReady  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 MODELS = ROOT / ".cache" / "test-data" / "models"
@@ -253,6 +256,28 @@ def ten_turn_chat() -> Conversation:
     return Conversation(turns, "labelled", me, False)
 
 
+def run_drafts_speed(model, log) -> dict:
+    """Three short drafts with three personalization examples for a 10-turn chat, as the window
+    asks for them: when the first draft is ready to show and when all three are (median of 3)."""
+    conversation = ten_turn_chat()
+    firsts, totals = [], []
+    for _ in range(3):
+        started = time.perf_counter()
+        first = None
+        for event in draft_replies(model, ReplyTask(conversation, "friendly", "short", PERSONAL_EXAMPLES)):
+            if isinstance(event, DraftReady) and first is None:
+                first = time.perf_counter() - started
+        totals.append(time.perf_counter() - started)
+        firsts.append(first if first is not None else totals[-1])
+    log(
+        "three short drafts for a 10-turn chat: first "
+        + ", ".join(f"{t:.2f}s" for t in firsts)
+        + "; all three "
+        + ", ".join(f"{t:.2f}s" for t in totals)
+    )
+    return {"replies_s": statistics.median(totals), "first_draft_s": statistics.median(firsts)}
+
+
 def run_speed(model, log) -> dict:
     meetings = [r for r in load_rows("meetings") if r["id"].startswith("ami")]
     longest = max(meetings, key=lambda r: sum(len(t["text"]) for t in r["turns"]))
@@ -261,19 +286,7 @@ def run_speed(model, log) -> dict:
     run_summary(model, from_turns(longest["turns"]))
     summary_seconds = time.perf_counter() - started
     log(f"longest AMI meeting ({longest['id']}, {chars} chars): {summary_seconds:.1f}s")
-    conversation = ten_turn_chat()
-    times = []
-    for _ in range(3):
-        started = time.perf_counter()
-        run_replies(model, ReplyTask(conversation, "friendly", "short", PERSONAL_EXAMPLES))
-        times.append(time.perf_counter() - started)
-    log(f"three short drafts for a 10-turn chat: {', '.join(f'{t:.2f}s' for t in times)}")
-    return {
-        "summary_s": summary_seconds,
-        "summary_id": longest["id"],
-        "summary_chars": chars,
-        "replies_s": statistics.median(times),
-    }
+    return {"summary_s": summary_seconds, "summary_id": longest["id"], "summary_chars": chars}
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -373,13 +386,24 @@ def table(results: dict, threads: int) -> str:
                 "yes" if speed["summary_s"] <= 120 else "NO",
             )
         )
+    drafts = results.get("drafts")
+    if drafts:
         rows.append(
             (
-                "3 short drafts, 10-turn chat, 3 examples",
-                f"{speed['replies_s']:.2f} s",
+                "3 short drafts, 10-turn chat, 3 examples: the first ready",
+                f"{drafts['first_draft_s']:.2f} s",
+                "",
+                "<= 0.7 s",
+                "yes" if drafts["first_draft_s"] <= 0.7 else "NO",
+            )
+        )
+        rows.append(
+            (
+                "3 short drafts, 10-turn chat, 3 examples: all three",
+                f"{drafts['replies_s']:.2f} s",
                 "",
                 "<= 3 s",
-                "yes" if speed["replies_s"] <= 3 else "NO",
+                "yes" if drafts["replies_s"] <= 3 else "NO",
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
@@ -404,7 +428,7 @@ def main(argv=None) -> int:
     parser.add_argument("--model", default=None, help="an installed instruction model's id (see Usage)")
     parser.add_argument("--model-dir", default=str(DEFAULT_MODEL))
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--only", default="meetings,chats,replies,speed")
+    parser.add_argument("--only", default="meetings,chats,replies,speed,drafts")
     parser.add_argument("--limit", type=int, default=None, help="at most N rows per data set (a quick slice)")
     parser.add_argument("--ids", default=None, help="comma-separated row ids to run (a quick slice)")
     parser.add_argument("--json", dest="json_out", default=None, help="also write the raw numbers here")
@@ -445,6 +469,8 @@ def main(argv=None) -> int:
         results["replies"] = run_replies_bench(model, pick(load_rows("support")), log)
     if "speed" in parts:
         results["speed"] = run_speed(model, log)
+    if "drafts" in parts:
+        results["drafts"] = run_drafts_speed(model, log)
     print(table(results, args.threads))
     if results.get("meetings"):
         print(f"\nModel: {folder.name}")
