@@ -118,7 +118,13 @@ class RecordingView(QWidget):
         self.transcript.clear()
         self.summary.show_empty()
         self.progress.release()
-        for widget in (
+        for widget in (*self._detail_widgets(), self.transcribe_button):
+            widget.setVisible(False)
+        self.empty.setVisible(True)
+
+    def _detail_widgets(self) -> tuple:
+        """What shows an open recording (the empty-state text shows instead of them)."""
+        return (
             self.splitter,
             self.player,
             self.rename_button,
@@ -126,10 +132,7 @@ class RecordingView(QWidget):
             self.export_button,
             self.summarize_button,
             self.delete_button,
-            self.transcribe_button,
-        ):
-            widget.setVisible(False)
-        self.empty.setVisible(True)
+        )
 
     def open(self, recording_id, at: float | None = None, summarize_if_missing: bool = True) -> bool:
         with reporting(self) as call:
@@ -138,15 +141,7 @@ class RecordingView(QWidget):
             return False
         self.banner.hide()
         self.recording = recording
-        for widget in (
-            self.splitter,
-            self.player,
-            self.rename_button,
-            self.copy_button,
-            self.export_button,
-            self.summarize_button,
-            self.delete_button,
-        ):
+        for widget in self._detail_widgets():
             widget.setVisible(True)
         self.empty.setVisible(False)
         self._show_header()
