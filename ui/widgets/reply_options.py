@@ -20,12 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.assistant.reply_choices import LENGTHS, TONES  # the drafter's own, without loading it
 from ui.widgets.rich_delegate import RICH_TEXT_ROLE, RichTextDelegate
-
-# app.assistant.replies' TONES and LENGTHS, which it checks; not imported from there, because that
-# module loads after the window shows (ui/window.py's GUI_SIDE_MODULES)
-TONES = ("friendly", "neutral", "formal")
-LENGTHS = ("short", "medium", "long")
 
 
 def _choice_row(name: str, values, default: str) -> tuple[QButtonGroup, QHBoxLayout]:
