@@ -1,13 +1,22 @@
 """A compact audio player (QtMultimedia) for a recording: play/pause, position, and seek.
 
 The media player is made on first use: QtMultimedia's backend takes a moment to start and
-talks to the sound server, which a window that never plays anything does not need."""
+talks to the sound server, which a window that never plays anything does not need.
+
+Every call that changes the player's state (source, play, pause, stop, position) is queued
+through Qt's meta-object system instead of made from Python. PySide holds the GIL through a
+call into C++, and QtMultimedia's FFmpeg backend tears down its audio renderer on its own
+thread, where destroying it asks PySide (and so the GIL) whether our QAudioOutput overrides a
+virtual. A pause made from Python could then wait on a lock the renderer's thread holds while
+that thread waits for the GIL: the window froze for good (caught in CI, and 1 in 16 runs of
+the keyboard test here; gdb showed both threads). Queued, the call runs from the event loop,
+which holds no GIL."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QMetaObject, Qt, QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from ui.format import clock
@@ -21,7 +30,10 @@ class AudioPlayer(QWidget):
         super().__init__(parent)
         self.player = None
         self._source: Path | None = None
+        self._loaded: Path | None = None  # the file the player was last asked to load
+        self._ready = False  # the player has _loaded open and can seek in it
         self._pending_seek: float | None = None
+        self._requested_playing: bool | None = None  # asked for, not yet reported back
         self.play_button = QPushButton("Play")
         self.play_button.setAccessibleName("Play recording")
         self.play_button.setToolTip("Play or pause (Space)")
@@ -38,6 +50,10 @@ class AudioPlayer(QWidget):
         layout.addWidget(self.time)
         self.set_source(None)
 
+    def _queue(self, method: str, *args) -> None:
+        """Run one of the media player's slots from the event loop (see the module's docstring)."""
+        QMetaObject.invokeMethod(self.player, method, Qt.QueuedConnection, *args)
+
     def _ensure_player(self):
         if self.player is None:
             from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
@@ -50,15 +66,20 @@ class AudioPlayer(QWidget):
             self.player.playbackStateChanged.connect(self._state)
             self.player.errorOccurred.connect(self._error)
             self.player.mediaStatusChanged.connect(self._status)
-        if self._source is not None and self.player.source().isEmpty():
-            self.player.setSource(QUrl.fromLocalFile(str(self._source)))
+        if self._source is not None and self._loaded != self._source:
+            self._loaded = self._source
+            self._ready = False
+            self._queue("setSource", Q_ARG(QUrl, QUrl.fromLocalFile(str(self._source))))
         return self.player
 
     def set_source(self, path: Path | None, duration: float | None = None) -> None:
-        if self.player is not None:
-            self.player.stop()
-            self.player.setSource(QUrl())
+        if self.player is not None and self._loaded is not None:
+            self._queue("stop")
+            self._queue("setSource", Q_ARG(QUrl, QUrl()))
+        self._loaded = None
+        self._ready = False
         self._pending_seek = None
+        self._requested_playing = None
         available = path is not None and Path(path).is_file()
         self._source = Path(path) if available else None
         self.slider.setValue(0)
@@ -78,36 +99,51 @@ class AudioPlayer(QWidget):
     def toggle(self) -> None:
         if not self.isEnabled():
             return
-        if self.playing:
-            self.player.pause()
+        playing = self.playing if self._requested_playing is None else self._requested_playing
+        if playing:
+            self._pause()
         else:
-            self._ensure_player().play()
+            self._play()
 
     def play_from(self, seconds: float) -> None:
         if not self.isEnabled():
             return
-        from PySide6.QtMultimedia import QMediaPlayer
-
-        player = self._ensure_player()
-        if player.mediaStatus() in (QMediaPlayer.LoadedMedia, QMediaPlayer.BufferedMedia, QMediaPlayer.EndOfMedia):
-            player.setPosition(int(seconds * 1000))
-        else:
-            self._pending_seek = seconds
-        player.play()
+        self._seek(seconds)
+        self._play()
 
     def stop(self) -> None:
         if self.player is not None:
-            self.player.stop()
+            self._requested_playing = False
+            self._queue("stop")
+
+    def _play(self) -> None:
+        self._ensure_player()
+        self._requested_playing = True
+        self._queue("play")
+
+    def _pause(self) -> None:
+        self._requested_playing = False
+        self._queue("pause")
+
+    def _seek(self, seconds: float) -> None:
+        self._ensure_player()
+        if self._ready:
+            self._queue("setPosition", Q_ARG("qint64", int(seconds * 1000)))
+        else:
+            self._pending_seek = seconds
 
     def _slider_moved(self, ms: int) -> None:
         if self.isEnabled():
-            self._ensure_player().setPosition(ms)
+            self._seek(ms / 1000)
 
     def _status(self, status) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
 
-        if self._pending_seek is not None and status in (QMediaPlayer.LoadedMedia, QMediaPlayer.BufferedMedia):
-            self.player.setPosition(int(self._pending_seek * 1000))
+        open_statuses = (QMediaPlayer.LoadedMedia, QMediaPlayer.BufferedMedia, QMediaPlayer.EndOfMedia)
+        current = self._loaded is not None and self.player.source() == QUrl.fromLocalFile(str(self._loaded))
+        self._ready = current and status in open_statuses
+        if self._ready and self._pending_seek is not None:
+            self._queue("setPosition", Q_ARG("qint64", int(self._pending_seek * 1000)))
             self._pending_seek = None
 
     def _position(self, ms: int) -> None:
@@ -122,6 +158,7 @@ class AudioPlayer(QWidget):
             self.time.setText(f"{clock(self.player.position() / 1000)} / {clock(ms / 1000)}")
 
     def _state(self, _state) -> None:
+        self._requested_playing = None
         playing = self.playing
         self.play_button.setText("Pause" if playing else "Play")
         self.play_button.setAccessibleName("Pause playback" if playing else "Play recording")
