@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from app.assistant.text_tools import clean_speech, content_set, is_backchannel, split_sentences
+from app.assistant.text_tools import STOPWORDS, clean_speech, content_set, is_backchannel, split_sentences
 from app.assistant.transcript_input import TranscriptSegment
 from models.errors import ContextOverflowError
 
@@ -88,6 +88,10 @@ def prepare_utterances(segments: Sequence[TranscriptSegment]) -> list[Utterance]
             and not last[3].endswith(("?",))
         ):
             joined = f"{last[3]} " if last[3].endswith((".", "!", ",", ";", ":")) else f"{last[3]}, "
+            first_word = text.split(" ", 1)[0]
+            if not last[3].endswith((".", "!")) and first_word != "I" and first_word.lower() in STOPWORDS:
+                # mid-sentence: "...in the project folder, and then we can all work", not ", And then"
+                text = text[0].lower() + text[1:]
             last[4].append((len(joined), segment.start))
             last[3] = joined + text
             continue

@@ -155,7 +155,19 @@ class NameBook:
         parts = candidate.split()
         if all(p.lower() in self._lower for p in parts) and re.search(rf"\b{re.escape(candidate)}\b", self._text):
             return candidate
+        if self._is_title(parts, candidate):
+            return candidate
         return None
+
+    def _is_title(self, parts: list[str], candidate: str) -> bool:
+        """'our User Interface Designer': a capitalized phrase the transcript says after 'the',
+        'our', ..., ending in one of its names. Its other words may be said in lower case too
+        ('user friendly'): the phrase as a whole is the person's title, and cutting it to
+        'Designer' would name nobody when a meeting has two designers."""
+        if parts[-1].lower() not in self._lower or not all(p[0].isupper() and is_person_word(p) for p in parts):
+            return False
+        determiner = r"\b(?:[Tt]he|[Oo]ur|[Yy]our|[Tt]heir|[Mm]y|[Hh]is|[Hh]er)\s+"
+        return re.search(determiner + re.escape(candidate) + r"\b", self._text) is not None
 
     def is_known(self, token: str) -> bool:
         return token.lower() in self._lower

@@ -63,6 +63,7 @@ from app.assistant.transcript_input import TranscriptSegment
 from app.assistant.wording import (
     TITLE_WORDS,
     has_first_person,
+    lost_its_object,
     plain_fallback,
     short_title,
     shorter_versions,
@@ -323,6 +324,8 @@ class _Run:
                 text = owner + text[subject.end(1) :]  # the model put someone (or "Friday") first: the owner does it
             elif not named and said.lower() not in STOPWORDS:
                 text = ""  # "October will ...": the model made a day or a thing the owner
+        if text and lost_its_object(text, candidate.text):
+            text = ""
         text = text or plain_fallback(candidate.text, owner)
         if not text:
             return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from app.assistant.text_tools import STOPWORDS, content_set, split_label, split_sentences
+from app.assistant.text_tools import STOPWORDS, content_set, content_words, split_label, split_sentences
 
 DISCOURSE = re.compile(
     r"^(?:(?:okay|ok|so|well|and|but|yeah|yes|right|alright|now|then|also|um|uh|oh|just)"
@@ -177,6 +177,22 @@ def plain_fallback(said: str, owner: str | None) -> str:
     ):
         return ""
     return text
+
+
+TASK_VERB = re.compile(
+    r"\b(?:will|shall|should|is going to|are going to|needs to|need to|has to|have to)\s+(.+)", re.IGNORECASE
+)
+
+
+def lost_its_object(text: str, said: str) -> bool:
+    """A rewritten action item whose task is one word where what was said gave it several: 'The
+    User Interface Designer will design.' for '...is going to do the technical function design,
+    user interface concept and user interface design.' It tells a reader nothing."""
+    task = TASK_VERB.search(text)
+    if task is None:
+        return False
+    said_task = TASK_VERB.search(said)
+    return len(content_words(task.group(1))) < 2 and len(content_words(said_task.group(1) if said_task else said)) >= 3
 
 
 SELF_PHRASE = re.compile(

@@ -41,6 +41,24 @@ def test_utterances_merge_one_speakers_run_and_drop_fillers():
     ]
 
 
+def test_a_sentence_carried_on_in_the_next_segment_is_not_capitalized_mid_way():
+    """Whisper (and AMI) cut sentences into segments, each capitalized: joined, 'then I'll put
+    the minutes in the project folder,' + 'And then we can all work.' reads ', and then'; a
+    new sentence, 'I' and names keep their capitals."""
+    segments = [
+        TranscriptSegment(0.0, 1.0, "then I'll put the minutes in the project folder,", "A"),
+        TranscriptSegment(1.0, 2.0, "And then we can all work", "A"),
+        TranscriptSegment(2.0, 3.0, "I think", "A"),
+        TranscriptSegment(3.0, 4.0, "Priya has the slides.", "A"),
+        TranscriptSegment(4.0, 5.0, "So that is it.", "A"),
+    ]
+    (utterance,) = prepare_utterances(segments)
+    assert utterance.text == (
+        "Then I'll put the minutes in the project folder, and then we can all work, I think, "
+        "Priya has the slides. So that is it."
+    )
+
+
 def test_only_acknowledgements_still_give_utterances():
     """A transcript of nothing but 'okay' is not turned into nothing."""
     utterances = prepare_utterances(

@@ -180,3 +180,22 @@ def test_roles_of_several_words_can_own_items():
     text = "The Industrial Designer will work on the components."
     book = NameBook(["A", "B"], ["Our Industrial Designer is here.", text])
     assert owner_for(Utterance(0, 0, 0.0, "A", text), [], book) == "Industrial Designer"
+
+
+def test_a_title_is_kept_whole_when_its_first_words_are_also_common_words():
+    """AMI's 'the User Interface Designer is going to...' (where 'user' is also said in lower
+    case) is owned by the User Interface Designer, not by 'Designer', which in that meeting
+    could be either of two people. A capitalized phrase at the start of a sentence is not a
+    title: 'Maybe Sam will' is Sam's."""
+    texts = [
+        "And Industrial Designer uh there's also user friendly and a bit original.",
+        "And we've got our User Interface Designer.",
+        "Uh the User Interface Designer is going to do the technical function design, user interface concept "
+        "and user interface design.",
+        "Maybe Sam will bring the remote.",
+    ]
+    book = NameBook(["A", "B"], texts)
+    said = Utterance(0, 0, 0.0, "A", texts[2])
+    assert owner_for(said, [], book) == "User Interface Designer"
+    assert owner_for(Utterance(1, 0, 0.0, "A", texts[3]), [], book) == "Sam"
+    assert book.find("Interface Designer") is None  # never said after a determiner

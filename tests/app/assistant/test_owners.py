@@ -12,7 +12,7 @@ from app.assistant.chunking import Utterance, prepare_utterances
 from app.assistant.extract import find_actions
 from app.assistant.grounding import DATE_WORDS, NameBook, owner_for
 from app.assistant.summarize import run_summary
-from app.assistant.wording import to_do
+from app.assistant.wording import lost_its_object, to_do
 
 # A day or a month as the one who does something: "Friday will update the release notice".
 DAY_OR_MONTH = re.compile(
@@ -121,3 +121,29 @@ def test_summary_owners_are_people_and_first_person_items_are_kept():
         report = next(a for a in items if "report" in a.text)
         assert report.due == "by Wednesday"
     assert LAUNCH_SYNC[13][0] == "Priya"  # the report is hers
+
+
+def _object_dropping_model(prompt: str) -> str:
+    return "The User Interface Designer will design."
+
+
+def test_an_item_that_lost_what_is_to_be_done_falls_back_to_what_was_said():
+    """SmolLM2 turned AMI's 'the User Interface Designer is going to do the technical function
+    design, user interface concept and user interface design' into 'The User Interface Designer
+    will design.': the item then reads as said, under the whole title."""
+    said = (
+        "Uh the User Interface Designer is going to do the technical function design, user interface "
+        "concept and user interface design."
+    )
+    assert lost_its_object("The User Interface Designer will design.", said)
+    assert not lost_its_object("The User Interface Designer will do the function design.", said)
+    assert not lost_its_object("Priya will send it.", "I will send it.")  # nothing more was said
+    segments = [
+        Utterance(0, 0, 0.0, "A", "And we've got our User Interface Designer."),
+        Utterance(1, 1, 4.0, "A", said),
+        Utterance(2, 2, 9.0, "B", "Okay, sounds good to me."),
+    ]
+    summary = run_summary(ScriptedModel(_object_dropping_model), segments)
+    item = next(a for a in summary.action_items if "function design" in a.text)
+    assert item.owner == "User Interface Designer"
+    assert item.text.startswith("The User Interface Designer is going to do the technical function design")
