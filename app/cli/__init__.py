@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "app.cli.llm_cmd",
     "app.cli.speech_cmd",
     "app.cli.assistant_cmd",
+    "app.cli.ask_cmd",
     "app.cli.history_cmd",
     "app.cli.doctor_cmd",
 )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from app.audio.wavfile import stored_in_history
 from app.errors import HistoryError
-from app.history import cleanup, exports, files, inputs, reading, schema, search, search_index, writing
+from app.history import cleanup, exports, files, inputs, reading, retrieval, schema, search, search_index, writing
 from app.history.connection import configure, make_private, open_database, translate
 from app.history.dates import to_stored
 from app.history.records import (
@@ -306,6 +306,13 @@ class HistoryStore:
     @_guarded
     def search(self, query: str, kind: str | None = None, since=None, limit: int = 50) -> list[SearchHit]:
         return search.search(self._db, query, kind, since, limit)
+
+    @_guarded
+    def passages(
+        self, question: str, item_id: int | None = None, since=None, limit: int = 6
+    ) -> list[retrieval.Passage]:
+        """What the history says that may answer question (confide ask), best first."""
+        return retrieval.find_passages(self._db, question, item_id, since, limit)
 
     @_guarded
     def get_item(self, item_id: int) -> RecordingDetail | ConversationDetail:

@@ -1,0 +1,183 @@
+"""Questions about the user's history, answered from its own passages (confide ask).
+
+The model sees numbered passages (app.history.retrieval) and the question, and answers with
+the number of the passage after each sentence. Its answer is then checked like a summary's
+notes (grounding.supported): a sentence is kept only when the passage it cites, or failing a
+citation the one that supports it best, says its words, names, numbers and dates. What is
+left is the answer, and the passages it rests on are its citations.
+
+When nothing is left and the best passage holds every word of the question, that passage's
+own sentences are the answer, quoted as said: a small model often cannot phrase an answer, but
+the history did say it. Otherwise the answer is NOT_FOUND: never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.assistant.generation import ask, guarded
+from app.assistant.grounding import NameBook, keeps_negation, supported
+from app.assistant.text_tools import split_sentences
+from app.clock import clock
+from app.errors import AppError
+from app.tasks.events import Done, Event, Progress
+from models.slm.api import LanguageModel
+
+if TYPE_CHECKING:
+    from app.history.retrieval import Passage
+
+NOT_FOUND = "I could not find that in your history."
+ANSWER_TOKENS = 96
+MAX_QUESTION_CHARS = 500
+QUOTE_COVER = 0.999  # a passage quoted as the answer holds every word of the question
+CITATION = re.compile(r"\s*\[(\d{1,2})\]")
+SAYS_NOT_FOUND = re.compile(r"\bnot found\b|\b(?:do(?:es)? not|don't|doesn't) (?:say|mention)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Citation:
+    item_id: int
+    kind: str
+    title: str
+    start: float | None
+    text: str
+
+    def to_json(self) -> dict:
+        return {"id": self.item_id, "kind": self.kind, "title": self.title, "start": self.start, "text": self.text}
+
+
+@dataclass(frozen=True)
+class HistoryAnswer:
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    quoted: bool = False  # the answer is what the history said, not the model's own words
+
+    @property
+    def found(self) -> bool:
+        return bool(self.citations)
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "found": self.found,
+            "citations": [c.to_json() for c in self.citations],
+        }
+
+
+@dataclass(frozen=True)
+class AskTask:
+    """previous: the questions and answers before this one, oldest first (a follow-up)."""
+
+    question: str
+    item_id: int | None = None
+    since: str | None = None
+    previous: tuple[tuple[str, str], ...] = ()
+
+
+def checked_question(question: str) -> str:
+    question = " ".join((question or "").split())
+    if not question:
+        raise AppError("The question is empty; ask about something said in your recordings or conversations.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise AppError(
+            f"The question is too long ({len(question)} characters); ask it in {MAX_QUESTION_CHARS} or fewer."
+        )
+    return question
+
+
+def answer_question(
+    model: LanguageModel,
+    task: AskTask,
+    passages: Sequence[Passage],
+    cancel: threading.Event | None = None,
+) -> Iterator[Event]:
+    """Progress, then Done(HistoryAnswer); stops without Done when cancelled. passages: at
+    least one (app.tasks.ask answers "not found" without a model when there are none)."""
+    question = checked_question(task.question)
+    yield Progress(0.1, f"Reading {len(passages)} passage{'s' if len(passages) != 1 else ''}")
+    shown = _fitting(model, task, question, list(passages))
+    answer = ask(model, _messages(task, question, shown), guarded(ANSWER_TOKENS), cancel)
+    if answer.cancelled:
+        return
+    yield Progress(0.9, "Checking the answer")
+    yield Done(check_answer(question, answer.text, shown))
+
+
+def check_answer(question: str, text: str, passages: Sequence[Passage]) -> HistoryAnswer:
+    """The model's answer cut to the sentences its passages support, with those passages as
+    citations; else the best passage quoted, when it holds the whole question; else not found."""
+    names = NameBook([], [p.text for p in passages])
+    kept: list[str] = []
+    cited: list[Passage] = []
+    for sentence in split_sentences(text):
+        numbers = [int(n) for n in CITATION.findall(sentence)]
+        plain = CITATION.sub("", sentence).strip()
+        if not plain or SAYS_NOT_FOUND.search(plain):
+            continue
+        sources = [passages[n - 1] for n in numbers if 1 <= n <= len(passages)] or list(passages)
+        backing = next(
+            (p for p in sources if supported(plain, p.text, names) and keeps_negation(plain, p.text)),
+            None,
+        )
+        if backing is None or plain in kept:
+            continue
+        kept.append(plain)
+        if backing not in cited:
+            cited.append(backing)
+    if kept:
+        return HistoryAnswer(question, " ".join(kept), tuple(_citation(p) for p in cited))
+    best = passages[0]
+    if best.cover >= QUOTE_COVER:
+        where = ", ".join(part for part in (f"“{best.title}”", clock(best.start)) if part)
+        return HistoryAnswer(question, f"{where}: “{best.quote}”", (_citation(best),), quoted=True)
+    return HistoryAnswer(question, NOT_FOUND, ())
+
+
+def _citation(passage: Passage) -> Citation:
+    return Citation(passage.item_id, passage.kind, passage.title, passage.start, passage.quote)
+
+
+SYSTEM = (
+    "You answer questions about the user's own meetings and conversations. You use only the numbered "
+    "passages you are given, and you never guess."
+)
+
+
+def _passage_lines(passages: Sequence[Passage]) -> str:
+    lines = []
+    for number, passage in enumerate(passages, 1):
+        when = f", at {clock(passage.start)}" if passage.start is not None else ""
+        lines.append(f"[{number}] From “{passage.title}”{when}: {passage.text}")
+    return "\n".join(lines)
+
+
+def _messages(task: AskTask, question: str, passages: Sequence[Passage]) -> list[dict]:
+    earlier = "".join(f"Earlier question: {q}\nEarlier answer: {a}\n" for q, a in task.previous[-2:])
+    return [
+        {"role": "system", "content": SYSTEM},
+        {
+            "role": "user",
+            "content": (
+                f"Passages:\n{_passage_lines(passages)}\n\n{earlier}Question: {question}\n\n"
+                "Answer in one or two short sentences, using only the passages, and put the number of the "
+                "passage you used in brackets after each sentence, like [1]. If the passages do not answer "
+                "the question, answer: Not found."
+            ),
+        },
+    ]
+
+
+def _fitting(model: LanguageModel, task: AskTask, question: str, passages: list[Passage]) -> list[Passage]:
+    """As many of the passages, best first, as fit the model's context with room to answer."""
+    while len(passages) > 1:
+        rendered = model.render_chat(_messages(task, question, passages))
+        if model.count_tokens(rendered) + ANSWER_TOKENS <= model.context_length:
+            break
+        passages = passages[:-1]
+    return passages

@@ -1,0 +1,220 @@
+"""The passages of the history that may answer a question (confide ask).
+
+A question is not a search: "When is Elena sending the login report?" should find "Elena
+will send the login report on Thursday" though "when" and "sending" are not said. So:
+
+- the question's content words (no question words, no stopwords), each with its family and
+  its numbers written both ways ("twelve" and "12"), any of them through FTS5's bm25 over the
+  passages the index already holds (search_index.py);
+- each matching passage is narrowed to the few sentences around the words (a passage is up to
+  1,200 characters; a prompt needs the part that answers), with the time it was said;
+- a passage counts only if it holds most of the question's weight: each word weighs by how rare
+  it is in the history (a name or "login" counts, "meeting" hardly), and a passage below
+  MIN_COVER is not an answer, whatever its rank. That is what lets "not found" be said.
+
+Bounded work: at most CANDIDATES passages are read per question, whatever the history's size.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from app.assistant.text_tools import STOPWORDS, stem
+from app.history.dates import parse_since
+from app.history.search_index import item_range
+from app.history.search_query import parse_query, word_forms
+
+CANDIDATES = 40
+MAX_WORDS = 12
+MIN_COVER = 0.6  # of the question's weight, in one passage
+WINDOW_SENTENCES = 3
+WINDOW_CHARS = 600
+QUESTION_WORDS = frozenset(
+    """what when who whom whose which where why how did does do tell said say says talk talked talking
+    mention mentioned discuss discussed anyone someone somebody anybody everyone ever last recording
+    recordings meeting meetings conversation conversations chat call""".split()
+)
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+}  # fmt: skip
+DIGITS_TO_WORDS = {str(value): word for word, value in NUMBER_WORDS.items()}
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A few sentences of one item that bear on the question. start: when they were said (a
+    recording's transcript or summary item), else None. cover: the share of the question's
+    weight they hold (0..1)."""
+
+    item_id: int
+    kind: str  # "recording" or "conversation"
+    source: str  # "transcript", "summary", "conversation", "reply" or "title"
+    title: str
+    created: str
+    start: float | None
+    text: str  # the sentences that hold the question's words, with one of context each side
+    quote: str  # those sentences alone
+    cover: float
+
+
+def question_words(question: str) -> list[str]:
+    """The words of a question that a passage answering it would say."""
+    seen: list[str] = []
+    for word in WORD.findall(question.lower()):
+        if word in STOPWORDS or word in QUESTION_WORDS or len(word) < 2 and not word.isdigit():
+            continue
+        if word not in seen:
+            seen.append(word)
+    return seen[:MAX_WORDS]
+
+
+def _variants(word: str) -> list[str]:
+    """The ways a passage may write word: its family ('decide', 'decision'), its number in
+    digits or in words."""
+    if word in NUMBER_WORDS:
+        return [word, str(NUMBER_WORDS[word])]
+    if word in DIGITS_TO_WORDS:
+        return [word, DIGITS_TO_WORDS[word]]
+    return word_forms(word)
+
+
+def _root(word: str) -> str:
+    """'decided', 'decide' -> 'decid'; 'hiring', 'hire' -> 'hir' (enough to tell a sentence
+    holds the word; FTS5's porter stemmer already found the passage)."""
+    root = stem(word)
+    return root[:-1] if len(root) >= 4 and root.endswith("e") else root
+
+
+def _matches(word: str, sentence_roots: set[str]) -> bool:
+    return any(_root(v) in sentence_roots for v in _variants(word))
+
+
+def find_passages(db: Database, question: str, item_id: int | None = None, since=None, limit: int = 6) -> list[Passage]:
+    """The passages that answer question best, best first; [] when none holds enough of it."""
+    asked = question_words(question)
+    if not asked:
+        return []
+    indexed = _indexed(db)
+    units: list[str] = []
+    for word in asked:
+        for variant in _variants(word):
+            query = parse_query(variant, indexed)
+            units.extend(query.units)
+    match = " OR ".join(units)
+    where: list[str] = ["search_docs_fts MATCH ?"]
+    params: list[str | int] = [match]
+    if item_id is not None:
+        for kind in ("recording", "conversation"):
+            low, high = item_range(item_id, kind)
+            if db.execute("SELECT 1 FROM search_docs WHERE id BETWEEN ? AND ? LIMIT 1", [low, high]).fetchone():
+                where.append("search_docs_fts.rowid BETWEEN ? AND ?")
+                params += [low, high]
+                break
+        else:
+            return []
+    since_text = parse_since(since)
+    rows = db.execute(
+        "SELECT search_docs_fts.rowid, bm25(search_docs_fts) FROM search_docs_fts WHERE "
+        + " AND ".join(where)
+        + " ORDER BY bm25(search_docs_fts) LIMIT ?",
+        [*params, CANDIDATES],
+    ).fetchall()
+    weights = _weights(db, asked, indexed)
+    total = sum(weights.values())
+    found: list[tuple[float, float, Passage]] = []
+    for doc_id, rank in rows:
+        doc = db.execute(
+            "SELECT d.item_id, d.source, d.anchors, d.text, i.kind, i.title, i.created FROM search_docs d "
+            "JOIN items i ON i.id = d.item_id WHERE d.id = ?",
+            [doc_id],
+        ).fetchone()
+        if doc is None or (since_text is not None and doc[6] < since_text):
+            continue
+        item, source, anchors, text, kind, title, created = doc
+        offset, window, quote, cover = _best_window(text, asked, weights, total)
+        if cover < MIN_COVER:
+            continue
+        start = _time_at(json.loads(anchors or "[]"), offset) if kind == "recording" else None
+        found.append((cover, rank, Passage(item, kind, source, title, created, start, window, quote, round(cover, 3))))
+    found.sort(key=lambda entry: (-entry[0], entry[1]))
+    kept: list[Passage] = []
+    for _, _, passage in found:
+        if any(p.item_id == passage.item_id and p.text == passage.text for p in kept):
+            continue
+        kept.append(passage)
+        if len(kept) == limit:
+            break
+    return kept
+
+
+def _indexed(db: Database):
+    seen: dict[str, bool] = {}
+
+    def indexed(word: str) -> bool:
+        if word not in seen:
+            row = db.execute("SELECT 1 FROM search_docs_fts WHERE search_docs_fts MATCH ? LIMIT 1", [f'"{word}"'])
+            seen[word] = row.fetchone() is not None
+        return seen[word]
+
+    return indexed
+
+
+def _weights(db: Database, asked: list[str], indexed) -> dict[str, float]:
+    """How much each word of the question counts: the rarer in the history, the more (idf)."""
+    documents = db.execute("SELECT count(*) FROM search_docs").fetchone()[0] or 1
+    weights = {}
+    for word in asked:
+        units = [u for v in _variants(word) for u in parse_query(v, indexed).units]
+        holding = db.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM search_docs_fts WHERE search_docs_fts MATCH ? LIMIT ?)",
+            [" OR ".join(units), documents],
+        ).fetchone()[0]
+        weights[word] = math.log(1 + documents / (1 + holding))
+    return weights
+
+
+def _best_window(text: str, asked: list[str], weights: dict[str, float], total: float) -> tuple[int, str, str, float]:
+    """(offset, text, quote, cover): the fewest sentences (up to WINDOW_SENTENCES) that hold most of
+    the question's weight, with a sentence of context on each side; offset is where the
+    holding sentences start (the moment a citation points at)."""
+    sentences = [
+        (m.start() + len(m.group()) - len(m.group().lstrip()), m.group().strip())
+        for m in SENTENCE.finditer(text)
+        if m.group().strip()
+    ]
+    if not sentences:
+        return 0, text[:WINDOW_CHARS], text[:WINDOW_CHARS], 0.0
+    words_in = [{_root(t) for t in WORD.findall(s.lower())} for _, s in sentences]
+    best = (-1.0, 0, 0)
+    for first in range(len(sentences)):
+        held: set[str] = set()
+        for last in range(first, min(first + WINDOW_SENTENCES, len(sentences))):
+            held |= {w for w in asked if _matches(w, words_in[last])}
+            cover = sum(weights[w] for w in held) / total if total else 0.0
+            if cover > best[0] + 1e-9 or (abs(cover - best[0]) <= 1e-9 and last - first < best[2] - best[1]):
+                best = (cover, first, last)
+    cover, first, last = best
+    shown = sentences[max(0, first - 1) : last + 2]
+    quote = " ".join(s for _, s in sentences[first : last + 1])[:WINDOW_CHARS]
+    return sentences[first][0], " ".join(s for _, s in shown)[:WINDOW_CHARS], quote, cover
+
+
+def _time_at(anchors: list, offset: int) -> float | None:
+    """The time of the piece that the character at offset belongs to."""
+    start = None
+    for at, seconds in anchors:
+        if at > offset:
+            break
+        if seconds is not None:
+            start = seconds
+    return start

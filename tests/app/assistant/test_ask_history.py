@@ -1,0 +1,103 @@
+"""An answer from the history says only what its cited passages say: a sentence with a name,
+number or date they do not hold is dropped; with nothing left, the passage that holds the
+whole question is quoted as said, else the answer is "not found". (A scripted model: the real
+one is tests/app/tasks/test_ask.py.)"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from fakes import ScriptedModel
+
+from app.assistant.ask_history import NOT_FOUND, AskTask, answer_question, check_answer
+from app.errors import AppError
+from app.history.retrieval import Passage
+from app.tasks.events import Done
+
+REPORT = Passage(
+    1,
+    "recording",
+    "transcript",
+    "Launch sync",
+    "2026-11-30T09:00:00Z",
+    20.0,
+    "First the launch date. Elena will send the login report on Thursday. Marcus takes the press release.",
+    "Elena will send the login report on Thursday.",
+    1.0,
+)
+HIRING = Passage(
+    2,
+    "recording",
+    "transcript",
+    "Team planning",
+    "2026-11-29T09:00:00Z",
+    8.0,
+    "About hiring. We decided to hire two engineers in the spring.",
+    "We decided to hire two engineers in the spring.",
+    0.7,
+)
+
+
+def _answer(text: str, passages=(REPORT, HIRING), question: str = "When is Elena sending the login report?"):
+    model = ScriptedModel(lambda prompt: text)
+    events = list(answer_question(model, AskTask(question), list(passages)))
+    assert isinstance(events[-1], Done)
+    return events[-1].result, model
+
+
+def test_a_supported_answer_is_kept_with_the_passage_it_cites():
+    answer, model = _answer("Elena will send the login report on Thursday [1].")
+    assert answer.text == "Elena will send the login report on Thursday."
+    assert [(c.item_id, c.start, c.text) for c in answer.citations] == [(1, 20.0, REPORT.quote)]
+    assert not answer.quoted
+    prompt = model.calls[0].prompt
+    assert "[1] From “Launch sync”, at 0:20:" in prompt and "[2] From “Team planning”" in prompt
+
+
+def test_a_sentence_the_passages_do_not_back_is_dropped():
+    """A wrong day, an invented person: gone; the sentence that holds up stays, cited."""
+    answer, _ = _answer(
+        "Elena will send the login report on Friday [1]. Priya will send the login report too [1]. "
+        "The team decided to hire two engineers in the spring [2]."
+    )
+    assert answer.text == "The team decided to hire two engineers in the spring."
+    assert [c.item_id for c in answer.citations] == [2]
+
+
+def test_with_nothing_left_the_passage_holding_the_whole_question_is_quoted():
+    answer, _ = _answer("Not found.")
+    assert answer.quoted and answer.text == "“Launch sync”, 0:20: “Elena will send the login report on Thursday.”"
+    assert [c.item_id for c in answer.citations] == [1]
+
+
+def test_with_nothing_left_and_no_passage_holding_the_question_it_is_not_found():
+    answer, _ = _answer("The office dog is called Rex [2].", passages=(HIRING,), question="Who hires engineers?")
+    assert answer.text == NOT_FOUND and answer.citations == () and not answer.found
+
+
+def test_citations_out_of_range_fall_back_to_the_passage_that_supports_it():
+    answer = check_answer("q", "We decided to hire two engineers in the spring [7].", [REPORT, HIRING])
+    assert [c.item_id for c in answer.citations] == [2]
+
+
+def test_passages_are_cut_to_the_context_best_first():
+    model = ScriptedModel(lambda prompt: "Not found.", context_length=230)
+    many = [REPORT] + [HIRING] * 10
+    list(answer_question(model, AskTask("When is Elena sending the login report?"), many))
+    prompt = model.calls[0].prompt
+    assert "[1] From “Launch sync”" in prompt and "[11]" not in prompt
+
+
+def test_an_empty_or_huge_question_is_one_clear_sentence():
+    model = ScriptedModel(lambda prompt: "")
+    for question in ("", "   ", "why " * 200):
+        with pytest.raises(AppError):
+            list(answer_question(model, AskTask(question), [REPORT]))
+
+
+def test_cancel_stops_without_an_answer():
+    cancel = threading.Event()
+    model = ScriptedModel(lambda prompt: "Elena will send it [1].", on_call=lambda n: cancel.set())
+    events = list(answer_question(model, AskTask("When is the report?"), [REPORT], cancel))
+    assert not any(isinstance(e, Done) for e in events)

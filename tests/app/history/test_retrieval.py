@@ -1,0 +1,77 @@
+"""The passages a question is answered from (confide ask): found by what the question means
+to ask about, narrowed to the sentences that say it, with the time they were said; nothing
+when the history does not hold enough of the question."""
+
+from __future__ import annotations
+
+from history_helpers import add_meeting
+
+from app.history.retrieval import question_words
+
+SMALL_TALK = ["Good morning everyone.", "The coffee machine is broken again.", "Let's get started then."]
+LAUNCH = [
+    *SMALL_TALK,
+    "First the launch date.",
+    "We moved the launch to March the twelfth because the login flow is not ready.",
+    "Elena will send the login report on Thursday.",
+    "Marcus takes the press release.",
+    "That's all for today.",
+]
+HIRING = [
+    *SMALL_TALK,
+    "About hiring.",
+    "We decided to hire two engineers in the spring.",
+    "The budget for that is fixed.",
+    "Thanks all.",
+]
+
+
+def test_question_words_leave_out_how_it_is_asked():
+    assert question_words("When is Elena sending the login report?") == ["elena", "sending", "login", "report"]
+    assert question_words("What did we decide about hiring?") == ["decide", "hiring"]
+
+
+def test_a_fact_is_found_in_its_recording_at_the_moment_it_was_said(store):
+    launch = add_meeting(store, LAUNCH, title="Launch sync")
+    add_meeting(store, HIRING, title="Team planning")
+    (best, *_) = store.passages("When is Elena sending the login report?")
+    assert best.item_id == launch and best.title == "Launch sync" and best.kind == "recording"
+    assert "Elena will send the login report on Thursday." in best.text
+    assert best.start == 5 * 4.0
+    assert len(best.text) < 400  # the sentences that answer, not the whole transcript
+
+
+def test_other_forms_of_a_word_count(store):
+    """'decide' finds 'decided', 'hiring' finds 'hire', and 'two' finds '2'."""
+    hiring = add_meeting(store, HIRING, title="Team planning")
+    add_meeting(store, LAUNCH)
+    (best, *_) = store.passages("What did we decide about hiring?")
+    assert best.item_id == hiring and "hire two engineers" in best.text
+    add_meeting(store, [*SMALL_TALK, "The order is 2 monitors and a desk."])
+    assert "2 monitors" in store.passages("Who ordered two monitors?")[0].text
+
+
+def test_a_question_the_history_does_not_answer_finds_nothing(store):
+    """Passages that share a word or two of the question are not an answer to it."""
+    add_meeting(store, LAUNCH)
+    add_meeting(store, HIRING)
+    assert store.passages("What did the client say about the prototype date?") == []
+    assert store.passages("What did we decide about the office dog?") == []
+    assert store.passages("what?") == []
+
+
+def test_one_recording_or_a_date_range_can_be_asked(store):
+    from datetime import UTC, datetime
+
+    old = add_meeting(store, HIRING, created=datetime(2025, 1, 5, tzinfo=UTC))
+    new = add_meeting(store, [*SMALL_TALK, "We decided to hire one designer, not two engineers."])
+    assert {p.item_id for p in store.passages("hire engineers")} == {old, new}
+    assert {p.item_id for p in store.passages("hire engineers", item_id=old)} == {old}
+    assert {p.item_id for p in store.passages("hire engineers", since="2026-01-01")} == {new}
+
+
+def test_a_deleted_recording_is_never_a_passage_again(store):
+    launch = add_meeting(store, LAUNCH)
+    assert store.passages("login report")
+    store.delete(launch)
+    assert store.passages("login report") == []
