@@ -18,6 +18,7 @@ class EngineKit:
     load_speech: Callable[..., Any]  # (data_dir, model_id, threads) -> models.whisper.Transcriber
     summarize: Callable  # runner over app.assistant.summarize.SummarizeTask
     replies: Callable  # runner over app.assistant.replies.ReplyTask
+    ask: Callable  # runner over app.tasks.ask.AnswerJob
     transcribe: Callable  # runner over app.tasks.transcribe.TranscribeTask
     record: Callable  # runner over app.tasks.record.RecordTask
     import_model: Callable  # runner over an ImportModelTask
@@ -63,6 +64,16 @@ def _replies(task, slot, cancel):
     yield from draft_replies(slot.get(), task, cancel)
 
 
+def _ask(job, slot, cancel):
+    from app.tasks.ask import answer_from
+
+    if job.passages:
+        waiting = loading_message(slot, "language model")
+        if waiting:
+            yield waiting
+    yield from answer_from(slot.get, job.task, job.passages, cancel)
+
+
 def _transcribe(task, slot, cancel):
     from app.tasks.transcribe import transcribe_file
 
@@ -100,6 +111,7 @@ def real_kit() -> EngineKit:
         load_speech=_load_speech,
         summarize=_summarize,
         replies=_replies,
+        ask=_ask,
         transcribe=_transcribe,
         record=_record,
         import_model=_import_model,

@@ -242,6 +242,15 @@ class Services(HistoryServices):
             LANGUAGE, task, for_model(self.summary_model_id(), self.kit.summarize, self.language_model_ids())
         )
 
+    def answer(self, task, passages):
+        """The summary model's answer to an AskTask from the passages found for it."""
+        from app.tasks.ask import AnswerJob
+
+        job = AnswerJob(task, tuple(passages))
+        return self.bridge.submit(
+            LANGUAGE, job, for_model(self.summary_model_id(), self.kit.ask, self.language_model_ids())
+        )
+
     def parse_conversation(self, text: str) -> ParsedConversation:
         from app.assistant.conversation_parse import parse_conversation
 

@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
 
         self.record_view.opened.connect(self.open_new_recording)
         self.history_view.open_recording.connect(self.open_recording)
+        self.history_view.play_recording.connect(self.play_recording)
         self.history_view.open_conversation.connect(self.open_conversation)
         self.recording_view.deleted.connect(lambda _id: self.history_view.refresh())
         self.recording_view.title_shown.connect(self._name_meeting)
@@ -255,6 +256,12 @@ class MainWindow(QMainWindow):
     def open_recording(self, recording_id, at=None) -> None:
         self.show_view("recording")
         self.recording_view.open(recording_id, at=at, summarize_if_missing=False)
+
+    def play_recording(self, recording_id, at=None) -> None:
+        """A recording opened at a moment and played from there (an answer's citation)."""
+        self.show_view("recording")
+        if self.recording_view.open(recording_id, at=at, summarize_if_missing=False):
+            self.recording_view.play_at(at)
 
     def open_conversation(self, conversation_id) -> None:
         with reporting(self, banner=self.history_view.banner) as call:

@@ -141,12 +141,15 @@ def find_passages(db: Database, question: str, item_id: int | None = None, since
         if doc is None or (since_text is not None and doc[6] < since_text):
             continue
         item, source, anchors, text, kind, title, created = doc
+        if source == "title":
+            continue  # a title says what an item is about, not what was said in it
         offset, window, quote, cover = _best_window(text, asked, weights, total)
         if cover < MIN_COVER:
             continue
         start = _time_at(json.loads(anchors or "[]"), offset) if kind == "recording" else None
         found.append((cover, rank, Passage(item, kind, source, title, created, start, window, quote, round(cover, 3))))
-    found.sort(key=lambda entry: (-entry[0], entry[1]))
+    # What was said before what a model wrote of it (a summary), at the same cover.
+    found.sort(key=lambda entry: (-entry[0], entry[2].source == "summary", entry[1]))
     kept: list[Passage] = []
     for _, _, passage in found:
         if any(p.item_id == passage.item_id and p.text == passage.text for p in kept):

@@ -46,6 +46,7 @@ class FakeEngine:
     stopped_at: dict = field(default_factory=dict)  # runner name -> when it noticed the cancel
     fail_with: Exception | None = None
     reply_tasks: list = field(default_factory=list)  # every ReplyTask the window submitted
+    ask_jobs: list = field(default_factory=list)  # every AnswerJob the window submitted
 
     def kit(self) -> EngineKit:
         return EngineKit(
@@ -53,6 +54,7 @@ class FakeEngine:
             load_speech=self.load("speech"),
             summarize=self.summarize,
             replies=self.replies,
+            ask=self.ask,
             transcribe=self.transcribe,
             record=self.record,
             import_model=self.import_model,
@@ -147,6 +149,23 @@ class FakeEngine:
             yield Done(Replies(conversation.me, conversation.turns, tuple(ReplyDraft(t) for t in texts), False))
         finally:
             self._noticed("replies")
+
+    def ask(self, job, slot, cancel):
+        """The real checks over a scripted answer: the best passage's own words, citing it."""
+        from app.assistant.ask_history import NOT_FOUND, HistoryAnswer, check_answer
+
+        try:
+            self.ask_jobs.append(job)
+            if not job.passages:
+                yield Done(HistoryAnswer(job.task.question, NOT_FOUND, ()))
+                return
+            slot.get()
+            yield Progress(None, "Reading what was said")
+            if not self._wait(cancel, self.step_s * 2):
+                return
+            yield Done(check_answer(job.task.question, f"{job.passages[0].quote} [1]", job.passages))
+        finally:
+            self._noticed("ask")
 
     # --- speech -----------------------------------------------------------------------
     def transcribe(self, task, slot, cancel):

@@ -1,5 +1,6 @@
 """History: one search box over everything, ranked results with highlighted snippets; a result
-opens the recording at the hit, or the conversation."""
+opens the recording at the hit, or the conversation. Below it, Ask: a question answered from
+the whole history, its citations opening the recording where it was said."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.kinds import ItemKind
 from ui.format import clock
 from ui.views.reporting import reporting
+from ui.widgets.ask_panel import AskPanel
 from ui.widgets.banner import Banner
 from ui.widgets.rich_delegate import RICH_TEXT_ROLE, RichTextDelegate
 
@@ -53,6 +55,7 @@ def hit_html(hit, kind: str, at: str, query: str) -> str:
 
 class HistoryView(QWidget):
     open_recording = Signal(object, object)  # id, start seconds or None
+    play_recording = Signal(object, object)  # id, start seconds: an answer's citation
     open_conversation = Signal(object)
 
     def __init__(self, services, parent=None):
@@ -93,6 +96,9 @@ class HistoryView(QWidget):
         self.results.setItemDelegate(RichTextDelegate(self.results))
         self.results.itemActivated.connect(self._activate)
         self.results.itemClicked.connect(self._activate)
+        self.ask = AskPanel(self.services, self.banner)
+        self.ask.open_recording.connect(self.play_recording)
+        self.ask.open_conversation.connect(self.open_conversation)
         self.count = QLabel()
         self.count.setObjectName("muted")
         layout = QVBoxLayout(self)
@@ -101,6 +107,7 @@ class HistoryView(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.banner)
         layout.addLayout(row)
+        layout.addWidget(self.ask)
         layout.addWidget(self.count)
         layout.addWidget(self.results, 1)
 

@@ -13,6 +13,7 @@ from app.tasks.events import SummarySoFar, TaskState, TranscriptPiece
 from ui.format import clock, counted
 from ui.views.reporting import reporting
 from ui.widgets import confirm
+from ui.widgets.ask_panel import AskPanel
 from ui.widgets.banner import Banner
 from ui.widgets.player import AudioPlayer
 from ui.widgets.recording_header import RecordingHeader, rename_dialog
@@ -68,7 +69,9 @@ class RecordingView(QWidget):
         self.transcript.seek.connect(self.player.play_from)
         self.player.position_changed.connect(self.transcript.show_time)
         self.summary = SummaryPanel()
-        self.summary.seek.connect(self._seek_from_summary)
+        self.summary.seek.connect(self.play_at)
+        self.ask = AskPanel(self.services, self.banner, scope="this recording")
+        self.ask.open_recording.connect(self._open_citation)
         self.progress = TaskProgress("Summary")
         self.transcribe_progress = TaskProgress("Transcription")
         self.transcribe_handle = None
@@ -105,6 +108,7 @@ class RecordingView(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.banner)
         layout.addWidget(self.player)
+        layout.addWidget(self.ask)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.empty, 1)
 
@@ -127,6 +131,7 @@ class RecordingView(QWidget):
         return (
             self.splitter,
             self.player,
+            self.ask,
             self.rename_button,
             self.copy_button,
             self.export_button,
@@ -145,6 +150,7 @@ class RecordingView(QWidget):
             widget.setVisible(True)
         self.empty.setVisible(False)
         self._show_header()
+        self.ask.set_scope(recording.id)
         self.player.set_source(recording.audio_path, recording.duration)
         self.transcript.set_segments(recording.segments)
         transcribing = self.transcribe_handle is not None and self.transcribe_handle.active
@@ -170,9 +176,16 @@ class RecordingView(QWidget):
         ]
         self.meta.setText("  ·  ".join(b for b in bits if b))
 
-    def _seek_from_summary(self, seconds: float) -> None:
-        self.transcript.show_time(seconds)
-        self.player.play_from(seconds)
+    def play_at(self, seconds: float | None) -> None:
+        """The line said at seconds, shown, and the audio played from there."""
+        self.transcript.show_time(seconds or 0.0)
+        self.player.play_from(seconds or 0.0)
+
+    def _open_citation(self, recording_id, seconds) -> None:
+        elsewhere = self.recording is None or recording_id != self.recording.id
+        if elsewhere and not self.open(recording_id, at=seconds, summarize_if_missing=False):
+            return
+        self.play_at(seconds)
 
     # --- summary ------------------------------------------------------------------------
     # Summaries run to their end even when another recording is opened meanwhile: each is

@@ -75,3 +75,26 @@ def test_a_deleted_recording_is_never_a_passage_again(store):
     assert store.passages("login report")
     store.delete(launch)
     assert store.passages("login report") == []
+
+
+def test_what_was_said_comes_before_titles_and_summaries(store):
+    """'When does the launch move?' is answered by the sentence that said it, not by a title
+    ('Launch moves to March') nor, at the same cover, by the summary a model wrote."""
+    from app.records import Summary
+
+    launch = add_meeting(store, LAUNCH, title="Launch moves to March")
+    store.save_summary(
+        launch,
+        Summary.from_json(
+            {
+                "title": "Launch moves to March",
+                "overview": "The launch moves to March.",
+                "key_points": [],
+                "decisions": [],
+                "action_items": [],
+            }
+        ),
+    )
+    passages = store.passages("When does the launch move?")
+    assert passages[0].source == "transcript" and "moved the launch to March" in passages[0].quote
+    assert "title" not in {p.source for p in passages}
