@@ -97,9 +97,12 @@ def answer_question(
     passages: Sequence[Passage],
     cancel: threading.Event | None = None,
 ) -> Iterator[Event]:
-    """Progress, then Done(HistoryAnswer); stops without Done when cancelled. passages: at
-    least one (app.tasks.ask answers "not found" without a model when there are none)."""
+    """Progress, then Done(HistoryAnswer); stops without Done when cancelled. Without passages
+    the answer is "not found" at once (app.tasks.ask then never loads a model)."""
     question = checked_question(task.question)
+    if not passages:
+        yield Done(HistoryAnswer(question, NOT_FOUND, ()))
+        return
     yield Progress(0.1, f"Reading {len(passages)} passage{'s' if len(passages) != 1 else ''}")
     shown = _fitting(model, task, question, list(passages))
     answer = ask(model, _messages(task, question, shown), guarded(ANSWER_TOKENS), cancel)
@@ -132,8 +135,8 @@ def check_answer(question: str, text: str, passages: Sequence[Passage]) -> Histo
             cited.append(backing)
     if kept:
         return HistoryAnswer(question, " ".join(kept), tuple(_citation(p) for p in cited))
-    best = passages[0]
-    if best.cover >= QUOTE_COVER:
+    best = passages[0] if passages else None
+    if best is not None and best.cover >= QUOTE_COVER:
         where = ", ".join(part for part in (f"“{best.title}”", clock(best.start)) if part)
         return HistoryAnswer(question, f"{where}: “{best.quote}”", (_citation(best),), quoted=True)
     return HistoryAnswer(question, NOT_FOUND, ())

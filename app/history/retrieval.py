@@ -36,8 +36,9 @@ WINDOW_SENTENCES = 3
 WINDOW_CHARS = 600
 QUESTION_WORDS = frozenset(
     """what when who whom whose which where why how did does do tell said say says talk talked talking
-    mention mentioned discuss discussed anyone someone somebody anybody everyone ever last recording
-    recordings meeting meetings conversation conversations chat call""".split()
+    mention mentioned discuss discussed discussion discussions summarize summarise summary details detail
+    think thought thinks opinion view views anyone someone somebody anybody everyone ever last recording
+    recordings meeting meetings conversation conversations chat call team""".split()
 )
 NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
