@@ -21,6 +21,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlite_utils import Database
 
@@ -89,6 +90,7 @@ def _variants(word: str) -> list[str]:
     return word_forms(word)
 
 
+@lru_cache(maxsize=65536)  # the words of passages repeat: each is worked out once
 def _root(word: str) -> str:
     """'decided', 'decide' -> 'decid'; 'hiring', 'hire' -> 'hir' (enough to tell a sentence
     holds the word; FTS5's porter stemmer already found the passage)."""
@@ -96,8 +98,9 @@ def _root(word: str) -> str:
     return root[:-1] if len(root) >= 4 and root.endswith("e") else root
 
 
-def _matches(word: str, sentence_roots: set[str]) -> bool:
-    return any(_root(v) in sentence_roots for v in _variants(word))
+def _word_roots(asked: list[str]) -> dict[str, frozenset[str]]:
+    """Each word of the question as the roots a sentence may hold it by (worked out once)."""
+    return {word: frozenset(_root(v) for v in _variants(word)) for word in asked}
 
 
 def find_passages(db: Database, question: str, item_id: int | None = None, since=None, limit: int = 6) -> list[Passage]:
@@ -132,6 +135,7 @@ def find_passages(db: Database, question: str, item_id: int | None = None, since
     ).fetchall()
     weights = _weights(db, asked, indexed)
     total = sum(weights.values())
+    roots = _word_roots(asked)
     found: list[tuple[float, float, Passage]] = []
     for doc_id, rank in rows:
         doc = db.execute(
@@ -144,7 +148,7 @@ def find_passages(db: Database, question: str, item_id: int | None = None, since
         item, source, anchors, text, kind, title, created = doc
         if source == "title":
             continue  # a title says what an item is about, not what was said in it
-        offset, window, quote, cover = _best_window(text, asked, weights, total)
+        offset, window, quote, cover = _best_window(text, roots, weights, total)
         if cover < MIN_COVER:
             continue
         start = _time_at(json.loads(anchors or "[]"), offset) if kind == "recording" else None
@@ -187,7 +191,9 @@ def _weights(db: Database, asked: list[str], indexed) -> dict[str, float]:
     return weights
 
 
-def _best_window(text: str, asked: list[str], weights: dict[str, float], total: float) -> tuple[int, str, str, float]:
+def _best_window(
+    text: str, roots: dict[str, frozenset[str]], weights: dict[str, float], total: float
+) -> tuple[int, str, str, float]:
     """(offset, text, quote, cover): the fewest sentences (up to WINDOW_SENTENCES) that hold most of
     the question's weight, with a sentence of context on each side; offset is where the
     holding sentences start (the moment a citation points at)."""
@@ -203,7 +209,7 @@ def _best_window(text: str, asked: list[str], weights: dict[str, float], total: 
     for first in range(len(sentences)):
         held: set[str] = set()
         for last in range(first, min(first + WINDOW_SENTENCES, len(sentences))):
-            held |= {w for w in asked if _matches(w, words_in[last])}
+            held |= {w for w, forms in roots.items() if not forms.isdisjoint(words_in[last])}
             cover = sum(weights[w] for w in held) / total if total else 0.0
             if cover > best[0] + 1e-9 or (abs(cover - best[0]) <= 1e-9 and last - first < best[2] - best[1]):
                 best = (cover, first, last)
