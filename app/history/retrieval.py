@@ -27,6 +27,7 @@ from sqlite_utils import Database
 
 from app.assistant.text_tools import STOPWORDS, stem
 from app.history.dates import parse_since
+from app.history.search import indexed_words
 from app.history.search_index import item_range
 from app.history.search_query import parse_query, word_forms
 
@@ -108,7 +109,7 @@ def find_passages(db: Database, question: str, item_id: int | None = None, since
     asked = question_words(question)
     if not asked:
         return []
-    indexed = _indexed(db)
+    indexed = indexed_words(db)
     units: list[str] = []
     for word in asked:
         for variant in _variants(word):
@@ -163,18 +164,6 @@ def find_passages(db: Database, question: str, item_id: int | None = None, since
         if len(kept) == limit:
             break
     return kept
-
-
-def _indexed(db: Database):
-    seen: dict[str, bool] = {}
-
-    def indexed(word: str) -> bool:
-        if word not in seen:
-            row = db.execute("SELECT 1 FROM search_docs_fts WHERE search_docs_fts MATCH ? LIMIT 1", [f'"{word}"'])
-            seen[word] = row.fetchone() is not None
-        return seen[word]
-
-    return indexed
 
 
 def _weights(db: Database, asked: list[str], indexed) -> dict[str, float]:

@@ -51,7 +51,7 @@ def search(db: Database, text: str, kind: str | None = None, since=None, limit: 
     if kind is not None and kind not in KINDS:
         raise HistoryError(f"'{kind}' is not a kind of item; use one of: {', '.join(KINDS)}.")
     since_text = parse_since(since)
-    query = parse_query(text, _indexed_words(db))
+    query = parse_query(text, indexed_words(db))
     if not query.terms or limit <= 0:
         return []
     kinds = [kind] if kind else list(KINDS)
@@ -80,7 +80,7 @@ def search(db: Database, text: str, kind: str | None = None, since=None, limit: 
     return hits
 
 
-def _indexed_words(db: Database):
+def indexed_words(db: Database):
     """indexed(word) -> whether any passage holds word (as the index stems it), remembered for
     one search."""
     seen: dict[str, bool] = {}
