@@ -104,14 +104,11 @@ class HistoryServices:
             for h in self.history.search(query, kind)
         ]
 
-    def passages(self, question: str, item_id: int | None = None, previous: tuple = ()) -> list:
-        """The passages a question is answered from (app.history.retrieval), best first. A
-        follow-up that finds nothing by its own words ("and who owns it?") is looked up with
-        the question before it."""
-        found = self.history.passages(question, item_id)
-        if not found and previous:
-            found = self.history.passages(f"{previous[-1][0]} {question}", item_id)
-        return found
+    def passages(self, task) -> list:
+        """The passages an AskTask is answered from (app.tasks.ask.passages_for), best first."""
+        from app.tasks.ask import passages_for
+
+        return passages_for(self.history, task)
 
     def list_items(self, kind: str | None) -> list[Hit]:
         return [

@@ -40,13 +40,22 @@ def answer_from(
     yield from answer_question(load_model(), task, passages, cancel)
 
 
+def passages_for(store, task: AskTask) -> list[Passage]:
+    """The passages of store (a HistoryStore) for a question. A follow-up that finds nothing by
+    its own words ("and after that?") is looked up with the question before it."""
+    found = store.passages(task.question, task.item_id, task.since)
+    if not found and task.previous:
+        found = store.passages(f"{task.previous[-1][0]} {task.question}", task.item_id, task.since)
+    return found
+
+
 def ask_history(
     load_model: Callable[[], LanguageModel], store, task: AskTask, cancel: threading.Event | None = None
 ) -> Iterator[Event]:
     """Progress, then Done(HistoryAnswer), from the passages of store (a HistoryStore)."""
-    question = checked_question(task.question)
+    checked_question(task.question)
     yield Progress(None, "Searching your history")
-    passages = store.passages(question, task.item_id, task.since)
+    passages = passages_for(store, task)
     if cancel is not None and cancel.is_set():
         return
     yield from answer_from(load_model, task, passages, cancel)

@@ -85,7 +85,7 @@ class AskPanel(QWidget):
         task = AskTask(question, self.item_id, previous=tuple(self.previous[-FOLLOW_UPS:]))
         passages: list = []
         with reporting(self, banner=self.banner) as call:
-            passages = self.services.passages(question, self.item_id, task.previous)
+            passages = self.services.passages(task)
             handle = self.services.answer(task, passages)
         if call.failed:
             return
