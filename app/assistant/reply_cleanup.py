@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from app.assistant.grounding import numbers_in
+from app.assistant.structured_prompts import FUNCTION_WORDS
 from app.assistant.text_tools import similarity, split_sentences, words
 
 LEADING_LABEL = re.compile(
@@ -25,6 +27,64 @@ AI_ASIDE = re.compile(
 )
 QUOTE_LINE = re.compile(r"^\s*>|^\s*On .+ wrote:\s*$", re.IGNORECASE)
 COPY = 0.7
+
+# A draft is the user's word: it may not promise a time, a day, a price or a count nobody in the
+# thread mentioned ("I'll be back in 20 minutes"). Number words count as their digits.
+NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "hundred": "100", "thousand": "1000"}
+COMMON_ONES = frozenset({"0", "1"})  # "no one", "that one", "at once": never a detail on their own
+WHEN_WORDS = frozenset(
+    """
+monday tuesday wednesday thursday friday saturday sunday tomorrow tonight yesterday weekend
+january february march april june july august september october november december
+dollar dollars euro euros pound pounds bucks percent
+""".split()
+)
+# Every English word of one or two letters a chat uses (and its shorthand). A short "word"
+# outside this list and the thread is a broken word ("How dy there."): a small model's typo.
+SHORT_WORDS = frozenset(
+    """
+a i am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we ya yo ye
+ah aw eh ha hm mm uh um yay ow oi ex ma pa tv pc ad id ai ui uk us eu la lo ll re ve
+u r y c n ur k kk np ty gn gm bf gf pm xx xo
+""".split()
+)
+EMOTICON = re.compile(r"[:;=8]-?[A-Za-z()]\b|\bx[dD]\b")
+
+
+def invented_detail(text: str, thread: Sequence[str]) -> str | None:
+    """A number, day, month or amount the draft says and no message of the thread does."""
+    said = _details(" ".join(thread))
+    return next((detail for detail in _details(text) if detail not in said), None)
+
+
+def _details(text: str) -> list[str]:
+    found = [number.lstrip("0") or "0" for number in numbers_in(text)]
+    for word in words(text):
+        if word in NUMBER_WORDS:
+            found.append(NUMBER_WORDS[word])
+        elif word in WHEN_WORDS:
+            found.append(word)
+    return [detail for detail in dict.fromkeys(found) if detail not in COMMON_ONES]
+
+
+def broken_word(text: str, thread: Sequence[str]) -> str | None:
+    """A word of one or two letters that is no English word and not in the thread, when the
+    thread and draft read as English (other languages have their own short words)."""
+    together = " ".join([*thread, text])
+    counts = {language: sum(words(together).count(w) for w in set(ws)) for language, ws in FUNCTION_WORDS.items()}
+    if counts["English"] == 0 or any(n >= counts["English"] for lang, n in counts.items() if lang != "English"):
+        return None
+    known = set(words(" ".join(thread))) | SHORT_WORDS
+    for token in re.findall(r"(?<![\w'\u2019])[A-Za-z]{1,2}(?![\w'\u2019])", EMOTICON.sub(" ", text)):
+        if token.lower() not in known:
+            return token
+    return None
 
 
 def clean_draft(
@@ -58,6 +118,8 @@ def clean_draft(
         text = YOUR_NAME.sub(me if real_name else "", text)
         text = re.sub(r"[ \t]+\n", "\n", text).strip(" ,\n")
     if PLACEHOLDER.search(text) or AI_ASIDE.search(text):
+        return ""
+    if invented_detail(text, thread) or broken_word(text, thread):
         return ""
     if any(similarity(text, turn) >= COPY or (len(text) > 20 and text.lower() in turn.lower()) for turn in thread):
         return ""

@@ -68,7 +68,7 @@ def test_the_three_first_drafts_are_one_batch_over_one_prompt():
     answers = {
         "": "I'll call Luigi's now and book it.",
         "Sure!": "Done, see you all there at seven.",
-        "Sorry,": "I can't get through to them until six.",
+        "Sorry,": "I can't get through to them right now.",
     }
     model = BatchingModel(lambda prompt: answers[prompt.rsplit("<|im_start|>assistant\n", 1)[-1]])
     replies = run_replies(model, ReplyTask(parse_conversation(CHAT, me="Ben")))
@@ -80,7 +80,7 @@ def test_the_three_first_drafts_are_one_batch_over_one_prompt():
     assert [d.text for d in replies.drafts] == [
         "I'll call Luigi's now and book it.",
         "Sure! Done, see you all there at seven.",
-        "Sorry, I can't get through to them until six.",
+        "Sorry, I can't get through to them right now.",
     ]
 
 

@@ -59,6 +59,7 @@ def test_three_distinct_drafts_from_one_batched_decode(smollm, monkeypatch):
     assert singles == [] and batches and all(len(suffixes) == 3 for _, suffixes in batches)
     prefix_tokens = {prefix for prefix, _ in batches}
     assert len(prefix_tokens) == 1 and prefix_tokens.pop() > 150  # one prompt (the ten turns)
-    assert sum(n for row, n in fed if row == 0) == sum(prefix for prefix, _ in batches)
+    # Row 0 carries the shared prompt (and its own opening, in a round after the first).
+    assert sum(n for row, n in fed if row == 0) == sum(prefix + suffixes[0] for prefix, suffixes in batches)
     assert sum(n for row, n in fed if row > 0) == sum(sum(suffixes[1:]) for _, suffixes in batches)
     assert all(n <= 8 for row, n in fed if row > 0)  # openings only, never the prompt again

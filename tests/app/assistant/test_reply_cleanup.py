@@ -1,0 +1,51 @@
+"""The checks a draft passes before it is shown: it promises no number, day or amount the thread
+never mentioned, and holds no broken word (drafts seen from SmolLM2 on real chats)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.assistant.reply_cleanup import broken_word, clean_draft, invented_detail
+
+COOKIES = ["I baked cookies. Do you want some?", "Sure!", "I'll bring you tomorrow :-)"]
+DINNER = ["Are we still on for dinner tonight?", "Yes! 7pm at Luigi's", "Great. Can you book a table for four?"]
+
+
+@pytest.mark.parametrize(
+    "draft, thread, detail",
+    [
+        ("What a wonderful treat! I'll be back in 20 minutes.", COOKIES, "20"),
+        ("Sure! I'll be back in two hours.", COOKIES, "2"),
+        ("Let's do it on Saturday then.", COOKIES, "saturday"),
+        ("It cost me ten euros.", COOKIES, "10"),
+        ("Okay, see you at seven tonight.", DINNER, None),  # "seven" is the thread's 7pm
+        ("Booked a table for 4 at Luigi's.", DINNER, None),
+        ("Thanks, see you tomorrow!", COOKIES, None),
+        ("No one told me, but that one is fine.", COOKIES, None),  # "one" is no detail
+    ],
+)
+def test_a_draft_may_not_promise_a_detail_nobody_said(draft, thread, detail):
+    assert invented_detail(draft, thread) == detail
+
+
+@pytest.mark.parametrize(
+    "draft, thread, broken",
+    [
+        ("How dy there.", COOKIES, "dy"),
+        ("Thx, I'll be in by sx.", DINNER, "sx"),
+        ("I'm so glad you're enjoying them :D", COOKIES, None),  # an emoticon, a contraction
+        ("ok u r right, see you there xx", DINNER, None),  # chat shorthand
+        ("Ja, ich bin um acht da, bis dann", ["Kommst du morgen zum Essen?", "Ja, wir sind zu dritt"], None),
+    ],
+)
+def test_a_draft_with_a_broken_word_is_caught_in_english_only(draft, thread, broken):
+    assert broken_word(draft, thread) == broken
+
+
+def test_such_drafts_are_not_shown_and_good_ones_are():
+    def cleaned(draft):
+        return clean_draft(draft, me="Ben", others=["Anna"], thread=COOKIES, limits=(3, 40))
+
+    assert cleaned("What a wonderful treat! I'll be back in 20 minutes.") == ""
+    assert cleaned("How dy there, friend.") == ""
+    assert cleaned("Yes please, I love cookies!") == "Yes please, I love cookies!"
