@@ -18,6 +18,7 @@ class ItemKind(StrEnum):
 
     RECORDING = "recording"
     CONVERSATION = "conversation"
+    QUESTION = "question"  # a question asked of the history, with its answer, saved by the user
 
 
 class RecordingStatus(StrEnum):

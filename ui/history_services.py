@@ -110,6 +110,21 @@ class HistoryServices:
 
         return passages_for(self.history, task)
 
+    def save_answer(self, answer, scope_id) -> int:
+        """Keeps an answer (app.assistant HistoryAnswer) in the history, at the user's word."""
+        return self.history.save_answer(answer, scope_id)
+
+    def saved_answer(self, item_id):
+        """A saved question as the Ask panel shows an answer (a HistoryAnswer); a citation of
+        an item deleted since has no id, so no link."""
+        from app.assistant.ask_history import Citation, HistoryAnswer
+
+        item = self.history.get_item(item_id)
+        if item.kind != "question":
+            raise AppError(f"Item {item_id} is a {item.kind}, not a saved question.")
+        citations = tuple(Citation(c.item_id, c.kind, c.title, c.start, c.text) for c in item.citations)
+        return HistoryAnswer(item.question, item.answer, citations)
+
     def list_items(self, kind: str | None) -> list[Hit]:
         return [
             Hit(i.id, i.kind, i.title, local_label(i.created), i.snippet, None)

@@ -17,6 +17,9 @@ def register(subparsers) -> None:
     ask.add_argument("question", metavar="QUESTION")
     ask.add_argument("--recording", metavar="ID", type=item_id, help="ask only this recording (or conversation)")
     ask.add_argument("--since", metavar="DATE", help="only items from this date on (2024-05-01)")
+    ask.add_argument(
+        "--save", action="store_true", help="keep the question and its answer in the history (found by search)"
+    )
 
 
 def cmd_ask(args, ctx: CliContext) -> CommandOutput:
@@ -37,10 +40,13 @@ def cmd_ask(args, ctx: CliContext) -> CommandOutput:
         if args.recording is not None:
             store.get_item(args.recording)  # "History item N does not exist", not "not found"
         answer = next((e.result for e in ask_history(load_model, store, task) if isinstance(e, Done)), None)
-    if answer is None:  # the generator ends without Done only when cancelled, which the CLI never does
-        raise RuntimeError("asking the history ended without an answer")
+        if answer is None:  # the generator ends without Done only when cancelled, which the CLI never does
+            raise RuntimeError("asking the history ended without an answer")
+        saved = store.save_answer(answer, args.recording) if args.save else None
     lines = [answer.text]
     for number, citation in enumerate(answer.citations, 1):
         at = f" at {clock(citation.start)}" if citation.start is not None else ""
         lines.append(f"  [{number}] {citation.kind} {citation.item_id} “{citation.title}”{at}: {citation.text}")
-    return CommandOutput(answer.to_json(), "\n".join(lines))
+    if saved is not None:
+        lines.append(f"Saved in the history as item {saved}.")
+    return CommandOutput(answer.to_json() | ({"saved": saved} if saved is not None else {}), "\n".join(lines))

@@ -20,11 +20,16 @@ def register(subparsers) -> None:
     listing = add_command(group, "list", cmd_list, "the history, newest first")
     _filters(listing)
     finder = add_command(
-        group, "search", cmd_search, "full-text search over transcripts, summaries, conversations and replies"
+        group,
+        "search",
+        cmd_search,
+        "full-text search over transcripts, summaries, conversations, replies and saved questions",
     )
     finder.add_argument("query", nargs="+", metavar="QUERY")
     _filters(finder)
-    show = add_command(group, "show", cmd_show, "one item with its transcript and summary, or turns and drafts")
+    show = add_command(
+        group, "show", cmd_show, "one item with its transcript and summary, turns and drafts, or question and answer"
+    )
     show.add_argument("id", metavar="ID", type=numbers.item_id)
     rename = add_command(group, "rename", cmd_rename, "give an item a new title")
     rename.add_argument("id", metavar="ID", type=numbers.item_id)
@@ -46,7 +51,7 @@ def register(subparsers) -> None:
 
 
 def _filters(parser) -> None:
-    parser.add_argument("--kind", choices=KINDS, metavar="K", help="recording or conversation")
+    parser.add_argument("--kind", choices=KINDS, metavar="K", help="recording, conversation or question")
     parser.add_argument("--since", metavar="DATE", help="only items from this date on (2024-05-01)")
 
 

@@ -1,4 +1,4 @@
-"""A stored item as a document: Markdown or JSON for both kinds, txt/srt/vtt for a transcript."""
+"""A stored item as a document: Markdown or JSON for every kind, txt/srt/vtt for a transcript."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from app.assistant.summary_render import summary_markdown
 from app.clock import clock
 from app.errors import HistoryError
 from app.history.dates import local_label
-from app.history.records import ConversationDetail, RecordingDetail
+from app.history.records import AnswerDetail, ConversationDetail, RecordingDetail
 from app.history.transcript_formats import FORMATS as TRANSCRIPT_FORMATS
 
 RECORDING_FORMATS = ("md", "json", "txt", "srt", "vtt")
-CONVERSATION_FORMATS = ("md", "json")
+CONVERSATION_FORMATS = ("md", "json")  # a saved question too
 
 
-def export_item(item: RecordingDetail | ConversationDetail, fmt: str) -> str:
+def export_item(item: RecordingDetail | ConversationDetail | AnswerDetail, fmt: str) -> str:
     fmt = (fmt or "md").lower()
     allowed = RECORDING_FORMATS if isinstance(item, RecordingDetail) else CONVERSATION_FORMATS
     if fmt not in allowed:
@@ -24,6 +24,8 @@ def export_item(item: RecordingDetail | ConversationDetail, fmt: str) -> str:
         return json.dumps(item.to_json(), ensure_ascii=False, indent=2) + "\n"
     if isinstance(item, ConversationDetail):
         return conversation_markdown(item)
+    if isinstance(item, AnswerDetail):
+        return answer_markdown(item)
     if fmt == "md":
         return recording_markdown(item)
     if not item.segments:
@@ -72,6 +74,19 @@ def conversation_markdown(item: ConversationDetail) -> str:
             lines.append(f"{number}. {draft.text}" + (f" _({details})_" if details else "") + mark)
             if draft.picked and draft.final_text and draft.final_text != draft.text:
                 lines.append(f"   - sent as: {draft.final_text}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def answer_markdown(item: AnswerDetail) -> str:
+    lines = [f"# {item.title}", "", f"Asked {local_label(item.created)}", "", f"**Q:** {item.question}", ""]
+    lines += [f"**A:** {item.answer}", ""]
+    if item.citations:
+        lines += ["## Sources", ""]
+        for number, citation in enumerate(item.citations, start=1):
+            where = f"{citation.kind} {citation.item_id}" if citation.item_id is not None else "deleted since"
+            at = f" at {clock(citation.start)}" if citation.start is not None else ""
+            lines.append(f"{number}. “{citation.title}” ({where}){at}: {citation.text}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

@@ -9,7 +9,16 @@ from sqlite_utils import Database
 from app.errors import HistoryError
 from app.history.dates import parse_since
 from app.history.files import absolute_audio
-from app.history.records import KINDS, ConversationDetail, ItemSummary, PickedReply, RecordingDetail, StoredDraft
+from app.history.records import (
+    KINDS,
+    AnswerDetail,
+    ConversationDetail,
+    ItemSummary,
+    PickedReply,
+    RecordingDetail,
+    StoredCitation,
+    StoredDraft,
+)
 from app.records import ActionItem, Summary, SummaryItem, Turn
 from models.types import Segment
 
@@ -54,12 +63,14 @@ def list_items(
     return [ItemSummary(*row) for row in db.execute(sql, params)]
 
 
-def get_item(db: Database, data_root: Path, item_id) -> RecordingDetail | ConversationDetail:
+def get_item(db: Database, data_root: Path, item_id) -> RecordingDetail | ConversationDetail | AnswerDetail:
     kind = item_kind(db, item_id)
     item_id = int(item_id)
     title, created = db.execute("SELECT title, created FROM items WHERE id = ?", [item_id]).fetchone()
     if kind == "recording":
         return _recording(db, data_root, item_id, title, created)
+    if kind == "question":
+        return _answer(db, item_id, title, created)
     return _conversation(db, item_id, title, created)
 
 
@@ -117,6 +128,19 @@ def _conversation(db: Database, item_id: int, title: str, created: str) -> Conve
         )
     )
     return ConversationDetail(id=item_id, title=title, created=created, me=me, raw=raw, turns=turns, drafts=drafts)
+
+
+def _answer(db: Database, item_id: int, title: str, created: str) -> AnswerDetail:
+    question, answer, found, scope_id = db.execute(
+        "SELECT question, answer, found, scope_id FROM answers WHERE item_id = ?", [item_id]
+    ).fetchone()
+    citations = tuple(
+        StoredCitation(*row)
+        for row in db.execute(
+            "SELECT item_id, kind, title, start, text FROM citations WHERE answer_id = ? ORDER BY idx", [item_id]
+        )
+    )
+    return AnswerDetail(item_id, title, created, question, answer, bool(found), scope_id, citations)
 
 
 def picked_examples(db: Database, limit: int = 3) -> list[PickedReply]:

@@ -151,6 +151,49 @@ class ConversationDetail:
 
 
 @dataclass(frozen=True)
+class StoredCitation:
+    """A passage a saved answer cites. item_id is None once that item is deleted: the words
+    stay with the answer, the link goes."""
+
+    item_id: int | None
+    kind: str
+    title: str
+    start: float | None
+    text: str
+
+    def to_json(self) -> dict:
+        return {"id": self.item_id, "kind": self.kind, "title": self.title, "start": self.start, "text": self.text}
+
+
+@dataclass(frozen=True)
+class AnswerDetail:
+    """A question asked of the history (of one item: scope_id) and its answer, as saved."""
+
+    id: int
+    title: str
+    created: str
+    question: str
+    answer: str
+    found: bool
+    scope_id: int | None
+    citations: tuple[StoredCitation, ...]
+    kind: ItemKind = ItemKind.QUESTION
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "created": self.created,
+            "question": self.question,
+            "answer": self.answer,
+            "found": self.found,
+            "scope": self.scope_id,
+            "citations": [c.to_json() for c in self.citations],
+        }
+
+
+@dataclass(frozen=True)
 class PickedReply:
     """A reply the user chose (their words when edited), with the message it answered."""
 

@@ -127,6 +127,10 @@ def find_passages(db: Database, question: str, item_id: int | None = None, since
                 break
         else:
             return []
+    else:
+        # Saved answers (the negative ids, search_index.KIND_CODES) are the model's words, not
+        # what was said: an answer never rests on an earlier answer.
+        where.append("search_docs_fts.rowid >= 0")
     since_text = parse_since(since)
     # FTS5 ranks on its own (a join first would rank every match: twice the time); an item
     # filter by date is applied after, so more candidates are read for it.

@@ -137,6 +137,72 @@ def m005_drop_settings(db: Database) -> None:
     db.execute("DROP TABLE IF EXISTS settings")
 
 
+ITEMS_WITH_QUESTIONS = """
+    CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('recording', 'conversation', 'question')),
+        title TEXT NOT NULL,
+        title_is_auto INTEGER NOT NULL DEFAULT 1,
+        created TEXT NOT NULL,
+        preview TEXT NOT NULL DEFAULT ''
+    )"""
+
+
+@migrations(transactional=False)
+def m006_saved_answers(db: Database) -> None:
+    """Questions asked of the history, kept when the user saves them: a third kind of item
+    ('question') with its answer and the passages it cites. SQLite cannot change a CHECK in
+    place, so items is rebuilt, with foreign keys off (dropping the old table must not cascade
+    to every recording) and in one transaction of its own; a crash before the step is noted
+    leaves a rebuilt table, which a second run sees and keeps."""
+    conn = db.conn
+    conn.commit()
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        current = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'items'").fetchone()[0]
+        if "'question'" not in current:
+            conn.execute(ITEMS_WITH_QUESTIONS.replace("TABLE items", "TABLE items_rebuilt", 1))
+            conn.execute("INSERT INTO items_rebuilt SELECT id, kind, title, title_is_auto, created, preview FROM items")
+            conn.execute("DROP TABLE items")
+            conn.execute("ALTER TABLE items_rebuilt RENAME TO items")
+            conn.execute("CREATE INDEX items_by_created ON items (created)")
+            conn.execute("CREATE INDEX items_by_kind_created ON items (kind, created)")
+        for statement in SAVED_ANSWER_TABLES:
+            conn.execute(statement)
+        if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+            raise HistoryError("The history database's links are broken; it was left as it was.")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+
+
+SAVED_ANSWER_TABLES = (
+    """CREATE TABLE IF NOT EXISTS answers (
+        item_id INTEGER PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        found INTEGER NOT NULL,
+        scope_id INTEGER REFERENCES items (id) ON DELETE SET NULL
+    )""",
+    # A cited item may be deleted later: its citation keeps the words but loses the link.
+    """CREATE TABLE IF NOT EXISTS citations (
+        answer_id INTEGER NOT NULL REFERENCES answers (item_id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        item_id INTEGER REFERENCES items (id) ON DELETE SET NULL,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        start REAL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (answer_id, idx)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS citations_by_item ON citations (item_id)",
+)
+
+
 # Every step this version knows, in order (pending() on an empty database lists them all).
 KNOWN_STEPS = [step.name for step in migrations.pending(Database(memory=True))]
 

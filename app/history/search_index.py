@@ -3,7 +3,8 @@
 - FTS5 (porter stemming, diacritics folded) over search_docs.text, made by sqlite-utils'
   enable_fts with its triggers, so every insert, update and delete of a row (including the
   ones ON DELETE CASCADE makes) is mirrored in search_docs_fts in the same transaction.
-- A row's id packs (kind, item id, n): kind << 62 | item id << 16 | n. The item a hit belongs
+- A row's id packs (kind, item id, n): kind << 62 | item id << 16 | n (kind -1, saved
+  questions, makes negative ids; the arithmetic is the same). The item a hit belongs
   to is read from the rowid alone, one item's rows are one rowid range, and so is each kind:
   FTS5 honours rowid ranges and rowid order, which is what keeps search fast on a big history
   (a kind filter is a range; the newest passages come first, see search.py). n = 0 is the title.
@@ -26,7 +27,9 @@ from app.errors import HistoryError
 ITEM_SHIFT = 16
 KIND_SHIFT = 62
 ITEM_MASK = (1 << (KIND_SHIFT - ITEM_SHIFT)) - 1
-KIND_CODES = {"recording": 0, "conversation": 1}
+# Saved questions came after the first two kinds had the positive ids (a third code would pass
+# 2**63): theirs are the negative range, -2**62 to -1, so no stored id had to change.
+KIND_CODES = {"recording": 0, "conversation": 1, "question": -1}
 PASSAGE_CHARS = 1200
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 
@@ -127,6 +130,7 @@ SOURCE_KIND = {
     "summary": "recording",
     "conversation": "conversation",
     "reply": "conversation",
+    "answer": "question",
 }
 
 
@@ -236,3 +240,11 @@ def index_everything(db: Database) -> None:
 def purge_deleted(db: Database) -> None:
     """Merges the index so that the entries of deleted rows are gone from it, not just masked."""
     db.table("search_docs").optimize()
+
+
+def index_answer(db: Database, answer_id: int) -> None:
+    """A saved answer is found by its question and its answer (the passages it cites are
+    already indexed where they were said)."""
+    drop(db, answer_id, "answer")
+    question, answer = db.execute("SELECT question, answer FROM answers WHERE item_id = ?", [answer_id]).fetchone()
+    _insert(db, answer_id, "answer", build_passages([Piece(question), Piece(answer)]))

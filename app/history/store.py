@@ -20,6 +20,7 @@ from app.history import cleanup, exports, files, inputs, reading, retrieval, sch
 from app.history.connection import configure, make_private, open_database, translate
 from app.history.dates import to_stored
 from app.history.records import (
+    AnswerDetail,
     ConversationDetail,
     ItemSummary,
     NewConversation,
@@ -294,13 +295,26 @@ class HistoryStore:
     def picked_examples(self, limit: int = 3) -> list[PickedReply]:
         return reading.picked_examples(self._db, limit)
 
+    # --- saved answers ---------------------------------------------------------------------
+
+    @_guarded
+    def save_answer(self, answer, scope_id: int | None = None) -> int:
+        """Keeps a question asked of the history and its answer (an app.assistant HistoryAnswer)
+        as an item of its own, found by search; scope_id: the item it was asked of, if one.
+        Nothing is kept unless this is called: the user chooses."""
+        if not answer.question.strip():
+            raise HistoryError("There is no question to save; ask one first.")
+        rows = [(c.item_id, str(c.kind), c.title, c.start, c.text) for c in answer.citations]
+        with self._db.atomic():
+            return writing.insert_answer(self._db, answer.question, answer.text, answer.found, scope_id, rows)
+
     # --- every item ----------------------------------------------------------------------
 
     @_guarded
     def list_items(
         self, kind: str | None = None, since=None, limit: int | None = None, offset: int = 0
     ) -> list[ItemSummary]:
-        """Newest first; kind: 'recording' or 'conversation'; since: a date or datetime."""
+        """Newest first; kind: 'recording', 'conversation' or 'question'; since: a date or datetime."""
         return reading.list_items(self._db, kind, since, limit, offset)
 
     @_guarded
@@ -315,7 +329,7 @@ class HistoryStore:
         return retrieval.find_passages(self._db, question, item_id, since, limit)
 
     @_guarded
-    def get_item(self, item_id: int) -> RecordingDetail | ConversationDetail:
+    def get_item(self, item_id: int) -> RecordingDetail | ConversationDetail | AnswerDetail:
         return reading.get_item(self._db, self.data_root, item_id)
 
     @_guarded

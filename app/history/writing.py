@@ -11,6 +11,7 @@ from app.history import inputs, search_index
 from app.history.dates import local_label, to_stored
 
 PREVIEW_CHARS = 160
+TITLE_CHARS = 120  # a saved question is its own title, cut to a line of the list
 
 
 def insert_recording(
@@ -81,6 +82,27 @@ def insert_conversation(
     return item_id
 
 
+def insert_answer(db, question: str, answer: str, found: bool, scope_id: int | None, citation_rows: list) -> int:
+    """A saved question and answer; citation_rows: (item id, kind, title, start, text). A
+    citation of an item deleted in the meantime keeps its words without the link."""
+    title = question if len(question) <= TITLE_CHARS else question[: TITLE_CHARS - 1].rstrip() + "…"
+    item_id = new_item(db, "question", title, True, to_stored())
+    db.execute(
+        "INSERT INTO answers (item_id, question, answer, found, scope_id) VALUES (?, ?, ?, ?, "
+        "(SELECT id FROM items WHERE id = ?))",
+        [item_id, question, answer, int(found), scope_id],
+    )
+    for idx, (cited, kind, cited_title, start, text) in enumerate(citation_rows):
+        db.execute(
+            "INSERT INTO citations (answer_id, idx, item_id, kind, title, start, text) "
+            "VALUES (?, ?, (SELECT id FROM items WHERE id = ?), ?, ?, ?, ?)",
+            [item_id, idx, cited, kind, cited_title, start, text],
+        )
+    search_index.index_answer(db, item_id)
+    refresh_preview(db, item_id)
+    return item_id
+
+
 def set_conversation_me(db, conversation_id: int, me: str | None) -> None:
     """Who the user is; a title the user never set follows (it names the others)."""
     turn_rows = [
@@ -146,8 +168,12 @@ def set_title(db, item_id: int, title: str, *, auto: bool, only_if_auto: bool = 
 
 
 def refresh_preview(db, item_id: int) -> None:
-    """The list's snippet: a summary's overview, else the transcript's or conversation's start."""
-    row = db.execute("SELECT overview FROM summaries WHERE recording_id = ?", [item_id]).fetchone()
+    """The list's snippet: a summary's overview, a saved question's answer, else the
+    transcript's or conversation's start."""
+    row = db.execute(
+        "SELECT overview FROM summaries WHERE recording_id = ? UNION ALL SELECT answer FROM answers WHERE item_id = ?",
+        [item_id, item_id],
+    ).fetchone()
     text = row[0] if row and row[0].strip() else ""
     if not text:
         pieces = db.execute(

@@ -1,6 +1,7 @@
 """History: one search box over everything, ranked results with highlighted snippets; a result
 opens the recording at the hit, or the conversation. Below it, Ask: a question answered from
-the whole history, its citations opening the recording where it was said."""
+the whole history, its citations opening the recording where it was said; a saved question
+opened from the list is shown there again."""
 
 from __future__ import annotations
 
@@ -28,7 +29,13 @@ from ui.widgets.ask_panel import AskPanel
 from ui.widgets.banner import Banner
 from ui.widgets.rich_delegate import RICH_TEXT_ROLE, RichTextDelegate
 
-KINDS = (("All", None), ("Recordings", ItemKind.RECORDING), ("Conversations", ItemKind.CONVERSATION))
+KINDS = (
+    ("All", None),
+    ("Recordings", ItemKind.RECORDING),
+    ("Conversations", ItemKind.CONVERSATION),
+    ("Questions", ItemKind.QUESTION),
+)
+KIND_LABELS = {ItemKind.RECORDING: "Recording", ItemKind.CONVERSATION: "Conversation", ItemKind.QUESTION: "Question"}
 
 
 def snippet_html(snippet: str, query: str) -> str:
@@ -74,7 +81,7 @@ class HistoryView(QWidget):
         self.search = QLineEdit()
         self.search.setObjectName("search")
         self.search.setAccessibleName("Search history")
-        self.search.setPlaceholderText("Search transcripts, summaries, conversations and replies…  (Ctrl+F)")
+        self.search.setPlaceholderText("Search transcripts, summaries, conversations, replies, questions…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda: self._debounce.start())
         self.search.returnPressed.connect(self.open_current)
@@ -99,6 +106,7 @@ class HistoryView(QWidget):
         self.ask = AskPanel(self.services, self.banner)
         self.ask.open_recording.connect(self.play_recording)
         self.ask.open_conversation.connect(self.open_conversation)
+        self.ask.saved.connect(lambda _id: self.refresh())
         self.count = QLabel()
         self.count.setObjectName("muted")
         layout = QVBoxLayout(self)
@@ -140,7 +148,7 @@ class HistoryView(QWidget):
             )
 
     def _add(self, hit, query: str) -> None:
-        kind = "Recording" if hit.kind == ItemKind.RECORDING else "Conversation"
+        kind = KIND_LABELS.get(hit.kind, "Conversation")
         start = hit.start
         at = f" · at {clock(start)}" if start is not None else ""
         item = QListWidgetItem(f"{kind}: {hit.title or 'Untitled'}")  # what screen readers say
@@ -157,5 +165,7 @@ class HistoryView(QWidget):
         kind, item_id, start = item.data(Qt.UserRole)
         if kind == ItemKind.RECORDING:
             self.open_recording.emit(item_id, start)
+        elif kind == ItemKind.QUESTION:
+            self.ask.show_saved(item_id)
         else:
             self.open_conversation.emit(item_id)

@@ -54,6 +54,26 @@ def test_one_recording_is_asked_and_nothing_outside_it_is_cited(meetings):
     }
 
 
+def test_an_answer_is_kept_only_when_saved(meetings):
+    """Without --save nothing is kept; with it the question and answer are an item of kind
+    question, shown and found by search like any other."""
+    data_dir, launch, _ = meetings
+    question = ["ask", "When will Elena send the login report?", "--json"]
+    assert run_confide(*question, data_dir=data_dir).returncode == 0
+    listed = run_confide("history", "list", "--kind", "question", "--json", data_dir=data_dir)
+    assert json.loads(listed.stdout) == {"items": []}
+
+    result = run_confide(*question, "--save", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    saved = answer["saved"]
+    shown = json.loads(run_confide("history", "show", str(saved), "--json", data_dir=data_dir).stdout)
+    assert shown["kind"] == "question" and shown["question"] == "When will Elena send the login report?"
+    assert shown["answer"] == answer["answer"] and shown["citations"] == answer["citations"]
+    found = json.loads(run_confide("history", "search", "login report", "--json", data_dir=data_dir).stdout)
+    assert {item["id"] for item in found["items"]} == {launch, saved}
+
+
 @pytest.mark.parametrize(
     "args, says",
     [

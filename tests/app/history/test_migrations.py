@@ -10,7 +10,7 @@ import sqlite_utils
 from app.errors import HistoryError
 from app.history import HistoryStore
 from app.history.records import NewConversation
-from app.history.schema import KNOWN_STEPS, MIGRATION_SET, migrations
+from app.history.schema import KNOWN_STEPS, MIGRATION_SET, m006_saved_answers, migrations
 from app.records import Turn
 
 
@@ -103,3 +103,34 @@ def test_database_of_another_program_is_refused_untouched(data_dir):
         HistoryStore.open(path, data_dir)
     assert _digest(path) == before
     assert sqlite_utils.Database(path).table_names() == ["notes"]
+
+
+def test_a_history_from_before_saved_questions_keeps_its_rows_and_links(data_dir):
+    """m006 rebuilds items (a CHECK cannot change in place): every row stays, the tables that
+    point at items still cascade from the new one, and the step can run twice (a crash after it
+    and before it was noted)."""
+    path = data_dir / "history.db"
+    old = sqlite_utils.Database(path)
+    migrations.apply(old, stop_before="m006_saved_answers")
+    old.executescript("""
+        INSERT INTO items (id, kind, title, created, preview) VALUES
+            (1, 'recording', 'Old standup', '2023-01-02T09:00:00Z', 'We met.'),
+            (2, 'conversation', 'Old chat', '2023-01-03T09:00:00Z', '');
+        INSERT INTO recordings (item_id, audio_file, duration, status) VALUES (1, NULL, 60, 'done');
+        INSERT INTO segments (recording_id, idx, start, "end", text) VALUES (1, 0, 0, 30, 'We met.');
+        INSERT INTO conversations (item_id, me, raw) VALUES (2, 'Kim', 'Ada: hi');
+    """)
+    old.close()
+    with HistoryStore.open(path, data_dir) as store:
+        db = store.db
+        assert [step.name for step in migrations.applied(db)] == KNOWN_STEPS
+        assert [(item.id, item.kind) for item in store.list_items()] == [(2, "conversation"), (1, "recording")]
+        assert "'question'" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'items'").fetchone()[0]
+        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        m006_saved_answers(db)  # again, as after a crash before the step was noted
+        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert [item.id for item in store.list_items()] == [2, 1]
+        store.delete(1)
+        assert db.execute("SELECT count(*) FROM segments").fetchone()[0] == 0  # still cascades
+        assert db.execute("SELECT count(*) FROM recordings").fetchone()[0] == 0
+        assert store.check_integrity() == "ok"

@@ -69,3 +69,41 @@ def test_a_question_nothing_answers_says_so_without_a_model(make_window, fake_en
     assert panel.answer.text == NOT_FOUND and not panel.answer.citations
     assert NOT_FOUND in panel.reply.text()
     assert not [load for load in fake_engine.loads if load[0] == "language"]
+
+
+def test_nothing_is_kept_until_saved_and_a_saved_question_opens_from_the_list(
+    make_window, fake_engine, data_dir, qtbot
+):
+    """Asking keeps nothing; Save makes the question an item (listed under Questions, found by
+    search, Save then off); activating it in the list shows the question and answer again with
+    their citations, and the citation of a recording deleted since is no longer a link."""
+    from app.history import HistoryStore
+
+    ids = write_demo_history(data_dir)
+    window = make_window(fake_engine.kit())
+    window.show_view("history")
+    view = window.history_view
+    panel = view.ask
+    assert not panel.save_button.isEnabled()
+    _ask(qtbot, panel, "Who will update the budget?")
+    asked = panel.answer
+    assert not window.services.list_items("question")
+    assert panel.save_button.isEnabled()
+    panel.save_button.click()
+    (saved,) = window.services.list_items("question")
+    assert saved.title == "Who will update the budget?" and saved.snippet == asked.text
+    assert not panel.save_button.isEnabled() and panel.save_button.text() == "Saved"
+    assert "Saved in your history" in view.banner.message()
+
+    panel.clear_button.click()
+    view.kind.setCurrentIndex(view.kind.findText("Questions"))
+    assert view.results.count() == 1
+    view.results.itemActivated.emit(view.results.item(0))
+    assert panel.answer == asked and panel.question.text() == asked.question and "cite:0" in panel.reply.text()
+    assert not panel.save_button.isEnabled()  # it is saved already
+
+    window.services.close_history()
+    with HistoryStore.for_data_dir(window.services.data_dir) as store:
+        store.delete(ids["recording"])
+    panel.show_saved(saved.id)
+    assert "cite:0" not in panel.reply.text() and "deleted since" in panel.reply.text()
