@@ -12,8 +12,9 @@ its turns as segments four seconds apart, speaker labels kept). Then:
   context, then the question ("Answer the question about this meeting"), its ROUGE-L.
 - Ten questions written here that no meeting answers: how many are answered "not found"
   (required: at least 9).
-- Speed: the time to an answer's first words (the model's first token) for each QMSum query,
-  median; and retrieval alone on a history of --recordings synthetic recordings (bench/history.py's
+- Speed: for each QMSum query the model ran on, the time to its first token and to the first
+  words shown (the first sentence that passed its check, or the whole answer), medians; and
+  retrieval alone on a history of --recordings synthetic recordings (bench/history.py's
   generator): median and p95 over the QMSum queries and the ten others.
 
 Usage: python bench/ask.py [--model ID] [--threads 2] [--recordings 2000] [--limit N] [--json OUT]
@@ -40,7 +41,7 @@ from app.assistant.generation import ask, guarded  # noqa: E402
 from app.assistant.grounding import NameBook  # noqa: E402
 from app.assistant.structured_grounding import invented_facts  # noqa: E402
 from app.history import HistoryStore  # noqa: E402
-from app.tasks.events import Done  # noqa: E402
+from app.tasks.events import AnswerSoFar, Done  # noqa: E402
 from models.types import Segment  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
@@ -91,9 +92,11 @@ def fill_history(store: HistoryStore, meetings: list[dict]) -> dict[str, int]:
     return ids
 
 
-def timed_answer(model, question: str, passages) -> tuple[object, float | None]:
-    """(HistoryAnswer, seconds to the first token or None when no model ran)."""
+def timed_answer(model, question: str, passages) -> tuple[object, float | None, float | None]:
+    """(HistoryAnswer, seconds to the model's first token, seconds to the first words shown:
+    the first checked sentence, or the whole answer when none streamed); None when no model ran."""
     first: list[float] = []
+    shown: list[float] = []
     started = time.perf_counter()
     original = model.generate
 
@@ -104,12 +107,16 @@ def timed_answer(model, question: str, passages) -> tuple[object, float | None]:
             yield event
 
     model.generate = watching
+    done = None
     try:
-        events = list(answer_question(model, AskTask(question), passages))
+        for event in answer_question(model, AskTask(question), passages):
+            if isinstance(event, (AnswerSoFar, Done)) and not shown:
+                shown.append(time.perf_counter() - started)
+            if isinstance(event, Done):
+                done = event
     finally:
         model.generate = original
-    done = next(e for e in events if isinstance(e, Done))
-    return done.result, (first[0] if first else None)
+    return done.result, (first[0] if first else None), (shown[0] if first and shown else None)
 
 
 def baseline(model, meeting: dict, question: str) -> str:
@@ -186,7 +193,7 @@ def main(argv=None) -> int:
     rows = []
     for meeting_id, query in queries:
         passages = store.passages(query["query"])
-        answer, first_s = timed_answer(model, query["query"], passages)
+        answer, first_s, shown_s = timed_answer(model, query["query"], passages)
         cited = {c.item_id for c in answer.citations}
         facts = []
         if answer.found and not answer.quoted:  # a quote is the passage's own words
@@ -205,16 +212,18 @@ def main(argv=None) -> int:
                 "rouge_l": rouge_l(answer.text, query["answer"]),
                 "baseline": plain,
                 "baseline_rouge_l": rouge_l(plain, query["answer"]),
-                "first_words_s": first_s,
+                "first_token_s": first_s,
+                "first_words_s": shown_s,
             }
         )
         sys.stderr.write(f"{meeting_id}: {query['query'][:60]} -> {answer.text[:80]}\n")
     not_found = []
     for question in UNANSWERABLE:
-        answer, _ = timed_answer(model, question, store.passages(question))
+        answer, _, _ = timed_answer(model, question, store.passages(question))
         not_found.append(answer.text == NOT_FOUND)
     store.close()
     found = [r for r in rows if r["found"]]
+    tokens = [r["first_token_s"] for r in rows if r["first_token_s"] is not None]
     firsts = [r["first_words_s"] for r in rows if r["first_words_s"] is not None]
     report = {
         "model": args.model,
@@ -230,7 +239,8 @@ def main(argv=None) -> int:
         "not_found_share": round(1 - len(found) / len(rows), 3),
         "answers_with_invented_facts": sum(bool(r["invented"]) for r in rows),
         "unanswerable_said_not_found": f"{sum(not_found)} of {len(not_found)}",
-        "first_words_median_s": round(statistics.median(firsts), 2) if firsts else None,
+        "first_token_median_s": round(statistics.median(tokens), 2) if tokens else None,
+        "first_words_shown_median_s": round(statistics.median(firsts), 2) if firsts else None,
     }
     if args.recordings:
         report["retrieval"] = retrieval_latency(args.recordings, [q["query"] for _, q in queries] + list(UNANSWERABLE))

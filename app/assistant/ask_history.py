@@ -1,10 +1,12 @@
 """Questions about the user's history, answered from its own passages (confide ask).
 
 The model sees numbered passages (app.history.retrieval) and the question, and answers with
-the number of the passage after each sentence. Its answer is then checked like a summary's
-notes (grounding.supported): a sentence is kept only when the passage it cites, or failing a
+the number of the passage after each sentence. Its answer is checked like a summary's notes
+(grounding.supported): a sentence is kept only when the passage it cites, or failing a
 citation the one that supports it best, says its words, names, numbers and dates. What is
-left is the answer, and the passages it rests on are its citations.
+left is the answer, and the passages it rests on are its citations. The answer streams: each
+sentence is checked as soon as the next one begins, and what held up so far is shown
+(AnswerSoFar), never a sentence before its check.
 
 When nothing is left and the best passage holds every word of the question, that passage's
 own sentences are the answer, quoted as said: a small model often cannot phrase an answer, but
@@ -19,13 +21,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.assistant.generation import ask, guarded
+from app.assistant.generation import guarded
 from app.assistant.grounding import NameBook, keeps_negation, supported
 from app.assistant.text_tools import split_sentences
 from app.clock import clock
 from app.errors import AppError
-from app.tasks.events import Done, Event, Progress
-from models.slm.api import LanguageModel
+from app.tasks.events import AnswerSoFar, Done, Event, Progress
+from models.slm.api import GenerationResult, LanguageModel, TextDelta
 
 if TYPE_CHECKING:
     from app.history.retrieval import Passage
@@ -35,6 +37,8 @@ ANSWER_TOKENS = 96
 MAX_QUESTION_CHARS = 500
 QUOTE_COVER = 0.999  # a passage quoted as the answer holds every word of the question
 CITATION = re.compile(r"\s*\[(\d{1,2})\]")
+# "... on Thursday. [1]" cites the sentence before the marker: it moves inside ("Thursday [1].").
+MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d{1,2}\])+)")
 SAYS_NOT_FOUND = re.compile(r"\bnot found\b|\b(?:do(?:es)? not|don't|doesn't) (?:say|mention)\b", re.IGNORECASE)
 
 
@@ -105,20 +109,44 @@ def answer_question(
         return
     yield Progress(0.1, f"Reading {len(passages)} passage{'s' if len(passages) != 1 else ''}")
     shown = _fitting(model, task, question, list(passages))
-    answer = ask(model, _messages(task, question, shown), guarded(ANSWER_TOKENS), cancel)
-    if answer.cancelled:
+    prompt = model.render_chat(_messages(task, question, shown))
+    written, checked, last_shown = "", 0, ""
+    result: GenerationResult | None = None
+    for event in model.generate(prompt, guarded(ANSWER_TOKENS), cancel):
+        if isinstance(event, GenerationResult):
+            result = event
+            continue
+        if not isinstance(event, TextDelta):
+            continue
+        written += event.text
+        complete = _complete_sentences(written)
+        if len(complete) > checked:
+            checked = len(complete)
+            so_far = check_answer(question, " ".join(complete), shown, quote=False)
+            if so_far.found and so_far.text != last_shown:
+                last_shown = so_far.text
+                yield AnswerSoFar(so_far)
+    if result is None:  # the protocol promises a result; a broken engine is a bug, not a user error
+        raise RuntimeError("the language model ended without a result")
+    if result.stop_reason == "cancelled" or (cancel is not None and cancel.is_set()):
         return
     yield Progress(0.9, "Checking the answer")
-    yield Done(check_answer(question, answer.text, shown))
+    yield Done(check_answer(question, result.text, shown))
 
 
-def check_answer(question: str, text: str, passages: Sequence[Passage]) -> HistoryAnswer:
+def _complete_sentences(text: str) -> list[str]:
+    """The sentences of a partly written answer that are finished (the next one has begun)."""
+    return split_sentences(MARKER_AFTER_STOP.sub(r"\2\1", text))[:-1]
+
+
+def check_answer(question: str, text: str, passages: Sequence[Passage], quote: bool = True) -> HistoryAnswer:
     """The model's answer cut to the sentences its passages support, with those passages as
-    citations; else the best passage quoted, when it holds the whole question; else not found."""
+    citations; else (with quote) the best passage quoted, when it holds the whole question; else
+    not found."""
     names = NameBook([], [p.text for p in passages])
     kept: list[str] = []
     cited: list[Passage] = []
-    for sentence in split_sentences(text):
+    for sentence in split_sentences(MARKER_AFTER_STOP.sub(r"\2\1", text.strip())):
         numbers = [int(n) for n in CITATION.findall(sentence)]
         plain = CITATION.sub("", sentence).strip()
         if not plain or SAYS_NOT_FOUND.search(plain):
@@ -135,7 +163,7 @@ def check_answer(question: str, text: str, passages: Sequence[Passage]) -> Histo
             cited.append(backing)
     if kept:
         return HistoryAnswer(question, " ".join(kept), tuple(_citation(p) for p in cited))
-    best = passages[0] if passages else None
+    best = passages[0] if passages and quote else None
     if best is not None and best.cover >= QUOTE_COVER:
         where = ", ".join(part for part in (f"“{best.title}”", clock(best.start)) if part)
         return HistoryAnswer(question, f"{where}: “{best.quote}”", (_citation(best),), quoted=True)

@@ -29,7 +29,7 @@ class TaskHandle(QObject):
 
     started = Signal()
     progress = Signal(object)  # Progress
-    partial = Signal(object)  # a piece of the result: TranscriptPiece, LevelReading, SummarySoFar or DraftReady
+    partial = Signal(object)  # a piece of the result (app.tasks.events.Partial)
     succeeded = Signal(object)  # the Done event's result
     failed_with = Signal(str)  # a message meant for the user
     was_cancelled = Signal()

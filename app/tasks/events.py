@@ -2,7 +2,7 @@
 
 A task runner is a generator: ``run(task, cancel: threading.Event) -> Iterator[Event]``.
 It yields any number of Progress events and pieces of its result (a Partial: one of
-TranscriptPiece, LevelReading, SummarySoFar, DraftReady), and ends with exactly one Done or
+TranscriptPiece, LevelReading, SummarySoFar, DraftReady, AnswerSoFar), and ends with exactly one Done or
 Failed (or simply stops, after noticing the cancel token, without a final event).
 The bridge re-emits each event to the GUI thread unchanged, so every field must be
 plain data that is safe to hand across threads (numbers, strings, frozen dataclasses).
@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # only for the annotations: the assistant imports this module
+    from app.assistant.ask_history import HistoryAnswer
     from app.records import Summary
     from models.types import Segment
 
@@ -79,6 +80,14 @@ class DraftReady:
 
 
 @dataclass(frozen=True)
+class AnswerSoFar:
+    """An answer about the history as far as it is written and checked: the sentences that
+    held up so far, with their citations. Each one replaces the last; Done carries the whole."""
+
+    answer: HistoryAnswer
+
+
+@dataclass(frozen=True)
 class Done:
     """The task finished; ``result`` is its plain-data result (a dataclass)."""
 
@@ -94,10 +103,11 @@ class Failed:
 
 
 # A piece of the result as soon as it exists (isinstance() accepts these unions).
-Partial = TranscriptPiece | LevelReading | SummarySoFar | DraftReady
+Partial = TranscriptPiece | LevelReading | SummarySoFar | DraftReady | AnswerSoFar
 Event = Progress | Partial | Done | Failed
 
 __all__ = [
+    "AnswerSoFar",
     "Done",
     "DraftReady",
     "Event",

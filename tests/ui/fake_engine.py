@@ -19,7 +19,7 @@ import numpy as np
 
 from app.assistant.replies import Replies, ReplyDraft
 from app.records import ActionItem, Summary, SummaryItem
-from app.tasks.events import Done, DraftReady, LevelReading, Progress, SummarySoFar, TranscriptPiece
+from app.tasks.events import AnswerSoFar, Done, DraftReady, LevelReading, Progress, SummarySoFar, TranscriptPiece
 from app.tasks.record import NOT_TRANSCRIBED
 from app.tasks.transcribe import SpeechResult
 from models.types import Segment
@@ -47,6 +47,7 @@ class FakeEngine:
     fail_with: Exception | None = None
     reply_tasks: list = field(default_factory=list)  # every ReplyTask the window submitted
     ask_jobs: list = field(default_factory=list)  # every AnswerJob the window submitted
+    ask_partials: list = field(default_factory=list)  # every answer-so-far it sent
 
     def kit(self) -> EngineKit:
         return EngineKit(
@@ -161,9 +162,14 @@ class FakeEngine:
                 return
             slot.get()
             yield Progress(None, "Reading what was said")
-            if not self._wait(cancel, self.step_s * 2):
+            if not self._wait(cancel, self.step_s):
                 return
-            yield Done(check_answer(job.task.question, f"{job.passages[0].quote} [1]", job.passages))
+            answer = check_answer(job.task.question, f"{job.passages[0].quote} [1]", job.passages)
+            yield AnswerSoFar(answer)  # as the real one streams its checked sentences
+            self.ask_partials.append(answer)
+            if not self._wait(cancel, self.step_s):
+                return
+            yield Done(answer)
         finally:
             self._noticed("ask")
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 
 from app.assistant.ask_history import AskTask, HistoryAnswer
 from app.kinds import ItemKind
+from app.tasks.events import AnswerSoFar
 from ui.format import clock
 from ui.views.reporting import reporting
 from ui.widgets.task_progress import TaskProgress
@@ -99,6 +100,7 @@ class AskPanel(QWidget):
         if call.failed:
             return
         self._handle = handle
+        handle.partial.connect(lambda event: self._answer_so_far(handle, event))
         handle.succeeded.connect(lambda answer: self._answered(handle, answer))
         handle.failed_with.connect(lambda message: self.banner.show_message(message, "error"))
         handle.finished.connect(lambda _state: self._update_buttons())
@@ -144,6 +146,13 @@ class AskPanel(QWidget):
         self.reply.clear()
         self.reply.hide()
         self._update_buttons()
+
+    def _answer_so_far(self, handle, event) -> None:
+        """The sentences checked so far, while the rest is written (Done replaces them)."""
+        if handle is not self._handle or not isinstance(event, AnswerSoFar):
+            return
+        self.reply.setText(answer_html(event.answer) + "<p style='color: gray'>…</p>")
+        self.reply.show()
 
     def _answered(self, handle, answer: HistoryAnswer) -> None:
         if handle is not self._handle:

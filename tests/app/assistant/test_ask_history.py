@@ -13,7 +13,7 @@ from fakes import ScriptedModel
 from app.assistant.ask_history import NOT_FOUND, AskTask, answer_question, check_answer
 from app.errors import AppError
 from app.history.retrieval import Passage
-from app.tasks.events import Done
+from app.tasks.events import AnswerSoFar, Done
 
 REPORT = Passage(
     1,
@@ -101,3 +101,22 @@ def test_cancel_stops_without_an_answer():
     model = ScriptedModel(lambda prompt: "Elena will send it [1].", on_call=lambda n: cancel.set())
     events = list(answer_question(model, AskTask("When is the report?"), [REPORT], cancel))
     assert not any(isinstance(e, Done) for e in events)
+
+
+def test_the_answer_streams_sentence_by_sentence_only_once_checked():
+    """Each sentence is shown once the next has begun and its check passed, with the passage
+    its marker (after the full stop, too) names; the invented one never appears, not even for
+    a moment; Done carries the whole checked answer."""
+    text = (
+        "Elena will send the login report on Thursday. [1] Bob will send it on Monday [1]. "
+        "We decided to hire two engineers [2]. That is all."
+    )
+    model = ScriptedModel(lambda prompt: text)
+    events = list(answer_question(model, AskTask("When is Elena sending the login report?"), [REPORT, HIRING]))
+    shown = [event.answer for event in events if isinstance(event, AnswerSoFar)]
+    assert [a.text for a in shown] == [
+        "Elena will send the login report on Thursday.",
+        "Elena will send the login report on Thursday. We decided to hire two engineers.",
+    ]
+    assert [c.item_id for c in shown[0].citations] == [1] and [c.item_id for c in shown[1].citations] == [1, 2]
+    assert events[-1].result.text == shown[-1].text

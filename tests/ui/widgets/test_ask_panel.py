@@ -37,6 +37,23 @@ def test_an_answer_cites_the_moment_and_the_link_plays_it(make_window, fake_engi
     window.recording_view.player.stop()
 
 
+def test_the_answer_shows_as_it_is_checked_before_it_is_done(make_window, fake_engine, data_dir, qtbot):
+    """The checked sentences so far appear while the model still writes (marked as going on);
+    Save waits for the whole answer."""
+    write_demo_history(data_dir)
+    fake_engine.step_s = 0.5
+    window = make_window(fake_engine.kit())
+    window.show_view("history")
+    panel = window.history_view.ask
+    panel.question.setText("Who will update the budget?")
+    QTest.keyClick(panel.question, Qt.Key_Return)
+    qtbot.waitUntil(lambda: bool(fake_engine.ask_partials) and panel.reply.isVisible(), timeout=10_000)
+    assert panel.busy and "update the budget" in panel.reply.text().lower() and "…" in panel.reply.text()
+    assert not panel.save_button.isEnabled()
+    qtbot.waitUntil(lambda: not panel.busy and panel.answer is not None, timeout=10_000)
+    assert "…" not in panel.reply.text() and panel.save_button.isEnabled()
+
+
 def test_a_follow_up_carries_the_question_before_it_and_clear_forgets(make_window, fake_engine, data_dir, qtbot):
     write_demo_history(data_dir)
     window = make_window(fake_engine.kit())
