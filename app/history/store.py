@@ -175,11 +175,7 @@ class HistoryStore:
         recording_id = reading.require(self._db, recording_id, "recording")
         with self._db.atomic():
             writing.append_segments(self._db, recording_id, rows, replace=True)
-            self._db.execute(
-                "UPDATE recordings SET status = CASE status WHEN 'recording' THEN 'done' ELSE status END, "
-                "duration = coalesce(?, duration), language = coalesce(?, language) WHERE item_id = ?",
-                [duration, language, recording_id],
-            )
+            writing.mark_transcribed(self._db, recording_id, duration, language)
             writing.refresh_preview(self._db, recording_id)
 
     @_guarded
@@ -196,12 +192,7 @@ class HistoryStore:
         recording_id = reading.require(self._db, recording_id, "recording")
         relative = files.relative_audio(self.data_root, audio_file) if audio_file is not None else None
         with self._db.atomic():
-            self._db.execute(
-                "UPDATE recordings SET status = ?, duration = coalesce(?, duration), "
-                "audio_file = coalesce(?, audio_file), language = coalesce(?, language) WHERE item_id = ?",
-                [status, duration, relative, language, recording_id],
-            )
-        stored = self._db.execute("SELECT audio_file FROM recordings WHERE item_id = ?", [recording_id]).fetchone()[0]
+            stored = writing.finish_recording(self._db, recording_id, status, duration, relative, language)
         files.make_audio_private(self.data_root, stored)
 
     @_guarded
@@ -209,14 +200,7 @@ class HistoryStore:
         """Marks recordings left in 'recording' by a crash as 'recovered' (call at start-up,
         before a new recording begins); returns their ids."""
         with self._db.atomic():
-            ids = [
-                row[0]
-                for row in self._db.execute(
-                    "SELECT item_id FROM recordings WHERE status = 'recording' ORDER BY item_id"
-                ).fetchall()
-            ]
-            self._db.execute("UPDATE recordings SET status = 'recovered' WHERE status = 'recording'")
-        return ids
+            return writing.mark_recovered(self._db)
 
     @_guarded
     def save_summary(self, recording_id: int, summary: Summary, *, retitle: bool = True) -> None:
@@ -347,13 +331,9 @@ class HistoryStore:
         search index so no trace of the words stays in it (costs more on a large history).
         Crash-safe: the rows go in one transaction that also notes the audio file and the purge
         as pending; a crash before they are done leaves them to the next start."""
-        kind = reading.item_kind(self._db, item_id)
-        item_id = int(item_id)
+        reading.item_kind(self._db, item_id)  # "There is no item N" when it is not there
         with self._db.atomic():
-            audio = None
-            if kind == "recording":
-                audio = self._db.execute("SELECT audio_file FROM recordings WHERE item_id = ?", [item_id]).fetchone()[0]
-            self._db.execute("DELETE FROM items WHERE id = ?", [item_id])
+            audio = writing.delete_item(self._db, int(item_id))
             cleanup.note_deletions(self._db, [audio], "purge" if purge else "none")
         cleanup.finish_pending(self._db, self.data_root)
 
@@ -368,12 +348,7 @@ class HistoryStore:
         """Deletes every item and audio file of the history. Crash-safe as delete():
         every audio file is noted as pending in the wipe's own transaction."""
         with self._db.atomic():
-            audio = [
-                row[0]
-                for row in self._db.execute("SELECT audio_file FROM recordings WHERE audio_file IS NOT NULL").fetchall()
-            ]
-            self._db.execute("DELETE FROM items")
-            self._db.execute("INSERT INTO search_docs_fts (search_docs_fts) VALUES ('delete-all')")
+            audio = writing.delete_everything(self._db)
             cleanup.note_deletions(self._db, audio, "vacuum")
         cleanup.finish_pending(self._db, self.data_root)
 

@@ -1,6 +1,6 @@
 """The store's writes, each inside the caller's transaction: a recording's row, its
-transcript and summary, a conversation and its drafts, a pick, an item with its title, and the
-list's preview."""
+transcript and summary, a conversation and its drafts, a pick, a saved answer, an item with
+its title, the list's preview, and deletions (the rows only: the store finishes the files)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,37 @@ def insert_recording(
         [item_id, relative, duration, language, status],
     )
     return item_id
+
+
+def mark_transcribed(db, recording_id: int, duration: float | None, language: str | None) -> None:
+    """A transcript made after the fact: the recording is done ('recovered' stays)."""
+    db.execute(
+        "UPDATE recordings SET status = CASE status WHEN 'recording' THEN 'done' ELSE status END, "
+        "duration = coalesce(?, duration), language = coalesce(?, language) WHERE item_id = ?",
+        [duration, language, recording_id],
+    )
+
+
+def finish_recording(
+    db, recording_id: int, status: str, duration: float | None, relative: str | None, language: str | None
+) -> str | None:
+    """The recording's final state; returns its audio file (relative), the new one or the one it had."""
+    db.execute(
+        "UPDATE recordings SET status = ?, duration = coalesce(?, duration), "
+        "audio_file = coalesce(?, audio_file), language = coalesce(?, language) WHERE item_id = ?",
+        [status, duration, relative, language, recording_id],
+    )
+    return db.execute("SELECT audio_file FROM recordings WHERE item_id = ?", [recording_id]).fetchone()[0]
+
+
+def mark_recovered(db) -> list[int]:
+    """Recordings left 'recording' by a crash become 'recovered'; returns their ids."""
+    ids = [
+        row[0]
+        for row in db.execute("SELECT item_id FROM recordings WHERE status = 'recording' ORDER BY item_id").fetchall()
+    ]
+    db.execute("UPDATE recordings SET status = 'recovered' WHERE status = 'recording'")
+    return ids
 
 
 def append_segments(db, recording_id: int, rows: list, *, replace: bool) -> None:
@@ -186,3 +217,18 @@ def refresh_preview(db, item_id: int) -> None:
     if len(text) > PREVIEW_CHARS:
         text = text[:PREVIEW_CHARS].rsplit(" ", 1)[0] + "…"
     db.execute("UPDATE items SET preview = ? WHERE id = ?", [text, item_id])
+
+
+def delete_item(db, item_id: int) -> str | None:
+    """Deletes an item and, by cascade, everything of it; returns its audio file (relative), if any."""
+    row = db.execute("SELECT audio_file FROM recordings WHERE item_id = ?", [item_id]).fetchone()
+    db.execute("DELETE FROM items WHERE id = ?", [item_id])
+    return row[0] if row else None
+
+
+def delete_everything(db) -> list[str]:
+    """Deletes every item and empties the search index; returns the audio files (relative)."""
+    audio = [row[0] for row in db.execute("SELECT audio_file FROM recordings WHERE audio_file IS NOT NULL")]
+    db.execute("DELETE FROM items")
+    db.execute("INSERT INTO search_docs_fts (search_docs_fts) VALUES ('delete-all')")
+    return audio
