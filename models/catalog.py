@@ -36,6 +36,16 @@ class AssembledFile:
 
 
 @dataclass(frozen=True)
+class Measured:
+    """How a language model ran on a reference machine (bench/slm.py): what Settings shows
+    before an install, so a user can choose by memory and speed."""
+
+    peak_memory_mb: int
+    decode_tokens_per_s: float
+    on: str  # the machine, threads and date
+
+
+@dataclass(frozen=True)
 class CatalogModel:
     id: str
     kind: ModelKind
@@ -46,6 +56,8 @@ class CatalogModel:
     files: tuple[AssembledFile, ...]
     build: str | None  # "gguf-to-onnx" when the files are a GGUF to convert
     origin: str = ""  # where the files come from, when the wheels' names do not say it
+    measured: Measured | None = None
+    quality: str = ""  # in plain words, from reading what it wrote (Settings shows it)
 
 
 @lru_cache(maxsize=1)
@@ -65,6 +77,8 @@ def load_catalog() -> dict[str, CatalogModel]:
             ),
             build=entry.get("build"),
             origin=entry.get("origin", ""),
+            measured=Measured(**entry["measured"]) if entry.get("measured") else None,
+            quality=entry.get("quality", ""),
         )
     return catalog
 

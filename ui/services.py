@@ -172,11 +172,12 @@ class Services(HistoryServices):
     # download, once); a folder holding the pinned wheels (an offline machine, the tests).
     wheel_dir = None
 
-    def installable_models(self):
-        """The catalog's language models that are not installed yet (id, description, size)."""
-        from app.tasks.install_model import installable_models
+    def model_choices(self):
+        """The catalog's language models, installed or not, with their size, what was measured
+        of them and a line on their quality (app.tasks.install_model.ModelChoice)."""
+        from app.tasks.install_model import model_choices
 
-        return installable_models(model.id for model in self.installed_models())
+        return model_choices(model.id for model in self.installed_models())
 
     def install_catalog_model(self, model_id: str):
         """Downloads, checks and builds a catalog model on a worker of its own: an install takes

@@ -226,7 +226,7 @@ def delete_item(db, item_id: int) -> str | None:
     return row[0] if row else None
 
 
-def delete_everything(db) -> list[str]:
+def delete_everything(db) -> list[str | None]:
     """Deletes every item and empties the search index; returns the audio files (relative)."""
     audio = [row[0] for row in db.execute("SELECT audio_file FROM recordings WHERE audio_file IS NOT NULL")]
     db.execute("DELETE FROM items")

@@ -35,24 +35,46 @@ class InstallModelTask:
 
 
 @dataclass(frozen=True)
-class InstallableModel:
-    """A catalog model the user can install: what the Settings list shows."""
+class ModelChoice:
+    """A catalog model, installed or not: a row of the Settings list."""
 
     id: str
     kind: ModelKind
     description: str
     license: str
     size_bytes: int | None  # of its files once assembled (None when the catalog does not say)
+    installed: bool = False
+    peak_memory_mb: int | None = None  # measured on the catalog's reference machine
+    tokens_per_s: float | None = None  # decode speed there
+    measured_on: str = ""
+    quality: str = ""  # in plain words
 
 
-def installable_models(installed_ids, kind: ModelKind | None = ModelKind.LANGUAGE) -> list[InstallableModel]:
-    """The catalog's models of ``kind`` that are not installed yet, in catalog order."""
+def model_choices(installed_ids, kind: ModelKind | None = ModelKind.LANGUAGE) -> list[ModelChoice]:
+    """The catalog's models of ``kind``, in catalog order, each with whether it is installed
+    and what was measured of it."""
     installed = set(installed_ids)
     return [
-        InstallableModel(model.id, model.kind, model.description, model.license, _size(model))
+        ModelChoice(
+            model.id,
+            model.kind,
+            model.description,
+            model.license,
+            _size(model),
+            model.id in installed,
+            model.measured.peak_memory_mb if model.measured else None,
+            model.measured.decode_tokens_per_s if model.measured else None,
+            model.measured.on if model.measured else "",
+            model.quality,
+        )
         for model in load_catalog().values()
-        if model.id not in installed and (kind is None or model.kind == kind)
+        if kind is None or model.kind == kind
     ]
+
+
+def installable_models(installed_ids, kind: ModelKind | None = ModelKind.LANGUAGE) -> list[ModelChoice]:
+    """The catalog's models of ``kind`` that are not installed yet, in catalog order."""
+    return [choice for choice in model_choices(installed_ids, kind) if not choice.installed]
 
 
 def _size(model) -> int | None:

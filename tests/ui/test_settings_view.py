@@ -33,24 +33,33 @@ def catalog_ids(view) -> list[str]:
     return view.model_catalog.model_ids()
 
 
-def test_the_catalog_models_are_listed_with_their_size(window):
-    """Every catalog language model not installed (here: all of them) is a row with its size."""
+def test_the_catalog_models_are_listed_with_size_memory_speed_and_quality(window):
+    """Every catalog language model is a row with its size on disk, the peak memory and speed
+    measured on the reference machine (as the catalog has them) and a line on what it writes."""
     from models.catalog import load_catalog
 
     window.show_view("settings")
     view = window.settings_view
-    llms = [model.id for model in load_catalog().values() if model.kind == "llm"]
-    assert catalog_ids(view) == llms and len(llms) >= 2
+    llms = [model for model in load_catalog().values() if model.kind == "llm"]
+    assert catalog_ids(view) == [model.id for model in llms] and len(llms) >= 2
     table = view.model_catalog.table
-    sizes = [table.item(row, 1).text() for row in range(table.rowCount())]
-    assert all(size.endswith(("MB", "GB")) for size in sizes), sizes
+    rows = {table.item(row, 0).text(): [table.item(row, c).text() for c in range(6)] for row in range(len(llms))}
+    assert all(row[2].endswith(("MB", "GB")) for row in rows.values()), rows
+    assert rows["qwen2.5-coder-0.5b-instruct"][3:5] == ["934 MB", "30.6 tokens/s"]
+    assert rows["qwen2.5-coder-1.5b-instruct"][3:5] == ["2,129 MB", "11.8 tokens/s"]
+    assert all(row[5] == model.quality and model.quality for row, model in zip(rows.values(), llms, strict=True))
+    assert all(row[1] == "" for row in rows.values())  # nothing installed in this data folder
+    table.selectRow(catalog_ids(view).index("qwen2.5-coder-1.5b-instruct"))
+    details = view.model_catalog.details.text()
+    assert llms[catalog_ids(view).index("qwen2.5-coder-1.5b-instruct")].quality in details
+    assert "measured on 2 cores" in details
     assert view.model_catalog.install_button.isVisible() and view.model_catalog.install_button.isEnabled()
 
 
 def test_installing_a_catalog_model_shows_progress_and_lists_it(window, qtbot, tmp_path, monkeypatch):
     """Install runs on a worker: the click returns at once with the task's line showing what
-    it does; when it is done the model is installed, offered as a language model, and no
-    longer listed as installable."""
+    it does; when it is done the model is installed, offered as a language model, and its
+    row says Installed (Install is off while it is selected)."""
     add_to_catalog(monkeypatch, make_tiny_model(tmp_path / "wheels"))
     window.services.wheel_dir = tmp_path / "wheels"
     window.show_view("settings")
@@ -64,7 +73,9 @@ def test_installing_a_catalog_model_shows_progress_and_lists_it(window, qtbot, t
     assert not catalog.install_button.isEnabled()
     qtbot.waitUntil(lambda: not handle.active, timeout=20_000)
     assert handle.state == "done", view.banner.message()
-    assert TINY_ID not in catalog_ids(view)
+    assert TINY_ID in catalog.installed_ids()
+    catalog.table.selectRow(catalog_ids(view).index(TINY_ID))
+    assert not catalog.install_button.isEnabled()
     installed = [view.models.item(r, 0).text() for r in range(view.models.rowCount())]
     assert TINY_ID in installed
     assert view.summary_model.findData(TINY_ID) >= 0 and view.reply_model.findData(TINY_ID) >= 0

@@ -176,7 +176,7 @@ class SettingsView(QWidget):
         layout.addWidget(self.models)
         layout.addLayout(import_row)
         layout.addWidget(self.progress)
-        layout.addWidget(_section("Language models you can install"))
+        layout.addWidget(_section("Language models to choose from"))
         layout.addWidget(self.model_catalog)
         layout.addWidget(_section("Preferences"))
         layout.addLayout(form)

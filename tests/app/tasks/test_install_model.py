@@ -12,7 +12,13 @@ from model_wheels import TINY_BYTES, TINY_ID, add_to_catalog, make_tiny_model
 import models.catalog as catalog_module
 from app.errors import AppError
 from app.tasks.events import Done, Progress
-from app.tasks.install_model import InstallModelTask, _ProgressReader, install_model, installable_models
+from app.tasks.install_model import (
+    InstallModelTask,
+    _ProgressReader,
+    install_model,
+    installable_models,
+    model_choices,
+)
 from models.installed import list_installed
 
 
@@ -74,6 +80,18 @@ def test_the_installable_list_is_the_catalogs_language_models_not_installed(tiny
     assert all(choice.kind == "llm" for choice in offered)
     assert all(choice.size_bytes and choice.size_bytes > 0 for choice in offered)
     assert next(c for c in offered if c.id == TINY_ID).size_bytes == TINY_BYTES
+
+
+def test_every_language_model_is_a_choice_with_what_was_measured_of_it(tiny):
+    """Installed or not, each catalog language model is listed, in catalog order, with the
+    figures the catalog holds (none for a model nobody measured)."""
+    choices = {c.id: c for c in model_choices(["smollm2-135m-instruct"])}
+    assert choices["smollm2-135m-instruct"].installed and not choices["qwen2.5-coder-0.5b-instruct"].installed
+    qwen = choices["qwen2.5-coder-0.5b-instruct"]
+    assert (qwen.peak_memory_mb, qwen.tokens_per_s) == (934, 30.6) and "2 cores" in qwen.measured_on
+    assert all(c.quality for c in choices.values() if c.id != TINY_ID)
+    assert choices[TINY_ID].peak_memory_mb is None and choices[TINY_ID].quality == ""
+    assert "whisper-base" not in choices
 
 
 def test_build_log_lines_move_the_bar():
