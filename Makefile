@@ -17,7 +17,7 @@ RUN_PACKAGES := libportaudio2 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2
 TEST_PACKAGES := pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox libsox-fmt-all \
 	ffmpeg xvfb desktop-file-utils strace
 
-.PHONY: run test test-fast test-install lint system-run system-test venv models test-models bench bench-slm bench-speech bench-quality bench-ask bench-history bench-hostile package test-package install-desktop-entry clean
+.PHONY: run test test-fast test-install lint system-run system-test venv models test-models bench bench-slm bench-speech bench-quality bench-live-summary bench-ask bench-history bench-hostile package test-package install-desktop-entry clean
 
 run: system-run venv models
 	$(VENV)/bin/confide
@@ -82,7 +82,7 @@ test-models: venv
 # --- benchmarks (never part of `make test`) -----------------------------------------------
 # `make bench` runs every part; each bench-* target runs one. They print tables to paste into
 # the README, with the machine they ran on.
-bench: bench-slm bench-speech bench-quality bench-ask bench-history
+bench: bench-slm bench-speech bench-quality bench-live-summary bench-ask bench-history
 
 $(STAMPS)/llama-cpp: $(STAMPS)/venv
 	CMAKE_ARGS="-DGGML_NATIVE=ON -DCMAKE_C_FLAGS='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16' -DCMAKE_CXX_FLAGS='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16'" \
@@ -111,6 +111,11 @@ bench-speech: system-test venv test-models
 # Summaries and replies on ../shared/eval against the human references, and a plain prompt.
 bench-quality: system-test venv test-models
 	$(PY) bench/quality.py
+
+# An hour-long meeting summarized while it is "recorded" (fed in order), then timed after Stop,
+# beside the same summary with nothing prepared.
+bench-live-summary: venv test-models
+	$(PY) bench/live_summary.py
 
 # Asking the history (issue 17): QMSum's queries over the ten eval meetings beside a baseline,
 # questions no meeting answers, and retrieval time on 2,000 recordings.

@@ -17,6 +17,7 @@ class EngineKit:
     load_language: Callable[..., Any]  # (data_dir, model_id, threads) -> LanguageModel
     load_speech: Callable[..., Any]  # (data_dir, model_id, threads) -> models.whisper.Transcriber
     summarize: Callable  # runner over app.assistant.summarize.SummarizeTask
+    prepare_summary: Callable  # runner over a SummarizeTask of a recording still going on
     replies: Callable  # runner over app.assistant.replies.ReplyTask
     ask: Callable  # runner over app.tasks.ask.AnswerJob
     transcribe: Callable  # runner over app.tasks.transcribe.TranscribeTask
@@ -47,12 +48,20 @@ def _load_speech(data_dir, model_id, threads):
 
 
 def _summarize(task, slot, cancel):
+    from app.assistant.prompt_memory import remembering
     from app.assistant.summarize import summarize
 
     waiting = loading_message(slot, "language model")
     if waiting:
         yield waiting
-    yield from summarize(slot.get(), task.segments, cancel, task.options)
+    yield from summarize(remembering(slot.get()), task.segments, cancel, task.options)
+
+
+def _prepare_summary(task, slot, cancel):
+    from app.assistant.prompt_memory import remembering
+    from app.assistant.summarize import prepare_summary
+
+    yield from prepare_summary(remembering(slot.get()), task.segments, cancel, task.options)
 
 
 def _replies(task, slot, cancel):
@@ -110,6 +119,7 @@ def real_kit() -> EngineKit:
         load_language=_load_language,
         load_speech=_load_speech,
         summarize=_summarize,
+        prepare_summary=_prepare_summary,
         replies=_replies,
         ask=_ask,
         transcribe=_transcribe,

@@ -243,6 +243,17 @@ class Services(HistoryServices):
             LANGUAGE, task, for_model(self.summary_model_id(), self.kit.summarize, self.language_model_ids())
         )
 
+    def prepare_summary(self, segments):
+        """While recording: the summary model reads the finished parts of the transcript so far,
+        so that the summary at Stop has only the rest to read (app.assistant.prompt_memory)."""
+        from app.assistant.summarize import SummarizeTask
+        from app.assistant.transcript_input import from_segments
+
+        task = SummarizeTask(tuple(from_segments(segments)))
+        return self.bridge.submit(
+            LANGUAGE, task, for_model(self.summary_model_id(), self.kit.prepare_summary, self.language_model_ids())
+        )
+
     def answer(self, task, passages):
         """The summary model's answer to an AskTask from the passages found for it."""
         from app.tasks.ask import AnswerJob

@@ -10,7 +10,6 @@ room the answer needs must together fit the context window.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -118,10 +117,13 @@ def chunk_token_budget(context_length: int, prompt_tokens: int, output_tokens: i
 def split_into_chunks(
     utterances: Sequence[Utterance], count_tokens: Callable[[str], int], max_tokens: int
 ) -> list[Chunk]:
-    """Consecutive utterances in chunks of at most max_tokens, of about equal size.
+    """Consecutive utterances in chunks of at most max_tokens: each chunk filled in turn, and
+    the last two made about equal in size (no scrap of a chunk at the end).
 
-    An utterance longer than a chunk is cut into sentences (and a sentence into words), each
-    piece keeping the utterance's start time.
+    A chunk's bounds depend only on what comes before it, so a transcript that grows (one being
+    recorded) keeps all its chunks but the last two as they were: what the model was asked
+    about them can be remembered (prompt_memory). An utterance longer than a chunk is cut into
+    sentences (and a sentence into words), each piece keeping the utterance's start time.
     """
     pieces: list[tuple[Utterance, int]] = []
     for utterance in utterances:
@@ -129,25 +131,36 @@ def split_into_chunks(
             pieces.append((piece, count_tokens(piece.line) + 1))
     if not pieces:
         return []
-    total = sum(n for _, n in pieces)
-    count = max(1, math.ceil(total / max_tokens))
-    while True:
-        # Each piece goes to the chunk its middle falls in, for `count` chunks of equal size;
-        # when one of them ends up too big (pieces do not divide evenly), try one chunk more.
-        target = total / count
-        groups: list[list[tuple[Utterance, int]]] = [[] for _ in range(count)]
-        before = 0
-        for piece, n in pieces:
-            groups[min(count - 1, int((before + n / 2) / target))].append((piece, n))
-            before += n
-        if all(sum(n for _, n in group) <= max_tokens for group in groups) or count >= len(pieces):
-            break
-        count += 1
+    groups: list[list[tuple[Utterance, int]]] = [[]]
+    filled = 0
+    for piece, n in pieces:
+        if groups[-1] and filled + n > max_tokens:
+            groups.append([])
+            filled = 0
+        groups[-1].append((piece, n))
+        filled += n
+    if len(groups) >= 2:
+        groups[-2:] = _halves(groups[-2] + groups[-1], max_tokens) or groups[-2:]
     chunks: list[Chunk] = []
     for group in groups:
         if group:
             chunks.extend(_make_chunk(len(chunks), [piece for piece, _ in group], count_tokens, max_tokens))
     return renumber(chunks)
+
+
+def _halves(pieces: list[tuple[Utterance, int]], max_tokens: int) -> list[list[tuple[Utterance, int]]] | None:
+    """Two groups of about equal size (each piece goes where its middle falls), or None when
+    one of them would be too big."""
+    half = sum(n for _, n in pieces) / 2
+    first: list[tuple[Utterance, int]] = []
+    second: list[tuple[Utterance, int]] = []
+    before = 0
+    for piece, n in pieces:
+        (first if before + n / 2 < half else second).append((piece, n))
+        before += n
+    if not first or not second or any(sum(n for _, n in group) > max_tokens for group in (first, second)):
+        return None
+    return [first, second]
 
 
 def _make_chunk(index: int, utterances: list[Utterance], count_tokens, max_tokens: int) -> list[Chunk]:

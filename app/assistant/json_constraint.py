@@ -58,6 +58,9 @@ class JsonMask:
             raise ValueError(f"the JSON schema did not compile: {self.matcher.get_error()}")
         self.vocab_size = tokenizer.vocab_size
         self.consumed = 0
+        # Two masks of one grammar allow the same tokens after the same ids: with greedy
+        # decoding, the same prompt gets the same answer (app.assistant.prompt_memory).
+        self.memo_key = ("json-grammar", grammar)
 
     @property
     def failed(self) -> str:

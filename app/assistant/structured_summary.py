@@ -64,7 +64,10 @@ def summarize_structured(
     segments: Sequence[TranscriptSegment],
     cancel: threading.Event | None = None,
     options: SummaryOptions = SummaryOptions(),
+    prepare: bool = False,
 ) -> Iterator[Event]:
+    """prepare (while recording, summarize.prepare_summary): only the chunks that will not move
+    any more are read, then Done(None)."""
     language = prompts.transcript_language("\n".join(s.text for s in segments))
     utterances = prepare_utterances(segments) if language == "English" else plain_utterances(segments)
     names = NameBook.of([(s.speaker, s.text) for s in segments])
@@ -79,7 +82,7 @@ def summarize_structured(
     points: list[SummaryItem] = []
     decisions: list[SummaryItem] = []
     actions: list[ActionItem] = []
-    for chunk in chunks:
+    for chunk in chunks[:-2] if prepare else chunks:
         yield Progress(chunk.index / steps, f"Reading part {chunk.index + 1} of {len(chunks)}")
         raw = extract(model, chunk, language, options, cancel)
         if raw is None or cancelled():
@@ -93,6 +96,9 @@ def summarize_structured(
                 "", "", tuple(dedupe(points, _text)), tuple(dedupe(decisions, _text)), tuple(dedupe(actions, _text))
             )
         )
+    if prepare:
+        yield Done(None)
+        return
     decisions = dedupe(decisions, _text)[: options.max_decisions]
     actions = dedupe(actions, _text)[: options.max_actions]
     # A key point that only repeats a decision or an action item says nothing new.

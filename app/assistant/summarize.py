@@ -123,9 +123,38 @@ def summarize(
     yield from run.events()
 
 
+def prepare_summary(
+    model: LanguageModel,
+    segments: Sequence[TranscriptSegment],
+    cancel: threading.Event | None = None,
+    options: SummaryOptions = SummaryOptions(),
+) -> Iterator[Event]:
+    """While a recording goes on: the questions its summary will ask again once it is longer
+    (notes on each part that will not move any more, the decisions and action items found so far), asked now
+    through the model's memory (prompt_memory.remembering), so that the summary at Stop
+    finds their answers there and asks only about what is new. The part still being spoken,
+    the overview and the title wait for Stop. Progress, then Done(None). A capable model reads
+    its finished chunks the same way (its JSON answers are remembered by their grammar)."""
+    if not any(s.text.strip() for s in segments):
+        yield Done(None)
+        return
+    if profile_of(model).capable:
+        yield from summarize_structured(model, list(segments), cancel, options, prepare=True)
+        return
+    yield from _Run(model, list(segments), cancel, options, prepare=True).events()
+
+
 class _Run:
-    def __init__(self, model: LanguageModel, segments: list[TranscriptSegment], cancel, options: SummaryOptions):
+    def __init__(
+        self,
+        model: LanguageModel,
+        segments: list[TranscriptSegment],
+        cancel,
+        options: SummaryOptions,
+        prepare: bool = False,
+    ):
         self.model = model
+        self.prepare = prepare
         self.cancel = cancel
         self.options = options
         self.utterances = prepare_utterances(segments)
@@ -156,7 +185,7 @@ class _Run:
 
     def events(self) -> Iterator[Event]:
         notes: list[Note] = []
-        for chunk in self.chunks:
+        for chunk in self.chunks[:-2] if self.prepare else self.chunks:  # the last two still move
             yield self.progress(f"Reading part {chunk.index + 1} of {len(self.chunks)}")
             if self.cancelled():
                 return
@@ -191,6 +220,9 @@ class _Run:
                 actions.append(action)
                 yield self.grown(action_items=tuple(dedupe(actions, lambda a: a.text)))
         actions = dedupe(actions, lambda a: a.text)
+        if self.prepare:  # the overview and title read the whole meeting: they wait for Stop
+            yield Done(None)
+            return
         decisions = [d for d in decisions if not any(_close(d.text, a.text) for a in actions)]
 
         yield self.progress("Writing the overview")

@@ -48,12 +48,14 @@ class FakeEngine:
     reply_tasks: list = field(default_factory=list)  # every ReplyTask the window submitted
     ask_jobs: list = field(default_factory=list)  # every AnswerJob the window submitted
     ask_partials: list = field(default_factory=list)  # every answer-so-far it sent
+    prepared: list = field(default_factory=list)  # segment counts of every summary prepared while recording
 
     def kit(self) -> EngineKit:
         return EngineKit(
             load_language=self.load("language"),
             load_speech=self.load("speech"),
             summarize=self.summarize,
+            prepare_summary=self.prepare_summary,
             replies=self.replies,
             ask=self.ask,
             transcribe=self.transcribe,
@@ -90,6 +92,14 @@ class FakeEngine:
         self.stopped_at[name] = time.monotonic()
 
     # --- language ---------------------------------------------------------------------
+    def prepare_summary(self, task, slot, cancel):
+        """Works a step on the transcript so far, as the real one asks about its finished parts."""
+        slot.get()
+        yield Progress(None, "Reading the meeting so far")
+        if self._wait(cancel, self.step_s):
+            self.prepared.append(len(task.segments))
+            yield Done(None)
+
     def summarize(self, task, slot, cancel):
         try:
             slot.get()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.tasks.events import LevelReading, TaskState, TranscriptPiece
 from ui.format import clock
 from ui.views.reporting import reporting
+from ui.views.summary_ahead import SummaryAhead
 from ui.widgets.banner import Banner
 from ui.widgets.level_meter import LevelMeter
 from ui.widgets.task_progress import TaskProgress
@@ -62,6 +63,7 @@ class RecordView(QWidget):
         self.services = services
         self.state = self.IDLE
         self.session = None
+        self.summary_ahead = SummaryAhead(services)  # the summary, started while recording
         self.listening = False  # True once the recorder reports levels: the microphone is open
         self._import_handle = None
         self._recorded = 0.0  # seconds of audio the recorder reports (pauses excluded)
@@ -209,6 +211,7 @@ class RecordView(QWidget):
             return
         self.banner.hide()
         self._clear_last()
+        self.summary_ahead.restart()
         with reporting(self) as call:
             self.session = self.services.start_recording(self.device_combo.currentData())
         if call.failed:
@@ -273,6 +276,7 @@ class RecordView(QWidget):
         if self.state not in (self.RECORDING, self.PAUSED):
             return
         self.session.stop_without_transcript()
+        self.summary_ahead.cancel()
         self._apply_state(self.FINISHING)
         self.state_label.setText("Keeping the audio…")
         self.status.emit("Recording cancelled; the audio is kept in History")
@@ -291,6 +295,8 @@ class RecordView(QWidget):
                 self._show_elapsed()
         elif isinstance(event, TranscriptPiece):
             self._append_segment(event.segment)
+            if self.session is not None and event.segment.text.strip():  # recording, not importing
+                self.summary_ahead.add(event.segment)
 
     def _on_record_progress(self, event) -> None:
         if self.state == self.FINISHING:

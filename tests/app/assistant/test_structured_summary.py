@@ -5,6 +5,7 @@ reduce, and the SmolLM2 pipeline left as it was."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from capable_folder import capable_folder
 from fakes import ScriptedModel
@@ -276,3 +277,27 @@ def test_an_overview_naming_everyone_is_checked_clause_by_clause(tmp_path):
     assert summary.overview.startswith("Leo is updating the release notice by Friday, Marcus is having")
     assert "discussing" not in summary.overview
     assert summary.title == "Meeting on October 17th"
+
+
+def test_a_capable_model_reads_its_finished_chunks_while_recording(tmp_path):
+    """prepare_summary on a capable model: one extraction per chunk that will not move any
+    more (all but the last two), none of the reduce; the summary at Stop then asks only about
+    the rest, and is the one it would have been."""
+    from app.assistant.prompt_memory import remembering
+    from app.assistant.summarize import prepare_summary
+
+    long_meeting = [  # each round said a little differently: no two chunks alike
+        replace(s, start=s.start + 60.0 * repeat, end=s.end + 60.0 * repeat, text=f"{s.text} That was round {repeat}.")
+        for repeat in range(30)
+        for s in segments()
+    ]
+    plain_model = scripted(tmp_path=tmp_path)
+    plain = run_summary(plain_model, long_meeting)
+    extractions = sum(EXTRACT_SHAPE in c.prompt for c in plain_model.calls)
+    assert extractions >= 4
+
+    model = scripted(tmp_path=tmp_path)
+    list(prepare_summary(remembering(model), long_meeting))
+    assert len(model.calls) == extractions - 2 and all(EXTRACT_SHAPE in c.prompt for c in model.calls)
+    assert run_summary(remembering(model), long_meeting) == plain
+    assert len(model.calls) == len(plain_model.calls)  # nothing asked twice

@@ -198,3 +198,25 @@ def test_detail_levels_ask_for_more_or_less():
     # (parts read, sentences asked of each part, sentences asked of the overview: none when one
     # part's notes are the overview)
     assert asked == {"shorter": (1, {"two"}, set()), "standard": (1, {"four"}, set()), "more": (4, {"three"}, {"four"})}
+
+
+def test_a_summary_prepared_while_recording_is_the_same_and_asks_only_about_what_is_new():
+    """prepare_summary on the first three quarters of a meeting, through the model's memory;
+    then the summary of the whole: identical to one made without preparing, and the model was
+    asked at Stop only about the rest (the finished parts' notes were remembered)."""
+    from app.assistant.prompt_memory import remembering
+    from app.assistant.summarize import prepare_summary
+
+    segments = long_meeting()
+    plain_model = ScriptedModel(notes_writer, context_length=700)
+    plain = run_summary(plain_model, segments)
+
+    model = ScriptedModel(notes_writer, context_length=700)
+    events = list(prepare_summary(remembering(model), segments[: len(segments) * 3 // 4]))
+    assert isinstance(events[-1], Done) and events[-1].result is None
+    asked_ahead = len(model.calls)
+    assert asked_ahead > 0 and not any("Notes on a meeting" in last_user_message(c.prompt) for c in model.calls)
+    prepared = run_summary(remembering(model), segments)
+    asked_at_stop = len(model.calls) - asked_ahead
+    assert prepared == plain
+    assert asked_at_stop <= len(plain_model.calls) - asked_ahead // 2
