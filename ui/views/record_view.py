@@ -7,7 +7,6 @@ from enum import StrEnum
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -22,6 +21,7 @@ from ui.format import clock
 from ui.views.reporting import reporting
 from ui.views.summary_ahead import SummaryAhead
 from ui.widgets.banner import Banner
+from ui.widgets.device_choice import DeviceChoice
 from ui.widgets.level_meter import LevelMeter
 from ui.widgets.task_progress import TaskProgress
 from ui.widgets.transcript_list import TranscriptList
@@ -116,10 +116,8 @@ class RecordView(QWidget):
         top.addWidget(self.record_button, 0, Qt.AlignVCenter)
         top.addLayout(controls, 1)
 
-        self.device_combo = QComboBox()
-        self.device_combo.setAccessibleName("Input device")
-        self.device_combo.setMinimumWidth(260)
-        self.device_combo.currentIndexChanged.connect(self._device_chosen)
+        self.device_combo = DeviceChoice()
+        self.device_combo.chosen.connect(lambda name: self.services.update_settings(input_device=name))
         self.import_button = QPushButton("Import audio or video…")
         self.import_button.setAccessibleName("Import a file")
         self.import_button.setToolTip("Transcribe a file (Ctrl+O); you can also drop files on the window")
@@ -166,8 +164,6 @@ class RecordView(QWidget):
 
     # --- devices ------------------------------------------------------------------------
     def refresh_devices(self) -> None:
-        self.device_combo.blockSignals(True)
-        self.device_combo.clear()
         # an AppError from the audio layer (no PortAudio, no device) is a warning: files still import
         with reporting(self, "warning", action="Check again") as call:
             devices = self.services.input_devices()
@@ -182,22 +178,9 @@ class RecordView(QWidget):
                 )
             elif self.banner.property("kind") == "warning":
                 self.banner.hide()
-        chosen = self.services.settings.input_device
-        if chosen not in [device.name for device in devices]:
-            chosen = next((device.name for device in devices if device.is_default), None)
-        for device in devices:
-            label = device.name + ("  (default)" if device.is_default else "")
-            self.device_combo.addItem(label, device.name)
-            if device.name == chosen:
-                self.device_combo.setCurrentIndex(self.device_combo.count() - 1)
-        self.device_combo.blockSignals(False)
+        self.device_combo.show_devices(devices, self.services.settings.input_device)
         self.has_microphone = bool(devices)
         self._apply_state(self.state)
-
-    def _device_chosen(self, _index: int) -> None:
-        name = self.device_combo.currentData()
-        if name:
-            self.services.update_settings(input_device=name)
 
     # --- recording ------------------------------------------------------------------------
     def toggle_recording(self) -> None:
