@@ -7,8 +7,7 @@ answers are remembered, by model, and the summary at Stop only has to ask about 
 
 Only answers that are certain to repeat are kept: no sampling without a seed, no token mask
 unless it says what it allows (a `memo_key`, as the JSON constraint's grammar), no cancelled
-answer. The memory is bounded and
-lives as long as the loaded model does.
+answer. The memory is bounded and lives as long as the loaded model does.
 """
 
 from __future__ import annotations
