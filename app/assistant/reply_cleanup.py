@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from app.assistant.grounding import numbers_in
 from app.assistant.structured_prompts import FUNCTION_WORDS
-from app.assistant.text_tools import similarity, split_sentences, words
+from app.assistant.text_tools import SHORT_WORDS, similarity, split_sentences, words
 
 LEADING_LABEL = re.compile(
     r"^\s*(?:\*\*)?(?:reply|response|answer|draft|message|suggestion|option|assistant|me|you)"
@@ -43,15 +43,6 @@ WHEN_WORDS = frozenset(
 monday tuesday wednesday thursday friday saturday sunday tomorrow tonight yesterday weekend
 january february march april june july august september october november december
 dollar dollars euro euros pound pounds bucks percent
-""".split()
-)
-# Every English word of one or two letters a chat uses (and its shorthand). A short "word"
-# outside this list and the thread is a broken word ("How dy there."): a small model's typo.
-SHORT_WORDS = frozenset(
-    """
-a i am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we ya yo ye
-ah aw eh ha hm mm uh um yay ow oi ex ma pa tv pc ad id ai ui uk us eu la lo ll re ve
-u r y c n ur k kk np ty gn gm bf gf pm xx xo
 """.split()
 )
 EMOTICON = re.compile(r"[:;=8]-?[A-Za-z()]\b|\bx[dD]\b")

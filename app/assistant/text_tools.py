@@ -31,6 +31,19 @@ one two also something anything everything lot bit way sure alright exactly what
 FILLERS = re.compile(r"(?:\{\w+\}|\b(?:uh+|um+|hmm+|mm+|mm-hmm|uh-huh|erm|er|ah|eh)\b)[,.]?\s*", re.IGNORECASE)
 STUTTER = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)  # "the the the" -> "the"
 BROKEN_WORD = re.compile(r"\b(\w{1,4})\s+-\s+(?=\1)", re.IGNORECASE)  # "Th - this" -> "this"
+# "th that", "wh what": a start of the next word that is no word itself (a word, "in into", stays)
+CUT_OFF = re.compile(r"\b([A-Za-z]{1,2})\s+(?=\1[a-z])", re.IGNORECASE)
+# Every English word of one or two letters that speech and chats use (and chat shorthand).
+# Anything else that short is a piece of a word: cut off in speech ("th that"), or a small
+# model's typo in a draft ("How dy there.").
+SHORT_WORDS = frozenset(
+    """
+a i am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we ya yo ye
+ah aw eh ha hm mm uh um yay ow oi ex ma pa tv pc ad id ai ui uk us eu la lo ll re ve
+u r y c n ur k kk np ty gn gm bf gf pm xx xo
+""".split()
+)
+_REAL_SHORT = STOPWORDS | SHORT_WORDS
 
 BACKCHANNELS = frozenset(
     """
@@ -66,6 +79,7 @@ def clean_speech(text: str) -> str:
     """Speech with fillers, stutters and annotation marks removed; empty if nothing is left."""
     text = FILLERS.sub("", text)
     text = BROKEN_WORD.sub("", text)
+    text = CUT_OFF.sub(lambda m: m.group(0) if m.group(1).lower() in _REAL_SHORT else "", text)
     text = STUTTER.sub(r"\1", text)
     text = re.sub(r"\s+([,.!?;:])", r"\1", text)
     text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)

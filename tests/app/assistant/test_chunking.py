@@ -91,6 +91,27 @@ def test_chunks_are_about_the_same_size():
     assert len(chunks) >= 4 and min(sizes) >= 0.6 * max(sizes)
 
 
+def test_a_growing_transcript_keeps_its_earlier_chunks():
+    """Chunks are filled in order: as a meeting goes on, every chunk but the last two keeps its
+    bounds (what the model said about them can be remembered while recording)."""
+    model = ScriptedModel(lambda prompt: "")
+    whole = prepare_utterances(meeting(100))
+    final = split_into_chunks(whole, model.count_tokens, 400)
+    for said in (40, 60, 80):
+        so_far = split_into_chunks(whole[:said], model.count_tokens, 400)
+        assert [c.text for c in so_far[:-2]] == [c.text for c in final[: len(so_far) - 2]]
+
+
+def test_a_word_cut_off_and_said_again_is_said_once():
+    """"th that" is "that"; a real short word before a longer one ("in into") stays."""
+    segments = [
+        TranscriptSegment(0.0, 4.0, "OK so, th {pause} that, we probably won't do this early on."),
+        TranscriptSegment(4.0, 8.0, "We put it in into the box, wh what do you mean?", "B"),
+    ]
+    texts = [u.text for u in prepare_utterances(segments)]
+    assert texts == ["OK so, that, we probably won't do this early on.", "We put it in into the box, what do you mean?"]
+
+
 def test_an_utterance_longer_than_a_chunk_is_cut_with_its_start_time():
     """One speaker talking for pages is split by sentences (and a sentence by words), every
     piece keeping the utterance's start time."""
