@@ -103,7 +103,7 @@ def test_a_growing_transcript_keeps_its_earlier_chunks():
 
 
 def test_a_word_cut_off_and_said_again_is_said_once():
-    """"th that" is "that"; a real short word before a longer one ("in into") stays."""
+    """A cut-off "th that" is "that"; a real short word before a longer one ("in into") stays."""
     segments = [
         TranscriptSegment(0.0, 4.0, "OK so, th {pause} that, we probably won't do this early on."),
         TranscriptSegment(4.0, 8.0, "We put it in into the box, wh what do you mean?", "B"),
