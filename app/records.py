@@ -3,7 +3,9 @@ them: a conversation's Turn is what the parser reads from a paste, what the repl
 answers, what the history stores and gives back, and what the window shows; a meeting's
 Summary (with its items) is what the summarizer streams and returns, what the history stores
 and gives back, what exports and the window render, and its JSON is `summarize --json`'s
-shape (docs/cli.md). A transcript's Segment is models.types.Segment, lower still."""
+shape (docs/cli.md). An answer's Citation is what `confide ask` cites, what a saved answer
+keeps and what the Ask panel links. A transcript's Segment is models.types.Segment, lower
+still."""
 
 from __future__ import annotations
 
@@ -21,6 +23,22 @@ class Turn:
     text: str
     time: str | None = None
     signature: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A passage an answer about the history rests on: the item it is from (None once a saved
+    answer's source is deleted: the words stay, the link goes), its kind and title, the time
+    it was said in a recording, and its words."""
+
+    item_id: int | None
+    kind: str
+    title: str
+    start: float | None
+    text: str
+
+    def to_json(self) -> dict:
+        return {"id": self.item_id, "kind": self.kind, "title": self.title, "start": self.start, "text": self.text}
 
 
 @dataclass(frozen=True)

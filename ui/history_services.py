@@ -117,13 +117,12 @@ class HistoryServices:
     def saved_answer(self, item_id):
         """A saved question as the Ask panel shows an answer (a HistoryAnswer); a citation of
         an item deleted since has no id, so no link."""
-        from app.assistant.ask_history import Citation, HistoryAnswer
+        from app.assistant.ask_history import HistoryAnswer
 
         item = self.history.get_item(item_id)
         if item.kind != "question":
             raise AppError(f"Item {item_id} is a {item.kind}, not a saved question.")
-        citations = tuple(Citation(c.item_id, c.kind, c.title, c.start, c.text) for c in item.citations)
-        return HistoryAnswer(item.question, item.answer, citations)
+        return HistoryAnswer(item.question, item.answer, item.citations)
 
     def list_items(self, kind: str | None) -> list[Hit]:
         return [

@@ -26,6 +26,7 @@ from app.assistant.grounding import NameBook, keeps_negation, supported
 from app.assistant.text_tools import split_sentences
 from app.clock import clock
 from app.errors import AppError
+from app.records import Citation
 from app.tasks.events import AnswerSoFar, Done, Event, Progress
 from models.slm.api import GenerationResult, LanguageModel, TextDelta
 
@@ -40,18 +41,6 @@ CITATION = re.compile(r"\s*\[(\d{1,2})\]")
 # "... on Thursday. [1]" cites the sentence before the marker: it moves inside ("Thursday [1].").
 MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d{1,2}\])+)")
 SAYS_NOT_FOUND = re.compile(r"\bnot found\b|\b(?:do(?:es)? not|don't|doesn't) (?:say|mention)\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Citation:
-    item_id: int
-    kind: str
-    title: str
-    start: float | None
-    text: str
-
-    def to_json(self) -> dict:
-        return {"id": self.item_id, "kind": self.kind, "title": self.title, "start": self.start, "text": self.text}
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,9 @@ from app.history.records import (
     ItemSummary,
     PickedReply,
     RecordingDetail,
-    StoredCitation,
     StoredDraft,
 )
-from app.records import ActionItem, Summary, SummaryItem, Turn
+from app.records import ActionItem, Citation, Summary, SummaryItem, Turn
 from models.types import Segment
 
 
@@ -135,7 +134,7 @@ def _answer(db: Database, item_id: int, title: str, created: str) -> AnswerDetai
         "SELECT question, answer, found, scope_id FROM answers WHERE item_id = ?", [item_id]
     ).fetchone()
     citations = tuple(
-        StoredCitation(*row)
+        Citation(*row)
         for row in db.execute(
             "SELECT item_id, kind, title, start, text FROM citations WHERE answer_id = ? ORDER BY idx", [item_id]
         )

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.kinds import ItemKind, RecordingStatus
-from app.records import Summary, Turn
+from app.records import Citation, Summary, Turn
 from models.types import Segment
 
 KINDS = tuple(ItemKind)  # for `in` checks and lists of choices (strings compare equal to members)
@@ -151,21 +151,6 @@ class ConversationDetail:
 
 
 @dataclass(frozen=True)
-class StoredCitation:
-    """A passage a saved answer cites. item_id is None once that item is deleted: the words
-    stay with the answer, the link goes."""
-
-    item_id: int | None
-    kind: str
-    title: str
-    start: float | None
-    text: str
-
-    def to_json(self) -> dict:
-        return {"id": self.item_id, "kind": self.kind, "title": self.title, "start": self.start, "text": self.text}
-
-
-@dataclass(frozen=True)
 class AnswerDetail:
     """A question asked of the history (of one item: scope_id) and its answer, as saved."""
 
@@ -176,7 +161,7 @@ class AnswerDetail:
     answer: str
     found: bool
     scope_id: int | None
-    citations: tuple[StoredCitation, ...]
+    citations: tuple[Citation, ...]  # a deleted source's item_id is None
     kind: ItemKind = ItemKind.QUESTION
 
     def to_json(self) -> dict:
