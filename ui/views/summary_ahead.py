@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 
+from app.errors import AppError
+
 log = logging.getLogger(__name__)
 
 PREPARE_WORDS = 450  # about three minutes of speech: a part of the meeting as the model reads it
@@ -52,8 +54,8 @@ class SummaryAhead:
     def _start(self) -> None:
         try:
             self.handle = self.services.prepare_summary(list(self.segments))
-        except Exception:  # e.g. no summary model installed: the summary at Stop will say so
-            log.info("the summary could not be started during the recording", exc_info=True)
+        except AppError as error:  # e.g. no summary model installed: the summary at Stop will say so
+            log.info("the summary could not be started during the recording: %s", error)
             return
         self.handle.failed_with.connect(lambda message: log.info("preparing the summary failed: %s", message))
         self.new_words = 0
