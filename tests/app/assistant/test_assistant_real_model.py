@@ -186,3 +186,33 @@ def test_more_detail_and_shorter_really_change_the_summary(smollm):
     assert len(set(markdown.values())) == 3
     assert len(markdown["shorter"].split()) < len(markdown["standard"].split())
     assert len(made["more"].key_points) > len(made["standard"].key_points)
+
+
+class CountingWindow(NarrowWindow):
+    """NarrowWindow that counts the generations that really ran."""
+
+    def __init__(self, model, context_length=400):
+        super().__init__(model, context_length)
+        self.generations = 0
+
+    def generate(self, prompt, config, cancel=None):
+        self.generations += 1
+        return super().generate(prompt, config, cancel)
+
+
+def test_a_summary_prepared_while_recording_is_the_one_made_after(smollm):
+    """The real model, through its memory of answers: the summary prepared on the first two
+    thirds of a meeting (as while recording), then made of the whole at Stop, is the summary
+    made with nothing prepared, and Stop asked the model fewer questions."""
+    from app.assistant.prompt_memory import remembering
+    from app.assistant.summarize import prepare_summary
+
+    segments = parse_transcript(MEETING_SRT, ".srt")
+    fresh = CountingWindow(smollm)
+    plain = run_summary(fresh, segments)
+    live = CountingWindow(smollm)
+    list(prepare_summary(remembering(live), segments[: len(segments) * 2 // 3]))
+    ahead = live.generations
+    prepared = run_summary(remembering(live), segments)
+    assert ahead > 0 and prepared == plain
+    assert live.generations - ahead < fresh.generations
