@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from app.assistant.generation import guarded
 from app.assistant.grounding import NameBook, keeps_negation, supported
-from app.assistant.text_tools import split_sentences
+from app.assistant.text_tools import clean_speech, split_sentences
 from app.clock import clock
 from app.errors import AppError
 from app.records import Citation
@@ -145,6 +145,7 @@ def check_answer(question: str, text: str, passages: Sequence[Passage], quote: b
             (p for p in sources if supported(plain, p.text, names) and keeps_negation(plain, p.text)),
             None,
         )
+        plain = clean_speech(plain) or plain  # "Um as you can see, we ..." reads as "As you can see, we ..."
         if backing is None or plain in kept:
             continue
         kept.append(plain)
@@ -155,7 +156,8 @@ def check_answer(question: str, text: str, passages: Sequence[Passage], quote: b
     best = passages[0] if passages and quote else None
     if best is not None and best.cover >= QUOTE_COVER:
         where = ", ".join(part for part in (f"“{best.title}”", clock(best.start)) if part)
-        return HistoryAnswer(question, f"{where}: “{best.quote}”", (_citation(best),), quoted=True)
+        said = clean_speech(best.quote) or best.quote  # as said, without its "uh"s and stutters
+        return HistoryAnswer(question, f"{where}: “{said}”", (_citation(best),), quoted=True)
     return HistoryAnswer(question, NOT_FOUND, ())
 
 

@@ -120,3 +120,22 @@ def test_the_answer_streams_sentence_by_sentence_only_once_checked():
     ]
     assert [c.item_id for c in shown[0].citations] == [1] and [c.item_id for c in shown[1].citations] == [1, 2]
     assert events[-1].result.text == shown[-1].text
+
+
+def test_an_answer_reads_without_the_uhs_of_speech():
+    """What the model copied from speech, or the passage quoted, is shown without fillers and
+    stutters; the citation keeps the words as said."""
+    said = Passage(
+        3, "recording", "transcript", "Pricing", "2026-11-30T09:00:00Z", 64.0,
+        "Um as you can see, we decided on a price of twenty five Euros. uh the the price is fine.",
+        "Um as you can see, we decided on a price of twenty five Euros.",
+        1.0,
+    )  # fmt: skip
+    answer, _ = _answer("Um as you can see, we decided on a price of twenty five Euros [1].", (said,), "price?")
+    assert answer.text == "As you can see, we decided on a price of twenty five Euros."
+    quoted, _ = _answer("Not found.", (said,), "What price did we decide?")
+    assert (
+        quoted.quoted
+        and quoted.text == "“Pricing”, 1:04: “As you can see, we decided on a price of twenty five Euros.”"
+    )
+    assert quoted.citations[0].text == said.quote
