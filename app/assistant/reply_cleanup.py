@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from app.assistant.grounding import numbers_in
@@ -67,11 +68,12 @@ def _details(text: str) -> list[str]:
 def broken_word(text: str, thread: Sequence[str]) -> str | None:
     """A word of one or two letters that is no English word and not in the thread, when the
     thread and draft read as English (other languages have their own short words)."""
-    together = " ".join([*thread, text])
-    counts = {language: sum(words(together).count(w) for w in set(ws)) for language, ws in FUNCTION_WORDS.items()}
+    thread_words = words(" ".join(thread))
+    said = Counter(thread_words + words(text))  # each text is read once: a paste may be long
+    counts = {language: sum(said[w] for w in set(ws)) for language, ws in FUNCTION_WORDS.items()}
     if counts["English"] == 0 or any(n >= counts["English"] for lang, n in counts.items() if lang != "English"):
         return None
-    known = set(words(" ".join(thread))) | SHORT_WORDS
+    known = set(thread_words) | SHORT_WORDS
     for token in re.findall(r"(?<![\w'\u2019])[A-Za-z]{1,2}(?![\w'\u2019])", EMOTICON.sub(" ", text)):
         if token.lower() not in known:
             return token
