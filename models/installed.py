@@ -51,7 +51,7 @@ class InstalledModel:
     id: str
     kind: ModelKind
     path: Path
-    format: str  # "onnx-genai", "gguf" (not built yet), "ctranslate2"
+    format: str  # "onnx-genai", "gguf" (not built yet), "ctranslate2", "onnx" (the speaker encoder)
     source: str
     files: dict  # relative path -> {"sha256", "size"}
     verified_at_install: bool

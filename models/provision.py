@@ -217,6 +217,21 @@ def install_model(
                 known_hashes=pinned,
             )
             final = out_dir
+        elif spec.build == "torch-to-onnx":
+            from models.speaker.build_onnx import build_encoder
+
+            log(f"converting {model_id} to ONNX ...")
+            build_encoder(source_dir / "pretrained.pt", source_dir)
+            write_manifest(
+                source_dir,
+                model_id=model_id,
+                kind=spec.kind,
+                fmt="onnx",
+                source=source,
+                verified=True,
+                known_hashes=pinned,
+            )
+            final = source_dir
         else:
             write_manifest(
                 source_dir,

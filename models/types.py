@@ -11,6 +11,7 @@ class ModelKind(StrEnum):
 
     LANGUAGE = "llm"
     SPEECH = "speech"
+    SPEAKER = "speaker"  # tells voices apart (speaker labels)
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,9 @@ from models.installed import MANIFEST, read_manifest  # noqa: E402
 
 DIST = ROOT / "dist"
 BUNDLE = DIST / "Confide"
-BUNDLED_MODELS = ("smollm2-135m-instruct", "whisper-base")
-# The GGUF is only the builder's input; the bundle carries the built ONNX model.
-NOT_BUNDLED = ("model.gguf",)
+BUNDLED_MODELS = ("smollm2-135m-instruct", "whisper-base", "speaker-encoder")
+# The GGUF and the PyTorch checkpoint are only the builders' inputs; the bundle carries the ONNX models.
+NOT_BUNDLED = ("model.gguf", "pretrained.pt")
 LICENSE_NAMES = ("LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS")
 
 

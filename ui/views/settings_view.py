@@ -38,6 +38,8 @@ from ui.widgets.model_catalog import ModelCatalog
 from ui.widgets.offline_badge import OFFLINE_TEXT, OfflineBadge
 from ui.widgets.task_progress import TaskProgress
 
+KIND_LABELS = {ModelKind.LANGUAGE: "Language", ModelKind.SPEECH: "Speech", ModelKind.SPEAKER: "Voices"}
+
 
 def _source_label(source: str) -> str:
     """Where a model came from, in a word or two (the full source is the cell's tooltip)."""
@@ -203,7 +205,7 @@ class SettingsView(QWidget):
         for row, model in enumerate(models):
             values = [
                 model.id,
-                "Language" if model.kind == ModelKind.LANGUAGE else "Speech",
+                KIND_LABELS.get(model.kind, model.kind),
                 human_size(model.size_bytes),
                 "Yes" if model.verified else "No",
                 _source_label(model.source),
