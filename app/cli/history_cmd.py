@@ -1,4 +1,5 @@
-"""`confide history list|search|show|rename|delete|export|backup|wipe` (docs/cli.md)."""
+"""`confide history list|search|show|rename|delete|export|backup|wipe` and a recording's
+speakers: `history speakers|rename-speaker|merge-speakers` (docs/cli.md)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,22 @@ def register(subparsers) -> None:
         group, "show", cmd_show, "one item with its transcript and summary, turns and drafts, or question and answer"
     )
     show.add_argument("id", metavar="ID", type=numbers.item_id)
+    speakers = add_command(
+        group, "speakers", cmd_speakers, "who speaks in a recording: each speaker's segments and time"
+    )
+    speakers.add_argument("id", metavar="ID", type=numbers.item_id)
+    rename_speaker = add_command(
+        group, "rename-speaker", cmd_rename_speaker, "name a speaker of a recording; every line of theirs follows"
+    )
+    rename_speaker.add_argument("id", metavar="ID", type=numbers.item_id)
+    rename_speaker.add_argument("speaker", metavar="SPEAKER", help="as `history speakers` shows it, or its number")
+    rename_speaker.add_argument("name", nargs="+", metavar="NAME")
+    merge = add_command(
+        group, "merge-speakers", cmd_merge_speakers, "make two speakers of a recording one: FROM's lines become INTO's"
+    )
+    merge.add_argument("id", metavar="ID", type=numbers.item_id)
+    merge.add_argument("source", metavar="FROM", help="a speaker's name or number")
+    merge.add_argument("into", metavar="INTO", help="a speaker's name or number")
     rename = add_command(group, "rename", cmd_rename, "give an item a new title")
     rename.add_argument("id", metavar="ID", type=numbers.item_id)
     rename.add_argument("title", nargs="+", metavar="TITLE")
@@ -101,6 +118,47 @@ def cmd_show(args, ctx: CliContext) -> CommandOutput:
     return CommandOutput(item.to_json(), text)
 
 
+def cmd_speakers(args, ctx: CliContext) -> CommandOutput:
+    with _history(ctx) as store:
+        speakers = store.speakers(args.id)
+    width = max((len(s.label) for s in speakers), default=0)
+    lines = [f"{s.number:>3}  {s.label:{width}}  {_lines(s.segments):>14}  {clock(s.seconds):>8}" for s in speakers]
+    return CommandOutput(
+        {"id": args.id, "speakers": [s.to_json() for s in speakers]},
+        "\n".join(lines) if lines else f"Recording {args.id} has no speakers told apart.",
+    )
+
+
+def cmd_rename_speaker(args, ctx: CliContext) -> CommandOutput:
+    with _history(ctx) as store:
+        speaker = store.rename_speaker(args.id, args.speaker, " ".join(args.name))
+        speakers = store.speakers(args.id)
+    return CommandOutput(
+        {"id": args.id, "speakers": [s.to_json() for s in speakers]},
+        f"Speaker {speaker.number} of recording {args.id} is {speaker.label} now ({_lines(speaker.segments)}).",
+    )
+
+
+def cmd_merge_speakers(args, ctx: CliContext) -> CommandOutput:
+    with _history(ctx) as store:
+        speaker = store.merge_speakers(args.id, args.source, args.into)
+        speakers = store.speakers(args.id)
+    return CommandOutput(
+        {"id": args.id, "speakers": [s.to_json() for s in speakers]},
+        f"Merged {_speaker(args.source)} into {speaker.label} in recording {args.id}; "
+        f"{speaker.label} has {_lines(speaker.segments)} now.",
+    )
+
+
+def _speaker(given: str) -> str:
+    """A speaker as the user named it: "speaker 2" for a number."""
+    return f"speaker {given}" if given.isdigit() else given
+
+
+def _lines(count: int) -> str:
+    return f"{count} segment{'s' if count != 1 else ''}"
+
+
 def cmd_rename(args, ctx: CliContext) -> CommandOutput:
     with _history(ctx) as store:
         store.rename(args.id, " ".join(args.title))
@@ -131,7 +189,8 @@ def cmd_backup(args, ctx: CliContext) -> CommandOutput:
 def cmd_wipe(args, ctx: CliContext) -> CommandOutput:
     if not args.yes:
         raise HistoryError(
-            "wipe deletes every recording, conversation, audio file and setting of the history; add --yes to confirm."
+            "wipe deletes every recording, conversation, audio file, voice and setting of the history; "
+            "add --yes to confirm."
         )
     with _history(ctx) as store:
         store.wipe()

@@ -45,7 +45,7 @@ def recording_markdown(item: RecordingDetail) -> str:
         lines += [summary_markdown(summary, heading="Summary", level=2)]
     lines += ["## Transcript", ""]
     if item.segments:
-        lines += [f"{_at(segment.start)}{' '.join(segment.text.split())}  " for segment in item.segments]
+        lines += [f"{_at(segment.start)}{_said(segment)}  " for segment in item.segments]
     else:
         lines.append("_No transcript yet._")
     return "\n".join(lines).rstrip() + "\n"
@@ -89,6 +89,13 @@ def answer_markdown(item: AnswerDetail) -> str:
             lines.append(f"{number}. “{citation.title}” ({where}){at}: {citation.text}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _said(segment) -> str:
+    """A transcript line; the speaker's name on each line, as in a conversation, so that the
+    file read back (`summarize meeting.md`) still knows who said every line."""
+    text = " ".join(segment.text.split())
+    return f"**{segment.speaker}:** {text}" if segment.speaker else text
 
 
 def _at(start) -> str:

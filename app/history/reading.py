@@ -17,6 +17,7 @@ from app.history.records import (
     PickedReply,
     RecordingDetail,
     StoredDraft,
+    speaker_label,
 )
 from app.records import ActionItem, Citation, Summary, SummaryItem, Turn
 from models.types import Segment
@@ -78,9 +79,11 @@ def _recording(db: Database, data_root: Path, item_id: int, title: str, created:
         "SELECT audio_file, duration, language, status FROM recordings WHERE item_id = ?", [item_id]
     ).fetchone()
     segments = tuple(
-        Segment(start, end, text)
-        for start, end, text in db.execute(
-            'SELECT start, "end", text FROM segments WHERE recording_id = ? ORDER BY idx', [item_id]
+        Segment(start, end, text, speaker=None if number is None else speaker_label(number, name))
+        for start, end, text, number, name in db.execute(
+            'SELECT g.start, g."end", g.text, s.number, s.name FROM segments g '
+            "LEFT JOIN speakers s ON s.id = g.speaker_id WHERE g.recording_id = ? ORDER BY g.idx",
+            [item_id],
         )
     )
     return RecordingDetail(

@@ -6,10 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.kinds import ItemKind, RecordingStatus
 from app.records import Citation, Summary, Turn
 from models.types import Segment
+
+if TYPE_CHECKING:
+    import numpy as np
 
 KINDS = tuple(ItemKind)  # for `in` checks and lists of choices (strings compare equal to members)
 RECORDING_STATUSES = tuple(RecordingStatus)
@@ -100,9 +104,52 @@ class RecordingDetail:
             "duration": self.duration,
             "language": self.language,
             "audio_file": self.audio_file,
-            "segments": [{"start": s.start, "end": s.end, "text": s.text} for s in self.segments],
+            "segments": [{"start": s.start, "end": s.end, "text": s.text, "speaker": s.speaker} for s in self.segments],
             "summary": self.summary.to_json() if self.summary is not None else None,
         }
+
+
+def speaker_label(number: int, name: str | None) -> str:
+    """The name a speaker is shown by: the user's, else "Speaker N"."""
+    return name or f"Speaker {number}"
+
+
+@dataclass(frozen=True)
+class SpeakerSummary:
+    """A speaker of a recording: number (1.. in order of first appearance, never reused while
+    the speaker is there), the user's name (None until named), how much they said."""
+
+    number: int
+    name: str | None
+    segments: int
+    seconds: float
+
+    @property
+    def label(self) -> str:
+        return speaker_label(self.number, self.name)
+
+    def to_json(self) -> dict:
+        return {
+            "number": self.number,
+            "name": self.name,
+            "label": self.label,
+            "segments": self.segments,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class VoiceProfile:
+    """A voice the user chose to have recognised: a speaker encoder's embedding (float32, 256
+    values, read back checked) under the name its speaker is given."""
+
+    id: int
+    name: str
+    created: str
+    embedding: np.ndarray = field(compare=False, repr=False)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "name": self.name, "created": self.created}
 
 
 @dataclass(frozen=True)

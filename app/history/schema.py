@@ -203,6 +203,33 @@ SAVED_ANSWER_TABLES = (
 )
 
 
+@migrations()
+def m007_speakers(db: Database) -> None:
+    """Who said what: a recording's speakers (numbered 1.. in order of first appearance; name:
+    the user's, NULL shows as "Speaker N"), a segment's speaker, and the voices the user chose
+    to have recognised (a speaker encoder's 256 float32 values, little-endian: 1024 bytes;
+    app.history.voices checks them again on every read, as the file is untrusted). Existing
+    transcripts keep no speaker: their segments' speaker_id is NULL. The index on speaker_id
+    spares every deleted speaker (a merge, a recording deleted) a scan of all segments."""
+    db.executescript("""
+        CREATE TABLE speakers (
+            id INTEGER PRIMARY KEY,
+            recording_id INTEGER NOT NULL REFERENCES recordings (item_id) ON DELETE CASCADE,
+            number INTEGER NOT NULL CHECK (number >= 1),
+            name TEXT CHECK (name IS NULL OR trim(name) != ''),
+            UNIQUE (recording_id, number)
+        );
+        ALTER TABLE segments ADD COLUMN speaker_id INTEGER REFERENCES speakers (id);
+        CREATE INDEX segments_by_speaker ON segments (speaker_id);
+        CREATE TABLE voices (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE CHECK (trim(name) != ''),
+            embedding BLOB NOT NULL CHECK (typeof(embedding) = 'blob' AND length(embedding) = 1024),
+            created TEXT NOT NULL
+        );
+    """)
+
+
 # Every step this version knows, in order (pending() on an empty database lists them all).
 KNOWN_STEPS = [step.name for step in migrations.pending(Database(memory=True))]
 

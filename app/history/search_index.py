@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from app.errors import HistoryError
+from app.history.records import speaker_label
 
 ITEM_SHIFT = 16
 KIND_SHIFT = 62
@@ -167,8 +168,10 @@ def index_title(db: Database, item_id: int, title: str, kind: str) -> None:
         )
 
 
-def extend_transcript(db: Database, recording_id: int, first_new_idx: int) -> None:
-    """Indexes segments from first_new_idx on; a last passage with room is rebuilt to take them."""
+def extend_transcript(db: Database, recording_id: int, first_new_idx: int, *, speakers: bool = True) -> None:
+    """Indexes segments from first_new_idx on, each as "Name: text" when its speaker is known;
+    a last passage with room is rebuilt to take them. speakers=False: for m002, which runs on
+    databases from before the speakers table."""
     last = db.execute(
         "SELECT id, ref, length(text) FROM search_docs WHERE item_id = ? AND source = 'transcript' "
         "ORDER BY id DESC LIMIT 1",
@@ -178,11 +181,24 @@ def extend_transcript(db: Database, recording_id: int, first_new_idx: int) -> No
     if last is not None and last[2] < PASSAGE_CHARS and last[1] is not None:
         db.execute("DELETE FROM search_docs WHERE id = ?", [last[0]])
         from_idx = min(from_idx, last[1])
-    rows = db.execute(
-        "SELECT idx, start, text FROM segments WHERE recording_id = ? AND idx >= ? ORDER BY idx",
-        [recording_id, from_idx],
-    ).fetchall()
-    _insert(db, recording_id, "transcript", build_passages(Piece(text, start, idx) for idx, start, text in rows))
+    if speakers:
+        sql = (
+            "SELECT g.idx, g.start, g.text, s.number, s.name FROM segments g LEFT JOIN speakers s "
+            "ON s.id = g.speaker_id WHERE g.recording_id = ? AND g.idx >= ? ORDER BY g.idx"
+        )
+    else:
+        sql = "SELECT idx, start, text, NULL, NULL FROM segments WHERE recording_id = ? AND idx >= ? ORDER BY idx"
+    pieces = (
+        Piece(text if number is None else f"{speaker_label(number, name)}: {text}", start, idx)
+        for idx, start, text, number, name in db.execute(sql, [recording_id, from_idx]).fetchall()
+    )
+    _insert(db, recording_id, "transcript", build_passages(pieces))
+
+
+def reindex_transcript(db: Database, recording_id: int) -> None:
+    """The transcript's passages made again (its speakers' names changed)."""
+    drop(db, recording_id, "transcript")
+    extend_transcript(db, recording_id, 0)
 
 
 def index_summary(db: Database, recording_id: int) -> None:
@@ -227,7 +243,7 @@ def index_everything(db: Database) -> None:
     for item_id, kind, title in db.execute("SELECT id, kind, title FROM items ORDER BY id").fetchall():
         index_title(db, item_id, title, kind)
         if kind == "recording":
-            extend_transcript(db, item_id, 0)
+            extend_transcript(db, item_id, 0, speakers=False)
             index_summary(db, item_id)
         else:
             index_conversation(db, item_id)

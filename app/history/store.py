@@ -8,7 +8,6 @@ act on comes out as one HistoryError sentence; the file is never replaced by a n
 from __future__ import annotations
 
 import contextlib
-import functools
 import threading
 from collections.abc import Iterable
 from datetime import datetime
@@ -19,6 +18,7 @@ from app.errors import HistoryError
 from app.history import cleanup, exports, files, inputs, reading, retrieval, schema, search, search_index, writing
 from app.history.connection import configure, make_private, open_database, translate
 from app.history.dates import to_stored
+from app.history.guard import guarded as _guarded
 from app.history.records import (
     AnswerDetail,
     ConversationDetail,
@@ -29,24 +29,11 @@ from app.history.records import (
     RecordingDetail,
     SearchHit,
 )
+from app.history.speaker_methods import SpeakerMethods
 from app.records import Summary
 
 
-def _guarded(method):
-    """Serialises calls and turns SQLite failures into one HistoryError sentence."""
-
-    @functools.wraps(method)
-    def wrapper(self: HistoryStore, *args, **kwargs):
-        with self._lock:
-            if self._db is None:
-                raise HistoryError("The history is closed; open it again.")
-            with translate(self.path):
-                return method(self, *args, **kwargs)
-
-    return wrapper
-
-
-class HistoryStore:
+class HistoryStore(SpeakerMethods):
     def __init__(self, db, db_path: Path, data_root: Path):
         self._db = db
         self._lock = threading.RLock()
@@ -157,8 +144,8 @@ class HistoryStore:
 
     @_guarded
     def add_segments(self, recording_id: int, segments: Iterable, *, replace: bool = False) -> None:
-        """Appends transcript segments (models.types.Segment, or dicts with start/end/text);
-        replace=True drops the old transcript first."""
+        """Appends transcript segments (models.types.Segment, or dicts with start/end/text and
+        optionally speaker); replace=True drops the old transcript, and its speakers, first."""
         rows = [inputs.segment_row(segment) for segment in segments]
         recording_id = reading.require(self._db, recording_id, "recording")
         with self._db.atomic():
@@ -345,8 +332,8 @@ class HistoryStore:
 
     @_guarded
     def wipe(self) -> None:
-        """Deletes every item and audio file of the history. Crash-safe as delete():
-        every audio file is noted as pending in the wipe's own transaction."""
+        """Deletes every item, audio file and remembered voice of the history. Crash-safe as
+        delete(): every audio file is noted as pending in the wipe's own transaction."""
         with self._db.atomic():
             audio = writing.delete_everything(self._db)
             cleanup.note_deletions(self._db, audio, "vacuum")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from app.history import inputs, search_index
+from app.history import inputs, search_index, speakers
 from app.history.dates import local_label, to_stored
 
 PREVIEW_CHARS = 160
@@ -65,14 +65,20 @@ def mark_recovered(db) -> list[int]:
 
 
 def append_segments(db, recording_id: int, rows: list, *, replace: bool) -> None:
+    """rows: inputs.segment_row()s; their speakers are created as they first appear."""
     if replace:
         db.execute("DELETE FROM segments WHERE recording_id = ?", [recording_id])
+        speakers.drop_all(db, recording_id)
         search_index.drop(db, recording_id, "transcript")
     top = db.execute("SELECT max(idx) FROM segments WHERE recording_id = ?", [recording_id]).fetchone()[0]
     first = 0 if top is None else top + 1
+    speaker_ids = speakers.link(db, recording_id, [row[3] for row in rows])
     db.conn.executemany(
-        'INSERT INTO segments (recording_id, idx, start, "end", text) VALUES (?, ?, ?, ?, ?)',
-        [(recording_id, first + offset, start, end, text) for offset, (start, end, text) in enumerate(rows)],
+        'INSERT INTO segments (recording_id, idx, start, "end", text, speaker_id) VALUES (?, ?, ?, ?, ?, ?)',
+        [
+            (recording_id, first + offset, start, end, text, speaker_id)
+            for offset, ((start, end, text, _name), speaker_id) in enumerate(zip(rows, speaker_ids, strict=True))
+        ],
     )
     search_index.extend_transcript(db, recording_id, first)
 
@@ -227,8 +233,10 @@ def delete_item(db, item_id: int) -> str | None:
 
 
 def delete_everything(db) -> list[str | None]:
-    """Deletes every item and empties the search index; returns the audio files (relative)."""
+    """Deletes every item and remembered voice and empties the search index; returns the audio
+    files (relative)."""
     audio = [row[0] for row in db.execute("SELECT audio_file FROM recordings WHERE audio_file IS NOT NULL")]
     db.execute("DELETE FROM items")
+    db.execute("DELETE FROM voices")
     db.execute("INSERT INTO search_docs_fts (search_docs_fts) VALUES ('delete-all')")
     return audio

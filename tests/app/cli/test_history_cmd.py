@@ -166,3 +166,67 @@ def test_read_only_data_folder_as_nobody():
         assert (folder / "history.db").read_bytes() == before
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def test_speakers_lists_each_speaker_with_segments_and_time(with_speakers):
+    """`history speakers` prints one line per speaker, and the documented JSON with --json; a
+    recording whose speakers were not told apart says so and exits 0."""
+    data_dir, recording = with_speakers["dir"], with_speakers["recording"]
+    printed = run_confide("history", "speakers", str(recording), data_dir=data_dir)
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.splitlines() == [
+        "  1  Speaker 1      2 segments      0:07",
+        "  2  Elena           1 segment      0:05",
+        "  3  Speaker 3       1 segment      1:03",
+    ]
+    assert _json("history", "speakers", str(recording), data_dir=data_dir) == {
+        "id": recording,
+        "speakers": [
+            {"number": 1, "name": None, "label": "Speaker 1", "segments": 2, "seconds": 7.0},
+            {"number": 2, "name": "Elena", "label": "Elena", "segments": 1, "seconds": 5.0},
+            {"number": 3, "name": None, "label": "Speaker 3", "segments": 1, "seconds": 63.5},
+        ],
+    }
+    plain = run_confide("history", "speakers", str(with_speakers["plain"]), data_dir=data_dir)
+    assert plain.returncode == 0 and "has no speakers told apart" in plain.stdout
+
+
+def test_rename_and_merge_speakers_change_what_show_prints(with_speakers):
+    """rename-speaker (by number, a name of several words) and merge-speakers (by names) say
+    what they did; `history show` prints the transcript with the names as they are now."""
+    data_dir, recording = with_speakers["dir"], with_speakers["recording"]
+    shown = run_confide("history", "show", str(recording), data_dir=data_dir).stdout
+    assert "[00:00] **Speaker 1:** Welcome to the budget review." in shown
+
+    renamed = run_confide("history", "rename-speaker", str(recording), "1", "Ola", "Berg", data_dir=data_dir)
+    assert renamed.returncode == 0, renamed.stderr
+    assert renamed.stdout == f"Speaker 1 of recording {recording} is Ola Berg now (2 segments).\n"
+    merged = _json("history", "merge-speakers", str(recording), "speaker 3", "elena", data_dir=data_dir)
+    assert [(s["label"], s["segments"]) for s in merged["speakers"]] == [("Ola Berg", 2), ("Elena", 2)]
+
+    shown = run_confide("history", "show", str(recording), data_dir=data_dir).stdout
+    assert "[00:00] **Ola Berg:** Welcome to the budget review." in shown
+    assert "[00:12] **Elena:** Can I add the lighthouse repairs?" in shown
+    segments = _json("history", "show", str(recording), data_dir=data_dir)["segments"]
+    assert [s["speaker"] for s in segments] == ["Ola Berg", "Elena", "Ola Berg", "Elena"]
+    found = _json("history", "search", "Ola", "Berg", data_dir=data_dir)["items"]
+    assert [(i["id"], i["start"]) for i in found] == [(recording, 0.0)]
+
+
+def test_speaker_commands_refuse_in_one_line(with_speakers):
+    """Another speaker's name (the line points at merge-speakers), an unknown speaker, an item
+    that is not there, a recording without speakers: exit 1 with one line and no traceback;
+    missing arguments or id 0: a usage error, exit 2."""
+    data_dir, recording = with_speakers["dir"], with_speakers["recording"]
+    for args, expected in (
+        (("rename-speaker", str(recording), "1", "Elena"), f"merge-speakers {recording} 1 2"),
+        (("rename-speaker", str(recording), "Bob", "Rob"), "has no speaker 'Bob'; its speakers are Speaker 1"),
+        (("merge-speakers", str(recording), "Elena", "2"), "cannot be merged into themselves"),
+        (("speakers", "999"), "no item 999"),
+        (("rename-speaker", str(with_speakers["plain"]), "1", "Ola"), "has no speakers told apart"),
+    ):
+        result = run_confide("history", *args, data_dir=data_dir)
+        assert result.returncode == 1 and expected in result.stderr, result.stderr
+        assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
+    assert run_confide("history", "merge-speakers", str(recording), "1", data_dir=data_dir).returncode == 2
+    assert run_confide("history", "speakers", "0", data_dir=data_dir).returncode == 2

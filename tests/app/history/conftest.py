@@ -12,9 +12,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from history_helpers import SPOKEN
 from support import ROOT
 
 from app.history import HistoryStore
+from app.history.records import NewRecording
 
 
 @pytest.fixture
@@ -23,6 +25,13 @@ def store(data_dir):
     history = HistoryStore.open(data_dir / "history.db", data_dir)
     yield history
     history.close()
+
+
+@pytest.fixture
+def spoken(store) -> int:
+    """The id of a recording in the store whose transcript is SPOKEN (history_helpers): three
+    speakers, Speaker 1, Elena and Speaker 3, and one line without a speaker."""
+    return store.save_recording(NewRecording("Budget review", segments=SPOKEN, duration=16.0))
 
 
 @pytest.fixture

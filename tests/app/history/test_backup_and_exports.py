@@ -123,3 +123,30 @@ def test_backup_refuses_bad_targets(store, data_dir, tmp_path):
         store.backup(tmp_path)
     with pytest.raises(HistoryError, match="does not exist"):
         store.backup(tmp_path / "missing" / "copy.db")
+
+
+def test_every_format_carries_the_speakers(store, spoken):
+    """txt, md and srt say "Name: text", vtt uses voice spans, json has a speaker per segment
+    (null for the line nobody was matched to); a rename shows in the next export."""
+    store.rename_speaker(spoken, 1, "Ola")
+    txt = store.export(spoken, "txt")
+    assert txt.startswith("Ola: Welcome to the budget review.\nElena: Thanks, the numbers are in.\n")
+    assert txt.endswith("\nSure.\n")
+    markdown = store.export(spoken, "md")
+    assert "[00:00] **Ola:** Welcome to the budget review.  \n[00:04] **Elena:** Thanks" in markdown
+    assert "[00:12] **Speaker 3:** Can I add the lighthouse repairs?  \n[00:15] Sure.\n" in markdown
+    srt = store.export(spoken, "srt")
+    assert "2\n00:00:04,000 --> 00:00:09,000\nElena: Thanks, the numbers are in.\n" in srt
+    vtt = store.export(spoken, "vtt")
+    assert "00:00:12.000 --> 00:00:15.500\n<v Speaker 3>Can I add the lighthouse repairs?\n" in vtt
+    segments = json.loads(store.export(spoken, "json"))["segments"]
+    assert [s["speaker"] for s in segments] == ["Ola", "Elena", "Ola", "Speaker 3", None]
+
+
+def test_json_segments_have_a_null_speaker_without_speakers(store):
+    """Without speakers every json segment says speaker null; the other formats are as before
+    (test_transcript_formats and test_recording_markdown_and_json hold them exactly)."""
+    recording = _meeting(store)
+    segments = json.loads(store.export(recording, "json"))["segments"]
+    assert segments[0] == {"start": 0.0, "end": 2.5, "text": "Welcome, everyone.", "speaker": None}
+    assert "[00:00] Welcome, everyone.  \n[00:02] Let's plan the launch.\n" in store.export(recording, "md")

@@ -8,10 +8,11 @@ import pytest
 import sqlite_utils
 
 from app.errors import HistoryError
-from app.history import HistoryStore
+from app.history import HistoryStore, search_index
 from app.history.records import NewConversation
 from app.history.schema import KNOWN_STEPS, MIGRATION_SET, m006_saved_answers, migrations
 from app.records import Turn
+from models.types import Segment
 
 
 def _digest(path) -> str:
@@ -133,4 +134,62 @@ def test_a_history_from_before_saved_questions_keeps_its_rows_and_links(data_dir
         store.delete(1)
         assert db.execute("SELECT count(*) FROM segments").fetchone()[0] == 0  # still cascades
         assert db.execute("SELECT count(*) FROM recordings").fetchone()[0] == 0
+        assert store.check_integrity() == "ok"
+
+
+def test_a_history_from_before_speakers_keeps_everything(data_dir):
+    """m007 adds speakers and voices to a history at m006: every recording, transcript,
+    summary, conversation and saved answer stays, found by search as before; the old
+    segments have no speaker; and speakers work on the upgraded file."""
+    path = data_dir / "history.db"
+    old = sqlite_utils.Database(path)
+    migrations.apply(old, stop_before="m007_speakers")
+    assert [step.name for step in migrations.applied(old)][-1] == "m006_saved_answers"
+    old.conn.execute("PRAGMA foreign_keys = ON")
+    old.executescript("""
+        INSERT INTO items (id, kind, title, created, preview) VALUES
+            (1, 'recording', 'Old standup', '2023-01-02T09:00:00Z', 'We met.'),
+            (2, 'conversation', 'Old chat', '2023-01-03T09:00:00Z', ''),
+            (3, 'question', 'Who paints?', '2023-01-04T09:00:00Z', 'Ola.');
+        INSERT INTO recordings (item_id, audio_file, duration, status) VALUES (1, NULL, 60, 'done');
+        INSERT INTO segments (recording_id, idx, start, "end", text) VALUES
+            (1, 0, 0, 30, 'We met about the lighthouse.'), (1, 1, 30, 60, 'Ola paints it.');
+        INSERT INTO summaries (recording_id, title, overview, created) VALUES
+            (1, 'Standup', 'A short talk about the harbour.', '2023-01-02T09:05:00Z');
+        INSERT INTO conversations (item_id, me, raw) VALUES (2, 'Kim', 'Ada: seen the walrus?');
+        INSERT INTO turns (conversation_id, idx, speaker, text) VALUES (2, 0, 'Ada', 'Seen the walrus?');
+        INSERT INTO answers (item_id, question, answer, found, scope_id) VALUES (3, 'Who paints?', 'Ola.', 1, 1);
+        INSERT INTO citations (answer_id, idx, item_id, kind, title, start, text) VALUES
+            (3, 0, 1, 'recording', 'Old standup', 30.0, 'Ola paints it.');
+    """)
+    # indexed as Confide up to m006 did it
+    for item_id, kind, title in old.execute("SELECT id, kind, title FROM items").fetchall():
+        search_index.index_title(old, item_id, title, kind)
+    search_index.extend_transcript(old, 1, 0, speakers=False)
+    search_index.index_summary(old, 1)
+    search_index.index_conversation(old, 2)
+    search_index.index_answer(old, 3)
+    old.close()
+
+    with HistoryStore.open(path, data_dir) as store:
+        db = store.db
+        assert [step.name for step in migrations.applied(db)] == KNOWN_STEPS
+        assert [item.id for item in store.list_items()] == [3, 2, 1]
+        recording = store.get_item(1)
+        assert [(s.start, s.text, s.speaker) for s in recording.segments] == [
+            (0.0, "We met about the lighthouse.", None),
+            (30.0, "Ola paints it.", None),
+        ]
+        assert recording.summary.overview == "A short talk about the harbour."
+        assert store.get_item(3).citations[0].item_id == 1
+        assert {word: [h.id for h in store.search(word)] for word in ("lighthouse", "harbour", "walrus")} == {
+            "lighthouse": [1],
+            "harbour": [1],
+            "walrus": [2],
+        }
+        assert store.speakers(1) == [] and store.voices() == []
+        store.replace_transcript(1, [Segment(0, 30, "We met.", speaker="Speaker 1")])
+        store.rename_speaker(1, 1, "Ola")
+        assert sorted(h.id for h in store.search("Ola")) == [1, 3]  # the speaker, and the saved answer
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
         assert store.check_integrity() == "ok"
