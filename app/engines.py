@@ -12,7 +12,7 @@ from enum import StrEnum
 from app.kinds import ModelKind
 from app.paths import DataDir
 from app.settings import Settings
-from models.catalog import DEFAULT_LLM_ID, DEFAULT_SPEECH_ID
+from models.catalog import DEFAULT_LLM_ID, DEFAULT_SPEECH_ID, SPEAKER_ENCODER_ID
 from models.cpu import physical_cores
 from models.errors import ModelError
 from models.installed import InstalledModel, find_model, list_installed
@@ -89,3 +89,9 @@ def load_speech_model(data_dir: DataDir, model_id: str | None = None, threads: i
     from models.whisper import Transcriber
 
     return Transcriber.load(speech_model_entry(data_dir, model_id).path, threads=threads)
+
+
+def speaker_encoder_entry(data_dir: DataDir) -> InstalledModel:
+    """The speaker encoder (installed with the defaults; `models install speaker-encoder` alone
+    adds it to an older install)."""
+    return find_model(data_dir.model_search_path(), SPEAKER_ENCODER_ID, kind=ModelKind.SPEAKER)

@@ -61,7 +61,7 @@ def save_summarized_transcript(
     """A transcript from outside the history (a file, stdin, or an audio file's) becomes a
     recording with its summary, and its audio copied in when there is one. Text without times
     is stored at 0 s: a stored segment has a start and an end."""
-    stored = tuple(Segment(s.start or 0.0, s.end or s.start or 0.0, s.text) for s in segments)
+    stored = tuple(Segment(s.start or 0.0, s.end or s.start or 0.0, s.text, speaker=s.speaker) for s in segments)
     duration = max((s.end for s in stored), default=None) if audio is not None else None
     return store.save_recording(
         NewRecording(summary.title or title, import_from=audio, segments=stored, summary=summary, duration=duration)

@@ -21,8 +21,10 @@ import socket
 import subprocess
 import threading
 import time
+import wave
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -391,5 +393,51 @@ def speech_clip(request, tmp_path_factory):
         subprocess.run(command, check=True, timeout=120)
         subprocess.run(["sox", str(raw), "-r", str(rate), "-c", "1", str(out)], check=True, timeout=120)
         return out
+
+    return make
+
+
+# --- meetings of several voices (speaker labels) ----------------------------------------------
+
+# Three voices as different as three people: a low man's, a high woman's, a Scottish man's.
+MEETING_VOICES = (("en-us+m3", 35, 160), ("en-gb+f2", 72, 180), ("en-gb-scotland+m7", 25, 145))
+MEETING_LINES = (
+    "Good morning everyone, let us start with the budget for the spring campaign.",
+    "I looked at the numbers yesterday and the printing costs went up again this quarter.",
+    "Then we should ask the supplier in Glasgow for a new offer before Friday.",
+    "Fine, I will write to them today and copy the finance team on the message.",
+    "Please also check whether the posters can be delivered before the launch in March.",
+    "I will call the printer this afternoon and send everyone a short summary tonight.",
+)
+MEETING_GAP_SECONDS = 0.6
+
+
+def _write_wav16(path: Path, samples: np.ndarray) -> Path:
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+@pytest.fixture(scope="session")
+def three_voices(speech_clip, tmp_path_factory):
+    """make(lines, order) -> (16 kHz WAV, [(start, end, voice index)]): each line spoken in turn
+    by MEETING_VOICES[order[i]], MEETING_GAP_SECONDS apart."""
+    folder = tmp_path_factory.mktemp("meetings")
+    counter = iter(range(10**6))
+
+    def make(lines=MEETING_LINES, order=(0, 1, 2, 0, 1, 2)):
+        from models.whisper import decode_blocks
+
+        pieces, truth, at = [np.zeros(8000, np.float32)], [], 0.5
+        for text, who in zip(lines, order, strict=True):
+            voice, pitch, speed = MEETING_VOICES[who]
+            clip = np.concatenate(list(decode_blocks(speech_clip(text, voice=voice, pitch=pitch, speed=speed))))
+            truth.append((at, at + clip.size / 16000, who))
+            pieces += [clip, np.zeros(int(MEETING_GAP_SECONDS * 16000), np.float32)]
+            at += clip.size / 16000 + MEETING_GAP_SECONDS
+        return _write_wav16(folder / f"meeting{next(counter)}.wav", np.concatenate(pieces)), truth
 
     return make

@@ -17,7 +17,12 @@ def transcript_json(segments: Iterable, *, language: str | None, duration: float
         "language": language,
         "duration": None if duration is None else round(float(duration), 3),
         "segments": [
-            {"start": round(float(s.start), 3), "end": round(float(s.end), 3), "text": s.text.strip()}
+            {
+                "start": round(float(s.start), 3),
+                "end": round(float(s.end), 3),
+                "text": s.text.strip(),
+                "speaker": getattr(s, "speaker", None),
+            }
             for s in segments
             if s.text.strip()
         ],

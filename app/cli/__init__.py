@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "app.cli.assistant_cmd",
     "app.cli.ask_cmd",
     "app.cli.history_cmd",
+    "app.cli.voices_cmd",
     "app.cli.doctor_cmd",
 )
 

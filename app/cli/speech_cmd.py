@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the tasks (numpy, the recorder, PyAV) load when a command r
     from app.tasks.transcribe import SpeechResult
 
 PROGRESS_EVERY_SECONDS = 5.0
+MOST_SPEAKERS = 20
 
 
 def register(subparsers) -> None:
@@ -45,6 +46,14 @@ def register(subparsers) -> None:
         choices=tuple(FORMATS),
         default="txt",
         help="output for people: txt (default), srt or vtt",
+    )
+    transcribe.add_argument(
+        "--speakers",
+        metavar="N",
+        nargs="?",
+        const=0,
+        type=_speaker_count,
+        help="tell who said what; N: how many people spoke (default: estimated)",
     )
     transcribe.add_argument("--save", action="store_true", help="also store the file and transcript in the history")
     recorder = add_command(
@@ -62,6 +71,19 @@ def _beam(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
     if not 1 <= value <= 10:
         raise argparse.ArgumentTypeError("the beam size must be between 1 and 10")
+    return value
+
+
+def _speaker_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a number of speakers (put the file first to have them counted: "
+            "confide transcribe FILE --speakers)"
+        ) from None
+    if not 1 <= value <= MOST_SPEAKERS:
+        raise argparse.ArgumentTypeError(f"the number of speakers must be between 1 and {MOST_SPEAKERS}")
     return value
 
 
@@ -84,7 +106,8 @@ def cmd_transcribe(args, ctx: CliContext) -> CommandOutput:
 
     path = Path(args.audio).expanduser()
     check_readable(path)  # a file that cannot be read is refused before the model is loaded
-    task = TranscribeTask(str(path), language=args.language, beam_size=args.beam)
+    speakers = speaker_options(ctx, args.speakers or None) if args.speakers is not None else None
+    task = TranscribeTask(str(path), language=args.language, beam_size=args.beam, speakers=speakers)
     result = _run(transcribe_file(task, _SpeechOnDemand(ctx), threading.Event()), show_segments=False)
     if result.note:
         _say(result.note)
@@ -201,6 +224,21 @@ def _load_transcriber(ctx: CliContext):
 
     choice = ctx.engine(Job.SPEECH)
     return load_speech_model(ctx.data_dir, choice.model_id, threads=choice.threads)
+
+
+def speaker_options(ctx: CliContext, count: int | None):
+    """Telling speakers apart: the encoder found before any audio is read, and the voices the
+    user chose to have recognised."""
+    from app.engines import speaker_encoder_entry
+    from app.history import HistoryStore
+    from app.speakers.task import SpeakerOptions
+
+    encoder = speaker_encoder_entry(ctx.data_dir)
+    known: tuple = ()
+    if ctx.data_dir.database.exists():  # transcribing alone makes no history
+        with HistoryStore.for_data_dir(ctx.data_dir) as store:
+            known = tuple((voice.name, voice.embedding) for voice in store.voices())
+    return SpeakerOptions(str(encoder.path), count=count, known=known)
 
 
 def _say(text: str) -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from app.clock import clock
 from app.errors import AppError
+from app.speakers.task import SpeakerOptions, tell_speakers
 from app.tasks.events import Done, Event, Failed, Progress, TranscriptPiece
 from models.types import Segment, SpokenSegments
 from models.whisper.events import NO_SPEECH_MESSAGE, TranscriptionProgress, TranscriptionResult
@@ -33,6 +34,7 @@ class TranscribeTask:
     language: str | None = None  # None: detected
     beam_size: int = 5  # 1 is the fast mode
     word_timestamps: bool = False
+    speakers: SpeakerOptions | None = None  # tell who said what (None: one stream of text)
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,8 @@ def transcribe_file(task: TranscribeTask, speech, cancel: threading.Event) -> It
             Path(task.path),
             language=task.language,
             beam_size=task.beam_size,
-            word_timestamps=task.word_timestamps,
+            # the words' times place a change of voice inside a segment
+            word_timestamps=task.word_timestamps or task.speakers is not None,
             cancel=cancel,
         )
         for event in events:
@@ -105,19 +108,30 @@ def transcribe_file(task: TranscribeTask, speech, cancel: threading.Event) -> It
             elif isinstance(event, TranscriptionProgress):
                 yield progress_event(event, began, f"Transcribing {name}")
             elif isinstance(event, TranscriptionResult):
+                segments, note = event.segments, NO_SPEECH_MESSAGE if event.no_speech else None
+                if task.speakers is not None and segments:
+                    found = yield from tell_speakers(Path(task.path), segments, task.speakers, cancel)
+                    if found is None:
+                        return
+                    segments = found.segments
+                    note = recognised_note(found.recognised)
                 yield Done(
                     SpeechResult(
                         str(task.path),
                         event.duration,
-                        event.segments,
+                        segments,
                         event.language,
                         title=Path(task.path).stem,
                         imported_from=str(task.path),
-                        note=NO_SPEECH_MESSAGE if event.no_speech else None,
+                        note=note,
                     )
                 )
     except AppError as error:
         yield Failed(str(error))
+
+
+def recognised_note(names: tuple[str, ...]) -> str | None:
+    return f"Recognised: {', '.join(names)}." if names else None
 
 
 def progress_event(event: TranscriptionProgress, began: float, what: str) -> Progress:

@@ -41,9 +41,8 @@ def check_shapes(state: dict[str, np.ndarray]) -> None:
         if name not in state:
             raise ModelError(f"The speaker encoder checkpoint has no {name}; it is not Resemblyzer's encoder.")
         if tuple(state[name].shape) != shape:
-            raise ModelError(
-                f"The speaker encoder's {name} is {tuple(state[name].shape)}, not {shape}; it is not Resemblyzer's encoder."
-            )
+            found = tuple(state[name].shape)
+            raise ModelError(f"The speaker encoder's {name} is {found}, not {shape}; it is not Resemblyzer's encoder.")
         if not np.all(np.isfinite(state[name])):
             raise ModelError(f"The speaker encoder's {name} holds values that are not numbers.")
 
@@ -62,11 +61,13 @@ def encoder_graph(state: dict[str, np.ndarray]) -> onnx.ModelProto:
     for layer in range(LAYERS):
         w = _onnx_gates(state[f"lstm.weight_ih_l{layer}"])[None]
         r = _onnx_gates(state[f"lstm.weight_hh_l{layer}"])[None]
-        b = np.concatenate([_onnx_gates(state[f"lstm.bias_ih_l{layer}"]), _onnx_gates(state[f"lstm.bias_hh_l{layer}"])])[
-            None
-        ]
+        b = np.concatenate(
+            [_onnx_gates(state[f"lstm.bias_ih_l{layer}"]), _onnx_gates(state[f"lstm.bias_hh_l{layer}"])]
+        )[None]
         for stem, array in (("W", w), ("R", r), ("B", b)):
-            initializers.append(numpy_helper.from_array(np.ascontiguousarray(array, dtype=np.float32), f"{stem}{layer}"))
+            initializers.append(
+                numpy_helper.from_array(np.ascontiguousarray(array, dtype=np.float32), f"{stem}{layer}")
+            )
         nodes.append(
             helper.make_node(
                 "LSTM",

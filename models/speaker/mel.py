@@ -65,8 +65,8 @@ def mel_frames(audio: np.ndarray) -> np.ndarray:
     if audio.ndim != 1:
         raise ValueError("mono audio expected")
     pad = N_FFT // 2
-    mode = "reflect" if audio.size > pad else "constant"
-    padded = np.pad(audio, pad, mode=mode)
+    # reflected as librosa did; a clip shorter than half a window has too little to reflect
+    padded = np.pad(audio, pad, mode="reflect") if audio.size > pad else np.pad(audio, pad)
     count = frame_count(audio.size)
     frames = np.lib.stride_tricks.sliding_window_view(padded, N_FFT)[::HOP][:count]
     spectrum = np.fft.rfft(frames * _window(), axis=1)

@@ -1,0 +1,1 @@
+"""Who said what: voices told apart in a recording and laid onto its transcript."""

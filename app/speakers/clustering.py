@@ -1,0 +1,155 @@
+"""Voice embeddings grouped into speakers.
+
+Spectral clustering (the affinity refinements of Wang et al., "Speaker Diarization with LSTM",
+2018: each window keeps only its closest neighbours, then symmetric, diffused, row-normalised);
+the number of speakers, when not given, where the eigenvalues drop the most; then every window
+assigned by a Viterbi pass that makes a change of voice inside a stretch of speech cost
+something, so a voice does not flicker from one 0.8 s window to the next.
+
+An hour of speech is about 4,500 windows; an affinity matrix of all of them would need 160 MB,
+so at most MAX_CLUSTERED windows (evenly spread over the recording) are clustered, and the
+Viterbi pass assigns every window to the speakers found.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MAX_CLUSTERED = 1500
+MOST_SPEAKERS = 8  # the estimate looks no further (the user can give a larger count)
+NEIGHBOURS_KEPT = 0.1  # the share of its closest windows each window keeps in the affinity
+FEWEST_NEIGHBOURS = 8
+WEAK = 0.01  # what the others are scaled by
+SWITCH_COST = 0.1  # in cosine similarity, per change of voice inside a stretch of speech
+KMEANS_STARTS = 8
+
+
+def unit(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+def neighbourhood_means(embeddings: np.ndarray, same_stretch: np.ndarray, reach: int = 1) -> np.ndarray:
+    """Each window's embedding averaged with its neighbours' (up to reach on each side, in the
+    same stretch of speech): one 1.6 s window says little about a voice, three say more.
+    same_stretch[i]: whether windows i and i+1 are in one stretch of speech."""
+    n = embeddings.shape[0]
+    stretch = np.concatenate([[0], np.cumsum(~same_stretch[: max(0, n - 1)].astype(bool))])
+    out = np.empty_like(embeddings)
+    for i in range(n):
+        members = [j for j in range(max(0, i - reach), min(n, i + reach + 1)) if stretch[j] == stretch[i]]
+        out[i] = embeddings[members].mean(axis=0)
+    return unit(out)
+
+
+def cluster_voices(embeddings: np.ndarray, same_stretch: np.ndarray, count: int | None = None) -> np.ndarray:
+    """A speaker number per window (0.., in no particular order). count: how many people spoke,
+    or None to estimate it."""
+    n = embeddings.shape[0]
+    if n < 2 or count == 1:
+        return np.zeros(n, dtype=np.int64)
+    vectors = neighbourhood_means(unit(embeddings.astype(np.float64)), same_stretch)
+    chosen = np.unique(np.linspace(0, n - 1, min(n, MAX_CLUSTERED)).round().astype(np.int64))
+    if count is None:
+        groups = spectral_groups(vectors[chosen], None)
+    else:  # more groups than people, then the closest merged: a quiet voice is not lost in a split loud one
+        groups = merge_closest(vectors[chosen], spectral_groups(vectors[chosen], min(2 * count, len(chosen))), count)
+    found = np.unique(groups)
+    if found.size < 2:
+        return np.zeros(n, dtype=np.int64)
+    centres = np.stack([vectors[chosen][groups == g].mean(axis=0) for g in found])
+    return viterbi_voices(vectors, centres, same_stretch, SWITCH_COST)
+
+
+def merge_closest(vectors: np.ndarray, groups: np.ndarray, count: int) -> np.ndarray:
+    """Groups merged two at a time, the pair whose mean voices are closest first, until count
+    are left."""
+    groups = groups.copy()
+    while np.unique(groups).size > count:
+        found = np.unique(groups)
+        centres = unit(np.stack([vectors[groups == g].mean(axis=0) for g in found]))
+        closeness = centres @ centres.T
+        np.fill_diagonal(closeness, -np.inf)
+        a, b = np.unravel_index(int(np.argmax(closeness)), closeness.shape)
+        groups[groups == found[b]] = found[a]
+    return groups
+
+
+def spectral_groups(vectors: np.ndarray, count: int | None) -> np.ndarray:
+    n = vectors.shape[0]
+    affinity = vectors @ vectors.T
+    np.fill_diagonal(affinity, -np.inf)
+    np.fill_diagonal(affinity, affinity.max(axis=1))  # a window is as close to itself as to its nearest
+    kept = max(NEIGHBOURS_KEPT, FEWEST_NEIGHBOURS / n)  # a short recording: enough neighbours to be a voice
+    cut = np.quantile(affinity, 1 - min(kept, 1.0), axis=1, keepdims=True)
+    affinity = np.where(affinity >= cut, affinity, affinity * WEAK)
+    affinity = np.maximum(affinity, affinity.T)
+    affinity = affinity @ affinity.T
+    affinity = affinity / np.maximum(affinity.max(axis=1, keepdims=True), 1e-12)
+    values, eigenvectors = np.linalg.eigh((affinity + affinity.T) / 2)
+    values, eigenvectors = values[::-1], eigenvectors[:, ::-1]
+    if count is None:
+        top = values[: min(MOST_SPEAKERS, n - 1) + 1]
+        count = int(np.argmax(top[:-1] / np.maximum(top[1:], 1e-9))) + 1
+    count = min(count, n)
+    if count <= 1:
+        return np.zeros(n, dtype=np.int64)
+    return spherical_kmeans(unit(eigenvectors[:, :count]), count)
+
+
+def spherical_kmeans(vectors: np.ndarray, k: int, starts: int = KMEANS_STARTS, rounds: int = 30) -> np.ndarray:
+    """k groups of unit vectors around their mean directions: the best of several k-means++
+    starts (seeded: the same input gives the same speakers every time)."""
+    rng = np.random.default_rng(0)
+    n = vectors.shape[0]
+    best, best_score = np.zeros(n, dtype=np.int64), -np.inf
+    for _ in range(starts):
+        centres = [vectors[rng.integers(n)]]
+        for _ in range(1, k):
+            weights = np.maximum(1 - np.max(vectors @ np.stack(centres).T, axis=1), 0) ** 2
+            total = float(weights.sum())
+            centres.append(vectors[rng.choice(n, p=weights / total) if total > 0 else rng.integers(n)])
+        labels = _nearest(vectors, np.stack(centres))
+        for _ in range(rounds):
+            refined = _nearest(vectors, _means(vectors, labels, k))
+            if np.array_equal(refined, labels):
+                break
+            labels = refined
+        score = float(np.sum(vectors * unit(_means(vectors, labels, k))[labels]))
+        if score > best_score:
+            best, best_score = labels, score
+    return best
+
+
+def _means(vectors: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    return np.stack(
+        [vectors[labels == j].mean(axis=0) if np.any(labels == j) else np.zeros(vectors.shape[1]) for j in range(k)]
+    )
+
+
+def _nearest(vectors: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    return np.argmax(vectors @ unit(centres).T, axis=1).astype(np.int64)
+
+
+def viterbi_voices(vectors: np.ndarray, centres: np.ndarray, same_stretch: np.ndarray, switch: float) -> np.ndarray:
+    """The likeliest speaker of each window, scored by closeness to each speaker's mean voice,
+    where a change of speaker inside a stretch of speech costs `switch` (between stretches
+    nothing). One pass of dynamic programming over the windows."""
+    scores = vectors @ unit(centres).T
+    n, k = scores.shape
+    best = scores[0].copy()
+    back = np.zeros((n, k), dtype=np.int64)
+    for i in range(1, n):
+        move = best.max() - (switch if same_stretch[i - 1] else 0.0)
+        back[i] = np.where(best >= move, np.arange(k), int(best.argmax()))
+        best = np.maximum(best, move) + scores[i]
+    labels = np.zeros(n, dtype=np.int64)
+    labels[-1] = int(best.argmax())
+    for i in range(n - 1, 0, -1):
+        labels[i - 1] = back[i, labels[i]]
+    return labels
+
+
+def mean_voices(embeddings: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:
+    """Each speaker's mean voice, unit length: what a voice profile keeps."""
+    return {int(k): unit(embeddings[labels == k].mean(axis=0)) for k in np.unique(labels)}

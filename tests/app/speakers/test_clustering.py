@@ -1,0 +1,61 @@
+"""Voice embeddings grouped into speakers: counted, or told how many."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.speakers.clustering import cluster_voices, spherical_kmeans, unit, viterbi_voices
+
+
+def _voices(counts: list[int], spread: float = 0.35, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Windows of len(counts) made-up voices in turns (a voice's windows scattered around its
+    own direction, as an encoder's are), and who each window is."""
+    rng = np.random.default_rng(seed)
+    centres = unit(rng.standard_normal((len(counts), 256)))
+    truth = np.concatenate([np.full(n, k) for k, n in enumerate(counts)])
+    turns = np.array_split(np.arange(truth.size), 12)
+    order = np.concatenate([turns[i] for i in rng.permutation(len(turns))])
+    truth = truth[order]
+    return unit(centres[truth] + spread * rng.standard_normal((truth.size, 256)) / 16), truth
+
+
+def _agreement(labels: np.ndarray, truth: np.ndarray) -> float:
+    """The share of windows right under the best one-to-one naming of the groups."""
+    from scipy.optimize import linear_sum_assignment
+
+    table = np.zeros((labels.max() + 1, truth.max() + 1))
+    np.add.at(table, (labels, truth), 1)
+    rows, cols = linear_sum_assignment(-table)
+    return table[rows, cols].sum() / truth.size
+
+
+def test_three_voices_are_counted_and_told_apart():
+    embeddings, truth = _voices([120, 80, 40])
+    labels = cluster_voices(embeddings, np.zeros(truth.size, bool))
+    assert len(np.unique(labels)) == 3
+    assert _agreement(labels, truth) > 0.97
+
+
+def test_a_quiet_voice_is_not_lost_when_the_count_is_given():
+    embeddings, truth = _voices([300, 280, 12])
+    labels = cluster_voices(embeddings, np.zeros(truth.size, bool), count=3)
+    assert len(np.unique(labels)) == 3
+    assert _agreement(labels, truth) > 0.97
+
+
+def test_one_voice_is_one_speaker():
+    embeddings, truth = _voices([200])
+    assert len(np.unique(cluster_voices(embeddings, np.zeros(truth.size, bool)))) == 1
+
+
+def test_a_voice_does_not_flicker_inside_a_stretch_of_speech():
+    centres = np.eye(2, 4)
+    vectors = unit(np.array([[1, 0.1, 0, 0]] * 5 + [[0.45, 0.55, 0, 0]] + [[1, 0.1, 0, 0]] * 5, dtype=float))
+    one_stretch = np.ones(vectors.shape[0], bool)
+    assert viterbi_voices(vectors, centres, one_stretch, switch=0.3).tolist() == [0] * 11
+    assert viterbi_voices(vectors, centres, ~one_stretch, switch=0.3)[5] == 1  # between stretches it may change
+
+
+def test_grouping_is_the_same_every_time():
+    embeddings, _ = _voices([50, 50, 50])
+    assert np.array_equal(spherical_kmeans(embeddings, 3), spherical_kmeans(embeddings.copy(), 3))
