@@ -47,14 +47,7 @@ def register(subparsers) -> None:
         default="txt",
         help="output for people: txt (default), srt or vtt",
     )
-    transcribe.add_argument(
-        "--speakers",
-        metavar="N",
-        nargs="?",
-        const=0,
-        type=_speaker_count,
-        help="tell who said what; N: how many people spoke (default: estimated)",
-    )
+    _add_speakers_option(transcribe)
     transcribe.add_argument("--save", action="store_true", help="also store the file and transcript in the history")
     recorder = add_command(
         subparsers, "record", cmd_record, "record from the microphone into the history, then transcribe it"
@@ -62,6 +55,18 @@ def register(subparsers) -> None:
     recorder.add_argument("--seconds", metavar="N", type=_seconds, help="stop after N seconds (default: at Ctrl-C)")
     recorder.add_argument("--device", metavar="NAME", help="the input device (default: the system's)")
     recorder.add_argument("--live", action="store_true", help="transcribe while recording")
+    _add_speakers_option(recorder)
+
+
+def _add_speakers_option(parser) -> None:
+    parser.add_argument(
+        "--speakers",
+        metavar="N",
+        nargs="?",
+        const=0,
+        type=_speaker_count,
+        help="tell who said what; N: how many people spoke (default: estimated)",
+    )
 
 
 def _beam(text: str) -> int:
@@ -138,9 +143,17 @@ def cmd_record(args, ctx: CliContext) -> CommandOutput:
     # so that a missing model does not cost a meeting
     check_room_to_record(recordings)
     find_input_device(args.device)
+    speakers = speaker_options(ctx, args.speakers or None) if args.speakers is not None else None
     transcriber = _load_transcriber(ctx)
     control = RecordControl()
-    task = RecordTask(str(recordings), device=args.device, live=args.live, max_seconds=args.seconds, control=control)
+    task = RecordTask(
+        str(recordings),
+        device=args.device,
+        live=args.live,
+        max_seconds=args.seconds,
+        speakers=speakers,
+        control=control,
+    )
     with _ctrl_c_stops(control):
         result = _run(record(task, transcriber, threading.Event()), show_segments=args.live, seconds=args.seconds)
     if result.note:
@@ -227,18 +240,9 @@ def _load_transcriber(ctx: CliContext):
 
 
 def speaker_options(ctx: CliContext, count: int | None):
-    """Telling speakers apart: the encoder found before any audio is read, and the voices the
-    user chose to have recognised."""
-    from app.engines import speaker_encoder_entry
-    from app.history import HistoryStore
-    from app.speakers.task import SpeakerOptions
+    from app.speakers.options import speaker_options as options_for
 
-    encoder = speaker_encoder_entry(ctx.data_dir)
-    known: tuple = ()
-    if ctx.data_dir.database.exists():  # transcribing alone makes no history
-        with HistoryStore.for_data_dir(ctx.data_dir) as store:
-            known = tuple((voice.name, voice.embedding) for voice in store.voices())
-    return SpeakerOptions(str(encoder.path), count=count, known=known)
+    return options_for(ctx.data_dir, count)
 
 
 def _say(text: str) -> None:

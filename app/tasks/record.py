@@ -27,8 +27,9 @@ from pathlib import Path
 
 from app.audio.recorder import Recorder, RecordingInfo
 from app.errors import AppError
+from app.speakers.task import SpeakerOptions, tell_speakers
 from app.tasks.events import Done, Event, Failed, LevelReading, Progress, TranscriptPiece
-from app.tasks.transcribe import SpeechResult, progress_event, ready_transcriber, transcriber_of
+from app.tasks.transcribe import SpeechResult, progress_event, ready_transcriber, recognised_note, transcriber_of
 from models.types import Segment
 from models.whisper.events import NO_SPEECH_MESSAGE, TranscriptionProgress, TranscriptionResult
 from models.whisper.live import LiveTranscription
@@ -72,6 +73,7 @@ class RecordTask:
     language: str | None = None
     beam_size: int = 5
     max_seconds: float | None = None  # stop by itself after this much audio
+    speakers: SpeakerOptions | None = None  # tell who said what after Stop (None: one stream of text)
     control: RecordControl = field(default_factory=RecordControl, compare=False)
 
 
@@ -121,7 +123,8 @@ def record(task: RecordTask, speech, cancel: threading.Event) -> Iterator[Event]
         except AppError as error:
             yield Failed(str(error))
             return
-        options = DecodeOptions(task.language, task.beam_size)
+        # the words' times place a change of voice inside a segment
+        options = DecodeOptions(task.language, task.beam_size, word_timestamps=task.speakers is not None)
         if task.live:
             loading = SpeechModelLoad(speech)
         segments: list[Segment] = []
@@ -189,9 +192,13 @@ def record(task: RecordTask, speech, cancel: threading.Event) -> Iterator[Event]
             if transcriber is None:
                 return
             finishing = transcriber.transcribe(
-                info.path, language=task.language, beam_size=task.beam_size, cancel=cancel
+                info.path,
+                language=task.language,
+                beam_size=task.beam_size,
+                word_timestamps=task.speakers is not None,
+                cancel=cancel,
             )
-        yield from _finish(info, finishing, segments, cancel)
+        yield from _finish(info, finishing, segments, cancel, task.speakers)
     except AppError as error:
         yield Failed(str(error))
     finally:
@@ -249,7 +256,9 @@ def _live_events(recorder: Recorder, live: LiveTranscription, segments: list[Seg
             yield TranscriptPiece(event)
 
 
-def _finish(info: RecordingInfo, events, segments: list[Segment], cancel) -> Iterator[Event]:
+def _finish(
+    info: RecordingInfo, events, segments: list[Segment], cancel, speakers: SpeakerOptions | None
+) -> Generator[Event, None, None]:
     began = time.monotonic()
     language = None
     for event in events:
@@ -268,4 +277,11 @@ def _finish(info: RecordingInfo, events, segments: list[Segment], cancel) -> Ite
     else:
         return  # stopped without a result (cancelled)
     note = info.failure or (NO_SPEECH_MESSAGE if not any(s.text.strip() for s in segments) else None)
-    yield Done(SpeechResult(str(info.path), info.duration, tuple(segments), language, note=note))
+    result = tuple(segments)
+    if speakers is not None and result:
+        found = yield from tell_speakers(info.path, result, speakers, cancel)
+        if found is None:
+            return
+        result = found.segments
+        note = note or recognised_note(found.recognised)
+    yield Done(SpeechResult(str(info.path), info.duration, result, language, note=note))
