@@ -173,10 +173,49 @@ def worker_transcribe(wav: Path, args) -> dict:
     }
 
 
+def worker_app(wav: Path, args) -> dict:
+    """What `transcribe --speakers` does, in one process: the transcript with its words' times,
+    then the voices told apart from the file read again block by block, where the words are."""
+    import threading as _threading
+
+    from app.speakers.task import SpeakerOptions, tell_speakers
+    from models.whisper import Transcriber, TranscriptionResult
+
+    transcriber = Transcriber.load(Path(args.model_dir), threads=args.threads)
+    began = time.perf_counter()
+    events = transcriber.transcribe(wav, beam_size=args.beam, word_timestamps=True)
+    result = [event for event in events if isinstance(event, TranscriptionResult)][0]
+    transcribed = time.perf_counter() - began
+    import psutil
+
+    options = SpeakerOptions(str(args.encoder_dir), count=None)
+    before = psutil.Process().memory_info().rss  # the transcriber and the transcript
+    with PeakRss() as memory:
+        began = time.perf_counter()
+        steps = tell_speakers(wav, result.segments, options, _threading.Event())
+        try:
+            while True:
+                next(steps)
+        except StopIteration as finished:
+            found = finished.value
+        diarized = time.perf_counter() - began
+    labels = {name: n for n, name in enumerate(dict.fromkeys(s.speaker for s in found.segments))}
+    return {
+        "transcription_with_words_s": transcribed,
+        "diarization_s": diarized,
+        "peak_rss_mb": memory.peak / 2**20,
+        "above_transcription_mb": (memory.peak - before) / 2**20,
+        "speakers": found.count,
+        "turns": [[s.start, s.end, labels[s.speaker]] for s in found.segments],
+    }
+
+
 def run_worker(kind: str, wav: Path, args, *, model_dir: Path, rttm: Path | None = None, speakers: int = 0) -> dict:
     command = [sys.executable, __file__, "--worker", kind, str(wav), "--model-dir", str(model_dir)]
     command += ["--num-speakers", str(speakers), "--seed", str(args.seed)]
     command += ["--threads", str(args.threads), "--beam", str(args.beam)]
+    if getattr(args, "encoder_dir", None):
+        command += ["--encoder-dir", str(args.encoder_dir)]
     if rttm:
         command += ["--rttm", str(rttm)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
@@ -384,11 +423,17 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--collar", type=float, default=0.25, help="pyannote's collar: its whole width, in seconds")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--encoder-dir", help=argparse.SUPPRESS)
     parser.add_argument("--beam", type=int, default=5)
     args = parser.parse_args()
     if args.worker:
         kind, wav = args.worker
-        work = worker_transcribe(Path(wav), args) if kind == "transcribe" else worker_diarize(kind, Path(wav), args)
+        if kind == "transcribe":
+            work = worker_transcribe(Path(wav), args)
+        elif kind == "app":
+            work = worker_app(Path(wav), args)
+        else:
+            work = worker_diarize(kind, Path(wav), args)
         print(json.dumps(work))
         return 0
 
@@ -451,6 +496,9 @@ def main() -> int:
         print(f"3. {long.label}: diarization, then transcription", file=sys.stderr, flush=True)
         diarized = score(long, run_worker(kind, long.wav, args, model_dir=encoder_dir, rttm=long.rttm), args)
         transcribed = run_worker("transcribe", long.wav, args, model_dir=whisper_dir)
+        print(f"4. {long.label}: as `transcribe --speakers` does it", file=sys.stderr, flush=True)
+        args.encoder_dir = str(encoder_dir)
+        in_app = run_worker("app", long.wav, args, model_dir=whisper_dir)
         speed = report["speed"] = {
             "audio_s": long.duration,
             "speakers": len(long.speakers),
@@ -459,6 +507,12 @@ def main() -> int:
             "transcription": transcribed,
         }
         speed["ratio"] = speed["diarization"]["seconds"] / transcribed["seconds"]
+        in_app["der"] = der(long.truth, in_app["turns"], long.duration, args.collar)
+        in_app.pop("turns")
+        speed["in_app"] = in_app
+        speed["in_app_ratio"] = (
+            in_app["transcription_with_words_s"] + in_app["diarization_s"] - transcribed["seconds"]
+        ) / transcribed["seconds"]
 
     # --- the tables ---
     import pyannote.metrics
@@ -516,6 +570,20 @@ def main() -> int:
             f"{diarization['peak_rss_mb']:.0f} |"
         )
         print(f"| diarization / transcription | {speed['ratio']:.1%} | | |")
+        in_app = speed["in_app"]
+        print(
+            f"| `transcribe --speakers`: transcription with word times | {in_app['transcription_with_words_s']:.1f} | "
+            f"{in_app['transcription_with_words_s'] / audio_s:.3f} | |"
+        )
+        print(
+            f"| `transcribe --speakers`: voices told apart where the words are ({in_app['speakers']} found; "
+            f"the transcript's lines as turns: speaker confused {percent(in_app['der']['confusion'])}, "
+            f"DER {percent(in_app['der']['der'])} with the pauses inside Whisper's segments) | "
+            f"{in_app['diarization_s']:.1f} | "
+            f"{in_app['diarization_s'] / audio_s:.4f} | {in_app['peak_rss_mb']:.0f} "
+            f"(+{in_app['above_transcription_mb']:.0f} above the transcriber) |"
+        )
+        print(f"| what `--speakers` adds to transcription | {speed['in_app_ratio']:.1%} | | |")
         print(
             f"\nDiarization's memory above the samples and the encoder: "
             f"{speed['memory']['above_samples_and_encoder_mb']:.0f} MB on {audio_s / 60:.0f} min, "
