@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.errors import AppError
 from app.speakers.diarize import BLOCK_SECONDS, Diarization, diarize_blocks
 from app.speakers.labels import label_segments, unnamed
 from app.tasks.events import Progress
@@ -40,6 +41,14 @@ class SpeakersFound:
     segments: tuple[Segment, ...]
     count: int
     recognised: tuple[str, ...]  # names of remembered voices heard
+    problem: str | None = None  # why the voices were not told apart (the transcript is kept)
+
+    @property
+    def note(self) -> str | None:
+        """What to tell the user: the problem, or whose voices were recognised."""
+        if self.problem:
+            return f"The transcript is kept without speakers: {self.problem}"
+        return f"Recognised: {', '.join(self.recognised)}." if self.recognised else None
 
 
 def speech_regions_of(segments: Sequence[Segment]) -> list[tuple[float, float]]:
@@ -64,19 +73,22 @@ def tell_speakers(
     if not segments:
         return SpeakersFound((), 0, ())
     yield Progress(None, "Telling the voices apart…")
-    encoder = encoder or SpeakerEncoder(Path(options.encoder_dir))
-    blocks = decode_blocks(audio, block_seconds=BLOCK_SECONDS)
     try:
-        run = diarize_blocks(blocks, speech_regions_of(segments), encoder, count=options.count, cancel=cancel)
-        while True:
-            try:
-                done = next(run)
-            except StopIteration as finished:
-                found: Diarization | None = finished.value
-                break
-            yield Progress(done, "Telling the voices apart…")
-    finally:
-        blocks.close()
+        encoder = encoder or SpeakerEncoder(Path(options.encoder_dir))
+        blocks = decode_blocks(audio, block_seconds=BLOCK_SECONDS)
+        try:
+            run = diarize_blocks(blocks, speech_regions_of(segments), encoder, count=options.count, cancel=cancel)
+            while True:
+                try:
+                    done = next(run)
+                except StopIteration as finished:
+                    found: Diarization | None = finished.value
+                    break
+                yield Progress(done, "Telling the voices apart…")
+        finally:
+            blocks.close()
+    except AppError as error:  # a damaged encoder or audio gone: the words are worth keeping
+        return SpeakersFound(tuple(segments), 0, (), problem=str(error))
     if found is None:
         return None
     names = recognise(found.voices, options.known)

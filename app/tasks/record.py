@@ -29,7 +29,7 @@ from app.audio.recorder import Recorder, RecordingInfo
 from app.errors import AppError
 from app.speakers.task import SpeakerOptions, tell_speakers
 from app.tasks.events import Done, Event, Failed, LevelReading, Progress, TranscriptPiece
-from app.tasks.transcribe import SpeechResult, progress_event, ready_transcriber, recognised_note, transcriber_of
+from app.tasks.transcribe import SpeechResult, progress_event, ready_transcriber, transcriber_of
 from models.types import Segment
 from models.whisper.events import NO_SPEECH_MESSAGE, TranscriptionProgress, TranscriptionResult
 from models.whisper.live import LiveTranscription
@@ -283,5 +283,5 @@ def _finish(
         if found is None:
             return
         result = found.segments
-        note = note or recognised_note(found.recognised)
+        note = note or found.note
     yield Done(SpeechResult(str(info.path), info.duration, result, language, note=note))

@@ -114,7 +114,7 @@ def transcribe_file(task: TranscribeTask, speech, cancel: threading.Event) -> It
                     if found is None:
                         return
                     segments = found.segments
-                    note = recognised_note(found.recognised)
+                    note = found.note
                 yield Done(
                     SpeechResult(
                         str(task.path),
@@ -128,10 +128,6 @@ def transcribe_file(task: TranscribeTask, speech, cancel: threading.Event) -> It
                 )
     except AppError as error:
         yield Failed(str(error))
-
-
-def recognised_note(names: tuple[str, ...]) -> str | None:
-    return f"Recognised: {', '.join(names)}." if names else None
 
 
 def progress_event(event: TranscriptionProgress, began: float, what: str) -> Progress:
