@@ -26,7 +26,6 @@ def test_a_damaged_speaker_encoder_keeps_the_transcript_and_says_why(tmp_path):
 
 def test_a_missing_audio_file_keeps_the_transcript_too(tmp_path, speaker_encoder):
     segments = (Segment(0.0, 2.0, "Hello there."),)
-    found = _finished(
-        tell_speakers(tmp_path / "gone.wav", segments, SpeakerOptions(str(tmp_path)), threading.Event(), speaker_encoder)
-    )
+    options = SpeakerOptions(str(tmp_path))
+    found = _finished(tell_speakers(tmp_path / "gone.wav", segments, options, threading.Event(), speaker_encoder))
     assert found.segments == segments and "without speakers" in found.note
