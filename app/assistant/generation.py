@@ -4,10 +4,10 @@ several continuations of one prompt decoded together (ask_batch)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, replace
 
-from models.slm.api import BatchResult, GenerationConfig, GenerationResult, LanguageModel
+from models.slm.api import BatchDelta, BatchResult, GenerationConfig, GenerationResult, LanguageModel
 
 # Small models loop. These settings are the first guard; grounding.strip_repetition the second.
 GUARDED = GenerationConfig(max_new_tokens=96, temperature=0.0, repetition_penalty=1.15, no_repeat_ngram_size=4)
@@ -60,19 +60,22 @@ def ask(
     return Answer(text.strip(), len(result.prompt_ids), len(result.ids), cancelled, result.stop_reason)
 
 
-def ask_batch(
+def ask_batch_streaming(
     model: LanguageModel,
     prompt: str,
     openings: Sequence[str],
     config: GenerationConfig,
     cancel: threading.Event | None = None,
-) -> list[Answer]:
+) -> Generator[tuple[int, str], None, list[Answer]]:
     """One answer per opening, each continuing the rendered prompt after its opening (the
     answers do not include the openings). An engine with generate_batch decodes them as one
     batch: the shared prompt is prefilled once and every step serves all rows (decoding is
     memory-bound, so three answers cost little more than one). Another engine (an imported
     folder without the in-place cache, the test fakes) answers them one after another, with
     the same seeds: row i samples with config.seed + i, as the batch does.
+
+    Yields (row, new text) as the rows are written (the batch's own deltas; one row after another
+    on an engine without batches) and returns the answers.
 
     The prompt must end where a token ends (a chat prompt ends with the assistant's header and
     a newline), because the engine encodes each opening on its own."""
@@ -85,11 +88,14 @@ def ask_batch(
                 continue
             seeded = config if config.seed is None else replace(config, seed=config.seed + row)
             answers.append(ask(model, prompt + opening, seeded, cancel))
+            yield row, answers[-1].text
         return answers
     outcome: BatchResult | None = None
     for event in batch(prompt, list(openings), config, cancel):
         if isinstance(event, BatchResult):
             outcome = event
+        elif isinstance(event, BatchDelta):
+            yield event.index, event.text
     if outcome is None or len(outcome.results) != len(openings):
         raise RuntimeError("the language model's batch ended without a result for every row")
     cancelled = bool(cancel is not None and cancel.is_set())
@@ -103,3 +109,19 @@ def ask_batch(
         )
         for result in outcome.results
     ]
+
+
+def ask_batch(
+    model: LanguageModel,
+    prompt: str,
+    openings: Sequence[str],
+    config: GenerationConfig,
+    cancel: threading.Event | None = None,
+) -> list[Answer]:
+    """ask_batch_streaming's answers, without the text as it comes."""
+    steps = ask_batch_streaming(model, prompt, openings, config, cancel)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value

@@ -21,21 +21,21 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from app.assistant import prompts
 from app.assistant.conversation_parse import THEM, Conversation
-from app.assistant.generation import ask_batch, guarded
+from app.assistant.generation import ask_batch_streaming, guarded
 from app.assistant.personal_style import Style, apply_style
 from app.assistant.reply_choices import LENGTHS, TONES
-from app.assistant.reply_cleanup import clean_draft
+from app.assistant.reply_cleanup import clean_draft, typed_so_far
 from app.assistant.reply_intents import fallback_sentences, opening_plan, situation
 from app.assistant.reply_voice import Voice, body_of, check, email_frame, real_name, repair
 from app.assistant.text_tools import similarity, words
 from app.errors import AppError, CancelledError, ContextOverflowError
 from app.records import Turn
-from app.tasks.events import Done, DraftReady, Event, Progress
+from app.tasks.events import Done, DraftReady, DraftTyping, Event, Progress
 from models.slm.api import LanguageModel
 
 WORD_LIMITS = {"short": (3, 40), "medium": (8, 80), "long": (20, 160)}
@@ -145,8 +145,12 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
             return None
         return body, draft
 
-    def attempts(openings: list[str], temperature: float, seed: int | None) -> list[str | None] | None:
-        """One draft per opening, decoded as one batch over the shared prompt (None: cancelled)."""
+    def attempts(
+        openings: list[str], temperature: float, seed: int | None, typing: bool
+    ) -> Generator[Event, None, list[str | None] | None]:
+        """One draft per opening, decoded as one batch over the shared prompt (None: cancelled).
+        typing: the first row is shown as the model writes it (DraftTyping), before any draft is
+        ready: the user reads the first words while the batch goes on."""
         config = guarded(
             NEW_TOKENS[task.length],
             temperature=temperature,
@@ -157,7 +161,19 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
         # No space after an opening: BPE tokens carry their leading space, so a prompt ending in
         # one pushes a small model off its usual tokens (it then tends to write numbers).
         prefixes = [opening.rstrip() for opening in openings]
-        answers = ask_batch(model, base_prompt, prefixes, config, cancel)
+        steps = ask_batch_streaming(model, base_prompt, prefixes, config, cancel)
+        typed = prefixes[0]
+        while True:
+            try:
+                row, delta = next(steps)
+            except StopIteration as done:
+                answers = done.value
+                break
+            if typing and row == 0:
+                typed += delta
+                shown = typed_so_far(typed, conversation.speakers)
+                if shown:
+                    yield DraftTyping(0, shown)
         if any(answer.cancelled for answer in answers):
             return None
         texts: list[str | None] = []
@@ -201,10 +217,12 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
             if tries == 0
             else _next_openings(plan, bodies, tries, rows)
         )
+        typing = not drafts
         if base_seed is None:
-            texts = attempts(openings, 0.0 if tries < BATCH_ROWS else SAMPLED_TEMPERATURE, seed=tries)
+            temperature, seed = (0.0 if tries < BATCH_ROWS else SAMPLED_TEMPERATURE), tries
         else:
-            texts = attempts(openings, SAMPLED_TEMPERATURE, seed=base_seed + tries)
+            temperature, seed = SAMPLED_TEMPERATURE, base_seed + tries
+        texts = yield from attempts(openings, temperature, seed, typing)
         tries += rows
         if texts is None:
             return

@@ -151,3 +151,23 @@ def _fit_length(text: str, high: int, truncated: bool) -> str:
 
 def _ends_with_emoji(text: str) -> bool:
     return bool(text) and ord(text[-1]) > 0x2000
+
+
+TYPED_WORDS = 2  # the first draft is shown as it is written once it has this many words
+
+
+def typed_so_far(text: str, speakers: Sequence[str]) -> str:
+    """The first draft as the model is writing it, fit to be shown before it is checked: its
+    first paragraph, without a leading "Name:" or numbering; '' until it has TYPED_WORDS words
+    or while it is only a label. The whole draft is cleaned and checked when it is done."""
+    text = text.replace("\r", "").replace("<|im_end|>", "").lstrip()
+    text = text.split("\n\n")[0]
+    for _ in range(3):
+        before = text
+        text = NUMBERING.sub("", LEADING_LABEL.sub("", text)).lstrip()
+        for name in speakers:
+            text = re.sub(rf"^{re.escape(name)}\s*:\s*", "", text)
+        if text == before:
+            break
+    text = text.lstrip("\"'\u201c")
+    return text if len(words(text)) >= TYPED_WORDS and not text.rstrip().endswith(":") else ""

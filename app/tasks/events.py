@@ -80,6 +80,15 @@ class DraftReady:
 
 
 @dataclass(frozen=True)
+class DraftTyping:
+    """The first draft as the model writes it, before it is cleaned and checked: shown as it
+    grows, then replaced by its DraftReady (or by another draft, if it is refused)."""
+
+    index: int
+    text: str
+
+
+@dataclass(frozen=True)
 class AnswerSoFar:
     """An answer about the history as far as it is written and checked: the sentences that
     held up so far, with their citations. Each one replaces the last; Done carries the whole."""
@@ -103,7 +112,7 @@ class Failed:
 
 
 # A piece of the result as soon as it exists (isinstance() accepts these unions).
-Partial = TranscriptPiece | LevelReading | SummarySoFar | DraftReady | AnswerSoFar
+Partial = TranscriptPiece | LevelReading | SummarySoFar | DraftTyping | DraftReady | AnswerSoFar
 Event = Progress | Partial | Done | Failed
 
 __all__ = [

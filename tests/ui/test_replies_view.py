@@ -229,3 +229,19 @@ def test_drafts_after_the_entry_was_deleted_in_history_get_a_new_one(window, vie
     assert not view.banner.isVisible()
     [stored] = conversations(data_dir)
     assert len(stored.drafts) == 3 and view.saved.id == stored.id
+
+
+def test_the_first_draft_shows_as_it_is_written_and_gives_way_to_the_checked_one(view):
+    """While the model writes the first draft its card shows the words so far (not yet to copy
+    or use); the checked draft replaces them; words still being written when drafting is
+    cancelled are not left behind."""
+    from app.tasks.events import DraftReady, DraftTyping, TaskState
+
+    card = view.cards[0]
+    view._on_partial(DraftTyping(0, "Sounds good"))
+    assert card.text() == "Sounds good" and not card.copy_button.isEnabled()
+    view._on_partial(DraftReady(0, "Sounds good, see you Friday!"))
+    assert card.text() == "Sounds good, see you Friday!"
+    view._on_partial(DraftTyping(1, "I will"))
+    view._on_finished(TaskState.CANCELLED)
+    assert card.text() == "Sounds good, see you Friday!" and view.cards[1].text() == ""

@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
-from app.tasks.events import DraftReady, TaskState
+from app.tasks.events import DraftReady, DraftTyping, TaskState
 from ui.format import counted
 from ui.views.reporting import reporting
 from ui.widgets import confirm
@@ -85,6 +85,7 @@ class RepliesView(QWidget):
         left.addLayout(draft_row)
 
         self.cards = [DraftCard(i) for i in range(DRAFTS)]
+        self.typed: set[int] = set()
         for card in self.cards:
             card.copy_requested.connect(self.copy_draft)
             card.use_requested.connect(self.use_draft)
@@ -226,6 +227,7 @@ class RepliesView(QWidget):
         self.drafts = []
         self._drafts_for = self.parsed.turns
         self._asked = (self.parsed, self.me(), self.tone(), self.length())
+        self.typed: set[int] = set()  # cards showing text the model is still writing
         for card in self.cards:
             card.set_text("")
             card.set_chosen(False)
@@ -242,9 +244,14 @@ class RepliesView(QWidget):
         self.status.emit("Drafting replies…")
 
     def _on_partial(self, event) -> None:
-        """Each draft arrives whole, cleaned and checked, as soon as it is ready."""
-        if isinstance(event, DraftReady) and 0 <= event.index < DRAFTS:
+        """The first draft shows as the model writes it; each draft then arrives whole, cleaned
+        and checked, as soon as it is ready (the typed text gives way to it)."""
+        if isinstance(event, DraftTyping) and 0 <= event.index < DRAFTS:
             self.cards[event.index].set_text(event.text)
+            self.typed.add(event.index)
+        elif isinstance(event, DraftReady) and 0 <= event.index < DRAFTS:
+            self.cards[event.index].set_text(event.text)
+            self.typed.discard(event.index)
 
     def _on_done(self, result) -> None:
         drafts = self.services.draft_texts(result)
@@ -263,8 +270,8 @@ class RepliesView(QWidget):
         self.regenerate_button.setEnabled(bool(self.drafts) or state != TaskState.DONE)
         self._show_saved()
         if state == TaskState.CANCELLED:
-            for card in self.cards:
-                card.set_text(card.text(), final=False)
+            for card in self.cards:  # text the model was still writing was never checked: not kept
+                card.set_text("" if card.index in self.typed else card.text(), final=False)
             self.status.emit("Drafting cancelled")
         elif state == TaskState.DONE:
             self.status.emit("Drafts ready")

@@ -15,7 +15,7 @@ from app.assistant.conversation_parse import parse_conversation
 from app.assistant.generation import ask_batch, guarded
 from app.assistant.replies import ReplyTask, draft_replies, run_replies
 from app.assistant.reply_intents import opening_plan
-from app.tasks.events import Done, DraftReady
+from app.tasks.events import Done, DraftReady, DraftTyping
 from models.slm.api import BatchDelta, BatchResult, GenerationConfig, GenerationResult
 
 CHAT = (
@@ -161,3 +161,44 @@ def test_a_batch_result_becomes_one_answer_per_row():
         ("hi", 2, 1, "eos", False),
         ("there", 3, 2, "max_new_tokens", False),
     ]
+
+
+@dataclass
+class WordByWordModel(BatchingModel):
+    """Its rows arrive a word at a time, interleaved, as the real batch's steps do."""
+
+    def generate_batch(self, prefix, suffixes, config=GenerationConfig(), cancel=None):
+        events = list(super().generate_batch(prefix, suffixes, config, cancel))
+        deltas, result = events[:-1], events[-1]
+        pieces = [[f" {word}" if n else word for n, word in enumerate(d.text.split())] for d in deltas]
+        for step in itertools.zip_longest(*pieces):
+            for row, piece in enumerate(step):
+                if piece is not None:
+                    yield BatchDelta(row, piece)
+        yield result
+
+
+def test_the_first_draft_is_shown_as_it_is_written_before_any_is_ready():
+    """The model's own draft (row 0) comes as DraftTyping events, growing, without its
+    "Ben:" label, from its second word on, all before the first DraftReady; then the drafts as
+    before."""
+    answers = {
+        "": "Ben: I'll call Luigi's now and book it.",
+        "Sure!": "Done, see you all there at seven.",
+        "Sorry,": "I can't get through to them right now.",
+    }
+    model = WordByWordModel(lambda prompt: answers[prompt.rsplit("<|im_start|>assistant\n", 1)[-1]])
+    events = list(draft_replies(model, ReplyTask(parse_conversation(CHAT, me="Ben"))))
+    typed = [e.text for e in events if isinstance(e, DraftTyping)]
+    first_ready = next(i for i, e in enumerate(events) if isinstance(e, DraftReady))
+    assert max(i for i, e in enumerate(events) if isinstance(e, DraftTyping)) < first_ready
+    assert typed[0] == "I'll call" and typed[-1] == "I'll call Luigi's now and book it."
+    assert all(a in b for a, b in zip(typed, typed[1:], strict=False))  # it only grows
+    assert [e.text for e in events if isinstance(e, DraftReady)][0] == "I'll call Luigi's now and book it."
+
+
+def test_a_later_round_types_nothing_once_a_draft_is_shown():
+    model = WordByWordModel(lambda prompt: " Sounds good, I will book the table for four at Luigi's.")
+    events = list(draft_replies(model, ReplyTask(parse_conversation(CHAT, me="Ben"))))
+    first_ready = next(i for i, e in enumerate(events) if isinstance(e, DraftReady))
+    assert not any(isinstance(e, DraftTyping) for e in events[first_ready:])

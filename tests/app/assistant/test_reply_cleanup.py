@@ -49,3 +49,13 @@ def test_such_drafts_are_not_shown_and_good_ones_are():
     assert cleaned("What a wonderful treat! I'll be back in 20 minutes.") == ""
     assert cleaned("How dy there, friend.") == ""
     assert cleaned("Yes please, I love cookies!") == "Yes please, I love cookies!"
+
+
+def test_the_first_draft_as_it_is_written_is_shown_without_its_label_from_its_second_word():
+    from app.assistant.reply_cleanup import typed_so_far
+
+    assert typed_so_far("Ben:", ["Anna", "Ben"]) == ""
+    assert typed_so_far("Ben: Sure", ["Anna", "Ben"]) == ""
+    assert typed_so_far("Ben: Sure thing", ["Anna", "Ben"]) == "Sure thing"
+    assert typed_so_far('1. "Sounds good, see', []) == "Sounds good, see"
+    assert typed_so_far("Sounds good.\n\nAnna: see you", ["Anna"]) == "Sounds good."
