@@ -31,14 +31,15 @@ def test_vtt_has_its_header_and_dots_in_times():
 
 
 def test_json_is_the_transcribe_command_s_document():
-    """{"language", "duration", "segments": [{"start", "end", "text"}]}, blank segments left out."""
+    """{"language", "duration", "segments": [{"start", "end", "text", "speaker"}]}, blank segments
+    left out; speaker null when the voices were not told apart."""
     data = json.loads(export_transcript(SEGMENTS, "json", language="en", duration=3670.0))
     assert data == {
         "language": "en",
         "duration": 3670.0,
         "segments": [
-            {"start": 0.0, "end": 2.5, "text": "Good morning everyone."},
-            {"start": 3661.25, "end": 3663.0, "text": "We decided to move the launch."},
+            {"start": 0.0, "end": 2.5, "text": "Good morning everyone.", "speaker": None},
+            {"start": 3661.25, "end": 3663.0, "text": "We decided to move the launch.", "speaker": None},
         ],
     }
     assert EXPORT_FORMATS == ("txt", "srt", "vtt", "json")
