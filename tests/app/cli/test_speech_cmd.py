@@ -53,13 +53,14 @@ def in_namespace(setup: str, *args: str, data_dir, env: dict | None = None) -> s
 
 
 def test_transcribe_json_is_the_documented_document(data_dir_with_models, speech_clip):
-    """--json prints exactly {"language", "duration", "segments": [{"start", "end", "text"}]}."""
+    """--json prints exactly {"language", "duration", "segments": [{"start", "end", "text", "speaker"}]},
+    speaker null without --speakers."""
     result = run_confide("transcribe", str(speech_clip(TEXT)), "--json", data_dir=data_dir_with_models)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data) == {"language", "duration", "segments"}
     assert data["language"] == "en" and 3.0 < data["duration"] < 8.0
-    assert all(set(s) == {"start", "end", "text"} for s in data["segments"])
+    assert all(set(s) == {"start", "end", "text", "speaker"} and s["speaker"] is None for s in data["segments"])
     assert word_error_rate(TEXT, " ".join(s["text"] for s in data["segments"])) <= 0.2
 
 
