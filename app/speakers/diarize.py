@@ -36,6 +36,64 @@ class Diarization:
         return len(self.voices)
 
 
+class MeasuredVoices:
+    """The windows of speech measured so far and their embeddings, in time order: measured in
+    one go after a transcription, or a stretch at a time while a recording goes on."""
+
+    def __init__(self) -> None:
+        self.regions: list[tuple[float, float]] = []  # merged stretches of speech, in order
+        self.windows: list[Window] = []
+        self._embeddings: list[np.ndarray] = []
+
+    @property
+    def until(self) -> float:
+        """Where the speech measured so far ends (seconds)."""
+        return self.regions[-1][1] if self.regions else 0.0
+
+    def measure(
+        self,
+        blocks: Iterable[np.ndarray],
+        regions: Iterable[tuple[float, float]],
+        encoder,
+        cancel: threading.Event | None = None,
+        first_sample: int = 0,
+    ) -> Generator[float, None, bool]:
+        """Embeds the windows of regions (all after `until`), reading blocks that begin at
+        first_sample; yields the share done; returns False when cancelled."""
+        merged = merge_regions(regions)
+        windows = plan_windows(merged)
+        embeddings = np.empty((len(windows), EMBEDDING_SIZE), dtype=np.float32)
+        done = 0
+        batch: list[tuple[Window, np.ndarray]] = []
+        for window, samples in window_samples(blocks, windows, first_sample):
+            batch.append((window, samples))
+            if len(batch) == BATCH:
+                _embed(batch, encoder, embeddings, done)
+                done, batch = done + len(batch), []
+                if cancel is not None and cancel.is_set():
+                    return False
+                yield done / max(1, len(windows))
+        if batch:
+            _embed(batch, encoder, embeddings, done)
+            done += len(batch)
+        if cancel is not None and cancel.is_set():
+            return False
+        self.regions += merged
+        self.windows += windows[:done]
+        self._embeddings.append(embeddings[:done])
+        return True
+
+    def conclude(self, count: int | None = None) -> Diarization:
+        """Who spoke when, from every window measured."""
+        if not self.windows:
+            return Diarization((), {})
+        embeddings = np.concatenate(self._embeddings)
+        regions_of = [_region_of(w, self.regions) for w in self.windows]
+        same_stretch = np.array([a == b for a, b in zip(regions_of, regions_of[1:], strict=False)] + [False])
+        labels = _in_order_of_appearance(cluster_voices(embeddings, same_stretch, count))
+        return Diarization(_turns(self.windows, labels, self.regions), mean_voices(embeddings, labels))
+
+
 def diarize_blocks(
     blocks: Iterable[np.ndarray],
     regions: Iterable[tuple[float, float]],
@@ -45,34 +103,11 @@ def diarize_blocks(
     cancel: threading.Event | None = None,
 ) -> Generator[float, None, Diarization | None]:
     """regions: where speech is (seconds). Returns None when cancelled."""
-    merged = merge_regions(regions)
-    windows = plan_windows(merged)
-    embeddings = np.empty((len(windows), EMBEDDING_SIZE), dtype=np.float32)
-    measured: list[Window] = []
-    batch: list[tuple[Window, np.ndarray]] = []
-    for window, samples in window_samples(blocks, windows):
-        batch.append((window, samples))
-        if len(batch) == BATCH:
-            _embed(batch, encoder, embeddings, len(measured))
-            measured += [w for w, _ in batch]
-            batch = []
-            if cancel is not None and cancel.is_set():
-                return None
-            yield len(measured) / max(1, len(windows))
-    if batch:
-        _embed(batch, encoder, embeddings, len(measured))
-        measured += [w for w, _ in batch]
-    if cancel is not None and cancel.is_set():
+    voices = MeasuredVoices()
+    if not (yield from voices.measure(blocks, regions, encoder, cancel)):
         return None
-    embeddings = embeddings[: len(measured)]
-    if not measured:
-        return Diarization((), {})
-    regions_of = [_region_of(w, merged) for w in measured]
-    same_stretch = np.array([a == b for a, b in zip(regions_of, regions_of[1:], strict=False)] + [False])
-    labels = cluster_voices(embeddings, same_stretch, count)
-    labels = _in_order_of_appearance(labels)
     yield 1.0
-    return Diarization(_turns(measured, labels, merged), mean_voices(embeddings, labels))
+    return voices.conclude(count)
 
 
 def _embed(batch: list[tuple[Window, np.ndarray]], encoder, out: np.ndarray, at: int) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from app.errors import AppError
-from app.speakers.diarize import BLOCK_SECONDS, Diarization, diarize_blocks
+from app.speakers.diarize import BLOCK_SECONDS, MeasuredVoices
 from app.speakers.labels import label_segments, unnamed
 from app.tasks.events import Progress
 from models.types import Segment
@@ -63,10 +63,17 @@ def speech_regions_of(segments: Sequence[Segment]) -> list[tuple[float, float]]:
 
 
 def tell_speakers(
-    audio: Path, segments: Sequence[Segment], options: SpeakerOptions, cancel: threading.Event, encoder=None
+    audio: Path,
+    segments: Sequence[Segment],
+    options: SpeakerOptions,
+    cancel: threading.Event,
+    encoder=None,
+    measured: MeasuredVoices | None = None,
 ) -> Generator[Progress, None, SpeakersFound | None]:
     """Progress while the voices are measured; returns the segments with speakers (None when
-    cancelled). encoder: a loaded SpeakerEncoder (else loaded from options.encoder_dir)."""
+    cancelled). encoder: a loaded SpeakerEncoder (else loaded from options.encoder_dir);
+    measured: the windows a recording measured while it went on (only the speech after them
+    is measured here)."""
     from models.speaker.encoder import SpeakerEncoder
     from models.whisper.audio_io import decode_blocks
 
@@ -75,18 +82,21 @@ def tell_speakers(
     yield Progress(None, "Telling the voices apart…")
     try:
         encoder = encoder or SpeakerEncoder(Path(options.encoder_dir))
+        voices = measured or MeasuredVoices()
+        regions = [r for r in speech_regions_of(segments) if r[0] >= voices.until]
         blocks = decode_blocks(audio, block_seconds=BLOCK_SECONDS)
         try:
-            run = diarize_blocks(blocks, speech_regions_of(segments), encoder, count=options.count, cancel=cancel)
+            run = voices.measure(blocks, regions, encoder, cancel)
             while True:
                 try:
                     done = next(run)
                 except StopIteration as finished:
-                    found: Diarization | None = finished.value
+                    completed: bool = finished.value
                     break
                 yield Progress(done, "Telling the voices apart…")
         finally:
             blocks.close()
+        found = voices.conclude(options.count) if completed else None
     except AppError as error:  # a damaged encoder or audio gone: the words are worth keeping
         return SpeakersFound(tuple(segments), 0, (), problem=str(error))
     if found is None:

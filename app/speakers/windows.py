@@ -59,13 +59,16 @@ def merge_regions(regions: Iterable[tuple[float, float]], gap: float = 0.3) -> l
     return [(start, end) for start, end in merged]
 
 
-def window_samples(blocks: Iterable[np.ndarray], windows: list[Window]) -> Iterator[tuple[Window, np.ndarray]]:
-    """Each window (in order of start) with its samples, from consecutive 16 kHz blocks; only
-    the audio the next windows still need is kept."""
+def window_samples(
+    blocks: Iterable[np.ndarray], windows: list[Window], first_sample: int = 0
+) -> Iterator[tuple[Window, np.ndarray]]:
+    """Each window (in order of start) with its samples, from consecutive 16 kHz blocks whose
+    first sample is number first_sample of the recording; only the audio the next windows
+    still need is kept."""
     pending = iter(sorted(windows, key=lambda w: w.start))
     window = next(pending, None)
     buffer = np.empty(0, dtype=np.float32)
-    offset = 0  # the sample number of buffer[0]
+    offset = first_sample  # the sample number of buffer[0]
     for block in blocks:
         buffer = np.concatenate([buffer, np.asarray(block, dtype=np.float32)])
         while window is not None and _last(window) <= offset + buffer.size:

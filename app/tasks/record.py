@@ -27,6 +27,7 @@ from pathlib import Path
 
 from app.audio.recorder import Recorder, RecordingInfo
 from app.errors import AppError
+from app.speakers.live import LiveVoices
 from app.speakers.task import SpeakerOptions, tell_speakers
 from app.tasks.events import Done, Event, Failed, LevelReading, Progress, TranscriptPiece
 from app.tasks.transcribe import SpeechResult, progress_event, ready_transcriber, transcriber_of
@@ -127,6 +128,8 @@ def record(task: RecordTask, speech, cancel: threading.Event) -> Iterator[Event]
         options = DecodeOptions(task.language, task.beam_size, word_timestamps=task.speakers is not None)
         if task.live:
             loading = SpeechModelLoad(speech)
+        # with a live transcript, the voices are measured as it grows: at Stop little is left
+        voices = LiveVoices(task.speakers) if task.live and task.speakers is not None else None
         segments: list[Segment] = []
         yield Progress(None, f"Opening {recorder.device_label}…")
         paused = False
@@ -154,6 +157,8 @@ def record(task: RecordTask, speech, cancel: threading.Event) -> Iterator[Event]
                 break
             if live is not None:
                 yield from _live_events(recorder, live, segments)
+                if voices is not None:
+                    voices.catch_up(segments, recorder.path, cancel)
             elif loading is None and recorder.tap is not None:
                 _drain(recorder.tap)  # no transcriber: the audio is in the file, the tap not needed
             if receiving:
@@ -198,7 +203,7 @@ def record(task: RecordTask, speech, cancel: threading.Event) -> Iterator[Event]
                 word_timestamps=task.speakers is not None,
                 cancel=cancel,
             )
-        yield from _finish(info, finishing, segments, cancel, task.speakers)
+        yield from _finish(info, finishing, segments, cancel, task.speakers, voices)
     except AppError as error:
         yield Failed(str(error))
     finally:
@@ -257,7 +262,12 @@ def _live_events(recorder: Recorder, live: LiveTranscription, segments: list[Seg
 
 
 def _finish(
-    info: RecordingInfo, events, segments: list[Segment], cancel, speakers: SpeakerOptions | None
+    info: RecordingInfo,
+    events,
+    segments: list[Segment],
+    cancel,
+    speakers: SpeakerOptions | None,
+    voices: LiveVoices | None = None,
 ) -> Generator[Event, None, None]:
     began = time.monotonic()
     language = None
@@ -279,7 +289,15 @@ def _finish(
     note = info.failure or (NO_SPEECH_MESSAGE if not any(s.text.strip() for s in segments) else None)
     result = tuple(segments)
     if speakers is not None and result:
-        found = yield from tell_speakers(info.path, result, speakers, cancel)
+        measured = voices if voices is not None and not voices.given_up else None
+        found = yield from tell_speakers(
+            info.path,
+            result,
+            speakers,
+            cancel,
+            encoder=measured.encoder if measured else None,
+            measured=measured.measured if measured else None,
+        )
         if found is None:
             return
         result = found.segments

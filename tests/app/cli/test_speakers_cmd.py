@@ -59,3 +59,20 @@ def test_a_remembered_voice_is_named_in_the_next_recording_until_it_is_forgotten
     assert run_confide("voices", "forget", "Elena", data_dir=data).returncode == 0
     again = run_confide("transcribe", str(later), "--speakers", "--json", data_dir=data)
     assert "Recognised" not in again.stderr and "Elena" not in {s["speaker"] for s in _json(again)["segments"]}
+
+
+def test_a_live_recording_through_the_microphone_knows_its_three_voices(data_dir_with_models, virtual_mic, three_voices):
+    """The three-voice meeting played into the virtual microphone during `record --live
+    --speakers`: the stored transcript has three speakers, in the order they first spoke."""
+    from test_speech_cmd import start_recording
+
+    wav, _ = three_voices()
+    process = start_recording(data_dir_with_models, "--seconds", "36", "--live", "--speakers", "--json")
+    virtual_mic(wav).wait(timeout=90)
+    stdout, stderr = process.communicate(timeout=180)
+    assert process.returncode == 0, stderr
+    recording = json.loads(stdout)["recording_id"]
+    shown = _json(run_confide("history", "show", str(recording), "--json", data_dir=data_dir_with_models))
+    said = [(s["speaker"], s["text"]) for s in shown["segments"]]
+    by_line = [next(who for who, text in said if word in text) for word in ("budget", "printing", "supplier")]
+    assert by_line == ["Speaker 1", "Speaker 2", "Speaker 3"], said
