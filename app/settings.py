@@ -33,6 +33,7 @@ class Settings:
     input_device: str | None = None  # a device name; None: the system's default input
     user_name: str | None = None  # who "me" is in pasted conversations
     last_folder: str | None = None  # where a file was last opened or saved: file dialogs start there
+    speakers: int | None = None  # how many people speak in a recording: None estimated, 0 voices not told apart
     extra: dict = field(default_factory=dict, compare=False)
 
     def with_changes(self, **changes) -> Settings:
@@ -65,6 +66,9 @@ def load_settings(path: Path) -> Settings:
             known[key] = None
     if known.get("threads") is not None and not isinstance(known["threads"], int):
         known["threads"] = None
+    speakers = known.get("speakers")
+    if speakers is not None and (not isinstance(speakers, int) or isinstance(speakers, bool) or speakers < 0):
+        known["speakers"] = None
     extra = {key: value for key, value in raw.items() if key not in _KNOWN and key != OLD_LANGUAGE_MODEL_KEY}
     return Settings(**known, extra=extra)
 

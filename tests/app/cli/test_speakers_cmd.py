@@ -61,7 +61,9 @@ def test_a_remembered_voice_is_named_in_the_next_recording_until_it_is_forgotten
     assert "Recognised" not in again.stderr and "Elena" not in {s["speaker"] for s in _json(again)["segments"]}
 
 
-def test_a_live_recording_through_the_microphone_knows_its_three_voices(data_dir_with_models, virtual_mic, three_voices):
+def test_a_live_recording_through_the_microphone_knows_its_three_voices(
+    data_dir_with_models, virtual_mic, three_voices
+):
     """The three-voice meeting played into the virtual microphone during `record --live
     --speakers`: the stored transcript has three speakers, in the order they first spoke."""
     from test_speech_cmd import start_recording
