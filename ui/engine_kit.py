@@ -25,6 +25,7 @@ class EngineKit:
     import_model: Callable  # runner over an ImportModelTask
     list_devices: Callable[[], list]  # -> [ui.records.Device]; raises AudioError without audio
     recover_recordings: Callable  # (recordings folder) -> [RecoveredRecording] repaired after a crash
+    measure_voice: Callable  # runner over app.speakers.voice_task.MeasureVoiceTask
 
 
 def loading_message(slot, what: str):
@@ -101,6 +102,12 @@ def _import_model(task, slot, cancel):
     yield from run_import(task, slot, cancel)
 
 
+def _measure_voice(task, slot, cancel):
+    from app.speakers.voice_task import measure_voice
+
+    yield from measure_voice(task, slot, cancel)
+
+
 def _list_devices():
     from app.audio.devices import list_input_devices
     from ui.records import Device
@@ -127,4 +134,5 @@ def real_kit() -> EngineKit:
         import_model=_import_model,
         list_devices=_list_devices,
         recover_recordings=_recover_recordings,
+        measure_voice=_measure_voice,
     )

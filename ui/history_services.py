@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from app.errors import AppError
 from app.history.dates import local_label
-from ui.records import ConversationDetails, Hit, ParsedConversation, RecordingDetails
+from ui.records import ConversationDetails, Hit, ParsedConversation, RecordingDetails, Speaker, Voice
 
 if TYPE_CHECKING:
     from app.history import HistoryStore
@@ -77,7 +77,34 @@ class HistoryServices:
             item.audio_path,
             tuple(item.segments),
             item.summary,
+            tuple(self.speakers(item.id)) if any(s.speaker for s in item.segments) else (),
         )
+
+    # --- who said what ----------------------------------------------------------------------
+    def speakers(self, recording_id) -> list[Speaker]:
+        return [Speaker(s.number, s.label, s.name is not None, s.segments) for s in self.history.speakers(recording_id)]
+
+    def rename_speaker(self, recording_id, speaker: str, name: str) -> None:
+        """Every line of theirs follows, and search finds the new name (the store re-indexes)."""
+        self.history.rename_speaker(recording_id, speaker, name)
+
+    def merge_speakers(self, recording_id, source: str, into: str) -> None:
+        self.history.merge_speakers(recording_id, source, into)
+
+    def move_line(self, recording_id, segment_index: int, to: str | None) -> None:
+        """Gives one segment (its index in RecordingDetails.segments) to another speaker, or to
+        a new one when ``to`` is None."""
+        self.history.move_segment(recording_id, segment_index, to)
+
+    def voices(self) -> list[Voice]:
+        return [Voice(v.id, v.name, local_label(v.created)) for v in self.history.voices()]
+
+    def keep_voice(self, name: str, embedding) -> int:
+        """Stores a measured voice (services.measure_voice's result), on the user's word only."""
+        return self.history.remember_voice(name, embedding)
+
+    def forget_voice(self, voice_id) -> str:
+        return self.history.forget_voice(voice_id)
 
     def newest_recording_id(self):
         items = self.history.list_items("recording", limit=1)

@@ -18,6 +18,26 @@ class Device:
 
 
 @dataclass(frozen=True)
+class Speaker:
+    """One of a recording's speakers: number (1.. in order of first speaking, kept through
+    renames, so it keeps their colour); label: the name shown ("Speaker 2" until named)."""
+
+    number: int
+    label: str
+    named: bool
+    lines: int = 0
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A voice the user chose to have recognised in later recordings."""
+
+    id: Any
+    name: str
+    created_text: str
+
+
+@dataclass(frozen=True)
 class RecordingDetails:
     id: Any
     title: str
@@ -26,6 +46,7 @@ class RecordingDetails:
     audio_path: Path | None
     segments: tuple = ()  # objects with start, end, text (and maybe speaker)
     summary: Any = None  # app.records.Summary or None
+    speakers: tuple[Speaker, ...] = ()  # empty when the voices were not told apart
 
 
 @dataclass(frozen=True)

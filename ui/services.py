@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from typing import TYPE_CHECKING
 
 from app.bridge import LANGUAGE, SPEECH, Bridge
 from app.bridge.model_slots import ModelShelf, for_model
@@ -16,6 +17,9 @@ from app.settings import Settings, load_settings, save_settings
 from ui.engine_kit import EngineKit, real_kit
 from ui.history_services import HistoryServices
 from ui.records import ParsedConversation
+
+if TYPE_CHECKING:
+    from app.speakers.task import SpeakerOptions
 
 log = logging.getLogger(__name__)
 MODEL_FILES = "model files"  # the worker that installs catalog models (it loads no engine)
@@ -199,20 +203,47 @@ class Services(HistoryServices):
     def start_recording(self, device_name: str | None) -> RecordingSession:
         from app.tasks.record import RecordTask
 
-        task = RecordTask(str(self.data_dir.recordings), device_name, live=True)
-        return RecordingSession(self.bridge.submit(SPEECH, task, self.kit.record), task.control)
+        options, notice = self.speaker_setup()
+        task = RecordTask(str(self.data_dir.recordings), device_name, live=True, speakers=options)
+        return RecordingSession(self.bridge.submit(SPEECH, task, noting(self.kit.record, notice)), task.control)
 
     def transcribe_file(self, path: str):
         from app.tasks.transcribe import TranscribeTask
 
         self.remember_folder(path)  # the import dialog opens there next time
-        return self.bridge.submit(SPEECH, TranscribeTask(str(path)), self.kit.transcribe)
+        options, notice = self.speaker_setup()
+        return self.bridge.submit(
+            SPEECH, TranscribeTask(str(path), speakers=options), noting(self.kit.transcribe, notice)
+        )
 
     def transcribe_recording(self, recording):
         """Transcribes a stored recording's own audio (a recovered one has no transcript yet)."""
         if recording.audio_path is None:
             raise AppError("This recording has no audio file to transcribe.")
         return self.transcribe_file(str(recording.audio_path))
+
+    def speaker_setup(self) -> tuple[SpeakerOptions | None, str | None]:
+        """(SpeakerOptions or None, notice): how to tell the voices apart in the next recording or
+        import, as the Speakers choice says. When they cannot be (no speaker encoder, a damaged
+        voice profile) the transcript is made without them and ``notice`` says why."""
+        from app.speakers.options import speaker_options
+
+        count = self.settings.speakers
+        if count == 0:
+            return None, None
+        try:
+            return speaker_options(self.data_dir, count), None
+        except AppError as error:
+            return None, f"The voices were not told apart (Speakers on the Record page can turn this off). {error}"
+
+    def measure_voice(self, recording, speaker: str):
+        """Measures a named speaker's voice on the speech worker (the audio is read again):
+        done with the voice, for keep_voice to store."""
+        from app.engines import speaker_encoder_entry
+        from app.speakers.voice_task import MeasureVoiceTask
+
+        task = MeasureVoiceTask(recording, speaker, str(speaker_encoder_entry(self.data_dir).path))
+        return self.bridge.submit(SPEECH, task, self.kit.measure_voice)
 
     @staticmethod
     def not_my_voice(
@@ -327,3 +358,26 @@ class Services(HistoryServices):
             if check(example.text, Voice(example.me or "", others)) is None:
                 kept.append(example.text)
         return kept[:3]
+
+
+def noting(runner, notice: str | None):
+    """``runner`` whose result carries ``notice`` as its note when it has none of its own, so the
+    window says it with the finished transcript (a "no speech" note stays what it is)."""
+    if notice is None:
+        return runner
+
+    def run(task, slot, cancel):
+        from dataclasses import replace
+
+        from app.tasks.events import Done
+
+        events = runner(task, slot, cancel)
+        try:
+            for event in events:
+                if isinstance(event, Done) and event.result is not None and not event.result.note:
+                    event = Done(replace(event.result, note=notice))
+                yield event
+        finally:
+            events.close()  # the worker closes this one: the recorder's own clean-up runs now
+
+    return run

@@ -55,3 +55,57 @@ def make_window(qtbot, data_dir):
 @pytest.fixture
 def window(make_window, fake_engine):
     return make_window(fake_engine.kit())
+
+
+@pytest.fixture
+def speaker_encoder_installed(monkeypatch, tmp_path):
+    """The speaker encoder as if installed, for the fake engine (which never opens it): the
+    window's real speaker options are built, remembered voices and all."""
+    from types import SimpleNamespace
+
+    import app.engines
+    import app.speakers.options
+
+    entry = SimpleNamespace(id="speaker-encoder", path=tmp_path / "speaker-encoder")
+    monkeypatch.setattr(app.speakers.options, "speaker_encoder_entry", lambda data_dir: entry)
+    monkeypatch.setattr(app.engines, "speaker_encoder_entry", lambda data_dir: entry)
+    return entry.path
+
+
+# Who said what in a short planning meeting: (start, speaker as the transcriber named them, text).
+SPOKEN_LINES = (
+    (0.0, "Speaker 1", "Good morning, let us start with the budget for the spring campaign."),
+    (4.0, "Speaker 2", "The printing costs went up again this quarter."),
+    (8.0, "Speaker 3", "Then we should ask the supplier in Glasgow for a new offer."),
+    (12.0, "Speaker 1", "Fine, I will write to them today."),
+    (16.0, "Speaker 2", "Please also check the posters before the launch."),
+)
+
+
+@pytest.fixture
+def store_meeting(data_dir):
+    """store(speakers=None) -> the id of a stored recording of SPOKEN_LINES (with a tone for its
+    audio), its lines said by ``speakers`` in turn when given (else as SPOKEN_LINES has it)."""
+    from fake_engine import _write_tone
+
+    from app.history import HistoryStore
+    from models.types import Segment
+
+    folder = DataDir(data_dir).ensure()
+    made = iter(range(1000))
+
+    def store(speakers=None) -> int:
+        audio = folder.recordings / f"meeting-{next(made)}.wav"
+        audio.parent.mkdir(mode=0o700, exist_ok=True)
+        _write_tone(audio, 20.0)
+        segments = [
+            Segment(start, start + 3.5, text, speaker=speakers[i % len(speakers)] if speakers else speaker)
+            for i, (start, speaker, text) in enumerate(SPOKEN_LINES)
+        ]
+        with HistoryStore.for_data_dir(folder) as history:
+            recording = history.add_recording(None, audio_file=audio, duration=20.0, language="en")
+            history.add_segments(recording, segments)
+            history.finish_recording(recording, duration=20.0)
+        return recording
+
+    return store

@@ -12,7 +12,7 @@ import struct
 import threading
 import time
 import wave
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +49,8 @@ class FakeEngine:
     ask_jobs: list = field(default_factory=list)  # every AnswerJob the window submitted
     ask_partials: list = field(default_factory=list)  # every answer-so-far it sent
     prepared: list = field(default_factory=list)  # segment counts of every summary prepared while recording
+    speech_tasks: list = field(default_factory=list)  # every TranscribeTask and RecordTask the window submitted
+    measured: list = field(default_factory=list)  # (recording id, speaker) of every voice measured
 
     def kit(self) -> EngineKit:
         return EngineKit(
@@ -63,6 +65,7 @@ class FakeEngine:
             import_model=self.import_model,
             list_devices=self.list_devices,
             recover_recordings=lambda folder: [],
+            measure_voice=self.measure_voice,
         )
 
     def load(self, name):
@@ -185,6 +188,7 @@ class FakeEngine:
 
     # --- speech -----------------------------------------------------------------------
     def transcribe(self, task, slot, cancel):
+        self.speech_tasks.append(task)
         try:
             slot.get()
             if not Path(task.path).is_file():
@@ -200,6 +204,7 @@ class FakeEngine:
                 yield TranscriptPiece(segment)
                 done = (index + 1) / len(SCRIPT)
                 yield Progress(done, "Transcribing", eta_seconds=(len(SCRIPT) - index - 1) * self.step_s)
+            segments, note = yield from self._tell_speakers(task.speakers, segments, cancel)
             yield Done(
                 SpeechResult(
                     task.path,
@@ -208,6 +213,7 @@ class FakeEngine:
                     "en",
                     title=Path(task.path).stem,
                     imported_from=task.path,
+                    note=note,
                 )
             )
         finally:
@@ -215,6 +221,7 @@ class FakeEngine:
 
     def record(self, task, slot, cancel):
         """Levels every 50 ms, a transcript line every 0.3 s of recording, until stopped."""
+        self.speech_tasks.append(task)
         control = task.control
         folder = Path(task.recordings_dir)
         folder.mkdir(parents=True, exist_ok=True)
@@ -248,9 +255,34 @@ class FakeEngine:
             if not self._wait(cancel, self.step_s):
                 return
             _write_tone(path, max(recorded, 0.5))
-            yield Done(SpeechResult(str(path), recorded, tuple(segments), "en"))
+            segments, note = yield from self._tell_speakers(task.speakers, segments, cancel)
+            yield Done(SpeechResult(str(path), recorded, tuple(segments), "en", note=note))
         finally:
             self._noticed("record")
+
+    def _tell_speakers(self, options, segments, cancel):
+        """As app.speakers.task: with speaker options, the lines go to `count` speakers in turn
+        (two when estimated), the first named after the first remembered voice, which the note
+        says was recognised; returns (segments, note)."""
+        if options is None or not segments:
+            return segments, None
+        yield Progress(None, "Telling the voices apart…")
+        if not self._wait(cancel, self.step_s):
+            return segments, None
+        count = options.count or 2
+        known = [name for name, _voice in options.known]
+        labels = [known[0] if known else "Speaker 1"] + [f"Speaker {n}" for n in range(2, count + 1)]
+        told = [replace(segment, speaker=labels[i % count]) for i, segment in enumerate(segments)]
+        return told, (f"Recognised: {known[0]}." if known else None)
+
+    def measure_voice(self, task, slot, cancel):
+        """A voice of 256 numbers that differs from speaker to speaker, after a short wait."""
+        self.measured.append((task.recording.id, task.speaker))
+        yield Progress(None, f"Listening to {task.speaker}'s voice…")
+        if not self._wait(cancel, self.step_s):
+            return
+        seed = sum(task.speaker.encode())
+        yield Done(np.random.default_rng(seed).standard_normal(256).astype(np.float32))
 
     def import_model(self, task, slot, cancel):
         yield Progress(None, "Importing")

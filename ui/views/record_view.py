@@ -1,5 +1,6 @@
 """Record: a big record button, level meter, elapsed time, pause/resume/stop, the input
-device, the transcript growing live, and importing a file by button or by dropping it."""
+device, the Speakers choice, the transcript growing live, and importing a file by button or by
+dropping it."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ui.views.summary_ahead import SummaryAhead
 from ui.widgets.banner import Banner
 from ui.widgets.device_choice import DeviceChoice
 from ui.widgets.level_meter import LevelMeter
+from ui.widgets.speaker_choice import SpeakerChoice
 from ui.widgets.task_progress import TaskProgress
 from ui.widgets.transcript_list import TranscriptList
 
@@ -137,6 +139,8 @@ class RecordView(QWidget):
         card_layout.setSpacing(14)
         card_layout.addLayout(top)
         card_layout.addLayout(device_row)
+        self.speaker_choice = SpeakerChoice(self.services, self.banner)
+        card_layout.addWidget(self.speaker_choice)
 
         self.progress = TaskProgress("Transcription")
         transcript_title = QLabel("Transcript")
@@ -375,6 +379,7 @@ class RecordView(QWidget):
         self.pause_button.setAccessibleName("Resume recording" if state == self.PAUSED else "Pause recording")
         self.device_combo.setEnabled(state == self.IDLE and has_mic)
         self.import_button.setEnabled(state == self.IDLE)
+        self.speaker_choice.setEnabled(state == self.IDLE)
         self.state_label.setText(
             {
                 self.IDLE: "Ready to record" if has_mic else "No microphone",

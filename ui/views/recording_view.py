@@ -19,7 +19,7 @@ from ui.widgets.player import AudioPlayer
 from ui.widgets.recording_header import RecordingHeader, rename_dialog
 from ui.widgets.summary_panel import SummaryPanel
 from ui.widgets.task_progress import TaskProgress
-from ui.widgets.transcript_list import TranscriptList
+from ui.widgets.transcript_panel import TranscriptPanel
 
 SILENT_RECORDING = (
     "No speech was detected in this recording. Keep it (close this message), or discard it and its audio?"
@@ -65,7 +65,10 @@ class RecordingView(QWidget):
 
         self.player = AudioPlayer()
         self.player.error.connect(lambda message: self.banner.show_message(message, "warning"))
-        self.transcript = TranscriptList("Transcript")
+        left = TranscriptPanel(self.services, self.banner)
+        self.transcript, self.transcribe_progress, self.speakers = left.transcript, left.progress, left.speakers
+        self.speakers.edited.connect(self._speakers_edited)
+        self.speakers.status.connect(self.status)
         self.transcript.seek.connect(self.player.play_from)
         self.player.position_changed.connect(self.transcript.show_time)
         self.summary = SummaryPanel()
@@ -73,17 +76,8 @@ class RecordingView(QWidget):
         self.ask = AskPanel(self.services, self.banner, scope="this recording")
         self.ask.open_recording.connect(self._open_citation)
         self.progress = TaskProgress("Summary")
-        self.transcribe_progress = TaskProgress("Transcription")
         self.transcribe_handle = None
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        transcript_title = QLabel("Transcript")
-        transcript_title.setObjectName("sectionTitle")
-        left_layout.addWidget(transcript_title)
-        left_layout.addWidget(self.transcribe_progress)
-        left_layout.addWidget(self.transcript, 1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -119,7 +113,7 @@ class RecordingView(QWidget):
         self.title_shown.emit("")
         self.meta.setText("")
         self.player.set_source(None)
-        self.transcript.clear()
+        self.speakers.show(None)
         self.summary.show_empty()
         self.progress.release()
         for widget in (*self._detail_widgets(), self.transcribe_button):
@@ -152,7 +146,7 @@ class RecordingView(QWidget):
         self._show_header()
         self.ask.set_scope(recording.id)
         self.player.set_source(recording.audio_path, recording.duration)
-        self.transcript.set_segments(recording.segments)
+        self.speakers.show(recording)
         transcribing = self.transcribe_handle is not None and self.transcribe_handle.active
         self.transcribe_button.setVisible(not recording.segments and recording.audio_path is not None)
         self.transcribe_button.setEnabled(not transcribing)
@@ -173,8 +167,13 @@ class RecordingView(QWidget):
             recording.created_text,
             clock(recording.duration) if recording.duration else "",
             counted(len(recording.segments), "line"),
+            counted(len(recording.speakers), "speaker") if recording.speakers else "",
         ]
         self.meta.setText("  ·  ".join(b for b in bits if b))
+
+    def _speakers_edited(self, recording) -> None:
+        self.recording = recording  # the transcript shows the new names already
+        self._show_header()
 
     def play_at(self, seconds: float | None) -> None:
         """The line said at seconds, shown, and the audio played from there."""
@@ -280,7 +279,7 @@ class RecordingView(QWidget):
             if handle is not None and handle.active:
                 handle.cancel()
                 return True
-        return False
+        return self.speakers.cancel_active()
 
     # --- transcribing a recording that has no transcript (a recovered one) ---------------
     def transcribe(self) -> None:

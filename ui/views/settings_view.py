@@ -1,6 +1,6 @@
 """Settings: models (installed, verified, sizes; import; the one for summaries and the one for
-replies, chosen apart), CPU threads, input device, the user's name for replies, the data folder,
-deleting all data, and the offline note."""
+replies, chosen apart), CPU threads, input device, the user's name for replies, the voices
+remembered, the data folder, deleting all data, and the offline note."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ from ui.widgets.banner import Banner
 from ui.widgets.model_catalog import ModelCatalog
 from ui.widgets.offline_badge import OFFLINE_TEXT, OfflineBadge
 from ui.widgets.task_progress import TaskProgress
+from ui.widgets.voice_list import VoiceList
 
 KIND_LABELS = {ModelKind.LANGUAGE: "Language", ModelKind.SPEECH: "Speech", ModelKind.SPEAKER: "Voices"}
 
@@ -162,6 +163,8 @@ class SettingsView(QWidget):
         self.wipe_button.setObjectName("danger")
         self.wipe_button.setAccessibleName("Delete all data")
         self.wipe_button.clicked.connect(self.confirm_wipe)
+        self.voices = VoiceList(self.services, self.banner)
+        self.voices.status.connect(self.status)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.data_folder, 1)
         folder_row.addWidget(self.open_folder)
@@ -182,6 +185,8 @@ class SettingsView(QWidget):
         layout.addWidget(self.model_catalog)
         layout.addWidget(_section("Preferences"))
         layout.addLayout(form)
+        layout.addWidget(_section("Remembered voices"))
+        layout.addWidget(self.voices)
         layout.addWidget(_section("Your data"))
         layout.addLayout(folder_row)
         layout.addWidget(data_hint)
@@ -247,6 +252,7 @@ class SettingsView(QWidget):
         self.data_folder.setText(str(self.services.data_dir.root))
         self.data_folder.setToolTip(str(self.services.data_dir.root))
         self.model_catalog.refresh()
+        self.voices.refresh()
 
     @staticmethod
     def _fill_combo(combo: QComboBox, ids: list[str], active: str | None) -> None:
@@ -348,8 +354,8 @@ class SettingsView(QWidget):
         if confirm.ask(
             self,
             "Delete all data",
-            "Delete every recording, transcript, summary, conversation and reply? Installed models "
-            "are kept. This cannot be undone.",
+            "Delete every recording, transcript, summary, conversation, reply and remembered voice? "
+            "Installed models are kept. This cannot be undone.",
             "Delete everything",
         ):
             self.wipe()
@@ -359,5 +365,6 @@ class SettingsView(QWidget):
             self.services.wipe_all()
         if call.failed:
             return
-        self.banner.show_message("All your recordings and conversations were deleted.", "info")
+        self.voices.refresh()
+        self.banner.show_message("All your recordings, conversations and remembered voices were deleted.", "info")
         self.data_wiped.emit()

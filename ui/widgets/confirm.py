@@ -1,4 +1,5 @@
-"""Asking before something cannot be undone: a dialog whose default button is Cancel."""
+"""Asking before acting: before something that cannot be undone (ask: the default button is
+Cancel), or before something the user may want to think about (offer: the default is the action)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,18 @@ def ask(parent, title: str, text: str, action: str) -> bool:
     go = box.addButton(action, QMessageBox.DestructiveRole)
     cancel = box.addButton(QMessageBox.Cancel)
     box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is go
+
+
+def offer(parent, title: str, text: str, action: str) -> bool:
+    """A question about something the user can take back later: its default button is the
+    action. True only when the user presses it."""
+    box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.NoButton, parent)
+    go = box.addButton(action, QMessageBox.AcceptRole)
+    cancel = box.addButton(QMessageBox.Cancel)
+    box.setDefaultButton(go)
     box.setEscapeButton(cancel)
     box.exec()
     return box.clickedButton() is go

@@ -8,6 +8,9 @@ from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 RICH_TEXT_ROLE = Qt.UserRole + 1
+# What a selected row paints instead, when its colours would not read on the highlight (e.g. a
+# speaker's coloured name): the same text, so the same height.
+SELECTED_TEXT_ROLE = Qt.UserRole + 2
 PADDING_X, PADDING_Y = 10, 7
 
 
@@ -45,9 +48,11 @@ class RichTextDelegate(QStyledItemDelegate):
         if style is not None:
             style.drawControl(QStyle.CE_ItemViewItem, option, painter, option.widget)
         option.text = text
+        selected = bool(option.state & QStyle.State_Selected)
+        if selected and index.data(SELECTED_TEXT_ROLE) is not None:
+            html = index.data(SELECTED_TEXT_ROLE)
         document = self._document(option, html, option.rect.width())
         context = QAbstractTextDocumentLayout.PaintContext()
-        selected = bool(option.state & QStyle.State_Selected)
         role = QPalette.HighlightedText if selected else QPalette.Text
         context.palette.setColor(QPalette.Text, option.palette.color(role))
         painter.save()
