@@ -8,22 +8,20 @@ from PySide6.QtWidgets import QMessageBox
 
 def ask(parent, title: str, text: str, action: str) -> bool:
     """True only when the user presses the button named ``action`` (e.g. "Delete")."""
-    box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.NoButton, parent)
-    go = box.addButton(action, QMessageBox.DestructiveRole)
-    cancel = box.addButton(QMessageBox.Cancel)
-    box.setDefaultButton(cancel)
-    box.setEscapeButton(cancel)
-    box.exec()
-    return box.clickedButton() is go
+    return _choose(parent, QMessageBox.Warning, title, text, action, QMessageBox.DestructiveRole, default_go=False)
 
 
 def offer(parent, title: str, text: str, action: str) -> bool:
     """A question about something the user can take back later: its default button is the
     action. True only when the user presses it."""
-    box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.NoButton, parent)
-    go = box.addButton(action, QMessageBox.AcceptRole)
+    return _choose(parent, QMessageBox.Question, title, text, action, QMessageBox.AcceptRole, default_go=True)
+
+
+def _choose(parent, icon, title: str, text: str, action: str, role, *, default_go: bool) -> bool:
+    box = QMessageBox(icon, title, text, QMessageBox.NoButton, parent)
+    go = box.addButton(action, role)
     cancel = box.addButton(QMessageBox.Cancel)
-    box.setDefaultButton(go)
+    box.setDefaultButton(go if default_go else cancel)
     box.setEscapeButton(cancel)
     box.exec()
     return box.clickedButton() is go
