@@ -16,7 +16,7 @@ import numpy as np
 
 from app.errors import AppError
 from app.speakers.diarize import BLOCK_SECONDS, MeasuredVoices
-from app.speakers.labels import label_segments, unnamed
+from app.speakers.labels import label_segments
 from app.tasks.events import Progress
 from models.types import Segment
 
@@ -124,6 +124,3 @@ def recognise(voices: dict[int, np.ndarray], known: Sequence[tuple[str, np.ndarr
         if speaker not in names and name not in names.values():
             names[speaker] = name
     return names
-
-
-__all__ = ["SpeakerOptions", "SpeakersFound", "recognise", "tell_speakers", "unnamed"]
