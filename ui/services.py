@@ -232,7 +232,7 @@ class Services(HistoryServices):
         if count == 0:
             return None, None
         try:
-            return speaker_options(self.data_dir, count), None
+            return speaker_options(self.data_dir, count, store=self.history), None
         except AppError as error:
             return None, f"The voices were not told apart (Speakers on the Record page can turn this off). {error}"
 

@@ -8,12 +8,15 @@ from app.paths import DataDir
 from app.speakers.task import SpeakerOptions
 
 
-def speaker_options(data_dir: DataDir, count: int | None = None) -> SpeakerOptions:
-    """count: how many people spoke (None: estimated). Raises ModelError (one sentence) when the
-    speaker encoder is not installed."""
+def speaker_options(data_dir: DataDir, count: int | None = None, store=None) -> SpeakerOptions:
+    """count: how many people spoke (None: estimated); store: the history already open (the
+    window's: no second connection on its thread), else it is opened here if it exists. Raises
+    ModelError (one sentence) when the speaker encoder is not installed."""
     encoder = speaker_encoder_entry(data_dir)
     known: tuple = ()
-    if data_dir.database.exists():  # transcribing alone makes no history
+    if store is not None:
+        known = tuple((voice.name, voice.embedding) for voice in store.voices())
+    elif data_dir.database.exists():  # transcribing alone makes no history
         from app.history import HistoryStore
 
         with HistoryStore.for_data_dir(data_dir) as store:

@@ -27,13 +27,17 @@ def real_window(make_window, data_dir_with_models):
     return make_window(folder=data_dir_with_models)
 
 
-def store_meeting(data_dir) -> int:
+def store_meeting(data_dir, closing: str = "") -> int:
+    """The meeting stored as a recording; closing: words added to its last line (another
+    meeting to the summary model, whose answers to one it remembers)."""
     with HistoryStore.for_data_dir(DataDir(data_dir)) as store:
         recording = store.add_recording(None, duration=50.0)
         ends = [start for start, _, _ in MEETING[1:]] + [50.0]
+        lines = [f"{who}: {text}" for _, who, text in MEETING]
+        lines[-1] += closing
         store.add_segments(
             recording,
-            [Segment(start, end, f"{who}: {text}") for (start, who, text), end in zip(MEETING, ends, strict=True)],
+            [Segment(start, end, line) for (start, _, _), end, line in zip(MEETING, ends, lines, strict=True)],
         )
         store.finish_recording(recording, duration=50.0)
     return recording
