@@ -8,9 +8,7 @@ from app.paths import DataDir
 from app.speakers.task import SpeakerOptions
 
 
-def speaker_options(
-    data_dir: DataDir, count: int | None = None, store=None, remembered: bool = True
-) -> SpeakerOptions:
+def speaker_options(data_dir: DataDir, count: int | None = None, store=None, remembered: bool = True) -> SpeakerOptions:
     """count: how many people spoke (None: estimated); store: the history already open (the
     window's: no second connection on its thread), else it is opened here if it exists;
     remembered: False to recognise no remembered voice (the self-test reads no history). Raises
