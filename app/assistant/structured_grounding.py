@@ -39,6 +39,7 @@ from app.assistant.grounding import (
     numbers_in,
     owner_for,
 )
+from app.assistant.structured_prompts import TEXT_CHARS
 from app.assistant.text_tools import content_set, date_phrases, split_label, split_sentences, words
 from app.assistant.wording import has_first_person, plain_fallback, tidy
 from app.records import ActionItem, SummaryItem
@@ -147,6 +148,30 @@ PREPOSITION = re.compile(r"^(?:by|before|on|in|until|till|for)\s+", re.IGNORECAS
 ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
+# Words no English sentence ends on: a text that stops on one was cut off, whatever its length.
+DANGLING = frozenset(
+    """
+the a an to of and or but nor in on at for with from by as than that which who whose if because so
+their our your his her my its this these those is are was were will would can could should be been
+""".split()
+)
+
+
+def uncut(text: str, limit: int = TEXT_CHARS) -> str:
+    """text, or when it was cut off mid-sentence, only its whole sentences ("" when there is
+    none). The grammar closes a string near its maxLength (the next token would not fit: what
+    Qwen2.5 then wrote it went on with in the next string), and a string that stops on "the" or
+    "in their" was cut as well: "... moving back or forward one page, a" is not kept."""
+    text = text.strip()
+    if re.search(r"[.!?][\"')\]]*$", text):
+        return text
+    last = re.findall(r"[A-Za-z']+", text[-20:])
+    if len(text) < 0.9 * limit and not (last and last[-1].lower() in DANGLING):
+        return text
+    ends = [m.end() for m in re.finditer(r"[.!?](?=\s|$)", text)]
+    return text[: ends[-1]] if ends else ""
+
+
 def invented_facts(text: str, source: str, names: NameBook | None = None, names_checked: bool = True) -> list[str]:
     """Numbers, dates and (with names_checked) person names that text says and source does not
     ("October 17th" is "October 17")."""
@@ -232,7 +257,7 @@ class Grounder:
         return phrases[0] if phrases else None
 
     def action(self, raw: dict, chunk: Sequence[Utterance]) -> ActionItem | None:
-        task = tidy(_text(raw.get("task")))
+        task = tidy(uncut(_text(raw.get("task"))))
         quoted = locate(_text(raw.get("quote")), task, chunk)
         if quoted is None:
             return None
@@ -261,7 +286,7 @@ class Grounder:
         return holds_up(task, source, self.names, self.english) and keeps_negation(task, quoted.sentence)
 
     def decision(self, raw: dict, chunk: Sequence[Utterance]) -> SummaryItem | None:
-        text = tidy(_text(raw.get("decision")))
+        text = tidy(uncut(_text(raw.get("decision"))))
         quoted = locate(_text(raw.get("quote")), text, chunk)
         if quoted is None:
             return None
@@ -281,7 +306,7 @@ class Grounder:
         return SummaryItem(text, quoted.utterance.start_of(quoted.sentence)) if text else None
 
     def key_point(self, raw, chunk: Sequence[Utterance]) -> SummaryItem | None:
-        text = tidy(_text(raw))
+        text = tidy(uncut(_text(raw)))
         source = "\n".join(u.line for u in chunk)
         if len(text.split()) < 3 or not holds_up(text, source, self.names, self.english):
             return None

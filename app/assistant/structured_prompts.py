@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 TEXT_CHARS = 200
+SUMMARY_CHARS = 320
 QUOTE_CHARS = 160
 NAME_CHARS = 40
 DUE_CHARS = 40
@@ -43,11 +44,12 @@ def extraction_schema(max_decisions: int, max_actions: int, max_points: int) -> 
     return {
         "type": "object",
         "properties": {
+            "summary": {"type": "string", "maxLength": SUMMARY_CHARS},
             "decisions": {"type": "array", "items": decision, "maxItems": max_decisions},
             "action_items": {"type": "array", "items": action, "maxItems": max_actions},
             "key_points": {"type": "array", "items": string, "maxItems": max_points},
         },
-        "required": ["decisions", "action_items", "key_points"],
+        "required": ["summary", "decisions", "action_items", "key_points"],
         "additionalProperties": False,
     }
 
@@ -70,7 +72,7 @@ EXTRACT_SYSTEM = (
 )
 # The shape of the answer, with placeholders only (a worked example would be copied).
 EXTRACT_SHAPE = (
-    '{"decisions":[{"decision":"...","quote":"..."}],'
+    '{"summary":"...","decisions":[{"decision":"...","quote":"..."}],'
     '"action_items":[{"owner":"Name","task":"...","due":"...","quote":"..."}],"key_points":["..."]}'
 )
 
@@ -85,13 +87,16 @@ def extraction(transcript: str, language: str, max_points: int, people: Sequence
             "content": (
                 f"Transcript:\n{transcript}\n\n{present}"
                 f"Answer with a JSON object like {EXTRACT_SHAPE}\n"
+                '- "summary": what this part of the meeting was about, in one or two sentences in the third '
+                'person, as minutes say it ("The team discussed ...").\n'
                 '- "decisions": what the participants decided or agreed on: "decision", in one short sentence; '
                 '"quote", the transcript sentence that says it, copied exactly.\n'
                 '- "action_items": every task a person agreed to do: "owner", the name of the person who will do '
                 'it (a person, never a day), or null; "task", what they will do; "due", when it is due in the '
                 'words of the transcript (like "by Friday"), or null; "quote", the transcript sentence it comes '
                 "from, copied exactly.\n"
-                f'- "key_points": at most {max_points} important points, one short sentence each.\n'
+                f'- "key_points": at most {max_points} important points, one short sentence each, in your own '
+                "words (not copied from the transcript).\n"
                 f"Write every text in {language}. Do not add anything the transcript does not say."
             ),
         },
@@ -110,16 +115,22 @@ def reduction(notes: str, language: str, sentences: int) -> list[dict]:
             "content": (
                 f"Notes on a meeting:\n{notes}\n\n"
                 'Write a JSON object with "title", a few words naming what the meeting was about, and '
-                f'"overview", {sentences} sentences that sum up the meeting: what was discussed, what was decided '
-                f"and who does what. Use only what the notes say. Write in {language}."
+                f'"overview", {sentences} sentences in the third person that sum up the meeting in the order it '
+                "went, as minutes do: what was discussed, what was decided and who does what. Use only what the "
+                f"notes say. Write in {language}."
             ),
         },
     ]
 
 
-def notes_text(points: list[str], decisions: list[str], actions: list[str]) -> str:
+def notes_text(points: list[str], decisions: list[str], actions: list[str], discussed: Sequence[str] = ()) -> str:
     parts = []
-    for heading, lines in (("Key points", points), ("Decisions", decisions), ("Action items", actions)):
+    for heading, lines in (
+        ("What was discussed, part by part", discussed),
+        ("Key points", points),
+        ("Decisions", decisions),
+        ("Action items", actions),
+    ):
         if lines:
             parts.append(f"{heading}:\n" + "\n".join(f"- {line}" for line in lines))
     return "\n".join(parts)

@@ -6,9 +6,10 @@
 2. extract: one direct prompt per piece for its decisions, action items (owner, task, due date,
    the sentence they come from) and key points, answered as JSON that llguidance keeps valid
    token by token (json_constraint.py);
-3. ground: every item checked against the transcript (structured_grounding.py);
+3. ground: every item checked against the transcript (structured_grounding.py), and the
+   piece's own summary ("The team discussed ...") sentence by sentence;
 4. reduce: the grounded notes of all pieces to a title and an overview (JSON again), each
-   overview sentence checked too.
+   overview sentence checked too; a longer meeting gets a longer overview, in the order it went.
 
 It writes in the language of the transcript. The events are summarize()'s: Progress per step,
 SummarySoFar after each piece with the items that held up, Done(Summary); nothing more once cancelled.
@@ -29,7 +30,7 @@ from app.assistant.generation import ask, prompt_tokens
 from app.assistant.grounding import NameBook, dedupe, item_similarity
 from app.assistant.json_constraint import json_constraint
 from app.assistant.reduce_groups import spread
-from app.assistant.structured_grounding import Grounder
+from app.assistant.structured_grounding import Grounder, uncut
 from app.assistant.summary_options import SummaryOptions
 from app.assistant.transcript_input import TranscriptSegment
 from app.assistant.wording import TITLE_WORDS, short_title
@@ -48,12 +49,17 @@ CHUNK_ACTIONS = 6
 REDUCE_TOKENS = 320
 TITLE_FALLBACK_WORDS = 12
 NOTES_TOKENS = 2048  # the most notes one reduce prompt reads (an even spread beyond that)
+# One more overview sentence for every few pieces read, up to this many more: three sentences
+# cannot say what an hour went through, nor should a two-minute call get eight.
+PIECES_PER_SENTENCE = 3
+MORE_SENTENCES = 3
 
 
 @dataclass(frozen=True)
 class Extracted:
     """The grounded items of one chunk."""
 
+    discussed: list[str]  # the sentences of its own summary that hold up
     key_points: list[SummaryItem]
     decisions: list[SummaryItem]
     actions: list[ActionItem]
@@ -79,6 +85,7 @@ def summarize_structured(
         return cancel is not None and cancel.is_set()
 
     # 1-3: chunk, extract, ground
+    discussed: list[str] = []
     points: list[SummaryItem] = []
     decisions: list[SummaryItem] = []
     actions: list[ActionItem] = []
@@ -88,6 +95,7 @@ def summarize_structured(
         if raw is None or cancelled():
             return
         found = ground(grounder, raw, chunk)
+        discussed += found.discussed
         points += found.key_points
         decisions += found.decisions
         actions += found.actions
@@ -108,12 +116,14 @@ def summarize_structured(
 
     # 4: reduce
     yield Progress(len(chunks) / steps, "Writing the overview")
-    reduced = reduce(model, grounder, points, decisions, actions, language, options, cancel)
+    sentences = options.overview_sentences + min(MORE_SENTENCES, (len(chunks) - 1) // PIECES_PER_SENTENCE)
+    reduced = reduce(model, grounder, discussed, points, decisions, actions, language, sentences, cancel)
     if reduced is None or cancelled():
         return
     title, overview = reduced
     if not overview:  # nothing of the model's overview held up: the first notes say it
-        overview = " ".join(item.text.rstrip(".") + "." for item in [*points, *decisions][:2])
+        first = discussed[:2] or [item.text.rstrip(".") + "." for item in [*points, *decisions][:2]]
+        overview = " ".join(first)
     # No title held up: the first decision, whole ("Move the launch from October 3 to October
     # 17" says more than keywords; cut short it would say October 3), else the first task outside
     # English (keyword_title's word lists are English), else the keywords.
@@ -212,7 +222,9 @@ def extract(
 
 def ground(grounder: Grounder, raw: dict, chunk: Chunk) -> Extracted:
     within = list(chunk.utterances)
+    summary = uncut(_str(raw.get("summary")), prompts.SUMMARY_CHARS)
     return Extracted(
+        discussed=grounder.sentences(summary, chunk.text),
         key_points=[p for p in (grounder.key_point(x, within) for x in _list(raw, "key_points")) if p],
         decisions=[d for d in (grounder.decision(x, within) for x in _list(raw, "decisions")) if d],
         actions=[a for a in (grounder.action(x, within) for x in _list(raw, "action_items")) if a],
@@ -222,32 +234,36 @@ def ground(grounder: Grounder, raw: dict, chunk: Chunk) -> Extracted:
 def reduce(
     model: LanguageModel,
     grounder: Grounder,
+    discussed: list[str],
     points: list[SummaryItem],
     decisions: list[SummaryItem],
     actions: list[ActionItem],
     language: str,
-    options: SummaryOptions,
+    sentences: int,
     cancel: threading.Event | None,
 ) -> tuple[str, str] | None:
-    """(title, overview) written from the grounded notes and checked; None when cancelled."""
+    """(title, overview of at most ``sentences``) written from the grounded notes and checked;
+    None when cancelled."""
     action_lines = [f"{a.owner}: {a.text}" + (f" ({a.due})" if a.due else "") if a.owner else a.text for a in actions]
-    lines = [p.text for p in points], [d.text for d in decisions], action_lines
+    lines = [p.text for p in points], [d.text for d in decisions], action_lines, discussed
     notes = prompts.notes_text(*lines)
     if not notes.strip():
         return "", ""
     if model.count_tokens(notes) > NOTES_TOKENS:
-        notes = prompts.notes_text(*(spread(part, NOTES_TOKENS // 3, model.count_tokens) for part in lines))
-    schema = prompts.reduce_schema(150 * options.overview_sentences)
+        notes = prompts.notes_text(*(spread(part, NOTES_TOKENS // 4, model.count_tokens) for part in lines))
+    overview_chars = 150 * sentences
+    schema = prompts.reduce_schema(overview_chars)
     answer = ask(
         model,
-        prompts.reduction(notes, language, options.overview_sentences),
-        constrained(model, schema, REDUCE_TOKENS),
+        prompts.reduction(notes, language, sentences),
+        constrained(model, schema, REDUCE_TOKENS + 40 * (sentences - 3)),
         cancel,
     )
     if answer.cancelled:
         return None
     raw = parse_json(answer.text) or {}
-    overview = " ".join(grounder.sentences(_str(raw.get("overview")), notes, actions)[: options.overview_sentences])
+    written = uncut(_str(raw.get("overview")), overview_chars)
+    overview = " ".join(grounder.sentences(written, notes, actions)[:sentences])
     title = short_title(_str(raw.get("title")).strip().rstrip("."))
     if not title or len(title.split()) > TITLE_WORDS or not grounder.sentences(title, notes):
         title = ""

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from capable_folder import capable_folder
 from fakes import ScriptedModel
-from short_meetings import SHORT_LAUNCH_DE, segments
+from short_meetings import SHORT_LAUNCH, SHORT_LAUNCH_DE, segments
 
 from app.assistant.model_profile import CAPABLE_PARAMETERS
 from app.assistant.structured_prompts import EXTRACT_SHAPE, transcript_language
@@ -160,8 +160,6 @@ def test_transcript_language():
 
 
 def segments_text():
-    from short_meetings import SHORT_LAUNCH
-
     return SHORT_LAUNCH
 
 
@@ -301,3 +299,57 @@ def test_a_capable_model_reads_its_finished_chunks_while_recording(tmp_path):
     assert len(model.calls) == extractions - 2 and all(EXTRACT_SHAPE in c.prompt for c in model.calls)
     assert run_summary(remembering(model), long_meeting) == plain
     assert len(model.calls) == len(plain_model.calls)  # nothing asked twice
+
+
+def test_items_the_length_bound_cut_short_keep_only_whole_sentences(tmp_path):
+    """The grammar closes a string at its maxLength: what Qwen2.5-1.5B wrote for an AMI meeting
+    ("... moving back or forward one page, a") is not shown. A decision cut short falls back to
+    the sentence it quotes; an overview keeps its whole sentences."""
+    from app.assistant.structured_grounding import uncut
+    from app.assistant.structured_prompts import TEXT_CHARS
+
+    assert uncut("Short and whole.") == "Short and whole."
+    cut = ("The launch moves to October 17. " + "They will use a tool bar for saving, printing " * 9)[:TEXT_CHARS]
+    assert uncut(cut) == "The launch moves to October 17."
+    assert uncut("word " * (TEXT_CHARS // 5)) == ""
+    whole = "Make one remote control that can operate them all"
+    assert uncut(whole) == whole
+    assert uncut("The team agreed on the budget. They also discussed how to find out if the") == (
+        "The team agreed on the budget."
+    )
+    assert uncut("Project folder, and they will all work on their") == ""
+    extracted = dict(EXTRACTED)
+    extracted["decisions"] = [
+        {
+            "decision": ("The team agreed to move the launch from October 3 to October 17 and " * 4)[:TEXT_CHARS],
+            "quote": "We decided to move the launch from October 3 to October 17.",
+        }
+    ]
+    overview = "The launch moves from October 3 to October 17 because the refund flow needs more testing. "
+    reduced = {"title": "Launch moved", "overview": (overview + "The team went on to " * 60)[: 150 * 3]}
+    summary = run_summary(scripted(extracted=extracted, reduced=reduced, tmp_path=tmp_path), segments())
+    assert [d.text for d in summary.decisions] == ["We decided to move the launch from October 3 to October 17."]
+    assert summary.overview == overview.strip()
+
+
+def test_each_part_says_what_it_discussed_and_a_longer_meeting_gets_a_longer_overview(tmp_path):
+    """Each piece's own summary ("The team discussed ...") is checked and handed to the reduce
+    prompt in order; with no usable overview it stands in for one; a meeting read in more pieces
+    is asked for more overview sentences."""
+    from app.assistant.summary_options import SummaryOptions
+
+    extracted = dict(EXTRACTED, summary="The team discussed the refund flow and the launch date. Bob paid 90 euros.")
+    model = scripted(extracted=extracted, reduced={"title": "", "overview": ""}, tmp_path=tmp_path)
+    summary = run_summary(model, segments(SHORT_LAUNCH * 4), options=SummaryOptions(min_chunks=8))
+    pieces = len([c for c in model.calls if EXTRACT_SHAPE in c.prompt])
+    assert pieces >= 7
+    reduce_prompt = model.calls[-1].prompt
+    discussed = "What was discussed, part by part:\n- The team discussed the refund flow and the launch date."
+    assert discussed in reduce_prompt
+    assert "90 euros" not in reduce_prompt  # invented: never a note
+    # 3, and one more for every 3 pieces after the first
+    assert f'"overview", {3 + (pieces - 1) // 3} sentences' in reduce_prompt
+    assert summary.overview.startswith("The team discussed the refund flow and the launch date.")
+    short = scripted(extracted=extracted, tmp_path=tmp_path / "short")
+    run_summary(short, segments())
+    assert '"overview", 3 sentences' in short.calls[-1].prompt
