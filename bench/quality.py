@@ -13,12 +13,34 @@ Replies: for each Agent turn of support.jsonl, three drafts from the turns befor
 of three ROUGE-L and chrF against the real reply, beside the baseline (one plain "Reply to this
 conversation" prompt sampled three times); and the share of short drafts with 3-40 words.
 
+Questions: drafts that answer what the last message asks. Every message of chats.jsonl and
+support.jsonl with a question (a sentence ending in "?") that a message of another speaker
+follows is a case: the chat cut right after it, three drafts written as that next speaker (the
+path of the replies part) and three baseline drafts. Measured: the questions of the last message
+that at least one draft addresses, beside the baseline's drafts; at most 12 cases, taken evenly
+(about a minute and a half with SmolLM2). Whether a draft addresses a question is a lexical
+heuristic (addresses()): a yes/no question ("Do you ...?", "Well, can you ...?", "Mind if ...?",
+"u coming?") is addressed by a draft with a sentence that opens with a yes, a no, an agreement or
+a refusal ("Sure!", "No, I haven't", "Sorry, I can't"); a when/where/how-many question by a time,
+a number, a day or a place; any question by a content word of it (crude stem) that is not only
+the thread's topic (a word of the question the earlier messages and every draft also say); a
+question of function words only ("What do you mean?") by any draft that is not only a question
+back. Its limits: it checks that a draft takes the question up, not that the answer is right or
+sensible ("Sure! I can make a few more." addresses "Do you want some?"); echoing a word of the
+question counts ("How can I help you?" addresses "Can you help me look for it?"); an answer in
+other words does not ("a new hobby" for "What did you plan on doing?"); a choice asked as a
+yes/no question ("is it on the app or the site?") takes a bare "Sure!". And for a last message
+with a question the pipeline's second draft opens with "Sure!" by design (reply_intents'
+opening plan), so the pipeline addresses every yes/no question that way: the count says more
+about open and when/where questions, where the baseline's drafts are held to the same rules.
+A check of the drafts, not a score to tune prompts against; read the cases in --json.
+
 Speed: the longest AMI meeting summarized end to end ("speed"); three short drafts with three
 personalization examples for a 10-turn chat, when the first is ready and when all three are
 (median of 3; "drafts").
 
 Usage: python bench/quality.py [--model ID | --model-dir DIR] [--threads 2]
-                               [--only meetings,chats,replies,speed,drafts] [--limit N] [--ids A,B]
+                               [--only meetings,chats,replies,questions,speed,drafts] [--limit N] [--ids A,B]
                                [--no-baseline] [--json OUT]
 --model takes an installed instruction model's id (smollm2-135m-instruct, qwen2.5-coder-0.5b-instruct,
 qwen2.5-coder-1.5b-instruct) from the test data folder; a capable one takes the structured path.
@@ -40,6 +62,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from quality_questions import run_questions_bench  # noqa: E402
 
 from app.assistant import prompts  # noqa: E402
 from app.assistant.conversation_parse import Conversation  # noqa: E402
@@ -410,6 +434,22 @@ def table(results: dict, threads: int) -> str:
         rows.append(("replies best-of-3 chrF", f"{replies['chrf']:.1f}", f"{replies['base_chrf']:.1f}", "", ""))
         ok, total = replies["lengths"]
         rows.append(("short drafts with 3-40 words", f"{ok}/{total}", "", "all", "yes" if ok == total else "NO"))
+    questions = results.get("questions")
+    if questions:
+        (ok, total), (base_ok, _) = questions["answered"], questions["base_answered"]
+
+        def share(k: int) -> str:
+            return f"{k}/{total} ({k / total:.0%})" if total else "0/0"
+
+        rows.append(
+            (
+                "questions of the last message answered by at least one draft",
+                share(ok),
+                share(base_ok),
+                ">= baseline",
+                "yes" if ok >= base_ok else "NO",
+            )
+        )
     speed = results.get("speed")
     if speed:
         rows.append(
@@ -472,7 +512,7 @@ def main(argv=None) -> int:
     parser.add_argument("--model", default=None, help="an installed instruction model's id (see Usage)")
     parser.add_argument("--model-dir", default=str(DEFAULT_MODEL))
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--only", default="meetings,chats,replies,speed,drafts")
+    parser.add_argument("--only", default="meetings,chats,replies,questions,speed,drafts")
     parser.add_argument("--limit", type=int, default=None, help="at most N rows per data set (a quick slice)")
     parser.add_argument("--ids", default=None, help="comma-separated row ids to run (a quick slice)")
     parser.add_argument(
@@ -514,6 +554,9 @@ def main(argv=None) -> int:
         results["chats"] = run_chats(model, pick(load_rows("chats")), log)
     if "replies" in parts:
         results["replies"] = run_replies_bench(model, pick(load_rows("support")), log)
+    if "questions" in parts:
+        rows = pick(load_rows("chats")) + pick(load_rows("support"))
+        results["questions"] = run_questions_bench(model, rows, log, baseline_replies)
     if "speed" in parts:
         results["speed"] = run_speed(model, log)
     if "drafts" in parts:
