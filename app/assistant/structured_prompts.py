@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Sequence
 
 TEXT_CHARS = 200
-SUMMARY_CHARS = 320
 QUOTE_CHARS = 160
 NAME_CHARS = 40
 DUE_CHARS = 40
@@ -44,12 +43,11 @@ def extraction_schema(max_decisions: int, max_actions: int, max_points: int) -> 
     return {
         "type": "object",
         "properties": {
-            "summary": {"type": "string", "maxLength": SUMMARY_CHARS},
             "decisions": {"type": "array", "items": decision, "maxItems": max_decisions},
             "action_items": {"type": "array", "items": action, "maxItems": max_actions},
             "key_points": {"type": "array", "items": string, "maxItems": max_points},
         },
-        "required": ["summary", "decisions", "action_items", "key_points"],
+        "required": ["decisions", "action_items", "key_points"],
         "additionalProperties": False,
     }
 
@@ -72,7 +70,7 @@ EXTRACT_SYSTEM = (
 )
 # The shape of the answer, with placeholders only (a worked example would be copied).
 EXTRACT_SHAPE = (
-    '{"summary":"...","decisions":[{"decision":"...","quote":"..."}],'
+    '{"decisions":[{"decision":"...","quote":"..."}],'
     '"action_items":[{"owner":"Name","task":"...","due":"...","quote":"..."}],"key_points":["..."]}'
 )
 
@@ -87,16 +85,13 @@ def extraction(transcript: str, language: str, max_points: int, people: Sequence
             "content": (
                 f"Transcript:\n{transcript}\n\n{present}"
                 f"Answer with a JSON object like {EXTRACT_SHAPE}\n"
-                '- "summary": what this part of the meeting was about, in one or two sentences in the third '
-                'person, as minutes say it ("The team discussed ...").\n'
                 '- "decisions": what the participants decided or agreed on: "decision", in one short sentence; '
                 '"quote", the transcript sentence that says it, copied exactly.\n'
                 '- "action_items": every task a person agreed to do: "owner", the name of the person who will do '
                 'it (a person, never a day), or null; "task", what they will do; "due", when it is due in the '
                 'words of the transcript (like "by Friday"), or null; "quote", the transcript sentence it comes '
                 "from, copied exactly.\n"
-                f'- "key_points": at most {max_points} important points, one short sentence each, in your own '
-                "words (not copied from the transcript).\n"
+                f'- "key_points": at most {max_points} important points, one short sentence each.\n'
                 f"Write every text in {language}. Do not add anything the transcript does not say."
             ),
         },
@@ -123,14 +118,9 @@ def reduction(notes: str, language: str, sentences: int) -> list[dict]:
     ]
 
 
-def notes_text(points: list[str], decisions: list[str], actions: list[str], discussed: Sequence[str] = ()) -> str:
+def notes_text(points: list[str], decisions: list[str], actions: list[str]) -> str:
     parts = []
-    for heading, lines in (
-        ("What was discussed, part by part", discussed),
-        ("Key points", points),
-        ("Decisions", decisions),
-        ("Action items", actions),
-    ):
+    for heading, lines in (("Key points", points), ("Decisions", decisions), ("Action items", actions)):
         if lines:
             parts.append(f"{heading}:\n" + "\n".join(f"- {line}" for line in lines))
     return "\n".join(parts)

@@ -6,8 +6,7 @@
 2. extract: one direct prompt per piece for its decisions, action items (owner, task, due date,
    the sentence they come from) and key points, answered as JSON that llguidance keeps valid
    token by token (json_constraint.py);
-3. ground: every item checked against the transcript (structured_grounding.py), and the
-   piece's own summary ("The team discussed ...") sentence by sentence;
+3. ground: every item checked against the transcript (structured_grounding.py);
 4. reduce: the grounded notes of all pieces to a title and an overview (JSON again), each
    overview sentence checked too; a longer meeting gets a longer overview, in the order it went.
 
@@ -59,7 +58,6 @@ MORE_SENTENCES = 3
 class Extracted:
     """The grounded items of one chunk."""
 
-    discussed: list[str]  # the sentences of its own summary that hold up
     key_points: list[SummaryItem]
     decisions: list[SummaryItem]
     actions: list[ActionItem]
@@ -85,7 +83,6 @@ def summarize_structured(
         return cancel is not None and cancel.is_set()
 
     # 1-3: chunk, extract, ground
-    discussed: list[str] = []
     points: list[SummaryItem] = []
     decisions: list[SummaryItem] = []
     actions: list[ActionItem] = []
@@ -95,7 +92,6 @@ def summarize_structured(
         if raw is None or cancelled():
             return
         found = ground(grounder, raw, chunk)
-        discussed += found.discussed
         points += found.key_points
         decisions += found.decisions
         actions += found.actions
@@ -117,13 +113,12 @@ def summarize_structured(
     # 4: reduce
     yield Progress(len(chunks) / steps, "Writing the overview")
     sentences = options.overview_sentences + min(MORE_SENTENCES, (len(chunks) - 1) // PIECES_PER_SENTENCE)
-    reduced = reduce(model, grounder, discussed, points, decisions, actions, language, sentences, cancel)
+    reduced = reduce(model, grounder, points, decisions, actions, language, sentences, cancel)
     if reduced is None or cancelled():
         return
     title, overview = reduced
     if not overview:  # nothing of the model's overview held up: the first notes say it
-        first = discussed[:2] or [item.text.rstrip(".") + "." for item in [*points, *decisions][:2]]
-        overview = " ".join(first)
+        overview = " ".join(item.text.rstrip(".") + "." for item in [*points, *decisions][:2])
     # No title held up: the first decision, whole ("Move the launch from October 3 to October
     # 17" says more than keywords; cut short it would say October 3), else the first task outside
     # English (keyword_title's word lists are English), else the keywords.
@@ -222,9 +217,7 @@ def extract(
 
 def ground(grounder: Grounder, raw: dict, chunk: Chunk) -> Extracted:
     within = list(chunk.utterances)
-    summary = uncut(_str(raw.get("summary")), prompts.SUMMARY_CHARS)
     return Extracted(
-        discussed=grounder.sentences(summary, chunk.text),
         key_points=[p for p in (grounder.key_point(x, within) for x in _list(raw, "key_points")) if p],
         decisions=[d for d in (grounder.decision(x, within) for x in _list(raw, "decisions")) if d],
         actions=[a for a in (grounder.action(x, within) for x in _list(raw, "action_items")) if a],
@@ -234,7 +227,6 @@ def ground(grounder: Grounder, raw: dict, chunk: Chunk) -> Extracted:
 def reduce(
     model: LanguageModel,
     grounder: Grounder,
-    discussed: list[str],
     points: list[SummaryItem],
     decisions: list[SummaryItem],
     actions: list[ActionItem],
@@ -245,12 +237,12 @@ def reduce(
     """(title, overview of at most ``sentences``) written from the grounded notes and checked;
     None when cancelled."""
     action_lines = [f"{a.owner}: {a.text}" + (f" ({a.due})" if a.due else "") if a.owner else a.text for a in actions]
-    lines = [p.text for p in points], [d.text for d in decisions], action_lines, discussed
+    lines = [p.text for p in points], [d.text for d in decisions], action_lines
     notes = prompts.notes_text(*lines)
     if not notes.strip():
         return "", ""
     if model.count_tokens(notes) > NOTES_TOKENS:
-        notes = prompts.notes_text(*(spread(part, NOTES_TOKENS // 4, model.count_tokens) for part in lines))
+        notes = prompts.notes_text(*(spread(part, NOTES_TOKENS // 3, model.count_tokens) for part in lines))
     overview_chars = 150 * sentences
     schema = prompts.reduce_schema(overview_chars)
     answer = ask(
