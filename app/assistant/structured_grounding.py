@@ -172,6 +172,25 @@ def uncut(text: str, limit: int = TEXT_CHARS) -> str:
     return text[: ends[-1]] if ends else ""
 
 
+def said_once(text: str) -> str:
+    """text without the sentences that only say an earlier one again: a small model that loops
+    ("Read the channel two. Read the channel two. ...") is shown saying it once."""
+    kept: list[str] = []
+    for sentence in split_sentences(text):
+        if not _says_again(sentence, kept):
+            kept.append(sentence)
+    return " ".join(kept)
+
+
+def _says_again(sentence: str, before: Sequence[str]) -> bool:
+    """Whether the words of sentence, in order, are all in one of the sentences before."""
+    key = f" {' '.join(words(sentence))} "
+    return key.strip() == "" or any(key in f" {' '.join(words(other))} " for other in before)
+
+
+LIST_LINE = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s")
+
+
 def invented_facts(text: str, source: str, names: NameBook | None = None, names_checked: bool = True) -> list[str]:
     """Numbers, dates and (with names_checked) person names that text says and source does not
     ("October 17th" is "October 17")."""
@@ -257,7 +276,7 @@ class Grounder:
         return phrases[0] if phrases else None
 
     def action(self, raw: dict, chunk: Sequence[Utterance]) -> ActionItem | None:
-        task = tidy(uncut(_text(raw.get("task"))))
+        task = tidy(said_once(uncut(_text(raw.get("task")))))
         quoted = locate(_text(raw.get("quote")), task, chunk)
         if quoted is None:
             return None
@@ -286,7 +305,7 @@ class Grounder:
         return holds_up(task, source, self.names, self.english) and keeps_negation(task, quoted.sentence)
 
     def decision(self, raw: dict, chunk: Sequence[Utterance]) -> SummaryItem | None:
-        text = tidy(uncut(_text(raw.get("decision"))))
+        text = tidy(said_once(uncut(_text(raw.get("decision")))))
         quoted = locate(_text(raw.get("quote")), text, chunk)
         if quoted is None:
             return None
@@ -306,7 +325,7 @@ class Grounder:
         return SummaryItem(text, quoted.utterance.start_of(quoted.sentence)) if text else None
 
     def key_point(self, raw, chunk: Sequence[Utterance]) -> SummaryItem | None:
-        text = tidy(uncut(_text(raw)))
+        text = tidy(said_once(uncut(_text(raw))))
         source = "\n".join(u.line for u in chunk)
         if len(text.split()) < 3 or not holds_up(text, source, self.names, self.english):
             return None
@@ -317,20 +336,26 @@ class Grounder:
         """The sentences of an overview that hold up against the notes and the transcript: no
         invented fact, and each person named paired, clause by clause, with something that person
         said, was asked or took on ("Priya sent the FAQ" when Dana did is dropped; "Leo updates
-        the notice, Dana sends the FAQ" is kept)."""
+        the notice, Dana sends the FAQ" is kept). Prose only, each sentence once: a question, a
+        heading ("Decisions:") or a line of the notes copied as a list is no overview sentence."""
         kept = []
-        for sentence in split_sentences(text):
-            sentence = tidy(sentence.lstrip(",;:-\u2013 "))
-            if (
-                len(sentence.split()) >= 3
-                and not invented_facts(sentence, source + "\n" + self.text, self.names, names_checked=self.english)
-                and all(
-                    self._fits_person(clause, person, actions)
-                    for clause in CLAUSE.split(sentence)
-                    for person in self._people_in(clause)
-                )
-            ):
-                kept.append(sentence)
+        for line in text.splitlines():
+            if LIST_LINE.match(line):
+                continue
+            for sentence in split_sentences(said_once(line)):
+                sentence = tidy(sentence.lstrip(",;:-\u2013 "))
+                if (
+                    len(sentence.split()) >= 3
+                    and not sentence.endswith(("?", ":"))
+                    and not _says_again(sentence, kept)
+                    and not invented_facts(sentence, source + "\n" + self.text, self.names, names_checked=self.english)
+                    and all(
+                        self._fits_person(clause, person, actions)
+                        for clause in CLAUSE.split(sentence)
+                        for person in self._people_in(clause)
+                    )
+                ):
+                    kept.append(sentence)
         return kept
 
     def _people_in(self, sentence: str) -> list[str]:

@@ -346,3 +346,19 @@ def test_a_meeting_read_in_more_pieces_gets_a_longer_overview(tmp_path):
     short = scripted(tmp_path=tmp_path / "short")
     run_summary(short, segments())
     assert '"overview", 3 sentences in the third person' in short.calls[-1].prompt
+
+
+def test_an_overview_is_prose_said_once_and_items_do_not_loop(tmp_path):
+    """What Qwen2.5-0.5B wrote for real meetings: an overview saying one sentence three times,
+    another with a question, a "Decisions:" heading and the notes copied as a list, and a key
+    point looping on one sentence. Each sentence is shown once, and only prose is an overview."""
+    once = "The launch moves from October 3 to October 17 because the refund flow needs more testing."
+    looping = "The refund flow needs another week of testing. " * 6
+    extracted = dict(EXTRACTED, key_points=[looping.strip()])
+    reduced = {
+        "title": "Launch moved",
+        "overview": f"{once} {once} Can we close that? Decisions:\n- Move the launch to October 17\n{once}",
+    }
+    summary = run_summary(scripted(extracted=extracted, reduced=reduced, tmp_path=tmp_path), segments())
+    assert summary.overview == once
+    assert [p.text for p in summary.key_points] == ["The refund flow needs another week of testing."]
