@@ -325,7 +325,8 @@ class Grounder:
         return SummaryItem(text, quoted.utterance.start_of(quoted.sentence)) if text else None
 
     def key_point(self, raw, chunk: Sequence[Utterance]) -> SummaryItem | None:
-        text = tidy(said_once(uncut(_text(raw))))
+        # a question asked in the meeting is no point made ("Are you having a VCR?")
+        text = tidy(" ".join(x for x in split_sentences(said_once(uncut(_text(raw)))) if not x.endswith("?")))
         source = "\n".join(u.line for u in chunk)
         if len(text.split()) < 3 or not holds_up(text, source, self.names, self.english):
             return None

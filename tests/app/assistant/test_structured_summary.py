@@ -354,7 +354,8 @@ def test_an_overview_is_prose_said_once_and_items_do_not_loop(tmp_path):
     point looping on one sentence. Each sentence is shown once, and only prose is an overview."""
     once = "The launch moves from October 3 to October 17 because the refund flow needs more testing."
     looping = "The refund flow needs another week of testing. " * 6
-    extracted = dict(EXTRACTED, key_points=[looping.strip()])
+    asked = "Should we launch on October 3 with a broken refund flow?"  # asked in the meeting: no point made
+    extracted = dict(EXTRACTED, key_points=[looping.strip(), asked])
     reduced = {
         "title": "Launch moved",
         "overview": f"{once} {once} Can we close that? Decisions:\n- Move the launch to October 17\n{once}",
