@@ -339,7 +339,7 @@ class Grounder:
         said, was asked or took on ("Priya sent the FAQ" when Dana did is dropped; "Leo updates
         the notice, Dana sends the FAQ" is kept). Prose only, each sentence once: a question, a
         heading ("Decisions:") or a line of the notes copied as a list is no overview sentence."""
-        kept = []
+        kept: list[str] = []
         for line in text.splitlines():
             if LIST_LINE.match(line):
                 continue
