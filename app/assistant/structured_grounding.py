@@ -188,6 +188,7 @@ def _says_again(sentence: str, before: Sequence[str]) -> bool:
     return key.strip() == "" or any(key in f" {' '.join(words(other))} " for other in before)
 
 
+SECOND_PERSON = re.compile(r"\b(?:you|your|yours|you're|you've|you'll|you'd)\b", re.IGNORECASE)
 LIST_LINE = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s")
 
 
@@ -330,6 +331,8 @@ class Grounder:
         source = "\n".join(u.line for u in chunk)
         if len(text.split()) < 3 or not holds_up(text, source, self.names, self.english):
             return None
+        if self.english and (has_first_person(text) or SECOND_PERSON.search(text)):
+            return None  # speech copied ("I've I've got one at home"), not a point in the notes' words
         utterance = best_utterance(text, chunk)
         return SummaryItem(text, utterance.start_of(text) if utterance else None)
 

@@ -351,11 +351,13 @@ def test_a_meeting_read_in_more_pieces_gets_a_longer_overview(tmp_path):
 def test_an_overview_is_prose_said_once_and_items_do_not_loop(tmp_path):
     """What Qwen2.5-0.5B wrote for real meetings: an overview saying one sentence three times,
     another with a question, a "Decisions:" heading and the notes copied as a list, and a key
-    point looping on one sentence. Each sentence is shown once, and only prose is an overview."""
+    point looping on one sentence. Each sentence is shown once, and only prose is an overview;
+    a question or a line of speech ("I think you should...") is no key point."""
     once = "The launch moves from October 3 to October 17 because the refund flow needs more testing."
     looping = "The refund flow needs another week of testing. " * 6
     asked = "Should we launch on October 3 with a broken refund flow?"  # asked in the meeting: no point made
-    extracted = dict(EXTRACTED, key_points=[looping.strip(), asked])
+    said = "I think you should not launch with a broken refund flow."  # speech copied: no note
+    extracted = dict(EXTRACTED, key_points=[looping.strip(), asked, said])
     reduced = {
         "title": "Launch moved",
         "overview": f"{once} {once} Can we close that? Decisions:\n- Move the launch to October 17\n{once}",
