@@ -8,7 +8,15 @@ something, so a voice does not flicker from one 0.8 s window to the next.
 
 An hour of speech is about 4,500 windows; an affinity matrix of all of them would need 160 MB,
 so at most MAX_CLUSTERED windows (evenly spread over the recording) are clustered, and the
-Viterbi pass assigns every window to the speakers found.
+Viterbi pass assigns every window to the speakers found. Only windows of the encoder's full
+length are clustered: a shorter one (a word or two between pauses) is embedded at its own length,
+and such windows sit closer to one another than to their speakers, so they would make a "speaker"
+of short words.
+
+When the count is estimated, two checks stand between the eigenvalues and the answer: a voice
+needs FEWEST_WINDOWS_PER_VOICE windows to be counted at all (ten seconds of one person are not
+three people), and two groups whose windows take turns inside one stretch of speech, window by
+window, are one voice split in two (people take turns between sentences, not every 0.8 s).
 """
 
 from __future__ import annotations
@@ -22,6 +30,9 @@ FEWEST_NEIGHBOURS = 8
 WEAK = 0.01  # what the others are scaled by
 SWITCH_COST = 0.1  # in cosine similarity, per change of voice inside a stretch of speech
 KMEANS_STARTS = 8
+FEWEST_WINDOWS_PER_VOICE = 6  # about 5 s of speech: what it takes for the estimate to count a voice
+INTERLEAVED = 0.12  # groups whose windows alternate this often inside stretches of speech are one voice
+FEWEST_PAIRS = 10  # neighbouring windows needed to judge whether two groups alternate
 
 
 def unit(vectors: np.ndarray) -> np.ndarray:
@@ -29,29 +40,42 @@ def unit(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
-def neighbourhood_means(embeddings: np.ndarray, same_stretch: np.ndarray, reach: int = 1) -> np.ndarray:
+def neighbourhood_means(
+    embeddings: np.ndarray, same_stretch: np.ndarray, reach: int = 1, full: np.ndarray | None = None
+) -> np.ndarray:
     """Each window's embedding averaged with its neighbours' (up to reach on each side, in the
     same stretch of speech): one 1.6 s window says little about a voice, three say more.
-    same_stretch[i]: whether windows i and i+1 are in one stretch of speech."""
+    same_stretch[i]: whether windows i and i+1 are in one stretch of speech; full: the windows
+    of full length (None: all), the only neighbours that count."""
     n = embeddings.shape[0]
     stretch = np.concatenate([[0], np.cumsum(~same_stretch[: max(0, n - 1)].astype(bool))])
+    counts = np.ones(n, dtype=bool) if full is None else full.astype(bool)
     out = np.empty_like(embeddings)
     for i in range(n):
-        members = [j for j in range(max(0, i - reach), min(n, i + reach + 1)) if stretch[j] == stretch[i]]
-        out[i] = embeddings[members].mean(axis=0)
+        near = range(max(0, i - reach), min(n, i + reach + 1))
+        out[i] = embeddings[[j for j in near if stretch[j] == stretch[i] and (counts[j] or j == i)]].mean(axis=0)
     return unit(out)
 
 
-def cluster_voices(embeddings: np.ndarray, same_stretch: np.ndarray, count: int | None = None) -> np.ndarray:
+def cluster_voices(
+    embeddings: np.ndarray, same_stretch: np.ndarray, count: int | None = None, full: np.ndarray | None = None
+) -> np.ndarray:
     """A speaker number per window (0.., in no particular order). count: how many people spoke,
-    or None to estimate it."""
+    or None to estimate it; full: which windows have the encoder's full length (None: all)."""
     n = embeddings.shape[0]
     if n < 2 or count == 1:
         return np.zeros(n, dtype=np.int64)
-    vectors = neighbourhood_means(unit(embeddings.astype(np.float64)), same_stretch)
-    chosen = np.unique(np.linspace(0, n - 1, min(n, MAX_CLUSTERED)).round().astype(np.int64))
+    vectors = neighbourhood_means(unit(embeddings.astype(np.float64)), same_stretch, full=full)
+    measured = np.flatnonzero(full) if full is not None and np.count_nonzero(full) >= 2 else np.arange(n)
+    chosen = measured[
+        np.unique(np.linspace(0, measured.size - 1, min(measured.size, MAX_CLUSTERED)).round().astype(np.int64))
+    ]
     if count is None:
-        groups = spectral_groups(vectors[chosen], None)
+        most = chosen.size // FEWEST_WINDOWS_PER_VOICE
+        if most < 2:
+            return np.zeros(n, dtype=np.int64)
+        groups = spectral_groups(vectors[chosen], None, most)
+        groups = merge_interleaved(unit(embeddings.astype(np.float64)), vectors[chosen], groups, same_stretch, measured)
     else:  # more groups than people, then the closest merged: a quiet voice is not lost in a split loud one
         groups = merge_closest(vectors[chosen], spectral_groups(vectors[chosen], min(2 * count, len(chosen))), count)
     found = np.unique(groups)
@@ -59,6 +83,33 @@ def cluster_voices(embeddings: np.ndarray, same_stretch: np.ndarray, count: int 
         return np.zeros(n, dtype=np.int64)
     centres = np.stack([vectors[chosen][groups == g].mean(axis=0) for g in found])
     return viterbi_voices(vectors, centres, same_stretch, SWITCH_COST)
+
+
+def merge_interleaved(
+    windows: np.ndarray, vectors: np.ndarray, groups: np.ndarray, same_stretch: np.ndarray, measured: np.ndarray
+) -> np.ndarray:
+    """groups (of the clustered vectors) with every pair that is one voice merged: each measured
+    window goes to its nearest group, and a pair whose windows follow one another inside a
+    stretch of speech in INTERLEAVED of the neighbouring pairs they are part of is merged, the
+    most interleaved first. windows: every window's own embedding (unit length)."""
+    groups = groups.copy()
+    neighbours = measured[:-1][(np.diff(measured) == 1) & same_stretch[measured[:-1]].astype(bool)]
+    while np.unique(groups).size > 1:
+        found = np.unique(groups)
+        centres = unit(np.stack([vectors[groups == g].mean(axis=0) for g in found]))
+        nearest = np.argmax(windows @ centres.T, axis=1)
+        a, b = nearest[neighbours], nearest[neighbours + 1]
+        worst, pair = 0.0, (0, 0)
+        for i in range(found.size):
+            for j in range(i + 1, found.size):
+                touching = np.count_nonzero((a == i) | (a == j) | (b == i) | (b == j))
+                alternating = np.count_nonzero(((a == i) & (b == j)) | ((a == j) & (b == i)))
+                if touching >= FEWEST_PAIRS and alternating / touching > worst:
+                    worst, pair = alternating / touching, (i, j)
+        if worst < INTERLEAVED:
+            break
+        groups[groups == found[pair[1]]] = found[pair[0]]
+    return groups
 
 
 def merge_closest(vectors: np.ndarray, groups: np.ndarray, count: int) -> np.ndarray:
@@ -75,7 +126,8 @@ def merge_closest(vectors: np.ndarray, groups: np.ndarray, count: int) -> np.nda
     return groups
 
 
-def spectral_groups(vectors: np.ndarray, count: int | None) -> np.ndarray:
+def spectral_groups(vectors: np.ndarray, count: int | None, most: int = MOST_SPEAKERS) -> np.ndarray:
+    """count groups of vectors, or (None) as many as the eigenvalues say, at most `most`."""
     n = vectors.shape[0]
     affinity = vectors @ vectors.T
     np.fill_diagonal(affinity, -np.inf)
@@ -89,7 +141,7 @@ def spectral_groups(vectors: np.ndarray, count: int | None) -> np.ndarray:
     values, eigenvectors = np.linalg.eigh((affinity + affinity.T) / 2)
     values, eigenvectors = values[::-1], eigenvectors[:, ::-1]
     if count is None:
-        top = values[: min(MOST_SPEAKERS, n - 1) + 1]
+        top = values[: min(MOST_SPEAKERS, most, n - 1) + 1]
         count = int(np.argmax(top[:-1] / np.maximum(top[1:], 1e-9))) + 1
     count = min(count, n)
     if count <= 1:

@@ -17,7 +17,7 @@ import numpy as np
 
 from app.speakers.clustering import cluster_voices, mean_voices
 from app.speakers.labels import SpeakerTurn
-from app.speakers.windows import Window, merge_regions, plan_windows, window_samples
+from app.speakers.windows import WINDOW_SECONDS, Window, merge_regions, plan_windows, window_samples
 from models.speaker.encoder import BATCH, EMBEDDING_SIZE, level_volume
 from models.speaker.mel import HOP, mel_frames
 
@@ -90,7 +90,8 @@ class MeasuredVoices:
         embeddings = np.concatenate(self._embeddings)
         regions_of = [_region_of(w, self.regions) for w in self.windows]
         same_stretch = np.array([a == b for a, b in zip(regions_of, regions_of[1:], strict=False)] + [False])
-        labels = _in_order_of_appearance(cluster_voices(embeddings, same_stretch, count))
+        full = np.array([w.end - w.start >= WINDOW_SECONDS - 1e-6 for w in self.windows])
+        labels = _in_order_of_appearance(cluster_voices(embeddings, same_stretch, count, full))
         return Diarization(_turns(self.windows, labels, self.regions), mean_voices(embeddings, labels))
 
 

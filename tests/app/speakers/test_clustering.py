@@ -59,3 +59,46 @@ def test_a_voice_does_not_flicker_inside_a_stretch_of_speech():
 def test_grouping_is_the_same_every_time():
     embeddings, _ = _voices([50, 50, 50])
     assert np.array_equal(spherical_kmeans(embeddings, 3), spherical_kmeans(embeddings.copy(), 3))
+
+
+def test_ten_seconds_of_one_voice_are_one_speaker():
+    """Nine windows say too little for the eigenvalues to count voices (a short recording of
+    one person once came out as three speakers)."""
+    embeddings, _ = _voices([9], spread=1.0)
+    assert len(np.unique(cluster_voices(embeddings, np.ones(9, bool)))) == 1
+
+
+def test_short_windows_are_not_a_speaker_of_their_own():
+    """Windows shorter than the encoder's 1.6 s lean the same way whoever speaks: they are
+    assigned to the voices found, not counted as one."""
+    rng = np.random.default_rng(5)
+    voice, lean = unit(rng.standard_normal((2, 256)))
+    short = rng.random(150) < 0.3
+    embeddings = unit(voice + 1.2 * lean * short[:, None] + 0.35 * rng.standard_normal((150, 256)) / 16)
+    stretches = np.arange(150) % 5 != 4
+    assert len(np.unique(cluster_voices(embeddings, stretches, full=~short))) == 1
+
+
+def _halves(alternate_inside_stretches: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Windows of two close voices (or two sides of one voice, as its sounds vary): alternating
+    every three windows inside stretches of speech, or one per stretch, turn by turn."""
+    rng = np.random.default_rng(7)
+    base, apart = unit(rng.standard_normal((2, 256)))
+    which = (np.arange(240) // 3) % 2 if alternate_inside_stretches else (np.arange(240) // 10) % 2
+    embeddings = unit(base + 0.6 * apart * (2 * which[:, None] - 1) + 0.35 * rng.standard_normal((240, 256)) / 16)
+    same_stretch = np.arange(240) % 10 != 9
+    return embeddings, same_stretch, which
+
+
+def test_one_voice_that_the_eigenvalues_split_is_one_speaker():
+    """Groups that take turns every few windows inside stretches of speech are one voice (before
+    this check, these windows came out as four or five speakers)."""
+    embeddings, same_stretch, _ = _halves(alternate_inside_stretches=True)
+    assert len(np.unique(cluster_voices(embeddings, same_stretch))) == 1
+
+
+def test_two_voices_taking_turns_stay_two_speakers():
+    embeddings, same_stretch, truth = _halves(alternate_inside_stretches=False)
+    labels = cluster_voices(embeddings, same_stretch)
+    assert len(np.unique(labels)) == 2
+    assert _agreement(labels, truth) > 0.97
