@@ -61,7 +61,10 @@ def cluster_voices(
     embeddings: np.ndarray, same_stretch: np.ndarray, count: int | None = None, full: np.ndarray | None = None
 ) -> np.ndarray:
     """A speaker number per window (0.., in no particular order). count: how many people spoke,
-    or None to estimate it; full: which windows have the encoder's full length (None: all)."""
+    or None to estimate it; full: which windows have the encoder's full length (None: all).
+    A count given is taken as the estimate when they agree: forcing it from the start splits
+    voices that the estimate keeps whole (on a 4-voice meeting, 20% of the speech went to the
+    wrong speaker that way, 3% with the estimate)."""
     n = embeddings.shape[0]
     if n < 2 or count == 1:
         return np.zeros(n, dtype=np.int64)
@@ -70,13 +73,13 @@ def cluster_voices(
     chosen = measured[
         np.unique(np.linspace(0, measured.size - 1, min(measured.size, MAX_CLUSTERED)).round().astype(np.int64))
     ]
-    if count is None:
-        most = chosen.size // FEWEST_WINDOWS_PER_VOICE
-        if most < 2:
-            return np.zeros(n, dtype=np.int64)
-        groups = spectral_groups(vectors[chosen], None, most)
-        groups = merge_interleaved(unit(embeddings.astype(np.float64)), vectors[chosen], groups, same_stretch, measured)
-    else:  # more groups than people, then the closest merged: a quiet voice is not lost in a split loud one
+    most = chosen.size // FEWEST_WINDOWS_PER_VOICE
+    if count is None and most < 2:
+        return np.zeros(n, dtype=np.int64)
+    groups = spectral_groups(vectors[chosen], None, max(most, 1))
+    groups = merge_interleaved(unit(embeddings.astype(np.float64)), vectors[chosen], groups, same_stretch, measured)
+    if count is not None and np.unique(groups).size != count:
+        # more groups than people, then the closest merged: a quiet voice is not lost in a split loud one
         groups = merge_closest(vectors[chosen], spectral_groups(vectors[chosen], min(2 * count, len(chosen))), count)
     found = np.unique(groups)
     if found.size < 2:
