@@ -234,8 +234,7 @@ class Services(HistoryServices):
         try:
             # opening the history here would create it: with no file yet there is nothing to recognise
             has_history = self.personalize and self.data_dir.database.exists()
-            store = self.history if has_history else None
-            return speaker_options(self.data_dir, count, store=store, remembered=has_history), None
+            return speaker_options(self.data_dir, count, self.history if has_history else None), None
         except AppError as error:
             return None, f"The voices were not told apart (Speakers on the Record page can turn this off). {error}"
 

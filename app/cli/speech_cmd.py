@@ -240,9 +240,14 @@ def _load_transcriber(ctx: CliContext):
 
 
 def speaker_options(ctx: CliContext, count: int | None):
+    """The voices remembered in the history are recognised; transcribing alone makes no history."""
+    from app.history import HistoryStore
     from app.speakers.options import speaker_options as options_for
 
-    return options_for(ctx.data_dir, count)
+    if not ctx.data_dir.database.exists():
+        return options_for(ctx.data_dir, count)
+    with HistoryStore.for_data_dir(ctx.data_dir) as store:
+        return options_for(ctx.data_dir, count, store)
 
 
 def _say(text: str) -> None:
