@@ -160,11 +160,15 @@ def spectral_groups(vectors: np.ndarray, count: int | None, most: int = MOST_SPE
     np.fill_diagonal(affinity, affinity.max(axis=1))  # a window is as close to itself as to its nearest
     kept = max(NEIGHBOURS_KEPT, FEWEST_NEIGHBOURS / n)  # a short recording: enough neighbours to be a voice
     cut = np.quantile(affinity, 1 - min(kept, 1.0), axis=1, keepdims=True)
-    affinity = np.where(affinity >= cut, affinity, affinity * WEAK)
-    affinity = np.maximum(affinity, affinity.T)
+    # In place where it can be: at MAX_CLUSTERED windows each matrix is 18 MB.
+    affinity[affinity < cut] *= WEAK
+    np.maximum(affinity, affinity.T, out=affinity)
     affinity = affinity @ affinity.T
-    affinity = affinity / np.maximum(affinity.max(axis=1, keepdims=True), 1e-12)
-    values, eigenvectors = np.linalg.eigh((affinity + affinity.T) / 2)
+    affinity /= np.maximum(affinity.max(axis=1, keepdims=True), 1e-12)
+    affinity += affinity.T
+    affinity /= 2
+    values, eigenvectors = np.linalg.eigh(affinity)
+    del affinity
     values, eigenvectors = values[::-1], eigenvectors[:, ::-1]
     if count is None:
         top = values[: min(MOST_SPEAKERS, most, n - 1) + 1]
