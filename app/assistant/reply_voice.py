@@ -84,11 +84,23 @@ def _any_name(names: Sequence[str]) -> str:
     return "|".join(re.escape(n) for n in names)
 
 
+def _said_to(names: Sequence[str]) -> re.Pattern:
+    """A name spoken to inside a sentence: "Thanks, Ben!", "Sounds good, Ben." (not a sign-off
+    on a line of its own, "Thanks,\nBen", nor a name at the very end, which may be one)."""
+    return re.compile(
+        rf"(?P<lead>\b(?:{GREETING_WORDS}|thanks|thank you)\b[,!]?[ \t]+|,[ \t]*)(?:{_any_name(names)})\b"
+        rf"(?=[ \t]*[,!.?])",
+        re.IGNORECASE,
+    )
+
+
 def check(text: str, voice: Voice) -> str | None:
     """Why this draft is not written as the user (a sentence), or None when it is."""
     mine = voice.my_names()
     if mine and re.match(rf"^\s*(?:{GREETING_WORDS}\s+)?(?:{_any_name(mine)})\b\s*[,!:\n]", text, re.IGNORECASE):
         return f"it is addressed to {voice.me}, who is writing it"
+    if mine and _said_to(mine).search(text):
+        return f"it speaks to {voice.me}, who is writing it"
     if _their_sign_off(text, voice) is not None:
         return "it is signed by someone else in the conversation"
     addressee = _only_other_full_name(voice)
@@ -162,6 +174,10 @@ def repair(text: str, voice: Voice) -> str:
         )
         text = re.sub(r"^\s*(\w+)\s+([,!:])", r"\1\2", text)  # "Hi ," -> "Hi,"
         text = re.sub(r"^\s*[,!:]\s*", "", text)
+        # "Sounds good, Ben!" written as Ben: to the other person, or (in a group) to nobody
+        text = _said_to(mine).sub(
+            lambda m: m.group("lead") + replacement if replacement else m.group("lead").rstrip(" \t,"), text
+        )
     cut = _their_sign_off(text, voice)
     if cut is not None:
         text = text[:cut]

@@ -81,3 +81,17 @@ def test_in_a_group_a_greeting_to_the_user_loses_the_name():
     group = Voice("Ben", ("Anna", "Sam"))
     assert repair("Hey Ben, sure, count me in.", group) == "Hey, sure, count me in."
     assert repair("Hey Ben, sure.", Voice("Ben", ("Anna Lee",))) == "Hey Anna, sure."
+
+
+def test_a_draft_that_speaks_to_the_user_inside_a_sentence_is_turned_or_refused():
+    """SmolLM2, replying as Ben, writes "Sounds good, Ben!": turned to Anna in a chat of two,
+    to nobody in a group; check() refuses what is left unrepaired. A sign-off is no address."""
+    pair, group = Voice("Ben", ("Anna",)), Voice("Ben", ("Anna", "Sam"))
+    assert repair("Sure! Sounds good, Ben.", pair) == "Sure! Sounds good, Anna."
+    assert repair("Thanks, Ben! I'll be there.", group) == "Thanks! I'll be there."
+    assert repair("Great, ben, see you then.", group) == "Great, see you then."
+    assert check("Sure! Sounds good, Ben.", pair) is not None
+    assert check("Thank you Ben! See you at 7.", pair) is not None
+    assert check("Sounds good, see you at 7.\nThanks,\nBen", pair) is None  # signed by Ben
+    assert check("Thanks, Anna! See you at 7.", pair) is None
+    assert check("Benjamin says hi, see you at 7.", pair) is None
