@@ -113,7 +113,7 @@ bench-speech: system-test venv test-models
 # and diarization's time beside transcription's on a 60-minute file (the speaker encoder comes
 # with test-models).
 bench-speakers: system-test venv test-models
-	$(PY) bench/speakers.py --data-dir $(TEST_DATA) --speed
+	$(PY) bench/speakers.py --data-dir $(TEST_DATA) --speed --app
 
 # Summaries and replies on ../shared/eval against the human references, and a plain prompt.
 bench-quality: system-test venv test-models

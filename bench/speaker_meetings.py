@@ -212,7 +212,7 @@ def make_turn(rng: random.Random, voice: Voice, short: bool, cursor: int) -> tup
 def next_speaker(rng: random.Random, previous: int | None, weights: list[float], unheard: list[int]) -> int:
     if unheard:
         return unheard.pop(0)
-    if previous is not None and rng.random() < SAME_SPEAKER_SHARE:
+    if previous is not None and (len(weights) == 1 or rng.random() < SAME_SPEAKER_SHARE):
         return previous
     others = [i for i in range(len(weights)) if i != previous]
     return rng.choices(others, [weights[i] for i in others])[0]

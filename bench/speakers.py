@@ -27,12 +27,15 @@ the WAV. espeak's voices are easier to tell apart than people: the figures say s
    20 ms); bounded if on the 60-minute file it is less than twice that on the 10-minute
    meeting (or than 20 MB).
 
+4. --app: bench/speakers_in_app.py, the speakers each meeting and five recordings of one voice
+   alone get in the app's own path (words' stretches, count estimated).
+
 --oracle checks the scoring without the diarizer: "count given" is the truth with every boundary
 moved by up to 0.2 s and the speakers renumbered (DER near 0), "count estimated" is one speaker
 for all the speech (DER = 1 - the main speaker's share, less the collars); both go through the
 same subprocess, timing and scoring as the real thing.
 
-Usage: python bench/speakers.py [--data-dir DIR] [--quick] [--oracle] [--speed] [--skip-mic]
+Usage: python bench/speakers.py [--data-dir DIR] [--quick] [--oracle] [--speed] [--app] [--skip-mic]
                                 [--rerecord] [--seed 1] [--collar 0.25] [--speed-minutes 60]
                                 [--threads 2] [--beam 5]
   --quick: one 1-minute 2-speaker meeting (also through the virtual microphone; with --speed
@@ -63,6 +66,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import speaker_meetings as meetings  # noqa: E402
+import speakers_in_app  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "speakers.json"
 HYPOTHESES = ROOT / "bench" / "results" / "speakers"  # each answer as RTTM, beside the truth's in the cache
@@ -418,6 +422,7 @@ def main() -> int:
     parser.add_argument("--oracle", action="store_true", help="score the truth, jittered, and one speaker for all")
     parser.add_argument("--speed", action="store_true", help="also time a 60-minute file against transcription")
     parser.add_argument("--speed-minutes", type=float, default=60)
+    parser.add_argument("--app", action="store_true", help="also count the speakers as the app finds them")
     parser.add_argument("--skip-mic", action="store_true")
     parser.add_argument("--rerecord", action="store_true", help="play the meeting through the microphone again")
     parser.add_argument("--seed", type=int, default=1)
@@ -447,7 +452,7 @@ def main() -> int:
         if not encoder_dir.is_dir():
             print(f"{encoder_dir} is missing: install the speaker encoder there first.", file=sys.stderr)
             return 2
-    if args.speed and not whisper_dir.is_dir():
+    if (args.speed or args.app) and not whisper_dir.is_dir():
         print(
             f"{whisper_dir} is missing; run `confide --data-dir {data_dir} models install whisper-base`.",
             file=sys.stderr,
@@ -517,6 +522,11 @@ def main() -> int:
         speed["in_app_ratio"] = (
             in_app["transcription_with_words_s"] + in_app["diarization_s"] - transcribed["seconds"]
         ) / transcribed["seconds"]
+
+    in_app_found = None
+    if args.app and not args.oracle:
+        args.encoder_dir = str(encoder_dir)
+        in_app_found = report["in_app"] = speakers_in_app.measure(made, args, run_worker, der, whisper_dir=whisper_dir)
 
     # --- the tables ---
     import pyannote.metrics
@@ -599,6 +609,10 @@ def main() -> int:
             f"({max(meeting.duration for _, meeting, _ in rows) / 60:.0f} min)."
         )
 
+    if in_app_found:
+        print("\nAs the app finds them (words' stretches, count estimated):\n")
+        print("\n".join(speakers_in_app.table(in_app_found)))
+
     checks = []
     if not args.oracle:
         synthetic = [row for _, _, row in rows[: len(made)]]
@@ -651,6 +665,8 @@ def main() -> int:
                 f"{own:.0f} MB against {before:.0f} MB",
             )
         )
+    if in_app_found:
+        checks += speakers_in_app.checks(in_app_found)
     report["checks"] = [{"check": name, "passed": passed, "value": value} for name, passed, value in checks]
     report["machine"]["load_at_end"] = [round(v, 2) for v in os.getloadavg()]
     print()
