@@ -35,7 +35,8 @@ def test_record_from_the_virtual_microphone_to_summary_and_history(
     virtual_mic, speech_clip, make_window, data_dir_with_models, qtbot
 ):
     """Speech into the virtual mic -> Record -> the transcript grows live -> Stop -> transcript
-    and summary in the window -> the recording is found in History by a word it contains."""
+    and summary in the window, one voice as one speaker -> the recording is found in History by
+    a word it contains."""
     clip = speech_clip(SPOKEN)
     window = make_window(folder=data_dir_with_models)
     view = window.record_view
@@ -64,6 +65,9 @@ def test_record_from_the_virtual_microphone_to_summary_and_history(
     qtbot.waitUntil(lambda: not handle.active, timeout=180_000)
     assert handle.state == "done", recording_view.banner.message()
     assert recording_view.summary.shown.title and recording_view.summary.shown.key_points
+    # One voice, the Speakers choice left at auto: one speaker (11 s of it were once three).
+    qtbot.waitUntil(lambda: bool(recording_view.recording.speakers), timeout=60_000)
+    assert [s.label for s in recording_view.recording.speakers] == ["Speaker 1"]
     window.show_view("history")
     window.history_view.search.setText("budget")
     window.history_view.refresh()
