@@ -131,13 +131,40 @@ class Candidate:
         return " ".join([self.line] + [u.text for u in near + list(self.following)])
 
 
+# Where one run-on sentence goes on to the next thing someone will do: "..., and we'll update the
+# budget by Friday and then we'll write the press release" is two items, not one.
+CLAUSE_BREAK = re.compile(
+    r"(?:,?\s+and(?:\s+then)?|,\s+then)\s+(?=(?:I|we|you|he|she|they)(?:'ll|'re going to| will| are going to)\s|"
+    r"(?!(?:It|This|That|There|The)\b)[A-Z][a-z]+ will\s)"
+)
+SHORTEST_CLAUSE = 4  # words
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The sentence cut where it goes on to another commitment, when each part is a clause of
+    its own (SHORTEST_CLAUSE words or more); else the sentence whole."""
+    parts = [part.strip(" ,") for part in CLAUSE_BREAK.split(sentence)]
+    parts = [part for part in parts if part]
+    if len(parts) < 2 or any(len(part.split()) < SHORTEST_CLAUSE for part in parts):
+        return [sentence]
+    return parts
+
+
 def _cue_sentences(text: str, cues) -> list[tuple[str, float]]:
     """Each sentence of text that carries a cue, with its score (and with the sentence after it
-    when it is short). Every one counts: a long turn, or a transcript without speaker labels
-    whose turns run together, can hold several commitments."""
+    when it is short); a sentence that runs on from one commitment to the next counts as its
+    clauses. Every one counts: a long turn, or a transcript without speaker labels whose turns
+    run together, can hold several commitments."""
     sentences = split_sentences(text) or [text]
     found = []
     for index, sentence in enumerate(sentences):
+        clauses = _clauses(sentence)
+        if len(clauses) > 1:
+            for clause in clauses:
+                score = sum(weight for pattern, weight in cues if pattern.search(clause))
+                if score > 0:
+                    found.append((clause, score))
+            continue
         score = sum(weight for pattern, weight in cues if pattern.search(sentence))
         if score > 0:
             if len(sentence.split()) < 8 and index + 1 < len(sentences):

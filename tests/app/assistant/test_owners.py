@@ -147,3 +147,15 @@ def test_an_item_that_lost_what_is_to_be_done_falls_back_to_what_was_said():
     item = next(a for a in summary.action_items if "function design" in a.text)
     assert item.owner == "User Interface Designer"
     assert item.text.startswith("The User Interface Designer is going to do the technical function design")
+
+
+def test_a_sentence_that_runs_on_to_another_commitment_gives_each_its_own_item():
+    """ "Anna will update the budget by Friday, and Ben will write the press release": two action
+    candidates, one task each (such a sentence once came out as one item holding both)."""
+    said = [Utterance(0, 0, 0.0, None, "Anna will update the budget by Friday, and Ben will write the press release.")]
+    assert [c.text for c in find_actions(said, 5)] == [
+        "Anna will update the budget by Friday",
+        "Ben will write the press release.",
+    ]
+    whole = [Utterance(0, 0, 0.0, None, "If the budget is approved, I'll book the venue for the launch.")]
+    assert [c.text for c in find_actions(whole, 5)] == [whole[0].text]
