@@ -41,7 +41,7 @@ from app.assistant.grounding import (
 )
 from app.assistant.structured_prompts import TEXT_CHARS
 from app.assistant.text_tools import content_set, date_phrases, split_label, split_sentences, words
-from app.assistant.wording import has_first_person, plain_fallback, tidy
+from app.assistant.wording import finished, has_first_person, plain_fallback, tidy
 from app.records import ActionItem, SummaryItem
 
 MIN_QUOTE_COVER = 0.6  # share of a quote's content words that its utterance must hold
@@ -168,8 +168,7 @@ def uncut(text: str, limit: int = TEXT_CHARS) -> str:
     last = re.findall(r"[A-Za-z']+", text[-20:])
     if len(text) < 0.9 * limit and not (last and last[-1].lower() in DANGLING):
         return text
-    ends = [m.end() for m in re.finditer(r"[.!?](?=\s|$)", text)]
-    return text[: ends[-1]] if ends else ""
+    return finished(text, keep_head=False)  # a looping item's first clause is no item either
 
 
 def said_once(text: str) -> str:

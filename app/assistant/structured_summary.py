@@ -29,7 +29,7 @@ from app.assistant.generation import ask, prompt_tokens
 from app.assistant.grounding import NameBook, dedupe, item_similarity
 from app.assistant.json_constraint import json_constraint
 from app.assistant.reduce_groups import spread
-from app.assistant.structured_grounding import Grounder, uncut
+from app.assistant.structured_grounding import Grounder, invented_facts, uncut
 from app.assistant.summary_options import SummaryOptions
 from app.assistant.transcript_input import TranscriptSegment
 from app.assistant.wording import TITLE_WORDS, short_title
@@ -257,7 +257,10 @@ def reduce(
     written = uncut(_str(raw.get("overview")), overview_chars)
     overview = " ".join(grounder.sentences(written, notes, actions)[:sentences])
     title = short_title(_str(raw.get("title")).strip().rstrip("."))
-    if not title or len(title.split()) > TITLE_WORDS or not grounder.sentences(title, notes):
+    # A title is no sentence: "Design Evaluation" holds up with two words and no verb.
+    if not 2 <= len(title.split()) <= TITLE_WORDS or invented_facts(
+        title, notes + "\n" + grounder.text, grounder.names, names_checked=grounder.english
+    ):
         title = ""
     return title, overview
 

@@ -36,7 +36,7 @@ from app.assistant.extract import (
     salient_sentence,
     word_weights,
 )
-from app.assistant.generation import ask, fits, guarded, prompt_tokens
+from app.assistant.generation import Answer, ask, fits, guarded, prompt_tokens
 from app.assistant.grounding import (
     FRAMING,
     MIN_COVER,
@@ -62,6 +62,7 @@ from app.assistant.text_tools import STOPWORDS, content_set, similarity, split_l
 from app.assistant.transcript_input import TranscriptSegment
 from app.assistant.wording import (
     TITLE_WORDS,
+    finished,
     has_first_person,
     lost_its_object,
     plain_fallback,
@@ -284,7 +285,7 @@ class _Run:
         if answer.cancelled:
             return None
         notes = []
-        for sentence in self.checked(answer.text, chunk.text, copy_check=True):
+        for sentence in self.checked(whole(answer), chunk.text, copy_check=True):
             utterance = best_utterance(sentence, chunk.utterances)
             if utterance is not None:  # a chunk always has utterances; None only for an empty one
                 notes.append(Note(sentence, utterance.start_of(sentence), utterance.index))
@@ -420,7 +421,7 @@ class _Run:
         )
         if answer.cancelled:
             return None
-        return self.checked(answer.text, notes)
+        return self.checked(whole(answer), notes)
 
     def title(self, overview: str) -> str | None:
         if not fits(self.model, prompts.title(overview), self.options.title_tokens):
@@ -460,6 +461,11 @@ ECHO = re.compile(
 )
 PRONOUNS = frozenset({"he", "she", "they"})
 SUBJECT = re.compile(r"\s*([A-Z][\w'\-]*(?: [A-Z][\w'\-]*)?)\s+(?:will|is going to|should|has to|needs to|can)\b")
+
+
+def whole(answer: Answer) -> str:
+    """The answer without the tail the token limit cut off ("..., focusing on creating")."""
+    return finished(answer.text) if answer.stop_reason == "max_new_tokens" else answer.text
 
 
 def opening_tokens(model: LanguageModel, frame: prompts.Framing, notes: bool) -> int:

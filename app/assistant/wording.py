@@ -102,6 +102,18 @@ def shorter_versions(sentence: str) -> list[str]:
     return versions
 
 
+def finished(text: str, keep_head: bool = True) -> str:
+    """A text the token limit cut off, ended where it can be: its whole sentences, then (with
+    keep_head) the leading clause of the cut one ("..., focusing on creating" loses its tail)."""
+    text = text.rstrip()
+    if not text or re.search(r"[.!?][\"')\]]*$", text):
+        return text
+    ends = [m.end() for m in re.finditer(r"[.!?](?=\s|$)", text)]
+    done, tail = (text[: ends[-1]], text[ends[-1] :]) if ends else ("", text)
+    head = shorter_versions(tail.strip())[1:2] if keep_head else []
+    return f"{done} {head[0]}".strip() if head else done
+
+
 FALLBACK_WORDS = 25
 TITLE_WORDS = 8
 

@@ -365,3 +365,14 @@ def test_an_overview_is_prose_said_once_and_items_do_not_loop(tmp_path):
     summary = run_summary(scripted(extracted=extracted, reduced=reduced, tmp_path=tmp_path), segments())
     assert summary.overview == once
     assert [p.text for p in summary.key_points] == ["The refund flow needs another week of testing."]
+
+
+def test_a_title_of_two_words_is_kept_and_an_invented_one_is_not(tmp_path):
+    """Qwen2.5-0.5B titled an AMI meeting "Design Evaluation"; a title is no sentence, and the
+    three-word rule of overview sentences had replaced it with a copied line of speech. A title
+    with a date nobody said still gives way to the first decision."""
+    kept = run_summary(scripted(reduced=dict(REDUCED, title="Refund testing"), tmp_path=tmp_path), segments())
+    assert kept.title == "Refund testing"
+    invented = dict(REDUCED, title="Launch on November 30")
+    dropped = run_summary(scripted(reduced=invented, tmp_path=tmp_path / "invented"), segments())
+    assert dropped.title == "The launch moves from October 3 to October 17"

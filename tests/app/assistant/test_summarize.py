@@ -220,3 +220,20 @@ def test_a_summary_prepared_while_recording_is_the_same_and_asks_only_about_what
     asked_at_stop = len(model.calls) - asked_ahead
     assert prepared == plain
     assert asked_at_stop <= len(plain_model.calls) - asked_ahead // 2
+
+
+def test_an_overview_the_token_limit_cuts_ends_on_a_whole_clause():
+    """What Qwen2.5-0.5B wrote for an AMI meeting ended "..., focusing on creating": the token
+    limit cut it. The cut sentence keeps its leading clause, never its dangling tail."""
+
+    def writer(prompt: str) -> str:
+        user = last_user_message(prompt)
+        if "Notes on a meeting" in user:
+            first, second = [line[2:].rstrip(".") for line in user.split("\n") if line.startswith("- ")][:2]
+            return f" met. {first}. {second}, focusing on {first.lower()} and {second.lower()} and {first.lower()}"
+        return notes_writer(prompt)
+
+    summary = run_summary(
+        ScriptedModel(writer), long_meeting(parts=2, lines_per_part=40), options=SummaryOptions(overview_tokens=30)
+    )
+    assert summary.overview.endswith("funding.") and "focusing" not in summary.overview, summary.overview
