@@ -7,11 +7,13 @@ import re
 
 from fakes import ScriptedModel, last_user_message
 from meetings import FIRST_PERSON_ITEMS, LAUNCH_SYNC, launch_sync
+from short_meetings import segments as short_launch
 
 from app.assistant.chunking import Utterance, prepare_utterances
 from app.assistant.extract import find_actions
 from app.assistant.grounding import DATE_WORDS, NameBook, owner_for
 from app.assistant.summarize import run_summary
+from app.assistant.transcript_input import TranscriptSegment
 from app.assistant.wording import lost_its_object, to_do
 
 # A day or a month as the one who does something: "Friday will update the release notice".
@@ -159,3 +161,12 @@ def test_a_sentence_that_runs_on_to_another_commitment_gives_each_its_own_item()
     ]
     whole = [Utterance(0, 0, 0.0, None, "If the budget is approved, I'll book the venue for the launch.")]
     assert [c.text for c in find_actions(whole, 5)] == [whole[0].text]
+
+
+def test_telling_someone_outside_the_meeting_is_a_commitment():
+    """"I'll tell you about the setting" is meeting talk; "And I will tell the board about the
+    new date on Monday" (the short launch meeting's fourth commitment, lost by it) is an item."""
+    texts = [c.text for c in find_actions(prepare_utterances(short_launch()), 10)]
+    assert any("tell the board" in t for t in texts), texts
+    said = [TranscriptSegment(0.0, 5.0, "First I'll tell you a little bit about the setting of this project today.")]
+    assert find_actions(prepare_utterances(said), 10) == []
