@@ -43,7 +43,8 @@ Usage: python bench/quality.py [--model ID | --model-dir DIR] [--threads 2]
                                [--only meetings,chats,replies,questions,speed,drafts] [--limit N] [--ids A,B]
                                [--no-baseline] [--json OUT]
 --model takes an installed instruction model's id (smollm2-135m-instruct, qwen2.5-coder-0.5b-instruct,
-qwen2.5-coder-1.5b-instruct) from the test data folder; a capable one takes the structured path.
+qwen2.5-coder-1.5b-instruct) from the test data folder; the eval meetings are in English, so every
+model takes the notes pipeline (summarize.takes_structured_path), as in the app.
 The data are read where they are and never copied into the repository.
 """
 
@@ -534,7 +535,7 @@ def main(argv=None) -> int:
     profile = profile_of(model)
     sys.stderr.write(
         f"{folder.name}: {profile.parameters / 1e6:.0f} M non-embedding parameters, "
-        f"{'structured path' if profile.capable else 'SmolLM2 pipeline'}\n"
+        f"{'capable' if profile.capable else 'small'} (English meetings take the notes pipeline)\n"
     )
     parts = set(args.only.split(","))
     wanted = set(args.ids.split(",")) if args.ids else None

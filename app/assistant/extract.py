@@ -80,8 +80,9 @@ ACTION_CUES = (
 # about the setting"; "I will tell the board on Monday" is one).
 MEETING_TALK = re.compile(
     r"\b(?:I'll|I will|I'm going to|I'm gonna|let me|I can|we'll|let's)\s+(?:just\s+|now\s+|first\s+)?"
-    r"(?:tell (?:you|us|everyone|everybody)|show|explain|introduce|start|begin|go through|go on|talk|say|pass|hand|sit|try|read|see|think|"
-    r"give you|draw|move on|switch|open|close|sum up|summari[sz]e|repeat|ask you|continue|stop|wait|check the time)\b",
+    r"(?:tell (?:you|us|everyone|everybody)|show|explain|introduce|start|begin|go through|go on|talk|say|"
+    r"pass|hand|sit|try|read|see|think|give you|draw|move on|switch|open|close|sum up|summari[sz]e|repeat|"
+    r"ask you|continue|stop|wait|check the time)\b",
     re.I,
 )
 MEETING_THINGS = re.compile(

@@ -12,7 +12,8 @@
 
 It writes in the language of the transcript. The events are summarize()'s: Progress per step,
 SummarySoFar after each piece with the items that held up, Done(Summary); nothing more once cancelled.
-SmolLM2-sized models never come here: summarize.py keeps their own pipeline.
+SmolLM2-sized models never come here, nor English transcripts (summarize.takes_structured_path
+says why) unless called directly.
 """
 
 from __future__ import annotations

@@ -164,7 +164,7 @@ def test_a_sentence_that_runs_on_to_another_commitment_gives_each_its_own_item()
 
 
 def test_telling_someone_outside_the_meeting_is_a_commitment():
-    """"I'll tell you about the setting" is meeting talk; "And I will tell the board about the
+    """ "I'll tell you about the setting" is meeting talk; "And I will tell the board about the
     new date on Monday" (the short launch meeting's fourth commitment, lost by it) is an item."""
     texts = [c.text for c in find_actions(prepare_utterances(short_launch()), 10)]
     assert any("tell the board" in t for t in texts), texts

@@ -1,5 +1,6 @@
-"""The structured summary and the JSON constraint on real models (short meetings: the machine
-has two shared cores)."""
+"""Summaries by a capable model and the JSON constraint on real models (short meetings: the
+machine has two shared cores): English through the notes pipeline, German through the
+structured one."""
 
 from __future__ import annotations
 
@@ -31,10 +32,10 @@ def commitments_found(summary, expected: dict[str, tuple[str, str]]) -> list[str
 
 
 def test_qwen_summarizes_the_launch_meeting_with_its_owners_and_due_days(qwen):
-    """Qwen2.5-0.5B through the structured path: every owner is one of the four people (never a
-    weekday), at least three of the four commitments carry their owner and due day, and the
-    decision to move the launch to October 17 is found. (The 0.5B model misses one commitment
-    of four here at times; design.md's measurements say the same of it.)"""
+    """Qwen2.5-0.5B on an English meeting (the notes pipeline, summarize.takes_structured_path):
+    every owner is one of the four people (never a weekday), at least three of the four
+    commitments carry their owner and due day (all four here on 2026-11-30), and the decision
+    to move the launch to October 17 is found."""
     summary = run_summary(qwen, segments())
     print(summary_markdown(summary))
     owners = {a.owner for a in summary.action_items if a.owner}

@@ -1,6 +1,6 @@
-"""The structured path of a capable model, with scripted answers: dispatch by the model's size,
-JSON items checked against the transcript (owners are people, due dates and numbers said),
-reduce, and the SmolLM2 pipeline left as it was."""
+"""The structured path of a capable model, with scripted answers: dispatch by the model's size
+and the transcript's language, JSON items checked against the transcript (owners are people,
+due dates and numbers said), reduce, and the SmolLM2 pipeline left as it was."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from short_meetings import SHORT_LAUNCH, SHORT_LAUNCH_DE, segments
 
 from app.assistant.model_profile import CAPABLE_PARAMETERS
 from app.assistant.structured_prompts import EXTRACT_SHAPE, transcript_language
+from app.assistant.structured_summary import summarize_structured
 from app.assistant.summarize import run_summary
+from app.assistant.summary_options import SummaryOptions
+from app.tasks.events import Done
 
 EXTRACTED = {
     "decisions": [
@@ -77,12 +80,18 @@ def scripted(extracted=EXTRACTED, reduced=REDUCED, capable=True, tmp_path=None) 
     return model
 
 
+def run_structured(model, transcript, options=SummaryOptions()):
+    """The structured path to its end, whatever the transcript's language (English goes the
+    notes pipeline's way through run_summary: test_english_goes_the_notes_way_on_a_capable_model_too)."""
+    return next(e.result for e in summarize_structured(model, transcript, options=options) if isinstance(e, Done))
+
+
 def test_a_capable_model_is_asked_for_json_and_its_items_are_grounded(tmp_path):
     """One extraction prompt and one reduce prompt; owners are the people who committed (never
     'Friday'), due dates as said, an invented date or item is not shown, the decision is found,
     and an overview sentence that gives Dana's task to Priya or invents a number is dropped."""
     model = scripted(tmp_path=tmp_path)
-    summary = run_summary(model, segments())
+    summary = run_structured(model, segments())
     assert len(model.calls) == 2 and EXTRACT_SHAPE in model.calls[0].prompt
     items = {a.owner: a for a in summary.action_items}
     assert set(items) == {"Leo", "Marcus", "Dana"}
@@ -108,11 +117,22 @@ def test_a_small_model_keeps_the_smollm2_pipeline(tmp_path):
     assert all(call.config.token_mask is None for call in model.calls)
 
 
+def test_english_goes_the_notes_way_on_a_capable_model_too(tmp_path):
+    """In English the notes pipeline serves every model (summarize.takes_structured_path: on
+    real meetings Qwen2.5-0.5B's JSON answers were copied speech); German stays structured."""
+    model = scripted(tmp_path=tmp_path)
+    run_summary(model, segments())
+    assert model.calls and not any(EXTRACT_SHAPE in call.prompt for call in model.calls)
+    german = scripted(tmp_path=tmp_path / "german")
+    run_summary(german, segments(SHORT_LAUNCH_DE))
+    assert EXTRACT_SHAPE in german.calls[0].prompt
+
+
 def test_unreadable_json_gives_an_honest_summary_not_an_error(tmp_path):
     """An answer that is not JSON (a model without a constraint) yields no invented items: the
     summary still has a title, and no owner that is not a person."""
     model = scripted(extracted="Sure! Here are the decisions: ...", tmp_path=tmp_path)
-    summary = run_summary(model, segments())
+    summary = run_structured(model, segments())
     assert summary.action_items == () and summary.decisions == ()
     assert summary.title
 
@@ -167,7 +187,7 @@ def test_an_answer_cut_off_by_the_token_limit_keeps_its_complete_items(tmp_path)
     """JSON that stops mid-item (the limit came first) still gives the items written whole."""
     whole = json.dumps(EXTRACTED)
     cut = whole[: whole.index('{"owner": "Dana"') + 30]
-    summary = run_summary(scripted(extracted=cut, tmp_path=tmp_path), segments())
+    summary = run_structured(scripted(extracted=cut, tmp_path=tmp_path), segments())
     assert {a.owner for a in summary.action_items} == {"Leo", "Marcus"}
     assert summary.decisions
 
@@ -205,7 +225,7 @@ def test_owners_come_from_who_committed_not_from_the_next_line(tmp_path):
         "key_points": [],
     }
     reduced = {"title": "", "overview": "Dana is also telling the board about the new date on Monday."}
-    summary = run_summary(scripted(extracted=extracted, reduced=reduced, tmp_path=tmp_path), segments())
+    summary = run_structured(scripted(extracted=extracted, reduced=reduced, tmp_path=tmp_path), segments())
     assert [(a.owner, a.due) for a in summary.action_items] == [("Leo", "by Friday"), ("Priya", "on Monday")]
     assert [d.text for d in summary.decisions] == ["Move the launch from October 3 to October 17"]
     assert "Dana" not in summary.overview
@@ -245,7 +265,7 @@ def test_german_items_need_a_commitment_or_decision_and_get_the_time_said(tmp_pa
         ],
         "key_points": [],
     }
-    summary = run_summary(
+    summary = run_structured(
         scripted(extracted=extracted, reduced={"title": "", "overview": ","}, tmp_path=tmp_path),
         segments(SHORT_LAUNCH_DE),
     )
@@ -253,7 +273,7 @@ def test_german_items_need_a_commitment_or_decision_and_get_the_time_said(tmp_pa
     assert [d.text for d in summary.decisions] == ["Den Start vom 3. Oktober auf den 17. Oktober verschieben"]
     assert summary.overview == "Den Start vom 3. Oktober auf den 17. Oktober verschieben."
     reduced = {"title": "", "overview": ", Leo aktualisiere die Versionshinweise bis Freitag."}
-    again = run_summary(
+    again = run_structured(
         scripted(extracted=extracted, reduced=reduced, tmp_path=tmp_path / "again"), segments(SHORT_LAUNCH_DE)
     )
     assert again.overview == "Leo aktualisiere die Versionshinweise bis Freitag."
@@ -271,7 +291,7 @@ def test_an_overview_naming_everyone_is_checked_clause_by_clause(tmp_path):
         "is sending the updated FAQ to the support team by Thursday, and Priya is telling the "
         "board about the new date on Monday.",
     }
-    summary = run_summary(scripted(reduced=reduced, tmp_path=tmp_path), segments())
+    summary = run_structured(scripted(reduced=reduced, tmp_path=tmp_path), segments())
     assert summary.overview.startswith("Leo is updating the release notice by Friday, Marcus is having")
     assert "discussing" not in summary.overview
     assert summary.title == "Meeting on October 17th"
@@ -284,10 +304,10 @@ def test_a_capable_model_reads_its_finished_chunks_while_recording(tmp_path):
     from app.assistant.prompt_memory import remembering
     from app.assistant.summarize import prepare_summary
 
-    long_meeting = [  # each round said a little differently: no two chunks alike
-        replace(s, start=s.start + 60.0 * repeat, end=s.end + 60.0 * repeat, text=f"{s.text} That was round {repeat}.")
+    long_meeting = [  # each round said a little differently: no two chunks alike (German: structured)
+        replace(s, start=s.start + 60.0 * repeat, end=s.end + 60.0 * repeat, text=f"{s.text} Das war Runde {repeat}.")
         for repeat in range(30)
-        for s in segments()
+        for s in segments(SHORT_LAUNCH_DE)
     ]
     plain_model = scripted(tmp_path=tmp_path)
     plain = run_summary(plain_model, long_meeting)
@@ -327,7 +347,7 @@ def test_items_the_length_bound_cut_short_keep_only_whole_sentences(tmp_path):
     ]
     overview = "The launch moves from October 3 to October 17 because the refund flow needs more testing. "
     reduced = {"title": "Launch moved", "overview": (overview + "The team went on to " * 60)[: 150 * 3]}
-    summary = run_summary(scripted(extracted=extracted, reduced=reduced, tmp_path=tmp_path), segments())
+    summary = run_structured(scripted(extracted=extracted, reduced=reduced, tmp_path=tmp_path), segments())
     assert [d.text for d in summary.decisions] == ["We decided to move the launch from October 3 to October 17."]
     assert summary.overview == overview.strip()
 
@@ -335,16 +355,14 @@ def test_items_the_length_bound_cut_short_keep_only_whole_sentences(tmp_path):
 def test_a_meeting_read_in_more_pieces_gets_a_longer_overview(tmp_path):
     """Three overview sentences for a short meeting, one more for every three pieces after the
     first (three cannot say what an hour went through), asked in the third person and in order."""
-    from app.assistant.summary_options import SummaryOptions
-
     model = scripted(tmp_path=tmp_path)
-    run_summary(model, segments(SHORT_LAUNCH * 4), options=SummaryOptions(min_chunks=8))
+    run_structured(model, segments(SHORT_LAUNCH * 4), options=SummaryOptions(min_chunks=8))
     pieces = len([c for c in model.calls if EXTRACT_SHAPE in c.prompt])
     assert pieces >= 7
     reduce_prompt = model.calls[-1].prompt
     assert f'"overview", {3 + (pieces - 1) // 3} sentences in the third person' in reduce_prompt
     short = scripted(tmp_path=tmp_path / "short")
-    run_summary(short, segments())
+    run_structured(short, segments())
     assert '"overview", 3 sentences in the third person' in short.calls[-1].prompt
 
 
@@ -362,7 +380,7 @@ def test_an_overview_is_prose_said_once_and_items_do_not_loop(tmp_path):
         "title": "Launch moved",
         "overview": f"{once} {once} Can we close that? Decisions:\n- Move the launch to October 17\n{once}",
     }
-    summary = run_summary(scripted(extracted=extracted, reduced=reduced, tmp_path=tmp_path), segments())
+    summary = run_structured(scripted(extracted=extracted, reduced=reduced, tmp_path=tmp_path), segments())
     assert summary.overview == once
     assert [p.text for p in summary.key_points] == ["The refund flow needs another week of testing."]
 
@@ -371,8 +389,8 @@ def test_a_title_of_two_words_is_kept_and_an_invented_one_is_not(tmp_path):
     """Qwen2.5-0.5B titled an AMI meeting "Design Evaluation"; a title is no sentence, and the
     three-word rule of overview sentences had replaced it with a copied line of speech. A title
     with a date nobody said still gives way to the first decision."""
-    kept = run_summary(scripted(reduced=dict(REDUCED, title="Refund testing"), tmp_path=tmp_path), segments())
+    kept = run_structured(scripted(reduced=dict(REDUCED, title="Refund testing"), tmp_path=tmp_path), segments())
     assert kept.title == "Refund testing"
     invented = dict(REDUCED, title="Launch on November 30")
-    dropped = run_summary(scripted(reduced=invented, tmp_path=tmp_path / "invented"), segments())
+    dropped = run_structured(scripted(reduced=invented, tmp_path=tmp_path / "invented"), segments())
     assert dropped.title == "The launch moves from October 3 to October 17"
