@@ -46,6 +46,9 @@ january february march april june july august september october november decembe
 dollar dollars euro euros pound pounds bucks percent
 """.split()
 )
+# "What 's up?", "do n't": a contraction split from its word the way tokenized corpora write it
+# (SmolLM2 drafts it so); written text joins them.
+SPLIT_CONTRACTION = re.compile(r"(?<=\w) +(?=(?:['\u2019](?:s|re|ve|ll|d|m)|n['\u2019]t)\b)", re.IGNORECASE)
 EMOTICON = re.compile(r"[:;=8]-?[A-Za-z()]\b|\bx[dD]\b")
 
 
@@ -106,6 +109,7 @@ def clean_draft(
         if text == before:
             break
     text = text.strip().strip("\"'\u201c\u201d").strip()
+    text = SPLIT_CONTRACTION.sub("", text)
     if YOUR_NAME.search(text):
         real_name = me and me.lower() not in {"me", "you", "i"}
         text = YOUR_NAME.sub(me if real_name else "", text)
