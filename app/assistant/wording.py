@@ -52,6 +52,7 @@ _TEAM = (
     (r"\b[Ww]e're not (?:gonna|going to)\b", "the team is not going to"),
     (r"\b[Ww]e have to\b|\b[Ww]e need to\b|\b[Ww]e must\b", "the team has to"),
     (r"\b[Ww]e should\b", "the team should"),
+    (r"\b[Ww]e(?:'ve| have)? (decided|agreed)\b", r"the team \1"),
 )
 
 

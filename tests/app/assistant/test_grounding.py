@@ -114,6 +114,11 @@ def test_what_was_said_is_turned_into_a_summary_line():
         == "A will put the minutes in the project folder."
     )
     assert third_person("so we're gonna have push buttons", None) == "The team is going to have push buttons."
+    # the short launch meeting's decision, shown as "We decided to move the launch ..." before
+    assert third_person("We decided to move the launch to October 17.", None) == (
+        "The team decided to move the launch to October 17."
+    )
+    assert third_person("we've agreed on the rubber case", None) == "The team agreed on the rubber case."
 
 
 def test_a_request_taken_on_reads_as_what_the_owner_will_do():

@@ -348,7 +348,7 @@ def test_items_the_length_bound_cut_short_keep_only_whole_sentences(tmp_path):
     overview = "The launch moves from October 3 to October 17 because the refund flow needs more testing. "
     reduced = {"title": "Launch moved", "overview": (overview + "The team went on to " * 60)[: 150 * 3]}
     summary = run_structured(scripted(extracted=extracted, reduced=reduced, tmp_path=tmp_path), segments())
-    assert [d.text for d in summary.decisions] == ["We decided to move the launch from October 3 to October 17."]
+    assert [d.text for d in summary.decisions] == ["The team decided to move the launch from October 3 to October 17."]
     assert summary.overview == overview.strip()
 
 
