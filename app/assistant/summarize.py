@@ -130,10 +130,11 @@ def takes_structured_path(model: LanguageModel, segments: Sequence[TranscriptSeg
     """A capable model's summary of a transcript not in English goes the structured way
     (structured_summary.py); this module's pipeline is English-only (its cue words, fillers and
     rewrites). In English it serves every model: on the ten meetings of ../shared/eval,
-    Qwen2.5-0.5B's notes through it scored ROUGE-L AMI 0.167 / QMSum 0.128 against 0.165 / 0.110
-    structured, in a quarter of the time, and read as the team's words where the JSON answers
-    were copied speech ("Project evaluation is this point"), repeated items and due dates taken
-    from the prompt; the README's "Summaries by model" has the figures."""
+    Qwen2.5-0.5B's notes through it scored ROUGE-L AMI 0.166 / QMSum 0.128 against 0.165 / 0.110
+    structured, in a quarter of the time (1.5B: 0.188 against 0.179 on the longest meeting), and
+    read as the team's words where the JSON answers were copied speech ("Project evaluation is
+    this point"), repeated items and due dates taken from the prompt; the README's "Summaries by
+    model" has the figures."""
     if not profile_of(model).capable:
         return False
     return transcript_language("\n".join(s.text for s in segments)) != "English"
