@@ -13,7 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from app.assistant.text_tools import STOPWORDS, clean_speech, content_set, is_backchannel, split_sentences
+from app.assistant.text_tools import (
+    STOPWORDS,
+    clean_speech,
+    content_set,
+    is_backchannel,
+    split_sentences,
+    without_greeting,
+)
 from app.assistant.transcript_input import TranscriptSegment
 from models.errors import ContextOverflowError
 
@@ -76,7 +83,7 @@ def prepare_utterances(segments: Sequence[TranscriptSegment]) -> list[Utterance]
     """Cleaned, merged utterances; never empty when some segment has words."""
     merged: list[list] = []  # [segment_index, start, speaker, text, parts]
     for index, segment in enumerate(segments):
-        text = clean_speech(segment.text)
+        text = without_greeting(clean_speech(segment.text))
         if not text:
             continue
         last = merged[-1] if merged else None

@@ -32,7 +32,8 @@ FILLERS = re.compile(r"(?:\{\w+\}|\b(?:uh+|um+|hmm+|mm+|mm-hmm|uh-huh|erm|er|ah|
 STUTTER = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)  # "the the the" -> "the"
 BROKEN_WORD = re.compile(r"\b(\w{1,4})\s+-\s+(?=\1)", re.IGNORECASE)  # "Th - this" -> "this"
 # "th that", "wh what": a start of the next word that is no word itself (a word, "in into", stays)
-CUT_OFF = re.compile(r"\b([A-Za-z]{1,2})\s+(?=\1[a-z])", re.IGNORECASE)
+# (never the end of a contraction: "it's strange", "let's see")
+CUT_OFF = re.compile(r"(?<!['\u2019])\b([A-Za-z]{1,2})\s+(?=\1[a-z])", re.IGNORECASE)
 # Every English word of one or two letters that speech and chats use (and chat shorthand).
 # Anything else that short is a piece of a word: cut off in speech ("th that"), or a small
 # model's typo in a draft ("How dy there.").
@@ -87,6 +88,21 @@ def clean_speech(text: str) -> str:
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
     return text
+
+
+# "Good morning everyone, we decided ...": a greeting opens a meeting and says nothing of it. It
+# is a greeting only when an audience or a stop follows ("Hello Kitty sells" is not one).
+GREETING_OPENER = re.compile(
+    r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|morning|afternoon|welcome(?: back)?)"
+    r"(?:(?:,?\s+(?:everyone|everybody|all|guys|folks|team|there|again))+\s*[,.!]?|\s*[,.!])\s*",
+    re.IGNORECASE,
+)
+
+
+def without_greeting(text: str) -> str:
+    """Speech without the greeting it opens with ('Good morning everyone, we ...' -> 'We ...')."""
+    rest = GREETING_OPENER.sub("", text, count=1)
+    return rest[:1].upper() + rest[1:] if rest != text else text
 
 
 def is_backchannel(text: str) -> bool:

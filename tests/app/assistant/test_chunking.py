@@ -130,3 +130,33 @@ def test_a_context_too_small_for_any_chunk_is_a_clear_error():
         chunk_token_budget(context_length=300, prompt_tokens=200, output_tokens=90, preferred=1024)
     assert chunk_token_budget(8192, 300, 90, preferred=1024) == 1024
     assert chunk_token_budget(1000, 300, 90, preferred=1024) == 1000 - 300 - 90 - 16
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("Good morning everyone, we decided to move the launch.", "We decided to move the launch."),
+        ("Hi all. Let's start with the budget.", "Let's start with the budget."),
+        ("Hello, the printer is broken again.", "The printer is broken again."),
+        ("Morning guys", ""),
+        ("Hello Kitty sells well in Japan.", "Hello Kitty sells well in Japan."),
+        ("Welcome back everyone, so where were we?", "So where were we?"),
+    ],
+)
+def test_a_greeting_is_no_part_of_what_was_said(said, read):
+    """A meeting's opening greeting says nothing of it: it would otherwise open a key point or
+    become the title ("Good morning everyone"); a greeting alone leaves nothing to summarize. A
+    word that only looks like one ("Hello Kitty") stays."""
+    utterances = prepare_utterances(
+        [TranscriptSegment(0.0, 2.0, said, "Anna"), TranscriptSegment(2.0, 4.0, "Yes.", "Ben")]
+    )
+    assert [u.text for u in utterances if u.speaker == "Anna"] == ([read] if read else [])
+
+
+def test_a_contraction_is_no_cut_off_word():
+    """The clean-up drops a cut-off start of a word ("th that" -> "that"), never the end of a
+    contraction before a word that begins the same: "let's say" read "let'say", "we're really"
+    "we'really" in every key point copied from such a line."""
+    said = "Let's say it's strange, we're really late and I'd do it, th that is all."
+    utterances = prepare_utterances([TranscriptSegment(0.0, 4.0, said, "Anna")])
+    assert utterances[0].text == "Let's say it's strange, we're really late and I'd do it, that is all."
