@@ -140,6 +140,7 @@ CLAUSE_BREAK = re.compile(
     r"(?!(?:It|This|That|There|The)\b)[A-Z][a-z]+ will\s)"
 )
 SHORTEST_CLAUSE = 4  # words
+RUN_ON_BONUS = 0.75
 
 
 def _clauses(sentence: str) -> list[str]:
@@ -162,10 +163,11 @@ def _cue_sentences(text: str, cues) -> list[tuple[str, float]]:
     for index, sentence in enumerate(sentences):
         clauses = _clauses(sentence)
         if len(clauses) > 1:
-            for clause in clauses:
-                score = sum(weight for pattern, weight in cues if pattern.search(clause))
-                if score > 0:
-                    found.append((clause, score))
+            scores = [sum(weight for pattern, weight in cues if pattern.search(clause)) for clause in clauses]
+            # Commitments said one after another ("we'll update the budget by Friday and then we'll
+            # write the press release") are a list: each counts more than it would alone.
+            listed = RUN_ON_BONUS if sum(score > 0 for score in scores) >= 2 else 0.0
+            found.extend((clause, score + listed) for clause, score in zip(clauses, scores) if score > 0)
             continue
         score = sum(weight for pattern, weight in cues if pattern.search(sentence))
         if score > 0:

@@ -307,9 +307,12 @@ class _Run:
                 notes.append(Note(sentence, utterance.start_of(sentence), utterance.index))
         if not notes:  # nothing the model said could be tied to this part: quote its most telling line
             picked = salient_sentence(chunk.utterances, self.weights)
-            if picked:  # in the third person when it reads cleanly ("Marcus will have the video ready")
+            if picked:  # in the third person when it reads cleanly ("Marcus will have the video ready"),
+                # else its leading clause that does ("We decided to move it to March, and we'll ..." ->
+                # "The team decided to move it to March."), else as said
                 owner = owner_for(picked[1], (), self.names, picked[0])
-                text = plain_fallback(picked[0], owner) or tidy(picked[0])
+                plain = (plain_fallback(version, owner) for version in shorter_versions(picked[0]))
+                text = next((t for t in plain if t), "") or tidy(picked[0])
                 notes.append(Note(text, picked[1].start_of(picked[0]), picked[1].index, extractive=True))
         return notes
 
@@ -375,6 +378,8 @@ class _Run:
                 text = ""  # "October will ...": the model made a day or a thing the owner
         if text and lost_its_object(text, candidate.text):
             text = ""
+        if text and owner is None and _team_commitment(candidate.text) and not text.lower().startswith("the team"):
+            text = ""  # "we'll write the press release" is the team's, not "Speaker 1 will write ..."
         text = text or plain_fallback(candidate.text, owner)
         if not text:
             return False
@@ -477,6 +482,13 @@ ECHO = re.compile(
 )
 PRONOUNS = frozenset({"he", "she", "they"})
 SUBJECT = re.compile(r"\s*([A-Z][\w'\-]*(?: [A-Z][\w'\-]*)?)\s+(?:will|is going to|should|has to|needs to|can)\b")
+
+
+TEAM_COMMIT = re.compile(r"\b(?:we'll|we will|we're going to|we are going to|let's)\b", re.IGNORECASE)
+
+
+def _team_commitment(said: str) -> bool:
+    return bool(TEAM_COMMIT.search(said)) and not SELF_COMMIT.search(said)
 
 
 def whole(answer: Answer) -> str:

@@ -237,3 +237,41 @@ def test_an_overview_the_token_limit_cuts_ends_on_a_whole_clause():
         ScriptedModel(writer), long_meeting(parts=2, lines_per_part=40), options=SummaryOptions(overview_tokens=30)
     )
     assert summary.overview.endswith("funding.") and "focusing" not in summary.overview, summary.overview
+
+
+def test_a_short_recording_reads_without_its_greeting_and_lists_every_commitment():
+    """What the Record window got from one voice (the virtual microphone's 11 seconds): the
+    greeting is neither key point nor title; a key point the model could not phrase is the
+    leading clause of what was said, in the team's words; a third commitment said in the same
+    breath ("and then we'll write the press release") is an action item, and "we'll" makes it
+    the team's, not "Speaker 1"'s. Before: the whole spoken line, greeting first, as key point,
+    overview and title ("Good morning everyone"), and one action item."""
+    segments = [
+        TranscriptSegment(0.0, 3.0, "Good morning everyone, we decided to move the product on to March", "Speaker 1"),
+        TranscriptSegment(
+            3.0, 11.0, "and we'll update the budget by Friday and then we'll write the press release.", "Speaker 1"
+        ),
+    ]
+
+    def model(prompt: str) -> str:
+        user = last_user_message(prompt)
+        if "What did the team discuss" in user:
+            return " a spring fair in Paris."  # nothing of it was said: no note holds up
+        if "Notes on a meeting" in user:
+            return " met in Paris."
+        if "Meeting:" in user:
+            return "Spring fair in Paris"
+        if "press release" in user:
+            return "Speaker 1 will write the press release."
+        if "budget" in user:
+            return "Speaker 1 will update the budget by Friday."
+        return "The product will move to March."
+
+    summary = run_summary(ScriptedModel(model), segments)
+    shown = " ".join([summary.title, summary.overview] + [p.text for p in summary.key_points])
+    assert "morning" not in shown.lower()
+    assert [p.text for p in summary.key_points] == ["The team decided to move the product on to March."]
+    assert [a.text for a in summary.action_items] == [
+        "The team will update the budget by Friday.",
+        "The team will write the press release.",
+    ]
