@@ -159,7 +159,7 @@ def _cue_sentences(text: str, cues) -> list[tuple[str, float]]:
     clauses. Every one counts: a long turn, or a transcript without speaker labels whose turns
     run together, can hold several commitments."""
     sentences = split_sentences(text) or [text]
-    found = []
+    found: list[tuple[str, float]] = []
     for index, sentence in enumerate(sentences):
         clauses = _clauses(sentence)
         if len(clauses) > 1:
@@ -167,7 +167,7 @@ def _cue_sentences(text: str, cues) -> list[tuple[str, float]]:
             # Commitments said one after another ("we'll update the budget by Friday and then we'll
             # write the press release") are a list: each counts more than it would alone.
             listed = RUN_ON_BONUS if sum(score > 0 for score in scores) >= 2 else 0.0
-            found.extend((clause, score + listed) for clause, score in zip(clauses, scores) if score > 0)
+            found.extend((clause, score + listed) for clause, score in zip(clauses, scores, strict=True) if score > 0)
             continue
         score = sum(weight for pattern, weight in cues if pattern.search(sentence))
         if score > 0:
