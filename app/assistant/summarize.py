@@ -64,6 +64,7 @@ from app.assistant.text_tools import STOPWORDS, content_set, similarity, split_l
 from app.assistant.transcript_input import TranscriptSegment
 from app.assistant.wording import (
     TITLE_WORDS,
+    done_but_promised,
     finished,
     has_first_person,
     lost_its_object,
@@ -278,6 +279,8 @@ class _Run:
             if copy_check and copied(sentence, source):
                 continue
             for version in shorter_versions(sentence):  # the whole sentence, else its leading clauses
+                if done_but_promised(version, source):
+                    continue
                 if supported(version, source, self.names, source_words, min_cover=min_cover):
                     kept.append(version)
                     break
@@ -464,6 +467,8 @@ class _Run:
             and not critical_words(title) - critical_words(overview)
             and item_similarity(title, prompts.TITLE_EXAMPLE_ANSWER) < 0.3
             and len(own & self.transcript_words) / len(own) >= 0.75
+            # "Launch on October 3" for "the team should not launch on October 3"
+            and keeps_negation(title, max(split_sentences(overview) or [""], key=lambda s: item_similarity(title, s)))
         ):
             return title
         # The model's title did not hold up: the overview's first sentence, cut to a phrase.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from app.assistant.text_tools import STOPWORDS, content_set, content_words, split_label, split_sentences
+from app.assistant.text_tools import STOPWORDS, content_set, content_words, split_label, split_sentences, stem, words
 
 DISCOURSE = re.compile(
     r"^(?:(?:okay|ok|so|well|and|but|yeah|yes|right|alright|now|then|also|um|uh|oh|just)"
@@ -243,3 +243,50 @@ def to_do(said: str) -> str:
     ):
         return ""
     return text
+
+
+# What someone will do, as said: "I will update the notice", "we'll also send the FAQ ...".
+PROMISED = re.compile(
+    r"\b(?:will|'ll|shall|going to|gonna|need to|needs to|has to|have to)\s+(?:also\s+|then\s+|just\s+)?"
+    r"([a-z]+)((?:\s+[\w']+){0,4})",
+    re.IGNORECASE,
+)
+IRREGULAR_PAST = {
+    "sent": "send", "told": "tell", "made": "make", "had": "have", "wrote": "write", "gave": "give",
+    "took": "take", "got": "get", "did": "do", "brought": "bring", "bought": "buy", "paid": "pay",
+    "built": "build", "found": "find", "spent": "spend", "sold": "sell", "began": "begin", "ran": "run",
+}  # fmt: skip
+# A note's own framing ("The team discussed ...") reports the meeting, not a promise kept.
+REPORTING = frozenset(
+    """discuss talk mention review agre decid consider explor not suggest propos ask rais explain emphasiz
+    focus highlight express point stat describ outlin identifi plann""".split()
+)
+OBJECT_WORDS = 4
+
+
+def _verb_root(word: str) -> str:
+    """'updated', 'update' -> 'updat'; 'sent' -> 'send'."""
+    word = IRREGULAR_PAST.get(word, word)
+    stemmed = stem(word)
+    return stemmed[:-1] if len(stemmed) >= 4 and stemmed.endswith("e") else stemmed
+
+
+def done_but_promised(sentence: str, source: str) -> bool:
+    """A note that tells as done what was only promised: 'They updated the release notice by
+    Friday' where the meeting said 'I will update the release notice by Friday' (the same verb
+    on the same thing). Grounding checks the words, not the tense; this is the tense."""
+    promises = [
+        (_verb_root(verb.lower()), content_set(rest)) for verb, rest in PROMISED.findall(source) if content_set(rest)
+    ]
+    if not promises:
+        return False
+    told = words(sentence)
+    for index, word in enumerate(told):
+        if not (word.endswith("ed") or word in IRREGULAR_PAST):
+            continue
+        root, thing = _verb_root(word), content_set(" ".join(told[index + 1 : index + 1 + OBJECT_WORDS]))
+        if root in REPORTING or f"{word} {' '.join(told[index + 1 : index + 3])}" in source.lower():
+            continue  # said as done in the meeting itself
+        if any(root == promised and thing & on for promised, on in promises):
+            return True
+    return False

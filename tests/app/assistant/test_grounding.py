@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.assistant.chunking import Utterance
 from app.assistant.grounding import (
     NameBook,
@@ -17,6 +19,7 @@ from app.assistant.text_tools import STOPWORDS, date_phrases
 from app.assistant.wording import (
     DANGLING,
     PHRASE_START,
+    done_but_promised,
     plain_fallback,
     short_title,
     shorter_versions,
@@ -204,3 +207,28 @@ def test_a_title_is_kept_whole_when_its_first_words_are_also_common_words():
     assert owner_for(said, [], book) == "User Interface Designer"
     assert owner_for(Utterance(1, 0, 0.0, "A", texts[3]), [], book) == "Sam"
     assert book.find("Interface Designer") is None  # never said after a determiner
+
+
+LAUNCH_TALK = (
+    "Leo: I will update the release notice by Friday.\n"
+    "Dana: I will send the updated FAQ to the support team by Thursday.\n"
+    "Priya: And I will tell the board about the new date on Monday."
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "told_as_done"),
+    [
+        ("They also updated the release notice by Friday.", True),  # Qwen 0.5B's note on this meeting
+        ("Priya told the board about the new date.", True),
+        ("Dana sent the updated FAQ to the support team.", True),  # "updated" said, but of the FAQ
+        ("Leo will update the release notice by Friday.", False),
+        ("The team discussed the release notice and the FAQ.", False),  # the note's own framing
+        ("The updated FAQ goes to the support team.", False),
+    ],
+)
+def test_a_promise_is_not_told_as_done(note, told_as_done):
+    """Grounding checks a note's words, names and dates, not its tense: "They updated the
+    release notice by Friday" passed it where the meeting only promised to. The same verb on the
+    same thing, said as a promise and written as done, is refused."""
+    assert done_but_promised(note, LAUNCH_TALK) is told_as_done

@@ -275,3 +275,24 @@ def test_a_short_recording_reads_without_its_greeting_and_lists_every_commitment
         "The team will update the budget by Friday.",
         "The team will write the press release.",
     ]
+
+
+def test_a_title_that_drops_the_overviews_not_is_refused():
+    """Qwen 0.5B titled the short launch meeting "Launch on October 3" from an overview saying the
+    team should not launch on October 3: a title that loses the negation says the opposite."""
+    segments = [
+        TranscriptSegment(0.0, 4.0, "The refund flow needs another week of testing.", "Priya"),
+        TranscriptSegment(4.0, 8.0, "Then we should not launch on October 3 with a broken refund flow.", "Marcus"),
+    ]
+
+    def model(prompt: str) -> str:
+        user = last_user_message(prompt)
+        if "Transcript:" in user:  # the notes, begun for the model ("Priya and Marcus talked about")
+            return " why the team should not launch on October 3 with a broken refund flow."
+        if "Meeting:" in user:
+            return "Launch on October 3"
+        return "The team will test the refund flow."
+
+    summary = run_summary(ScriptedModel(model), segments)
+    assert "not" in summary.overview
+    assert summary.title != "Launch on October 3"
