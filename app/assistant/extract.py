@@ -85,6 +85,11 @@ MEETING_TALK = re.compile(
     r"ask you|continue|stop|wait|check the time)\b",
     re.I,
 )
+# What the meeting is for, not what it decided: "The end result of this meeting has to be a decision".
+MEETING_PURPOSE = re.compile(
+    r"\b(?:end result|outcome|goal|purpose|aim|point|result|objective) of (?:this|the|today's) (?:meeting|session)\b",
+    re.I,
+)
 MEETING_THINGS = re.compile(
     r"\b(?:pen|slides?|presentation|powerpoint|microphones?|whiteboard|agenda|"
     r"camera|laptop|screen)\b",
@@ -192,7 +197,7 @@ def _candidate(
 ) -> Candidate | None:
     n_words = len(sentence.split())
     informative = len(set(content_words(sentence)))
-    if n_words < 5 or informative < 2 or MEETING_TALK.search(sentence):
+    if n_words < 5 or informative < 2 or MEETING_TALK.search(sentence) or MEETING_PURPOSE.search(sentence):
         return None
     if MEETING_THINGS.search(sentence):
         score -= 1.5

@@ -325,7 +325,8 @@ class _Run:
         if len(unique) > limit:
             ranked = sorted(unique, key=lambda n: (n.extractive, -salience(n.text, self.weights)))
             unique = sorted(ranked[:limit], key=lambda n: n.utterance_index)
-        return [SummaryItem(n.text, n.start) for n in unique]
+        # Each key point stands alone: "They also discussed ..." has no "they" before it.
+        return [SummaryItem(STANDALONE_THEY.sub("The team ", n.text), n.start) for n in unique]
 
     # --- decisions and action items: found in the transcript, rewritten, checked ---------------
 
@@ -486,6 +487,7 @@ ECHO = re.compile(
     re.I,
 )
 PRONOUNS = frozenset({"he", "she", "they"})
+STANDALONE_THEY = re.compile(r"^They (?=also |discussed |talked |agreed |decided |went |covered |explored )")
 SUBJECT = re.compile(r"\s*([A-Z][\w'\-]*(?: [A-Z][\w'\-]*)?)\s+(?:will|is going to|should|has to|needs to|can)\b")
 
 

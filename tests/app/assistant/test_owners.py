@@ -10,7 +10,7 @@ from meetings import FIRST_PERSON_ITEMS, LAUNCH_SYNC, launch_sync
 from short_meetings import segments as short_launch
 
 from app.assistant.chunking import Utterance, prepare_utterances
-from app.assistant.extract import find_actions
+from app.assistant.extract import find_actions, find_decisions
 from app.assistant.grounding import DATE_WORDS, NameBook, owner_for
 from app.assistant.summarize import run_summary
 from app.assistant.transcript_input import TranscriptSegment
@@ -170,3 +170,15 @@ def test_telling_someone_outside_the_meeting_is_a_commitment():
     assert any("tell the board" in t for t in texts), texts
     said = [TranscriptSegment(0.0, 5.0, "First I'll tell you a little bit about the setting of this project today.")]
     assert find_actions(prepare_utterances(said), 10) == []
+
+
+def test_what_the_meeting_is_for_is_no_decision():
+    """ES2002d's decisions began with "The end result of this meeting has to be a decision on the
+    details of this remote control": the meeting's purpose, said at its start, decided nothing."""
+    said = [
+        Utterance(0, 0, 0.0, "A", "The end result of this meeting has to be a decision on the details of this remote."),
+        Utterance(1, 1, 5.0, "B", "So we decided to go with the rubber buttons and the yellow case."),
+    ]
+    assert [c.text for c in find_decisions(said, 5)] == [
+        "So we decided to go with the rubber buttons and the yellow case."
+    ]

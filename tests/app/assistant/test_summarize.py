@@ -296,3 +296,21 @@ def test_a_title_that_drops_the_overviews_not_is_refused():
     summary = run_summary(ScriptedModel(model), segments)
     assert "not" in summary.overview
     assert summary.title != "Launch on October 3"
+
+
+def test_a_key_point_stands_alone_without_a_they_before_it():
+    """Each key point is read on its own, as a bullet: "They also discussed the canteen budget."
+    (SmolLM2's notes on the AMI meetings) has no "they" before it; it reads "The team also ..."."""
+    segments = [
+        TranscriptSegment(0.0, 4.0, "The canteen budget is too small for the new menu.", "Anna"),
+        TranscriptSegment(4.0, 8.0, "We could ask finance for more money for the canteen.", "Ben"),
+    ]
+
+    def model(prompt: str) -> str:
+        if "Transcript:" in last_user_message(prompt):
+            return " the canteen budget. They also discussed more money for the canteen."
+        return "Canteen budget"
+
+    points = [p.text for p in run_summary(ScriptedModel(model), segments).key_points]
+    assert "The team also discussed more money for the canteen." in points
+    assert not any(p.startswith("They ") for p in points)
