@@ -151,7 +151,7 @@ def worker_live(model_dir: str, audio: str, threads: int, beam: int) -> dict:
     """Records `audio` played into the (already running) virtual microphone with live
     transcription; Stop is pressed half a second after playback ends."""
     sys.path.insert(0, str(ROOT))
-    from app.tasks.events import Done, Failed, Partial
+    from app.tasks.events import Done, Failed, TranscriptPiece
     from app.tasks.record import LevelReading, RecordTask, record
     from models.whisper import Transcriber
 
@@ -162,7 +162,7 @@ def worker_live(model_dir: str, audio: str, threads: int, beam: int) -> dict:
         for event in record(task, transcriber, threading.Event()):
             if isinstance(event, Failed):
                 raise SystemExit(f"recording failed: {event.message}")
-            if isinstance(event, Partial) and event.kind == "transcript" and stopped is None:
+            if isinstance(event, TranscriptPiece) and stopped is None:
                 live_segments += 1
             if isinstance(event, LevelReading):
                 if player is None and event.elapsed > 0.2:
