@@ -383,7 +383,9 @@ class _Run:
         if text and lost_its_object(text, candidate.text):
             text = ""
         if text and owner is None and _team_commitment(candidate.text) and not text.lower().startswith("the team"):
-            text = ""  # "we'll write the press release" is the team's, not "Speaker 1 will write ..."
+            # "we'll write the press release" is the team's, not "Speaker 1 will write ..."
+            subject = LEADING_SUBJECT.match(text)
+            text = f"The team {text[subject.end() :]}" if subject else ""
         text = text or plain_fallback(candidate.text, owner)
         if not text:
             return False
@@ -491,6 +493,9 @@ STANDALONE_THEY = re.compile(r"^They (?=also |discussed |talked |agreed |decided
 SUBJECT = re.compile(r"\s*([A-Z][\w'\-]*(?: [A-Z][\w'\-]*)?)\s+(?:will|is going to|should|has to|needs to|can)\b")
 
 
+LEADING_SUBJECT = re.compile(
+    r"^\s*(?:Speaker \d+|[A-Z][\w'\-]*(?: [A-Z][\w'\-]*)?)\s+(?=will\b|is going to\b|should\b|has to\b|needs to\b)"
+)
 TEAM_COMMIT = re.compile(r"\b(?:we'll|we will|we're going to|we are going to|let's)\b", re.IGNORECASE)
 
 

@@ -314,3 +314,24 @@ def test_a_key_point_stands_alone_without_a_they_before_it():
     points = [p.text for p in run_summary(ScriptedModel(model), segments).key_points]
     assert "The team also discussed more money for the canteen." in points
     assert not any(p.startswith("They ") for p in points)
+
+
+def test_the_teams_commitment_keeps_the_models_wording_under_the_team():
+    """ "we'll send you the floor plans by Thursday": the model's "Speaker 1 will send the floor
+    plans by Thursday." is the team's commitment, so it reads "The team will ..."; what was said
+    cannot stand in for it ("you" is left in it), and the item was once lost."""
+    segments = [
+        TranscriptSegment(0.0, 5.0, "Okay, we'll send you the floor plans by Thursday after the review.", "Speaker 1"),
+        TranscriptSegment(5.0, 9.0, "The printer is broken again.", "Speaker 2"),
+    ]
+
+    def model(prompt: str) -> str:
+        user = last_user_message(prompt)
+        if "Transcript:" in user:
+            return " the floor plans and the printer."
+        if "floor plans" in user and "Meeting:" not in user and "Notes on" not in user:
+            return "Speaker 1 will send the floor plans by Thursday."
+        return "Floor plans and printer"
+
+    actions = [a.text for a in run_summary(ScriptedModel(model), segments).action_items]
+    assert actions == ["The team will send the floor plans by Thursday."]
