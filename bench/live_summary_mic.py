@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import queue
-import subprocess
 import sys
 import threading
 import time
@@ -34,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from speech import VirtualMic, synthesize, wer  # noqa: E402
+from speech import Playback, VirtualMic, synthesize, wer  # noqa: E402
 
 MODELS = ROOT / ".cache" / "test-data"
 
@@ -106,14 +105,14 @@ def record_and_summarize(audio: Path, spoken: str, args) -> dict:
     worker = LanguageWorker()
     segments: list = []
     new_words, jobs = 0, 0
-    player, stop_at, stopped = None, None, None
     result = None
     with tempfile.TemporaryDirectory() as folder:
         task = RecordTask(folder, live=True, beam_size=args.beam)
+        playback = Playback(audio, task.control)
         for event in record(task, transcriber, threading.Event()):
             if isinstance(event, Failed):
                 raise SystemExit(f"recording failed: {event.message}")
-            if isinstance(event, TranscriptPiece) and stopped is None:
+            if isinstance(event, TranscriptPiece) and playback.stopped is None:
                 segments.append(event.segment)
                 new_words += len(event.segment.text.split())
                 if new_words >= PREPARE_WORDS and not worker.running.is_set():
@@ -121,16 +120,11 @@ def record_and_summarize(audio: Path, spoken: str, args) -> dict:
                     worker.submit(lambda so_far=so_far: list(prepare_summary(remembering(model), so_far)))
                     new_words, jobs = 0, jobs + 1
             if isinstance(event, LevelReading):
-                if player is None and event.elapsed > 0.2:
-                    player = subprocess.Popen(["paplay", str(audio)])
-                if player is not None and player.poll() is not None and stop_at is None:
-                    stop_at = time.monotonic() + 0.5
-                if stop_at is not None and stopped is None and time.monotonic() >= stop_at:
-                    task.control.stop()
-                    stopped = time.monotonic()
+                playback.on_level(event.elapsed)
             if isinstance(event, Done):
                 result = event.result
                 break
+    stopped = playback.stopped
     if result is None or stopped is None:
         raise SystemExit("the recording ended without a transcript")
     transcript_s = time.monotonic() - stopped

@@ -147,6 +147,26 @@ def worker_confide(model_dir: str, audio: str, threads: int, beam: int) -> dict:
     }
 
 
+class Playback:
+    """Plays the audio into the virtual microphone once the recorder is capturing, and presses
+    Stop half a second after it ends. on_level() is called with each LevelReading."""
+
+    def __init__(self, audio, control):
+        self.audio, self.control = str(audio), control
+        self.player: subprocess.Popen | None = None
+        self.stop_at: float | None = None
+        self.stopped: float | None = None  # time.monotonic() when Stop was pressed
+
+    def on_level(self, elapsed: float) -> None:
+        if self.player is None and elapsed > 0.2:
+            self.player = subprocess.Popen(["paplay", self.audio])
+        if self.player is not None and self.player.poll() is not None and self.stop_at is None:
+            self.stop_at = time.monotonic() + 0.5
+        if self.stop_at is not None and self.stopped is None and time.monotonic() >= self.stop_at:
+            self.control.stop()
+            self.stopped = time.monotonic()
+
+
 def worker_live(model_dir: str, audio: str, threads: int, beam: int) -> dict:
     """Records `audio` played into the (already running) virtual microphone with live
     transcription; Stop is pressed half a second after playback ends."""
@@ -158,22 +178,16 @@ def worker_live(model_dir: str, audio: str, threads: int, beam: int) -> dict:
     transcriber = Transcriber.load(Path(model_dir), threads=threads)
     with tempfile.TemporaryDirectory() as folder:
         task = RecordTask(folder, live=True, beam_size=beam)
-        player, stop_at, stopped, live_segments = None, None, None, 0
+        playback, live_segments = Playback(audio, task.control), 0
         for event in record(task, transcriber, threading.Event()):
             if isinstance(event, Failed):
                 raise SystemExit(f"recording failed: {event.message}")
-            if isinstance(event, TranscriptPiece) and stopped is None:
+            if isinstance(event, TranscriptPiece) and playback.stopped is None:
                 live_segments += 1
             if isinstance(event, LevelReading):
-                if player is None and event.elapsed > 0.2:
-                    player = subprocess.Popen(["paplay", audio])
-                if player is not None and player.poll() is not None and stop_at is None:
-                    stop_at = time.monotonic() + 0.5
-                if stop_at is not None and stopped is None and time.monotonic() >= stop_at:
-                    task.control.stop()
-                    stopped = time.monotonic()
-            if isinstance(event, Done):
-                delay = time.monotonic() - stopped
+                playback.on_level(event.elapsed)
+            if isinstance(event, Done) and playback.stopped is not None:
+                delay = time.monotonic() - playback.stopped
                 result = event.result
                 return {
                     "stop_to_transcript_s": delay,
