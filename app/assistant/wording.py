@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from app.assistant.text_tools import STOPWORDS, content_set, content_words, split_label, split_sentences, stem, words
 
@@ -271,13 +272,21 @@ def _verb_root(word: str) -> str:
     return stemmed[:-1] if len(stemmed) >= 4 and stemmed.endswith("e") else stemmed
 
 
+@lru_cache(maxsize=32)  # one chunk's source is checked against each note and each of its shorter versions
+def _promises(source: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """(verb root, the words of what it is done to) of each promise said in source."""
+    return tuple(
+        (_verb_root(verb.lower()), frozenset(content_set(rest)))
+        for verb, rest in PROMISED.findall(source)
+        if content_set(rest)
+    )
+
+
 def done_but_promised(sentence: str, source: str) -> bool:
     """A note that tells as done what was only promised: 'They updated the release notice by
     Friday' where the meeting said 'I will update the release notice by Friday' (the same verb
     on the same thing). Grounding checks the words, not the tense; this is the tense."""
-    promises = [
-        (_verb_root(verb.lower()), content_set(rest)) for verb, rest in PROMISED.findall(source) if content_set(rest)
-    ]
+    promises = _promises(source)
     if not promises:
         return False
     told = words(sentence)
