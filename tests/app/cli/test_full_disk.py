@@ -46,7 +46,9 @@ def test_transcribe_save_on_a_full_disk_prints_the_transcript(tmp_path, speech_c
     clip = speech_clip("We decided to move the product launch to March.")
     result = run_on_full_disk(tmp_path, "transcribe", str(clip), "--save")
     assert result.returncode == 1, result.stderr
-    assert "launch" in result.stdout.lower() and "march" in result.stdout.lower()
+    # Whisper's int8 kernels differ by CPU: on one CI machine it heard "move the product to March"
+    # (no "launch"), so the words asked for are the ones every run has heard.
+    assert "decided" in result.stdout.lower() and "march" in result.stdout.lower()
     last = result.stderr.strip().splitlines()[-1]
     assert FULL + " the transcript" in last and "Traceback" not in result.stderr
 
