@@ -17,7 +17,6 @@ import re
 import threading
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
 
 from app.assistant import prompts
 from app.assistant.chunking import (
@@ -28,52 +27,20 @@ from app.assistant.chunking import (
     prepare_utterances,
     split_into_chunks,
 )
-from app.assistant.extract import (
-    Candidate,
-    find_actions,
-    find_decisions,
-    keyword_title,
-    salience,
-    salient_sentence,
-    word_weights,
-)
+from app.assistant.extract import find_actions, find_decisions, salience, salient_sentence, word_weights
 from app.assistant.generation import Answer, ask, fits, guarded, prompt_tokens
-from app.assistant.grounding import (
-    FRAMING,
-    MIN_COVER,
-    SELF_COMMIT,
-    NameBook,
-    best_utterance,
-    capitalized_names,
-    copied,
-    critical_words,
-    dedupe,
-    due_phrase,
-    item_similarity,
-    keeps_negation,
-    owner_for,
-    strip_repetition,
-    supported,
-)
+from app.assistant.grounding import NameBook, best_utterance, dedupe, owner_for
 from app.assistant.model_profile import profile_of
 from app.assistant.reduce_groups import bullets, groups, spread
 from app.assistant.structured_prompts import transcript_language
 from app.assistant.structured_summary import summarize_structured
+from app.assistant.summary_check import checked_sentences
+from app.assistant.summary_items import ItemWriter
 from app.assistant.summary_options import DETAIL_LEVELS, SummaryOptions  # noqa: F401 (re-exported)
-from app.assistant.text_tools import STOPWORDS, content_set, similarity, split_label, split_sentences
+from app.assistant.summary_title import summary_title
+from app.assistant.text_tools import similarity
 from app.assistant.transcript_input import TranscriptSegment
-from app.assistant.wording import (
-    TITLE_WORDS,
-    done_but_promised,
-    finished,
-    has_first_person,
-    lost_its_object,
-    plain_fallback,
-    short_title,
-    shorter_versions,
-    tidy,
-    to_do,
-)
+from app.assistant.wording import finished, plain_fallback, shorter_versions, tidy
 from app.errors import AppError, CancelledError
 from app.records import ActionItem, Summary, SummaryItem
 from app.tasks.events import Done, Event, Progress, SummarySoFar
@@ -178,9 +145,9 @@ class _Run:
         self.utterances = prepare_utterances(segments)
         self.names = NameBook.of([(s.speaker, s.text) for s in segments])
         self.weights = word_weights(self.utterances)
-        self.transcript_words = set().union(*(content_set(u.text) for u in self.utterances))
         self.frame = prompts.framing(list(dict.fromkeys(u.speaker for u in self.utterances if u.speaker)))
         self.chunks = plan_chunks(model, self.utterances, options, self.frame)
+        self.items = ItemWriter(model, self.names, options, cancel)
         self.decision_candidates = find_decisions(self.utterances, options.max_decisions)
         self.action_candidates = find_actions(self.utterances, options.max_actions)
         self.total_steps = len(self.chunks) + len(self.decision_candidates) + len(self.action_candidates) + 2
@@ -218,7 +185,7 @@ class _Run:
         decisions: list[SummaryItem] = []
         for candidate in self.decision_candidates:
             yield self.progress("Checking decisions")
-            decision = self.decision(candidate)
+            decision = self.items.decision(candidate)
             if decision is None:
                 return
             self.steps_done += 1
@@ -230,7 +197,7 @@ class _Run:
         actions: list[ActionItem] = []
         for candidate in self.action_candidates:
             yield self.progress("Checking action items")
-            action = self.action(candidate)
+            action = self.items.action(candidate)
             if action is None:
                 return
             self.steps_done += 1
@@ -253,7 +220,7 @@ class _Run:
         yield self.grown(decisions=tuple(decisions), action_items=tuple(actions), overview=overview)
 
         yield self.progress("Choosing a title")
-        title = self.title(overview)
+        title = summary_title(self.model, overview, self.utterances, self.names, self.options, self.cancel)
         if title is None:
             return
         self.steps_done += 1
@@ -262,29 +229,6 @@ class _Run:
         yield Done(summary)
 
     # --- map: notes on each chunk ---------------------------------------------------------------
-
-    def checked(self, answer: str, source: str, min_cover: float = MIN_COVER, copy_check: bool = False) -> list[str]:
-        """The sentences of a model's answer that hold up against source; echoes of the prompt,
-        copies of its worked examples and (with copy_check) lines copied from the transcript
-        are not notes about this meeting."""
-        answer = re.sub(r"(?:^|\s)[-*\u2022]\s+", "\n", answer)  # bullets the model wrote inline
-        source_words = content_set(source)
-        kept = []
-        for sentence in split_sentences(strip_repetition(answer)):
-            sentence = tidy(sentence)
-            if not sentence or ECHO.search(sentence):
-                continue
-            if any(item_similarity(sentence, example) >= 0.5 for example in prompts.EXAMPLE_ANSWERS):
-                continue
-            if copy_check and copied(sentence, source):
-                continue
-            for version in shorter_versions(sentence):  # the whole sentence, else its leading clauses
-                if done_but_promised(version, source):
-                    continue
-                if supported(version, source, self.names, source_words, min_cover=min_cover):
-                    kept.append(version)
-                    break
-        return kept
 
     def chunk_notes(self, chunk: Chunk) -> list[Note] | None:
         # A short meeting has few chunks: each may say more, so that there are enough key points.
@@ -304,7 +248,7 @@ class _Run:
         if answer.cancelled:
             return None
         notes = []
-        for sentence in self.checked(whole(answer), chunk.text, copy_check=True):
+        for sentence in checked_sentences(whole(answer), chunk.text, self.names, copy_check=True):
             utterance = best_utterance(sentence, chunk.utterances)
             if utterance is not None:  # a chunk always has utterances; None only for an empty one
                 notes.append(Note(sentence, utterance.start_of(sentence), utterance.index))
@@ -327,69 +271,6 @@ class _Run:
             unique = sorted(ranked[:limit], key=lambda n: n.utterance_index)
         # Each key point stands alone: "They also discussed ..." has no "they" before it.
         return [SummaryItem(STANDALONE_THEY.sub("The team ", n.text), n.start) for n in unique]
-
-    # --- decisions and action items: found in the transcript, rewritten, checked ---------------
-
-    def rewrite(self, messages, candidate: Candidate) -> str | None:
-        """The model's third-person wording of a candidate, '' when it did not hold up, None if cancelled."""
-        if self.cancelled():
-            return None
-        if not fits(self.model, messages, self.options.rewrite_tokens):
-            return ""
-        answer = ask(self.model, messages, guarded(self.options.rewrite_tokens, stop_strings=("\n",)), self.cancel)
-        if answer.cancelled:
-            return None
-        source = candidate.context
-        first = split_sentences(strip_repetition(answer.text))[:1]
-        if not first or split_label(first[0])[0]:
-            return ""  # a copied "Name: ..." line is not a rewrite
-        sentence = tidy(first[0])
-        if sentence.endswith("?") or has_first_person(sentence) or len(sentence.split()) < 4:
-            return ""
-        if not keeps_negation(sentence, candidate.text):
-            return ""
-        return sentence if self.checked(sentence, source, min_cover=0.7) == [sentence] else ""
-
-    def decision(self, candidate: Candidate) -> SummaryItem | Literal[False] | None:
-        """The decision, None when cancelled, False when it cannot be said cleanly."""
-        text = self.rewrite(prompts.decision(candidate.line), candidate)
-        if text is None:
-            return None
-        text = text or plain_fallback(candidate.text, None)
-        return SummaryItem(text, candidate.utterance.start_of(candidate.text)) if text else False
-
-    def action(self, candidate: Candidate) -> ActionItem | Literal[False] | None:
-        """The action item, None when cancelled, False when it cannot be said cleanly."""
-        owner = owner_for(candidate.utterance, candidate.following, self.names, candidate.text, candidate.before)
-        due, start = due_phrase(candidate.text), candidate.utterance.start_of(candidate.text)
-        if owner is None and SELF_COMMIT.search(candidate.text):
-            # Someone said "I will ..." and nothing tells who: a to-do, never a made-up owner.
-            task = to_do(candidate.text)
-            if task:
-                return ActionItem(task, None, due, start)
-        text = self.rewrite(prompts.action(candidate.line), candidate)
-        if text is None:
-            return None
-        subject = SUBJECT.match(text) if text else None
-        if subject:
-            said = subject.group(1)
-            named = self.names.find(said)
-            if owner is None and named and re.search(rf"\b{re.escape(said)}\b", candidate.line):
-                owner = named
-            elif owner and said != owner and (named or said.lower() in PRONOUNS or said.lower() not in STOPWORDS):
-                text = owner + text[subject.end(1) :]  # the model put someone (or "Friday") first: the owner does it
-            elif not named and said.lower() not in STOPWORDS:
-                text = ""  # "October will ...": the model made a day or a thing the owner
-        if text and lost_its_object(text, candidate.text):
-            text = ""
-        if text and owner is None and _team_commitment(candidate.text) and not text.lower().startswith("the team"):
-            # "we'll write the press release" is the team's, not "Speaker 1 will write ..."
-            subject = LEADING_SUBJECT.match(text)
-            text = f"The team {text[subject.end() :]}" if subject else ""
-        text = text or plain_fallback(candidate.text, owner)
-        if not text:
-            return False
-        return ActionItem(text, owner, due, start)
 
     # --- reduce: the overview, in rounds when the notes are too long ----------------------------
 
@@ -448,59 +329,12 @@ class _Run:
         )
         if answer.cancelled:
             return None
-        return self.checked(whole(answer), notes)
-
-    def title(self, overview: str) -> str | None:
-        if not fits(self.model, prompts.title(overview), self.options.title_tokens):
-            return keyword_title(self.utterances)
-        answer = ask(
-            self.model, prompts.title(overview), guarded(self.options.title_tokens, stop_strings=("\n",)), self.cancel
-        )
-        if answer.cancelled:
-            return None
-        title = short_title(tidy(answer.text.removeprefix("Title:")))
-        own = content_set(title) - FRAMING
-        invented = [
-            n for n in capitalized_names(title) if not self.names.is_known(n) and n.lower() not in overview.lower()
-        ]
-        if (
-            2 <= len(title.split()) <= TITLE_WORDS
-            and own
-            and not invented
-            and not critical_words(title) - critical_words(overview)
-            and item_similarity(title, prompts.TITLE_EXAMPLE_ANSWER) < 0.3
-            and len(own & self.transcript_words) / len(own) >= 0.75
-            # "Launch on October 3" for "the team should not launch on October 3"
-            and keeps_negation(title, max(split_sentences(overview) or [""], key=lambda s: item_similarity(title, s)))
-        ):
-            return title
-        # The model's title did not hold up: the overview's first sentence, cut to a phrase.
-        from_overview = short_title(split_sentences(overview)[0]) if overview.strip() else ""
-        if 2 <= len(from_overview.split()) <= TITLE_WORDS and len(content_set(from_overview) - FRAMING) >= 2:
-            return from_overview
-        return keyword_title(self.utterances)
+        return checked_sentences(whole(answer), notes, self.names)
 
 
 # --- helpers -----------------------------------------------------------------------------------
 
-ECHO = re.compile(
-    r"\b(?:in order:|notes on a (?:meeting|conversation)|transcript:|summarize what|"
-    r"write a short overview)",
-    re.I,
-)
-PRONOUNS = frozenset({"he", "she", "they"})
 STANDALONE_THEY = re.compile(r"^They (?=also |discussed |talked |agreed |decided |went |covered |explored )")
-SUBJECT = re.compile(r"\s*([A-Z][\w'\-]*(?: [A-Z][\w'\-]*)?)\s+(?:will|is going to|should|has to|needs to|can)\b")
-
-
-LEADING_SUBJECT = re.compile(
-    r"^\s*(?:Speaker \d+|[A-Z][\w'\-]*(?: [A-Z][\w'\-]*)?)\s+(?=will\b|is going to\b|should\b|has to\b|needs to\b)"
-)
-TEAM_COMMIT = re.compile(r"\b(?:we'll|we will|we're going to|we are going to|let's)\b", re.IGNORECASE)
-
-
-def _team_commitment(said: str) -> bool:
-    return bool(TEAM_COMMIT.search(said)) and not SELF_COMMIT.search(said)
 
 
 def whole(answer: Answer) -> str:

@@ -55,6 +55,8 @@ _TEAM = (
     (r"\b[Ww]e should\b", "the team should"),
     (r"\b[Ww]e(?:'ve| have)? (decided|agreed)\b", r"the team \1"),
 )
+# What the team said it will do ("we'll", "let's", "we're going to").
+TEAM_COMMITS = re.compile("|".join(pattern for pattern, _ in _TEAM[:2]))
 
 
 def third_person(text: str, owner: str | None) -> str:

@@ -1,0 +1,44 @@
+"""Which sentences of a model's answer hold up against the text they sum up: the one check that
+notes, overview sentences and rewritten decisions and action items all pass (summarize.py)."""
+
+from __future__ import annotations
+
+import re
+
+from app.assistant import prompts
+from app.assistant.grounding import MIN_COVER, NameBook, copied, item_similarity, strip_repetition, supported
+from app.assistant.text_tools import content_set, split_sentences
+from app.assistant.wording import done_but_promised, shorter_versions, tidy
+
+# The prompt said back ("Notes on a meeting: ...") is no note about the meeting.
+ECHO = re.compile(
+    r"\b(?:in order:|notes on a (?:meeting|conversation)|transcript:|summarize what|"
+    r"write a short overview)",
+    re.I,
+)
+
+
+def checked_sentences(
+    answer: str, source: str, names: NameBook, min_cover: float = MIN_COVER, copy_check: bool = False
+) -> list[str]:
+    """The sentences of a model's answer that hold up against source; echoes of the prompt,
+    copies of its worked examples and (with copy_check) lines copied from the transcript
+    are not notes about this meeting."""
+    answer = re.sub(r"(?:^|\s)[-*\u2022]\s+", "\n", answer)  # bullets the model wrote inline
+    source_words = content_set(source)
+    kept = []
+    for sentence in split_sentences(strip_repetition(answer)):
+        sentence = tidy(sentence)
+        if not sentence or ECHO.search(sentence):
+            continue
+        if any(item_similarity(sentence, example) >= 0.5 for example in prompts.EXAMPLE_ANSWERS):
+            continue
+        if copy_check and copied(sentence, source):
+            continue
+        for version in shorter_versions(sentence):  # the whole sentence, else its leading clauses
+            if done_but_promised(version, source):
+                continue
+            if supported(version, source, names, source_words, min_cover=min_cover):
+                kept.append(version)
+                break
+    return kept

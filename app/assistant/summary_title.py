@@ -1,0 +1,64 @@
+"""A summary's title: the model's, when it holds up against the overview and the transcript;
+else the overview's first sentence cut to a phrase; else the meeting's own keywords."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from app.assistant import prompts
+from app.assistant.chunking import Utterance
+from app.assistant.extract import keyword_title
+from app.assistant.generation import ask, fits, guarded
+from app.assistant.grounding import (
+    FRAMING,
+    NameBook,
+    capitalized_names,
+    critical_words,
+    item_similarity,
+    keeps_negation,
+)
+from app.assistant.summary_options import SummaryOptions
+from app.assistant.text_tools import content_set, split_sentences
+from app.assistant.wording import TITLE_WORDS, short_title, tidy
+from models.slm.api import LanguageModel
+
+
+def summary_title(
+    model: LanguageModel,
+    overview: str,
+    utterances: Sequence[Utterance],
+    names: NameBook,
+    options: SummaryOptions,
+    cancel: threading.Event | None,
+) -> str | None:
+    """The title of the summary with this overview; None when cancelled."""
+    if not fits(model, prompts.title(overview), options.title_tokens):
+        return keyword_title(utterances)
+    answer = ask(model, prompts.title(overview), guarded(options.title_tokens, stop_strings=("\n",)), cancel)
+    if answer.cancelled:
+        return None
+    title = short_title(tidy(answer.text.removeprefix("Title:")))
+    if _holds_up(title, overview, utterances, names):
+        return title
+    from_overview = short_title(split_sentences(overview)[0]) if overview.strip() else ""
+    if 2 <= len(from_overview.split()) <= TITLE_WORDS and len(content_set(from_overview) - FRAMING) >= 2:
+        return from_overview
+    return keyword_title(utterances)
+
+
+def _holds_up(title: str, overview: str, utterances: Sequence[Utterance], names: NameBook) -> bool:
+    own = content_set(title) - FRAMING
+    if not 2 <= len(title.split()) <= TITLE_WORDS or not own:
+        return False
+    invented = [n for n in capitalized_names(title) if not names.is_known(n) and n.lower() not in overview.lower()]
+    transcript_words = set().union(*(content_set(u.text) for u in utterances))
+    closest = max(split_sentences(overview) or [""], key=lambda s: item_similarity(title, s))
+    return (
+        not invented
+        and not critical_words(title) - critical_words(overview)
+        and item_similarity(title, prompts.TITLE_EXAMPLE_ANSWER) < 0.3  # the prompt's example, copied
+        and len(own & transcript_words) / len(own) >= 0.75
+        # "Launch on October 3" for "the team should not launch on October 3"
+        and keeps_negation(title, closest)
+    )
