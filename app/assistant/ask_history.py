@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from app.assistant.anchoring import anchored
 from app.assistant.generation import guarded
 from app.assistant.grounding import NameBook, keeps_negation, supported
 from app.assistant.text_tools import clean_speech, split_sentences
@@ -128,6 +129,10 @@ def _complete_sentences(text: str) -> list[str]:
     return split_sentences(MARKER_AFTER_STOP.sub(r"\2\1", text))[:-1]
 
 
+def _backs(sentence: str, passage: str, names: NameBook) -> bool:
+    return supported(sentence, passage, names) and keeps_negation(sentence, passage) and anchored(sentence, passage)
+
+
 def check_answer(question: str, text: str, passages: Sequence[Passage], quote: bool = True) -> HistoryAnswer:
     """The model's answer cut to the sentences its passages support, with those passages as
     citations; else (with quote) the best passage quoted, when it holds the whole question; else
@@ -141,10 +146,7 @@ def check_answer(question: str, text: str, passages: Sequence[Passage], quote: b
         if not plain or SAYS_NOT_FOUND.search(plain):
             continue
         sources = [passages[n - 1] for n in numbers if 1 <= n <= len(passages)] or list(passages)
-        backing = next(
-            (p for p in sources if supported(plain, p.text, names) and keeps_negation(plain, p.text)),
-            None,
-        )
+        backing = next((p for p in sources if _backs(plain, p.text, names)), None)
         plain = clean_speech(plain) or plain  # "Um as you can see, we ..." reads as "As you can see, we ..."
         if backing is None or plain in kept:
             continue

@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.assistant.anchoring import anchored
 from app.assistant.chunking import Utterance
 from app.assistant.extract import ACTION_CUES, DECISION_CUES
 from app.assistant.grounding import (
@@ -218,7 +219,8 @@ def holds_up(text: str, source: str, names: NameBook, english: bool, min_words: 
         speakers = {p.lower() for p in names.speakers | set(names.given.values())}  # German nouns look like names
         return len([w for w in re.findall(r"[^\W\d_]{3,}", text) if w.lower() not in speakers]) >= min_words
     own = content_set(text) - FRAMING
-    return not english or (bool(own) and len(own & content_set(source)) / len(own) >= MIN_TEXT_COVER)
+    covered = bool(own) and len(own & content_set(source)) / len(own) >= MIN_TEXT_COVER
+    return covered and anchored(text, source)
 
 
 class Grounder:

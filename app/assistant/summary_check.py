@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from app.assistant import prompts
+from app.assistant.anchoring import anchored
 from app.assistant.grounding import MIN_COVER, NameBook, copied, item_similarity, strip_repetition, supported
 from app.assistant.text_tools import content_set, split_sentences
 from app.assistant.wording import done_but_promised, shorter_versions, tidy
@@ -36,7 +37,7 @@ def checked_sentences(
         if copy_check and copied(sentence, source):
             continue
         for version in shorter_versions(sentence):  # the whole sentence, else its leading clauses
-            if done_but_promised(version, source):
+            if done_but_promised(version, source) or not anchored(version, source):
                 continue
             if supported(version, source, names, source_words, min_cover=min_cover):
                 kept.append(version)
