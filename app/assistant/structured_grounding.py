@@ -38,8 +38,8 @@ from app.assistant.grounding import (
     is_person_word,
     keeps_negation,
     numbers_in,
-    owner_for,
 )
+from app.assistant.owners import owner_for
 from app.assistant.structured_prompts import TEXT_CHARS
 from app.assistant.text_tools import content_set, date_phrases, split_label, split_sentences, words
 from app.assistant.wording import finished, has_first_person, plain_fallback, tidy

@@ -29,8 +29,9 @@ from app.assistant.chunking import (
 )
 from app.assistant.extract import find_actions, find_decisions, salience, salient_sentence, word_weights
 from app.assistant.generation import Answer, ask, fits, guarded, prompt_tokens
-from app.assistant.grounding import NameBook, best_utterance, dedupe, owner_for
+from app.assistant.grounding import NameBook, best_utterance, dedupe
 from app.assistant.model_profile import profile_of
+from app.assistant.owners import owner_for
 from app.assistant.reduce_groups import bullets, groups, spread
 from app.assistant.structured_prompts import transcript_language
 from app.assistant.structured_summary import summarize_structured

@@ -11,7 +11,8 @@ from typing import Literal
 from app.assistant import prompts
 from app.assistant.extract import Candidate
 from app.assistant.generation import ask, fits, guarded
-from app.assistant.grounding import SELF_COMMIT, NameBook, due_phrase, keeps_negation, owner_for, strip_repetition
+from app.assistant.grounding import SELF_COMMIT, NameBook, due_phrase, keeps_negation, strip_repetition
+from app.assistant.owners import owner_for
 from app.assistant.summary_check import checked_sentences
 from app.assistant.summary_options import SummaryOptions
 from app.assistant.text_tools import STOPWORDS, split_label, split_sentences

@@ -5,16 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.assistant.chunking import Utterance
-from app.assistant.grounding import (
-    NameBook,
-    best_utterance,
-    copied,
-    dedupe,
-    due_phrase,
-    owner_for,
-    strip_repetition,
-    supported,
-)
+from app.assistant.grounding import NameBook, best_utterance, copied, dedupe, due_phrase, strip_repetition, supported
+from app.assistant.owners import owner_for
 from app.assistant.text_tools import STOPWORDS, date_phrases
 from app.assistant.wording import (
     DANGLING,

@@ -11,7 +11,8 @@ from short_meetings import segments as short_launch
 
 from app.assistant.chunking import Utterance, prepare_utterances
 from app.assistant.extract import find_actions, find_decisions
-from app.assistant.grounding import DATE_WORDS, NameBook, owner_for
+from app.assistant.grounding import DATE_WORDS, NameBook
+from app.assistant.owners import owner_for
 from app.assistant.summarize import run_summary
 from app.assistant.transcript_input import TranscriptSegment
 from app.assistant.wording import lost_its_object, to_do
