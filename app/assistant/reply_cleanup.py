@@ -49,6 +49,15 @@ dollar dollars euro euros pound pounds bucks percent
 # "What 's up?", "do n't": a contraction split from its word the way tokenized corpora write it
 # (SmolLM2 drafts it so); written text joins them.
 SPLIT_CONTRACTION = re.compile(r"(?<=\w) +(?=(?:['\u2019](?:s|re|ve|ll|d|m)|n['\u2019]t)\b)", re.IGNORECASE)
+# "You're welcome" answers a thanks, "no problem" an apology too; said to anything else it is the
+# other person's line (a small model writes the reply of whoever spoke last: Jerry, offered
+# cookies, "You're welcome! I'm glad you found the cookies delicious").
+WELCOME = re.compile(
+    r"^\W*(?:you(?:'|\u2019)?re (?:very |so |most )?welcome|you are (?:very |most )?welcome|no problem|"
+    r"no worries|my pleasure|(?:it was )?a pleasure|any ?time|don(?:'|\u2019)?t mention it)\b",
+    re.IGNORECASE,
+)
+OWED = re.compile(r"\b(?:thank|thanks|thx|ty|appreciate[ds]?|grateful|cheers|sorry|apologi[sz]e)\b", re.IGNORECASE)
 EMOTICON = re.compile(r"[:;=8]-?[A-Za-z()]\b|\bx[dD]\b")
 
 
@@ -117,6 +126,8 @@ def clean_draft(
     if PLACEHOLDER.search(text) or AI_ASIDE.search(text):
         return ""
     if invented_detail(text, thread) or broken_word(text, thread):
+        return ""
+    if WELCOME.match(text) and not (thread and OWED.search(thread[-1])):
         return ""
     if any(similarity(text, turn) >= COPY or (len(text) > 20 and text.lower() in turn.lower()) for turn in thread):
         return ""

@@ -71,3 +71,22 @@ def test_a_contraction_split_from_its_word_is_joined():
     assert clean("What 's the problem?") == "What's the problem?"
     assert clean("I do n't know, we 're late.") == "I don't know, we're late."
     assert clean("It's fine, I'll check.") == "It's fine, I'll check."
+
+
+@pytest.mark.parametrize(
+    ("draft", "last_message", "shown"),
+    [
+        ("You're welcome! I'm glad you found the cookies delicious.", "I'll bring you tomorrow :-)", False),
+        ("You're welcome. I'm glad you found them.", "You're welcome.", False),  # the other one's line back
+        ("No problem, see you at six then.", "Can we meet at six?", False),
+        ("You're welcome, enjoy the cookies!", "Thanks for the cookies!", True),
+        ("No problem at all, it happens.", "Sorry I'm late again.", True),
+        ("Thanks, can't wait!", "I'll bring you tomorrow :-)", True),
+    ],
+)
+def test_you_are_welcome_answers_a_thanks_only(draft, last_message, shown):
+    """SmolLM2 and Qwen 0.5B, drafting Jerry's reply to Amanda's "I'll bring you tomorrow",
+    wrote Amanda's side ("You're welcome! I'm glad you found the cookies delicious"): a draft
+    that opens with "you're welcome" or "no problem" needs a thanks or an apology to answer."""
+    thread = ["I baked cookies. Do you want some?", "Sure!", last_message]
+    assert bool(clean_draft(draft, me="Jerry", others=["Amanda"], thread=thread, limits=(2, 40))) is shown
