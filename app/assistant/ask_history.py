@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 
 from app.assistant.anchoring import anchored
 from app.assistant.generation import guarded
-from app.assistant.grounding import NameBook, keeps_negation, supported
-from app.assistant.text_tools import clean_speech, split_sentences
+from app.assistant.grounding import FRAMING, NameBook, keeps_negation, supported
+from app.assistant.text_tools import clean_speech, content_set, split_sentences, stem, words
+from app.assistant.wording import shorter_versions
 from app.clock import clock
 from app.errors import AppError
 from app.records import Citation
@@ -41,6 +42,8 @@ QUOTE_COVER = 0.999  # a passage quoted as the answer holds every word of the qu
 CITATION = re.compile(r"\s*\[(\d{1,2})\]")
 # "... on Thursday. [1]" cites the sentence before the marker: it moves inside ("Thursday [1].").
 MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d{1,2}\])+)")
+ASKING = frozenset(stem(w) for w in "think thought thinks say said says feel felt opinion".split())
+DANGLING = frozenset("a an the of in on at to for with by from and or but about into than that".split())
 SAYS_NOT_FOUND = re.compile(r"\bnot found\b|\b(?:do(?:es)? not|don't|doesn't) (?:say|mention)\b", re.IGNORECASE)
 
 
@@ -129,6 +132,15 @@ def _complete_sentences(text: str) -> list[str]:
     return split_sentences(MARKER_AFTER_STOP.sub(r"\2\1", text))[:-1]
 
 
+def _answers(sentence: str, question: str) -> bool:
+    """False for what is no answer: a question ("So where else could you store your data?"), the
+    question said back ("The Professor thought about hiring Fey."), a sentence left hanging ("...
+    the subject intention in.")."""
+    if sentence.rstrip().endswith("?") or (words(sentence)[-1:] or [""])[0] in DANGLING:
+        return False
+    return bool(content_set(sentence) - content_set(question) - FRAMING - ASKING)
+
+
 def _backs(sentence: str, passage: str, names: NameBook) -> bool:
     return supported(sentence, passage, names) and keeps_negation(sentence, passage) and anchored(sentence, passage)
 
@@ -146,7 +158,18 @@ def check_answer(question: str, text: str, passages: Sequence[Passage], quote: b
         if not plain or SAYS_NOT_FOUND.search(plain):
             continue
         sources = [passages[n - 1] for n in numbers if 1 <= n <= len(passages)] or list(passages)
-        backing = next((p for p in sources if _backs(plain, p.text, names)), None)
+        # The whole sentence, else its leading clauses: "The Professor thought about the size of the
+        # input, and he suggested a more precise approach" keeps what the passage says.
+        backing, plain = next(
+            (
+                (p, version)
+                for version in shorter_versions(plain)
+                if _answers(version, question)
+                for p in sources
+                if _backs(version, p.text, names)
+            ),
+            (None, plain),
+        )
         plain = clean_speech(plain) or plain  # "Um as you can see, we ..." reads as "As you can see, we ..."
         if backing is None or plain in kept:
             continue

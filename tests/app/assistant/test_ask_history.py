@@ -139,3 +139,31 @@ def test_an_answer_reads_without_the_uhs_of_speech():
         and quoted.text == "“Pricing”, 1:04: “As you can see, we decided on a price of twenty five Euros.”"
     )
     assert quoted.citations[0].text == said.quote
+
+
+def test_a_sentence_whose_tail_the_passage_does_not_back_keeps_its_true_beginning():
+    """SmolLM2, asked what the Professor thought about the size of the input, wrote a true
+    clause and an invented one ("..., and he suggested a more precise approach"): the answer
+    keeps the clause its passage says, cited, instead of "not found"."""
+    answer, _ = _answer(
+        "The team decided to hire two engineers in the spring, and Priya will pay a referral bonus [2].",
+        question="What did we decide about hiring?",
+    )
+    assert answer.text == "The team decided to hire two engineers in the spring."
+    assert [c.item_id for c in answer.citations] == [2] and not answer.quoted
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Where else could Elena send the login report [1]?",  # a question is no answer
+        "Elena thought about the login report [1].",  # the question said back
+        "Elena will send the login report on [1].",  # left hanging
+    ],
+)
+def test_what_is_no_answer_is_not_one_even_when_its_passage_says_its_words(said):
+    """SmolLM2's answers over the QMSum meetings included "So where else you could store your
+    data?", "The Professor thought about hiring Fey." and "... the subject intention in.": each
+    copied its passage's words, none answered."""
+    answer, _ = _answer(said, passages=(REPORT,), question="What did Elena think about the login report?")
+    assert answer.text != said.replace(" [1]", "") and not (answer.found and not answer.quoted)
