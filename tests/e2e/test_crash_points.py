@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from models.types import Segment
 KILL_SYSCALLS = ("fsync", "fdatasync", "rename", "renameat", "renameat2", "unlink", "unlinkat", "rmdir")
 TRANSCRIPT = "Anna: We ship the new version on Friday.\nBen: I will write the release notes.\n"
 CALL = re.compile(r"^(\d+)\s+(\w+)\((.*)$")
+LANES = 2  # kill points run two at a time, each lane in its own data folder
 
 
 @dataclass(frozen=True)
@@ -161,25 +163,33 @@ def _holds_word(data: Path, word: str) -> bool:
 def _kill_at_every_point(
     tmp_path: Path, command: list[str], setup: Callable[[Path], None], check: Callable[[Path, dict], None], minimum: int
 ) -> list[KillPoint]:
-    data = tmp_path / "data"
-
-    def fresh() -> None:
+    def fresh(data: Path) -> None:
         shutil.rmtree(data, ignore_errors=True)
         data.mkdir(mode=0o700)
         setup(data)
 
-    fresh()
+    data = tmp_path / "data"
+    fresh(data)
     traced = _run(command, data, tmp_path / "normal.trace")
     assert traced.returncode == 0, traced.stderr
     check(data, _state(data))
     points = _kill_points(tmp_path / "normal.trace", data)
     assert len(points) >= minimum, points
-    for point in points:
-        fresh()
-        result = _run(command, data, tmp_path / "killed.trace", inject=point)
-        _check_killed_at(tmp_path / "killed.trace", data, point, result)
+
+    def kill_at(point: KillPoint, lane: int) -> None:
+        """One kill point in a data folder of its lane's own (the points are independent runs)."""
+        data = tmp_path / f"data-{lane}"
+        fresh(data)
+        result = _run(command, data, tmp_path / f"killed-{lane}.trace", inject=point)
+        _check_killed_at(tmp_path / f"killed-{lane}.trace", data, point, result)
         _next_start(data)
         check(data, _state(data))
+
+    # Two lanes: each run is a process that starts Python and its libraries, mostly on one core.
+    lanes = [points[lane::LANES] for lane in range(LANES)]
+    with ThreadPoolExecutor(LANES) as pool:
+        for done in [pool.submit(lambda lane=lane: [kill_at(p, lane) for p in lanes[lane]]) for lane in range(LANES)]:
+            done.result()
     return points
 
 
@@ -196,8 +206,9 @@ def _with_models(data: Path) -> None:
 
 def _outside_audio(tmp_path: Path, name: str) -> Path:
     path = tmp_path / "outside" / name
-    path.parent.mkdir(exist_ok=True)
-    path.write_bytes(b"RIFF" + bytes(range(256)) * 8)
+    if not path.exists():  # written once, before the lanes start: they only read it
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"RIFF" + bytes(range(256)) * 8)
     return path
 
 
