@@ -22,6 +22,13 @@ def stacks_if_stuck():
 
 
 @pytest.fixture
+def sound_output(virtual_mic):
+    """A sound server for a test that plays a recording: the virtual microphone's PulseAudio
+    daemon, whose null sink is an output too. Without one, the player plays nothing and says so."""
+    return virtual_mic
+
+
+@pytest.fixture
 def fake_engine() -> FakeEngine:
     return FakeEngine()
 

@@ -153,7 +153,7 @@ def test_ctrl_tab_types_a_tab_in_the_conversation_box(demo_window):
     assert box.toPlainText() == "Anna: hi\t" and box.hasFocus()
 
 
-def test_space_plays_and_pauses_the_recording(demo_window, qtbot):
+def test_space_plays_and_pauses_the_recording(demo_window, qtbot, sound_output):
     """On the recording's page Space plays and pauses, wherever the focus is (the transcript,
     the sidebar), except on a button, which Space presses as usual; on other pages it does not."""
     window = demo_window
@@ -191,7 +191,7 @@ def tab_to(name: str) -> QWidget:
     pytest.fail(f"Tab never reached {name!r}")
 
 
-def test_a_session_by_keyboard_alone(make_window, qtbot, data_dir):
+def test_a_session_by_keyboard_alone(make_window, qtbot, data_dir, sound_output):
     """All five views used without the mouse: paste a chat and draft (Replies), copy a draft,
     search and open a meeting (History), play it (Meeting), switch the microphone (Settings),
     record and stop (Record)."""

@@ -17,7 +17,7 @@ def open_demo(window, data_dir):
     return ids["recording"]
 
 
-def test_clicking_a_line_plays_the_audio_from_there(window, qtbot, data_dir):
+def test_clicking_a_line_plays_the_audio_from_there(window, qtbot, data_dir, sound_output):
     """A click on the 0:24 line starts QtMultimedia at 24 s; the line being played is selected."""
     open_demo(window, data_dir)
     view = window.recording_view
@@ -29,7 +29,7 @@ def test_clicking_a_line_plays_the_audio_from_there(window, qtbot, data_dir):
     view.player.stop()
 
 
-def test_a_summary_time_selects_its_line_and_plays_from_it(window, qtbot, data_dir):
+def test_a_summary_time_selects_its_line_and_plays_from_it(window, qtbot, data_dir, sound_output):
     """The [0:43] link of an action item selects the 0:43 line and seeks the player there."""
     open_demo(window, data_dir)
     view = window.recording_view

@@ -21,6 +21,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from ui.format import clock
 
+NO_SOUND_OUTPUT = "This computer has no sound output, so the recording cannot be played."
+
+
+def has_sound_output() -> bool:
+    from PySide6.QtMultimedia import QMediaDevices
+
+    return bool(QMediaDevices.audioOutputs())
+
 
 class AudioPlayer(QWidget):
     position_changed = Signal(float)  # seconds
@@ -55,8 +63,16 @@ class AudioPlayer(QWidget):
         QMetaObject.invokeMethod(self.player, method, Qt.QueuedConnection, *args)
 
     def _ensure_player(self):
+        """The media player, made on first use; None (and one clear message) when this computer
+        has no sound output: QtMultimedia's FFmpeg backend, left with no device, crashed on its
+        own thread when the player was destroyed (3 runs in 6 of the player's tests without a
+        sound server)."""
         if self.player is None:
             from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+
+            if not has_sound_output():
+                self.error.emit(NO_SOUND_OUTPUT)
+                return None
 
             self.player = QMediaPlayer(self)
             self.output = QAudioOutput(self)
@@ -117,16 +133,20 @@ class AudioPlayer(QWidget):
             self._queue("stop")
 
     def _play(self) -> None:
-        self._ensure_player()
+        if self._ensure_player() is None:
+            return
         self._requested_playing = True
         self._queue("play")
 
     def _pause(self) -> None:
+        if self.player is None:
+            return
         self._requested_playing = False
         self._queue("pause")
 
     def _seek(self, seconds: float) -> None:
-        self._ensure_player()
+        if self._ensure_player() is None:
+            return
         if self._ready:
             self._queue("setPosition", Q_ARG("qint64", int(seconds * 1000)))
         else:

@@ -18,7 +18,7 @@ def _ask(qtbot, panel, question: str) -> None:
     qtbot.waitUntil(lambda: not panel.busy and panel.answer is not None, timeout=10_000)
 
 
-def test_an_answer_cites_the_moment_and_the_link_plays_it(make_window, fake_engine, data_dir, qtbot):
+def test_an_answer_cites_the_moment_and_the_link_plays_it(make_window, fake_engine, data_dir, qtbot, sound_output):
     ids = write_demo_history(data_dir)
     window = make_window(fake_engine.kit())
     window.show_view("history")

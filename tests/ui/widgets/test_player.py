@@ -10,7 +10,8 @@ import wave
 import numpy as np
 import pytest
 
-from ui.widgets.player import AudioPlayer
+from ui.widgets import player as player_module
+from ui.widgets.player import NO_SOUND_OUTPUT, AudioPlayer
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def tone(tmp_path):
 
 
 @pytest.fixture
-def player(qtbot, tone):
+def player(qtbot, tone, sound_output):
     widget = AudioPlayer()
     qtbot.addWidget(widget)
     widget.set_source(tone, 6.0)
@@ -64,3 +65,18 @@ def test_a_new_source_lets_go_of_the_old_one(player, qtbot, tone, tmp_path):
     player.set_source(None)
     qtbot.waitUntil(lambda: not player.playing and player.player.source().isEmpty(), timeout=10_000)
     assert not player.isEnabled()
+
+
+def test_without_a_sound_output_play_says_so_and_makes_no_player(qtbot, tone, monkeypatch):
+    """No sound server (no PulseAudio, no PipeWire): QtMultimedia's FFmpeg backend crashed on its
+    own thread when a player made without a device was destroyed. Play is one clear message."""
+    monkeypatch.setattr(player_module, "has_sound_output", lambda: False)
+    widget = AudioPlayer()
+    qtbot.addWidget(widget)
+    widget.set_source(tone, 6.0)
+    with qtbot.waitSignal(widget.error) as said:
+        widget.toggle()
+    assert said.args == [NO_SOUND_OUTPUT]
+    widget.play_from(2.0)
+    widget.toggle()
+    assert widget.player is None and not widget.playing
