@@ -43,7 +43,7 @@ CITATION = re.compile(r"\s*\[(\d{1,2})\]")
 # "... on Thursday. [1]" cites the sentence before the marker: it moves inside ("Thursday [1].").
 MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d{1,2}\])+)")
 ASKING = frozenset(stem(w) for w in "think thought thinks say said says feel felt opinion".split())
-DANGLING = frozenset("a an the of in on at to for with by from and or but about into than that".split())
+DANGLING = frozenset("a an the of in on at to for with by from and or but into than".split())  # never last
 SAYS_NOT_FOUND = re.compile(r"\bnot found\b|\b(?:do(?:es)? not|don't|doesn't) (?:say|mention)\b", re.IGNORECASE)
 
 
