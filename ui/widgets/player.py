@@ -122,7 +122,7 @@ class AudioPlayer(QWidget):
             self._play()
 
     def play_from(self, seconds: float) -> None:
-        if not self.isEnabled():
+        if not self.isEnabled() or self._ensure_player() is None:  # no sound output: said once
             return
         self._seek(seconds)
         self._play()
