@@ -8,7 +8,7 @@ from pathlib import Path
 
 # Bumped whenever a build from the same GGUF would differ (graph, weights, tokenizer files):
 # provisioning rebuilds installed models made by another version.
-BUILDER_VERSION = 4
+BUILDER_VERSION = 5
 BUILD_INFO = "confide-build.json"
 
 

@@ -236,13 +236,19 @@ def _llama3_style_gguf(path, vocab: int) -> None:
     writer.close()
 
 
-def test_a_llama3_style_gguf_computes_what_it_defines(smollm_dir, tmp_path, monkeypatch):
+@pytest.mark.parametrize("block_sums", ["indicator product", "reshape and sum"])
+def test_a_llama3_style_gguf_computes_what_it_defines(block_sums, smollm_dir, tmp_path, monkeypatch):
     """Untied output layer, rope frequency factors, grouped key/value heads and Q4_0, Q4_1, Q5_0,
     Q8_0 tensors: the float build matches a float64 forward pass, the default build is close and
-    picks the same token."""
+    picks the same token; with Q4_1's block sums computed either way (small matrices take the
+    product, large ones the reshape and sum)."""
     import shutil
 
+    import models.slm.builder.graph as graph_module
     import models.slm.tokenizer as tokenizer_module
+
+    if block_sums == "reshape and sum":
+        monkeypatch.setattr(graph_module, "INDICATOR_BYTES", 0)
 
     vocab = 49152  # SmolLM2's, whose tokenizer files the folder borrows
     gguf = tmp_path / "llama3-style.gguf"
@@ -264,6 +270,9 @@ def test_a_llama3_style_gguf_computes_what_it_defines(smollm_dir, tmp_path, monk
         assert np.abs(logits - expected).max() < tolerance, activations
         assert json.loads((out / "confide-build.json").read_text())["weights_exact"] is True
     assert int(np.argmax(logits)) == int(np.argmax(expected))
+    graph = onnx.load(str(tmp_path / "mixed" / "model.onnx"), load_external_data=False).graph
+    by_product = any(tensor.name.startswith("block_indicator") for tensor in graph.initializer)
+    assert by_product == (block_sums == "indicator product")
 
 
 def random_q4_k(rng, rows: int, cols: int) -> np.ndarray:
