@@ -9,7 +9,8 @@ rules of grounding.py, applied to JSON fields):
   its speaker's), else the model's owner when that person said the utterance or is named in it
   (a model's owner taken from the next line is how "Marcus" came to update Leo's notice);
 - a due date is a time said in the quoted utterance (or in the owner's answer to it), in the
-  transcript's words;
+  transcript's words, and a time the task names is said there too (a task quoted at another
+  line goes with the line that says it);
 - a text (task, decision, key point, overview sentence) names no number, date or person that
   its source does not, and shares most of its words with it; a task or decision that fails is
   replaced by its quote in the third person when that reads cleanly (for a task, only when the
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from app.assistant.anchoring import anchored
 from app.assistant.chunking import Utterance
@@ -39,14 +39,13 @@ from app.assistant.grounding import (
     keeps_negation,
     numbers_in,
 )
+from app.assistant.item_location import MIN_TEXT_COVER, Quoted, locate
 from app.assistant.owners import owner_for
 from app.assistant.structured_prompts import TEXT_CHARS
-from app.assistant.text_tools import content_set, date_phrases, split_label, split_sentences, words
+from app.assistant.text_tools import content_set, date_phrases, split_sentences, words
 from app.assistant.wording import finished, has_first_person, plain_fallback, tidy
 from app.records import ActionItem, SummaryItem
 
-MIN_QUOTE_COVER = 0.6  # share of a quote's content words that its utterance must hold
-MIN_TEXT_COVER = 0.5  # share of a text's content words that its source must hold
 MIN_PERSON_COVER = 0.4  # share of a sentence's words about a person that the person's own turns hold
 
 # Days and months in the languages a capable model is asked to write in: never an owner.
@@ -85,62 +84,6 @@ def is_person(name: str | None) -> bool:
     if not name:
         return False
     return all(is_person_word(part) and part.lower() not in TIME_WORDS for part in name.split())
-
-
-@dataclass(frozen=True)
-class Quoted:
-    """Where an item was said: the utterance, the sentence of it, and its neighbours."""
-
-    utterance: Utterance
-    sentence: str
-    before: Utterance | None
-    after: tuple[Utterance, ...]
-
-    @property
-    def context(self) -> str:
-        around = [self.before] if self.before else []
-        return "\n".join(u.line for u in [*around, self.utterance, *self.after[:1]])
-
-
-def locate(quote: str, text: str, utterances: Sequence[Utterance]) -> Quoted | None:
-    """The utterance an item comes from: the one its quote was copied from (its words in order,
-    else most of its content words), else the one that says most of the item's own words; None
-    when no utterance of the chunk says it."""
-    if not utterances:
-        return None
-    position = _quoted_at(quote, utterances)
-    if position is None:
-        own = content_set(text) - FRAMING
-        best = best_utterance(text, utterances) if own else None
-        if best is None or len(own & content_set(best.line)) / len(own) < MIN_TEXT_COVER:
-            return None
-        position = utterances.index(best)
-    utterance = utterances[position]
-    wanted = content_set(quote) or content_set(text)
-    sentences = split_sentences(utterance.text) or [utterance.text]
-    sentence = max(sentences, key=lambda s: len(content_set(s) & wanted))
-    return Quoted(
-        utterance,
-        sentence,
-        utterances[position - 1] if position else None,
-        tuple(utterances[position + 1 : position + 3]),
-    )
-
-
-def _quoted_at(quote: str, utterances: Sequence[Utterance]) -> int | None:
-    _, said = split_label(quote or "")
-    said = said.strip().strip('"\u201c\u201d')
-    if len(words(said)) < 2:
-        return None
-    wanted = " ".join(words(said))
-    for position, utterance in enumerate(utterances):
-        if wanted in " ".join(words(utterance.text)):
-            return position
-    best = best_utterance(said, utterances)
-    own = content_set(said)
-    if best is None or not own or len(own & content_set(best.text)) / len(own) < MIN_QUOTE_COVER:
-        return None
-    return utterances.index(best)
 
 
 CLAUSE = re.compile(r"[,;]\s*")
@@ -255,14 +198,32 @@ class Grounder:
             or re.search(rf"\b{re.escape(person)}\b", utterance.text) is not None
         )
 
+    def _said_with(self, quoted: Quoted, owner: str | None) -> str:
+        """Where an item's time is said: its utterance, and the owner's answer right after it
+        ("can you...?" "Sure, by Wednesday")."""
+        turns = [quoted.utterance.text]
+        if owner and quoted.after and self.names.person(quoted.after[0].speaker) == owner:
+            turns.append(quoted.after[0].text)
+        return "\n".join(turns)
+
+    def _times_fit(self, task: str, quoted: Quoted, owner: str | None) -> bool:
+        """Whether every time the task names is said with it. The task check reads the lines
+        around the quote too, so without this a task from the next line passed under the quote's
+        owner and due day: "Ich mache das Demovideo bis Mittwoch fertig" (Marcus) as Leo's, due
+        "bis Freitag"."""
+        said = ORDINAL.sub(r"\1", self._said_with(quoted, owner)).lower()
+        task = ORDINAL.sub(r"\1", task)
+        if self.english:
+            times = [PREPOSITION.sub("", phrase) for phrase in date_phrases(task)]
+        else:
+            times = [word for word in re.findall(r"[^\W\d_]+", task) if word.lower() in TIME_WORDS - {"morgen"}]
+        return all(time.lower() in said for time in times)
+
     def due(self, said: str | None, quoted: Quoted, owner: str | None) -> str | None:
         """The time said for the item, as the transcript says it; None when none was said. It
         is said in the item's utterance, or in the owner's answer right after it ("can you...?"
         "Sure, by Wednesday")."""
-        turns = [quoted.utterance.text]
-        if owner and quoted.after and self.names.person(quoted.after[0].speaker) == owner:
-            turns.append(quoted.after[0].text)
-        context = "\n".join(turns)
+        context = self._said_with(quoted, owner)
         if said and said.strip():
             said = said.strip().rstrip(".")
             for phrase in date_phrases(context):  # "Friday" from the model, "by Friday" said
@@ -283,6 +244,13 @@ class Grounder:
         if quoted is None:
             return None
         owner = self.owner(_text(raw.get("owner")), quoted)
+        if not self._times_fit(task, quoted, owner):
+            # The quote is another line than the task: the task goes with the line that says it.
+            other = locate("", task, chunk)
+            if other is not None and other.utterance is not quoted.utterance:
+                other_owner = self.owner(_text(raw.get("owner")), other)
+                if self._times_fit(task, other, other_owner):
+                    quoted, owner = other, other_owner
         due = self.due(_text(raw.get("due")), quoted, owner)
         if not self._task_ok(task, quoted, owner):
             # What was said, in the third person, when it is a commitment ("I will...", "can you...").
@@ -304,7 +272,11 @@ class Grounder:
         if not self.english and not COMMIT_OTHER.search(quoted.utterance.text):
             return False  # "Die Rückerstattung braucht noch eine Woche Tests" neither
         source = quoted.context + (f"\n{owner}" if owner else "")
-        return holds_up(task, source, self.names, self.english) and keeps_negation(task, quoted.sentence)
+        return (
+            holds_up(task, source, self.names, self.english)
+            and keeps_negation(task, quoted.sentence)
+            and self._times_fit(task, quoted, owner)
+        )
 
     def decision(self, raw: dict, chunk: Sequence[Utterance]) -> SummaryItem | None:
         text = tidy(said_once(uncut(_text(raw.get("decision")))))

@@ -280,6 +280,33 @@ def test_german_items_need_a_commitment_or_decision_and_get_the_time_said(tmp_pa
     assert summary.title and "ckerstattung" not in summary.title
 
 
+def test_a_task_quoted_at_another_line_goes_with_the_line_that_says_it(tmp_path):
+    """What Qwen2.5-1.5B answered on the German meeting: Marcus's video task quoted at Leo's line,
+    with Leo as its owner and Leo's 'bis Freitag' as its due day. The task's day is not said on
+    that line, so the task goes with the line that says it (Marcus, 'bis Mittwoch', its time);
+    a task with a day no line of its own says is dropped."""
+    extracted = {
+        "decisions": [],
+        "action_items": [
+            {
+                "owner": "Leo",
+                "task": "Ich mache das Demovideo bis Mittwoch fertig.",
+                "due": "bis Freitag",
+                "quote": "Ich aktualisiere die Versionshinweise bis Freitag.",
+            },
+            {
+                "owner": "Dana",
+                "task": "Dana schickt die neuen FAQ bis Samstag an den Support",
+                "due": "bis Samstag",
+                "quote": "Ich schicke die neuen FAQ bis Donnerstag an den Support.",
+            },
+        ],
+        "key_points": [],
+    }
+    summary = run_structured(scripted(extracted=extracted, tmp_path=tmp_path), segments(SHORT_LAUNCH_DE))
+    assert [(a.owner, a.due, a.start) for a in summary.action_items] == [("Marcus", "bis Mittwoch", 24.0)]
+
+
 def test_an_overview_naming_everyone_is_checked_clause_by_clause(tmp_path):
     """Qwen2.5-0.5B's overview of the launch meeting: its first sentence puts Leo in a talk he
     was not in (dropped); its second gives each person their own task, clause by clause (kept);
