@@ -3,6 +3,7 @@ else the overview's first sentence cut to a phrase; else the meeting's own keywo
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 
@@ -60,5 +61,12 @@ def _holds_up(title: str, overview: str, utterances: Sequence[Utterance], names:
         and item_similarity(title, prompts.TITLE_EXAMPLE_ANSWER) < 0.3  # the prompt's example, copied
         and len(own & transcript_words) / len(own) >= 0.75
         # "Launch on October 3" for "the team should not launch on October 3"
-        and keeps_negation(title, closest)
+        and all(keeps_negation(title, clause) for clause in _clauses(closest) if own & content_set(clause))
     )
+
+
+def _clauses(sentence: str) -> list[str]:
+    """A sentence's clauses, so that a 'not' in one of them binds only a title about that one:
+    "...testing needs another week, which led to a decision not to launch on October 3" keeps
+    the title "Payment provider refund flow testing"."""
+    return [c for c in re.split(r"[,;]|\b(?:which|but|while|whereas|although)\b", sentence) if c.strip()]

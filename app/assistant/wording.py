@@ -134,7 +134,7 @@ via per and or but that which who whose where when because so while as than vers
 DANGLING = frozenset(
     """
 new next old first last big small main whole other same final current upcoming following second third early
-late general short long open public full total extra latest recent
+late general short long open public full total extra latest recent another each every several
 """.split()
 )
 

@@ -298,6 +298,33 @@ def test_a_title_that_drops_the_overviews_not_is_refused():
     assert summary.title != "Launch on October 3"
 
 
+def test_a_not_binds_only_a_title_about_its_own_clause():
+    """Qwen 1.5B titled the short launch meeting "Payment provider refund flow testing" from an
+    overview whose sentence went on "..., which led to a decision not to launch on October 3":
+    that 'not' is about the launch, not the testing, so the title stands (it was refused, and the
+    overview cut to eight words, "... testing needs another", took its place)."""
+    segments = [
+        TranscriptSegment(
+            0.0, 4.0, "The payment provider says the refund flow needs another week of testing.", "Priya"
+        ),
+        TranscriptSegment(4.0, 8.0, "Then we should not launch on October 3 with a broken refund flow.", "Marcus"),
+    ]
+
+    def model(prompt: str) -> str:
+        user = last_user_message(prompt)
+        if "Transcript:" in user:
+            return (
+                " the payment provider's refund flow testing needs another week, which led to a decision"
+                " not to launch on October 3."
+            )
+        if "Meeting:" in user:
+            return "Payment provider refund flow testing"
+        return "The team will test the refund flow."
+
+    summary = run_summary(ScriptedModel(model), segments)
+    assert summary.title == "Payment provider refund flow testing", summary.overview
+
+
 def test_a_key_point_stands_alone_without_a_they_before_it():
     """Each key point is read on its own, as a bullet: "They also discussed the canteen budget."
     (SmolLM2's notes on the AMI meetings) has no "they" before it; it reads "The team also ..."."""
