@@ -155,15 +155,22 @@ def invented_facts(text: str, source: str, names: NameBook | None = None, names_
 def holds_up(text: str, source: str, names: NameBook, english: bool, min_words: int = 2) -> bool:
     """No invented fact and (in English, where the word lists apply) most content words in
     source; in another language, at least min_words words of three letters or more besides
-    names (a decision needs three: "Priya und Marcus zu verschieben" is a fragment)."""
+    names (a decision, a key point or an overview sentence needs three: "Priya und Marcus zu
+    verschieben" is a fragment)."""
     if not text.strip() or invented_facts(text, source, names, names_checked=english):
         return False
     if not english:
-        speakers = {p.lower() for p in names.speakers | set(names.given.values())}  # German nouns look like names
-        return len([w for w in re.findall(r"[^\W\d_]{3,}", text) if w.lower() not in speakers]) >= min_words
+        return long_enough(text, names, min_words)
     own = content_set(text) - FRAMING
     covered = bool(own) and len(own & content_set(source)) / len(own) >= MIN_TEXT_COVER
     return covered and anchored(text, source)
+
+
+def long_enough(text: str, names: NameBook, min_words: int) -> bool:
+    """At least min_words words of three letters or more besides the speakers' names: in a
+    language without Confide's word lists, what tells a sentence from a fragment."""
+    speakers = {p.lower() for p in names.speakers | set(names.given.values())}  # German nouns look like names
+    return len([w for w in re.findall(r"[^\W\d_]{3,}", text) if w.lower() not in speakers]) >= min_words
 
 
 class Grounder:
@@ -302,7 +309,7 @@ class Grounder:
         # a question asked in the meeting is no point made ("Are you having a VCR?")
         text = tidy(" ".join(x for x in split_sentences(said_once(uncut(_text(raw)))) if not x.endswith("?")))
         source = "\n".join(u.line for u in chunk)
-        if len(text.split()) < 3 or not holds_up(text, source, self.names, self.english):
+        if len(text.split()) < 3 or not holds_up(text, source, self.names, self.english, min_words=3):
             return None
         if self.english and (has_first_person(text) or SECOND_PERSON.search(text)):
             return None  # speech copied ("I've I've got one at home"), not a point in the notes' words
@@ -323,6 +330,7 @@ class Grounder:
                 sentence = tidy(sentence.lstrip(",;:-\u2013 "))
                 if (
                     len(sentence.split()) >= 3
+                    and (self.english or long_enough(sentence, self.names, 3))
                     and not sentence.endswith(("?", ":"))
                     and not _says_again(sentence, kept)
                     and not invented_facts(sentence, source + "\n" + self.text, self.names, names_checked=self.english)

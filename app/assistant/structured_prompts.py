@@ -118,9 +118,12 @@ def reduction(notes: str, language: str, sentences: int) -> list[dict]:
     ]
 
 
+NOTES_HEADINGS = ("Key points", "Decisions", "Action items")
+
+
 def notes_text(points: list[str], decisions: list[str], actions: list[str]) -> str:
     parts = []
-    for heading, lines in (("Key points", points), ("Decisions", decisions), ("Action items", actions)):
+    for heading, lines in zip(NOTES_HEADINGS, (points, decisions, actions), strict=True):
         if lines:
             parts.append(f"{heading}:\n" + "\n".join(f"- {line}" for line in lines))
     return "\n".join(parts)

@@ -258,9 +258,12 @@ def reduce(
     written = uncut(_str(raw.get("overview")), overview_chars)
     overview = " ".join(grounder.sentences(written, notes, actions)[:sentences])
     title = short_title(_str(raw.get("title")).strip().rstrip("."))
-    # A title is no sentence: "Design Evaluation" holds up with two words and no verb.
-    if not 2 <= len(title.split()) <= TITLE_WORDS or invented_facts(
-        title, notes + "\n" + grounder.text, grounder.names, names_checked=grounder.english
+    # A title is no sentence: "Design Evaluation" holds up with two words and no verb. Nor is it
+    # a heading of the notes it was given ("Action items", Qwen2.5 0.5B's on a German meeting).
+    if (
+        not 2 <= len(title.split()) <= TITLE_WORDS
+        or title.lower() in {heading.lower() for heading in prompts.NOTES_HEADINGS}
+        or invented_facts(title, notes + "\n" + grounder.text, grounder.names, names_checked=grounder.english)
     ):
         title = ""
     return title, overview

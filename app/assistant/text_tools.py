@@ -53,7 +53,14 @@ thanks thank you cool great good fine true exactly indeed wow huh what really
 """.split()
 )
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+# A German date's day is a number with a full stop ("am 17. Oktober"): no sentence ends there.
+_DATED_MONTH = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
+SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\d\.)\s+(?=[\"'(\[]?[A-Z0-9])"
+    + r"|(?<=\d\.)\s+(?=[\"'(\[]?[A-Z0-9])(?!(?:"
+    + _DATED_MONTH
+    + r")\b)"
+)
 
 
 def words(text: str) -> list[str]:

@@ -307,6 +307,28 @@ def test_a_task_quoted_at_another_line_goes_with_the_line_that_says_it(tmp_path)
     assert [(a.owner, a.due, a.start) for a in summary.action_items] == [("Marcus", "bis Mittwoch", 24.0)]
 
 
+def test_a_german_fragment_is_no_key_point_and_no_overview_sentence(tmp_path):
+    """What Qwen2.5-0.5B wrote for the German meeting's overview and key point: "Priya und Marcus
+    zu verschieben", two words besides the names, as decisions already are refused for; the
+    sentences that say something stay. Its title was the heading of the notes it was given,
+    "Action items": no title."""
+    extracted = {
+        "decisions": [],
+        "action_items": [],
+        "key_points": ["Priya und Marcus zu verschieben", "Die Rückerstattung braucht noch eine Woche Tests"],
+    }
+    reduced = {
+        "title": "Action items",
+        "overview": "Priya und Marcus zu verschieben. Der Start wird auf den 17. Oktober verschoben.",
+    }
+    summary = run_structured(
+        scripted(extracted=extracted, reduced=reduced, tmp_path=tmp_path), segments(SHORT_LAUNCH_DE)
+    )
+    assert [p.text for p in summary.key_points] == ["Die Rückerstattung braucht noch eine Woche Tests"]
+    assert summary.overview == "Der Start wird auf den 17. Oktober verschoben."
+    assert summary.title and summary.title != "Action items"
+
+
 def test_an_overview_naming_everyone_is_checked_clause_by_clause(tmp_path):
     """Qwen2.5-0.5B's overview of the launch meeting: its first sentence puts Leo in a talk he
     was not in (dropped); its second gives each person their own task, clause by clause (kept);
