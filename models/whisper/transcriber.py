@@ -14,6 +14,7 @@ at its next segment and leaves the model free for the next task.
 from __future__ import annotations
 
 import logging
+import math
 import queue
 import threading
 from collections.abc import Iterable, Iterator
@@ -269,7 +270,9 @@ class TranscriptionRun:
 
 def _shifted(piece, window: AudioWindow) -> Segment:
     """A faster-whisper segment of one window, in the whole recording's time."""
-    limit = window.end
+    # Times are kept to the millisecond; the window's end is rounded down, not to nearest, so
+    # that no segment or word ends after the audio does (259.33375 s must not become 259.334).
+    limit = math.floor(window.end * 1000) / 1000
     start = min(window.offset + float(piece.start), limit)
     end = max(start, min(window.offset + float(piece.end), limit))
     words = tuple(

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 
 from models.whisper.audio_io import SAMPLE_RATE
-from models.whisper.windows import FILE_WINDOWS, LIVE_WINDOWS, Windower, WindowPolicy, windows_of
+from models.whisper.windows import FILE_WINDOWS, LIVE_WINDOWS, AudioWindow, Windower, WindowPolicy, windows_of
 
 
 def babble(seconds: float, seed: int) -> np.ndarray:
@@ -82,3 +82,18 @@ def test_live_windows_wait_for_a_pause_before_cutting():
     assert ready == []
     rest = windower.finish()
     assert len(rest) == 1 and rest[0].offset == 0.0
+
+
+def test_no_segment_or_word_ends_after_its_window():
+    """Whisper may place an end past the window; kept to the millisecond, it is cut at the
+    window's end rounded down (CI once saw 259.334 s for audio of 259.33375 s)."""
+    from types import SimpleNamespace
+
+    from models.whisper.transcriber import _shifted
+
+    window = AudioWindow(259.0, np.zeros(5340, dtype=np.float32))  # ends at 259.33375 s
+    word = SimpleNamespace(start=0.2, end=0.4, word=" end", probability=0.9)
+    piece = SimpleNamespace(start=0.1, end=0.4, text=" The end.", words=[word])
+    segment = _shifted(piece, window)
+    assert segment.end <= window.end and segment.words[0].end <= window.end
+    assert segment.end == 259.333 and segment.start == 259.1
