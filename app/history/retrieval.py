@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -157,14 +158,18 @@ def find_passages(db: Database, question: str, item_id: int | None = None, since
     total = sum(weights.values())
     roots = _word_roots(asked)
     found: list[tuple[float, float, Passage]] = []
+    said_in: dict[int, float] = defaultdict(float)  # how much of the question each item's candidates hold, summed
     for item, source, anchors, text, kind, title, created, rank in rows:
         offset, window, quote, cover = _best_window(text, roots, weights, total)
+        said_in[item] += cover
         if cover < MIN_COVER:
             continue
         start = _time_at(json.loads(anchors or "[]"), offset) if kind == "recording" else None
         found.append((cover, rank, Passage(item, kind, source, title, created, start, window, quote, round(cover, 3))))
-    # What was said before what a model wrote of it (a summary), at the same cover.
-    found.sort(key=lambda entry: (-entry[0], entry[2].source == "summary", entry[1]))
+    # At the same cover, the item that says it most often first (the meeting where it was
+    # discussed, not one that mentions it in passing), and what was said before what a model
+    # wrote of it (a summary).
+    found.sort(key=lambda entry: (-entry[0], -said_in[entry[2].item_id], entry[2].source == "summary", entry[1]))
     kept: list[Passage] = []
     for _, _, passage in found:
         if any(p.item_id == passage.item_id and p.text == passage.text for p in kept):

@@ -98,3 +98,17 @@ def test_what_was_said_comes_before_titles_and_summaries(store):
     passages = store.passages("When does the launch move?")
     assert passages[0].source == "transcript" and "moved the launch to March" in passages[0].quote
     assert "title" not in {p.source for p in passages}
+
+
+def test_at_the_same_cover_the_meeting_that_discusses_it_comes_before_one_that_mentions_it(store):
+    """Two meetings say 'parser interface'; the one where it was discussed at length comes
+    first, though a short mention in passing ranks higher on its own (BM25 likes short texts)."""
+    add_meeting(store, [*SMALL_TALK, "By the way, the parser interface is fine."])
+    filler = "The rest of that part was about timing, tests and who reviews what next week."
+    discussion = [*SMALL_TALK]
+    for round_ in range(4):  # each mention among enough other talk to be a passage of its own
+        discussion += [f"Point {round_ + 1}: the parser interface hands the modules a tree.", *[filler] * 14]
+    discussed = add_meeting(store, discussion, title="Parser review")
+    passages = store.passages("What was said about the parser interface?")
+    assert len({p.item_id for p in passages}) == 2
+    assert passages[0].item_id == discussed
