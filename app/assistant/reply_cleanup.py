@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from app.assistant.grounding import numbers_in
+from app.assistant.reply_intents import situation
 from app.assistant.structured_prompts import FUNCTION_WORDS
 from app.assistant.text_tools import SHORT_WORDS, similarity, split_sentences, words
 
@@ -55,6 +56,13 @@ SPLIT_CONTRACTION = re.compile(r"(?<=\w) +(?=(?:['\u2019](?:s|re|ve|ll|d|m)|n['\
 WELCOME = re.compile(
     r"^\W*(?:you(?:'|\u2019)?re (?:very |so |most )?welcome|you are (?:very |most )?welcome|no problem|"
     r"no worries|my pleasure|(?:it was )?a pleasure|any ?time|don(?:'|\u2019)?t mention it)\b",
+    re.IGNORECASE,
+)
+# Sympathy answers bad news; said to thanks or good news it reads the message backwards (SmolLM2
+# to "Oh, thank God! I don't know how to thank you": "I'm so sorry to hear that.").
+SYMPATHY = re.compile(
+    r"\b(?:sorry (?:to hear|for your loss|about that|that happened)|oh no\b|that(?:'|\u2019)?s (?:too bad|a shame)|"
+    r"what a shame)",
     re.IGNORECASE,
 )
 OWED = re.compile(r"\b(?:thank|thanks|thx|ty|appreciate[ds]?|grateful|cheers|sorry|apologi[sz]e)\b", re.IGNORECASE)
@@ -128,6 +136,8 @@ def clean_draft(
     if invented_detail(text, thread) or broken_word(text, thread):
         return ""
     if WELCOME.match(text) and not (thread and OWED.search(thread[-1])):
+        return ""
+    if thread and SYMPATHY.search(text) and situation(thread[-1], follow_up=False) in ("thanked", "good_news"):
         return ""
     if any(similarity(text, turn) >= COPY or (len(text) > 20 and text.lower() in turn.lower()) for turn in thread):
         return ""

@@ -2,7 +2,8 @@
 
 Three drafts that say the same thing three ways are one draft. The second and third drafts
 therefore start with openings of another intent than the first one: for a question, yes / no /
-let me check; for news, a reaction that fits the news / a question back / thanks. The
+let me check; for news, a reaction that fits the news / a question back / thanks; for thanks,
+you're welcome / glad to help / let me know how it goes. The
 openings are short so that the model still writes the rest; the fallbacks are whole,
 sendable sentences for when the model's drafts do not hold up.
 """
@@ -19,6 +20,7 @@ INTENTS_FOR = {
     "bad_news": ("bad", "question", "ask"),
     "statement": ("question", "react", "thanks"),
     "follow": ("follow", "ask", "thanks"),
+    "thanked": ("welcome", "glad", "later"),
 }
 
 OPENINGS = {
@@ -32,6 +34,9 @@ OPENINGS = {
         "question": ("What", "How", "Why"),
         "thanks": ("Thanks", "Great,", "Cool,"),
         "follow": ("Hey, just checking in", "Any news", "Hi again!"),
+        "welcome": ("You're welcome!", "No problem!", "Anytime!"),
+        "glad": ("Glad I could help!", "Happy to help!", "Of course!"),
+        "later": ("Let me know how it goes!", "Good luck!", "Keep me posted!"),
     },
     "neutral": {
         "yes": ("Yes,", "Okay,", "Sure,"),
@@ -43,6 +48,9 @@ OPENINGS = {
         "question": ("What", "How", "When"),
         "thanks": ("Thanks", "Okay,", "Noted,"),
         "follow": ("Just following up", "Any update", "Hi again,"),
+        "welcome": ("You're welcome.", "No problem.", "Anytime."),
+        "glad": ("Glad I could help.", "Happy to help.", "Of course."),
+        "later": ("Let me know how it goes.", "Good luck.", "Keep me posted."),
     },
     "formal": {
         "yes": ("Certainly.", "Yes,", "Of course."),
@@ -54,6 +62,9 @@ OPENINGS = {
         "question": ("Could you", "May I ask", "What"),
         "thanks": ("Thank you", "Many thanks", "I appreciate"),
         "follow": ("I wanted to follow up", "Kindly let me know", "Following up on"),
+        "welcome": ("You are welcome.", "It was my pleasure.", "Not at all."),
+        "glad": ("I am glad I could help.", "I am happy to help.", "Of course."),
+        "later": ("Please let me know how it goes.", "Best of luck.", "Please keep me informed."),
     },
 }
 
@@ -68,6 +79,9 @@ FALLBACKS = {
         "question": "What happened next?",
         "thanks": "Thanks for letting me know!",
         "follow": "Hey, just checking in on my last message. Any news?",
+        "welcome": "You're welcome!",
+        "glad": "Glad I could help!",
+        "later": "Let me know how it goes!",
     },
     "neutral": {
         "yes": "Yes, that works for me.",
@@ -79,6 +93,9 @@ FALLBACKS = {
         "question": "What are the next steps?",
         "thanks": "Thanks, noted.",
         "follow": "Just following up on my last message.",
+        "welcome": "You're welcome.",
+        "glad": "Glad I could help.",
+        "later": "Let me know how it goes.",
     },
     "formal": {
         "yes": "Certainly, that works for me.",
@@ -90,6 +107,9 @@ FALLBACKS = {
         "question": "Could you tell me more about the next steps?",
         "thanks": "Thank you for letting me know.",
         "follow": "I wanted to follow up on my previous message at your convenience.",
+        "welcome": "You are welcome.",
+        "glad": "I am glad I could help.",
+        "later": "Please let me know how it goes.",
     },
 }
 
@@ -104,6 +124,13 @@ GOOD = frozenset(
     "won win passed promoted engaged married hired accepted graduated congrats yay finally excited "
     "awesome amazing".split()
 )
+# The other person thanks the user ("thanks, maybe I'll do that", "I don't know how to thank
+# you"): a welcome is called for, not sympathy nor thanks back. "Thank God" thanks nobody.
+THANKED = re.compile(
+    r"\b(?:thanks(?! to (?!you\b|u\b))|thank (?:you|u)|thx|ty|appreciate (?:it|that|this|you)|grateful|"
+    r"you saved me|owe you)\b",
+    re.IGNORECASE,
+)
 BAD = frozenset(
     "sad broke broken lost sick ill worried unfortunately failed angry upset terrible awful hurt "
     "died cancelled canceled stuck crashed fired injured".split()
@@ -111,7 +138,7 @@ BAD = frozenset(
 
 
 def situation(last_message: str, follow_up: bool) -> str:
-    """question | good_news | bad_news | statement | follow (the last message is the user's own)."""
+    """question | good_news | bad_news | thanked | statement | follow (the last message is the user's own)."""
     if follow_up:
         return "follow"
     text = last_message.strip()
@@ -122,6 +149,8 @@ def situation(last_message: str, follow_up: bool) -> str:
     good, bad = len(tokens & GOOD), len(tokens & BAD)
     if bad > good:
         return "bad_news"
+    if THANKED.search(text):
+        return "thanked"
     if good > bad:
         return "good_news"
     return "statement"

@@ -29,6 +29,18 @@ SIGNING_WORDS = (
 GREETING_LINE = re.compile(rf"^\s*{GREETING_WORDS}\b[^\n.!?]{{0,40}}[,!:]?\s*$", re.IGNORECASE)
 SIGN_OFF_LINE = re.compile(rf"^\s*{SIGN_OFF_WORDS}\s*[,!.]?\s*$", re.IGNORECASE)
 SIGNED_LINE = re.compile(rf"^\s*(?i:{SIGN_OFF_WORDS})\s*,?\s*[A-Z][a-z]+(?: [A-Z][a-z]+){{0,2}}\s*$")  # "Best, Karen"
+# Written to Naomi alone, "the conversation with Naomi" or "Naomi's idea" speaks of her as of
+# someone else: the small model writing as an onlooker (SmolLM2 as Sam to Naomi: "I'm glad you're
+# enjoying the conversation with Naomi!"). Said to her ("Thanks, Naomi!") it is no such thing.
+SPOKEN_OF_BEFORE = r"(?i:with|to|for|about|from|and|tell|ask|told|asked|call|text|meet|met|see|saw|thank|of|by|than)"
+SPOKEN_OF_AFTER = (
+    r"(?:['\u2019]s\b|\s+(?i:is|was|has|had|said|says|will|would|told|asked|thinks|thought|wants|wanted|seems|and I)\b)"
+)
+# First names that are also words or months ("in May", "Hope you're well"): never taken as the person.
+WORD_NAMES = frozenset(
+    "will may mark bill hope grace rose joy pat sue art faith dawn june april august summer frank rich guy "
+    "sunny chance page lane".split()
+)
 EMAIL_GREETING = {"friendly": "Hi {name},", "neutral": "Hello {name},", "formal": "Dear {name},"}
 EMAIL_SIGN_OFF = {"friendly": "Thanks,", "neutral": "Best,", "formal": "Best regards,"}
 
@@ -108,6 +120,9 @@ def check(text: str, voice: Voice) -> str | None:
         # Written to Karen Liu, "Karen Liu sent a quote" speaks of her, not to her: the model
         # copying her signature into the body, never how one writes to a person.
         return f"it speaks of {addressee}, to whom it is written, as someone else"
+    first = _only_other_first_name(voice)
+    if first and re.search(rf"\b{SPOKEN_OF_BEFORE}\s+{first}\b|\b{first}{SPOKEN_OF_AFTER}", text):
+        return f"it speaks of {first}, to whom it is written, as someone else"
     return None
 
 
@@ -116,6 +131,17 @@ def _only_other_full_name(voice: Voice) -> str | None:
     mine = {n.lower() for n in voice.my_names()}
     others = [o.strip() for o in voice.others if real_name(o) and o.strip().lower() not in mine]
     return others[0] if len(others) == 1 and len(others[0].split()) > 1 else None
+
+
+def _only_other_first_name(voice: Voice) -> str | None:
+    """The first name of the one other person as a pattern (case kept: a name is capitalized),
+    or None in a group or when that name is also a common word."""
+    mine = {n.lower() for n in voice.my_names()}
+    others = [o.strip() for o in voice.others if real_name(o) and o.strip().lower() not in mine]
+    if len(others) != 1:
+        return None
+    first = others[0].split()[0]
+    return None if first.lower() in WORD_NAMES or first.lower() in mine else re.escape(first)
 
 
 def _their_sign_off(text: str, voice: Voice) -> int | None:
@@ -130,7 +156,7 @@ def _their_sign_off(text: str, voice: Voice) -> int | None:
     names = _any_name(theirs)
     cut: int | None = None
     offset = sum(len(line) + 1 for line in lines[:first_tail])
-    for line in lines[first_tail:]:
+    for index, line in enumerate(lines[first_tail:], start=first_tail):
         parts = re.match(rf"^\s*(?:-+\s*)?(?P<word>{SIGN_OFF_WORDS})?\s*[,!.]?\s*(?P<rest>.*)$", line, re.IGNORECASE)
         assert parts is not None  # every part of the pattern may be empty
         word, rest = parts.group("word"), parts.group("rest").strip(" ,.-")
@@ -138,6 +164,7 @@ def _their_sign_off(text: str, voice: Voice) -> int | None:
             bool(theirs)
             and re.fullmatch(rf"(?:{names})(?:\s*,[^.!?]{{0,60}})?", rest, re.IGNORECASE)
             and (word is None or re.fullmatch(SIGNING_WORDS, word, re.IGNORECASE))
+            and (word is not None or index > 0)  # a first line "Naomi, that sounds fun." speaks to her
         )
         if named or (rest and rest.lower() in signature_lines):
             cut = offset if cut is None else cut
@@ -147,8 +174,9 @@ def _their_sign_off(text: str, voice: Voice) -> int | None:
     if cut is not None:
         return cut
     if theirs:  # all on one line: "Sounds good. Best, Karen Liu, Head of Operations"
+        # (at the very start only after a signing word: "Naomi, that sounds fun." speaks to her)
         tail = re.search(
-            rf"(?:[.!?]\s+|^)(?:{SIGNING_WORDS}\s*[,!.]?\s*)?(?:-\s*)?(?:{names})\s*"
+            rf"(?:[.!?]\s+(?:{SIGNING_WORDS}\s*[,!.]?\s*)?|^{SIGNING_WORDS}\s*[,!.]?\s*)(?:-\s*)?(?:{names})\s*"
             rf"(?:,[^.!?]{{0,60}})?[.!]?\s*$",
             text,
             re.IGNORECASE,

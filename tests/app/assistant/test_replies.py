@@ -145,10 +145,17 @@ def test_cancel_ends_without_a_result():
         ("My flight got cancelled and I'm stuck in Lyon", False, "bad_news"),
         ("I moved the meeting to the blue room.", False, "statement"),
         ("Did you see my message?", True, "follow"),
+        ("thanks, maybe I'll do that", False, "thanked"),
+        ("Oh, thank God! I don't know how to thank you, guys.", False, "thanked"),
+        ("Thank God it's Friday.", False, "statement"),
+        ("Thanks to the new router the calls work again.", False, "statement"),
+        ("Thanks, but I failed the exam.", False, "bad_news"),
+        ("Thanks! Can you also send the file?", False, "question"),
     ],
 )
 def test_what_the_last_message_calls_for(message, follow_up, kind):
-    """Questions get yes/no/let-me-check drafts, news a fitting reaction, my own message a follow-up."""
+    """Questions get yes/no/let-me-check drafts, news a fitting reaction, thanks a welcome, my
+    own message a follow-up."""
     assert situation(message, follow_up) == kind
 
 
@@ -160,6 +167,16 @@ def test_drafts_after_bad_news_do_not_cheer():
     run_replies(model, ReplyTask(conversation))
     second = opening_of(model.calls[1].prompt)
     assert second.startswith(("Oh no", "I'm sorry", "Aw"))
+
+
+def test_drafts_after_thanks_are_welcomes_not_thanks_back():
+    """Thanked ("I don't know how to thank you"), the second and third drafts open with a
+    welcome and a glad-to-help, and a draft of sympathy from the model is not shown."""
+    model = ScriptedModel(lambda prompt: " I'm so sorry to hear that, it must be hard.")
+    conversation = parse_conversation("Lea: Oh, thank God! I don't know how to thank you, guys.")
+    replies = run_replies(model, ReplyTask(conversation))
+    assert [opening_of(call.prompt) for call in model.calls[1:3]] == ["You're welcome!", "Glad I could help!"]
+    assert len(replies.drafts) == 3 and not any("sorry" in d.text.lower() for d in replies.drafts)
 
 
 def test_greeting_and_length_habits():

@@ -95,3 +95,35 @@ def test_a_draft_that_speaks_to_the_user_inside_a_sentence_is_turned_or_refused(
     assert check("Sounds good, see you at 7.\nThanks,\nBen", pair) is None  # signed by Ben
     assert check("Thanks, Anna! See you at 7.", pair) is None
     assert check("Benjamin says hi, see you at 7.", pair) is None
+
+
+def test_a_chat_draft_that_speaks_of_the_one_person_it_is_written_to_is_refused():
+    """SmolLM2, replying as Sam to Naomi, wrote "I'm glad you're enjoying the conversation with
+    Naomi!": Naomi spoken of as someone else. Said to her, or a name that is also a word or a
+    month ("in May"), or a group (who is written to is unknown), passes."""
+    pair = Voice("Sam", ("Naomi",))
+    for onlooker in (
+        "I'm glad you're enjoying the conversation with Naomi!",
+        "Naomi's idea sounds fun.",
+        "Naomi is right, let's go.",
+        "I told Naomi already.",
+    ):
+        assert check(onlooker, pair) is not None, onlooker
+    for said_to in (
+        "Thanks, Naomi! See you.",
+        "Hey Naomi! How are you?",
+        "Sounds good, Naomi.",
+        "Naomi, that sounds fun.",
+    ):
+        assert check(said_to, pair) is None, said_to
+    assert check("Sure, see you in May.", Voice("Sam", ("May",))) is None
+    assert check("I talked to Naomi about it.", Voice("Sam", ("Naomi", "Ben"))) is None
+
+
+def test_a_draft_that_opens_with_the_other_persons_name_is_no_sign_off():
+    """ "Naomi, that sounds fun." speaks to Naomi: neither refused nor cut as her signature, while
+    "Best, Naomi" and a name line under a body still are her sign-off."""
+    pair = Voice("Sam", ("Naomi",))
+    assert repair("Naomi, that sounds fun.", pair) == "Naomi, that sounds fun."
+    assert check("Best, Naomi", pair) is not None
+    assert repair("Sounds fun.\nNaomi", pair) == "Sounds fun."

@@ -90,3 +90,26 @@ def test_you_are_welcome_answers_a_thanks_only(draft, last_message, shown):
     that opens with "you're welcome" or "no problem" needs a thanks or an apology to answer."""
     thread = ["I baked cookies. Do you want some?", "Sure!", last_message]
     assert bool(clean_draft(draft, me="Jerry", others=["Amanda"], thread=thread, limits=(2, 40))) is shown
+
+
+@pytest.mark.parametrize(
+    ("draft", "last_message", "shown"),
+    [
+        (
+            "I'm so sorry to hear that. It's a bit disappointing.",
+            "Oh, thank God! I don't know how to thank you.",
+            False,
+        ),
+        ("What a huge relief. I'm so sorry for your loss.", "Oh, thank God! I don't know how to thank you.", False),
+        ("Oh no, that's a lot of work.", "I passed the exam, finally!", False),
+        ("Oh no, I'm so sorry to hear that.", "My flight got cancelled and I'm stuck in Lyon", True),
+        ("Sorry to hear that, is it the new parking rule?", "I got a parking ticket today.", True),
+        ("You're welcome, glad it worked out!", "Oh, thank God! I don't know how to thank you.", True),
+    ],
+)
+def test_sympathy_answers_no_thanks_and_no_good_news(draft, last_message, shown):
+    """SmolLM2, thanked with "Oh, thank God! I don't know how to thank you, guys.", drafted
+    "I'm so sorry to hear that.": sympathy to thanks or good news is refused; to bad news, and to
+    news the word lists cannot tell, it is shown."""
+    thread = ["We found your dog at the park.", last_message]
+    assert bool(clean_draft(draft, me="Jerry", others=["Amanda"], thread=thread, limits=(2, 40))) is shown
