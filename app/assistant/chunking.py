@@ -87,6 +87,8 @@ def prepare_utterances(segments: Sequence[TranscriptSegment]) -> list[Utterance]
         if not text:
             continue
         last = merged[-1] if merged else None
+        if last and last[2] == segment.speaker and is_backchannel(text) and not is_backchannel(last[3]):
+            continue  # "We can decide at the next meeting. Yep.": the "Yep." says nothing more
         if (
             last
             and last[2] == segment.speaker

@@ -135,10 +135,14 @@ SECOND_PERSON = re.compile(r"\b(?:you|your|yours|you're|you've|you'll|you'd)\b",
 LIST_LINE = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s")
 
 
+SPACED_HYPHEN = re.compile(r"(?<=\w) - (?=\w)")
+
+
 def invented_facts(text: str, source: str, names: NameBook | None = None, names_checked: bool = True) -> list[str]:
     """Numbers, dates and (with names_checked) person names that text says and source does not
     ("October 17th" is "October 17")."""
     text, source = ORDINAL.sub(r"\1", text), ORDINAL.sub(r"\1", source)
+    source = SPACED_HYPHEN.sub("-", source)  # a transcript's "frame - level" is "frame-level"
     lowered = source.lower()
     found = sorted(numbers_in(text) - numbers_in(source))
     found += sorted(critical_words(text) - critical_words(source))

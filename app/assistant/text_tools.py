@@ -34,6 +34,9 @@ BROKEN_WORD = re.compile(r"\b(\w{1,4})\s+-\s+(?=\1)", re.IGNORECASE)  # "Th - th
 # "th that", "wh what": a start of the next word that is no word itself (a word, "in into", stays)
 # (never the end of a contraction: "it's strange", "let's see")
 CUT_OFF = re.compile(r"(?<!['\u2019])\b([A-Za-z]{1,2})\s+(?=\1[a-z])", re.IGNORECASE)
+# "it's not uh w", "the top goal of this m": a clause that ends in a piece of a word (lower case,
+# not the end of a contraction) is one the speaker broke off; all of it goes, as it says nothing.
+BROKEN_OFF_CLAUSE = re.compile(r"[^,;.!?]*(?<!['\u2019])\b(?P<piece>[a-z]{1,2})\s*(?=[,;.!?]|$)")
 # Every English word of one or two letters that speech and chats use (and chat shorthand).
 # Anything else that short is a piece of a word: cut off in speech ("th that"), or a small
 # model's typo in a draft ("How dy there.").
@@ -88,9 +91,11 @@ def clean_speech(text: str) -> str:
     text = FILLERS.sub("", text)
     text = BROKEN_WORD.sub("", text)
     text = CUT_OFF.sub(lambda m: m.group(0) if m.group(1).lower() in _REAL_SHORT else "", text)
+    text = BROKEN_OFF_CLAUSE.sub(lambda m: m.group(0) if m.group("piece") in _REAL_SHORT else "", text)
     text = STUTTER.sub(r"\1", text)
     text = re.sub(r"\s+([,.!?;:])", r"\1", text)
     text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
+    text = re.sub(r"[,;:]\s*(?=[.!?]|$)", "", text)
     text = re.sub(r"\s{2,}", " ", text).strip(" ,;-")
     if text and text[0].islower():
         text = text[0].upper() + text[1:]

@@ -160,3 +160,39 @@ def test_a_contraction_is_no_cut_off_word():
     said = "Let's say it's strange, we're really late and I'd do it, th that is all."
     utterances = prepare_utterances([TranscriptSegment(0.0, 4.0, said, "Anna")])
     assert utterances[0].text == "Let's say it's strange, we're really late and I'd do it, that is all."
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        # AMI TS3011b: the decision read "... because it's not feasible, it's not w."
+        ("because it's not uh f uh feasible,", "Because it's not feasible"),
+        ("it's not uh w", ""),
+        ("We should, I think it w", "We should"),
+        ("The top goal of this m", ""),
+        ("That's it, count me in, we're at the UK office.", "That's it, count me in, we're at the UK office."),
+        ("We go with plan B", "We go with plan B"),
+    ],
+)
+def test_a_clause_broken_off_in_a_piece_of_a_word_is_dropped(said, read):
+    """A clause that ends in a piece of a word the speaker broke off says nothing (a key point
+    or decision copied from it ends "it's not w."): it goes; a clause that ends in a short real
+    word ("in", "UK", "B") or in a contraction ("That's") stays."""
+    utterances = prepare_utterances(
+        [TranscriptSegment(0.0, 2.0, said, "Anna"), TranscriptSegment(2.0, 4.0, "Yes.", "Ben")]
+    )
+    assert [u.text for u in utterances if u.speaker == "Anna"] == ([read] if read else [])
+
+
+def test_a_backchannel_after_ones_own_words_is_no_part_of_them():
+    """AMI TS3011b's action item read "We can decide the next meeting. Yep.": a speaker's "Yep."
+    after their own sentence goes; said on its own between others' words it is dropped as before."""
+    segments = [
+        TranscriptSegment(0.0, 2.0, "We can decide the next meeting.", "A"),
+        TranscriptSegment(2.0, 3.0, "Yep.", "A"),
+        TranscriptSegment(3.0, 5.0, "and then we send the notes around", "A"),
+        TranscriptSegment(5.0, 6.0, "Okay.", "B"),
+    ]
+    assert [u.text for u in prepare_utterances(segments)] == [
+        "We can decide the next meeting. And then we send the notes around"
+    ]

@@ -224,3 +224,14 @@ def test_a_promise_is_not_told_as_done(note, told_as_done):
     release notice by Friday" passed it where the meeting only promised to. The same verb on the
     same thing, said as a promise and written as done, is refused."""
     assert done_but_promised(note, LAUNCH_TALK) is told_as_done
+
+
+def test_a_term_a_transcript_writes_with_a_spaced_hyphen_is_no_invented_name():
+    """QMSum's transcripts write "frame - level": a summary's "Frame-Level" says what was said
+    (the quality bench counted it as an invented name); a name nobody said still counts."""
+    from app.assistant.structured_grounding import invented_facts
+
+    said = "ICSI has a format for frame - level representation of features."
+    assert invented_facts("They use a format called Frame-Level.", said) == []
+    assert invented_facts("They use a format called Frame-Level.", "ICSI has a frame format.") == ["Frame-Level"]
+    assert invented_facts("Costs went from 10-20 percent.", "costs of 10 - 20 percent") == []
