@@ -47,6 +47,14 @@ ah aw eh ha hm mm uh um yay ow oi ex ma pa tv pc ad id ai ui uk us eu la lo ll r
 u r y c n ur k kk np ty gn gm bf gf pm xx xo
 """.split()
 )
+# The short words of the other languages a transcript may be in (German, French, Spanish, Italian,
+# Dutch, Portuguese): "Machst du es?", "on y va" end a clause with a word, not a piece of one.
+OTHER_SHORT_WORDS = frozenset(
+    """
+du er es wo da zu im am um ob ja ne na ab wie je tu il ce le la de et ou un se sa si ma ta te ni va vu eu
+su mi yo el lo me ya ha he di ve al io li ti ci vi ho fa ik jy ze zo nu op of om em os as
+""".split()
+)
 _REAL_SHORT = STOPWORDS | SHORT_WORDS
 
 BACKCHANNELS = frozenset(
@@ -91,7 +99,9 @@ def clean_speech(text: str) -> str:
     text = FILLERS.sub("", text)
     text = BROKEN_WORD.sub("", text)
     text = CUT_OFF.sub(lambda m: m.group(0) if m.group(1).lower() in _REAL_SHORT else "", text)
-    text = BROKEN_OFF_CLAUSE.sub(lambda m: m.group(0) if m.group("piece") in _REAL_SHORT else "", text)
+    text = BROKEN_OFF_CLAUSE.sub(
+        lambda m: m.group(0) if m.group("piece") in _REAL_SHORT | OTHER_SHORT_WORDS else "", text
+    )
     text = STUTTER.sub(r"\1", text)
     text = re.sub(r"\s+([,.!?;:])", r"\1", text)
     text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)

@@ -172,12 +172,14 @@ def test_a_contraction_is_no_cut_off_word():
         ("The top goal of this m", ""),
         ("That's it, count me in, we're at the UK office.", "That's it, count me in, we're at the UK office."),
         ("We go with plan B", "We go with plan B"),
+        ("Das weiß ich nicht, oder weißt du", "Das weiß ich nicht, oder weißt du"),
+        ("Bueno, on y va", "Bueno, on y va"),
     ],
 )
 def test_a_clause_broken_off_in_a_piece_of_a_word_is_dropped(said, read):
     """A clause that ends in a piece of a word the speaker broke off says nothing (a key point
     or decision copied from it ends "it's not w."): it goes; a clause that ends in a short real
-    word ("in", "UK", "B") or in a contraction ("That's") stays."""
+    word ("in", "UK", "B"), of another language ("du", "va") or in a contraction ("That's") stays."""
     utterances = prepare_utterances(
         [TranscriptSegment(0.0, 2.0, said, "Anna"), TranscriptSegment(2.0, 4.0, "Yes.", "Ben")]
     )
