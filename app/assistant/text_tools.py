@@ -36,7 +36,9 @@ BROKEN_WORD = re.compile(r"\b(\w{1,4})\s+-\s+(?=\1)", re.IGNORECASE)  # "Th - th
 CUT_OFF = re.compile(r"(?<!['\u2019])\b([A-Za-z]{1,2})\s+(?=\1[a-z])", re.IGNORECASE)
 # "it's not uh w", "the top goal of this m": a clause that ends in a piece of a word (lower case,
 # not the end of a contraction) is one the speaker broke off; all of it goes, as it says nothing.
-BROKEN_OFF_CLAUSE = re.compile(r"[^,;.!?]*(?<!['\u2019])\b(?P<piece>[a-z]{1,2})\s*(?=[,;.!?]|$)")
+# Anchored at a clause's start: tried from every character, a pasted line without punctuation
+# would take quadratic time.
+BROKEN_OFF_CLAUSE = re.compile(r"(?:^|(?<=[,;.!?]))[^,;.!?]*(?<!['\u2019])\b(?P<piece>[a-z]{1,2})\s*(?=[,;.!?]|$)")
 # Every English word of one or two letters that speech and chats use (and chat shorthand).
 # Anything else that short is a piece of a word: cut off in speech ("th that"), or a small
 # model's typo in a draft ("How dy there.").
@@ -56,6 +58,7 @@ su mi yo el lo me ya ha he di ve al io li ti ci vi ho fa ik jy ze zo nu op of om
 """.split()
 )
 _REAL_SHORT = STOPWORDS | SHORT_WORDS
+_ANY_SHORT_WORD = _REAL_SHORT | OTHER_SHORT_WORDS
 
 BACKCHANNELS = frozenset(
     """
@@ -99,9 +102,7 @@ def clean_speech(text: str) -> str:
     text = FILLERS.sub("", text)
     text = BROKEN_WORD.sub("", text)
     text = CUT_OFF.sub(lambda m: m.group(0) if m.group(1).lower() in _REAL_SHORT else "", text)
-    text = BROKEN_OFF_CLAUSE.sub(
-        lambda m: m.group(0) if m.group("piece") in _REAL_SHORT | OTHER_SHORT_WORDS else "", text
-    )
+    text = BROKEN_OFF_CLAUSE.sub(lambda m: m.group(0) if m.group("piece") in _ANY_SHORT_WORD else "", text)
     text = STUTTER.sub(r"\1", text)
     text = re.sub(r"\s+([,.!?;:])", r"\1", text)
     text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
