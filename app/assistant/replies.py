@@ -191,6 +191,7 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
                     thread=[t.text for t in conversation.turns],
                     limits=limits,
                     truncated=answer.stop_reason == "max_new_tokens",
+                    kind=kind,
                 )
             )
         return texts

@@ -108,7 +108,10 @@ def clean_draft(
     thread: Sequence[str],
     limits: tuple[int, int],
     truncated: bool = False,
+    kind: str | None = None,
 ) -> str:
+    """The draft as shown, or "" when it must not be. kind: the last message's situation
+    (reply_intents.situation), worked out here when the caller has not."""
     low, high = limits
     text = text.replace("\r", "").replace("<|im_end|>", "").strip()
     lines = [line for line in text.split("\n") if not QUOTE_LINE.match(line)]
@@ -137,7 +140,8 @@ def clean_draft(
         return ""
     if WELCOME.match(text) and not (thread and OWED.search(thread[-1])):
         return ""
-    if thread and SYMPATHY.search(text) and situation(thread[-1], follow_up=False) in ("thanked", "good_news"):
+    thanked_or_glad = thread and (kind or situation(thread[-1], follow_up=False)) in ("thanked", "good_news")
+    if thanked_or_glad and SYMPATHY.search(text):
         return ""
     if any(similarity(text, turn) >= COPY or (len(text) > 20 and text.lower() in turn.lower()) for turn in thread):
         return ""

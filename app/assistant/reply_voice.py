@@ -126,21 +126,27 @@ def check(text: str, voice: Voice) -> str | None:
     return None
 
 
-def _only_other_full_name(voice: Voice) -> str | None:
-    """The full name (two words or more) of the one other person, or None in a group."""
+def _only_other(voice: Voice) -> str | None:
+    """The name of the one other person with a real name, or None in a group."""
     mine = {n.lower() for n in voice.my_names()}
     others = [o.strip() for o in voice.others if real_name(o) and o.strip().lower() not in mine]
-    return others[0] if len(others) == 1 and len(others[0].split()) > 1 else None
+    return others[0] if len(others) == 1 else None
+
+
+def _only_other_full_name(voice: Voice) -> str | None:
+    """The full name (two words or more) of the one other person, or None in a group."""
+    other = _only_other(voice)
+    return other if other and len(other.split()) > 1 else None
 
 
 def _only_other_first_name(voice: Voice) -> str | None:
     """The first name of the one other person as a pattern (case kept: a name is capitalized),
     or None in a group or when that name is also a common word."""
-    mine = {n.lower() for n in voice.my_names()}
-    others = [o.strip() for o in voice.others if real_name(o) and o.strip().lower() not in mine]
-    if len(others) != 1:
+    other = _only_other(voice)
+    if other is None:
         return None
-    first = others[0].split()[0]
+    first = other.split()[0]
+    mine = {n.lower() for n in voice.my_names()}
     return None if first.lower() in WORD_NAMES or first.lower() in mine else re.escape(first)
 
 
