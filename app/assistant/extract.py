@@ -90,6 +90,14 @@ MEETING_PURPOSE = re.compile(
     r"\b(?:end result|outcome|goal|purpose|aim|point|result|objective) of (?:this|the|today's) (?:meeting|session)\b",
     re.I,
 )
+# A sentence that opens on a condition weighs a case, it decides nothing: "If it's a discourse
+# initial phrase, we will have nothing in the discourse history" became the decision "The team
+# will have nothing in the discourse history."; "So if we want to build it with Bluetooth, then
+# the TV should have Bluetooth too". (An action item may be conditional: "If it rains, I'll call".)
+HYPOTHETICAL = re.compile(
+    r"^\W*(?:(?:and|so|but|well|okay|ok|then|now|I|um|uh)\W+)*(?:if|unless|in case|suppose|supposing|assuming)\b",
+    re.I,
+)
 MEETING_THINGS = re.compile(
     r"\b(?:pen|slides?|presentation|powerpoint|microphones?|whiteboard|agenda|"
     r"camera|laptop|screen)\b",
@@ -158,6 +166,16 @@ def _clauses(sentence: str) -> list[str]:
     return parts
 
 
+# Words in quotation marks are someone's words reported, not said to the meeting: "this module
+# comes along and says "hey, right now we need to ask a question"" commits no one.
+QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d')
+
+
+def _cue_score(text: str, cues) -> float:
+    unquoted = QUOTED.sub(" ", text)
+    return sum(weight for pattern, weight in cues if pattern.search(unquoted))
+
+
 def _cue_sentences(text: str, cues) -> list[tuple[str, float]]:
     """Each sentence of text that carries a cue, with its score (and with the sentence after it
     when it is short); a sentence that runs on from one commitment to the next counts as its
@@ -168,13 +186,13 @@ def _cue_sentences(text: str, cues) -> list[tuple[str, float]]:
     for index, sentence in enumerate(sentences):
         clauses = _clauses(sentence)
         if len(clauses) > 1:
-            scores = [sum(weight for pattern, weight in cues if pattern.search(clause)) for clause in clauses]
+            scores = [_cue_score(clause, cues) for clause in clauses]
             # Commitments said one after another ("we'll update the budget by Friday and then we'll
             # write the press release") are a list: each counts more than it would alone.
             listed = RUN_ON_BONUS if sum(score > 0 for score in scores) >= 2 else 0.0
             found.extend((clause, score + listed) for clause, score in zip(clauses, scores, strict=True) if score > 0)
             continue
-        score = sum(weight for pattern, weight in cues if pattern.search(sentence))
+        score = _cue_score(sentence, cues)
         if score > 0:
             if len(sentence.split()) < 8 and index + 1 < len(sentences):
                 sentence = f"{sentence} {sentences[index + 1]}"
@@ -198,6 +216,8 @@ def _candidate(
     n_words = len(sentence.split())
     informative = len(set(content_words(sentence)))
     if n_words < 5 or informative < 2 or MEETING_TALK.search(sentence) or MEETING_PURPOSE.search(sentence):
+        return None
+    if kind == "decision" and HYPOTHETICAL.match(sentence):
         return None
     if MEETING_THINGS.search(sentence):
         score -= 1.5

@@ -323,8 +323,10 @@ def due_phrase(source_text: str) -> str | None:
 
 
 # Someone taking a task on ("I'll ...") or giving it to someone ("can you ...").
+# "I can" but not "I can't" (a word boundary falls before the apostrophe): "I can't remember
+# which version we used" is no commitment.
 SELF_COMMIT = re.compile(
-    r"\b(?:I'll|I will|I'm going to|I am going to|I'm gonna|I can|I have to|I need to|"
+    r"\b(?:I'll|I will|I'm going to|I am going to|I'm gonna|I can(?!['\u2019]t)|I have to|I need to|"
     r"let me|I'd like to|I shall)\b",
     re.IGNORECASE,
 )

@@ -183,3 +183,44 @@ def test_what_the_meeting_is_for_is_no_decision():
     assert [c.text for c in find_decisions(said, 5)] == [
         "So we decided to go with the rubber buttons and the yellow case."
     ]
+
+
+def test_what_one_cannot_do_is_no_commitment():
+    """ "I can" matched "I can't" (a word boundary falls before the apostrophe), so "I can't
+    remember which parser version the demo used" was an action candidate of its speaker. Saying
+    one can't is no commitment; saying one can still is a candidate."""
+    said = [
+        TranscriptSegment(0.0, 4.0, "I can't quite recall whether they actually produced the chunks.", "Anna"),
+        TranscriptSegment(4.0, 8.0, "I can\u2019t remember which parser version the demo used.", "Ben"),
+        TranscriptSegment(8.0, 12.0, "I can prepare the parser benchmark numbers for the demo.", "Carl"),
+    ]
+    texts = [c.text for c in find_actions(prepare_utterances(said), 10)]
+    assert texts == ["I can prepare the parser benchmark numbers for the demo."]
+
+
+def test_reported_words_and_conditions_are_no_items():
+    """QMSum with SmolLM2: "this one of these planning modules comes along and says "hey, right now
+    we need to ask a question"" was an action item (the words in quotes are reported, no one
+    commits), and "If we if our if our module decided that Enter is the case, View and Approach
+    will not be there" a decision, cut to "If ... decided that Enter is the case, View." (a
+    condition weighs a case, it decides nothing). A conditional commitment stays an action."""
+    said = [
+        TranscriptSegment(
+            0.0, 4.0, 'The planner comes along and says "hey, we need to ask the user a question".', "Ann"
+        ),
+        TranscriptSegment(
+            4.0, 8.0, "If our module decided that Enter is the case, View and Approach will not be there.", "Ben"
+        ),
+        TranscriptSegment(
+            8.0, 12.0, "So, if you have some bottom line decision about which mode, what matters most.", "Ann"
+        ),
+        TranscriptSegment(12.0, 16.0, "We decided to keep the parser interface as it is for the demo.", "Carl"),
+        TranscriptSegment(16.0, 20.0, "If the parser breaks again, I will send the logs to Johno tonight.", "Ben"),
+    ]
+    utterances = prepare_utterances(said)
+    assert [c.text for c in find_decisions(utterances, 5)] == [
+        "We decided to keep the parser interface as it is for the demo."
+    ]
+    assert [c.text for c in find_actions(utterances, 10)] == [
+        "If the parser breaks again, I will send the logs to Johno tonight."
+    ]
