@@ -39,7 +39,7 @@ from app.assistant.summary_check import checked_sentences
 from app.assistant.summary_items import ItemWriter
 from app.assistant.summary_options import DETAIL_LEVELS, SummaryOptions  # noqa: F401 (re-exported)
 from app.assistant.summary_title import summary_title
-from app.assistant.text_tools import similarity
+from app.assistant.text_tools import clean_speech, similarity
 from app.assistant.transcript_input import TranscriptSegment
 from app.assistant.wording import finished, plain_fallback, shorter_versions, tidy
 from app.errors import AppError, CancelledError
@@ -54,6 +54,7 @@ class Note:
     start: float | None
     utterance_index: int
     extractive: bool = False
+    as_said: bool = False  # a line quoted as said, not stated plainly: shown only when little else is
 
 
 @dataclass(frozen=True)
@@ -212,11 +213,12 @@ class _Run:
         decisions = [d for d in decisions if not any(_close(d.text, a.text) for a in actions)]
 
         yield self.progress("Writing the overview")
-        overview = yield from self.overview(notes)
+        overview = yield from self.overview(stated_first(notes))
         if overview is None:
             return
-        if not overview:
-            overview = " ".join(p.text for p in key_points[:2])
+        if not overview:  # the notes the model wrote, else what was said
+            stated = [n.text for n in stated_first(notes) if not n.extractive]
+            overview = " ".join(stated[:2] or [p.text for p in key_points[:2]])
         self.steps_done += 1
         yield self.grown(decisions=tuple(decisions), action_items=tuple(actions), overview=overview)
 
@@ -260,12 +262,13 @@ class _Run:
                 # "The team decided to move it to March."), else as said
                 owner = owner_for(picked[1], (), self.names, picked[0])
                 plain = (plain_fallback(version, owner) for version in shorter_versions(picked[0]))
-                text = next((t for t in plain if t), "") or tidy(picked[0])
-                notes.append(Note(text, picked[1].start_of(picked[0]), picked[1].index, extractive=True))
+                text = next((t for t in plain if t), "")
+                said = tidy(clean_speech(picked[0]) or picked[0])
+                notes.append(Note(text or said, picked[1].start_of(picked[0]), picked[1].index, True, not text))
         return notes
 
     def key_points(self, notes: list[Note]) -> list[SummaryItem]:
-        unique = dedupe(notes, lambda n: n.text)
+        unique = dedupe(stated_first(notes), lambda n: n.text)
         limit = self.options.max_key_points
         if len(unique) > limit:
             ranked = sorted(unique, key=lambda n: (n.extractive, -salience(n.text, self.weights)))
@@ -335,6 +338,7 @@ class _Run:
 
 # --- helpers -----------------------------------------------------------------------------------
 
+MIN_STATED = 2  # key points stated plainly, before lines quoted as said are left out
 STANDALONE_THEY = re.compile(r"^They (?=also |discussed |talked |agreed |decided |went |covered |explored )")
 
 
@@ -361,6 +365,14 @@ def plan_chunks(
         total = sum(model.count_tokens(u.line) + 1 for u in utterances)
         budget = min(budget, max(MIN_CHUNK_TOKENS, -(-total // options.min_chunks)))
     return split_into_chunks(utterances, model.count_tokens, budget)
+
+
+def stated_first(notes: list[Note]) -> list[Note]:
+    """The notes without those quoted as said ("Let me see if I understand what you're saying.",
+    "... actually fill it in, then"), unless fewer than MIN_STATED notes are left: a key point
+    quoted from the meeting is a last resort, not the rule."""
+    stated = [n for n in notes if not n.as_said]
+    return stated if len({n.text for n in stated}) >= MIN_STATED else notes
 
 
 def _close(a: str, b: str) -> bool:

@@ -18,6 +18,7 @@ from app.assistant.grounding import (
     critical_words,
     item_similarity,
     keeps_negation,
+    numbers_in,
 )
 from app.assistant.summary_options import SummaryOptions
 from app.assistant.text_tools import content_set, split_sentences
@@ -54,9 +55,12 @@ def _holds_up(title: str, overview: str, utterances: Sequence[Utterance], names:
         return False
     invented = [n for n in capitalized_names(title) if not names.is_known(n) and n.lower() not in overview.lower()]
     transcript_words = set().union(*(content_set(u.text) for u in utterances))
+    # "M3L API meeting" for a meeting that said "M three L": a number is one the meeting said.
+    said_numbers = numbers_in(overview).union(*(numbers_in(u.text) for u in utterances))
     closest = max(split_sentences(overview) or [""], key=lambda s: item_similarity(title, s))
     return (
         not invented
+        and not numbers_in(title) - said_numbers
         and not critical_words(title) - critical_words(overview)
         and item_similarity(title, prompts.TITLE_EXAMPLE_ANSWER) < 0.3  # the prompt's example, copied
         and len(own & transcript_words) / len(own) >= 0.75
