@@ -66,6 +66,31 @@ SYMPATHY = re.compile(
     re.IGNORECASE,
 )
 OWED = re.compile(r"\b(?:thank|thanks|thx|ty|appreciate[ds]?|grateful|cheers|sorry|apologi[sz]e)\b", re.IGNORECASE)
+# "I'm so glad you're enjoying the cookies." (SmolLM2's favourite line) to "I'll bring you some
+# tomorrow" or "Let's go!": it answers a liking that the last message does not say.
+ENJOYING = re.compile(
+    r"\b(?:glad|happy|great|nice) (?:that )?you(?:(?:'|\u2019)re| are) (?:enjoying|loving|liking)\b|"
+    r"\b(?:glad|happy) (?:that )?you (?:like|love|enjoy)d?\b",
+    re.IGNORECASE,
+)
+LIKING = re.compile(
+    r"\b(?:lik(?:e|es|ed|ing)|lov(?:e|es|ed|ing)|enjoy\w*|fun|delicious|tasty|yummy|amazing|awesome|wonderful|"
+    r"great|fantastic|beautiful|perfect|best|favou?rite|happy|glad)\b|\u2764",
+    re.IGNORECASE,
+)
+# "Thanks a lot noah," (SmolLM2, as Sam answering Naomi): greeting, thanking or titling ("Mr.
+# Smith") someone by a name no message of the thread says. Words after "thanks" that are no name
+# are listed.
+ADDRESSED = re.compile(
+    r"\b(?:hi|hey|hello|dear|thanks(?: a lot| so much)?|thank you(?: so much)?)\s+([A-Za-z][a-z]+)\s*[,!]",
+    re.IGNORECASE,
+)
+TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+([A-Z][a-z]+)")  # case kept: "I miss this place" is none
+NOT_NAMES = frozenset(
+    """all again anyway everyone everybody guys folks there man mate dude buddy friend friends babe baby honey
+    sweetie darling dear love team though too both you so much lot mom mum dad mommy daddy bro sis sister brother
+    grandma grandpa boss sir madam maam doc doctor""".split()
+)
 EMOTICON = re.compile(r"[:;=8]-?[A-Za-z()]\b|\bx[dD]\b")
 
 
@@ -83,6 +108,17 @@ def _details(text: str) -> list[str]:
         elif word in WHEN_WORDS:
             found.append(word)
     return [detail for detail in dict.fromkeys(found) if detail not in COMMON_ONES]
+
+
+def stranger_addressed(text: str, thread: Sequence[str], people: Sequence[str] = ()) -> str | None:
+    """A name the draft greets, thanks or titles that neither the thread's messages nor its
+    people (the speakers' names) say."""
+    said = set(words(" ".join([*thread, *people])))
+    for match in [*ADDRESSED.finditer(text), *TITLED.finditer(text)]:
+        name = match.group(1).lower()
+        if name not in said and name not in NOT_NAMES:
+            return name
+    return None
 
 
 def broken_word(text: str, thread: Sequence[str]) -> str | None:
@@ -142,6 +178,10 @@ def clean_draft(
         return ""
     thanked_or_glad = thread and (kind or situation(thread[-1], follow_up=False)) in ("thanked", "good_news")
     if thanked_or_glad and SYMPATHY.search(text):
+        return ""
+    if thread and ENJOYING.search(text) and not LIKING.search(thread[-1]):
+        return ""
+    if thread and stranger_addressed(text, thread, [*others, me]):
         return ""
     if any(similarity(text, turn) >= COPY or (len(text) > 20 and text.lower() in turn.lower()) for turn in thread):
         return ""

@@ -113,3 +113,41 @@ def test_sympathy_answers_no_thanks_and_no_good_news(draft, last_message, shown)
     news the word lists cannot tell, it is shown."""
     thread = ["We found your dog at the park.", last_message]
     assert bool(clean_draft(draft, me="Jerry", others=["Amanda"], thread=thread, limits=(2, 40))) is shown
+
+
+@pytest.mark.parametrize(
+    ("draft", "last_message", "shown"),
+    [
+        ("I'm so glad you're enjoying the cookies.", "I'll bring you tomorrow :-)", False),
+        ("I'm so glad you're enjoying the dance.", "Right. Cool! Let's go!", False),
+        ("Glad you like them, I'll bake more.", "I'll bring you tomorrow :-)", False),
+        ("I'm so glad you like it, I'll use them too.", "I also like using post-its in kanban style", True),
+        ("Glad you're enjoying the trip!", "The beach here is amazing", True),
+        ("Great, see you tomorrow then!", "I'll bring you tomorrow :-)", True),
+    ],
+)
+def test_glad_you_enjoy_it_answers_a_liking_only(draft, last_message, shown):
+    """SmolLM2 wrote "I'm so glad you're enjoying the cookies." to "I'll bring you tomorrow :-)"
+    and "...enjoying the dance." to "Let's go!": gladness at the other's enjoyment needs a last
+    message that says they like something."""
+    thread = ["I baked cookies. Do you want some?", "Sure!", last_message]
+    assert bool(clean_draft(draft, me="Jerry", others=["Amanda"], thread=thread, limits=(2, 40))) is shown
+
+
+@pytest.mark.parametrize(
+    ("draft", "shown"),
+    [
+        ("Thanks a lot noah, I'll talk to him.", False),
+        ("I'll talk to him tomorrow. Have a good day, Mr. Smith!", False),
+        ("Thanks a lot, Naomi! I'll talk to him.", True),  # the other person, named by the speakers
+        ("Hey Naomi, you're right, I'll talk to him.", True),
+        ("Thanks again! I'll talk to Tom.", True),  # Tom is in the thread
+        ("Thanks guys, I'll talk to him.", True),
+        ("I miss this place, but I'll talk to him.", True),
+    ],
+)
+def test_a_draft_greets_or_thanks_no_one_the_thread_does_not_name(draft, shown):
+    """SmolLM2, as Sam answering Naomi: "Thanks a lot noah, you're most grateful.". A name greeted,
+    thanked or titled ("Mr. Smith") must be one of the conversation's people or said in it."""
+    thread = ["Tom was rude to me again today", "it's your choice sam", "if i were you i would just talk to him"]
+    assert bool(clean_draft(draft, me="Sam", others=["Naomi"], thread=thread, limits=(2, 40))) is shown
