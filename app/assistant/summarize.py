@@ -339,7 +339,10 @@ class _Run:
 # --- helpers -----------------------------------------------------------------------------------
 
 MIN_STATED = 2  # key points stated plainly, before lines quoted as said are left out
-STANDALONE_THEY = re.compile(r"^They (?=also |discussed |talked |agreed |decided |went |covered |explored )")
+# "They discussed", "They emphasized", "They proposed", "They went over": the team, in a note.
+STANDALONE_THEY = re.compile(
+    r"^They (?=(?:also|\w+ed|went|made|took|spoke|thought|said|gave|chose|brought|found|felt) )"
+)
 
 
 def whole(answer: Answer) -> str:
