@@ -111,6 +111,19 @@ def test_cancel_stops_at_the_next_check():
         run_summary(model, long_meeting(), cancel)
 
 
+def notes_title_rest(notes: str, title: str, rest: str) -> ScriptedModel:
+    """A model that writes notes to a transcript (after the notes' opening, "Priya and Marcus
+    talked about"), title to the title prompt and rest to anything else."""
+
+    def answer(prompt: str) -> str:
+        user = last_user_message(prompt)
+        if "Transcript:" in user:
+            return notes
+        return title if "Meeting:" in user else rest
+
+    return ScriptedModel(answer)
+
+
 def test_a_useless_model_still_gives_a_summary():
     """When nothing the model writes holds up, the summary is built from the transcript itself:
     never an empty summary for a non-empty transcript."""
@@ -285,15 +298,12 @@ def test_a_title_that_drops_the_overviews_not_is_refused():
         TranscriptSegment(4.0, 8.0, "Then we should not launch on October 3 with a broken refund flow.", "Marcus"),
     ]
 
-    def model(prompt: str) -> str:
-        user = last_user_message(prompt)
-        if "Transcript:" in user:  # the notes, begun for the model ("Priya and Marcus talked about")
-            return " why the team should not launch on October 3 with a broken refund flow."
-        if "Meeting:" in user:
-            return "Launch on October 3"
-        return "The team will test the refund flow."
-
-    summary = run_summary(ScriptedModel(model), segments)
+    model = notes_title_rest(
+        " why the team should not launch on October 3 with a broken refund flow.",
+        "Launch on October 3",
+        "The team will test the refund flow.",
+    )
+    summary = run_summary(model, segments)
     assert "not" in summary.overview
     assert summary.title != "Launch on October 3"
 
@@ -307,15 +317,12 @@ def test_a_title_says_no_number_the_meeting_did_not():
         TranscriptSegment(4.0, 8.0, "Then the schema should link roles and actions in the M three L API.", "Grad B"),
     ]
 
-    def model(prompt: str) -> str:
-        user = last_user_message(prompt)
-        if "Transcript:" in user:
-            return " a new schema that links roles and actions in the M three L API."
-        if "Meeting:" in user:
-            return "M3L API schema for actions"
-        return "The team will write the schema."
-
-    summary = run_summary(ScriptedModel(model), segments)
+    model = notes_title_rest(
+        " a new schema that links roles and actions in the M three L API.",
+        "M3L API schema for actions",
+        "The team will write the schema.",
+    )
+    summary = run_summary(model, segments)
     assert "3" not in summary.title and "schema" in summary.title.lower()
 
 
@@ -331,18 +338,13 @@ def test_a_not_binds_only_a_title_about_its_own_clause():
         TranscriptSegment(4.0, 8.0, "Then we should not launch on October 3 with a broken refund flow.", "Marcus"),
     ]
 
-    def model(prompt: str) -> str:
-        user = last_user_message(prompt)
-        if "Transcript:" in user:
-            return (
-                " the payment provider's refund flow testing needs another week, which led to a decision"
-                " not to launch on October 3."
-            )
-        if "Meeting:" in user:
-            return "Payment provider refund flow testing"
-        return "The team will test the refund flow."
-
-    summary = run_summary(ScriptedModel(model), segments)
+    model = notes_title_rest(
+        " the payment provider's refund flow testing needs another week, which led to a decision"
+        " not to launch on October 3.",
+        "Payment provider refund flow testing",
+        "The team will test the refund flow.",
+    )
+    summary = run_summary(model, segments)
     assert summary.title == "Payment provider refund flow testing", summary.overview
 
 
