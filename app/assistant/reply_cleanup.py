@@ -73,6 +73,11 @@ ENJOYING = re.compile(
     r"\b(?:glad|happy) (?:that )?you (?:like|love|enjoy)d?\b",
     re.IGNORECASE,
 )
+# "Thanks, I'm glad." (SmolLM2, after the opening "Thanks", to "Great" or "You're welcome."): glad
+# of nothing, unless the news was good. "I'm glad it worked" and "Glad to hear it!" say what of.
+GLAD_OF_NOTHING = re.compile(
+    r"\bI(?:'|\u2019)?m (?:so |really |very )?glad\s*(?:[.!]|$)|\bI am (?:so )?glad\s*[.!]", re.IGNORECASE
+)
 LIKING = re.compile(
     r"\b(?:lik(?:e|es|ed|ing)|lov(?:e|es|ed|ing)|enjoy\w*|fun|delicious|tasty|yummy|amazing|awesome|wonderful|"
     r"great|fantastic|beautiful|perfect|best|favou?rite|happy|glad)\b|\u2764",
@@ -176,8 +181,10 @@ def clean_draft(
         return ""
     if WELCOME.match(text) and not (thread and OWED.search(thread[-1])):
         return ""
-    thanked_or_glad = thread and (kind or situation(thread[-1], follow_up=False)) in ("thanked", "good_news")
-    if thanked_or_glad and SYMPATHY.search(text):
+    kind = kind or (situation(thread[-1], follow_up=False) if thread else None)
+    if kind in ("thanked", "good_news") and SYMPATHY.search(text):
+        return ""
+    if kind != "good_news" and GLAD_OF_NOTHING.search(text):  # "I'm so glad!" does answer good news
         return ""
     if thread and ENJOYING.search(text) and not LIKING.search(thread[-1]):
         return ""

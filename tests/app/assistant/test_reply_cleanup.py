@@ -151,3 +151,20 @@ def test_a_draft_greets_or_thanks_no_one_the_thread_does_not_name(draft, shown):
     thanked or titled ("Mr. Smith") must be one of the conversation's people or said in it."""
     thread = ["Tom was rude to me again today", "it's your choice sam", "if i were you i would just talk to him"]
     assert bool(clean_draft(draft, me="Sam", others=["Naomi"], thread=thread, limits=(2, 40))) is shown
+
+
+@pytest.mark.parametrize(
+    ("draft", "last_message", "shown"),
+    [
+        ("Thanks, I'm glad.", "Great", False),
+        ("Thanks, I'm glad. You're not alone in this world.", "You're welcome.", False),
+        ("I'm so glad!", "I passed the exam, finally!", True),  # good news: glad of it
+        ("Thanks, I'm glad it worked out.", "Great", True),
+        ("Glad to hear it!", "Great", True),
+    ],
+)
+def test_glad_says_what_of_unless_the_news_was_good(draft, last_message, shown):
+    """SmolLM2 went on from the opening "Thanks" with "I'm glad." to "Great" and to "You're
+    welcome.": glad of nothing. Said to good news, "I'm so glad!" is an answer."""
+    thread = ["Did the new schedule work for you?", last_message]
+    assert bool(clean_draft(draft, me="Olivia", others=["Oliver"], thread=thread, limits=(2, 40))) is shown
