@@ -93,9 +93,10 @@ MEETING_PURPOSE = re.compile(
 # A sentence that opens on a condition weighs a case, it decides nothing: "If it's a discourse
 # initial phrase, we will have nothing in the discourse history" became the decision "The team
 # will have nothing in the discourse history."; "So if we want to build it with Bluetooth, then
-# the TV should have Bluetooth too". (An action item may be conditional: "If it rains, I'll call".)
+# the TV should have Bluetooth too". (An action item may be conditional: "If it rains, I'll call";
+# "I suppose we decided on blue" is no condition.)
 HYPOTHETICAL = re.compile(
-    r"^\W*(?:(?:and|so|but|well|okay|ok|then|now|I|um|uh)\W+)*(?:if|unless|in case|suppose|supposing|assuming)\b",
+    r"^\W*(?:(?:and|so|but|well|okay|ok|then|now|I|um|uh)\W+)*(?:if|unless|in case|supposing|assuming)\b",
     re.I,
 )
 MEETING_THINGS = re.compile(

@@ -216,10 +216,12 @@ def test_reported_words_and_conditions_are_no_items():
         ),
         TranscriptSegment(12.0, 16.0, "We decided to keep the parser interface as it is for the demo.", "Carl"),
         TranscriptSegment(16.0, 20.0, "If the parser breaks again, I will send the logs to Johno tonight.", "Ben"),
+        TranscriptSegment(20.0, 24.0, "I suppose we decided on the blue rubber case for the remote then.", "Ann"),
     ]
     utterances = prepare_utterances(said)
     assert [c.text for c in find_decisions(utterances, 5)] == [
-        "We decided to keep the parser interface as it is for the demo."
+        "We decided to keep the parser interface as it is for the demo.",
+        "I suppose we decided on the blue rubber case for the remote then.",
     ]
     assert [c.text for c in find_actions(utterances, 10)] == [
         "If the parser breaks again, I will send the logs to Johno tonight."
