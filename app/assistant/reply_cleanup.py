@@ -94,7 +94,7 @@ TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+([A-Z][a-z]+)")  # case kept:
 NOT_NAMES = frozenset(
     """all again anyway everyone everybody guys folks there man mate dude buddy friend friends babe baby honey
     sweetie darling dear love team though too both you so much lot mom mum dad mommy daddy bro sis sister brother
-    grandma grandpa boss sir madam maam doc doctor""".split()
+    grandma grandpa boss sir madam maam doc doctor bud pal hun hon tons heaps loads everybody y'all yall""".split()
 )
 EMOTICON = re.compile(r"[:;=8]-?[A-Za-z()]\b|\bx[dD]\b")
 
