@@ -263,8 +263,8 @@ class _Run:
                 owner = owner_for(picked[1], (), self.names, picked[0])
                 plain = (plain_fallback(version, owner) for version in shorter_versions(picked[0]))
                 text = next((t for t in plain if t), "")
-                said = tidy(clean_speech(picked[0]) or picked[0])
-                notes.append(Note(text or said, picked[1].start_of(picked[0]), picked[1].index, True, not text))
+                shown = text or tidy(clean_speech(picked[0]) or picked[0])  # else as said, without its "uh"s
+                notes.append(Note(shown, picked[1].start_of(picked[0]), picked[1].index, True, not text))
         return notes
 
     def key_points(self, notes: list[Note]) -> list[SummaryItem]:
