@@ -24,6 +24,7 @@ import onnxruntime as ort
 from models.cpu import physical_cores
 from models.errors import ContextOverflowError, ModelError
 from models.slm.api import BatchDelta, BatchResult, GenerationConfig, GenerationEvent, GenerationResult, TextDelta
+from models.slm.build_info import build_is_current
 from models.slm.chat_template import ChatTemplate
 from models.slm.genai_config import GenaiConfig
 from models.slm.kv_cache import DecoderIo, KvCache
@@ -59,7 +60,7 @@ class OnnxLanguageModel:
         self.template = ChatTemplate.from_model_dir(self.model_dir, literal_texts=self.tokenizer.special_texts)
         self.eos_ids = set(self.config.eos_ids) | set(self.tokenizer.eos_ids)
         # One buffer for past and present needs an attention op that appends in place.
-        self.share_buffer = self.config.share_buffer and self._uses_op("GroupQueryAttention")
+        self.share_buffer = self.config.share_buffer and self._appends_in_place()
 
     def _session_options(self) -> ort.SessionOptions:
         options = ort.SessionOptions()
@@ -76,14 +77,19 @@ class OnnxLanguageModel:
         # sooner but holds more weights twice at once, and its peak memory rose 2.1 -> 3.0 GB.
         return options
 
-    def _uses_op(self, op_type: str) -> bool:
+    def _appends_in_place(self) -> bool:
+        """Whether attention writes each step's keys and values into the cache buffer itself
+        (GroupQueryAttention). Confide's builder always uses it, so only another folder's graph is
+        read: importing onnx for that took a second of a model's load on a 2-core AMD EPYC."""
+        if build_is_current(self.model_dir):
+            return True
         import onnx
 
         try:
             graph = onnx.load(str(self.model_dir / self.config.filename), load_external_data=False).graph
         except Exception:  # onnxruntime loaded it, so it is valid; just assume the general case
             return False
-        return any(node.op_type == op_type for node in graph.node)
+        return any(node.op_type == "GroupQueryAttention" for node in graph.node)
 
     @classmethod
     def load(cls, model_dir: Path, *, threads: int | None = None, model_id: str | None = None) -> OnnxLanguageModel:

@@ -205,3 +205,36 @@ def test_our_build_without_a_shared_buffer_gives_the_same_tokens(smollm, smollm_
     theirs = list(growing.generate(prompt, settings))[-1]
     ours = list(smollm.generate(prompt, settings))[-1]
     assert theirs.ids == ours.ids and theirs.text
+
+
+def test_a_foreign_graph_without_in_place_attention_keeps_a_growing_cache(tiny_folder, tmp_path):
+    """A folder whose genai_config.json asks for a shared buffer while its graph has no
+    GroupQueryAttention (which alone appends in place) is read and run with a growing cache."""
+    folder, _weights = tiny_folder
+    for path in folder.iterdir():
+        (tmp_path / path.name).symlink_to(path)
+    (tmp_path / "genai_config.json").unlink()
+    config = json.loads((folder / "genai_config.json").read_text())
+    config["search"]["past_present_share_buffer"] = True
+    (tmp_path / "genai_config.json").write_text(json.dumps(config))
+    model = OnnxLanguageModel.load(tmp_path)
+    assert not model.share_buffer
+    result = list(model.generate([100, 2000, 30000, 7], GenerationConfig(max_new_tokens=6, ignore_eos=True)))[-1]
+    assert len(result.ids) == 6
+
+
+def test_a_confide_build_loads_without_reading_its_graph_in_python(smollm_dir):
+    """Confide's own builds always append in place, so loading one does not import onnx (which
+    took a second of every load on a 2-core AMD EPYC); a fresh interpreter shows it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    code = (
+        "import sys; from pathlib import Path; from models.slm.engine import OnnxLanguageModel\n"
+        f"model = OnnxLanguageModel.load(Path({str(smollm_dir)!r}), threads=1)\n"
+        "print(model.share_buffer, 'onnx' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["True", "False"], done.stderr[-2000:]
