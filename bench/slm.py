@@ -8,11 +8,14 @@ how often Confide's next token agrees with llama.cpp's along llama.cpp's referen
 (shared/reference), beside how often llama.cpp agrees with itself there when it evaluates each
 continuation in one batch instead of one token at a time (the bar: that figure minus one point).
 
-Usage: python bench/slm.py [--data-dir DIR] [--model ID ...] [--runs 5] [--threads 2] [--fast] [--profile]
+Usage: python bench/slm.py [--data-dir DIR] [--model ID ...] [--runs 5] [--threads 2] [--fast] [--activations A]
+                           [--profile]
   --data-dir: a data folder with the models' GGUFs installed (default .cache/test-data)
   --model: a catalog id, repeatable (default smollm2-135m-instruct); `all` for the three
            instruction models
   --fast: also measure the lossy fast build (build_from_gguf(..., activations="int8", exact=False))
+  --activations: also measure the exact build with these activations (mixed, int8, float), beside
+           the catalog's choice for the model (models/catalog.json), which the default build uses
   --profile: also print where a decoding step's time goes, per ONNX operator type
 """
 
@@ -43,12 +46,13 @@ SHORT = "Once upon a time, in a small village by the sea,"
 LONG_SENTENCE = "The committee reviewed the budget, the schedule and the hiring plan before lunch. "
 DECODE = 128
 KEYS = ["load_s", "prefill_512_tok_s", "decode_short_tok_s", "decode_after_512_tok_s", "peak_rss_mb"]
-# build_from_gguf options; "confide-fast" is models.slm.builder.FAST_BUILD, spelled out so that
+# The lossy fast build's build_from_gguf options (models.slm.builder.FAST_BUILD), spelled out so that
 # the llama.cpp child never imports Confide's modules (their memory would count as llama.cpp's).
-VARIANTS = {"confide": {}, "confide-fast": {"activations": "int8", "exact": False}}
+FAST_VARIANT = {"activations": "int8", "exact": False}
 TITLES = {
-    "confide": "Default build (exact weights; int8 activations, float into the down projections)",
+    "confide": "Default build (exact weights; the activations the catalog chooses for the model: {activations})",
     "confide-fast": "Fast build, lossy (Q4_1 offsets rounded into 8-bit weights; int8 activations everywhere)",
+    "confide-activations": "Exact weights, {activations} activations (--activations)",
 }
 
 
@@ -259,6 +263,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--fast", action="store_true", help="also measure the lossy fast build")
+    parser.add_argument(
+        "--activations", action="append", default=[], help="also measure the exact build with these activations"
+    )
     parser.add_argument("--child")
     parser.add_argument("--child-model")
     parser.add_argument("--child-reference", default="")
@@ -296,7 +303,16 @@ def _bench_model(model_id: str, args) -> None:
     reference = REFERENCES / reference_name
     reference = reference if reference.is_file() else None
     gguf = args.data_dir / "models" / model_id / "model.gguf"
-    engines = dict(VARIANTS) if args.fast else {"confide": VARIANTS["confide"]}
+    sys.path.insert(0, str(ROOT))
+    from models.catalog import catalog_model
+
+    chosen = catalog_model(model_id).activations
+    engines = {"confide": {"activations": chosen}}
+    if args.fast:
+        engines["confide-fast"] = FAST_VARIANT
+    for activations in dict.fromkeys(args.activations):
+        if activations != chosen:
+            engines[f"confide-{activations}"] = {"activations": activations}
     with tempfile.TemporaryDirectory(prefix="confide-bench-") as scratch:
         folders, conversions = {}, {}
         for engine, options in engines.items():
@@ -320,7 +336,8 @@ def _bench_model(model_id: str, args) -> None:
     medians = {engine: {k: statistics.median(r[k] for r in results) for k in KEYS} for engine, results in runs.items()}
     print(f"\n## {title} ({model_id})")
     for engine in engines:
-        print(f"\n{TITLES[engine]}")
+        kind = engine if engine in TITLES else "confide-activations"
+        print(f"\n{TITLES[kind].format(activations=engines[engine].get('activations'))}")
         print("| measure | Confide (ONNX Runtime) | llama.cpp | ratio |")
         print("|---|---|---|---|")
         for key in KEYS:

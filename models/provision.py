@@ -169,11 +169,11 @@ def clean_stale_staging(models_dir: Path) -> None:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
-def _build_onnx(gguf: Path, out_dir: Path, log: Log) -> None:
+def _build_onnx(gguf: Path, out_dir: Path, spec: CatalogModel, log: Log) -> None:
     from models.slm.builder import build_from_gguf
 
     log(f"building the ONNX model from {gguf.name} ...")
-    build_from_gguf(gguf, out_dir, progress=log)
+    build_from_gguf(gguf, out_dir, progress=log, activations=spec.activations)
 
 
 def _place(staged: Path, target: Path) -> None:
@@ -190,7 +190,7 @@ def install_model(
     existing = read_manifest(target)
     wants_onnx = spec.build == "gguf-to-onnx"  # the builder ships with Confide: always there
     if existing is not None and existing.verified:
-        if not (wants_onnx and _needs_build(existing)):
+        if not (wants_onnx and _needs_build(existing, spec)):
             log(f"{model_id}: already installed and verified, nothing to do")
             return InstallOutcome(existing, "skipped")
         return InstallOutcome(_build_from_installed_gguf(spec, existing, models_dir, log), "built")
@@ -204,7 +204,7 @@ def install_model(
         if wants_onnx:
             final = staging / "built"
             final.mkdir()
-            _build_onnx(source_dir / "model.gguf", final, log)
+            _build_onnx(source_dir / "model.gguf", final, spec, log)
             os.replace(source_dir / "model.gguf", final / "model.gguf")
             fmt = "onnx-genai"
         elif spec.build == "torch-to-onnx":
@@ -227,11 +227,14 @@ def _write_verified_manifest(folder: Path, spec: CatalogModel, fmt: str, source:
     write_manifest(folder, model_id=spec.id, kind=spec.kind, fmt=fmt, source=source, verified=True, known_hashes=pinned)
 
 
-def _needs_build(existing: InstalledModel) -> bool:
-    """A GGUF-only install, or an ONNX model an older builder made."""
-    from models.slm.build_info import build_is_current
+def _needs_build(existing: InstalledModel, spec: CatalogModel) -> bool:
+    """A GGUF-only install, or an ONNX model an older builder made or built with other
+    activations than the catalog now chooses for it."""
+    from models.slm.build_info import build_is_current, built_activations
 
-    return existing.format == "gguf" or not build_is_current(existing.path)
+    if existing.format == "gguf" or not build_is_current(existing.path):
+        return True
+    return built_activations(existing.path) != spec.activations
 
 
 def _build_from_installed_gguf(
@@ -241,7 +244,7 @@ def _build_from_installed_gguf(
     with staging_folder(models_dir, spec.id) as staging:
         out_dir = staging / "built"
         out_dir.mkdir()
-        _build_onnx(existing.path / "model.gguf", out_dir, log)
+        _build_onnx(existing.path / "model.gguf", out_dir, spec, log)
         shutil.copy2(existing.path / "model.gguf", out_dir / "model.gguf")
         _write_verified_manifest(out_dir, spec, "onnx-genai", existing.source)
         _place(out_dir, existing.path)

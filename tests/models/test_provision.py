@@ -129,6 +129,21 @@ def test_the_larger_models_are_in_the_catalog_but_not_defaults():
     assert default_model_ids() == ["smollm2-135m-instruct", "whisper-base", "speaker-encoder"]
 
 
+def test_each_language_model_is_built_with_the_activations_measured_best_for_it(qwen_dir):
+    """The catalog chooses the builder's activations per model (bench/slm.py): int8 everywhere for
+    the Qwen2.5 models (as close to llama.cpp and a fifth faster on CPUs without AVX-512), float
+    into SmolLM2's down projections; the installed test model is built as its entry says."""
+    from models.slm.build_info import built_activations
+    from models.slm.builder import ACTIVATIONS
+
+    catalog = load_catalog()
+    assert {model.activations for model in catalog.values()} <= set(ACTIVATIONS)
+    assert catalog["smollm2-135m-instruct"].activations == "mixed"
+    assert catalog["qwen2.5-coder-0.5b-instruct"].activations == "int8"
+    assert catalog["qwen2.5-coder-1.5b-instruct"].activations == "int8"
+    assert built_activations(qwen_dir) == "int8"
+
+
 def test_the_speaker_encoder_installs_converted_to_onnx(models_data_dir):
     """`models install` fetches Resemblyzer's checkpoint with the defaults, checks it and keeps
     it beside the ONNX model it converts it to."""
@@ -216,3 +231,25 @@ def test_a_model_built_by_an_older_builder_is_rebuilt_from_its_kept_gguf(models_
     assert build_is_current(target)
     assert read_manifest(target).verified
     assert not (tmp_path / "no-cache").exists()  # nothing was downloaded
+
+
+def test_a_model_built_with_other_activations_than_its_catalog_entry_is_rebuilt(models_data_dir, tmp_path):
+    """When the catalog changes a model's activations, `models install` rebuilds it from its kept
+    GGUF as the entry now says, offline; a model built as its entry says is left alone."""
+    import shutil
+
+    from models.slm.build_info import BUILD_INFO, built_activations
+
+    models_dir = tmp_path / "models"
+    target = models_dir / "smollm2-135m-instruct"
+    shutil.copytree(models_data_dir / "models" / "smollm2-135m-instruct", target)
+    assert provision.install_model("smollm2-135m-instruct", models_dir, tmp_path / "no-cache").action == "skipped"
+    info = json.loads((target / BUILD_INFO).read_text())
+    # "float" as long as "mixed": the manifest's size check still passes, so only the build differs
+    (target / BUILD_INFO).write_text(json.dumps({**info, "activations": "float"}, indent=1))
+
+    outcome = provision.install_model("smollm2-135m-instruct", models_dir, tmp_path / "no-cache")
+    assert outcome.action == "built"
+    assert built_activations(target) == "mixed"
+    assert read_manifest(target).verified
+    assert not (tmp_path / "no-cache").exists()
