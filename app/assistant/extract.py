@@ -82,7 +82,16 @@ MEETING_TALK = re.compile(
     r"\b(?:I'll|I will|I'm going to|I'm gonna|let me|I can|we'll|let's)\s+(?:just\s+|now\s+|first\s+)?"
     r"(?:tell (?:you|us|everyone|everybody)|show|explain|introduce|start|begin|go through|go on|talk|say|"
     r"pass|hand|sit|try|read|see|think|give you|draw|move on|switch|open|close|sum up|summari[sz]e|repeat|"
-    r"ask you|continue|stop|wait|check the time)\b",
+    r"ask you|continue|stop|wait|check the time|(?:direct|guide|take|walk|lead) (?:you|us|everyone|everybody) "
+    r"through)\b",
+    re.I,
+)
+# Saying when one is free is no task: "I can do earlier in the day on Thursday, or most of the
+# time on Friday" (a scheduling turn of QMSum's meeting) was an action item; "I can do the slides
+# by Thursday" still is one.
+AVAILABILITY = re.compile(
+    r"\bI (?:can|could) (?:do|make) (?:it\s+)?(?:earlier|later|any ?time|most|mornings?|afternoons?|evenings?|"
+    r"(?:on )?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?|tomorrow|today|next|this (?:week|month))\b",
     re.I,
 )
 # What the meeting is for, not what it decided: "The end result of this meeting has to be a decision".
@@ -217,6 +226,8 @@ def _candidate(
     n_words = len(sentence.split())
     informative = len(set(content_words(sentence)))
     if n_words < 5 or informative < 2 or MEETING_TALK.search(sentence) or MEETING_PURPOSE.search(sentence):
+        return None
+    if kind == "action" and AVAILABILITY.search(sentence):
         return None
     if kind == "decision" and HYPOTHETICAL.match(sentence):
         return None

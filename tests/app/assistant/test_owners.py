@@ -173,6 +173,19 @@ def test_telling_someone_outside_the_meeting_is_a_commitment():
     assert find_actions(prepare_utterances(said), 10) == []
 
 
+def test_guiding_the_meeting_and_saying_when_one_is_free_are_no_tasks():
+    """TS3003a's project manager opened with "so I'll direct you through the project", which became
+    the action item "Bart will direct you through the project."; QMSum's "I can do earlier in the
+    day on Thursday" (when a speaker is free) was one too. Taking a task for a day still is one."""
+    said = [
+        TranscriptSegment(0.0, 4.0, "Okay, so I'll direct you through the project and its three phases.", "Bart"),
+        TranscriptSegment(4.0, 9.0, "I can do earlier in the day on Thursday, or most of the time on Friday.", "F"),
+        TranscriptSegment(9.0, 14.0, "I can do the budget slides by Thursday for the review.", "Anna"),
+    ]
+    texts = [c.text for c in find_actions(prepare_utterances(said), 10)]
+    assert texts == ["I can do the budget slides by Thursday for the review."]
+
+
 def test_what_the_meeting_is_for_is_no_decision():
     """ES2002d's decisions began with "The end result of this meeting has to be a decision on the
     details of this remote control": the meeting's purpose, said at its start, decided nothing."""
