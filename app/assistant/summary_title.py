@@ -21,9 +21,19 @@ from app.assistant.grounding import (
     numbers_in,
 )
 from app.assistant.summary_options import SummaryOptions
-from app.assistant.text_tools import content_set, split_sentences
+from app.assistant.text_tools import content_set, split_sentences, stem
 from app.assistant.wording import TITLE_WORDS, short_title, tidy
 from models.slm.api import LanguageModel
+
+# Words that name no subject: "A range of topics" (SmolLM2's title for AMI TS3007b) says nothing
+# a reader could find the meeting by.
+VAGUE = frozenset(
+    stem(w)
+    for w in """
+range variety various number several lot lots kind kinds sort sorts thing things stuff issue issues matter
+matters aspect aspects area areas general different overview summary important key main
+""".split()
+)
 
 
 def summary_title(
@@ -44,14 +54,14 @@ def summary_title(
     if _holds_up(title, overview, utterances, names):
         return title
     from_overview = short_title(split_sentences(overview)[0]) if overview.strip() else ""
-    if 2 <= len(from_overview.split()) <= TITLE_WORDS and len(content_set(from_overview) - FRAMING) >= 2:
+    if 2 <= len(from_overview.split()) <= TITLE_WORDS and len(content_set(from_overview) - FRAMING - VAGUE) >= 2:
         return from_overview
     return keyword_title(utterances)
 
 
 def _holds_up(title: str, overview: str, utterances: Sequence[Utterance], names: NameBook) -> bool:
     own = content_set(title) - FRAMING
-    if not 2 <= len(title.split()) <= TITLE_WORDS or not own:
+    if not 2 <= len(title.split()) <= TITLE_WORDS or not own - VAGUE:
         return False
     invented = [n for n in capitalized_names(title) if not names.is_known(n) and n.lower() not in overview.lower()]
     transcript_words = set().union(*(content_set(u.text) for u in utterances))

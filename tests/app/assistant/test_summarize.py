@@ -326,6 +326,24 @@ def test_a_title_says_no_number_the_meeting_did_not():
     assert "3" not in summary.title and "schema" in summary.title.lower()
 
 
+def test_a_title_that_names_no_subject_is_refused():
+    """SmolLM2 titled AMI TS3007b "A range of topics": true of every meeting, so it is refused
+    and the meeting's own words make the title."""
+    segments = [
+        TranscriptSegment(0.0, 4.0, "The remote control needs a range of colours for the rubber case.", "Anna"),
+        TranscriptSegment(4.0, 8.0, "Then the rubber case should come in yellow and in a range of greys.", "Ben"),
+    ]
+
+    model = notes_title_rest(
+        " a range of colours for the remote control's rubber case.",
+        "A range of topics",
+        "The team will choose the colours.",
+    )
+    summary = run_summary(model, segments)
+    assert summary.title and summary.title != "A range of topics"
+    assert {"remote", "rubber", "case", "colours"} & set(summary.title.lower().split())
+
+
 def test_a_not_binds_only_a_title_about_its_own_clause():
     """Qwen 1.5B titled the short launch meeting "Payment provider refund flow testing" from an
     overview whose sentence went on "..., which led to a decision not to launch on October 3":
