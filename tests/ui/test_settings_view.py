@@ -45,8 +45,8 @@ def test_the_catalog_models_are_listed_with_size_memory_speed_and_quality(window
     table = view.model_catalog.table
     rows = {table.item(row, 0).text(): [table.item(row, c).text() for c in range(6)] for row in range(len(llms))}
     assert all(row[2].endswith(("MB", "GB")) for row in rows.values()), rows
-    assert rows["qwen2.5-coder-0.5b-instruct"][3:5] == ["934 MB", "30.6 tokens/s"]
-    assert rows["qwen2.5-coder-1.5b-instruct"][3:5] == ["2,129 MB", "11.8 tokens/s"]
+    assert rows["qwen2.5-coder-0.5b-instruct"][3:5] == ["933 MB", "30 tokens/s"]
+    assert rows["qwen2.5-coder-1.5b-instruct"][3:5] == ["2,156 MB", "12.4 tokens/s"]
     assert all(row[5] == model.quality and model.quality for row, model in zip(rows.values(), llms, strict=True))
     assert all(row[1] == "" for row in rows.values())  # nothing installed in this data folder
     table.selectRow(catalog_ids(view).index("qwen2.5-coder-1.5b-instruct"))
