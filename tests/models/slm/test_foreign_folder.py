@@ -189,16 +189,21 @@ def test_a_foreign_folder_stops_at_its_eos_and_its_context(tiny_folder):
     assert len(near_the_end[-1].ids) == 8 and near_the_end[-1].stop_reason == "max_new_tokens"
 
 
+def linked_asking_for_a_shared_buffer(source, target, shared: bool):
+    """target: source's files linked, with genai_config.json's past_present_share_buffer set."""
+    for path in source.iterdir():
+        if path.name != "genai_config.json":
+            (target / path.name).symlink_to(path)
+    config = json.loads((source / "genai_config.json").read_text())
+    config["search"]["past_present_share_buffer"] = shared
+    (target / "genai_config.json").write_text(json.dumps(config))
+    return target
+
+
 def test_our_build_without_a_shared_buffer_gives_the_same_tokens(smollm, smollm_dir, tmp_path):
     """The same graph run with a growing cache (past_present_share_buffer false) decodes the same
     tokens as with the shared fixed-size buffer."""
-    for path in smollm_dir.iterdir():
-        (tmp_path / path.name).symlink_to(path)
-    (tmp_path / "genai_config.json").unlink()
-    config = json.loads((smollm_dir / "genai_config.json").read_text())
-    config["search"]["past_present_share_buffer"] = False
-    (tmp_path / "genai_config.json").write_text(json.dumps(config))
-    growing = OnnxLanguageModel.load(tmp_path, threads=2)
+    growing = OnnxLanguageModel.load(linked_asking_for_a_shared_buffer(smollm_dir, tmp_path, False), threads=2)
     assert not growing.share_buffer and smollm.share_buffer
     prompt = smollm.render_chat([{"role": "user", "content": "Name three colours."}])
     settings = GenerationConfig(max_new_tokens=24)
@@ -210,14 +215,7 @@ def test_our_build_without_a_shared_buffer_gives_the_same_tokens(smollm, smollm_
 def test_a_foreign_graph_without_in_place_attention_keeps_a_growing_cache(tiny_folder, tmp_path):
     """A folder whose genai_config.json asks for a shared buffer while its graph has no
     GroupQueryAttention (which alone appends in place) is read and run with a growing cache."""
-    folder, _weights = tiny_folder
-    for path in folder.iterdir():
-        (tmp_path / path.name).symlink_to(path)
-    (tmp_path / "genai_config.json").unlink()
-    config = json.loads((folder / "genai_config.json").read_text())
-    config["search"]["past_present_share_buffer"] = True
-    (tmp_path / "genai_config.json").write_text(json.dumps(config))
-    model = OnnxLanguageModel.load(tmp_path)
+    model = OnnxLanguageModel.load(linked_asking_for_a_shared_buffer(tiny_folder[0], tmp_path, True))
     assert not model.share_buffer
     result = list(model.generate([100, 2000, 30000, 7], GenerationConfig(max_new_tokens=6, ignore_eos=True)))[-1]
     assert len(result.ids) == 6
