@@ -18,16 +18,19 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from app.assistant.anchoring import anchored
+from app.assistant.chunking import Utterance
 from app.assistant.generation import guarded
-from app.assistant.grounding import FRAMING, NameBook, keeps_negation, supported
-from app.assistant.text_tools import clean_speech, content_set, split_sentences, stem, words
+from app.assistant.grounding import FRAMING, NameBook, best_utterance, keeps_negation, supported
+from app.assistant.summary_check import checked_sentences
+from app.assistant.text_tools import clean_speech, content_set, is_backchannel, split_sentences, stem, words
 from app.assistant.wording import shorter_versions
 from app.clock import clock
 from app.errors import AppError
+from app.history.stretches import ABOUT_SPEAKERS
 from app.records import Citation
 from app.tasks.events import AnswerSoFar, Done, Event, Progress
 from models.slm.api import GenerationResult, LanguageModel, TextDelta
@@ -44,6 +47,14 @@ CITATION = re.compile(r"\s*\[(\d{1,2})\]")
 MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d{1,2}\])+)")
 ASKING = frozenset(stem(w) for w in "think thought thinks say said says feel felt opinion".split())
 DANGLING = frozenset("a an the of in on at to for with by from and or but into than".split())  # never last
+# "What did F think about ..." -> "F thought that ...".
+PAST = {
+    "think": "thought", "say": "said", "feel": "felt", "suggest": "suggested", "propose": "proposed",
+    "want": "wanted", "discuss": "discussed", "talk": "talked about", "mention": "mentioned", "report": "reported",
+}  # fmt: skip
+THAT_VERBS = frozenset({"thought", "said", "felt", "suggested", "proposed", "mentioned", "reported"})
+BEGINS = re.compile(r"[\"“‘'(]?[A-Z0-9]")  # how a sentence of an answer begins
+QUOTE_CHARS = 400
 SAYS_NOT_FOUND = re.compile(r"\bnot found\b|\b(?:do(?:es)? not|don't|doesn't) (?:say|mention)\b", re.IGNORECASE)
 
 
@@ -102,8 +113,9 @@ def answer_question(
         return
     yield Progress(0.1, f"Reading {len(passages)} passage{'s' if len(passages) != 1 else ''}")
     shown = _fitting(model, task, question, list(passages))
-    prompt = model.render_chat(_messages(task, question, shown))
-    written, checked, last_shown = "", 0, ""
+    opening = _opening(question) if shown[0].moments else ""
+    prompt = model.render_chat(_messages(task, question, shown)) + opening
+    written, checked, last_shown = opening, 0, ""
     result: GenerationResult | None = None
     for event in model.generate(prompt, guarded(ANSWER_TOKENS), cancel):
         if isinstance(event, GenerationResult):
@@ -124,7 +136,7 @@ def answer_question(
     if result.stop_reason == "cancelled" or (cancel is not None and cancel.is_set()):
         return
     yield Progress(0.9, "Checking the answer")
-    yield Done(check_answer(question, result.text, shown))
+    yield Done(check_answer(question, opening + result.text, shown))
 
 
 def _complete_sentences(text: str) -> list[str]:
@@ -149,6 +161,8 @@ def check_answer(question: str, text: str, passages: Sequence[Passage], quote: b
     """The model's answer cut to the sentences its passages support, with those passages as
     citations; else (with quote) the best passage quoted, when it holds the whole question; else
     not found."""
+    if passages and passages[0].moments:
+        return _check_stretch_answer(question, text, passages[0], quote)
     names = NameBook([], [p.text for p in passages])
     kept: list[str] = []
     cited: list[Passage] = []
@@ -186,6 +200,52 @@ def check_answer(question: str, text: str, passages: Sequence[Passage], quote: b
     return HistoryAnswer(question, NOT_FOUND, ())
 
 
+def _check_stretch_answer(question: str, text: str, stretch: Passage, quote: bool) -> HistoryAnswer:
+    """An answer about a stretch of talk is checked as a summary's notes are (against the whole
+    stretch); each sentence cites the moment of the stretch that says most of it. Nothing left:
+    the moment that says most of the question, quoted."""
+    moments = [Utterance(i, i, m.start, m.speaker, m.text) for i, m in enumerate(stretch.moments)]
+    plain = CITATION.sub("", MARKER_AFTER_STOP.sub(r"\2\1", text.strip()))
+    names = NameBook([], [stretch.text])
+    kept: list[str] = []
+    cited: list[Citation] = []
+    for sentence in checked_sentences(plain, stretch.text, names):
+        sentence = clean_speech(sentence) or sentence
+        if not BEGINS.match(sentence) or SAYS_NOT_FOUND.search(sentence) or not _answers(sentence, question):
+            continue  # a piece cut off a sentence ('.., "utterance" or "link").') is none
+        if sentence in kept:
+            continue
+        kept.append(sentence)
+        moment = best_utterance(sentence, moments) or moments[0]
+        citation = Citation(stretch.item_id, stretch.kind, stretch.title, moment.start, moment.text)
+        if citation not in cited:
+            cited.append(citation)
+    if kept:
+        return HistoryAnswer(question, " ".join(kept), tuple(cited))
+    if not quote:
+        return HistoryAnswer(question, NOT_FOUND, ())
+    moment = best_utterance(question, moments) or moments[0]
+    said = _quoted(question, clean_speech(moment.text) or moment.text)
+    where = ", ".join(part for part in (f"“{stretch.title}”", clock(moment.start)) if part)
+    return HistoryAnswer(
+        question,
+        f"{where}: “{said}”",
+        (Citation(stretch.item_id, stretch.kind, stretch.title, moment.start, moment.text),),
+        quoted=True,
+    )
+
+
+def _quoted(question: str, said: str) -> str:
+    """A long turn quoted from where it says most of the question: two of its sentences."""
+    if len(said) <= QUOTE_CHARS:
+        return said
+    sentences = split_sentences(said)
+    asked = content_set(question)
+    best = max(range(len(sentences)), key=lambda i: (len(asked & content_set(sentences[i])), -i))
+    quote = " ".join(sentences[best : best + 2])
+    return quote if len(quote) <= QUOTE_CHARS else quote[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
+
+
 def _citation(passage: Passage) -> Citation:
     return Citation(passage.item_id, passage.kind, passage.title, passage.start, passage.quote)
 
@@ -206,6 +266,22 @@ def _passage_lines(passages: Sequence[Passage]) -> str:
 
 def _messages(task: AskTask, question: str, passages: Sequence[Passage]) -> list[dict]:
     earlier = "".join(f"Earlier question: {q}\nEarlier answer: {a}\n" for q, a in task.previous[-2:])
+    if passages and passages[0].moments:
+        stretch = passages[0]
+        span = f"from {clock(stretch.moments[0].start)} to {clock(stretch.moments[-1].start)}"
+        return [
+            {"role": "system", "content": SYSTEM},
+            {
+                "role": "user",
+                "content": (
+                    f"Part of the transcript of “{stretch.title}”, {span}, one line per turn:\n"
+                    f"{_stretch_lines(stretch)}\n\n"
+                    f"{earlier}Question: {question}\n\n"
+                    "Answer in two or three sentences, using only this transcript. If it does not answer the "
+                    "question, answer: Not found."
+                ),
+            },
+        ]
     return [
         {"role": "system", "content": SYSTEM},
         {
@@ -220,8 +296,45 @@ def _messages(task: AskTask, question: str, passages: Sequence[Passage]) -> list
     ]
 
 
+def _opening(question: str) -> str:
+    """Put in the model's mouth for an answer about a discussion: begun like a summary ("The
+    Professor thought that", "The team discussed"), a small model sums the talk up instead of
+    copying a line of it (as the summary's notes do, prompts.Framing)."""
+    match = ABOUT_SPEAKERS.search(question)
+    if match is None:
+        return "The team discussed"
+    who = match.group("who").strip()
+    if re.fullmatch(r"we|us", who, re.IGNORECASE):
+        who = "the team"
+    elif re.match(r"the\b", match.group(0).split(None, 2)[2], re.IGNORECASE):
+        who = "the " + who
+    who = who[0].upper() + who[1:]
+    verb = match.group("verb").lower()
+    said = PAST.get(verb, verb)
+    return f"{who} {said}" + (" that" if said in THAT_VERBS else "")
+
+
+def _stretch_lines(stretch: Passage) -> str:
+    """The stretch as the model reads it: without its "uh"s and stutters, and without the turns
+    that only say "Mm-hmm" or "Right"."""
+    lines = []
+    for moment in stretch.moments:
+        said = clean_speech(moment.text) or moment.text
+        if not is_backchannel(said):
+            lines.append(f"{moment.speaker}: {said}" if moment.speaker else said)
+    return "\n".join(lines)
+
+
 def _fitting(model: LanguageModel, task: AskTask, question: str, passages: list[Passage]) -> list[Passage]:
-    """As many of the passages, best first, as fit the model's context with room to answer."""
+    """As many of the passages, best first, as fit the model's context with room to answer (of a
+    stretch, as many of its first moments)."""
+    while passages and len(passages[0].moments) > 1:
+        rendered = model.render_chat(_messages(task, question, passages))
+        if model.count_tokens(rendered) + ANSWER_TOKENS <= model.context_length:
+            return passages
+        moments = passages[0].moments[:-1]
+        text = "\n".join(f"{m.speaker}: {m.text}" if m.speaker else m.text for m in moments)
+        passages = [replace(passages[0], moments=moments, text=text)]  # as stretches.Stretch.text writes it
     while len(passages) > 1:
         rendered = model.render_chat(_messages(task, question, passages))
         if model.count_tokens(rendered) + ANSWER_TOKENS <= model.context_length:

@@ -3,14 +3,16 @@
 A question is not a search: "When is Elena sending the login report?" should find "Elena
 will send the login report on Thursday" though "when" and "sending" are not said. So:
 
-- the question's content words (no question words, no stopwords), each with its family and
-  its numbers written both ways ("twelve" and "12"), any of them through FTS5's bm25 over the
-  passages the index already holds (search_index.py);
+- the question's words (question_terms.py: its family and numbers both ways, each weighed by
+  how rare it is in the history), any of them through FTS5's bm25 over the passages the index
+  already holds (search_index.py);
 - each matching passage is narrowed to the few sentences around the words (a passage is up to
   1,200 characters; a prompt needs the part that answers), with the time it was said;
-- a passage counts only if it holds most of the question's weight: each word weighs by how rare
-  it is in the history (a name or "login" counts, "meeting" hardly), and a passage below
-  MIN_COVER is not an answer, whatever its rank. That is what lets "not found" be said.
+- a passage counts only if it holds most of the question's weight (a name or "login" counts,
+  "meeting" hardly): below MIN_COVER it is not an answer, whatever its rank. That is what lets
+  "not found" be said;
+- a question about a discussion ("Summarize the discussion about...", "What did F think
+  about...") is answered from a stretch of talk instead (stretches.py).
 
 Bounded work: at most CANDIDATES passages are read per question, whatever the history's size.
 """
@@ -18,39 +20,23 @@ Bounded work: at most CANDIDATES passages are read per question, whatever the hi
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlite_utils import Database
 
-from app.assistant.text_tools import STOPWORDS, stem
 from app.history.dates import parse_since
+from app.history.question_terms import WORD, question_words, root, variants, word_roots, word_weights
 from app.history.search import indexed_words
 from app.history.search_index import item_range
-from app.history.search_query import parse_query, word_forms
+from app.history.search_query import parse_query
+from app.history.stretches import Moment, asks_for_fact, best_stretch, is_about_discussion
 
 CANDIDATES = 40
-MAX_WORDS = 12
 MIN_COVER = 0.6  # of the question's weight, in one passage
 WINDOW_SENTENCES = 3
 WINDOW_CHARS = 600
-QUESTION_WORDS = frozenset(
-    """what when who whom whose which where why how did does do tell said say says talk talked talking
-    mention mentioned discuss discussed discussion discussions summarize summarise summary details detail
-    think thought thinks opinion view views anyone someone somebody anybody everyone ever last recording
-    recordings meeting meetings conversation conversations chat call team""".split()
-)
-NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-}  # fmt: skip
-DIGITS_TO_WORDS = {str(value): word for word, value in NUMBER_WORDS.items()}
-WORD = re.compile(r"[^\W_]+", re.UNICODE)
 SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 
 
@@ -69,40 +55,8 @@ class Passage:
     text: str  # the sentences that hold the question's words, with one of context each side
     quote: str  # those sentences alone
     cover: float
-
-
-def question_words(question: str) -> list[str]:
-    """The words of a question that a passage answering it would say."""
-    seen: list[str] = []
-    for word in WORD.findall(question.lower()):
-        if word in STOPWORDS or word in QUESTION_WORDS or len(word) < 2 and not word.isdigit():
-            continue
-        if word not in seen:
-            seen.append(word)
-    return seen[:MAX_WORDS]
-
-
-def _variants(word: str) -> list[str]:
-    """The ways a passage may write word: its family ('decide', 'decision'), its number in
-    digits or in words."""
-    if word in NUMBER_WORDS:
-        return [word, str(NUMBER_WORDS[word])]
-    if word in DIGITS_TO_WORDS:
-        return [word, DIGITS_TO_WORDS[word]]
-    return word_forms(word)
-
-
-@lru_cache(maxsize=65536)  # the words of passages repeat: each is worked out once
-def _root(word: str) -> str:
-    """'decided', 'decide' -> 'decid'; 'hiring', 'hire' -> 'hir' (enough to tell a sentence
-    holds the word; FTS5's porter stemmer already found the passage)."""
-    root = stem(word)
-    return root[:-1] if len(root) >= 4 and root.endswith("e") else root
-
-
-def _word_roots(asked: list[str]) -> dict[str, frozenset[str]]:
-    """Each word of the question as the roots a sentence may hold it by (worked out once)."""
-    return {word: frozenset(_root(v) for v in _variants(word)) for word in asked}
+    # A stretch of talk (stretches.py): its segments, for the moment each sentence of an answer rests on.
+    moments: tuple[Moment, ...] = ()
 
 
 def find_passages(db: Database, question: str, item_id: int | None = None, since=None, limit: int = 6) -> list[Passage]:
@@ -113,7 +67,7 @@ def find_passages(db: Database, question: str, item_id: int | None = None, since
     indexed = indexed_words(db)
     units: list[str] = []
     for word in asked:
-        for variant in _variants(word):
+        for variant in variants(word):
             query = parse_query(variant, indexed)
             units.extend(query.units)
     match = " OR ".join(units)
@@ -154,9 +108,10 @@ def find_passages(db: Database, question: str, item_id: int | None = None, since
         # A title says what an item is about, not what was said in it: never a passage.
         if row[2] != "title" and (since_text is None or row[7] >= since_text)
     ]
-    weights = _weights(db, asked, indexed)
+    weighed = word_weights(db, asked, indexed)
+    weights = weighed.weights
     total = sum(weights.values())
-    roots = _word_roots(asked)
+    roots = word_roots(asked)
     found: list[tuple[float, float, Passage]] = []
     said_in: dict[int, float] = defaultdict(float)  # how much of the question each item's candidates hold, summed
     for item, source, anchors, text, kind, title, created, rank in rows:
@@ -170,6 +125,15 @@ def find_passages(db: Database, question: str, item_id: int | None = None, since
     # discussed, not one that mentions it in passing), and what was said before what a model
     # wrote of it (a summary).
     found.sort(key=lambda entry: (-entry[0], -said_in[entry[2].item_id], entry[2].source == "summary", entry[1]))
+    # A question about a discussion is answered by the minutes of talk where its words are said,
+    # and so is a question about what was said that no few sentences answer; never a question
+    # with a word nobody said (of ten unanswered questions, eight have one), nor one for a fact
+    # (who, when, how much: a sentence says it or nothing does).
+    if (is_about_discussion(question) or not found) and not weighed.unsaid and not asks_for_fact(question):
+        recordings = sorted({row[0] for row in rows if row[4] == "recording"}, key=lambda item: -said_in[item])
+        stretch = best_stretch(db, question, recordings, roots, weights)
+        if stretch is not None:
+            return [_stretch_passage(db, stretch)]
     kept: list[Passage] = []
     for _, _, passage in found:
         if any(p.item_id == passage.item_id and p.text == passage.text for p in kept):
@@ -180,18 +144,13 @@ def find_passages(db: Database, question: str, item_id: int | None = None, since
     return kept
 
 
-def _weights(db: Database, asked: list[str], indexed) -> dict[str, float]:
-    """How much each word of the question counts: the rarer in the history, the more (idf)."""
-    documents = db.execute("SELECT count(*) FROM search_docs").fetchone()[0] or 1
-    weights = {}
-    for word in asked:
-        units = [u for v in _variants(word) for u in parse_query(v, indexed).units]
-        holding = db.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM search_docs_fts WHERE search_docs_fts MATCH ? LIMIT ?)",
-            [" OR ".join(units), documents],
-        ).fetchone()[0]
-        weights[word] = math.log(1 + documents / (1 + holding))
-    return weights
+def _stretch_passage(db: Database, stretch) -> Passage:
+    title, created = db.execute("SELECT title, created FROM items WHERE id = ?", [stretch.item_id]).fetchone()
+    first = stretch.moments[0]
+    return Passage(
+        stretch.item_id, "recording", "transcript", title, created, first.start, stretch.text, first.text,
+        stretch.cover, stretch.moments,
+    )  # fmt: skip
 
 
 def _best_window(
@@ -207,7 +166,7 @@ def _best_window(
     ]
     if not sentences:
         return 0, text[:WINDOW_CHARS], text[:WINDOW_CHARS], 0.0
-    words_in = [{_root(t) for t in WORD.findall(s.lower())} for _, s in sentences]
+    words_in = [{root(t) for t in WORD.findall(s.lower())} for _, s in sentences]
     best = (-1.0, 0, 0)
     for first in range(len(sentences)):
         held: set[str] = set()

@@ -6,6 +6,7 @@ one is tests/app/tasks/test_ask.py.)"""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 from fakes import ScriptedModel
@@ -13,6 +14,7 @@ from fakes import ScriptedModel
 from app.assistant.ask_history import NOT_FOUND, AskTask, answer_question, check_answer
 from app.errors import AppError
 from app.history.retrieval import Passage
+from app.history.stretches import Moment
 from app.tasks.events import AnswerSoFar, Done
 
 REPORT = Passage(
@@ -167,3 +169,56 @@ def test_what_is_no_answer_is_not_one_even_when_its_passage_says_its_words(said)
     copied its passage's words, none answered."""
     answer, _ = _answer(said, passages=(REPORT,), question="What did Elena think about the login report?")
     assert answer.text != said.replace(" [1]", "") and not (answer.found and not answer.quoted)
+
+
+# A stretch of talk (app.history.stretches), as retrieval gives it for a question about a discussion.
+TALK = (
+    Moment(300.0, "Grad C", "Now the parser."),
+    Moment(304.0, "PhD F", "It hands the modules a tree, and that part works."),
+    Moment(308.0, "Grad C", "But the interface to the generator is still unclear."),
+    Moment(312.0, "PhD F", "I would keep the interface small."),
+)
+STRETCH = Passage(
+    3,
+    "recording",
+    "transcript",
+    "Architecture",
+    "2026-11-28T09:00:00Z",
+    300.0,
+    "\n".join(f"{m.speaker}: {m.text}" for m in TALK),
+    TALK[0].text,
+    0.8,
+    TALK,
+)
+
+
+def test_an_answer_about_a_discussion_cites_the_moment_each_sentence_rests_on():
+    """The answer is begun for the model as a summary of what F thought (a small model then sums
+    up rather than copies); an invented person's sentence goes."""
+    answer, model = _answer(
+        " the parser hands the modules a tree. F would keep the interface to the generator small. "
+        "Priya will rewrite the parser by March.",
+        passages=(STRETCH,),
+        question="What did F think about the parser interface?",
+    )
+    assert answer.text == (
+        "F thought that the parser hands the modules a tree. F would keep the interface to the generator small."
+    )
+    assert [c.start for c in answer.citations] == [304.0, 312.0]
+    prompt = model.calls[0].prompt
+    assert "Part of the transcript of “Architecture”, from 5:00 to 5:12" in prompt and "PhD F: I would keep" in prompt
+    assert prompt.endswith("F thought that")
+
+
+def test_with_nothing_left_of_an_answer_about_a_discussion_its_moment_is_quoted():
+    answer, _ = _answer("Not found.", passages=(STRETCH,), question="Summarize the discussion about the interface")
+    assert answer.quoted and answer.citations[0].start in {308.0, 312.0}
+    assert answer.text.startswith("“Architecture”, 5:")
+
+
+def test_a_long_turn_is_quoted_from_where_it_says_the_question():
+    talk = "We went through the hotel rates and the trains again, and the travel budget too. " * 8
+    long_turn = Moment(400.0, "PhD F", talk + "The parser interface should stay a plain tree. That keeps it simple.")
+    stretch = replace(STRETCH, moments=(long_turn,), text=f"PhD F: {long_turn.text}", start=400.0)
+    answer, _ = _answer("Not found.", passages=(stretch,), question="What did F think about the parser interface?")
+    assert answer.text == "“Architecture”, 6:40: “The parser interface should stay a plain tree. That keeps it simple.”"

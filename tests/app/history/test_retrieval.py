@@ -109,6 +109,6 @@ def test_at_the_same_cover_the_meeting_that_discusses_it_comes_before_one_that_m
     for round_ in range(4):  # each mention among enough other talk to be a passage of its own
         discussion += [f"Point {round_ + 1}: the parser interface hands the modules a tree.", *[filler] * 14]
     discussed = add_meeting(store, discussion, title="Parser review")
-    passages = store.passages("What was said about the parser interface?")
+    passages = store.passages("What is the parser interface?")
     assert len({p.item_id for p in passages}) == 2
     assert passages[0].item_id == discussed
