@@ -18,11 +18,13 @@ once with a window of at most STRETCH_CHARS.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from itertools import accumulate
 
 from sqlite_utils import Database
 
-from app.history.question_terms import roots_in
+from app.history.question_terms import root, roots_in
 from app.history.records import speaker_label
 
 STRETCH_CHARS = 2400
@@ -109,41 +111,68 @@ def best_stretch(
         # The words of the speakers' labels ("Grad", "Professor") are who, not what.
         named = {r for label in speakers for r in roots_in(label)}
         topic = {w: forms for w, forms in roots.items() if forms.isdisjoint(named)}
-        found = _scan(moments, topic, weights, speakers)
+        total = sum(weights[w] for w in topic)
+        if not moments or not total:
+            continue
+        held_by = _words_said(moments, topic)
+        # No stretch holds more of the question than the whole recording: one that holds too
+        # little, or less than a stretch already found, is not scanned.
+        most = sum(weights[w] for w in set().union(*held_by)) / total
+        if most < max(STRETCH_COVER, best[0] if best else 0.0):
+            continue
+        found = _scan(moments, held_by, topic, weights, speakers)
         if found is not None:
             cover, said, first, last = found
             if best is None or (cover, said) > best[:2]:
-                best = (cover, said, Stretch(item_id, tuple(moments[first : last + 1]), round(cover, 3), speakers))
+                window = tuple(replace(m, text=" ".join(m.text.split())) for m in moments[first : last + 1])
+                best = (cover, said, Stretch(item_id, tuple(m for m in window if m.text), round(cover, 3), speakers))
     if best is None or best[0] < STRETCH_COVER:
         return None
     return best[2]
 
 
 def _moments(db: Database, item_id: int) -> list[Moment]:
+    """Every segment of a recording, as said (its spaces are tidied only once it is in a stretch)."""
     rows = db.execute(
         "SELECT g.start, g.text, s.number, s.name FROM segments g LEFT JOIN speakers s ON s.id = g.speaker_id "
         "WHERE g.recording_id = ? ORDER BY g.idx LIMIT ?",
         [item_id, MAX_SEGMENTS],
     ).fetchall()
     return [
-        Moment(start, None if number is None else speaker_label(number, name), " ".join(text.split()))
+        Moment(start, None if number is None else speaker_label(number, name), text)
         for start, text, number, name in rows
-        if text.strip()
     ]
 
 
+def _words_said(moments: list[Moment], topic: dict[str, frozenset[str]]) -> list[list[str]]:
+    """The question's words each moment says, in one pass over the recording's text: a word's
+    root is always its beginning (text_tools.stem only cuts endings), so one regex finds the
+    words that begin with a root, and only those are stemmed."""
+    owner = {form: word for word, forms in topic.items() for form in forms}
+    pattern = re.compile(
+        r"(?<![^\W_])(?:" + "|".join(re.escape(f) for f in sorted(owner, key=len, reverse=True)) + r")[^\W_]*",
+        re.IGNORECASE,
+    )
+    starts = list(accumulate((len(m.text) + 1 for m in moments[:-1]), initial=0))
+    held_by: list[list[str]] = [[] for _ in moments]
+    for match in pattern.finditer(" ".join(m.text for m in moments)):
+        word = owner.get(root(match.group().lower()))
+        held = held_by[bisect_right(starts, match.start()) - 1]
+        if word is not None and word not in held:
+            held.append(word)
+    return held_by
+
+
 def _scan(
-    moments: list[Moment], topic: dict[str, frozenset[str]], weights: dict[str, float], speakers: tuple[str, ...]
+    moments: list[Moment],
+    held_by: list[list[str]],
+    topic: dict[str, frozenset[str]],
+    weights: dict[str, float],
+    speakers: tuple[str, ...],
 ) -> tuple[float, float, int, int] | None:
     """(cover, how often its words are said, first, last) of the best window of moments, in one
     pass: the window's word counts change only at its two ends."""
     total = sum(weights[w] for w in topic)
-    if not moments or not total:
-        return None
-    held_by = []  # the question's words each moment says
-    for moment in moments:
-        here = roots_in(moment.text)
-        held_by.append([w for w, forms in topic.items() if not forms.isdisjoint(here)])
     weight_of = [
         sum(weights[w] for w in held) * (2 if moment.speaker in speakers else 1)
         for held, moment in zip(held_by, moments, strict=True)
