@@ -11,6 +11,11 @@ sentence is checked as soon as the next one begins, and what held up so far is s
 When nothing is left and the best passage holds every word of the question, that passage's
 own sentences are the answer, quoted as said: a small model often cannot phrase an answer, but
 the history did say it. Otherwise the answer is NOT_FOUND: never a guess.
+
+A question about a discussion comes with one passage, a stretch of talk (app.history.stretches):
+the model reads it as lines of talk, its answer begun like a summary ("F thought that"), and
+each sentence is checked as a summary's notes are, against the whole stretch, citing the turn
+that says most of it; with nothing left, the turn that says most of the question is quoted.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from app.assistant.text_tools import clean_speech, content_set, is_backchannel, 
 from app.assistant.wording import shorter_versions
 from app.clock import clock
 from app.errors import AppError
-from app.history.stretches import ABOUT_SPEAKERS
+from app.history.stretches import ABOUT_SPEAKERS, talk
 from app.records import Citation
 from app.tasks.events import AnswerSoFar, Done, Event, Progress
 from models.slm.api import GenerationResult, LanguageModel, TextDelta
@@ -333,8 +338,7 @@ def _fitting(model: LanguageModel, task: AskTask, question: str, passages: list[
         if model.count_tokens(rendered) + ANSWER_TOKENS <= model.context_length:
             return passages
         moments = passages[0].moments[:-1]
-        text = "\n".join(f"{m.speaker}: {m.text}" if m.speaker else m.text for m in moments)
-        passages = [replace(passages[0], moments=moments, text=text)]  # as stretches.Stretch.text writes it
+        passages = [replace(passages[0], moments=moments, text=talk(moments))]
     while len(passages) > 1:
         rendered = model.render_chat(_messages(task, question, passages))
         if model.count_tokens(rendered) + ANSWER_TOKENS <= model.context_length:

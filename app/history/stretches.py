@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
@@ -67,8 +68,12 @@ class Stretch:
 
     @property
     def text(self) -> str:
-        """The stretch as lines of talk ("PhD F: ..."), as the model reads it."""
-        return "\n".join(f"{m.speaker}: {m.text}" if m.speaker else m.text for m in self.moments)
+        return talk(self.moments)
+
+
+def talk(moments: Sequence[Moment]) -> str:
+    """Moments as lines of talk ("PhD F: ..."), as a stretch's passage holds them."""
+    return "\n".join(f"{m.speaker}: {m.text}" if m.speaker else m.text for m in moments)
 
 
 def is_about_discussion(question: str) -> bool:
