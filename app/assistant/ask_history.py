@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -31,17 +32,19 @@ from app.assistant.chunking import Utterance
 from app.assistant.generation import guarded
 from app.assistant.grounding import FRAMING, NameBook, best_utterance, keeps_negation, supported
 from app.assistant.summary_check import checked_sentences
+from app.assistant.summary_title import VAGUE
 from app.assistant.text_tools import clean_speech, content_set, is_backchannel, split_sentences, stem, words
 from app.assistant.wording import shorter_versions
 from app.clock import clock
 from app.errors import AppError
-from app.history.stretches import ABOUT_SPEAKERS, talk
+from app.history.stretches import ABOUT_SPEAKERS, asked_speakers, talk
 from app.records import Citation
 from app.tasks.events import AnswerSoFar, Done, Event, Progress
 from models.slm.api import GenerationResult, LanguageModel, TextDelta
 
 if TYPE_CHECKING:
     from app.history.retrieval import Passage
+    from app.history.stretches import Moment
 
 NOT_FOUND = "I could not find that in your history."
 ANSWER_TOKENS = 96
@@ -51,6 +54,7 @@ CITATION = re.compile(r"\s*\[(\d{1,2})\]")
 # "... on Thursday. [1]" cites the sentence before the marker: it moves inside ("Thursday [1].").
 MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d{1,2}\])+)")
 ASKING = frozenset(stem(w) for w in "think thought thinks say said says feel felt opinion".split())
+SAYS_NOTHING = frozenset(stem(w) for w in "detail details detailed depth length importance".split())
 DANGLING = frozenset("a an the of in on at to for with by from and or but into than".split())  # never last
 # "What did F think about ..." -> "F thought that ...".
 PAST = {
@@ -151,11 +155,11 @@ def _complete_sentences(text: str) -> list[str]:
 
 def _answers(sentence: str, question: str) -> bool:
     """False for what is no answer: a question ("So where else could you store your data?"), the
-    question said back ("The Professor thought about hiring Fey."), a sentence left hanging ("...
-    the subject intention in.")."""
+    question said back ("The Professor thought about hiring Fey.", "The team discussed the parser
+    interface in detail."), a sentence left hanging ("... the subject intention in.")."""
     if sentence.rstrip().endswith("?") or (words(sentence)[-1:] or [""])[0] in DANGLING:
         return False
-    return bool(content_set(sentence) - content_set(question) - FRAMING - ASKING)
+    return bool(content_set(sentence) - content_set(question) - FRAMING - ASKING - VAGUE - SAYS_NOTHING)
 
 
 def _backs(sentence: str, passage: str, names: NameBook) -> bool:
@@ -209,7 +213,7 @@ def _check_stretch_answer(question: str, text: str, stretch: Passage, quote: boo
     """An answer about a stretch of talk is checked as a summary's notes are (against the whole
     stretch); each sentence cites the moment of the stretch that says most of it. Nothing left:
     the moment that says most of the question, quoted."""
-    moments = [Utterance(i, i, m.start, m.speaker, m.text) for i, m in enumerate(stretch.moments)]
+    turns = [Utterance(i, i, m.start, m.speaker, m.text) for i, m in enumerate(stretch.moments)]
     plain = CITATION.sub("", MARKER_AFTER_STOP.sub(r"\2\1", text.strip()))
     names = NameBook([], [stretch.text])
     kept: list[str] = []
@@ -221,15 +225,15 @@ def _check_stretch_answer(question: str, text: str, stretch: Passage, quote: boo
         if sentence in kept:
             continue
         kept.append(sentence)
-        moment = best_utterance(sentence, moments) or moments[0]
-        citation = Citation(stretch.item_id, stretch.kind, stretch.title, moment.start, moment.text)
+        turn = best_utterance(sentence, turns) or turns[0]
+        citation = Citation(stretch.item_id, stretch.kind, stretch.title, turn.start, turn.text)
         if citation not in cited:
             cited.append(citation)
     if kept:
         return HistoryAnswer(question, " ".join(kept), tuple(cited))
     if not quote:
         return HistoryAnswer(question, NOT_FOUND, ())
-    moment = best_utterance(question, moments) or moments[0]
+    moment = _most_about(question, stretch.moments)
     said = _quoted(question, clean_speech(moment.text) or moment.text)
     where = ", ".join(part for part in (f"“{stretch.title}”", clock(moment.start)) if part)
     return HistoryAnswer(
@@ -238,6 +242,21 @@ def _check_stretch_answer(question: str, text: str, stretch: Passage, quote: boo
         (Citation(stretch.item_id, stretch.kind, stretch.title, moment.start, moment.text),),
         quoted=True,
     )
+
+
+def _most_about(question: str, moments: Sequence[Moment]) -> Moment:
+    """The turn of a stretch that says most of the question, its rarer words counting more (as
+    grounding.best_utterance weighs them) and the asked person's turns twice (as the stretch was
+    found); the first of equals, where the talk about it begins."""
+    asked = content_set(question)
+    said = [asked & content_set(m.text) for m in moments]
+    document_freq = Counter(w for words_here in said for w in words_here)
+    speakers = asked_speakers(question, {m.speaker for m in moments if m.speaker})
+
+    def weight(i: int) -> float:
+        return sum(1 / document_freq[w] for w in said[i]) * (2 if moments[i].speaker in speakers else 1)
+
+    return moments[max(range(len(moments)), key=lambda i: (weight(i), -i))]
 
 
 def _quoted(question: str, said: str) -> str:

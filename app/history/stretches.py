@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import accumulate
 
 from sqlite_utils import Database
@@ -111,98 +111,115 @@ def best_stretch(
     question's weight; None when none holds STRETCH_COVER of it."""
     best: tuple[float, float, Stretch] | None = None
     for item_id in items[:STRETCH_ITEMS]:
-        moments = _moments(db, item_id)
-        speakers = asked_speakers(question, {m.speaker for m in moments if m.speaker})
+        talk_rows = _TalkRows(db, item_id)
+        speakers = asked_speakers(question, talk_rows.labels)
         # The words of the speakers' labels ("Grad", "Professor") are who, not what.
         named = {r for label in speakers for r in roots_in(label)}
         topic = {w: forms for w, forms in roots.items() if forms.isdisjoint(named)}
         total = sum(weights[w] for w in topic)
-        if not moments or not total:
+        if not talk_rows.texts or not total:
             continue
-        held_by = _words_said(moments, topic)
+        held_by = _words_said(talk_rows.texts, topic)
         # No stretch holds more of the question than the whole recording: one that holds too
         # little, or less than a stretch already found, is not scanned.
-        most = sum(weights[w] for w in set().union(*held_by)) / total
+        most = sum(weights[w] for w in set().union(*held_by.values())) / total
         if most < max(STRETCH_COVER, best[0] if best else 0.0):
             continue
-        found = _scan(moments, held_by, topic, weights, speakers)
+        found = _scan(talk_rows, held_by, topic, weights, speakers)
         if found is not None:
             cover, said, first, last = found
             if best is None or (cover, said) > best[:2]:
-                window = tuple(replace(m, text=" ".join(m.text.split())) for m in moments[first : last + 1])
-                best = (cover, said, Stretch(item_id, tuple(m for m in window if m.text), round(cover, 3), speakers))
+                moments = tuple(m for m in talk_rows.moments(first, last) if m.text)
+                best = (cover, said, Stretch(item_id, moments, round(cover, 3), speakers))
     if best is None or best[0] < STRETCH_COVER:
         return None
     return best[2]
 
 
-def _moments(db: Database, item_id: int) -> list[Moment]:
-    """Every segment of a recording, as said (its spaces are tidied only once it is in a stretch)."""
-    rows = db.execute(
-        "SELECT g.start, g.text, s.number, s.name FROM segments g LEFT JOIN speakers s ON s.id = g.speaker_id "
-        "WHERE g.recording_id = ? ORDER BY g.idx LIMIT ?",
-        [item_id, MAX_SEGMENTS],
-    ).fetchall()
-    return [
-        Moment(start, None if number is None else speaker_label(number, name), text)
-        for start, text, number, name in rows
-    ]
+class _TalkRows:
+    """A recording's segments as read for a scan: their texts and lengths; a Moment is made only
+    for the turns of a stretch (a long recording has thousands)."""
+
+    def __init__(self, db: Database, item_id: int):
+        self.rows = db.execute(
+            "SELECT g.start, g.text, s.number, s.name FROM segments g LEFT JOIN speakers s ON s.id = g.speaker_id "
+            "WHERE g.recording_id = ? ORDER BY g.idx LIMIT ?",
+            [item_id, MAX_SEGMENTS],
+        ).fetchall()
+        self.texts = [row[1] for row in self.rows]
+        self.ends = list(accumulate((len(text) for text in self.texts), initial=0))  # characters before each
+        self.labels = {speaker_label(number, name) for number, name in {(r[2], r[3]) for r in self.rows} if number}
+
+    def speaker(self, index: int) -> str | None:
+        _, _, number, name = self.rows[index]
+        return None if number is None else speaker_label(number, name)
+
+    def last_within(self, first: int) -> int:
+        """The last segment of a stretch that begins at first (STRETCH_CHARS of text; at least first)."""
+        return max(first, bisect_right(self.ends, self.ends[first] + STRETCH_CHARS) - 2)
+
+    def moments(self, first: int, last: int) -> list[Moment]:
+        return [
+            Moment(self.rows[i][0], self.speaker(i), " ".join(self.texts[i].split())) for i in range(first, last + 1)
+        ]
 
 
-def _words_said(moments: list[Moment], topic: dict[str, frozenset[str]]) -> list[list[str]]:
-    """The question's words each moment says, in one pass over the recording's text: a word's
-    root is always its beginning (text_tools.stem only cuts endings), so one regex finds the
-    words that begin with a root, and only those are stemmed."""
+def _words_said(texts: list[str], topic: dict[str, frozenset[str]]) -> dict[int, list[str]]:
+    """The question's words each text that says any of them says, in one pass over them all: a
+    word's root is always its beginning (text_tools.stem only cuts endings), so one regex finds
+    the words that begin with a root, and only those are stemmed."""
     owner = {form: word for word, forms in topic.items() for form in forms}
     pattern = re.compile(
         r"(?<![^\W_])(?:" + "|".join(re.escape(f) for f in sorted(owner, key=len, reverse=True)) + r")[^\W_]*",
         re.IGNORECASE,
     )
-    starts = list(accumulate((len(m.text) + 1 for m in moments[:-1]), initial=0))
-    held_by: list[list[str]] = [[] for _ in moments]
-    for match in pattern.finditer(" ".join(m.text for m in moments)):
+    starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+    held_by: dict[int, list[str]] = {}
+    for match in pattern.finditer(" ".join(texts)):
         word = owner.get(root(match.group().lower()))
-        held = held_by[bisect_right(starts, match.start()) - 1]
-        if word is not None and word not in held:
-            held.append(word)
+        if word is not None:
+            held = held_by.setdefault(bisect_right(starts, match.start()) - 1, [])
+            if word not in held:
+                held.append(word)
     return held_by
 
 
 def _scan(
-    moments: list[Moment],
-    held_by: list[list[str]],
+    talk_rows: _TalkRows,
+    held_by: dict[int, list[str]],
     topic: dict[str, frozenset[str]],
     weights: dict[str, float],
     speakers: tuple[str, ...],
 ) -> tuple[float, float, int, int] | None:
-    """(cover, how often its words are said, first, last) of the best window of moments, in one
-    pass: the window's word counts change only at its two ends."""
+    """(cover, how often its words are said, first, last) of the best window of segments. Only
+    the segments that say a word of the question count, and a window that begins with any other
+    is never better than the next one: so only windows beginning at those are weighed, and the
+    window's counts change only as those enter and leave it."""
     total = sum(weights[w] for w in topic)
-    weight_of = [
-        sum(weights[w] for w in held) * (2 if moment.speaker in speakers else 1)
-        for held, moment in zip(held_by, moments, strict=True)
-    ]
-    by_speaker = [bool(held) and moment.speaker in speakers for held, moment in zip(held_by, moments, strict=True)]
+    saying = sorted(held_by)
+    weight_of = {}
+    by_speaker = {}
+    for i in saying:
+        theirs = bool(speakers) and talk_rows.speaker(i) in speakers
+        weight_of[i] = sum(weights[w] for w in held_by[i]) * (2 if theirs else 1)
+        by_speaker[i] = theirs
     counts = dict.fromkeys(topic, 0)
-    said, spoken, length, last = 0.0, 0, 0, -1
+    said, spoken, entered = 0.0, 0, 0
     best: tuple[float, float, int, int] | None = None
-    for first in range(len(moments)):
-        if last < first:
-            last, length = first - 1, 0
-        while last + 1 < len(moments) and (last < first or length + len(moments[last + 1].text) <= STRETCH_CHARS):
-            last += 1
-            length += len(moments[last].text)
-            for w in held_by[last]:
+    for first in saying:
+        last = talk_rows.last_within(first)
+        while entered < len(saying) and saying[entered] <= last:
+            i = saying[entered]
+            for w in held_by[i]:
                 counts[w] += 1
-            said += weight_of[last]
-            spoken += by_speaker[last]
-        # A window that begins with a moment saying none of it is never better than the next.
-        if held_by[first] and (spoken or not speakers):
+            said += weight_of[i]
+            spoken += by_speaker[i]
+            entered += 1
+        if spoken or not speakers:
             cover = sum(weights[w] for w, n in counts.items() if n) / total
             # At the same weight, the later window: it begins where the talk about it begins.
             if best is None or (cover, said) >= best[:2]:
                 best = (cover, said, first, last)
-        length -= len(moments[first].text)
         for w in held_by[first]:
             counts[w] -= 1
         said -= weight_of[first]

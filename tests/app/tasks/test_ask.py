@@ -1,6 +1,7 @@
 """Asking the history with the real default model over a real history file: a fact said in
 one of three recordings is found and cited at the moment it was said; something never said
-is "not found" (without loading a model); a deleted recording is never cited again."""
+is "not found" (without loading a model); a deleted recording is never cited again; what one
+person thought is answered from the stretch where she said it."""
 
 from __future__ import annotations
 
@@ -82,3 +83,31 @@ def test_a_deleted_recording_is_never_cited_again(history, smollm):
     store.delete(ids["Team planning"])
     answer = _ask(store, "What did we decide about hiring?", lambda: smollm)
     assert answer.text == NOT_FOUND and not answer.citations
+
+
+def test_a_discussion_is_answered_from_where_it_was_discussed(data_dir, smollm):
+    """Asked what one person thought, the answer rests on the stretch where she talked about it,
+    in another recording than the fact-finding ones, and cites turns of that stretch."""
+    store = HistoryStore.for_data_dir(DataDir(data_dir).ensure())
+    small_talk = [("Marcus", "Morning. The coffee machine is broken again."), ("Elena", "Let's get started.")]
+    travel = [("Marcus", "Then the travel budget: the hotel rates and the trains went up again this year.")] * 30
+    talk = [
+        ("Marcus", "Now the parser interface."),
+        ("Elena", "I think the parser interface should hand the modules a plain tree."),
+        ("Marcus", "And the generator?"),
+        ("Elena", "The generator should never see the parser's internals, so the interface stays small."),
+    ]
+    turns = [*small_talk, *travel, *talk, *travel]
+    recording = store.add_recording("Architecture review")
+    store.add_segments(recording, [Segment(4.0 * i, 4.0 * (i + 1), t, speaker=s) for i, (s, t) in enumerate(turns)])
+    store.finish_recording(recording, duration=4.0 * len(turns))
+    try:
+        answer = _ask(store, "What did Elena think about the parser interface?", lambda: smollm)
+    finally:
+        store.close()
+    first = 4.0 * turns.index(talk[0])
+    assert answer.found, answer
+    assert {c.item_id for c in answer.citations} == {recording}
+    assert all(first <= c.start < first + 4.0 * len(talk) + 4.0 * len(travel) for c in answer.citations), answer
+    elena_said = {text for speaker, text in talk if speaker == "Elena"}
+    assert any(c.text in elena_said for c in answer.citations), answer
