@@ -225,8 +225,7 @@ def _check_stretch_answer(question: str, text: str, stretch: Passage, quote: boo
         if sentence in kept:
             continue
         kept.append(sentence)
-        turn = best_utterance(sentence, turns) or turns[0]
-        citation = Citation(stretch.item_id, stretch.kind, stretch.title, turn.start, turn.text)
+        citation = _turn_citation(stretch, best_utterance(sentence, turns) or turns[0])
         if citation not in cited:
             cited.append(citation)
     if kept:
@@ -236,12 +235,11 @@ def _check_stretch_answer(question: str, text: str, stretch: Passage, quote: boo
     moment = _most_about(question, stretch.moments)
     said = _quoted(question, clean_speech(moment.text) or moment.text)
     where = ", ".join(part for part in (f"“{stretch.title}”", clock(moment.start)) if part)
-    return HistoryAnswer(
-        question,
-        f"{where}: “{said}”",
-        (Citation(stretch.item_id, stretch.kind, stretch.title, moment.start, moment.text),),
-        quoted=True,
-    )
+    return HistoryAnswer(question, f"{where}: “{said}”", (_turn_citation(stretch, moment),), quoted=True)
+
+
+def _turn_citation(stretch: Passage, turn: Moment | Utterance) -> Citation:
+    return Citation(stretch.item_id, stretch.kind, stretch.title, turn.start, turn.text)
 
 
 def _most_about(question: str, moments: Sequence[Moment]) -> Moment:

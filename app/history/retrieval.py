@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from app.history.dates import parse_since
-from app.history.question_terms import WORD, question_words, root, variants, word_roots, word_weights
+from app.history.question_terms import question_words, roots_in, variants, word_roots, word_weights
 from app.history.search import indexed_words
 from app.history.search_index import item_range
 from app.history.search_query import parse_query
@@ -166,7 +166,7 @@ def _best_window(
     ]
     if not sentences:
         return 0, text[:WINDOW_CHARS], text[:WINDOW_CHARS], 0.0
-    words_in = [{root(t) for t in WORD.findall(s.lower())} for _, s in sentences]
+    words_in = [roots_in(s) for _, s in sentences]
     best = (-1.0, 0, 0)
     for first in range(len(sentences)):
         held: set[str] = set()
