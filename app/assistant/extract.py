@@ -94,6 +94,13 @@ AVAILABILITY = re.compile(
     r"(?:on )?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?|tomorrow|today|next|this (?:week|month))\b",
     re.I,
 )
+# What everyone must mind, not who does what: "The only thing we have to look after is that we use
+# different colours" (TS3003a's drawing exercise) was an action item.
+WHAT_MATTERS = re.compile(
+    r"\bthe (?:only|main|one|important) thing (?:we|you)(?:'ve| have| need| got)? (?:got )?to\b[^.!?]{0,40}?"
+    r"\bis that\b",
+    re.I,
+)
 # What the meeting is for, not what it decided: "The end result of this meeting has to be a decision".
 MEETING_PURPOSE = re.compile(
     r"\b(?:end result|outcome|goal|purpose|aim|point|result|objective) of (?:this|the|today's) (?:meeting|session)\b",
@@ -157,9 +164,12 @@ class Candidate:
 
 
 # Where one run-on sentence goes on to the next thing someone will do: "..., and we'll update the
-# budget by Friday and then we'll write the press release" is two items, not one.
+# budget by Friday and then we'll write the press release" is two items, not one. Or to what
+# someone can do then: "I'll put the minutes in the project folder, and then we can all work" is
+# the one item, its clause without a cue dropped.
 CLAUSE_BREAK = re.compile(
-    r"(?:,?\s+and(?:\s+then)?|,\s+then)\s+(?=(?:I|we|you|he|she|they)(?:'ll|'re going to| will| are going to)\s|"
+    r"(?:,?\s+and(?:\s+then)?|,\s+then)\s+(?=(?:I|we|you|he|she|they)(?:'ll|'re going to| will| are going to|"
+    r" can| could)\s|"
     r"(?!(?:It|This|That|There|The)\b)[A-Z][a-z]+ will\s)"
 )
 SHORTEST_CLAUSE = 4  # words
@@ -167,13 +177,19 @@ RUN_ON_BONUS = 0.75
 
 
 def _clauses(sentence: str) -> list[str]:
-    """The sentence cut where it goes on to another commitment, when each part is a clause of
-    its own (SHORTEST_CLAUSE words or more); else the sentence whole."""
-    parts = [part.strip(" ,") for part in CLAUSE_BREAK.split(sentence)]
-    parts = [part for part in parts if part]
-    if len(parts) < 2 or any(len(part.split()) < SHORTEST_CLAUSE for part in parts):
+    """The sentence cut where it goes on to another commitment, at the breaks that leave a clause
+    of its own (SHORTEST_CLAUSE words or more) on each side: "Okay, then I'll put the minutes in
+    the folder, and then we can all work" is cut once, after "folder"."""
+    parts: list[str] = []
+    begin = 0
+    for brk in CLAUSE_BREAK.finditer(sentence):
+        before, after = sentence[begin : brk.start()], sentence[brk.end() :]
+        if len(before.split()) >= SHORTEST_CLAUSE and len(after.split()) >= SHORTEST_CLAUSE:
+            parts.append(before.strip(" ,"))
+            begin = brk.end()
+    if not parts:
         return [sentence]
-    return parts
+    return [*parts, sentence[begin:].strip(" ,")]
 
 
 # Words in quotation marks are someone's words reported, not said to the meeting: "this module
@@ -227,7 +243,7 @@ def _candidate(
     informative = len(set(content_words(sentence)))
     if n_words < 5 or informative < 2 or MEETING_TALK.search(sentence) or MEETING_PURPOSE.search(sentence):
         return None
-    if kind == "action" and AVAILABILITY.search(sentence):
+    if kind == "action" and (AVAILABILITY.search(sentence) or WHAT_MATTERS.search(sentence)):
         return None
     if kind == "decision" and HYPOTHETICAL.match(sentence):
         return None

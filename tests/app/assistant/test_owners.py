@@ -186,6 +186,28 @@ def test_guiding_the_meeting_and_saying_when_one_is_free_are_no_tasks():
     assert texts == ["I can do the budget slides by Thursday for the review."]
 
 
+def test_what_matters_is_no_task_and_what_can_be_done_after_one_is_no_part_of_it():
+    """TS3003a's summary had the action item "The only thing we have to look after is that we use
+    different colours, and different line width." (how to draw on the whiteboard) and "Bart will put
+    the minutes ... in the project folder, and then we can all work." The first is no task; the
+    second is the minutes alone; a task said beside them stays one."""
+    said = [
+        TranscriptSegment(0.0, 4.0, "The only thing we have to look after is that we use different colours.", "Bart"),
+        TranscriptSegment(
+            4.0,
+            9.0,
+            "Okay, then I'll put the minutes from this meeting in the project folder, and then we can all work.",
+            "Bart",
+        ),
+        TranscriptSegment(9.0, 14.0, "Fine. I'll send the invoice to Maria on Friday.", "Anna"),
+    ]
+    texts = [c.text for c in find_actions(prepare_utterances(said), 10)]
+    assert texts == [
+        "Okay, then I'll put the minutes from this meeting in the project folder",
+        "I'll send the invoice to Maria on Friday.",
+    ]
+
+
 def test_what_the_meeting_is_for_is_no_decision():
     """ES2002d's decisions began with "The end result of this meeting has to be a decision on the
     details of this remote control": the meeting's purpose, said at its start, decided nothing."""
