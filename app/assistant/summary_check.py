@@ -7,9 +7,9 @@ import re
 
 from app.assistant import prompts
 from app.assistant.anchoring import anchored
-from app.assistant.grounding import MIN_COVER, NameBook, copied, item_similarity, strip_repetition, supported
-from app.assistant.text_tools import content_set, split_sentences
-from app.assistant.wording import done_but_promised, shorter_versions, tidy
+from app.assistant.grounding import FRAMING, MIN_COVER, NameBook, copied, item_similarity, strip_repetition, supported
+from app.assistant.text_tools import content_set, split_sentences, stem
+from app.assistant.wording import CLAUSE_BREAK, done_but_promised, shorter_versions, tidy
 
 # The prompt said back ("Notes on a meeting: ...") is no note about the meeting.
 ECHO = re.compile(
@@ -17,6 +17,22 @@ ECHO = re.compile(
     r"write a short overview)",
     re.I,
 )
+
+# A clause a small model adds to a true one is where it invents ("The team discussed the idea of a
+# remote control for television, which is now available on demand."): past the first clause, each
+# must hold this share of its own words.
+TAIL_COVER = 0.85
+LINKING = frozenset(stem(w) for w in "including included emphasizing emphasized focusing focused highlighting".split())
+
+
+def tails_hold(sentence: str, source_words: set[str]) -> bool:
+    """True when every clause after the first says (almost) only what the source does."""
+    cuts = [m.start() for m in CLAUSE_BREAK.finditer(sentence)]
+    for begin, end in zip(cuts, [*cuts[1:], len(sentence)][: len(cuts)], strict=True):
+        own = content_set(sentence[begin:end]) - FRAMING - LINKING
+        if own and len(own & source_words) / len(own) < TAIL_COVER:
+            return False
+    return True
 
 
 def checked_sentences(
@@ -39,7 +55,9 @@ def checked_sentences(
         for version in shorter_versions(sentence):  # the whole sentence, else its leading clauses
             if done_but_promised(version, source) or not anchored(version, source):
                 continue
-            if supported(version, source, names, source_words, min_cover=min_cover):
+            if supported(version, source, names, source_words, min_cover=min_cover) and tails_hold(
+                version, source_words
+            ):
                 kept.append(version)
                 break
     return kept

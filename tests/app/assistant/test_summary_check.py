@@ -1,0 +1,34 @@
+"""The one check every note, overview sentence and rewritten item passes: a clause added to a
+true one says only what the transcript does, or the note keeps its true beginning alone."""
+
+from __future__ import annotations
+
+from app.assistant.grounding import NameBook
+from app.assistant.summary_check import checked_sentences
+
+TRANSCRIPT = (
+    "A: We're going to draw an animal on the whiteboard with this pen, in different line widths.\n"
+    "B: A remote control for the television, that's our product.\n"
+    "C: It should be easy to use, with big buttons and a bright colour.\n"
+)
+
+
+def _checked(answer: str) -> list[str]:
+    return checked_sentences(answer, TRANSCRIPT, NameBook([], [TRANSCRIPT]))
+
+
+def test_an_invented_clause_is_cut_and_the_true_beginning_kept():
+    """TS3003a's notes with SmolLM2: "The team discussed the idea of a remote control for
+    television, which is now available on demand." passed (six of its seven words are said):
+    the clause that the model added says what nobody did."""
+    assert _checked(
+        "The team discussed the idea of a remote control for television, which is now available on demand."
+    ) == ["The team discussed the idea of a remote control for television."]
+    assert _checked(
+        "They discussed the different line widths for drawing an animal, and suggested using a pen instead of paper."
+    ) == ["They discussed the different line widths for drawing an animal."]
+
+
+def test_a_clause_that_says_what_was_said_stays():
+    note = "The team discussed a remote control for the television, with big buttons and a bright colour."
+    assert _checked(note) == [note]
