@@ -101,6 +101,9 @@ WHAT_MATTERS = re.compile(
     r"\bis that\b",
     re.I,
 )
+# Wondering whether one has to do something asks, it commits no one: "Okay, just wondering if I
+# need to include it in the minutes" (ES2002d) became "B will include the minutes ...".
+WONDERING = re.compile(r"\b(?:wondering|wondered|wonder|not sure|unsure) (?:if|whether)\b", re.I)
 # What the meeting is for, not what it decided: "The end result of this meeting has to be a decision".
 MEETING_PURPOSE = re.compile(
     r"\b(?:end result|outcome|goal|purpose|aim|point|result|objective) of (?:this|the|today's) (?:meeting|session)\b",
@@ -243,7 +246,7 @@ def _candidate(
     informative = len(set(content_words(sentence)))
     if n_words < 5 or informative < 2 or MEETING_TALK.search(sentence) or MEETING_PURPOSE.search(sentence):
         return None
-    if kind == "action" and (AVAILABILITY.search(sentence) or WHAT_MATTERS.search(sentence)):
+    if kind == "action" and any(p.search(sentence) for p in (AVAILABILITY, WHAT_MATTERS, WONDERING)):
         return None
     if kind == "decision" and HYPOTHETICAL.match(sentence):
         return None

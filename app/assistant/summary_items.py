@@ -16,7 +16,15 @@ from app.assistant.owners import owner_for
 from app.assistant.summary_check import checked_sentences
 from app.assistant.summary_options import SummaryOptions
 from app.assistant.text_tools import STOPWORDS, split_label, split_sentences
-from app.assistant.wording import TEAM_COMMITS, has_first_person, lost_its_object, plain_fallback, tidy, to_do
+from app.assistant.wording import (
+    TEAM_COMMITS,
+    has_first_person,
+    lost_its_object,
+    plain_fallback,
+    says_no_verb,
+    tidy,
+    to_do,
+)
 from app.records import ActionItem, SummaryItem
 from models.slm.api import LanguageModel
 
@@ -42,6 +50,8 @@ class ItemWriter:
         text = self._rewrite(prompts.decision(candidate.line), candidate)
         if text is None:
             return None
+        if says_no_verb(text):
+            text = ""
         text = text or plain_fallback(candidate.text, None)
         return SummaryItem(text, candidate.utterance.start_of(candidate.text)) if text else False
 

@@ -195,6 +195,21 @@ def plain_fallback(said: str, owner: str | None) -> str:
     return text
 
 
+# A decision says what was done or will be: some word of it is a verb. "The foggy yellow from last
+# time." (ES2002d's "we're gonna have again the foggy yellow from last time that lit up", rewritten
+# by SmolLM2) says none.
+FINITE = re.compile(
+    r"\b(?:will|would|shall|should|must|can|could|may|might|is|are|was|were|be|been|has|have|had|do|does|did|"
+    r"goes|go|gets|get|keeps|keep|uses|use|makes|make|needs|need|takes|take|includes|include|stays|stay|"
+    r"[a-z]{3,}ed)\b|'(?:ll|s|re|ve|d)\b",
+    re.IGNORECASE,
+)
+
+
+def says_no_verb(text: str) -> bool:
+    return FINITE.search(text) is None
+
+
 TASK_VERB = re.compile(
     r"\b(?:will|shall|should|is going to|are going to|needs to|need to|has to|have to)\s+(.+)", re.IGNORECASE
 )

@@ -152,6 +152,35 @@ def test_an_item_that_lost_what_is_to_be_done_falls_back_to_what_was_said():
     assert item.text.startswith("The User Interface Designer is going to do the technical function design")
 
 
+def test_a_decision_rewritten_without_a_verb_falls_back_to_what_was_said():
+    """SmolLM2 rewrote ES2002d's "we're gonna have again the foggy yellow from last time" as the
+    decision "The foggy yellow from last time.": a fragment decides nothing; the item reads as said."""
+    segments = [
+        Utterance(0, 0, 0.0, "D", "So we decided to keep the foggy yellow light from last time for the buttons."),
+        Utterance(1, 1, 5.0, "A", "Okay, sounds good to me."),
+    ]
+    summary = run_summary(ScriptedModel(lambda prompt: "The foggy yellow light from last time."), segments)
+    assert [d.text for d in summary.decisions] == [
+        "The team decided to keep the foggy yellow light from last time for the buttons."
+    ]
+
+
+def test_wondering_whether_one_has_to_is_no_commitment():
+    """ES2002d's "Okay, just wondering if I need to include it in the minutes" became the action item
+    "B will include the minutes if you're submitting it anyway."; asking is no task."""
+    said = [
+        TranscriptSegment(
+            0.0,
+            4.0,
+            "Okay, just wondering if I need to include it in the minutes, because if you're submitting it",
+            "B",
+        ),
+        TranscriptSegment(4.0, 8.0, "I'll include the cost figures in the minutes tonight.", "C"),
+    ]
+    texts = [c.text for c in find_actions(prepare_utterances(said), 10)]
+    assert texts == ["I'll include the cost figures in the minutes tonight."]
+
+
 def test_a_sentence_that_runs_on_to_another_commitment_gives_each_its_own_item():
     """ "Anna will update the budget by Friday, and Ben will write the press release": two action
     candidates, one task each (such a sentence once came out as one item holding both)."""
