@@ -12,79 +12,47 @@ When nothing is left and the best passage holds every word of the question, that
 own sentences are the answer, quoted as said: a small model often cannot phrase an answer, but
 the history did say it. Otherwise the answer is NOT_FOUND: never a guess.
 
-A question about a discussion comes with one passage, a stretch of talk (app.history.stretches):
-the model reads it as lines of talk, its answer begun like a summary ("F thought that"), and
-each sentence is checked as a summary's notes are, against the whole stretch, citing the turn
-that says most of it; with nothing left, the turn that says most of the question is quoted.
+A question about a discussion comes with one passage, a stretch of talk: stretch_answer.py
+writes its prompt and checks its answer.
 """
 
 from __future__ import annotations
 
-import re
 import threading
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from app.assistant.anchoring import anchored
-from app.assistant.chunking import Utterance
 from app.assistant.generation import guarded
-from app.assistant.grounding import FRAMING, NameBook, best_utterance, keeps_negation, supported
-from app.assistant.summary_check import checked_sentences
-from app.assistant.summary_title import VAGUE
-from app.assistant.text_tools import clean_speech, content_set, is_backchannel, split_sentences, stem, words
+from app.assistant.grounding import NameBook, keeps_negation, supported
+from app.assistant.history_answer import (
+    CITATION,
+    MARKER_AFTER_STOP,
+    NOT_FOUND,
+    SAYS_NOT_FOUND,
+    HistoryAnswer,
+    answers,
+    label_words,
+)
+from app.assistant.stretch_answer import check_stretch_answer, opening, stretch_request
+from app.assistant.text_tools import clean_speech, split_sentences
 from app.assistant.wording import shorter_versions
 from app.clock import clock
 from app.errors import AppError
-from app.history.stretches import ABOUT_SPEAKERS, asked_speakers, talk
+from app.history.stretches import talk
 from app.records import Citation
 from app.tasks.events import AnswerSoFar, Done, Event, Progress
 from models.slm.api import GenerationResult, LanguageModel, TextDelta
 
 if TYPE_CHECKING:
     from app.history.retrieval import Passage
-    from app.history.stretches import Moment
 
-NOT_FOUND = "I could not find that in your history."
+__all__ = ["NOT_FOUND", "AskTask", "Citation", "HistoryAnswer", "answer_question", "check_answer", "checked_question"]
+
 ANSWER_TOKENS = 96
 MAX_QUESTION_CHARS = 500
 QUOTE_COVER = 0.999  # a passage quoted as the answer holds every word of the question
-CITATION = re.compile(r"\s*\[(\d{1,2})\]")
-# "... on Thursday. [1]" cites the sentence before the marker: it moves inside ("Thursday [1].").
-MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d{1,2}\])+)")
-ASKING = frozenset(stem(w) for w in "think thought thinks say said says feel felt opinion".split())
-SAYS_NOTHING = frozenset(stem(w) for w in "detail details detailed depth length importance".split())
-DANGLING = frozenset("a an the of in on at to for with by from and or but into than".split())  # never last
-# "What did F think about ..." -> "F thought that ...".
-PAST = {
-    "think": "thought", "say": "said", "feel": "felt", "suggest": "suggested", "propose": "proposed",
-    "want": "wanted", "discuss": "discussed", "talk": "talked about", "mention": "mentioned", "report": "reported",
-}  # fmt: skip
-THAT_VERBS = frozenset({"thought", "said", "felt", "suggested", "proposed", "mentioned", "reported"})
-BEGINS = re.compile(r"[\"“‘'(]?[A-Z0-9]")  # how a sentence of an answer begins
-QUOTE_CHARS = 400
-SAYS_NOT_FOUND = re.compile(r"\bnot found\b|\b(?:do(?:es)? not|don't|doesn't) (?:say|mention)\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class HistoryAnswer:
-    question: str
-    text: str
-    citations: tuple[Citation, ...]
-    quoted: bool = False  # the answer is what the history said, not the model's own words
-
-    @property
-    def found(self) -> bool:
-        return bool(self.citations)
-
-    def to_json(self) -> dict:
-        return {
-            "question": self.question,
-            "answer": self.text,
-            "found": self.found,
-            "citations": [c.to_json() for c in self.citations],
-        }
 
 
 @dataclass(frozen=True)
@@ -122,9 +90,9 @@ def answer_question(
         return
     yield Progress(0.1, f"Reading {len(passages)} passage{'s' if len(passages) != 1 else ''}")
     shown = _fitting(model, task, question, list(passages))
-    opening = _opening(question) if shown[0].moments else ""
-    prompt = model.render_chat(_messages(task, question, shown)) + opening
-    written, checked, last_shown = opening, 0, ""
+    begun = opening(question) if shown[0].moments else ""
+    prompt = model.render_chat(_messages(task, question, shown)) + begun
+    written, checked, last_shown = begun, 0, ""
     result: GenerationResult | None = None
     for event in model.generate(prompt, guarded(ANSWER_TOKENS), cancel):
         if isinstance(event, GenerationResult):
@@ -145,21 +113,12 @@ def answer_question(
     if result.stop_reason == "cancelled" or (cancel is not None and cancel.is_set()):
         return
     yield Progress(0.9, "Checking the answer")
-    yield Done(check_answer(question, opening + result.text, shown))
+    yield Done(check_answer(question, begun + result.text, shown))
 
 
 def _complete_sentences(text: str) -> list[str]:
     """The sentences of a partly written answer that are finished (the next one has begun)."""
     return split_sentences(MARKER_AFTER_STOP.sub(r"\2\1", text))[:-1]
-
-
-def _answers(sentence: str, question: str) -> bool:
-    """False for what is no answer: a question ("So where else could you store your data?"), the
-    question said back ("The Professor thought about hiring Fey.", "The team discussed the parser
-    interface in detail."), a sentence left hanging ("... the subject intention in.")."""
-    if sentence.rstrip().endswith("?") or (words(sentence)[-1:] or [""])[0] in DANGLING:
-        return False
-    return bool(content_set(sentence) - content_set(question) - FRAMING - ASKING - VAGUE - SAYS_NOTHING)
 
 
 def _backs(sentence: str, passage: str, names: NameBook) -> bool:
@@ -171,8 +130,9 @@ def check_answer(question: str, text: str, passages: Sequence[Passage], quote: b
     citations; else (with quote) the best passage quoted, when it holds the whole question; else
     not found."""
     if passages and passages[0].moments:
-        return _check_stretch_answer(question, text, passages[0], quote)
+        return check_stretch_answer(question, text, passages[0], quote)
     names = NameBook([], [p.text for p in passages])
+    labels = label_words(p.text for p in passages)
     kept: list[str] = []
     cited: list[Passage] = []
     for sentence in split_sentences(MARKER_AFTER_STOP.sub(r"\2\1", text.strip())):
@@ -187,7 +147,7 @@ def check_answer(question: str, text: str, passages: Sequence[Passage], quote: b
             (
                 (p, version)
                 for version in shorter_versions(plain)
-                if _answers(version, question)
+                if answers(version, question, labels)
                 for p in sources
                 if _backs(version, p.text, names)
             ),
@@ -207,65 +167,6 @@ def check_answer(question: str, text: str, passages: Sequence[Passage], quote: b
         said = clean_speech(best.quote) or best.quote  # as said, without its "uh"s and stutters
         return HistoryAnswer(question, f"{where}: “{said}”", (_citation(best),), quoted=True)
     return HistoryAnswer(question, NOT_FOUND, ())
-
-
-def _check_stretch_answer(question: str, text: str, stretch: Passage, quote: bool) -> HistoryAnswer:
-    """An answer about a stretch of talk is checked as a summary's notes are (against the whole
-    stretch); each sentence cites the moment of the stretch that says most of it. Nothing left:
-    the moment that says most of the question, quoted."""
-    turns = [Utterance(i, i, m.start, m.speaker, m.text) for i, m in enumerate(stretch.moments)]
-    plain = CITATION.sub("", MARKER_AFTER_STOP.sub(r"\2\1", text.strip()))
-    names = NameBook([], [stretch.text])
-    kept: list[str] = []
-    cited: list[Citation] = []
-    for sentence in checked_sentences(plain, stretch.text, names):
-        sentence = clean_speech(sentence) or sentence
-        if not BEGINS.match(sentence) or SAYS_NOT_FOUND.search(sentence) or not _answers(sentence, question):
-            continue  # a piece cut off a sentence ('.., "utterance" or "link").') is none
-        if sentence in kept:
-            continue
-        kept.append(sentence)
-        citation = _turn_citation(stretch, best_utterance(sentence, turns) or turns[0])
-        if citation not in cited:
-            cited.append(citation)
-    if kept:
-        return HistoryAnswer(question, " ".join(kept), tuple(cited))
-    if not quote:
-        return HistoryAnswer(question, NOT_FOUND, ())
-    moment = _most_about(question, stretch.moments)
-    said = _quoted(question, clean_speech(moment.text) or moment.text)
-    where = ", ".join(part for part in (f"“{stretch.title}”", clock(moment.start)) if part)
-    return HistoryAnswer(question, f"{where}: “{said}”", (_turn_citation(stretch, moment),), quoted=True)
-
-
-def _turn_citation(stretch: Passage, turn: Moment | Utterance) -> Citation:
-    return Citation(stretch.item_id, stretch.kind, stretch.title, turn.start, turn.text)
-
-
-def _most_about(question: str, moments: Sequence[Moment]) -> Moment:
-    """The turn of a stretch that says most of the question, its rarer words counting more (as
-    grounding.best_utterance weighs them) and the asked person's turns twice (as the stretch was
-    found); the first of equals, where the talk about it begins."""
-    asked = content_set(question)
-    said = [asked & content_set(m.text) for m in moments]
-    document_freq = Counter(w for words_here in said for w in words_here)
-    speakers = asked_speakers(question, {m.speaker for m in moments if m.speaker})
-
-    def weight(i: int) -> float:
-        return sum(1 / document_freq[w] for w in said[i]) * (2 if moments[i].speaker in speakers else 1)
-
-    return moments[max(range(len(moments)), key=lambda i: (weight(i), -i))]
-
-
-def _quoted(question: str, said: str) -> str:
-    """A long turn quoted from where it says most of the question: two of its sentences."""
-    if len(said) <= QUOTE_CHARS:
-        return said
-    sentences = split_sentences(said)
-    asked = content_set(question)
-    best = max(range(len(sentences)), key=lambda i: (len(asked & content_set(sentences[i])), -i))
-    quote = " ".join(sentences[best : best + 2])
-    return quote if len(quote) <= QUOTE_CHARS else quote[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 def _citation(passage: Passage) -> Citation:
@@ -289,20 +190,9 @@ def _passage_lines(passages: Sequence[Passage]) -> str:
 def _messages(task: AskTask, question: str, passages: Sequence[Passage]) -> list[dict]:
     earlier = "".join(f"Earlier question: {q}\nEarlier answer: {a}\n" for q, a in task.previous[-2:])
     if passages and passages[0].moments:
-        stretch = passages[0]
-        span = f"from {clock(stretch.moments[0].start)} to {clock(stretch.moments[-1].start)}"
         return [
             {"role": "system", "content": SYSTEM},
-            {
-                "role": "user",
-                "content": (
-                    f"Part of the transcript of “{stretch.title}”, {span}, one line per turn:\n"
-                    f"{_stretch_lines(stretch)}\n\n"
-                    f"{earlier}Question: {question}\n\n"
-                    "Answer in two or three sentences, using only this transcript. If it does not answer the "
-                    "question, answer: Not found."
-                ),
-            },
+            {"role": "user", "content": stretch_request(passages[0], earlier, question)},
         ]
     return [
         {"role": "system", "content": SYSTEM},
@@ -316,35 +206,6 @@ def _messages(task: AskTask, question: str, passages: Sequence[Passage]) -> list
             ),
         },
     ]
-
-
-def _opening(question: str) -> str:
-    """Put in the model's mouth for an answer about a discussion: begun like a summary ("The
-    Professor thought that", "The team discussed"), a small model sums the talk up instead of
-    copying a line of it (as the summary's notes do, prompts.Framing)."""
-    match = ABOUT_SPEAKERS.search(question)
-    if match is None:
-        return "The team discussed"
-    who = match.group("who").strip()
-    if re.fullmatch(r"we|us", who, re.IGNORECASE):
-        who = "the team"
-    elif re.match(r"the\b", match.group(0).split(None, 2)[2], re.IGNORECASE):
-        who = "the " + who
-    who = who[0].upper() + who[1:]
-    verb = match.group("verb").lower()
-    said = PAST.get(verb, verb)
-    return f"{who} {said}" + (" that" if said in THAT_VERBS else "")
-
-
-def _stretch_lines(stretch: Passage) -> str:
-    """The stretch as the model reads it: without its "uh"s and stutters, and without the turns
-    that only say "Mm-hmm" or "Right"."""
-    lines = []
-    for moment in stretch.moments:
-        said = clean_speech(moment.text) or moment.text
-        if not is_backchannel(said):
-            lines.append(f"{moment.speaker}: {said}" if moment.speaker else said)
-    return "\n".join(lines)
 
 
 def _fitting(model: LanguageModel, task: AskTask, question: str, passages: list[Passage]) -> list[Passage]:

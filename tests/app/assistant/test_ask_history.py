@@ -172,6 +172,23 @@ def test_what_is_no_answer_is_not_one_even_when_its_passage_says_its_words(said)
     assert answer.text != said.replace(" [1]", "") and not (answer.found and not answer.quoted)
 
 
+def test_speaker_labels_are_no_answer_to_a_question_about_what():
+    """Qwen 0.5B answered "What were the modules for the SmartKom?" with "The SmartKom modules are
+    Grad D and Grad B.": every word is in its passage ("PhD A: ... Grad D: ..."), but the labels say
+    who spoke, not what the modules are. Asked who, a label is the answer."""
+    talk = Passage(
+        4, "recording", "transcript", "SmartKom", "2026-11-27T09:00:00Z", 600.0,
+        "PhD A: in SmartKom the two levels are the generation module and the parser module. Grad D: and Grad B: right.",
+        "PhD A: the two levels are the generation module and the parser module.", 1.0,
+    )  # fmt: skip
+    answer, _ = _answer(
+        "The SmartKom modules are Grad D and Grad B [1].", (talk,), "What were the modules for SmartKom?"
+    )
+    assert not answer.text.startswith("The SmartKom modules are Grad D")
+    answer, _ = _answer("The parser module was described by PhD A [1].", (talk,), "Who described the parser module?")
+    assert answer.text == "The parser module was described by PhD A." and not answer.quoted
+
+
 # A stretch of talk (app.history.stretches), as retrieval gives it for a question about a discussion.
 TALK = (
     Moment(300.0, "Grad C", "Now the parser."),
