@@ -100,7 +100,8 @@ def check_stretch_answer(question: str, text: str, stretch: Passage, quote: bool
         return HistoryAnswer(question, NOT_FOUND, ())
     moment = _most_about(question, stretch.moments)
     said = _quoted(question, clean_speech(moment.text) or moment.text)
-    where = ", ".join(part for part in (f"“{stretch.title}”", clock(moment.start)) if part)
+    # Who said it too: asked what F thought, the reader sees that these are F's words.
+    where = ", ".join(part for part in (f"“{stretch.title}”", clock(moment.start), moment.speaker) if part)
     return HistoryAnswer(question, f"{where}: “{said}”", (_turn_citation(stretch, moment),), quoted=True)
 
 

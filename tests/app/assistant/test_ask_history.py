@@ -233,9 +233,9 @@ def test_with_nothing_left_of_an_answer_about_a_discussion_its_moment_is_quoted(
     interface), or asked about F, F's."""
     answer, _ = _answer("Not found.", passages=(STRETCH,), question="Summarize the discussion about the interface")
     assert answer.quoted and answer.citations[0].start == 308.0
-    assert answer.text == "“Architecture”, 5:08: “But the interface to the generator is still unclear.”"
+    assert answer.text == "“Architecture”, 5:08, Grad C: “But the interface to the generator is still unclear.”"
     answer, _ = _answer("Not found.", passages=(STRETCH,), question="What did F think about the interface?")
-    assert answer.text == "“Architecture”, 5:12: “I would keep the interface small.”"
+    assert answer.text == "“Architecture”, 5:12, PhD F: “I would keep the interface small.”"
 
 
 def test_a_long_turn_is_quoted_from_where_it_says_the_question():
@@ -243,4 +243,7 @@ def test_a_long_turn_is_quoted_from_where_it_says_the_question():
     long_turn = Moment(400.0, "PhD F", talk + "The parser interface should stay a plain tree. That keeps it simple.")
     stretch = replace(STRETCH, moments=(long_turn,), text=f"PhD F: {long_turn.text}", start=400.0)
     answer, _ = _answer("Not found.", passages=(stretch,), question="What did F think about the parser interface?")
-    assert answer.text == "“Architecture”, 6:40: “The parser interface should stay a plain tree. That keeps it simple.”"
+    assert (
+        answer.text
+        == "“Architecture”, 6:40, PhD F: “The parser interface should stay a plain tree. That keeps it simple.”"
+    )
