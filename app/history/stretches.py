@@ -126,6 +126,10 @@ def best_stretch(
         if most < max(STRETCH_COVER, best[0] if best else 0.0):
             continue
         found = _scan(talk_rows, held_by, topic, weights, speakers)
+        if speakers and (found is None or found[0] < STRETCH_COVER):
+            # They spoke while it was discussed, in words of their own ("What did the Professor
+            # think about controlling the size of the input?": he never says "size").
+            found = _scan(talk_rows, held_by, topic, weights, speakers, own_words=False)
         if found is not None:
             cover, said, first, last = found
             if best is None or (cover, said) > best[:2]:
@@ -190,13 +194,22 @@ def _scan(
     topic: dict[str, frozenset[str]],
     weights: dict[str, float],
     speakers: tuple[str, ...],
+    own_words: bool = True,
 ) -> tuple[float, float, int, int] | None:
     """(cover, how often its words are said, first, last) of the best window of segments. Only
     the segments that say a word of the question count, and a window that begins with any other
     is never better than the next one: so only windows beginning at those are weighed, and the
-    window's counts change only as those enter and leave it."""
+    window's counts change only as those enter and leave it. Asked about speakers, a window
+    counts only where one of them says a word of the question (own_words), else where one of
+    them speaks at all."""
     total = sum(weights[w] for w in topic)
     saying = sorted(held_by)
+    # How many turns of the asked speakers come before each segment (read only when it counts).
+    turns_before = (
+        []
+        if own_words
+        else list(accumulate((talk_rows.speaker(i) in speakers for i in range(len(talk_rows.texts))), initial=0))
+    )
     weight_of = {}
     by_speaker = {}
     for i in saying:
@@ -215,7 +228,7 @@ def _scan(
             said += weight_of[i]
             spoken += by_speaker[i]
             entered += 1
-        if spoken or not speakers:
+        if not speakers or (spoken if own_words else turns_before[last + 1] - turns_before[first]):
             cover = sum(weights[w] for w, n in counts.items() if n) / total
             # At the same weight, the later window: it begins where the talk about it begins.
             if best is None or (cover, said) >= best[:2]:

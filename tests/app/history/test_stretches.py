@@ -53,6 +53,24 @@ def test_asked_about_a_speaker_the_stretch_is_where_they_talk_about_it(store):
     assert "PhD F: For me the parser interface" in stretch.text
 
 
+def test_asked_about_a_speaker_who_says_it_in_their_own_words_the_stretch_is_where_they_speak(store):
+    """ "What did the Professor think about controlling the size of the combinatorial input?" found
+    nothing in QMSum's meeting: the Professor spoke while it was discussed but never said "size" or
+    "input" himself. With no stretch where the asked speaker says the words, it is one where they
+    speak during the talk about it (and still none where they are silent)."""
+    talk = [
+        ("Grad C", "Now the parser."),
+        ("Professor B", "We should keep that part small and simple, I think."),
+        ("Grad C", "It hands the modules a tree, and that part works."),
+        ("Grad C", "But the interface to the generator is still unclear."),
+    ]
+    filler = [("Grad C", OTHER_TOPIC)] * 40
+    _spoken(store, [("Elena", "Good morning everyone."), *filler, *talk, *filler])
+    stretch = store.passages("What did the Professor think about the parser interface?")[0]
+    assert any(m.speaker == "Professor B" and m.text == talk[1][1] for m in stretch.moments)
+    assert not any(p.moments for p in store.passages("What did Elena think about the parser interface?"))
+
+
 def test_speakers_are_found_by_how_a_question_names_them():
     labels = {"PhD F", "Grad C", "Grad D", "Professor B", "Elena"}
     assert asked_speakers("What did F think about the XML format?", labels) == ("PhD F",)
