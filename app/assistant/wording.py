@@ -101,9 +101,15 @@ def shorter_versions(sentence: str) -> list[str]:
     versions = [sentence]
     for match in reversed(list(CLAUSE_BREAK.finditer(sentence))):
         head = sentence[: match.start()].rstrip(" ,;:")
-        if len(head.split()) >= MIN_CLAUSE_WORDS:
+        if len(head.split()) >= MIN_CLAUSE_WORDS and not _inside_quote(head):
             versions.append(head + ".")
     return versions
+
+
+def _inside_quote(head: str) -> bool:
+    """A head that stops inside a quotation ('... such as " If it 's of type " Landmark "') says
+    half of what was quoted: no clause of its own."""
+    return head.count('"') % 2 == 1 or head.count("“") > head.count("”")
 
 
 def finished(text: str, keep_head: bool = True) -> str:

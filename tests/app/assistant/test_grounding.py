@@ -144,6 +144,14 @@ def test_a_note_keeps_its_true_beginning():
     assert shorter_versions(sentence) == [sentence, "The team discussed a plan to meet at the lake hotel by Friday."]
 
 
+def test_a_sentence_is_never_cut_inside_a_quotation():
+    """A leading clause that stops inside quotation marks is half a quote, not a clause."""
+    sentence = 'He believed that by adding rules, such as " If it is of type " Landmark ", then you take a picture.'
+    assert shorter_versions(sentence) == [sentence, "He believed that by adding rules."]
+    curly = "He said the plan was “fine, but late” and left."
+    assert all("“" not in v or "”" in v for v in shorter_versions(curly))
+
+
 def test_titles_are_short_phrases():
     """A sentence-like title is cut to a phrase of at most eight words."""
     assert (
