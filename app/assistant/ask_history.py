@@ -34,6 +34,7 @@ from app.assistant.history_answer import (
     HistoryAnswer,
     answers,
     label_words,
+    spoken_turns,
 )
 from app.assistant.stretch_answer import check_stretch_answer, opening, stretch_request
 from app.assistant.text_tools import clean_speech, split_sentences
@@ -163,8 +164,10 @@ def check_answer(question: str, text: str, passages: Sequence[Passage], quote: b
         return HistoryAnswer(question, " ".join(kept), tuple(_citation(p) for p in cited))
     best = passages[0] if passages and quote else None
     if best is not None and best.cover >= QUOTE_COVER:
-        where = ", ".join(part for part in (f"“{best.title}”", clock(best.start)) if part)
-        said = clean_speech(best.quote) or best.quote  # as said, without its "uh"s and stutters
+        # As said, without its "uh"s and stutters; who said it beside where, as a stretch's quote.
+        said = clean_speech(best.quote) or best.quote
+        speaker, said = spoken_turns(said) if best.source == "transcript" else (None, said)
+        where = ", ".join(part for part in (f"“{best.title}”", clock(best.start), speaker) if part)
         return HistoryAnswer(question, f"{where}: “{said}”", (_citation(best),), quoted=True)
     return HistoryAnswer(question, NOT_FOUND, ())
 

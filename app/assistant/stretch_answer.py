@@ -111,26 +111,36 @@ def _turn_citation(stretch: Passage, turn: Moment | Utterance) -> Citation:
 
 def _most_about(question: str, moments: Sequence[Moment]) -> Moment:
     """The turn of a stretch that says most of the question, its rarer words counting more (as
-    grounding.best_utterance weighs them) and the asked person's turns twice (as the stretch was
-    found); the first of equals, where the talk about it begins."""
+    grounding.best_utterance weighs them); asked what someone thought, one of their own turns
+    when they say more than "Right" in the stretch; the first of equals, where the talk about it
+    begins."""
     asked = content_set(question)
     said = [asked & content_set(m.text) for m in moments]
     document_freq = Counter(w for words_here in said for w in words_here)
     speakers = asked_speakers(question, {m.speaker for m in moments if m.speaker})
+    theirs = [i for i, m in enumerate(moments) if m.speaker in speakers and not is_backchannel(clean_speech(m.text))]
 
     def weight(i: int) -> float:
-        return sum(1 / document_freq[w] for w in said[i]) * (2 if moments[i].speaker in speakers else 1)
+        return sum(1 / document_freq[w] for w in said[i])
 
-    return moments[max(range(len(moments)), key=lambda i: (weight(i), -i))]
+    turns = theirs or range(len(moments))
+    if not any(said[i] for i in turns):
+        # They spoke while it was discussed, never in its words: what they said at most length.
+        return moments[max(turns, key=lambda i: (len(content_set(moments[i].text)), -i))]
+    return moments[max(turns, key=lambda i: (weight(i), -i))]
 
 
 def _quoted(question: str, said: str) -> str:
-    """A long turn quoted from where it says most of the question: two of its sentences."""
+    """A long turn quoted from where it says most of the question (or most at all): two of its
+    sentences."""
     if len(said) <= QUOTE_CHARS:
         return said
     sentences = split_sentences(said)
     asked = content_set(question)
-    best = max(range(len(sentences)), key=lambda i: (len(asked & content_set(sentences[i])), -i))
+    held = [content_set(s) for s in sentences]
+    # None says the question's words (they spoke of it in their own): where it says most.
+    measure = (lambda i: len(asked & held[i])) if any(asked & h for h in held) else (lambda i: len(held[i]))
+    best = max(range(len(sentences)), key=lambda i: (measure(i), -i))
     quote = " ".join(sentences[best : best + 2])
     return quote if len(quote) <= QUOTE_CHARS else quote[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
 

@@ -143,6 +143,24 @@ def test_an_answer_reads_without_the_uhs_of_speech():
     assert quoted.citations[0].text == said.quote
 
 
+def test_a_quoted_passage_says_who_spoke_once():
+    """A quote of one person's talk names them beside where it was said, as a stretch's quote
+    does; a turn that said nothing once cleaned ("Grad D: uh") is no label left in the quote."""
+    talk = "PhD A: the generation module is one level. Grad D: uh PhD A: and the parser is the other."
+    said = Passage(4, "recording", "transcript", "SmartKom", "2026-11-30T09:00:00Z", 608.0, talk, talk, 1.0)
+    quoted, _ = _answer("Not found.", (said,), "What are the generation module and the parser?")
+    assert quoted.text == (
+        "“SmartKom”, 10:08, PhD A: “The generation module is one level. and the parser is the other.”"
+    )
+    both = replace(
+        said, text=talk.replace("Grad D: uh", "Grad D: yes"), quote=talk.replace("Grad D: uh", "Grad D: yes")
+    )
+    quoted, _ = _answer("Not found.", (both,), "What are the generation module and the parser?")
+    assert quoted.text.endswith(
+        "“PhD A: the generation module is one level. Grad D: yes PhD A: and the parser is the other.”"
+    )
+
+
 def test_a_sentence_whose_tail_the_passage_does_not_back_keeps_its_true_beginning():
     """SmolLM2, asked what the Professor thought about the size of the input, wrote a true
     clause and an invented one ("..., and he suggested a more precise approach"): the answer
@@ -162,6 +180,7 @@ def test_a_sentence_whose_tail_the_passage_does_not_back_keeps_its_true_beginnin
         "Elena thought about the login report [1].",  # the question said back
         "Elena discussed the login report in detail [1].",  # the question said back, with a word that says nothing
         "Elena will send the login report on [1].",  # left hanging
+        "Elena said that by sending the login report on Thursday [1].",  # what she said was cut away
     ],
 )
 def test_what_is_no_answer_is_not_one_even_when_its_passage_says_its_words(said):
@@ -230,11 +249,15 @@ def test_an_answer_about_a_discussion_cites_the_moment_each_sentence_rests_on():
 
 def test_with_nothing_left_of_an_answer_about_a_discussion_its_moment_is_quoted():
     """The turn that says most of the question, the first of equals (what Grad C said of the
-    interface), or asked about F, F's."""
+    interface), or asked about F, F's own."""
     answer, _ = _answer("Not found.", passages=(STRETCH,), question="Summarize the discussion about the interface")
     assert answer.quoted and answer.citations[0].start == 308.0
     assert answer.text == "“Architecture”, 5:08, Grad C: “But the interface to the generator is still unclear.”"
     answer, _ = _answer("Not found.", passages=(STRETCH,), question="What did F think about the interface?")
+    assert answer.text == "“Architecture”, 5:12, PhD F: “I would keep the interface small.”"
+    # Grad C says more of it, but the question is what F thought.
+    question = "What did F think about the interface to the generator?"
+    answer, _ = _answer("Not found.", passages=(STRETCH,), question=question)
     assert answer.text == "“Architecture”, 5:12, PhD F: “I would keep the interface small.”"
 
 
@@ -246,4 +269,23 @@ def test_a_long_turn_is_quoted_from_where_it_says_the_question():
     assert (
         answer.text
         == "“Architecture”, 6:40, PhD F: “The parser interface should stay a plain tree. That keeps it simple.”"
+    )
+
+
+def test_asked_about_someone_who_never_says_its_words_their_fullest_words_are_quoted():
+    """Asked what the Professor thought of the input's size, the stretch is one where he spoke of it
+    in words of his own: his turn that says most, from its fullest sentences, not "OK, sorry"."""
+    filler = "OK, sorry. Too quick for me. " * 20
+    said = filler + "We could add rules that say every landmark type gets its own picture action. Right."
+    moments = (
+        Moment(900.0, "Professor B", "OK, I am sorry."),
+        Moment(904.0, "Grad D", "The input size grows with every combination we add."),
+        Moment(908.0, "Professor B", said),
+    )
+    stretch = replace(STRETCH, moments=moments, text="\n".join(f"{m.speaker}: {m.text}" for m in moments))
+    question = "What did the Professor think about the size of the input?"
+    answer, _ = _answer("Not found.", passages=(stretch,), question=question)
+    assert answer.text == (
+        "“Architecture”, 15:08, Professor B: “We could add rules that say every landmark type gets its own "
+        "picture action. Right.”"
     )
