@@ -9,13 +9,13 @@ import threading
 from typing import Literal
 
 from app.assistant import prompts
-from app.assistant.extract import Candidate
+from app.assistant.extract import DECISION_CUES, Candidate
 from app.assistant.generation import ask, fits, guarded
 from app.assistant.grounding import SELF_COMMIT, NameBook, due_phrase, keeps_negation, strip_repetition
 from app.assistant.owners import owner_for
 from app.assistant.summary_check import checked_sentences
 from app.assistant.summary_options import SummaryOptions
-from app.assistant.text_tools import STOPWORDS, split_label, split_sentences
+from app.assistant.text_tools import STOPWORDS, content_set, split_label, split_sentences
 from app.assistant.wording import (
     TEAM_COMMITS,
     has_first_person,
@@ -50,7 +50,7 @@ class ItemWriter:
         text = self._rewrite(prompts.decision(candidate.line), candidate)
         if text is None:
             return None
-        if says_no_verb(text):
+        if says_no_verb(text) or not _says_what_was_decided(text, candidate.text):
             text = ""
         text = text or plain_fallback(candidate.text, None)
         return SummaryItem(text, candidate.utterance.start_of(candidate.text)) if text else False
@@ -106,6 +106,25 @@ class ItemWriter:
             return ""
         kept = checked_sentences(sentence, candidate.context, self.names, min_cover=0.7)
         return sentence if kept == [sentence] else ""
+
+
+# "It needs to be more than one big button because ... the panel itself is a single panel": what
+# comes after "because" explains the decision; it is not the decision.
+REASON = re.compile(r"\b(?:because|since|'?cause|it's just that)\b", re.IGNORECASE)
+
+
+def _says_what_was_decided(written: str, said: str) -> bool:
+    """False for a decision written from the reason given for it ("The phone is a single panel.")
+    rather than from the words that decide (ES2002d, SmolLM2)."""
+    reason = REASON.search(said)
+    if reason is None:
+        return True
+    deciding, explaining = said[: reason.start()], said[reason.start() :]
+    if not any(cue.search(deciding) for cue, _ in DECISION_CUES) or any(
+        cue.search(explaining) for cue, _ in DECISION_CUES
+    ):
+        return True
+    return bool(content_set(written) & content_set(deciding))
 
 
 def _team_commitment(said: str) -> bool:

@@ -91,6 +91,9 @@ def third_person(text: str, owner: str | None) -> str:
 CLAUSE_BREAK = re.compile(
     r",\s+(?:which|who|where|while|and|but|as|including|with|so)\b|\s+(?:because|including|"
     r"as well as|in order to|so that|which)\b|[,;:]\s"
+    # "... a remote control for television and highlighted the need for ...": a second verb, its
+    # own clause (not "new and improved buttons": a verb takes an object).
+    r"|\s+and\s+(?=(?:also\s+)?[a-z]{3,}ed\s+(?:the|a|an|that|how|what|their|its|his|her|some|several)\b)"
 )
 MIN_CLAUSE_WORDS = 5
 

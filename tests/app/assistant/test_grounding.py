@@ -144,6 +144,15 @@ def test_a_note_keeps_its_true_beginning():
     assert shorter_versions(sentence) == [sentence, "The team discussed a plan to meet at the lake hotel by Friday."]
 
 
+def test_a_second_verb_after_and_is_a_clause_of_its_own():
+    """TS3003a's overview lost "They also explored the idea of a remote control for television and
+    highlighted the need for technology in entertainment." whole, for its invented tail; an
+    adjective pair ("new and improved buttons") is no break."""
+    sentence = "They explored the idea of a remote control for television and highlighted the need for fun."
+    assert shorter_versions(sentence)[1:] == ["They explored the idea of a remote control for television."]
+    assert shorter_versions("The team discussed the new and improved buttons for the remote.")[1:] == []
+
+
 def test_a_sentence_is_never_cut_inside_a_quotation():
     """A leading clause that stops inside quotation marks is half a quote, not a clause."""
     sentence = 'He believed that by adding rules, such as " If it is of type " Landmark ", then you take a picture.'

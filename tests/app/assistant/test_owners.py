@@ -165,6 +165,26 @@ def test_a_decision_rewritten_without_a_verb_falls_back_to_what_was_said():
     ]
 
 
+def test_a_decision_written_from_its_reason_is_no_decision():
+    """SmolLM2 rewrote ES2002d's "It needs to be more than one big button because ... the panel
+    itself is a single panel" as the decision "The phone is a single panel.": the reason, not what
+    was decided. Written from the deciding words, it stands."""
+    segments = [
+        Utterance(
+            0,
+            0,
+            0.0,
+            "A",
+            "We decided the remote needs more than one big button because in a phone the panel is a single panel.",
+        ),
+        Utterance(1, 1, 5.0, "B", "Okay, sounds good to me."),
+    ]
+    summary = run_summary(ScriptedModel(lambda prompt: "The phone is a single panel."), segments)
+    assert "The phone is a single panel." not in [d.text for d in summary.decisions]
+    summary = run_summary(ScriptedModel(lambda prompt: "The remote needs more than one big button."), segments)
+    assert [d.text for d in summary.decisions] == ["The remote needs more than one big button."]
+
+
 def test_wondering_whether_one_has_to_is_no_commitment():
     """ES2002d's "Okay, just wondering if I need to include it in the minutes" became the action item
     "B will include the minutes if you're submitting it anyway."; asking is no task."""
