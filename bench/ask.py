@@ -9,7 +9,8 @@ its turns as segments four seconds apart, speaker labels kept). Then:
   "not found"; answers with a number, date or person name their cited passages do not hold
   (structured_grounding.invented_facts; target 0).
 - Baseline, same model and output budget: the beginning of the right meeting that fits the
-  context, then the question ("Answer the question about this meeting"), its ROUGE-L.
+  context, then the question ("Answer the question about this meeting"), its ROUGE-L, and its
+  answers with a number, date or person name the whole meeting never says (the same check).
 - Ten questions written here that no meeting answers: how many are answered "not found"
   (required: at least 9).
 - Speed: for each QMSum query the model ran on, the time to its first token and to the first
@@ -40,6 +41,7 @@ from app.assistant.ask_history import NOT_FOUND, AskTask, answer_question  # noq
 from app.assistant.generation import ask, guarded  # noqa: E402
 from app.assistant.grounding import NameBook  # noqa: E402
 from app.assistant.structured_grounding import invented_facts  # noqa: E402
+from app.assistant.text_tools import split_sentences  # noqa: E402
 from app.history import HistoryStore  # noqa: E402
 from app.tasks.events import AnswerSoFar, Done  # noqa: E402
 from models.types import Segment  # noqa: E402
@@ -67,6 +69,9 @@ UNANSWERABLE = (
 def load_meetings() -> list[dict]:
     rows = [json.loads(line) for line in (EVAL / "meetings.jsonl").read_text().splitlines() if line.strip()]
     return rows
+
+
+LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*\u2022])\s+")
 
 
 def rouge_l(candidate: str, reference: str) -> float:
@@ -130,6 +135,19 @@ def baseline(model, meeting: dict, question: str) -> str:
             break
         kept = trial
     return ask(model, _baseline_messages("\n".join(kept), question), guarded(ANSWER_TOKENS)).text
+
+
+def _baseline_inventions(answer: str, said: str) -> list[str]:
+    """What a baseline answer names that the meeting never says, counted leniently: its "1." and
+    "-" list markers are no numbers, and the first word of each sentence ("Firstly", "Specifically")
+    is never taken for a name (a name there is missed: the count is a floor)."""
+    names = NameBook([], [said])
+    found: list[str] = []
+    for line in answer.splitlines():
+        for sentence in split_sentences(LIST_MARKER.sub("", line).strip()):
+            sentence = sentence[:1].lower() + sentence[1:]
+            found += [f for f in invented_facts(sentence, said, names) if f not in found]
+    return found
 
 
 def _baseline_messages(transcript: str, question: str) -> list[dict]:
@@ -201,6 +219,10 @@ def main(argv=None) -> int:
             source = " ".join(p.text for p in passages)
             facts = invented_facts(answer.text, source, NameBook([], [source]))
         plain = "" if args.no_baseline else baseline(model, by_id[meeting_id], query["query"])
+        # The baseline read the meeting itself: what it names that the whole meeting (and its
+        # speakers) never says is invented, as for the answers.
+        said = "\n".join(f"{t['speaker']}: {t['text']}" for t in by_id[meeting_id]["turns"])
+        plain_facts = _baseline_inventions(plain, said)
         rows.append(
             {
                 "meeting": meeting_id,
@@ -213,6 +235,7 @@ def main(argv=None) -> int:
                 "rouge_l": rouge_l(answer.text, query["answer"]),
                 "baseline": plain,
                 "baseline_rouge_l": rouge_l(plain, query["answer"]) if plain else None,
+                "baseline_invented": plain_facts,
                 "first_token_s": first_s,
                 "first_words_s": shown_s,
             }
@@ -241,6 +264,9 @@ def main(argv=None) -> int:
         else None,
         "not_found_share": round(1 - len(found) / len(rows), 3),
         "answers_with_invented_facts": sum(bool(r["invented"]) for r in rows),
+        "baseline_answers_with_invented_facts": None
+        if args.no_baseline
+        else sum(bool(r["baseline_invented"]) for r in rows),
         "unanswerable_said_not_found": f"{sum(not_found)} of {len(not_found)}",
         "first_token_median_s": round(statistics.median(tokens), 2) if tokens else None,
         "first_words_shown_median_s": round(statistics.median(firsts), 2) if firsts else None,
