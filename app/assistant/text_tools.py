@@ -33,7 +33,9 @@ STUTTER = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)  # "the the the" -> 
 BROKEN_WORD = re.compile(r"\b(\w{1,4})\s+-\s+(?=\1)", re.IGNORECASE)  # "Th - this" -> "this"
 # "th that", "wh what": a start of the next word that is no word itself (a word, "in into", stays)
 # (never the end of a contraction: "it's strange", "let's see")
-CUT_OFF = re.compile(r"(?<!['\u2019])\b([A-Za-z]{1,2})\s+(?=\1[a-z])", re.IGNORECASE)
+CUT_OFF = re.compile(
+    r"(?<!['\u2019])\b([A-Za-z]{1,2})\s+(?=(?:\1\s+){0,3}\1[a-z])", re.IGNORECASE
+)  # "w w we" too (bounded)
 # "it's not uh w", "the top goal of this m": a clause that ends in a piece of a word (lower case,
 # not the end of a contraction) is one the speaker broke off; all of it goes, as it says nothing.
 # Anchored at a clause's start: tried from every character, a pasted line without punctuation

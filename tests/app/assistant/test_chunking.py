@@ -105,13 +105,19 @@ def test_a_growing_transcript_keeps_its_earlier_chunks():
 
 
 def test_a_word_cut_off_and_said_again_is_said_once():
-    """A cut-off "th that" is "that"; a real short word before a longer one ("in into") stays."""
+    """A cut-off "th that" is "that", and so is a start tried twice ("w w we", QMSum's Grad D); a
+    real short word before a longer one ("in into") stays."""
     segments = [
         TranscriptSegment(0.0, 4.0, "OK so, th {pause} that, we probably won't do this early on."),
         TranscriptSegment(4.0, 8.0, "We put it in into the box, wh what do you mean?", "B"),
+        TranscriptSegment(8.0, 12.0, "Ultimately we may w w we regard this as an exercise.", "C"),
     ]
     texts = [u.text for u in prepare_utterances(segments)]
-    assert texts == ["OK so, that, we probably won't do this early on.", "We put it in into the box, what do you mean?"]
+    assert texts == [
+        "OK so, that, we probably won't do this early on.",
+        "We put it in into the box, what do you mean?",
+        "Ultimately we may we regard this as an exercise.",
+    ]
 
 
 def test_an_utterance_longer_than_a_chunk_is_cut_with_its_start_time():
