@@ -91,9 +91,8 @@ def answers(sentence: str, question: str, labels: frozenset[str] = frozenset()) 
     """False for what is no answer: a question ("So where else could you store your data?"), the
     question said back ("The Professor thought about hiring Fey.", "The team discussed the parser
     interface in detail."), a sentence left hanging ("... the subject intention in.", "He believed
-    that by adding rules."), or, unless
-    the question asks who, speaker labels offered as the answer ("The SmartKom modules are Grad
-    D and Grad B.", Qwen 0.5B)."""
+    that by adding rules."), or, unless the question asks who, speaker labels offered as the
+    answer ("The SmartKom modules are Grad D and Grad B.", Qwen 0.5B)."""
     last = LAST_WORD.search(sentence)
     # Case kept: "... described by PhD A." ends on a label, "... the subject intention in." hangs.
     if sentence.rstrip().endswith("?") or (last is not None and last.group(1) in DANGLING):
