@@ -35,6 +35,7 @@ from app.assistant.history_answer import (
     answers,
     label_words,
     spoken_turns,
+    without_loose_end,
 )
 from app.assistant.stretch_answer import check_stretch_answer, opening, stretch_request
 from app.assistant.text_tools import clean_speech, split_sentences
@@ -167,6 +168,7 @@ def check_answer(question: str, text: str, passages: Sequence[Passage], quote: b
         # As said, without its "uh"s and stutters; who said it beside where, as a stretch's quote.
         said = clean_speech(best.quote) or best.quote
         speaker, said = spoken_turns(said) if best.source == "transcript" else (None, said)
+        said = without_loose_end(said)
         where = ", ".join(part for part in (f"“{best.title}”", clock(best.start), speaker) if part)
         return HistoryAnswer(question, f"{where}: “{said}”", (_citation(best),), quoted=True)
     return HistoryAnswer(question, NOT_FOUND, ())

@@ -35,6 +35,7 @@ REPORTED = re.compile(
     r"that\s+((?:by|with|for|in|on|to|from|about|through|without|such as)\b.*)",
     re.IGNORECASE,
 )
+LOOSE_END = re.compile(r"[\s,;:-]+(?:" + "|".join(sorted(DANGLING)) + r")\s*$", re.IGNORECASE)
 # "PhD A: ...", "Grad D: ..." inside a passage: who spoke, not what they spoke of.
 LABEL = re.compile(r"(?:^|(?<=\s))([A-Z][\w.'-]*(?: [A-Z0-9][\w.'-]*)?):(?=\s|$)", re.MULTILINE)
 
@@ -85,6 +86,12 @@ def spoken_turns(quote: str) -> tuple[str | None, str]:
         who, said = turns[0]
         return who, said[:1].upper() + said[1:]
     return None, " ".join(f"{who}: {said}" if who else said for who, said in turns)
+
+
+def without_loose_end(said: str) -> str:
+    """A quote without the word its turn broke off after ("... a well-defined interface. and"):
+    it reads as cut short, and says nothing."""
+    return LOOSE_END.sub("", said) or said
 
 
 def answers(sentence: str, question: str, labels: frozenset[str] = frozenset()) -> bool:

@@ -24,6 +24,7 @@ from app.assistant.history_answer import (
     SAYS_NOT_FOUND,
     HistoryAnswer,
     answers,
+    without_loose_end,
 )
 from app.assistant.summary_check import checked_sentences
 from app.assistant.text_tools import clean_speech, content_set, is_backchannel, split_sentences
@@ -99,7 +100,7 @@ def check_stretch_answer(question: str, text: str, stretch: Passage, quote: bool
     if not quote:
         return HistoryAnswer(question, NOT_FOUND, ())
     moment = _most_about(question, stretch.moments)
-    said = _quoted(question, clean_speech(moment.text) or moment.text)
+    said = without_loose_end(_quoted(question, clean_speech(moment.text) or moment.text))
     # Who said it too: asked what F thought, the reader sees that these are F's words.
     where = ", ".join(part for part in (f"“{stretch.title}”", clock(moment.start), moment.speaker) if part)
     return HistoryAnswer(question, f"{where}: “{said}”", (_turn_citation(stretch, moment),), quoted=True)

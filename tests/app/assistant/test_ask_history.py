@@ -289,3 +289,18 @@ def test_asked_about_someone_who_never_says_its_words_their_fullest_words_are_qu
         "“Architecture”, 15:08, Professor B: “We could add rules that say every landmark type gets its own "
         "picture action. Right.”"
     )
+
+
+def test_a_quote_does_not_end_on_the_word_its_turn_broke_off_after():
+    """QMSum's "... where there really is a well-defined interface. and" is quoted without its
+    last "and": a quote that ends on it reads as cut short."""
+    talk = "PhD A: that does not contradict an architecture with a well-defined interface. and"
+    said = Passage(5, "recording", "transcript", "SmartKom", "2026-11-30T09:00:00Z", 600.0, talk, talk, 1.0)
+    quoted, _ = _answer("Not found.", (said,), "What about an architecture with a well-defined interface?")
+    assert quoted.text == (
+        "“SmartKom”, 10:00, PhD A: “That does not contradict an architecture with a well-defined interface.”"
+    )
+    moment = Moment(600.0, "PhD A", "That does not contradict an architecture with a well-defined interface. and")
+    stretch = replace(STRETCH, moments=(moment,), text=f"PhD A: {moment.text}", start=600.0)
+    quoted, _ = _answer("Not found.", (stretch,), "Summarize the discussion about the interface")
+    assert quoted.text.endswith("PhD A: “That does not contradict an architecture with a well-defined interface.”")
