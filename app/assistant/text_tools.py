@@ -59,8 +59,7 @@ du er es wo da zu im am um ob ja ne na ab wie je tu il ce le la de et ou un se s
 su mi yo el lo me ya ha he di ve al io li ti ci vi ho fa ik jy ze zo nu op of om em os as
 """.split()
 )
-_REAL_SHORT = STOPWORDS | SHORT_WORDS
-_ANY_SHORT_WORD = _REAL_SHORT | OTHER_SHORT_WORDS
+_ANY_SHORT_WORD = STOPWORDS | SHORT_WORDS | OTHER_SHORT_WORDS
 
 BACKCHANNELS = frozenset(
     """
@@ -103,7 +102,8 @@ def clean_speech(text: str) -> str:
     """Speech with fillers, stutters and annotation marks removed; empty if nothing is left."""
     text = FILLERS.sub("", text)
     text = BROKEN_WORD.sub("", text)
-    text = CUT_OFF.sub(lambda m: m.group(0) if m.group(1).lower() in _REAL_SHORT else "", text)
+    # A word of the other languages stays too: "parle de demain", "bin da damit", "si simplemente".
+    text = CUT_OFF.sub(lambda m: m.group(0) if m.group(1).lower() in _ANY_SHORT_WORD else "", text)
     text = BROKEN_OFF_CLAUSE.sub(lambda m: m.group(0) if m.group("piece") in _ANY_SHORT_WORD else "", text)
     text = STUTTER.sub(r"\1", text)
     text = re.sub(r"\s+([,.!?;:])", r"\1", text)

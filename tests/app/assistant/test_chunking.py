@@ -120,6 +120,14 @@ def test_a_word_cut_off_and_said_again_is_said_once():
     ]
 
 
+def test_a_short_word_of_another_language_is_no_cut_off_word():
+    """French "de demain", German "da damit", Spanish "si simplemente": a word, then a longer
+    one that starts with it; each says something ("of tomorrow", "if simply") and stays."""
+    said = ["Je parle de demain.", "Ich bin da damit fertig.", "Lo lograremos, si simplemente vamos."]
+    segments = [TranscriptSegment(4.0 * i, 4.0 * i + 4.0, text, "A") for i, text in enumerate(said)]
+    assert [u.text for u in prepare_utterances(segments)] == [" ".join(said)]
+
+
 def test_an_utterance_longer_than_a_chunk_is_cut_with_its_start_time():
     """One speaker talking for pages is split by sentences (and a sentence by words), every
     piece keeping the utterance's start time."""
