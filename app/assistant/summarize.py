@@ -41,7 +41,7 @@ from app.assistant.summary_options import DETAIL_LEVELS, SummaryOptions  # noqa:
 from app.assistant.summary_title import summary_title
 from app.assistant.text_tools import clean_speech, similarity
 from app.assistant.transcript_input import TranscriptSegment
-from app.assistant.wording import finished, plain_fallback, shorter_versions, tidy
+from app.assistant.wording import finished, has_first_person, plain_fallback, shorter_versions, tidy
 from app.errors import AppError, CancelledError
 from app.records import ActionItem, Summary, SummaryItem
 from app.tasks.events import Done, Event, Progress, SummarySoFar
@@ -315,6 +315,8 @@ class _Run:
         sentences = self.merge(texts, self.options.overview_tokens)
         if sentences is None:
             return None
+        if sentences:  # its first sentence gone, "They also explored ..." has no one to be "they"
+            sentences[0] = STANDALONE_THEY.sub("The team ", sentences[0])
         return " ".join(sentences)
 
     def merge(self, texts: list[str], max_tokens: int | None = None) -> list[str] | None:
@@ -333,7 +335,8 @@ class _Run:
         )
         if answer.cancelled:
             return None
-        return checked_sentences(whole(answer), notes, self.names)
+        # "..., which was described by Johno and me": a speaker's words copied, not the overview's.
+        return [s for s in checked_sentences(whole(answer), notes, self.names) if not has_first_person(s)]
 
 
 # --- helpers -----------------------------------------------------------------------------------

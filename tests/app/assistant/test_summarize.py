@@ -252,6 +252,24 @@ def test_an_overview_the_token_limit_cuts_ends_on_a_whole_clause():
     assert summary.overview.endswith("funding.") and "focusing" not in summary.overview, summary.overview
 
 
+def test_an_overview_is_in_the_third_person_from_its_first_sentence():
+    """SmolLM2's overview of QMSum's fourth meeting lost its first sentence (invented) and began
+    "They also explored ...", and said "..., which was described by Johno and me": the overview
+    begins with the team, and a sentence in a speaker's first person is none of it."""
+
+    def writer(prompt: str) -> str:
+        user = last_user_message(prompt)
+        if "Notes on a meeting" in user:
+            first, second = [line[2:].rstrip(".") for line in user.split("\n") if line.startswith("- ")][:2]
+            second = second[0].lower() + second[1:]
+            return f" met in Paris. They also discussed that {second}. {first}, as my notes say."
+        return notes_writer(prompt)
+
+    summary = run_summary(ScriptedModel(writer), long_meeting(parts=2, lines_per_part=40))
+    assert summary.overview.startswith("The team also discussed that "), summary.overview
+    assert not re.search(r"\bmy\b", summary.overview), summary.overview
+
+
 def test_a_short_recording_reads_without_its_greeting_and_lists_every_commitment():
     """What the Record window got from one voice (the virtual microphone's 11 seconds): the
     greeting is neither key point nor title; a key point the model could not phrase is the
