@@ -175,8 +175,8 @@ def short_title(text: str) -> str:
         r"^.{0,60}?\b(?:discussed|talked about|went over|looked at|reviewed)\s+", "", text.strip(), flags=re.IGNORECASE
     )
     title = re.sub(
-        r"^(?:in this (?:meeting|conversation),?\s*)?(?:the team|they|we)\s+(?:is|are|was|were|has|have|"
-        r"will)?\s*",
+        r"^(?:in this (?:meeting|conversation),?\s*)?(?:the team|they|we)\s+(?:also\s+|then\s+)?"
+        r"(?:is|are|was|were|has|have|will)?\s*",
         "",
         title,
         flags=re.IGNORECASE,

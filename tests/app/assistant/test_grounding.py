@@ -169,6 +169,10 @@ def test_titles_are_short_phrases():
     )
     assert short_title("Budget review.") == "Budget review"
     assert short_title("Spring fair venue and parking") == "Spring fair venue and parking"
+    # An overview's second sentence, moved first ("Also explored how to create schemas" before).
+    assert (
+        short_title("The team also explored how to create schemas that hold roles.") == "Explored how to create schemas"
+    )
 
 
 def test_titles_are_never_cut_mid_phrase():
