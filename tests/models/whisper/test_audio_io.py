@@ -19,7 +19,8 @@ def decoded(path) -> np.ndarray:
 def test_every_format_decodes_to_the_same_16khz_mono_audio(speech_formats):
     """wav, flac, mp3, m4a, aac, ogg, opus and the audio track of mp4, webm and mkv all come
     out as 16 kHz mono float32 of the clip's length (codec padding aside). probe's length is an
-    estimate for progress (raw ADTS aac has only its bit rate to go by), so it gets 8%."""
+    estimate for progress, so it gets 8%; raw ADTS aac has only the bit rate of its first frames
+    to go by, which missed by 8.4% in one fresh-clone run (22.2 s for 20.5 s), so it gets 15%."""
     reference = decoded(speech_formats["wav"])
     for name, path in speech_formats.items():
         samples = decoded(path)
@@ -28,7 +29,8 @@ def test_every_format_decodes_to_the_same_16khz_mono_audio(speech_formats):
         assert 0.3 * np.abs(reference).max() < np.abs(samples).max() <= 1.0, name
         info = probe(path)
         seconds = reference.size / SAMPLE_RATE
-        assert info.duration is not None and abs(info.duration - seconds) < max(0.3, 0.08 * seconds), name
+        share = 0.15 if name == "aac" else 0.08
+        assert info.duration is not None and abs(info.duration - seconds) < max(0.3, share * seconds), name
 
 
 def test_decoding_comes_in_bounded_blocks(speech_formats):
