@@ -31,6 +31,19 @@ NUMBER_WORDS = {
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
     "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
 }  # fmt: skip
+# Words that frame a question rather than name its topic: a question asks for "the
+# disadvantages of ATLAS" or "the advantage of using Noisy-ORs", and the talk that answers it
+# says "the problem with ATLAS is ..." or "Noisy-ORs are a way to deal with this", rarely
+# "disadvantage" or "using". With a word of its topic beside them they are left out of what a
+# passage must hold (else the rarest of them, said once in another meeting, outweighs the topic
+# and nothing is found); alone they are the topic.
+FRAMING_WORDS = frozenset(
+    """advantage advantages disadvantage disadvantages benefit benefits drawback drawbacks downside
+    downsides upside upsides pros cons option options alternative alternatives choices problem problems
+    issue issues concern concerns idea ideas suggestion suggestions proposal proposals reason reasons
+    point points question questions challenge challenges difficulty difficulties risk risks solution
+    solutions approach approaches possibility possibilities aspect aspects feedback use uses used using""".split()
+)
 DIGITS_TO_WORDS = {str(value): word for word, value in NUMBER_WORDS.items()}
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -43,7 +56,8 @@ def question_words(question: str) -> list[str]:
             continue
         if word not in seen:
             seen.append(word)
-    return seen[:MAX_WORDS]
+    topic = [word for word in seen if word not in FRAMING_WORDS]
+    return (topic or seen)[:MAX_WORDS]
 
 
 def variants(word: str) -> list[str]:

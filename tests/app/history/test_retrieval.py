@@ -31,6 +31,19 @@ def test_question_words_leave_out_how_it_is_asked():
     assert question_words("What did we decide about hiring?") == ["decide", "hiring"]
 
 
+def test_a_word_that_frames_the_question_is_not_its_topic(store):
+    """Asked for "the disadvantages of the vendor", the talk that answers it says "problem", and the one
+    meeting that says "disadvantage" (about something else) is no answer."""
+    assert question_words("What were the disadvantages of the vendor and other options?") == ["vendor"]
+    assert question_words("What are the options?") == ["options"]  # alone, it is the topic
+    vendor = add_meeting(
+        store, [*SMALL_TALK, "The problem with the vendor is that their support takes a week to answer."]
+    )
+    add_meeting(store, [*SMALL_TALK, "The only disadvantage of the new chairs is the colour."])
+    (best, *_) = store.passages("What were the disadvantages of the vendor and other options?")
+    assert best.item_id == vendor and "support takes a week" in best.text
+
+
 def test_a_fact_is_found_in_its_recording_at_the_moment_it_was_said(store):
     launch = add_meeting(store, LAUNCH, title="Launch sync")
     add_meeting(store, HIRING, title="Team planning")
