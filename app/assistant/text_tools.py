@@ -29,6 +29,8 @@ one two also something anything everything lot bit way sure alright exactly what
 
 # Sounds and tics of speech that carry nothing for a summary (removed before the model sees them).
 FILLERS = re.compile(r"(?:\{\w+\}|\b(?:uh+|um+|hmm+|mm+|mm-hmm|uh-huh|erm|er|ah|eh)\b)[,.]?\s*", re.IGNORECASE)
+# "The, uh, one of the things": an article never ends a phrase, so one before a pause was given up.
+ABANDONED_ARTICLE = re.compile(r"\b(?:[Tt]he|an|a)\s*,\s+")
 STUTTER = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)  # "the the the" -> "the"
 BROKEN_WORD = re.compile(r"\b(\w{1,4})\s+-\s+(?=\1)", re.IGNORECASE)  # "Th - this" -> "this"
 # "th that", "wh what": a start of the next word that is no word itself (a word, "in into", stays)
@@ -101,6 +103,7 @@ def content_set(text: str) -> set[str]:
 def clean_speech(text: str) -> str:
     """Speech with fillers, stutters and annotation marks removed; empty if nothing is left."""
     text = FILLERS.sub("", text)
+    text = ABANDONED_ARTICLE.sub("", text)
     text = BROKEN_WORD.sub("", text)
     # A word of the other languages stays too: "parle de demain", "bin da damit", "si simplemente".
     text = CUT_OFF.sub(lambda m: m.group(0) if m.group(1).lower() in _ANY_SHORT_WORD else "", text)
