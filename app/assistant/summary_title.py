@@ -1,5 +1,8 @@
 """A summary's title: the model's, when it holds up against the overview and the transcript;
-else the overview's first sentence cut to a phrase; else the meeting's own keywords."""
+else the first of the overview's sentences that does, cut to a phrase; else the meeting's own
+keywords. In a long meeting a title also names something talked about in more than one part of
+it: the small talk a meeting opens with ("We're having a tiramisu tasting contest this weekend",
+QMSum's Bayes-net meeting) is often the overview's first note, and never its subject."""
 
 from __future__ import annotations
 
@@ -25,6 +28,10 @@ from app.assistant.text_tools import content_set, split_sentences, stem
 from app.assistant.wording import TITLE_WORDS, short_title, tidy
 from models.slm.api import LanguageModel
 
+LONG_MEETING = 40  # utterances: below this, a meeting has no parts to tell its subject by
+PARTS = 4
+# "Emphasized that while they're not completely disagreeing" cut to a title: half a clause.
+SUBORDINATE = re.compile(r"(?:that|while|although|though|because|since|if|whether|so)\b", re.IGNORECASE)
 # Words that name no subject: "A range of topics" (SmolLM2's title for AMI TS3007b) says nothing
 # a reader could find the meeting by.
 VAGUE = frozenset(
@@ -51,12 +58,39 @@ def summary_title(
     if answer.cancelled:
         return None
     title = short_title(tidy(answer.text.removeprefix("Title:")))
-    if _holds_up(title, overview, utterances, names):
+    parts = _parts_saying(utterances)
+    if _holds_up(title, overview, utterances, names) and _spread(title, parts):
         return title
-    from_overview = short_title(split_sentences(overview)[0]) if overview.strip() else ""
-    if 2 <= len(from_overview.split()) <= TITLE_WORDS and len(content_set(from_overview) - FRAMING - VAGUE) >= 2:
-        return from_overview
+    for sentence in split_sentences(overview):
+        from_overview = short_title(sentence)
+        if (
+            2 <= len(from_overview.split()) <= TITLE_WORDS
+            and len(content_set(from_overview) - FRAMING - VAGUE) >= 2
+            and _spread(from_overview, parts)
+            and not SUBORDINATE.match(from_overview)
+        ):
+            return from_overview
     return keyword_title(utterances)
+
+
+def _parts_saying(utterances: Sequence[Utterance]) -> dict[str, set[int]] | None:
+    """For each word said in a long meeting, the parts of it (quarters, by utterance) it is said
+    in; None for a short meeting."""
+    if len(utterances) < LONG_MEETING:
+        return None
+    parts: dict[str, set[int]] = {}
+    for index, utterance in enumerate(utterances):
+        for word in content_set(utterance.text):
+            parts.setdefault(word, set()).add(index * PARTS // len(utterances))
+    return parts
+
+
+def _spread(title: str, parts: dict[str, set[int]] | None) -> bool:
+    """Whether the title names something said in more than one part of the meeting (always, in a
+    short meeting)."""
+    if parts is None:
+        return True
+    return any(len(parts.get(word, ())) > 1 for word in content_set(title) - FRAMING - VAGUE)
 
 
 def _holds_up(title: str, overview: str, utterances: Sequence[Utterance], names: NameBook) -> bool:

@@ -170,9 +170,14 @@ def complete_phrase(words_here: list[str], limit: int = TITLE_WORDS) -> list[str
 
 def short_title(text: str) -> str:
     """A title, not a sentence, and a whole phrase: 'The team agreed to hire two agents for the
-    new help desk' -> 'Agreed to hire two agents'."""
+    new help desk' -> 'Agreed to hire two agents'; what was only talked about is the subject:
+    'They emphasized the importance of testing' -> 'The importance of testing'."""
     title = re.sub(
-        r"^.{0,60}?\b(?:discussed|talked about|went over|looked at|reviewed)\s+", "", text.strip(), flags=re.IGNORECASE
+        r"^.{0,60}?\b(?:discussed|talked about|went over|looked at|reviewed|explored|emphasi[sz]ed|highlighted|"
+        r"stressed|delved (?:deeper )?into|focused on|examined)\s+",
+        "",
+        text.strip(),
+        flags=re.IGNORECASE,
     )
     title = re.sub(
         r"^(?:in this (?:meeting|conversation),?\s*)?(?:the team|they|we)\s+(?:also\s+|then\s+)?"

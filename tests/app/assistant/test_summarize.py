@@ -452,3 +452,27 @@ def test_a_line_quoted_as_said_is_no_key_point_when_the_notes_say_enough():
     points = [p.text for p in summary.key_points]
     assert points and all("canteen" in p for p in points)
     assert "understand" not in summary.overview and "printer" not in summary.overview
+
+
+def test_a_long_meeting_is_not_titled_by_its_opening_small_talk():
+    """QMSum's Bayes-net meeting opens with a tiramisu contest; SmolLM2's overview began with it
+    and titled the meeting "A tiramisu tasting contest". In a long meeting a title names something
+    said in more than one part of it, so the overview's next sentence gives the title."""
+    from app.assistant.chunking import prepare_utterances
+    from app.assistant.grounding import NameBook
+    from app.assistant.summary_title import summary_title
+
+    said = ["We're having a tiramisu tasting contest this weekend.", "Who is judging the tiramisu?"]
+    said += [f"Part {i}: the Bayes net should keep its data apart from the decision nodes." for i in range(60)]
+    segments = [TranscriptSegment(4.0 * i, 4.0 * i + 4, t, "AB"[i % 2]) for i, t in enumerate(said)]
+    utterances = prepare_utterances(segments)
+    overview = (
+        "In this meeting, the team discussed a tiramisu tasting contest this weekend. They emphasized "
+        "the importance of keeping data apart from the decision nodes of the Bayes net."
+    )
+    model = ScriptedModel(lambda prompt: "A tiramisu tasting contest")
+    title = summary_title(model, overview, utterances, NameBook([], said), SummaryOptions(), None)
+    assert title == "The importance of keeping data apart"
+    # A short meeting has no parts: its one topic may be said once.
+    short = summary_title(model, overview, utterances[:3], NameBook([], said), SummaryOptions(), None)
+    assert short == "A tiramisu tasting contest"
