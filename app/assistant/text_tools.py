@@ -29,9 +29,19 @@ one two also something anything everything lot bit way sure alright exactly what
 
 # Sounds and tics of speech that carry nothing for a summary (removed before the model sees them).
 FILLERS = re.compile(r"(?:\{\w+\}|\b(?:uh+|um+|hmm+|mm+|mm-hmm|uh-huh|erm|er|ah|eh)\b)[,.]?\s*", re.IGNORECASE)
-# "The, uh, one of the things": an article never ends a phrase, so one before a pause was given up.
-ABANDONED_ARTICLE = re.compile(r"\b(?:[Tt]he|an|a)\s*,\s+")
+# An article never ends a phrase: before a pause ("the, uh, German data") its noun comes after
+# it, and the comma goes; before a new start ("The, uh One of the things" opening a sentence, "the,
+# this whole issue") it was given up, and it goes.
+ARTICLE = r"\b(?:[Tt]he|an|a)"
+ABANDONED_ARTICLE = re.compile(
+    r"(?:(?:^|(?<=[.!?]\s))(?:The|An)|" + ARTICLE + r"(?=\s*,\s+(?:the|an?|this|that|these|those|my|our|your)\b))"
+    r"\s*,\s+"
+)
+PAUSED_ARTICLE = re.compile("(" + ARTICLE + r")\s*,\s+")
 STUTTER = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)  # "the the the" -> "the"
+# "the Bayes the Bayes - nets The Bayes - nets" -> "the Bayes - nets": a phrase of up to four words
+# said again as the speaker restarts.
+PHRASE_STUTTER = re.compile(r"\b(\w+(?:[\s-]+\w+){1,3})(?:\s+\1\b)+", re.IGNORECASE)
 BROKEN_WORD = re.compile(r"\b(\w{1,4})\s+-\s+(?=\1)", re.IGNORECASE)  # "Th - this" -> "this"
 # "th that", "wh what": a start of the next word that is no word itself (a word, "in into", stays)
 # (never the end of a contraction: "it's strange", "let's see")
@@ -104,11 +114,14 @@ def clean_speech(text: str) -> str:
     """Speech with fillers, stutters and annotation marks removed; empty if nothing is left."""
     text = FILLERS.sub("", text)
     text = ABANDONED_ARTICLE.sub("", text)
+    text = PAUSED_ARTICLE.sub(r"\1 ", text)
     text = BROKEN_WORD.sub("", text)
     # A word of the other languages stays too: "parle de demain", "bin da damit", "si simplemente".
     text = CUT_OFF.sub(lambda m: m.group(0) if m.group(1).lower() in _ANY_SHORT_WORD else "", text)
     text = BROKEN_OFF_CLAUSE.sub(lambda m: m.group(0) if m.group("piece") in _ANY_SHORT_WORD else "", text)
     text = STUTTER.sub(r"\1", text)
+    for _ in range(2):  # a restart of a restart ("the Bayes the Bayes - nets The Bayes - nets")
+        text = PHRASE_STUTTER.sub(r"\1", text)
     text = re.sub(r"\s+([,.!?;:])", r"\1", text)
     text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
     text = re.sub(r"[,;:]\s*(?=[.!?]|$)", "", text)

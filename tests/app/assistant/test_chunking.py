@@ -105,21 +105,24 @@ def test_a_growing_transcript_keeps_its_earlier_chunks():
 
 
 def test_a_word_cut_off_and_said_again_is_said_once():
-    """A cut-off "th that" is "that", and so is a start tried twice ("w w we", QMSum's Grad D) and
-    an article given up at a pause ("The, uh One of"); a real short word before a longer one
-    ("in into") stays, and so does a letter ("Plan A, then B")."""
+    """A cut-off "th that" is "that", and so is a start tried twice ("w w we", QMSum's Grad D), an
+    article given up at a pause ("The, uh One of"; "the, uh, data" keeps it) and a phrase begun
+    again ("the Bayes the Bayes - nets The Bayes - nets"); a real short word before a longer one
+    ("in into") stays, and so does a letter ("A, B or C")."""
     segments = [
         TranscriptSegment(0.0, 4.0, "OK so, th {pause} that, we probably won't do this early on."),
         TranscriptSegment(4.0, 8.0, "We put it in into the box, wh what do you mean?", "B"),
         TranscriptSegment(8.0, 12.0, "Ultimately we may w w we regard this as an exercise.", "C"),
-        TranscriptSegment(12.0, 16.0, "The, uh One of the things is a, an API. Plan A, then B.", "D"),
+        TranscriptSegment(12.0, 16.0, "The, uh One of the things is a, an API for the, uh, data. A, B or C.", "D"),
+        TranscriptSegment(16.0, 20.0, "No the Bayes the Bayes - nets The Bayes - nets will be specific.", "E"),
     ]
     texts = [u.text for u in prepare_utterances(segments)]
     assert texts == [
         "OK so, that, we probably won't do this early on.",
         "We put it in into the box, what do you mean?",
         "Ultimately we may we regard this as an exercise.",
-        "One of the things is an API. Plan A, then B.",
+        "One of the things is an API for the data. A, B or C.",
+        "No the Bayes - nets will be specific.",
     ]
 
 
