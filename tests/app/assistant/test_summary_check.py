@@ -32,3 +32,12 @@ def test_an_invented_clause_is_cut_and_the_true_beginning_kept():
 def test_a_clause_that_says_what_was_said_stays():
     note = "The team discussed a remote control for the television, with big buttons and a bright colour."
     assert _checked(note) == [note]
+
+
+def test_a_concession_without_its_main_clause_is_no_sentence():
+    """SmolLM2 on AMI ES2002d: "The team emphasized that while they're not completely disagreeing
+    about what's best for teamwork." Its main clause never came; with one it stays."""
+    assert _checked("The team emphasized that while the buttons are big, the colour should be bright.") == [
+        "The team emphasized that while the buttons are big, the colour should be bright."
+    ]
+    assert _checked("The team emphasized that while the buttons should be big and easy to use.") == []
