@@ -274,7 +274,7 @@ class _Run:
             ranked = sorted(unique, key=lambda n: (n.extractive, -salience(n.text, self.weights)))
             unique = sorted(ranked[:limit], key=lambda n: n.utterance_index)
         # Each key point stands alone: "They also discussed ..." has no "they" before it.
-        return [SummaryItem(STANDALONE_THEY.sub("The team ", n.text), n.start) for n in unique]
+        return [SummaryItem(standalone(n.text), n.start) for n in unique]
 
     # --- reduce: the overview, in rounds when the notes are too long ----------------------------
 
@@ -316,7 +316,7 @@ class _Run:
         if sentences is None:
             return None
         if sentences:  # its first sentence gone, "They also explored ..." has no one to be "they"
-            sentences[0] = STANDALONE_THEY.sub("The team ", sentences[0])
+            sentences[0] = standalone(sentences[0])
         return " ".join(sentences)
 
     def merge(self, texts: list[str], max_tokens: int | None = None) -> list[str] | None:
@@ -346,6 +346,15 @@ MIN_STATED = 2  # key points stated plainly, before lines quoted as said are lef
 STANDALONE_THEY = re.compile(
     r"^They (?=(?:also|\w+ed|went|made|took|spoke|thought|said|gave|chose|brought|found|felt) )"
 )
+
+
+# "The team also addressed ...": also what? Said first, or as a bullet of its own, nothing came before.
+LEADING_ALSO = re.compile(r"^(The team|They|We) also (?=\w)")
+
+
+def standalone(sentence: str) -> str:
+    """A sentence read first or alone: "They also explored X." -> "The team explored X."."""
+    return STANDALONE_THEY.sub("The team ", LEADING_ALSO.sub(r"\1 ", sentence))
 
 
 def whole(answer: Answer) -> str:

@@ -174,7 +174,7 @@ def short_title(text: str) -> str:
     'They emphasized the importance of testing' -> 'The importance of testing'."""
     title = re.sub(
         r"^.{0,60}?\b(?:discussed|talked about|went over|looked at|reviewed|explored|emphasi[sz]ed|highlighted|"
-        r"stressed|delved (?:deeper )?into|focused on|examined)\s+",
+        r"addressed|stressed|delved (?:deeper )?into|focused on|examined)\s+",
         "",
         text.strip(),
         flags=re.IGNORECASE,

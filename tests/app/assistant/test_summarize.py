@@ -266,7 +266,7 @@ def test_an_overview_is_in_the_third_person_from_its_first_sentence():
         return notes_writer(prompt)
 
     summary = run_summary(ScriptedModel(writer), long_meeting(parts=2, lines_per_part=40))
-    assert summary.overview.startswith("The team also discussed that "), summary.overview
+    assert summary.overview.startswith("The team discussed that "), summary.overview
     assert not re.search(r"\bmy\b", summary.overview), summary.overview
 
 
@@ -386,7 +386,8 @@ def test_a_not_binds_only_a_title_about_its_own_clause():
 
 def test_a_key_point_stands_alone_without_a_they_before_it():
     """Each key point is read on its own, as a bullet: "They also discussed the canteen budget."
-    (SmolLM2's notes on the AMI meetings) has no "they" before it; it reads "The team also ..."."""
+    (SmolLM2's notes on the AMI meetings) has no "they" before it, nor anything it adds to: it
+    reads "The team discussed ..."."""
     segments = [
         TranscriptSegment(0.0, 4.0, "The canteen budget is too small for the new menu.", "Anna"),
         TranscriptSegment(4.0, 8.0, "We could ask finance for more money for the canteen.", "Ben"),
@@ -398,7 +399,7 @@ def test_a_key_point_stands_alone_without_a_they_before_it():
         return "Canteen budget"
 
     points = [p.text for p in run_summary(ScriptedModel(model), segments).key_points]
-    assert "The team also discussed more money for the canteen." in points
+    assert "The team discussed more money for the canteen." in points
     assert "The team proposed a new menu." in points  # SmolLM2 on QMSum: "They proposed using a container ..."
     assert not any(p.startswith("They ") for p in points)
 
