@@ -14,6 +14,7 @@ DISCOURSE = re.compile(
 )
 INTERJECTION = re.compile(r"^(?:sure|fine|good|great|perfect|cool|agreed|absolutely|definitely)[,.!]\s+", re.IGNORECASE)
 FIRST_PERSON = re.compile(r"\b(?:I|I'm|I'll|I've|I'd|me|my|mine|myself)\b")
+SPEAKERS_WE = re.compile(r"\b(?:we|we're|we've|we'd|us|our|ours|ourselves)\b", re.IGNORECASE)
 
 
 def tidy(sentence: str) -> str:
@@ -195,13 +196,15 @@ def short_title(text: str) -> str:
 
 
 def plain_fallback(said: str, owner: str | None) -> str:
-    """What was said, turned into a summary line, when that reads cleanly: short, no 'I' or
-    'you' left, not a question. Otherwise '' (the item is left out rather than shown raw)."""
+    """What was said, turned into a summary line, when that reads cleanly: short, no 'I', 'we' or
+    'you' left ("We're having a tiramisu contest this weekend" is a speaker's line, not a point of
+    the meeting's), not a question. Otherwise '' (the item is left out rather than shown raw)."""
     text = third_person(said, owner)
     if (
         len(text.split()) > FALLBACK_WORDS
         or text.endswith("?")
         or has_first_person(text)
+        or SPEAKERS_WE.search(text)
         or re.search(r"\byou\b", text, re.IGNORECASE)
         or len(content_set(text)) < 3
     ):

@@ -123,10 +123,13 @@ def test_a_request_taken_on_reads_as_what_the_owner_will_do():
 
 def test_raw_speech_is_left_out_rather_than_shown():
     """The fallback wording keeps short, clean lines and drops long ones, questions and lines
-    still full of 'I' and 'you'."""
+    still full of 'I', 'we' and 'you' (a speaker's line, "We're having a tiramisu tasting contest
+    this weekend", is no point of the meeting's; "we'll" is the team's and reads so)."""
     assert (
         plain_fallback("Okay, I'll send the floor plan by Friday.", "Ben") == "Ben will send the floor plan by Friday."
     )
+    assert plain_fallback("We're having a tiramisu tasting contest this weekend.", None) == ""
+    assert plain_fallback("So we'll use rubber for the case.", None) == "The team will use rubber for the case."
     assert plain_fallback("I don't know, maybe you could look at it?", None) == ""
     assert plain_fallback("Well I think " + "this is a very long point " * 6, None) == ""
 
