@@ -151,7 +151,9 @@ late general short long open public full total extra latest recent another each 
 
 def _ends_badly(words_here: list[str]) -> bool:
     last = words_here[-1].lower().strip(".,;:-\"'")
-    return last in STOPWORDS or last in PHRASE_START or last in DANGLING
+    # "A new marketing strategy and touched": a second verb whose object was cut off.
+    second_verb = len(words_here) > 2 and words_here[-2].lower() in ("and", "or") and last.endswith("ed")
+    return last in STOPWORDS or last in PHRASE_START or last in DANGLING or second_verb
 
 
 def complete_phrase(words_here: list[str], limit: int = TITLE_WORDS) -> list[str]:
@@ -187,6 +189,7 @@ def short_title(text: str) -> str:
         title,
         flags=re.IGNORECASE,
     )
+    title = re.sub(r"^the (?:topic|subject) of\s+", "", title, flags=re.IGNORECASE)  # what the topic is
     for cut in (",", ";", ":", " which ", " that ", " in the ", " during ", " because "):
         head = title.split(cut)[0]
         if len(head.split()) >= 3:

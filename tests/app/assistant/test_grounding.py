@@ -194,6 +194,11 @@ def test_titles_are_never_cut_mid_phrase():
             "The launch date moved from October 3"
         ),
         "Moving the launch to the": "Moving the launch",
+        # SmolLM2 on AMI TS3007b: a second verb whose object was cut off.
+        "A new marketing strategy and touched on how": "A new marketing strategy",
+        "Budget cuts and delayed hiring": "Budget cuts and delayed hiring",
+        # The topic is what the topic is (QMSum's fourth meeting).
+        "The topic of collecting data and gathering information": "Collecting data and gathering information",
     }
     for sentence, title in cases.items():
         assert short_title(sentence) == title, sentence
