@@ -315,6 +315,12 @@ class _Run:
         sentences = self.merge(texts, self.options.overview_tokens)
         if sentences is None:
             return None
+        if 0 < len(sentences) < MIN_OVERVIEW:
+            # Most of what the model wrote was refused (AMI ES2002d: "... an innovative product that
+            # could change lives"), and one late sentence is no overview of the meeting: the
+            # meeting's first notes come before it, as the model would have begun.
+            others = [t for t in texts if not any(_close(t, kept) for kept in sentences)]
+            sentences = others[: MIN_OVERVIEW - len(sentences)] + sentences
         if sentences:  # its first sentence gone, "They also explored ..." has no one to be "they"
             sentences[0] = standalone(sentences[0])
         return " ".join(sentences)
@@ -342,6 +348,7 @@ class _Run:
 # --- helpers -----------------------------------------------------------------------------------
 
 MIN_STATED = 2  # key points stated plainly, before lines quoted as said are left out
+MIN_OVERVIEW = 2  # sentences: fewer left of the model's overview, and notes fill it
 # "They discussed", "They emphasized", "They proposed", "They went over": the team, in a note.
 STANDALONE_THEY = re.compile(
     r"^They (?=(?:also|\w+ed|went|made|took|spoke|thought|said|gave|chose|brought|found|felt) )"

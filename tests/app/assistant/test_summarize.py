@@ -477,3 +477,30 @@ def test_a_long_meeting_is_not_titled_by_its_opening_small_talk():
     # A short meeting has no parts: its one topic may be said once.
     short = summary_title(model, overview, utterances[:3], NameBook([], said), SummaryOptions(), None)
     assert short == "A tiramisu tasting contest"
+
+
+def test_an_overview_left_with_one_sentence_begins_with_the_meetings_first_notes():
+    """SmolLM2's overview of AMI ES2002d was refused but for its last sentence, about a logo; an
+    overview of one late sentence misreads the meeting, so the first notes come before it."""
+
+    said = {
+        "printer": "the printer plan needs printer funding",
+        "budget": "the budget staff need funding soon",
+        "holiday": "holiday plans",
+        "website": "website staff soon",
+    }
+
+    def writer(prompt: str) -> str:
+        user = last_user_message(prompt)
+        if "What did the team discuss" in user:
+            topic = Counter(w for w in re.findall(r"[a-z]+", user) if w in said).most_common(1)[0][0]
+            return f" {said[topic]}."
+        if "Notes on a meeting" in user:
+            last = [line[2:] for line in user.split("\n") if line.startswith("- ")][-1]
+            return f" worked on an innovative product that could change lives in Paris. {last}"
+        return notes_writer(prompt)
+
+    summary = run_summary(ScriptedModel(writer), long_meeting(parts=4, lines_per_part=40))
+    sentences = [s for s in re.split(r"(?<=\.) ", summary.overview) if s]
+    assert len(sentences) == 2 and "Paris" not in summary.overview, summary.overview
+    assert "printer" in sentences[0] and "security" not in sentences[0], summary.overview
