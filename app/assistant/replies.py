@@ -29,7 +29,7 @@ from app.assistant.conversation_parse import THEM, Conversation
 from app.assistant.generation import ask_batch_streaming, guarded
 from app.assistant.personal_style import Style, apply_style
 from app.assistant.reply_choices import LENGTHS, TONES
-from app.assistant.reply_cleanup import clean_draft, typed_so_far
+from app.assistant.reply_cleanup import clean_draft, invented_name, typed_so_far
 from app.assistant.reply_intents import fallback_sentences, opening_plan, situation
 from app.assistant.reply_voice import Voice, body_of, check, email_frame, real_name, repair
 from app.assistant.text_tools import similarity, words
@@ -132,11 +132,16 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
     shown = {_normalized(text) for text in task.shown}
     base_seed = (task.seed if task.seed is not None else secrets.randbits(31)) if task.fresh else None
 
+    # What a draft may name: the thread's messages, signatures and people ("Head of Operations").
+    said_in_thread = [t.text for t in conversation.turns] + [t.signature for t in conversation.turns if t.signature]
+
     def finish(text: str) -> tuple[str, str] | None:
         """(body, draft as shown) written as the user, or None when it cannot be."""
         text = repair(text, voice)
         if email:
             text = body_of(text, conversation.speakers)
+        if invented_name(text, said_in_thread, conversation.speakers):
+            return None
         if len(words(text)) < limits[0]:
             return None
         body = apply_style(text, style, limits)

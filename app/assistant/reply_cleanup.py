@@ -126,13 +126,39 @@ def stranger_addressed(text: str, thread: Sequence[str], people: Sequence[str] =
     return None
 
 
+# "Sure! Bella is a popular Italian restaurant in New York City." (SmolLM2, asked "What do you
+# mean??" about Bella, a person): a name, place or brand in the middle of a sentence that no
+# message of the thread says is the model's invention, which the user would have to take out.
+NAME_INSIDE = re.compile(r"(?<=\w )[A-Z][a-z]+(?:'s)?\b")  # after a comma, a word may begin again: "Yes, Sure"
+NEVER_INVENTED = frozenset("god mom mum dad mommy daddy grandma grandpa ok okay lol".split())
+
+
+def invented_name(text: str, thread: Sequence[str], people: Sequence[str] = ()) -> str | None:
+    """A capitalized word inside a sentence of the draft (not its first word) that neither the
+    thread's messages nor its people say, in English (German writes every noun so)."""
+    thread_words = words(" ".join([*thread, *people]))
+    if not _reads_as_english(thread_words + words(text)):
+        return None
+    said = {word.removesuffix("'s") for word in thread_words}
+    for sentence in split_sentences(text):
+        for match in NAME_INSIDE.finditer(sentence):
+            word = match.group().lower().removesuffix("'s")
+            if word not in said and word not in NEVER_INVENTED and word not in NOT_NAMES:
+                return match.group()
+    return None
+
+
+def _reads_as_english(tokens: list[str]) -> bool:
+    said = Counter(tokens)  # each text is read once: a paste may be long
+    counts = {language: sum(said[w] for w in set(ws)) for language, ws in FUNCTION_WORDS.items()}
+    return counts["English"] > 0 and all(n < counts["English"] for lang, n in counts.items() if lang != "English")
+
+
 def broken_word(text: str, thread: Sequence[str]) -> str | None:
     """A word of one or two letters that is no English word and not in the thread, when the
     thread and draft read as English (other languages have their own short words)."""
     thread_words = words(" ".join(thread))
-    said = Counter(thread_words + words(text))  # each text is read once: a paste may be long
-    counts = {language: sum(said[w] for w in set(ws)) for language, ws in FUNCTION_WORDS.items()}
-    if counts["English"] == 0 or any(n >= counts["English"] for lang, n in counts.items() if lang != "English"):
+    if not _reads_as_english(thread_words + words(text)):
         return None
     known = set(thread_words) | SHORT_WORDS
     for token in re.findall(r"(?<![\w'\u2019])[A-Za-z]{1,2}(?![\w'\u2019])", EMOTICON.sub(" ", text)):

@@ -198,3 +198,18 @@ def test_a_small_context_keeps_the_latest_turns():
     run_replies(model, ReplyTask(parse_conversation(long_chat, me="Ben"), examples=("x " * 200,)))
     assert all(c.prompt_tokens + c.config.max_new_tokens <= 160 for c in model.calls)
     assert "message number 39" in model.calls[0].prompt and "message number 0 " not in model.calls[0].prompt
+
+
+def test_a_draft_that_names_what_nobody_said_is_refused():
+    """SmolLM2, asked "What do you mean??" about Bella (a person): "Sure! Bella is a popular
+    Italian restaurant in New York City." A name inside a sentence that the thread never says is
+    the model's invention; a name the thread says ("Luigi's") is not."""
+    chat = "Edward: I think I'm in love with Bella..\nRachel: Dont say anything else..\nEdward: What do you mean??"
+    model = ScriptedModel(lambda prompt: "Sure! Bella is a popular Italian restaurant in New York City.")
+    drafts = [d.text for d in run_replies(model, ReplyTask(parse_conversation(chat, me="Rachel"))).drafts]
+    assert len(drafts) == 3 and not any("Italian" in d or "York" in d for d in drafts), drafts
+    model = ScriptedModel(lambda prompt: "Sounds good, I will book the table for four at Luigi's.")
+    assert "at Luigi's" in run_replies(model, ReplyTask(parse_conversation(CHAT, me="Ben"))).drafts[0].text
+    german = "Anna: Kommst du morgen zum Essen?\nBen: Ja, gerne! Was soll ich mitbringen?"
+    model = ScriptedModel(lambda prompt: "Bring bitte einen Kuchen und den Salat mit.")
+    assert "Kuchen" in run_replies(model, ReplyTask(parse_conversation(german, me="Anna"))).drafts[0].text
