@@ -55,3 +55,20 @@ def _clauses(sentence: str) -> list[str]:
         else:
             joined.append(part)
     return joined
+
+
+# A span in quotation marks: straight or curly, of at most 12 words (a longer run between two
+# marks is more likely two quotes' edges than one quote).
+QUOTED = re.compile(r"[\"\u201c]\s*([^\"\u201c\u201d]{1,120}?)\s*[\"\u201d]")
+
+
+def quotes_said(sentence: str, source: str) -> bool:
+    """True when every span the sentence puts in quotation marks is said in source, word for
+    word: "a new plan based on the idea of "creating a blueprint"" claims words that the meeting
+    ("we already have sort of a nice blueprint") never said."""
+    spans = [words(m.group(1)) for m in QUOTED.finditer(sentence)]
+    spans = [span for span in spans if 0 < len(span) <= 12]
+    if not spans:
+        return True
+    said = " " + " ".join(words(source)) + " "
+    return all(f" {' '.join(span)} " in said for span in spans)

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from app.assistant.anchoring import anchored
+from app.assistant.anchoring import anchored, quotes_said
 from app.assistant.generation import guarded
 from app.assistant.grounding import NameBook, keeps_negation, supported
 from app.assistant.history_answer import (
@@ -124,7 +124,12 @@ def _complete_sentences(text: str) -> list[str]:
 
 
 def _backs(sentence: str, passage: str, names: NameBook) -> bool:
-    return supported(sentence, passage, names) and keeps_negation(sentence, passage) and anchored(sentence, passage)
+    return (
+        supported(sentence, passage, names)
+        and keeps_negation(sentence, passage)
+        and anchored(sentence, passage)
+        and quotes_said(sentence, passage)
+    )
 
 
 def check_answer(question: str, text: str, passages: Sequence[Passage], quote: bool = True) -> HistoryAnswer:

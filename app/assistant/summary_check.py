@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from app.assistant import prompts
-from app.assistant.anchoring import anchored
+from app.assistant.anchoring import anchored, quotes_said
 from app.assistant.grounding import FRAMING, MIN_COVER, NameBook, copied, item_similarity, strip_repetition, supported
 from app.assistant.text_tools import content_set, split_sentences, stem
 from app.assistant.wording import CLAUSE_BREAK, done_but_promised, shorter_versions, tidy
@@ -60,6 +60,7 @@ def checked_sentences(
             if (
                 done_but_promised(version, source)
                 or not anchored(version, source)
+                or not quotes_said(version, source)
                 or HANGING_CONCESSION.search(version)
             ):
                 continue

@@ -41,3 +41,13 @@ def test_a_concession_without_its_main_clause_is_no_sentence():
         "The team emphasized that while the buttons are big, the colour should be bright."
     ]
     assert _checked("The team emphasized that while the buttons should be big and easy to use.") == []
+
+
+def test_words_in_quotation_marks_are_words_that_were_said():
+    """SmolLM2 answering what Grad C thought (QMSum): "He suggests using a new plan based on the
+    idea of "creating a blueprint"." where he said "we already have sort of a nice blueprint":
+    quotation marks claim the very words, so they must be in the transcript as written."""
+    assert _checked('The team wants a remote control with "big buttons and a bright colour".') == [
+        'The team wants a remote control with "big buttons and a bright colour".'
+    ]
+    assert _checked("The team wants a remote control with “large buttons”, easy to use.") == []
