@@ -133,14 +133,15 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
     base_seed = (task.seed if task.seed is not None else secrets.randbits(31)) if task.fresh else None
 
     # What a draft may name: the thread's messages, signatures and people ("Head of Operations").
-    said_in_thread = [t.text for t in conversation.turns] + [t.signature for t in conversation.turns if t.signature]
+    said = [t.text for t in conversation.turns] + [t.signature for t in conversation.turns if t.signature]
+    thread_words = words(" ".join([*said, *conversation.speakers]))
 
     def finish(text: str) -> tuple[str, str] | None:
         """(body, draft as shown) written as the user, or None when it cannot be."""
         text = repair(text, voice)
         if email:
             text = body_of(text, conversation.speakers)
-        if invented_name(text, said_in_thread, conversation.speakers):
+        if invented_name(text, thread_words):
             return None
         if len(words(text)) < limits[0]:
             return None

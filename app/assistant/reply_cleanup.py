@@ -130,20 +130,20 @@ def stranger_addressed(text: str, thread: Sequence[str], people: Sequence[str] =
 # mean??" about Bella, a person): a name, place or brand in the middle of a sentence that no
 # message of the thread says is the model's invention, which the user would have to take out.
 NAME_INSIDE = re.compile(r"(?<=\w )[A-Z][a-z]+(?:'s)?\b")  # after a comma, a word may begin again: "Yes, Sure"
-NEVER_INVENTED = frozenset("god mom mum dad mommy daddy grandma grandpa ok okay lol".split())
+NEVER_INVENTED = NOT_NAMES | {"god", "ok", "okay", "lol"}
 
 
-def invented_name(text: str, thread: Sequence[str], people: Sequence[str] = ()) -> str | None:
-    """A capitalized word inside a sentence of the draft (not its first word) that neither the
-    thread's messages nor its people say, in English (German writes every noun so)."""
-    thread_words = words(" ".join([*thread, *people]))
-    if not _reads_as_english(thread_words + words(text)):
+def invented_name(text: str, thread_words: Sequence[str]) -> str | None:
+    """A capitalized word inside a sentence of the draft (not its first word) that none of the
+    thread's words (its messages' and people's, read once per thread) is, in English (German
+    writes every noun so)."""
+    if not _reads_as_english([*thread_words, *words(text)]):
         return None
     said = {word.removesuffix("'s") for word in thread_words}
     for sentence in split_sentences(text):
         for match in NAME_INSIDE.finditer(sentence):
             word = match.group().lower().removesuffix("'s")
-            if word not in said and word not in NEVER_INVENTED and word not in NOT_NAMES:
+            if word not in said and word not in NEVER_INVENTED:
                 return match.group()
     return None
 
