@@ -141,8 +141,6 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
         text = repair(text, voice)
         if email:
             text = body_of(text, conversation.speakers)
-        if invented_name(text, thread_words):
-            return None
         if len(words(text)) < limits[0]:
             return None
         body = apply_style(text, style, limits)
@@ -189,17 +187,19 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
                 if answer.text[:1] in ("", ",", ".", "!", "?", ":", ";") or not prefix
                 else f"{prefix} {answer.text}"
             )
-            texts.append(
-                clean_draft(
-                    joined,
-                    me=me,
-                    others=others,
-                    thread=[t.text for t in conversation.turns],
-                    limits=limits,
-                    truncated=answer.stop_reason == "max_new_tokens",
-                    kind=kind,
-                )
+            cleaned = clean_draft(
+                joined,
+                me=me,
+                others=others,
+                thread=[t.text for t in conversation.turns],
+                limits=limits,
+                truncated=answer.stop_reason == "max_new_tokens",
+                kind=kind,
             )
+            # Read in the model's own words: where an opening meets them ("I am afraid Great
+            # idea, ...") a capital is a new start, not a name.
+            own = cleaned[len(prefix) :] if prefix and cleaned.startswith(prefix) else cleaned
+            texts.append("" if own and invented_name(own, thread_words) else cleaned)
         return texts
 
     drafts: list[ReplyDraft] = []
