@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from app.assistant.chunking import Utterance
 from app.assistant.grounding import ASKED, SELF_COMMIT, dedupe, item_similarity
 from app.assistant.text_tools import (
+    ANSWER_NO,
     MONTH_NAMES,
     STOPWORDS,
     WEEKDAY_NAMES,
     content_words,
     date_phrases,
     split_sentences,
+    stem,
     words,
 )
 
@@ -55,8 +57,8 @@ ACTION_CUES = (
     (re.compile(r"\b(?:action item|to-?do|homework|assignment|responsible for|in charge of)\b", re.I), 2.0),
     (
         re.compile(
-            r"\b(?:will|'ll|going to|gonna|has to|have to|needs? to)\s+(?:send|prepare|look|check|make|write|"
-            r"work|call|email|mail|finish|bring|find|set up|organi[sz]e|draft|update|share|ask|present|"
+            r"\b(?:will|'ll|going to|gonna|has to|have to|needs? to)\s+(?:send|prepare|check|make|write|"
+            r"look(?!\s+like)|work|call|email|mail|finish|bring|find|set up|organi[sz]e|draft|update|share|ask|present|"
             r"design|research|investigate|contact|book|schedule|review|test|build|fix|buy|order|bring|pick up|"
             r"pay|plan|clean|print|collect|arrange|invite|remind|finish)\b",
             re.I,
@@ -233,6 +235,7 @@ def _candidates(utterances: Sequence[Utterance], cues, kind: str) -> list[Candid
     out = []
     for position, utterance in enumerate(utterances):
         for sentence, score in _cue_sentences(utterance.text, cues):
+            sentence = ANSWER_NO.sub("", sentence)
             candidate = _candidate(utterances, position, sentence, score, kind)
             if candidate is not None:
                 out.append(candidate)
@@ -309,18 +312,17 @@ def salience(text: str, weights: dict[str, float]) -> float:
     return sum(weights.get(t, 0.0) for t in set(tokens)) / math.sqrt(len(words(text)) + 4)
 
 
-def salient_sentence(utterances: Sequence[Utterance], weights: dict[str, float]) -> tuple[str, Utterance] | None:
-    """The most informative sentence (8-40 words when there is one) of some utterances."""
-    best: tuple[float, str, Utterance] | None = None
+def salient_sentences(utterances: Sequence[Utterance], weights: dict[str, float]) -> list[tuple[str, Utterance]]:
+    """The sentences of some utterances, most informative first (8-40 words rank above others)."""
+    scored: list[tuple[float, int, str, Utterance]] = []
     for utterance in utterances:
         for sentence in split_sentences(utterance.text) or [utterance.text]:
             n = len(sentence.split())
             score = salience(sentence, weights) * (1.0 if 8 <= n <= 40 else 0.2)
             if sentence.rstrip().endswith("?"):
                 score *= 0.6
-            if best is None or score > best[0]:
-                best = (score, sentence, utterance)
-    return (best[1], best[2]) if best else None
+            scored.append((-score, len(scored), sentence, utterance))
+    return [(sentence, utterance) for _, _, sentence, utterance in sorted(scored, key=lambda s: s[:2])]
 
 
 # Words people say a lot in any meeting that name no topic.
@@ -334,6 +336,15 @@ means better best different important interesting possible probably basically ex
 certain really pretty quite enough else kinds sorts times ways lots case cases example examples fact
 """.split()
 )
+
+
+GENERIC_STEMS = frozenset(GENERIC | {stem(w) for w in GENERIC})
+
+
+def names_a_topic(text: str) -> bool:
+    """False for a sentence made only of words any meeting says: "Some work needs to be done."
+    (QMSum's note and first overview sentence) tells a reader nothing about this one."""
+    return any(w not in GENERIC_STEMS for w in content_words(text))
 
 
 def keyword_title(utterances: Sequence[Utterance], limit: int = 3) -> str:

@@ -27,7 +27,14 @@ from app.assistant.chunking import (
     prepare_utterances,
     split_into_chunks,
 )
-from app.assistant.extract import find_actions, find_decisions, salience, salient_sentence, word_weights
+from app.assistant.extract import (
+    find_actions,
+    find_decisions,
+    names_a_topic,
+    salience,
+    salient_sentences,
+    word_weights,
+)
 from app.assistant.generation import Answer, ask, fits, guarded, prompt_tokens
 from app.assistant.grounding import NameBook, best_utterance, dedupe
 from app.assistant.model_profile import profile_of
@@ -256,16 +263,32 @@ class _Run:
             if utterance is not None:  # a chunk always has utterances; None only for an empty one
                 notes.append(Note(sentence, utterance.start_of(sentence), utterance.index))
         if not notes:  # nothing the model said could be tied to this part: quote its most telling line
-            picked = salient_sentence(chunk.utterances, self.weights)
-            if picked:  # in the third person when it reads cleanly ("Marcus will have the video ready"),
-                # else its leading clause that does ("We decided to move it to March, and we'll ..." ->
-                # "The team decided to move it to March."), else as said
-                owner = owner_for(picked[1], (), self.names, picked[0])
-                plain = (plain_fallback(version, owner) for version in shorter_versions(picked[0]))
-                text = next((t for t in plain if t), "")
-                shown = text or tidy(clean_speech(picked[0]) or picked[0])  # else as said, without its "uh"s
-                notes.append(Note(shown, picked[1].start_of(picked[0]), picked[1].index, True, not text))
+            note = self.fallback_note(chunk)
+            if note is not None:
+                notes.append(note)
         return notes
+
+    def fallback_note(self, chunk: Chunk) -> Note | None:
+        """The part's most telling line in the third person when it reads cleanly ("Marcus will have
+        the video ready"), else its leading clause that does ("We decided to move it to March, and
+        we'll ..." -> "The team decided to move it to March."), else as said. A plain version that
+        names no topic ("Some work needs to be done.") gives way to the next telling line's."""
+        ranked = salient_sentences(chunk.utterances, self.weights)
+        tried = list(dict.fromkeys(sentence for sentence, _ in ranked))[:FALLBACK_LINES]
+        for sentence, utterance in ranked:
+            if sentence not in tried:
+                continue
+            tried.remove(sentence)
+            owner = owner_for(utterance, (), self.names, sentence)
+            plain = (plain_fallback(version, owner) for version in shorter_versions(sentence))
+            text = next((t for t in plain if t and names_a_topic(t)), "")
+            if text:
+                return Note(text, utterance.start_of(sentence), utterance.index, True)
+        if not ranked:
+            return None
+        sentence, utterance = ranked[0]
+        shown = tidy(clean_speech(sentence) or sentence)  # as said, without its "uh"s
+        return Note(shown, utterance.start_of(sentence), utterance.index, True, True)
 
     def key_points(self, notes: list[Note]) -> list[SummaryItem]:
         unique = dedupe(stated_first(notes), lambda n: n.text)
@@ -348,6 +371,7 @@ class _Run:
 # --- helpers -----------------------------------------------------------------------------------
 
 MIN_STATED = 2  # key points stated plainly, before lines quoted as said are left out
+FALLBACK_LINES = 3  # a part's most telling lines tried for a plain note when the model's did not hold up
 MIN_OVERVIEW = 2  # sentences: fewer left of the model's overview, and notes fill it
 # "They discussed", "They emphasized", "They proposed", "They went over": the team, in a note.
 STANDALONE_THEY = re.compile(

@@ -38,6 +38,15 @@ ABANDONED_ARTICLE = re.compile(
     r"\s*,\s+"
 )
 PAUSED_ARTICLE = re.compile("(" + ARTICLE + r")\s*,\s+")
+# "No" that answers the one before and then says what will be: "Well, no the Bayes-nets will be
+# specific for each decision" (QMSum) became the decision and the key point "No the Bayes - nets
+# will be ...", and its "no" asked every rewrite for a negation the decision does not have.
+# ("No one", "no changes": kept.)
+ANSWER_NO = re.compile(
+    r"^\W*(?:(?:well|so|oh|okay|ok|and|but|yeah|uh|um)\W+)*no\b[,.!]?\s+"
+    r"(?=(?:the|we|we'll|we're|I|I'll|I'm|it|it's|that|that's|this|they|you|he|she|our)\b)",
+    re.IGNORECASE,
+)
 STUTTER = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)  # "the the the" -> "the"
 # "the Bayes the Bayes - nets The Bayes - nets" -> "the Bayes - nets": a phrase of up to four words
 # said again as the speaker restarts.

@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from app.assistant.text_tools import STOPWORDS, content_set, content_words, split_label, split_sentences, stem, words
+from app.assistant.text_tools import (
+    ANSWER_NO,
+    STOPWORDS,
+    content_set,
+    content_words,
+    split_label,
+    split_sentences,
+    stem,
+    words,
+)
 
 DISCOURSE = re.compile(
     r"^(?:(?:okay|ok|so|well|and|but|yeah|yes|right|alright|now|then|also|um|uh|oh|just)"
@@ -30,7 +39,7 @@ def tidy(sentence: str) -> str:
     if label and rest and len(label.split()) <= 2:
         sentence = rest
     sentence = sentence.strip(" \"'\u201c\u201d")
-    sentence = DISCOURSE.sub("", sentence)
+    sentence = ANSWER_NO.sub("", DISCOURSE.sub("", sentence))
     sentence = INTERJECTION.sub("", sentence)
     if sentence and sentence[0].islower():
         sentence = sentence[0].upper() + sentence[1:]

@@ -15,7 +15,7 @@ from app.assistant.grounding import DATE_WORDS, NameBook
 from app.assistant.owners import owner_for
 from app.assistant.summarize import run_summary
 from app.assistant.transcript_input import TranscriptSegment
-from app.assistant.wording import lost_its_object, to_do
+from app.assistant.wording import lost_its_object, tidy, to_do
 
 # A day or a month as the one who does something: "Friday will update the release notice".
 DAY_OR_MONTH = re.compile(
@@ -310,3 +310,29 @@ def test_reported_words_and_conditions_are_no_items():
     assert [c.text for c in find_actions(utterances, 10)] == [
         "If the parser breaks again, I will send the logs to Johno tonight."
     ]
+
+
+def test_how_a_thing_will_look_is_no_task_and_an_answering_no_is_no_part_of_a_decision():
+    """QMSum with SmolLM2: "So if this is what M-three-L will look like and what it'll give us"
+    became the action item "Grad D will look like and what it 'll give us." (a thing's looks are
+    no one's task), and "Well, no the Bayes-nets will be specific for each decision" (the "no"
+    answers the turn before) the decision "No the Bayes - nets will be ...". "No one" stays."""
+    said = [
+        TranscriptSegment(
+            0.0, 4.0, "So by Friday this is what the parser output will look like and what it gives us.", "Ann"
+        ),
+        TranscriptSegment(4.0, 8.0, "I will look into the parser output format before the next demo.", "Ben"),
+        TranscriptSegment(8.0, 12.0, "Well, no the Bayes nets will be specific for each kind of decision.", "Carl"),
+        TranscriptSegment(12.0, 16.0, "No one will have to change the ontology module, we decided.", "Ann"),
+    ]
+    utterances = prepare_utterances(said)
+    assert find_actions(utterances[:1], 10) == []
+    assert [c.text for c in find_actions(utterances[1:2], 10)] == [
+        "I will look into the parser output format before the next demo."
+    ]
+    decisions = [c.text for c in find_decisions(utterances, 5)]
+    assert "the Bayes nets will be specific for each kind of decision." in decisions
+    assert "No one will have to change the ontology module, we decided." in decisions
+    # The same line as a note (a key point written from what was said) loses its "no" too.
+    assert tidy("Well, no the Bayes nets will be specific.") == "The Bayes nets will be specific."
+    assert tidy("No changes will be made to the parser.") == "No changes will be made to the parser."

@@ -504,3 +504,29 @@ def test_an_overview_left_with_one_sentence_begins_with_the_meetings_first_notes
     sentences = [s for s in re.split(r"(?<=\.) ", summary.overview) if s]
     assert len(sentences) == 2 and "Paris" not in summary.overview, summary.overview
     assert "printer" in sentences[0] and "security" not in sentences[0], summary.overview
+
+
+def test_a_note_from_what_was_said_names_a_topic():
+    """Where none of the model's notes held up, QMSum's Bayes-net meeting got the note, key point
+    and first overview sentence "Some work needs to be done." (the leading clause of its most
+    telling line): words any meeting says. The next telling line that names something is used."""
+    lines = [
+        (
+            "Anna",
+            "So, some work needs to be done, but I think we can and this, the parser tables, the ontology "
+            "module data, the German grammar, the tables.",
+        ),
+        ("Ben", "Ben prefers the blue chairs for the canteen."),
+    ]
+    segments = []
+    for _ in range(6):
+        for speaker, line in lines:
+            n = len(segments)
+            segments.append(TranscriptSegment(float(n * 5), float(n * 5 + 4), line, speaker))
+
+    def model(prompt: str) -> str:
+        return " lorem ipsum dolor." if "Transcript:" in last_user_message(prompt) else "Blue chairs"
+
+    summary = run_summary(ScriptedModel(model), segments)
+    assert [p.text for p in summary.key_points] == ["Ben prefers the blue chairs for the canteen."]
+    assert "work needs" not in summary.overview, summary.overview
