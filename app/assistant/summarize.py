@@ -46,7 +46,7 @@ from app.assistant.summary_check import checked_sentences
 from app.assistant.summary_items import ItemWriter
 from app.assistant.summary_options import DETAIL_LEVELS, SummaryOptions  # noqa: F401 (re-exported)
 from app.assistant.summary_title import summary_title
-from app.assistant.text_tools import clean_speech, similarity
+from app.assistant.text_tools import clean_speech, content_set, similarity
 from app.assistant.transcript_input import TranscriptSegment
 from app.assistant.wording import finished, has_first_person, plain_fallback, shorter_versions, tidy
 from app.errors import AppError, CancelledError
@@ -230,7 +230,15 @@ class _Run:
         yield self.grown(decisions=tuple(decisions), action_items=tuple(actions), overview=overview)
 
         yield self.progress("Choosing a title")
-        title = summary_title(self.model, overview, self.utterances, self.names, self.options, self.cancel)
+        title = summary_title(
+            self.model,
+            overview,
+            self.utterances,
+            self.names,
+            self.options,
+            self.cancel,
+            [p.text for p in key_points],
+        )
         if title is None:
             return
         self.steps_done += 1
@@ -271,23 +279,23 @@ class _Run:
     def fallback_note(self, chunk: Chunk) -> Note | None:
         """The part's most telling line in the third person when it reads cleanly ("Marcus will have
         the video ready"), else its leading clause that does ("We decided to move it to March, and
-        we'll ..." -> "The team decided to move it to March."), else as said. A plain version that
-        names no topic ("Some work needs to be done.") gives way to the next telling line's."""
+        we'll ..." -> "The team decided to move it to March."), else as said. When all that reads
+        cleanly names no topic ("Some work needs to be done."), the next telling line is tried."""
         ranked = salient_sentences(chunk.utterances, self.weights)
-        tried = list(dict.fromkeys(sentence for sentence, _ in ranked))[:FALLBACK_LINES]
-        for sentence, utterance in ranked:
-            if sentence not in tried:
-                continue
-            tried.remove(sentence)
-            owner = owner_for(utterance, (), self.names, sentence)
-            plain = (plain_fallback(version, owner) for version in shorter_versions(sentence))
-            text = next((t for t in plain if t and names_a_topic(t)), "")
-            if text:
-                return Note(text, utterance.start_of(sentence), utterance.index, True)
         if not ranked:
             return None
+        tried = list(dict.fromkeys(sentence for sentence, _ in ranked))[:FALLBACK_LINES]
+        for sentence in tried:
+            utterance = next(u for said, u in ranked if said == sentence)
+            owner = owner_for(utterance, (), self.names, sentence)
+            plain = [t for t in (plain_fallback(version, owner) for version in shorter_versions(sentence)) if t]
+            topical = next((t for t in plain if names_a_topic(t)), "")
+            if topical:
+                return Note(topical, utterance.start_of(sentence), utterance.index, True)
+            if not plain:
+                break  # it does not read cleanly in the third person: the top line is quoted as said
         sentence, utterance = ranked[0]
-        shown = tidy(clean_speech(sentence) or sentence)  # as said, without its "uh"s
+        shown = tidy(clean_speech(sentence) or sentence)  # without its "uh"s
         return Note(shown, utterance.start_of(sentence), utterance.index, True, True)
 
     def key_points(self, notes: list[Note]) -> list[SummaryItem]:
@@ -341,9 +349,13 @@ class _Run:
         if 0 < len(sentences) < MIN_OVERVIEW:
             # Most of what the model wrote was refused (AMI ES2002d: "... an innovative product that
             # could change lives"), and one late sentence is no overview of the meeting: the
-            # meeting's first notes come before it, as the model would have begun.
-            others = [t for t in texts if not any(_close(t, kept) for kept in sentences)]
-            sentences = others[: MIN_OVERVIEW - len(sentences)] + sentences
+            # meeting's first notes come before it, as the model would have begun; after it when it
+            # is the model's opening ("In this meeting, the team ..."). A note the kept sentence
+            # already says is not said twice.
+            others = [t for t in texts if not any(_close(t, kept) or _said_in(t, kept) for kept in sentences)]
+            fill = others[: MIN_OVERVIEW - len(sentences)]
+            opening = sentences[0].startswith(self.frame.overview_opening)
+            sentences = sentences + fill if opening else fill + sentences
         if sentences:  # its first sentence gone, "They also explored ..." has no one to be "they"
             sentences[0] = standalone(sentences[0])
         return " ".join(sentences)
@@ -423,3 +435,9 @@ def stated_first(notes: list[Note]) -> list[Note]:
 
 def _close(a: str, b: str) -> bool:
     return similarity(a, b) >= 0.6
+
+
+def _said_in(note: str, sentence: str) -> bool:
+    """True when the sentence holds most of the note's words (a short note inside a long sentence)."""
+    wanted = content_set(note)
+    return bool(wanted) and len(wanted & content_set(sentence)) >= 0.8 * len(wanted)

@@ -1,7 +1,7 @@
 """A summary's title: the model's, when it holds up against the overview and the transcript;
-else the first of the overview's sentences that does, cut to a phrase; else the meeting's own
-keywords. In a long meeting a title also names something talked about in more than one part of
-it: the small talk a meeting opens with ("We're having a tiramisu tasting contest this weekend",
+else the first of the overview's sentences (then of the key points) that does, cut to a phrase;
+else the meeting's own keywords. In a long meeting a title also names something talked about in
+more than one part of it: the small talk a meeting opens with ("We're having a tiramisu tasting contest this weekend",
 QMSum's Bayes-net meeting) is often the overview's first note, and never its subject."""
 
 from __future__ import annotations
@@ -50,8 +50,11 @@ def summary_title(
     names: NameBook,
     options: SummaryOptions,
     cancel: threading.Event | None,
+    key_points: Sequence[str] = (),
 ) -> str | None:
-    """The title of the summary with this overview; None when cancelled."""
+    """The title of the summary with this overview; None when cancelled. The key points are
+    tried after the overview's sentences, before the keywords: QMSum's Bayes-net overview of one
+    sentence, about a parser said in one part only, gave "Three, system and decision"."""
     if not fits(model, prompts.title(overview), options.title_tokens):
         return keyword_title(utterances)
     answer = ask(model, prompts.title(overview), guarded(options.title_tokens, stop_strings=("\n",)), cancel)
@@ -61,7 +64,7 @@ def summary_title(
     parts = _parts_saying(utterances)
     if _holds_up(title, overview, utterances, names) and _spread(title, parts):
         return title
-    for sentence in split_sentences(overview):
+    for sentence in [*split_sentences(overview), *key_points]:
         from_overview = short_title(sentence)
         if (
             2 <= len(from_overview.split()) <= TITLE_WORDS

@@ -458,7 +458,7 @@ def test_a_line_quoted_as_said_is_no_key_point_when_the_notes_say_enough():
 def test_a_long_meeting_is_not_titled_by_its_opening_small_talk():
     """QMSum's Bayes-net meeting opens with a tiramisu contest; SmolLM2's overview began with it
     and titled the meeting "A tiramisu tasting contest". In a long meeting a title names something
-    said in more than one part of it, so the overview's next sentence gives the title."""
+    said in more than one part of it, so the overview's next sentence gives the title, or a key point."""
     from app.assistant.chunking import prepare_utterances
     from app.assistant.grounding import NameBook
     from app.assistant.summary_title import summary_title
@@ -477,6 +477,13 @@ def test_a_long_meeting_is_not_titled_by_its_opening_small_talk():
     # A short meeting has no parts: its one topic may be said once.
     short = summary_title(model, overview, utterances[:3], NameBook([], said), SummaryOptions(), None)
     assert short == "A tiramisu tasting contest"
+    # An overview of one sentence that cannot give the title: the key points are tried before the
+    # meeting's keywords.
+    lone = "In this meeting, the team discussed a tiramisu tasting contest this weekend."
+    points = ["The team emphasized the importance of keeping data apart from the decision nodes."]
+    assert summary_title(model, lone, utterances, NameBook([], said), SummaryOptions(), None, points) == (
+        "The importance of keeping data apart"
+    )
 
 
 def test_an_overview_left_with_one_sentence_begins_with_the_meetings_first_notes():
@@ -530,3 +537,30 @@ def test_a_note_from_what_was_said_names_a_topic():
     summary = run_summary(ScriptedModel(model), segments)
     assert [p.text for p in summary.key_points] == ["Ben prefers the blue chairs for the canteen."]
     assert "work needs" not in summary.overview, summary.overview
+
+
+def test_an_overview_left_with_its_opening_sentence_goes_on_with_notes_it_does_not_say():
+    """SmolLM2's overview of QMSum's Bayes-net meeting kept one sentence, its opening "In this
+    meeting, the team discussed ... decoupling data from decision-making", and the note put before
+    it said the same ("The team emphasized the importance of decoupling data ..."). The opening
+    stays first, and the notes that follow it are ones it does not already say."""
+    said = {
+        "printer": "the printer plan needs printer funding",
+        "budget": "the budget staff need funding soon",
+        "holiday": "holiday plans",
+        "website": "website staff soon",
+    }
+
+    def writer(prompt: str) -> str:
+        user = last_user_message(prompt)
+        if "What did the team discuss" in user:
+            topic = Counter(w for w in re.findall(r"[a-z]+", user) if w in said).most_common(1)[0][0]
+            return f" {said[topic]}."
+        if "Notes on a meeting" in user:
+            return " discussed that the printer plan needs printer funding. They flew to Paris in June 2023."
+        return notes_writer(prompt)
+
+    summary = run_summary(ScriptedModel(writer), long_meeting(parts=4, lines_per_part=40))
+    sentences = [s for s in re.split(r"(?<=\.) ", summary.overview) if s]
+    assert sentences[0].startswith("In this meeting, the team discussed that the printer plan"), summary.overview
+    assert len(sentences) == 2 and "budget" in sentences[1], summary.overview
