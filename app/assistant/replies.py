@@ -43,7 +43,9 @@ NEW_TOKENS = {"short": 28, "medium": 100, "long": 200}
 CONTEXT_TURN_TOKENS = {"short": 420, "medium": 700, "long": 1000}  # older turns beyond this are left out
 DISTINCT = 0.5  # drafts closer than this (Dice over content words) count as the same draft
 EXAMPLE_CHARS = 300  # a long picked reply (an e-mail) is shown by its beginning only
-OPENING_ROOM = 8  # tokens of the opening put at the start of drafts two and three
+OPENING_ROOM = (
+    16  # tokens of the opening put at the start of drafts two and three ("Certainly, I would be glad to join you.")
+)
 SAMPLED_TEMPERATURE = 0.8
 BATCH_ROWS = 3  # drafts decoded together in one batch over the shared prompt
 
@@ -204,7 +206,7 @@ def draft_replies(model: LanguageModel, task: ReplyTask, cancel: threading.Event
 
     drafts: list[ReplyDraft] = []
     bodies: list[str] = []  # drafts are told apart by what they say, not by a shared greeting
-    plan = opening_plan(task.tone, kind)
+    plan = opening_plan(task.tone, kind, conversation.turns[-1].text)
     if base_seed is not None:  # another round of openings: second or third choices first
         shift = 3 * (base_seed % 3)
         plan = plan[shift:] + plan[:shift]

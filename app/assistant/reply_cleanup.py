@@ -24,7 +24,7 @@ YOUR_NAME = re.compile(
 AI_ASIDE = re.compile(
     r"\b(?:as an ai|chatbot|language model|i'm an ai|i am an ai|ai assistant|here(?:'s| is) (?:a |an |my |the |your )?"
     r"(?:possible |suggested |short |draft |sample )?(?:reply|response|message|draft)|i can(?:'t| not) (?:assist|help) "
-    r"with that|you could (?:say|reply|respond)|happy to help you with that)\b",
+    r"(?:you )?with that|you could (?:say|reply|respond)|happy to help you with that)\b",
     re.IGNORECASE,
 )
 QUOTE_LINE = re.compile(r"^\s*>|^\s*On .+ wrote:\s*$", re.IGNORECASE)
@@ -69,7 +69,7 @@ OWED = re.compile(r"\b(?:thank|thanks|thx|ty|appreciate[ds]?|grateful|cheers|sor
 # "I'm so glad you're enjoying the cookies." (SmolLM2's favourite line) to "I'll bring you some
 # tomorrow" or "Let's go!": it answers a liking that the last message does not say.
 ENJOYING = re.compile(
-    r"\b(?:glad|happy|great|nice) (?:that )?you(?:(?:'|\u2019)re| are) (?:enjoying|loving|liking)\b|"
+    r"\b(?:glad|happy|great|nice) (?:that )?you(?:(?:'|\u2019)re| are) (?:enjoying|loving|liking|interested)\b|"
     r"\b(?:glad|happy) (?:that )?you (?:like|love|enjoy)d?\b",
     re.IGNORECASE,
 )
@@ -80,7 +80,7 @@ GLAD_OF_NOTHING = re.compile(
 )
 LIKING = re.compile(
     r"\b(?:lik(?:e|es|ed|ing)|lov(?:e|es|ed|ing)|enjoy\w*|fun|delicious|tasty|yummy|amazing|awesome|wonderful|"
-    r"great|fantastic|beautiful|perfect|best|favou?rite|happy|glad)\b|\u2764",
+    r"great|fantastic|beautiful|perfect|best|favou?rite|happy|glad|interest\w*)\b|\u2764",
     re.IGNORECASE,
 )
 # "Thanks a lot noah," (SmolLM2, as Sam answering Naomi): greeting, thanking or titling ("Mr.
@@ -95,6 +95,18 @@ NOT_NAMES = frozenset(
     """all again anyway everyone everybody guys folks there man mate dude buddy friend friends babe baby honey
     sweetie darling dear love team though too both you so much lot mom mum dad mommy daddy bro sis sister brother
     grandma grandpa boss sir madam maam doc doctor bud pal hun hon tons heaps loads everybody y'all yall""".split()
+)
+# "Sorry, I'm sorry for the misunderstanding." (SmolLM2, asked whether she comes climbing): a help
+# desk's apology for a confusion, an inconvenience or a delay that no message of the thread speaks of.
+HELP_DESK_APOLOGY = re.compile(
+    r"\b(?:sorry|apologi[sz]e|apologies)\s+(?:for|about)\s+(?:the|any|this|that|all the)\s+"
+    r"(?:confusion|misunderstanding|inconvenience|mix-?up|trouble|delay|frustration)\b",
+    re.IGNORECASE,
+)
+APOLOGY_CAUSE = re.compile(
+    r"\b(?:confus\w*|misunderst\w*|inconvenien\w*|mix-?up|trouble\w*|delay\w*|late|frustrat\w*|mistake\w*|"
+    r"wrong|error\w*|problem\w*|issue\w*|sorry|apolog\w*)\b",
+    re.IGNORECASE,
 )
 EMOTICON = re.compile(r"[:;=8]-?[A-Za-z()]\b|\bx[dD]\b")
 
@@ -213,6 +225,8 @@ def clean_draft(
     if kind != "good_news" and GLAD_OF_NOTHING.search(text):  # "I'm so glad!" does answer good news
         return ""
     if thread and ENJOYING.search(text) and not LIKING.search(thread[-1]):
+        return ""
+    if HELP_DESK_APOLOGY.search(text) and not any(APOLOGY_CAUSE.search(turn) for turn in thread):
         return ""
     if thread and stranger_addressed(text, thread, [*others, me]):
         return ""

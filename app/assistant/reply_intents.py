@@ -156,11 +156,71 @@ def situation(last_message: str, follow_up: bool) -> str:
     return "statement"
 
 
-def opening_plan(tone: str, kind: str) -> list[str]:
-    """Openings to try in turn: one of each intent, then second choices, and so on."""
-    table = OPENINGS[tone]
-    intents = INTENTS_FOR[kind]
-    return [table[intent][rank] for rank in range(3) for intent in intents]
+# A yes/no question about the user's own doing, and the verb its answer says again: "Do you want
+# to come?" -> "Sure, I'd love to come!" / "Sorry, I can't come". SmolLM2 given only "Sure!" to a
+# climbing invitation went on "I'd be happy to help you with your gear." (a shop's assistant);
+# given "Sure, I'd love to come!" it wrote "We can grab a spot at the gym on Saturday."
+INVITED = re.compile(
+    r"\b(?:do|would) you (?:want|like|wanna) to (?:please )?([a-z]+)\b|\bwanna ([a-z]+)\b", re.IGNORECASE
+)
+ASKED_TO = re.compile(r"\b(?:can|could|will|would) you (?:please )?([a-z]+)\b", re.IGNORECASE)
+# What the verb is done to, when it is short and plain: "watch a movie", "book a table", "join us"
+# (said back as "join you").
+OBJECT = re.compile(r"^ (?:(?:a|an|the|some|this|that|my|your|our) [a-z]+|us|me)\b", re.IGNORECASE)
+SAID_BACK = {"us": "you", "me": "you", "my": "your", "your": "my", "our": "your"}
+COMING = re.compile(r"\bare you (coming|going|joining|free|around|in|still in|ready|okay|ok)\b", re.IGNORECASE)
+# Verbs an answer cannot say again on their own ("Sure, I can be", "Sorry, I can't mind").
+NOT_ECHOED = frozenset(
+    "be have do get let tell mind say know think see hear believe imagine guess you me us it the a".split()
+)
+ECHOES = {
+    "friendly": {
+        "invited": ("Sure, I'd love to {verb}!", "Sorry, I can't {verb}"),
+        "asked": ("Sure, I can {verb}", "Sorry, I can't {verb}"),
+        "coming": ("Yes, I'm {verb}!", "Sorry, I'm not {verb}"),
+    },
+    "neutral": {
+        "invited": ("Yes, I'd like to {verb}.", "No, I can't {verb}"),
+        "asked": ("Yes, I can {verb}", "No, I can't {verb}"),
+        "coming": ("Yes, I'm {verb}.", "No, I'm not {verb}"),
+    },
+    "formal": {
+        "invited": ("Certainly, I would be glad to {verb}.", "Unfortunately, I am unable to {verb}"),
+        "asked": ("Certainly, I can {verb}", "Unfortunately, I am unable to {verb}"),
+        "coming": ("Yes, I am {verb}.", "Unfortunately, I am not {verb}"),
+    },
+}
+
+
+def echo_openings(tone: str, last_message: str) -> tuple[str, str] | None:
+    """(yes, no) openings that answer the last message's first question about the user's own
+    doing in its own words, or None when it asks nothing such."""
+    for question in re.findall(r"[^.!?\n]*\?", last_message):
+        for kind, pattern in (("invited", INVITED), ("asked", ASKED_TO), ("coming", COMING)):
+            match = pattern.search(question)
+            if match is None:
+                continue
+            verb = next((g for g in match.groups() if g), "").lower()
+            if verb not in NOT_ECHOED:
+                if kind != "coming":
+                    done_to = OBJECT.match(question[match.end() :])
+                    if done_to:
+                        verb += " " + " ".join(SAID_BACK.get(w.lower(), w) for w in done_to.group(0).split())
+                yes, no = ECHOES[tone][kind]
+                return yes.format(verb=verb), no.format(verb=verb)
+    return None
+
+
+def opening_plan(tone: str, kind: str, last_message: str = "") -> list[str]:
+    """Openings to try in turn: one of each intent, then second choices, and so on. A question
+    about the user's own doing is first answered in its own words (echo_openings)."""
+    choices = {intent: list(OPENINGS[tone][intent]) for intent in INTENTS_FOR[kind]}
+    echoed = echo_openings(tone, last_message) if kind == "question" else None
+    if echoed is not None:
+        choices["yes"].insert(0, echoed[0])
+        choices["no"].insert(0, echoed[1])
+    ranks = max(len(c) for c in choices.values())
+    return [choices[intent][rank] for rank in range(ranks) for intent in choices if rank < len(choices[intent])]
 
 
 def fallback_sentences(tone: str, kind: str) -> list[str]:

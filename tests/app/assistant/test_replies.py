@@ -11,7 +11,7 @@ from fakes import ScriptedModel, system_message
 from app.assistant.conversation_parse import parse_conversation
 from app.assistant.personal_style import Style, apply_style
 from app.assistant.replies import ReplyTask, draft_replies, run_replies
-from app.assistant.reply_intents import situation
+from app.assistant.reply_intents import echo_openings, opening_plan, situation
 from app.assistant.text_tools import similarity, words
 from app.errors import AppError
 from app.tasks.events import Done, DraftReady
@@ -213,3 +213,34 @@ def test_a_draft_that_names_what_nobody_said_is_refused():
     german = "Anna: Kommst du morgen zum Essen?\nBen: Ja, gerne! Was soll ich mitbringen?"
     model = ScriptedModel(lambda prompt: "Bring bitte einen Kuchen und den Salat mit.")
     assert "Kuchen" in run_replies(model, ReplyTask(parse_conversation(german, me="Anna"))).drafts[0].text
+
+
+@pytest.mark.parametrize(
+    ("message", "tone", "openings"),
+    [
+        (
+            "Do you want to come? What time works for you?",
+            "friendly",
+            ("Sure, I'd love to come!", "Sorry, I can't come"),
+        ),
+        (
+            "Would you like to join us on Sunday?",
+            "formal",
+            ("Certainly, I would be glad to join you.", "Unfortunately, I am unable to join you"),
+        ),
+        ("Great. Can you book a table for four?", "neutral", ("Yes, I can book a table", "No, I can't book a table")),
+        ("Are you coming to the party tonight?", "friendly", ("Yes, I'm coming!", "Sorry, I'm not coming")),
+        ("Can you believe it? Will you be there?", "friendly", None),
+        ("How was the trip?", "friendly", None),
+    ],
+)
+def test_a_question_about_my_own_doing_is_answered_in_its_words(message, tone, openings):
+    """SmolLM2 given "Sure!" to a climbing invitation went on "I'd be happy to help you with your
+    gear." (a shop's assistant); given "Sure, I'd love to come!" it wrote "We can grab a spot at
+    the gym on Saturday.". The yes and no openings say the question's verb again, first in the plan."""
+    assert echo_openings(tone, message) == openings
+    plan = opening_plan(tone, "question", message)
+    if openings:
+        assert plan[:2] == list(openings)
+    else:
+        assert plan == opening_plan(tone, "question")

@@ -67,20 +67,22 @@ def test_the_three_first_drafts_are_one_batch_over_one_prompt():
     openings of other intents, decoded greedily; the drafts come back in row order."""
     answers = {
         "": "I'll call Luigi's now and book it.",
-        "Sure!": "Done, see you all there at seven.",
-        "Sorry,": "I can't get through to them right now.",
+        "Sure, I can book a table": " at seven, see you all there.",
+        "Sorry, I can't book a table": " right now, they do not answer.",
     }
     model = BatchingModel(lambda prompt: answers[prompt.rsplit("<|im_start|>assistant\n", 1)[-1]])
     replies = run_replies(model, ReplyTask(parse_conversation(CHAT, me="Ben")))
     assert len(model.batches) == 1 and model.single_calls == 0
     batch = model.batches[0]
     assert batch.prefix.endswith("<|im_start|>assistant\n") and "book a table for four?" in batch.prefix
-    assert batch.suffixes == ["", "Sure!", "Sorry,"] == [""] + opening_plan("friendly", "question")[:2]
+    # The question about Ben's own doing is answered in its words first (reply_intents.echo_openings).
+    plan = opening_plan("friendly", "question", "Great. Can you book a table for four?")
+    assert batch.suffixes == ["", "Sure, I can book a table", "Sorry, I can't book a table"] == [""] + plan[:2]
     assert batch.config.temperature == 0.0
     assert [d.text for d in replies.drafts] == [
         "I'll call Luigi's now and book it.",
-        "Sure! Done, see you all there at seven.",
-        "Sorry, I can't get through to them right now.",
+        "Sure, I can book a table at seven, see you all there.",
+        "Sorry, I can't book a table right now, they do not answer.",
     ]
 
 
@@ -113,7 +115,7 @@ def test_regenerate_batches_sampled_rows_with_a_seed_each():
     batch = model.batches[0]
     assert batch.config.temperature > 0 and batch.config.seed == 1000
     assert [c.config.seed for c in model.calls[:3]] == [1000, 1001, 1002]
-    assert batch.suffixes[0] == "" and batch.suffixes[1:] != ["Sure!", "Sorry,"]
+    assert batch.suffixes[0] == "" and batch.suffixes[1:] != ["Sure, I can book a table", "Sorry, I can't book a table"]
 
 
 def test_cancel_during_the_batch_ends_without_a_result():
@@ -184,8 +186,8 @@ def test_the_first_draft_is_shown_as_it_is_written_before_any_is_ready():
     before."""
     answers = {
         "": "Ben: I'll call Luigi's now and book it.",
-        "Sure!": "Done, see you all there at seven.",
-        "Sorry,": "I can't get through to them right now.",
+        "Sure, I can book a table": " at seven, see you all there.",
+        "Sorry, I can't book a table": " right now, they do not answer.",
     }
     model = WordByWordModel(lambda prompt: answers[prompt.rsplit("<|im_start|>assistant\n", 1)[-1]])
     events = list(draft_replies(model, ReplyTask(parse_conversation(CHAT, me="Ben"))))

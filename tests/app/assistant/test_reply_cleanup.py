@@ -168,3 +168,29 @@ def test_glad_says_what_of_unless_the_news_was_good(draft, last_message, shown):
     welcome.": glad of nothing. Said to good news, "I'm so glad!" is an answer."""
     thread = ["Did the new schedule work for you?", last_message]
     assert bool(clean_draft(draft, me="Olivia", others=["Oliver"], thread=thread, limits=(2, 40))) is shown
+
+
+CLIMBING = [
+    "Hey Mira! A few of us are going to the climbing gym on Saturday.",
+    "Do you want to come? What time works for you? And do you have your own shoes?",
+]
+
+
+@pytest.mark.parametrize(
+    ("draft", "thread", "shown"),
+    [
+        ("Sorry, I'm sorry for the misunderstanding.", CLIMBING, False),
+        ("I apologize for any inconvenience, I will come.", CLIMBING, False),
+        ("I'm so glad you're interested in the climbing gym.", CLIMBING, False),
+        ("I'm sorry, I can't help you with that. But I've got a request.", CLIMBING, False),
+        ("Sorry for the confusion, I meant Sunday!", [*CLIMBING[:1], "Wait, Saturday or Sunday? I'm confused"], True),
+        ("Glad you're interested, the gym is great.", ["I'm interested in climbing too!"], True),
+        ("Sure, I'd love to come! Saturday works for me.", CLIMBING, True),
+    ],
+)
+def test_a_draft_is_a_friends_reply_not_a_help_desks(draft, thread, shown):
+    """SmolLM2 invited to climb on Saturday: "Sorry, I'm sorry for the misunderstanding.", "I'm so
+    glad you're interested in the climbing gym." and "I'm sorry, I can't help you with that.": a
+    help desk's lines. An apology for a confusion needs one in the thread; gladness at an interest
+    needs the last message to show one."""
+    assert bool(clean_draft(draft, me="Mira", others=["Jonas"], thread=thread, limits=(2, 40))) is shown
