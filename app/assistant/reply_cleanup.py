@@ -213,9 +213,10 @@ def clean_draft(
         real_name = me and me.lower() not in {"me", "you", "i"}
         text = YOUR_NAME.sub(me if real_name else "", text)
         text = re.sub(r"[ \t]+\n", "\n", text).strip(" ,\n")
-    if PLACEHOLDER.search(text) or AI_ASIDE.search(text):
+    if PLACEHOLDER.search(text):
         return ""
-    if invented_detail(text, thread) or broken_word(text, thread):
+    text = _without_bad_later_sentences(text, thread)
+    if AI_ASIDE.search(text) or invented_detail(text, thread) or broken_word(text, thread):
         return ""
     if WELCOME.match(text) and not (thread and OWED.search(thread[-1])):
         return ""
@@ -237,6 +238,24 @@ def clean_draft(
     if n < low:
         return ""
     return text
+
+
+def _without_bad_later_sentences(text: str, thread: Sequence[str]) -> str:
+    """The draft without its later sentences that promise what nobody said or talk like a help
+    desk: Qwen2.5-0.5B, invited to climb on Saturday, wrote "Sure, I'd love to come! We can go to
+    the climbing gym on Saturday at 10 AM." and "Sorry, I can't come to the climbing gym on
+    Saturday. I'm sorry for any inconvenience caused, but I can't assist with that request.";
+    their first sentences are sendable. (A bad first sentence still refuses the whole draft.)"""
+    sentences = split_sentences(text)
+    apology_owed = any(APOLOGY_CAUSE.search(turn) for turn in thread)
+    for sentence in sentences[1:]:
+        if (
+            invented_detail(sentence, thread)
+            or AI_ASIDE.search(sentence)
+            or (HELP_DESK_APOLOGY.search(sentence) and not apology_owed)
+        ):
+            text = text.replace(sentence, "", 1)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
 def _fit_length(text: str, high: int, truncated: bool) -> str:

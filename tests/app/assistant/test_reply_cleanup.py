@@ -43,10 +43,15 @@ def test_a_draft_with_a_broken_word_is_caught_in_english_only(draft, thread, bro
 
 
 def test_such_drafts_are_not_shown_and_good_ones_are():
+    """A draft whose first sentence promises a detail nobody said is refused; a later sentence
+    that does is left out, and what is before it is shown when it is long enough."""
+
     def cleaned(draft):
         return clean_draft(draft, me="Ben", others=["Anna"], thread=COOKIES, limits=(3, 40))
 
-    assert cleaned("What a wonderful treat! I'll be back in 20 minutes.") == ""
+    assert cleaned("I'll be back in 20 minutes. What a wonderful treat!") == ""
+    assert cleaned("What a wonderful treat! I'll be back in 20 minutes.") == "What a wonderful treat!"
+    assert cleaned("Yum! I'll be back in 20 minutes.") == ""  # one word is left: too short
     assert cleaned("How dy there, friend.") == ""
     assert cleaned("Yes please, I love cookies!") == "Yes please, I love cookies!"
 
@@ -183,6 +188,7 @@ CLIMBING = [
         ("I apologize for any inconvenience, I will come.", CLIMBING, False),
         ("I'm so glad you're interested in the climbing gym.", CLIMBING, False),
         ("I'm sorry, I can't help you with that. But I've got a request.", CLIMBING, False),
+        ("Sorry, I can't come on Saturday. I'm sorry for any inconvenience caused.", CLIMBING, True),
         ("Sorry for the confusion, I meant Sunday!", [*CLIMBING[:1], "Wait, Saturday or Sunday? I'm confused"], True),
         ("Glad you're interested, the gym is great.", ["I'm interested in climbing too!"], True),
         ("Sure, I'd love to come! Saturday works for me.", CLIMBING, True),
