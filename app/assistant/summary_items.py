@@ -15,7 +15,7 @@ from app.assistant.grounding import SELF_COMMIT, NameBook, due_phrase, keeps_neg
 from app.assistant.owners import owner_for
 from app.assistant.summary_check import checked_sentences
 from app.assistant.summary_options import SummaryOptions
-from app.assistant.text_tools import STOPWORDS, content_set, split_label, split_sentences
+from app.assistant.text_tools import MONTH_NAMES, STOPWORDS, WEEKDAY_NAMES, content_set, split_label, split_sentences
 from app.assistant.wording import (
     TEAM_COMMITS,
     has_first_person,
@@ -76,7 +76,7 @@ class ItemWriter:
                 text = owner + text[subject.end(1) :]  # the model put someone (or "Friday") first: the owner does it
             elif not named and said.lower() not in STOPWORDS:
                 text = ""  # "October will ...": the model made a day or a thing the owner
-        if text and lost_its_object(text, candidate.text):
+        if text and (lost_its_object(text, candidate.text) or _day_made_a_place(text, candidate.text)):
             text = ""
         if text and owner is None and _team_commitment(candidate.text) and not text.lower().startswith("the team"):
             # "we'll write the press release" is the team's, not "Speaker 1 will write ..."
@@ -125,6 +125,19 @@ def _says_what_was_decided(written: str, said: str) -> bool:
     ):
         return True
     return bool(content_set(written) & content_set(deciding))
+
+
+# "Friday is also when the newsletter goes out, so I'll add the new date there too." was rewritten
+# "Leo will add the new date to Friday.": "there" read as the day. A day or month is where something
+# goes ("move the launch to October") only when that was said.
+DAY_AS_PLACE = re.compile(
+    r"\b(?:to|into|onto) (?:the )?(?:" + "|".join(w for w in WEEKDAY_NAMES + MONTH_NAMES) + r")\b", re.IGNORECASE
+)
+
+
+def _day_made_a_place(written: str, said: str) -> bool:
+    said_places = {m.group(0).lower() for m in DAY_AS_PLACE.finditer(said)}
+    return any(m.group(0).lower() not in said_places for m in DAY_AS_PLACE.finditer(written))
 
 
 def _team_commitment(said: str) -> bool:

@@ -104,6 +104,9 @@ CLAUSE_BREAK = re.compile(
     # "... a remote control for television and highlighted the need for ...": a second verb, its
     # own clause (not "new and improved buttons": a verb takes an object).
     r"|\s+and\s+(?=(?:also\s+)?[a-z]{3,}ed\s+(?:the|a|an|that|how|what|their|its|his|her|some|several)\b)"
+    # "... to the support team next week so they can prepare their refund tests before the holiday
+    # period ends": a purpose added without a comma is a clause of its own too.
+    r"|\s+so\s+(?=(?:they|we|he|she|it|you|the team)\s+(?:can|could|would|will|may|might)\b)"
 )
 MIN_CLAUSE_WORDS = 5
 

@@ -336,3 +336,28 @@ def test_how_a_thing_will_look_is_no_task_and_an_answering_no_is_no_part_of_a_de
     # The same line as a note (a key point written from what was said) loses its "no" too.
     assert tidy("Well, no the Bayes nets will be specific.") == "The Bayes nets will be specific."
     assert tidy("No changes will be made to the parser.") == "No changes will be made to the parser."
+
+
+def test_a_day_is_no_place_a_thing_goes_unless_it_was_said_so():
+    """The launch sync with SmolLM2: "Friday is also when the newsletter goes out, so I'll add the
+    new date there too." became "Leo will add the new date to Friday." ("there" read as the day);
+    the item reads as said. "Move the launch to October" said so stays the model's wording."""
+    segments = [
+        TranscriptSegment(0.0, 4.0, "Leo, where are we with the release notice for the launch?", "Priya"),
+        TranscriptSegment(
+            4.0, 8.0, "Friday is also when the newsletter goes out, so I'll add the new date there too.", "Leo"
+        ),
+        TranscriptSegment(8.0, 12.0, "Then I will move the launch event to October and tell the board.", "Priya"),
+    ]
+
+    def rewriter(prompt: str) -> str:
+        user = last_user_message(prompt)
+        if "newsletter" in user and "Friday is also" in user:
+            return "Leo will add the new date to Friday."
+        if "launch event to October" in user:
+            return "Priya will move the launch event to October and tell the board."
+        return "The team discussed the launch."
+
+    actions = {a.owner: a.text for a in run_summary(ScriptedModel(rewriter), segments).action_items}
+    assert actions["Leo"] == "Friday is also when the newsletter goes out, so Leo will add the new date there too."
+    assert actions["Priya"] == "Priya will move the launch event to October and tell the board."

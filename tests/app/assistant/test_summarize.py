@@ -403,6 +403,16 @@ def test_a_key_point_stands_alone_without_a_they_before_it():
     assert "The team proposed a new menu." in points  # SmolLM2 on QMSum: "They proposed using a container ..."
     assert not any(p.startswith("They ") for p in points)
 
+    # The overview of a meeting read in one part is its notes: the first one has no "also" either
+    # (the launch sync with SmolLM2: "The team also confirmed that ...").
+    def also_first(prompt: str) -> str:  # its first note ("The team discussed lorem ...") is refused
+        if "Transcript:" in last_user_message(prompt):
+            return " lorem ipsum dolor. The team also asked for more money for the canteen."
+        return "Canteen budget"
+
+    overview = run_summary(ScriptedModel(also_first), segments).overview
+    assert overview.startswith("The team asked for more money"), overview
+
 
 def test_the_teams_commitment_keeps_the_models_wording_under_the_team():
     """ "we'll send you the floor plans by Thursday": the model's "Speaker 1 will send the floor

@@ -29,6 +29,16 @@ def test_an_invented_clause_is_cut_and_the_true_beginning_kept():
     ) == ["They discussed the different line widths for drawing an animal."]
 
 
+def test_a_purpose_added_without_a_comma_is_a_clause_checked_on_its_own():
+    """The launch sync with SmolLM2: "... to the support team next week so they can prepare their
+    refund tests before the holiday period ends." (no holiday was said) passed as a whole."""
+    assert _checked(
+        "The team discussed a remote control for the television so they can draw animals before the holiday ends."
+    ) == ["The team discussed a remote control for the television."]
+    said = "The team discussed a remote control for the television so it can be easy to use."
+    assert _checked(said) == [said]
+
+
 def test_a_clause_that_says_what_was_said_stays():
     note = "The team discussed a remote control for the television, with big buttons and a bright colour."
     assert _checked(note) == [note]
