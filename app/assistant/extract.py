@@ -81,6 +81,8 @@ ACTION_CUES = (
 # Saying what one is about to do in the meeting itself is not an action item ("I'll tell you
 # about the setting"; "I will tell the board on Monday" is one).
 MEETING_TALK = re.compile(
+    # "..., some of which you will hear about today" (QMSum, introducing the people) is no task of the listeners'.
+    r"\byou(?:'ll| will)\s+(?:hear|see|notice)\b|"
     r"\b(?:I'll|I will|I'm going to|I'm gonna|let me|I can|we'll|let's)\s+(?:just\s+|now\s+|first\s+)?"
     r"(?:tell (?:you|us|everyone|everybody)|show|explain|introduce|start|begin|go through|go on|talk|say|"
     r"pass|hand|sit|try|read|see|think|give you|draw|move on|switch|open|close|sum up|summari[sz]e|repeat|"

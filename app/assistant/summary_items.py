@@ -11,7 +11,7 @@ from typing import Literal
 from app.assistant import prompts
 from app.assistant.extract import DECISION_CUES, Candidate
 from app.assistant.generation import ask, fits, guarded
-from app.assistant.grounding import SELF_COMMIT, NameBook, due_phrase, keeps_negation, strip_repetition
+from app.assistant.grounding import ASKED, SELF_COMMIT, NameBook, due_phrase, keeps_negation, strip_repetition
 from app.assistant.owners import owner_for
 from app.assistant.summary_check import checked_sentences
 from app.assistant.summary_options import SummaryOptions
@@ -58,6 +58,11 @@ class ItemWriter:
     def action(self, candidate: Candidate) -> ActionItem | Literal[False] | None:
         owner = owner_for(candidate.utterance, candidate.following, self.names, candidate.text, candidate.before)
         due, start = due_phrase(candidate.text), candidate.utterance.start_of(candidate.text)
+        reply = candidate.following[0] if candidate.following else None
+        if due is None and owner and reply is not None and reply.speaker == owner and ASKED.search(candidate.text):
+            # "Marcus, could you check the refund tests?" "Yes, I can do that on Tuesday.": the
+            # one asked says when.
+            due = due_phrase(reply.text)
         if owner is None and SELF_COMMIT.search(candidate.text):
             # Someone said "I will ..." and nothing tells who: a to-do, never a made-up owner.
             task = to_do(candidate.text)

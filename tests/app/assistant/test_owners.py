@@ -230,6 +230,8 @@ def test_guiding_the_meeting_and_saying_when_one_is_free_are_no_tasks():
         TranscriptSegment(0.0, 4.0, "Okay, so I'll direct you through the project and its three phases.", "Bart"),
         TranscriptSegment(4.0, 9.0, "I can do earlier in the day on Thursday, or most of the time on Friday.", "F"),
         TranscriptSegment(9.0, 14.0, "I can do the budget slides by Thursday for the review.", "Anna"),
+        # QMSum: "Grad C will hear about the activities. (due: today)"
+        TranscriptSegment(14.0, 19.0, "They work on various activities, some of which you will hear about today.", "C"),
     ]
     texts = [c.text for c in find_actions(prepare_utterances(said), 10)]
     assert texts == ["I can do the budget slides by Thursday for the review."]

@@ -574,3 +574,16 @@ def test_an_overview_left_with_its_opening_sentence_goes_on_with_notes_it_does_n
     sentences = [s for s in re.split(r"(?<=\.) ", summary.overview) if s]
     assert sentences[0].startswith("In this meeting, the team discussed that the printer plan"), summary.overview
     assert len(sentences) == 2 and "budget" in sentences[1], summary.overview
+
+
+def test_who_was_asked_says_when():
+    """The launch sync: "Marcus, could you check the refund tests with the payment provider?"
+    "Yes, I can do that on Tuesday." The item had no due date; the one asked said it."""
+    segments = [
+        TranscriptSegment(0.0, 4.0, "The payment provider says the refund flow needs another week.", "Dana"),
+        TranscriptSegment(4.0, 8.0, "Marcus, could you check the refund tests with the payment provider?", "Dana"),
+        TranscriptSegment(8.0, 10.0, "Yes, I can do that on Tuesday.", "Marcus"),
+    ]
+    owners = {a.owner: a for a in run_summary(ScriptedModel(notes_writer), segments).action_items}
+    assert owners["Marcus"].due == "on Tuesday" and "refund tests" in owners["Marcus"].text
+    # (A "Sure, no problem." says no date: test_action_items_have_transcript_owners_and_said_due_dates.)
