@@ -43,9 +43,8 @@ NEW_TOKENS = {"short": 28, "medium": 100, "long": 200}
 CONTEXT_TURN_TOKENS = {"short": 420, "medium": 700, "long": 1000}  # older turns beyond this are left out
 DISTINCT = 0.5  # drafts closer than this (Dice over content words) count as the same draft
 EXAMPLE_CHARS = 300  # a long picked reply (an e-mail) is shown by its beginning only
-OPENING_ROOM = (
-    16  # tokens of the opening put at the start of drafts two and three ("Certainly, I would be glad to join you.")
-)
+# Tokens of the opening put at the start of drafts two and three ("Certainly, I would be glad to join you.").
+OPENING_ROOM = 16
 SAMPLED_TEMPERATURE = 0.8
 BATCH_ROWS = 3  # drafts decoded together in one batch over the shared prompt
 

@@ -321,10 +321,10 @@ class _Run:
         texts = [n.text for n in dedupe(notes, lambda n: n.text, threshold=0.8)]
         if len(self.chunks) == 1 and not any(n.extractive for n in notes):
             # One piece: its notes already are the overview; summing them up again only blurs them.
-            # ("The team also confirmed ..." first: also what?)
-            return " ".join(
-                [standalone(t) if i == 0 else t for i, t in enumerate(texts[: self.options.overview_sentences])]
-            )
+            first = texts[: self.options.overview_sentences]
+            if first:  # "The team also confirmed ..." read first: also what?
+                first[0] = standalone(first[0])
+            return " ".join(first)
         budget = self.notes_budget()
         rounds = 0
         while self.model.count_tokens(bullets(texts)) > budget:

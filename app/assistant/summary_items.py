@@ -136,7 +136,7 @@ def _says_what_was_decided(written: str, said: str) -> bool:
 # "Leo will add the new date to Friday.": "there" read as the day. A day or month is where something
 # goes ("move the launch to October") only when that was said.
 DAY_AS_PLACE = re.compile(
-    r"\b(?:to|into|onto) (?:the )?(?:" + "|".join(w for w in WEEKDAY_NAMES + MONTH_NAMES) + r")\b", re.IGNORECASE
+    r"\b(?:to|into|onto) (?:the )?(?:" + "|".join(WEEKDAY_NAMES + MONTH_NAMES) + r")\b", re.IGNORECASE
 )
 
 

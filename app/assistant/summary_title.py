@@ -1,8 +1,9 @@
 """A summary's title: the model's, when it holds up against the overview and the transcript;
 else the first of the overview's sentences (then of the key points) that does, cut to a phrase;
 else the meeting's own keywords. In a long meeting a title also names something talked about in
-more than one part of it: the small talk a meeting opens with ("We're having a tiramisu tasting contest this weekend",
-QMSum's Bayes-net meeting) is often the overview's first note, and never its subject."""
+more than one part of it: the small talk a meeting opens with ("We're having a tiramisu tasting
+contest this weekend", QMSum's Bayes-net meeting) is often the overview's first note, and never
+its subject."""
 
 from __future__ import annotations
 
@@ -65,14 +66,14 @@ def summary_title(
     if _holds_up(title, overview, utterances, names) and _spread(title, parts):
         return title
     for sentence in [*split_sentences(overview), *key_points]:
-        from_overview = short_title(sentence)
+        phrase = short_title(sentence)
         if (
-            2 <= len(from_overview.split()) <= TITLE_WORDS
-            and len(content_set(from_overview) - FRAMING - VAGUE) >= 2
-            and _spread(from_overview, parts)
-            and not SUBORDINATE.match(from_overview)
+            2 <= len(phrase.split()) <= TITLE_WORDS
+            and len(content_set(phrase) - FRAMING - VAGUE) >= 2
+            and _spread(phrase, parts)
+            and not SUBORDINATE.match(phrase)
         ):
-            return from_overview
+            return phrase
     return keyword_title(utterances)
 
 

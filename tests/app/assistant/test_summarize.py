@@ -124,6 +124,31 @@ def notes_title_rest(notes: str, title: str, rest: str) -> ScriptedModel:
     return ScriptedModel(answer)
 
 
+# Notes that name their part's topic in few words, for tests of what becomes of the overview.
+TOPIC_NOTES = {
+    "printer": "the printer plan needs printer funding",
+    "budget": "the budget staff need funding soon",
+    "holiday": "holiday plans",
+    "website": "website staff soon",
+}
+
+
+def _topic_notes_writer(overview_answer):
+    """A model whose note on each part of long_meeting() is TOPIC_NOTES's line for its topic, and
+    whose overview is overview_answer(the notes it was given)."""
+
+    def writer(prompt: str) -> str:
+        user = last_user_message(prompt)
+        if "What did the team discuss" in user:
+            topic = Counter(w for w in re.findall(r"[a-z]+", user) if w in TOPIC_NOTES).most_common(1)[0][0]
+            return f" {TOPIC_NOTES[topic]}."
+        if "Notes on a meeting" in user:
+            return overview_answer([line[2:] for line in user.split("\n") if line.startswith("- ")])
+        return notes_writer(prompt)
+
+    return writer
+
+
 def test_a_useless_model_still_gives_a_summary():
     """When nothing the model writes holds up, the summary is built from the transcript itself:
     never an empty summary for a non-empty transcript."""
@@ -500,23 +525,9 @@ def test_an_overview_left_with_one_sentence_begins_with_the_meetings_first_notes
     """SmolLM2's overview of AMI ES2002d was refused but for its last sentence, about a logo; an
     overview of one late sentence misreads the meeting, so the first notes come before it."""
 
-    said = {
-        "printer": "the printer plan needs printer funding",
-        "budget": "the budget staff need funding soon",
-        "holiday": "holiday plans",
-        "website": "website staff soon",
-    }
-
-    def writer(prompt: str) -> str:
-        user = last_user_message(prompt)
-        if "What did the team discuss" in user:
-            topic = Counter(w for w in re.findall(r"[a-z]+", user) if w in said).most_common(1)[0][0]
-            return f" {said[topic]}."
-        if "Notes on a meeting" in user:
-            last = [line[2:] for line in user.split("\n") if line.startswith("- ")][-1]
-            return f" worked on an innovative product that could change lives in Paris. {last}"
-        return notes_writer(prompt)
-
+    writer = _topic_notes_writer(
+        lambda notes: f" worked on an innovative product that could change lives in Paris. {notes[-1]}"
+    )
     summary = run_summary(ScriptedModel(writer), long_meeting(parts=4, lines_per_part=40))
     sentences = [s for s in re.split(r"(?<=\.) ", summary.overview) if s]
     assert len(sentences) == 2 and "Paris" not in summary.overview, summary.overview
@@ -554,22 +565,9 @@ def test_an_overview_left_with_its_opening_sentence_goes_on_with_notes_it_does_n
     meeting, the team discussed ... decoupling data from decision-making", and the note put before
     it said the same ("The team emphasized the importance of decoupling data ..."). The opening
     stays first, and the notes that follow it are ones it does not already say."""
-    said = {
-        "printer": "the printer plan needs printer funding",
-        "budget": "the budget staff need funding soon",
-        "holiday": "holiday plans",
-        "website": "website staff soon",
-    }
-
-    def writer(prompt: str) -> str:
-        user = last_user_message(prompt)
-        if "What did the team discuss" in user:
-            topic = Counter(w for w in re.findall(r"[a-z]+", user) if w in said).most_common(1)[0][0]
-            return f" {said[topic]}."
-        if "Notes on a meeting" in user:
-            return " discussed that the printer plan needs printer funding. They flew to Paris in June 2023."
-        return notes_writer(prompt)
-
+    writer = _topic_notes_writer(
+        lambda notes: " discussed that the printer plan needs printer funding. They flew to Paris in June 2023."
+    )
     summary = run_summary(ScriptedModel(writer), long_meeting(parts=4, lines_per_part=40))
     sentences = [s for s in re.split(r"(?<=\.) ", summary.overview) if s]
     assert sentences[0].startswith("In this meeting, the team discussed that the printer plan"), summary.overview
